@@ -1,0 +1,33 @@
+// The app build. Run it through `npm run build` (or `npm run dev`), which loads the TypeScript
+// plugins below with tsx; plain `rollup -c` cannot import them.
+import path from 'node:path';
+import nodeResolve from '@rollup/plugin-node-resolve';
+import esbuild from 'rollup-plugin-esbuild';
+import { guidesPlugin } from './scripts/rollup/guides-plugin.ts';
+import { htmlPlugin } from './scripts/rollup/html-plugin.ts';
+import { publicPlugin } from './scripts/rollup/public-plugin.ts';
+
+// Tests build variants of the app (other content, another folder) through these two variables.
+const outDir = process.env.EFK_OUT_DIR ?? 'dist';
+const contentDir = process.env.EFK_CONTENT_DIR ?? 'content';
+
+/** @type {import('rollup').RollupOptions[]} */
+export default [
+  {
+    input: 'src/main.ts',
+    output: {
+      dir: outDir,
+      format: 'es',
+      entryFileNames: 'assets/[name]-[hash].js',
+      chunkFileNames: 'assets/[name]-[hash].js',
+      sourcemap: true,
+    },
+    plugins: [
+      nodeResolve({ browser: true }),
+      esbuild({ tsconfig: 'tsconfig.json', target: 'es2022', minify: true, legalComments: 'none' }),
+      guidesPlugin({ contentDir: path.resolve(contentDir) }),
+      htmlPlugin({ template: 'index.html', entry: '/src/main.ts' }),
+      publicPlugin({ dir: 'public' }),
+    ],
+  },
+];

@@ -1,0 +1,95 @@
+import { css, html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { unsafeHTML } from 'lit/directives/unsafe-html.js';
+import type { Guide, GuideSection } from '../content/guide.js';
+import { sharedStyles } from '../styles/shared-styles.js';
+import { formatDate } from '../text/format-date.js';
+import './guide-toc.js';
+import { PageView } from './page-view.js';
+
+/**
+ * Shows one guide: title, contents, every section and whose work it is.
+ * The section HTML was built and sanitised from our own content at build time.
+ */
+@customElement('guide-page')
+export class GuidePage extends PageView {
+  static override styles = [
+    sharedStyles,
+    css`
+      header {
+        margin-bottom: var(--space-4);
+      }
+      section > :is(h2, h3) {
+        scroll-margin-top: var(--space-4);
+      }
+      .prose a.external::after {
+        content: '\\2197' / '';
+        display: inline-block;
+        margin-left: 0.15em;
+        text-decoration: none;
+      }
+      .not-in-kit-note {
+        color: var(--color-text-secondary);
+        font-size: var(--text-small);
+      }
+      footer {
+        margin-top: var(--space-6);
+        padding-top: var(--space-3);
+        border-top: 1px solid var(--color-border);
+      }
+      footer p {
+        font-size: var(--text-small);
+        color: var(--color-text-secondary);
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) guide: Guide | undefined;
+
+  override focusTarget(fragment: string): HTMLElement | null {
+    // Old links may use a heading's long id; it leads to the same section.
+    const section = this.guide?.sections.find((s) => s.id === fragment || s.aliases.includes(fragment));
+    return super.focusTarget(section ? section.id : '');
+  }
+
+  private _heading(section: GuideSection) {
+    return section.level === 2
+      ? html`<h2 id=${section.id} tabindex="-1">${section.title}</h2>`
+      : html`<h3 id=${section.id} tabindex="-1">${section.title}</h3>`;
+  }
+
+  override render() {
+    const guide = this.guide;
+    if (!guide) return nothing;
+    const { attribution } = guide;
+    return html`
+      <article>
+        <header>
+          <h1 tabindex="-1">${guide.title}</h1>
+          ${guide.summary ? html`<p class="lead">${guide.summary}</p>` : nothing}
+          ${guide.updated
+            ? html`<p class="meta">Last updated <time datetime=${guide.updated}>${formatDate(guide.updated)}</time></p>`
+            : nothing}
+        </header>
+        <guide-toc .slug=${guide.slug} .entries=${guide.sections}></guide-toc>
+        <div class="prose">${unsafeHTML(guide.introHtml)}</div>
+        ${guide.sections.map((s) => html`<section>${this._heading(s)}<div class="prose">${unsafeHTML(s.html)}</div></section>`)}
+        <footer>
+          <p>
+            From “${attribution.work}” by ${attribution.publisher}, used under
+            <a href=${attribution.licenceUrl} target="_blank" rel="noopener"
+              >${attribution.licence}<span class="visually-hidden"> (external link, opens in a new tab)</span></a
+            >.
+            ${attribution.changes ?? ''}
+          </p>
+        </footer>
+      </article>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'guide-page': GuidePage;
+  }
+}

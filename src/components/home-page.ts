@@ -1,0 +1,77 @@
+import { css, html } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { guidePath, type GuideSummary } from '../content/guide.js';
+import { sharedStyles } from '../styles/shared-styles.js';
+import { formatDate } from '../text/format-date.js';
+import { PageView } from './page-view.js';
+
+/** The start page: the guidance in the kit and the way into the worksheet. */
+@customElement('home-page')
+export class HomePage extends PageView {
+  static override styles = [
+    sharedStyles,
+    css`
+      ul.cards {
+        list-style: none;
+        padding: 0;
+        display: grid;
+        gap: var(--space-3);
+      }
+      .cards li {
+        margin: 0;
+        padding: var(--space-3);
+        background: var(--color-surface);
+        border-left: 4px solid var(--color-brand);
+      }
+      .cards h3 {
+        margin: 0 0 var(--space-2);
+      }
+      .cards h3 a {
+        display: inline-flex;
+        align-items: center;
+        min-height: var(--target);
+      }
+      .cards p {
+        margin-bottom: var(--space-2);
+      }
+      .actions {
+        display: flex;
+        flex-wrap: wrap;
+        gap: var(--space-3);
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) guides: readonly GuideSummary[] = [];
+
+  override render() {
+    return html`
+      <h1 tabindex="-1">Engagement Field Kit</h1>
+      <p class="lead">Guidance and a strategy worksheet for community consultations — on your phone, with or without signal.</p>
+      <h2>Guidance</h2>
+      <ul class="cards">
+        ${this.guides.map(
+          (g) => html`<li>
+            <h3><a href=${guidePath(g.slug)}>${g.title}</a></h3>
+            ${g.summary ? html`<p>${g.summary}</p>` : ''}
+            <p class="meta">
+              ${g.toc.length} sections${g.updated ? html` · last updated <time datetime=${g.updated}>${formatDate(g.updated)}</time>` : ''}
+            </p>
+          </li>`,
+        )}
+      </ul>
+      <h2>Plan an engagement</h2>
+      <p>Work through an engagement strategy with the people in the room, then keep it as a draft.</p>
+      <p class="actions">
+        <a class="button" href="/worksheet">Start a strategy worksheet</a>
+        <a class="button secondary" href="/drafts">Your drafts</a>
+      </p>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'home-page': HomePage;
+  }
+}

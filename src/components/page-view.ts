@@ -1,0 +1,16 @@
+import { LitElement } from 'lit';
+
+/**
+ * A view the shell shows for a route. The shell moves focus to a view's heading after each
+ * navigation so screen reader users hear where they are; a view can point it at a section instead.
+ */
+export abstract class PageView extends LitElement {
+  /**
+   * The element that takes focus when the view is shown.
+   * @param fragment the URL fragment (without `#`); empty for the view itself
+   */
+  focusTarget(fragment: string): HTMLElement | null {
+    const named = fragment ? this.renderRoot.querySelector<HTMLElement>(`[id="${CSS.escape(fragment)}"]`) : null;
+    return named ?? this.renderRoot.querySelector<HTMLElement>('h1');
+  }
+}

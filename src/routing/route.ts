@@ -1,0 +1,33 @@
+/** Every view the app can show, and what it needs from the URL. */
+export type Route =
+  | { readonly name: 'home' }
+  | { readonly name: 'guide'; readonly slug: string }
+  | { readonly name: 'worksheet' }
+  | { readonly name: 'drafts' }
+  | { readonly name: 'settings' }
+  | { readonly name: 'not-found'; readonly path: string };
+
+export type RouteName = Route['name'];
+
+const FIXED: Readonly<Record<string, Route>> = {
+  '/': { name: 'home' },
+  '/guide': { name: 'home' },
+  '/worksheet': { name: 'worksheet' },
+  '/drafts': { name: 'drafts' },
+  '/settings': { name: 'settings' },
+};
+
+/** Paths the app never handles: they belong to the server or are files. */
+export function isAppPath(pathname: string): boolean {
+  return !/^\/(api|content|assets|icons)(\/|$)/.test(pathname) && !/\.[a-z0-9]+$/i.test(pathname);
+}
+
+/** Finds the view for a path. Trailing slashes are forgiven; letter case is not (URLs are shared). */
+export function matchRoute(pathname: string): Route {
+  const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
+  const fixed = FIXED[path];
+  if (fixed) return fixed;
+  const guide = /^\/guide\/([a-z0-9]+(?:-[a-z0-9]+)*)$/.exec(path);
+  if (guide) return { name: 'guide', slug: guide[1]! };
+  return { name: 'not-found', path: pathname };
+}
