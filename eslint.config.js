@@ -20,6 +20,11 @@ export default tseslint.config(
   {
     files: ['test/**/*.ts'],
     plugins: { 'no-only-tests': noOnlyTests },
-    rules: { 'no-only-tests/no-only-tests': ['error', { block: ['describe', 'it', 'test', 'suite', 'context'], focus: ['only', 'skip'] }] },
+    rules: {
+      'no-only-tests/no-only-tests': [
+        'error',
+        { block: ['describe', 'it', 'test', 'suite', 'context'], focus: ['only', 'skip'] },
+      ],
+    },
   },
 );

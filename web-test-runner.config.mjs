@@ -16,7 +16,14 @@ if (!existsSync('dist/content/guides.json')) {
 
 export default {
   files: 'test/src/**/*_test.ts',
-  nodeResolve: true,
+  nodeResolve: { exportConditions: ['production'] },
+  testRunnerHtml: (testFramework) => `<!doctype html>
+    <html lang="en-AU">
+      <body>
+        <script type="module" src="/test/src/support/setup.ts"></script>
+        <script type="module" src="${testFramework}"></script>
+      </body>
+    </html>`,
   concurrency: 1,
   testFramework: { config: { timeout: 10000 } },
   plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json' })],

@@ -6,7 +6,18 @@ import { loadConfigFile } from 'rollup/loadConfigFile';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** What the build reads: a change to any of these makes `dist/` stale. */
-const INPUTS = ['src', 'sw', 'content', 'public', 'index.html', 'rollup.config.mjs', 'scripts/rollup', 'scripts/content', 'package-lock.json', 'tsconfig.json'];
+const INPUTS = [
+  'src',
+  'sw',
+  'content',
+  'public',
+  'index.html',
+  'rollup.config.mjs',
+  'scripts/rollup',
+  'scripts/content',
+  'package-lock.json',
+  'tsconfig.json',
+];
 const STAMP = '.build-stamp';
 
 export function outDir(): string {

@@ -11,7 +11,11 @@ await app.listen({ host: '127.0.0.1', port: 0 });
 const { port } = app.server.address() as { port: number };
 const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
 try {
-  const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, colorScheme: 'light' });
+  const page = await browser.newPage({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    colorScheme: 'light',
+  });
   await page.goto(`http://127.0.0.1:${port}/guide/social-media`);
   await page.getByRole('heading', { level: 1, name: 'Social media' }).waitFor();
   const file = path.resolve('docs/guide-phone.png');

@@ -39,7 +39,8 @@ export function parseFrontMatter(file: string, source: string): ParsedGuideFile 
   const doc = parseDocument(yamlText, { prettyErrors: false, uniqueKeys: true });
   const firstError = doc.errors[0];
   if (firstError) {
-    const line = (firstError.linePos?.[0].line ?? 1) + 1;
+    const yamlLine = yamlText.slice(0, firstError.pos[0]).split('\n').length;
+    const line = yamlLine + 1;
     throw new ContentError(file, line, `front matter is not valid YAML: ${firstError.message.split('\n')[0]}`);
   }
   const lineOfKey = (key: string): number => {

@@ -1,11 +1,10 @@
 import { Task } from '@lit/task';
-import { LitElement, css, html, type PropertyValues, type TemplateResult } from 'lit';
+import { LitElement, html, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import type { Guide } from '../content/guide.js';
 import { GuideStore } from '../content/guide-store.js';
 import { RouterController } from '../controllers/router-controller.js';
 import type { Route } from '../routing/route.js';
-import { sharedStyles } from '../styles/shared-styles.js';
 import './guide-page.js';
 import './home-page.js';
 import './not-found-page.js';
@@ -22,76 +21,14 @@ const APP_NAME = 'Engagement Field Kit';
  */
 @customElement('app-shell')
 export class AppShell extends LitElement {
-  static override styles = [
-    sharedStyles,
-    css`
-      :host {
-        display: flex;
-        flex-direction: column;
-        min-height: 100vh;
-      }
-      .skip-link {
-        position: absolute;
-        left: var(--space-2);
-        top: -10rem;
-        z-index: 10;
-        padding: var(--space-2) var(--space-3);
-        background: var(--color-focus-halo);
-        color: #0b0c0c;
-        font-weight: 600;
-      }
-      .skip-link:focus {
-        top: var(--space-2);
-      }
-      .banner {
-        background: var(--color-brand);
-        color: var(--color-on-brand);
-        border-bottom: 6px solid var(--color-accent);
-      }
-      .inner {
-        max-width: 60rem;
-        margin: 0 auto;
-        padding: var(--space-2) var(--space-3);
-      }
-      .banner .inner {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
-        justify-content: space-between;
-        gap: var(--space-2);
-      }
-      .brand,
-      .brand:visited,
-      .brand:hover {
-        display: inline-flex;
-        align-items: center;
-        min-height: var(--target);
-        color: var(--color-on-brand);
-        font-weight: 700;
-        font-size: 1.125rem;
-        text-decoration: none;
-      }
-      main {
-        flex: 1;
-        width: 100%;
-      }
-      main:focus {
-        outline: none;
-      }
-      main .inner {
-        padding-top: var(--space-4);
-        padding-bottom: var(--space-6);
-      }
-      .site-footer {
-        border-top: 1px solid var(--color-border);
-        background: var(--color-surface);
-        font-size: var(--text-small);
-      }
-      .site-footer p {
-        margin: var(--space-2) 0;
-      }
-    `,
-  ];
+  /**
+   * The shell renders into the page itself, not a shadow root: landmarks, the skip link's target
+   * and fragment links then live in the document, where browsers and assistive tools expect them.
+   * Its styles are adopted by the document (see `shellStyles`).
+   */
+  protected override createRenderRoot(): HTMLElement {
+    return this;
+  }
 
   /** Where guidance comes from; tests hand in a store reading their own build. */
   @property({ attribute: false }) store = new GuideStore();
@@ -179,7 +116,10 @@ export class AppShell extends LitElement {
     const route = this._router.route;
     return guide
       ? html`<guide-page class="view" .guide=${guide}></guide-page>`
-      : html`<not-found-page class="view" .path=${route.name === 'guide' ? `/guide/${route.slug}` : ''}></not-found-page>`;
+      : html`<not-found-page
+          class="view"
+          .path=${route.name === 'guide' ? `/guide/${route.slug}` : ''}
+        ></not-found-page>`;
   }
 
   private _renderView(): TemplateResult {

@@ -67,20 +67,29 @@ export class GuidePage extends PageView {
         <header>
           <h1 tabindex="-1">${guide.title}</h1>
           ${guide.summary ? html`<p class="lead">${guide.summary}</p>` : nothing}
-          ${guide.updated
-            ? html`<p class="meta">Last updated <time datetime=${guide.updated}>${formatDate(guide.updated)}</time></p>`
-            : nothing}
+          ${
+            guide.updated
+              ? html`<p class="meta">
+                  Last updated <time datetime=${guide.updated}>${formatDate(guide.updated)}</time>
+                </p>`
+              : nothing
+          }
         </header>
         <guide-toc .slug=${guide.slug} .entries=${guide.sections}></guide-toc>
         <div class="prose">${unsafeHTML(guide.introHtml)}</div>
-        ${guide.sections.map((s) => html`<section>${this._heading(s)}<div class="prose">${unsafeHTML(s.html)}</div></section>`)}
+        ${guide.sections.map(
+          (s) =>
+            html`<section>
+              ${this._heading(s)}
+              <div class="prose">${unsafeHTML(s.html)}</div>
+            </section>`,
+        )}
         <footer>
           <p>
             From “${attribution.work}” by ${attribution.publisher}, used under
             <a href=${attribution.licenceUrl} target="_blank" rel="noopener"
               >${attribution.licence}<span class="visually-hidden"> (external link, opens in a new tab)</span></a
-            >.
-            ${attribution.changes ?? ''}
+            >. ${attribution.changes ?? ''}
           </p>
         </footer>
       </article>

@@ -68,9 +68,17 @@ export class GuideToc extends LitElement {
         <h2 id="toc-heading">Contents</h2>
         <ol>
           ${nest(this.entries).map(
-            ({ entry, children }) => html`<li>
-              ${link(entry)} ${children.length ? html`<ol>${children.map((c) => html`<li>${link(c)}</li>`)}</ol>` : nothing}
-            </li>`,
+            ({ entry, children }) =>
+              html`<li>
+                ${link(entry)}
+                ${
+                  children.length
+                    ? html`<ol>
+                        ${children.map((c) => html`<li>${link(c)}</li>`)}
+                      </ol>`
+                    : nothing
+                }
+              </li>`,
           )}
         </ol>
       </nav>

@@ -47,17 +47,21 @@ export class HomePage extends PageView {
   override render() {
     return html`
       <h1 tabindex="-1">Engagement Field Kit</h1>
-      <p class="lead">Guidance and a strategy worksheet for community consultations — on your phone, with or without signal.</p>
+      <p class="lead">
+        Guidance and a strategy worksheet for community consultations — on your phone, with or without signal.
+      </p>
       <h2>Guidance</h2>
       <ul class="cards">
         ${this.guides.map(
-          (g) => html`<li>
-            <h3><a href=${guidePath(g.slug)}>${g.title}</a></h3>
-            ${g.summary ? html`<p>${g.summary}</p>` : ''}
-            <p class="meta">
-              ${g.toc.length} sections${g.updated ? html` · last updated <time datetime=${g.updated}>${formatDate(g.updated)}</time>` : ''}
-            </p>
-          </li>`,
+          (g) =>
+            html`<li>
+              <h3><a href=${guidePath(g.slug)}>${g.title}</a></h3>
+              ${g.summary ? html`<p>${g.summary}</p>` : ''}
+              <p class="meta">
+                ${g.toc.length}
+                sections${g.updated ? html` · last updated <time datetime=${g.updated}>${formatDate(g.updated)}</time>` : ''}
+              </p>
+            </li>`,
         )}
       </ul>
       <h2>Plan an engagement</h2>

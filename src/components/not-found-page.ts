@@ -14,7 +14,10 @@ export class NotFoundPage extends PageView {
   override render() {
     return html`
       <h1 tabindex="-1">Page not found</h1>
-      <p>There is no page at <code>${this.path}</code> in the kit. If you typed the address, check it; if you followed a link, the page may have moved.</p>
+      <p>
+        There is no page at <code>${this.path}</code> in the kit. If you typed the address, check it; if you followed a
+        link, the page may have moved.
+      </p>
       <p><a href="/">Go to the start page</a></p>
     `;
   }

@@ -21,7 +21,9 @@ export class PendingPage extends PageView {
       <h1 tabindex="-1">${this.heading}</h1>
       <p class="lead">Not available yet in this version of the kit.</p>
       <p>${this.purpose}</p>
-      <p>Nothing you type here can be saved yet, so there is nothing to type. The guidance works now, online and offline.</p>
+      <p>
+        Nothing you type here can be saved yet, so there is nothing to type. The guidance works now, online and offline.
+      </p>
       <p><a href="/">Go to the guidance</a></p>
     `;
   }

@@ -12,9 +12,15 @@ export class SettingsPage extends PageView {
     return html`
       <h1 tabindex="-1">Settings</h1>
       <h2>Team and sync</h2>
-      <p>Not available yet in this version of the kit. Joining a team and syncing drafts with your teammates will be set up here.</p>
+      <p>
+        Not available yet in this version of the kit. Joining a team and syncing drafts with your teammates will be set
+        up here.
+      </p>
       <h2>Display</h2>
-      <p>The kit follows your device's light or dark appearance and its reduced-motion setting. Text grows with your browser's text size and zoom.</p>
+      <p>
+        The kit follows your device's light or dark appearance and its reduced-motion setting. Text grows with your
+        browser's text size and zoom.
+      </p>
     `;
   }
 }

@@ -56,9 +56,10 @@ export class SiteNav extends LitElement {
     return html`<nav aria-label="Main">
       <ul>
         ${LINKS.map(
-          (l) => html`<li>
-            <a href=${l.href} aria-current=${l.routes.includes(this.current) ? 'page' : 'false'}>${l.label}</a>
-          </li>`,
+          (l) =>
+            html`<li>
+              <a href=${l.href} aria-current=${l.routes.includes(this.current) ? 'page' : 'false'}>${l.label}</a>
+            </li>`,
         )}
       </ul>
     </nav>`;

@@ -66,12 +66,20 @@ export class RouterController implements ReactiveController {
   };
 
   private readonly _onClick = (event: MouseEvent): void => {
-    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
+    if (
+      event.defaultPrevented ||
+      event.button !== 0 ||
+      event.metaKey ||
+      event.ctrlKey ||
+      event.shiftKey ||
+      event.altKey
+    ) {
       return;
     }
     // Links inside shadow roots are retargeted to their host, so look along the composed path.
     const anchor = event.composedPath().find((n): n is HTMLAnchorElement => n instanceof HTMLAnchorElement);
-    if (!anchor || !anchor.href || anchor.hasAttribute('download') || (anchor.target && anchor.target !== '_self')) return;
+    if (!anchor || !anchor.href || anchor.hasAttribute('download') || (anchor.target && anchor.target !== '_self'))
+      return;
     const url = new URL(anchor.href);
     if (url.origin !== location.origin || !isAppPath(url.pathname)) return;
     event.preventDefault();

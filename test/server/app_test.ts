@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../server/app.js';
+import { runBuild } from '../support/build-app.js';
+import { tempDirWith } from '../support/temp-dir.js';
+
+describe('the server', () => {
+  let app: FastifyInstance;
+  let entryScript: string;
+  let guideUrl: string;
+
+  let cleanup: () => Promise<void>;
+
+  before(async () => {
+    const out = await tempDirWith();
+    cleanup = out.cleanup;
+    const result = await runBuild(out.dir);
+    assert.equal(result.code, 0, result.output);
+    entryScript = /src="(\/assets\/main-[^"]+\.js)"/.exec(
+      await readFile(path.join(out.dir, 'index.html'), 'utf8'),
+    )![1]!;
+    guideUrl = (
+      JSON.parse(await readFile(path.join(out.dir, 'content/guides.json'), 'utf8')) as { guides: { url: string }[] }
+    ).guides[0]!.url;
+    app = await buildApp({ distDir: out.dir });
+  });
+
+  after(async () => {
+    await app?.close();
+    await cleanup?.();
+  });
+
+  it('serves the app shell for every app route, revalidated on each use', async () => {
+    for (const url of [
+      '/',
+      '/guide/social-media',
+      '/guide/social-media?x=1',
+      '/worksheet',
+      '/drafts',
+      '/settings',
+      '/no/such/page',
+    ]) {
+      const res = await app.inject({ url });
+      assert.equal(res.statusCode, 200, url);
+      assert.match(res.headers['content-type'] as string, /^text\/html/, url);
+      assert.equal(res.headers['cache-control'], 'no-cache', url);
+      assert.match(res.body, /<app-shell><\/app-shell>/, url);
+    }
+  });
+
+  it('lets browsers keep hashed files for a year, and revalidates the guide index', async () => {
+    const script = await app.inject({ url: entryScript });
+    assert.equal(script.statusCode, 200);
+    assert.equal(script.headers['cache-control'], 'public, max-age=31536000, immutable');
+    assert.match(script.headers['content-type'] as string, /javascript/);
+    const guide = await app.inject({ url: guideUrl });
+    assert.equal(guide.headers['cache-control'], 'public, max-age=31536000, immutable');
+    const index = await app.inject({ url: '/content/guides.json' });
+    assert.equal(index.statusCode, 200);
+    assert.equal(index.headers['cache-control'], 'no-cache');
+  });
+
+  it('answers unknown /api paths with a JSON 404, whatever the method', async () => {
+    for (const [method, url] of [
+      ['GET', '/api/nothing'],
+      ['POST', '/api/drafts'],
+      ['GET', '/api'],
+    ] as const) {
+      const res = await app.inject({ method, url });
+      assert.equal(res.statusCode, 404, url);
+      assert.match(res.headers['content-type'] as string, /^application\/json/);
+      assert.equal(res.json<{ error: string }>().error, 'not_found');
+    }
+  });
+
+  it('answers a missing file with 404, not with the app shell', async () => {
+    for (const url of ['/assets/missing-abcdefgh.js', '/content/guides/nope.json', '/favicon.ico']) {
+      const res = await app.inject({ url });
+      assert.equal(res.statusCode, 404, url);
+      assert.doesNotMatch(res.body, /app-shell/, url);
+    }
+  });
+
+  it('sends a strict Content-Security-Policy and the other security headers', async () => {
+    const res = await app.inject({ url: '/guide/social-media' });
+    const csp = res.headers['content-security-policy'] as string;
+    const directives = new Map(
+      csp.split(';').map((d) => {
+        const [name, ...values] = d.trim().split(/\s+/);
+        return [name!, values];
+      }),
+    );
+    assert.deepEqual(directives.get('script-src'), ["'self'"]);
+    assert.deepEqual(directives.get('default-src'), ["'self'"]);
+    assert.deepEqual(directives.get('frame-ancestors'), ["'none'"]);
+    assert.deepEqual(directives.get('object-src'), ["'none'"]);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|https?:|\*/, 'no inline script and no other origins');
+    assert.equal(res.headers['x-content-type-options'], 'nosniff');
+    assert.equal(res.headers['referrer-policy'], 'no-referrer');
+    assert.equal(res.headers['x-frame-options'], 'DENY');
+  });
+
+  it('reports that it is up', async () => {
+    const res = await app.inject({ url: '/health' });
+    assert.equal(res.statusCode, 200);
+    assert.deepEqual(res.json(), { status: 'ok' });
+  });
+});

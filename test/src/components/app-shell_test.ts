@@ -1,0 +1,128 @@
+import { aTimeout, expect, fixture, fixtureCleanup, html, waitUntil } from '@open-wc/testing';
+import '../../../src/components/app-shell.js';
+import type { AppShell } from '../../../src/components/app-shell.js';
+import { builtGuideStore } from '../support/built-guides.js';
+
+/** The view element the shell shows, once it has rendered. */
+function view(shell: AppShell): HTMLElement {
+  return shell.querySelector<HTMLElement>('main .view')!;
+}
+
+/** The element that has focus, looking through shadow roots. */
+function deepActiveElement(): Element | null {
+  let active = document.activeElement;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+  return active;
+}
+
+async function shellAt(path: string): Promise<AppShell> {
+  fixtureCleanup(); // one app on the page at a time, as in the app
+  history.replaceState({}, '', path);
+  const shell = await fixture<AppShell>(html`<app-shell .store=${builtGuideStore()}></app-shell>`);
+  await waitUntil(() => view(shell)?.shadowRoot?.querySelector('h1'), `no view rendered at ${path}`);
+  return shell;
+}
+
+function click(shell: AppShell, selector: string, root: ParentNode = shell): void {
+  const el = root.querySelector<HTMLElement>(selector);
+  if (!el) throw new Error(`nothing matches ${selector}`);
+  el.click();
+}
+
+describe('app-shell', () => {
+  const start = location.href;
+  afterEach(() => history.replaceState({}, '', start));
+
+  it('has a banner, main navigation, main region, footer and a working skip link', async () => {
+    const shell = await shellAt('/');
+    const root = shell;
+    expect(shell.shadowRoot, 'landmarks live in the document').to.equal(null);
+    expect(root.querySelector('header.banner')).to.not.equal(null);
+    expect(root.querySelector('main#main')).to.not.equal(null);
+    expect(root.querySelector('footer')).to.not.equal(null);
+    const skip = root.querySelector<HTMLAnchorElement>('.skip-link')!;
+    expect(skip.textContent).to.equal('Skip to main content');
+    skip.click();
+    expect(document.activeElement).to.equal(root.querySelector('main'));
+    expect(location.pathname).to.equal('/', 'the skip link does not navigate');
+  });
+
+  it('opens a deep link to a guide section with focus on that section', async () => {
+    const shell = await shellAt('/guide/social-media#develop');
+    const guide = view(shell);
+    expect(guide.localName).to.equal('guide-page');
+    await waitUntil(() => deepActiveElement()?.id === 'develop', 'focus is on the Develop section');
+    expect(document.title).to.equal('Social media — Engagement Field Kit');
+  });
+
+  it('follows in-app links without reloading, moves focus to the new heading, and goes back', async () => {
+    const shell = await shellAt('/');
+    const marker = Symbol('same document');
+    (window as unknown as Record<symbol, boolean>)[marker] = true;
+
+    click(shell, '.cards a', view(shell).shadowRoot!);
+    await waitUntil(() => view(shell)?.localName === 'guide-page' && view(shell).shadowRoot?.querySelector('h1'));
+    expect(location.pathname).to.equal('/guide/social-media');
+    await waitUntil(() => deepActiveElement()?.localName === 'h1', 'focus moves to the guide title');
+    expect(deepActiveElement()!.textContent).to.equal('Social media');
+
+    const toc = view(shell).shadowRoot!.querySelector('guide-toc')!;
+    click(shell, 'a[href$="#keep"]', toc.shadowRoot!);
+    await waitUntil(() => deepActiveElement()?.id === 'keep', 'a contents link focuses its section');
+    expect(location.hash).to.equal('#keep');
+
+    const nav = shell.querySelector('site-nav')!;
+    click(shell, 'a[href="/settings"]', nav.shadowRoot!);
+    await waitUntil(() => view(shell)?.localName === 'settings-page');
+    expect(location.pathname).to.equal('/settings');
+    expect(document.title).to.equal('Settings — Engagement Field Kit');
+    await nav.updateComplete;
+    expect(nav.shadowRoot!.querySelector('a[aria-current="page"]')!.textContent).to.equal('Settings');
+
+    history.back();
+    await waitUntil(() => view(shell)?.localName === 'guide-page', 'Back returns to the guide');
+    expect(location.hash).to.equal('#keep');
+    expect((window as unknown as Record<symbol, boolean>)[marker], 'no page load happened').to.equal(true);
+  });
+
+  it('shows placeholders that say plainly they are not available yet', async () => {
+    for (const path of ['/worksheet', '/drafts']) {
+      const shell = await shellAt(path);
+      expect(view(shell).localName).to.equal('pending-page');
+      expect(view(shell).shadowRoot!.textContent).to.contain('Not available yet');
+    }
+  });
+
+  it('shows the not-found view for an unknown path and for an unknown guide', async () => {
+    for (const path of ['/no/such/page', '/guide/no-such-guide']) {
+      const shell = await shellAt(path);
+      expect(view(shell).localName).to.equal('not-found-page');
+      expect(view(shell).shadowRoot!.querySelector('code')!.textContent).to.equal(path);
+    }
+  });
+
+  it('leaves external links to the browser', async () => {
+    const shell = await shellAt('/guide/social-media');
+    const external = view(shell).shadowRoot!.querySelector<HTMLAnchorElement>('a.external')!;
+    let defaultPrevented: boolean | undefined;
+    // Stop the real navigation after the router has had its say.
+    const stop = (e: Event) => {
+      defaultPrevented = e.defaultPrevented;
+      e.preventDefault();
+    };
+    window.addEventListener('click', stop);
+    external.click();
+    window.removeEventListener('click', stop);
+    await aTimeout(0);
+    expect(defaultPrevented).to.equal(false);
+    expect(location.pathname).to.equal('/guide/social-media');
+  });
+
+  it('is accessible on every view', async () => {
+    for (const path of ['/', '/guide/social-media', '/worksheet', '/drafts', '/settings', '/nowhere']) {
+      const shell = await shellAt(path);
+      expect(shell.querySelectorAll('h1').length + view(shell).shadowRoot!.querySelectorAll('h1').length).to.equal(1);
+      await expect(shell).to.be.accessible();
+    }
+  });
+});

@@ -1,0 +1,25 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import '../../../src/components/site-nav.js';
+import type { SiteNav } from '../../../src/components/site-nav.js';
+
+describe('site-nav', () => {
+  it('marks the current part of the app, and only it', async () => {
+    const el = await fixture<SiteNav>(html`<site-nav current="guide"></site-nav>`);
+    const current = [...el.shadowRoot!.querySelectorAll('a[aria-current="page"]')].map((a) => a.textContent);
+    expect(current).to.deep.equal(['Guidance']);
+    el.current = 'settings';
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('a[aria-current="page"]')!.textContent).to.equal('Settings');
+  });
+
+  it('has touch targets of at least 44 px', async () => {
+    const el = await fixture<SiteNav>(html`<site-nav></site-nav>`);
+    for (const a of el.shadowRoot!.querySelectorAll('a')) {
+      expect(a.getBoundingClientRect().height).to.be.at.least(44);
+    }
+  });
+
+  it('is accessible', async () => {
+    await expect(await fixture(html`<site-nav current="home"></site-nav>`)).to.be.accessible();
+  });
+});

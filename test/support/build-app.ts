@@ -1,0 +1,26 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface BuildResult {
+  readonly code: number;
+  readonly output: string;
+}
+
+/** Runs the real build (`npm run build`'s script) into `outDir`, optionally from other content. */
+export function runBuild(outDir: string, contentDir?: string): Promise<BuildResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/build.ts')], {
+      cwd: ROOT,
+      env: { ...process.env, EFK_OUT_DIR: outDir, ...(contentDir ? { EFK_CONTENT_DIR: contentDir } : {}) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  });
+}
