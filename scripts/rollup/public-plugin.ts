@@ -7,7 +7,12 @@ export function publicPlugin({ dir }: { dir: string }): Plugin {
   return {
     name: 'efk-public',
     async generateBundle() {
-      const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+      const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(
+        (error: NodeJS.ErrnoException) => {
+          if (error.code === 'ENOENT') return []; // a kit without public files is still a kit
+          throw error;
+        },
+      );
       for (const entry of entries) {
         if (!entry.isFile() || entry.name.startsWith('.')) continue;
         const full = path.join(entry.parentPath, entry.name);
