@@ -2,9 +2,12 @@
 // plugins below with tsx; plain `rollup -c` cannot import them.
 import path from 'node:path';
 import nodeResolve from '@rollup/plugin-node-resolve';
+import replace from '@rollup/plugin-replace';
 import esbuild from 'rollup-plugin-esbuild';
 import { guidesPlugin } from './scripts/rollup/guides-plugin.ts';
 import { htmlPlugin } from './scripts/rollup/html-plugin.ts';
+import { iconsPlugin } from './scripts/rollup/icons-plugin.ts';
+import { precachePlugin } from './scripts/rollup/precache-plugin.ts';
 import { publicPlugin } from './scripts/rollup/public-plugin.ts';
 
 // Tests build variants of the app (other content, another folder) through these two variables.
@@ -28,6 +31,18 @@ export default [
       guidesPlugin({ contentDir: path.resolve(contentDir) }),
       htmlPlugin({ template: 'index.html', entry: '/src/main.ts' }),
       publicPlugin({ dir: 'public' }),
+      iconsPlugin({ source: 'public/icons/icon.svg', background: '#0b3d91' }),
+    ],
+  },
+  {
+    // Built second, so the precache list sees the whole app.
+    input: 'sw/sw.ts',
+    output: { file: path.join(outDir, 'sw.js'), format: 'iife', sourcemap: true },
+    plugins: [
+      nodeResolve({ browser: true }),
+      replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': JSON.stringify('production') } }),
+      esbuild({ tsconfig: 'sw/tsconfig.json', target: 'es2022', minify: true, legalComments: 'none' }),
+      precachePlugin({ outDir, swFile: 'sw.js' }),
     ],
   },
 ];

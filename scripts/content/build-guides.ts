@@ -79,7 +79,12 @@ function rewriteLink(guide: ReadGuide, link: GuideLinkSite, bundled: ReadonlySet
     open.attrSet('class', 'external');
     open.attrSet('target', '_blank');
     open.attrSet('rel', 'noopener');
-    siblings.splice(close, 0, htmlToken('<span class="visually-hidden"> (external link, opens in a new tab)</span>'));
+    // The second note shows only while offline (the app sets a flag), when the link cannot open.
+    siblings.splice(
+      close,
+      0,
+      htmlToken('<span class="visually-hidden"> (external link, opens in a new tab)</span><span class="needs-connection"> (needs a connection)</span>'),
+    );
     return;
   }
   if (target.kind === 'not-in-kit') {

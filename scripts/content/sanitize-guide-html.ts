@@ -18,7 +18,7 @@ const OPTIONS: sanitizeHtml.IOptions = {
   },
   allowedClasses: {
     a: ['external', 'in-kit'],
-    span: ['not-in-kit', 'not-in-kit-note', 'visually-hidden', 'external-note'],
+    span: ['not-in-kit', 'not-in-kit-note', 'visually-hidden', 'needs-connection'],
   },
   allowedSchemes: ['https', 'http', 'mailto'],
   allowedSchemesAppliedToAttributes: ['href'],

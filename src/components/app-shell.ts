@@ -1,17 +1,25 @@
 import { Task } from '@lit/task';
 import { LitElement, html, type PropertyValues, type TemplateResult } from 'lit';
+import type { Workbox } from 'workbox-window';
 import { customElement, property, query } from 'lit/decorators.js';
 import type { Guide } from '../content/guide.js';
 import { GuideStore } from '../content/guide-store.js';
+import { ConnectionController } from '../controllers/connection-controller.js';
+import { InstallController } from '../controllers/install-controller.js';
 import { RouterController } from '../controllers/router-controller.js';
+import { UpdateController } from '../controllers/update-controller.js';
+import { readStorageStatus, requestPersistentStorage } from '../data/storage-status.js';
+import { ConnectionMonitor } from '../net/connection-monitor.js';
 import type { Route } from '../routing/route.js';
 import './guide-page.js';
 import './home-page.js';
 import './not-found-page.js';
+import './offline-indicator.js';
 import { PageView } from './page-view.js';
 import './pending-page.js';
 import './settings-page.js';
 import './site-nav.js';
+import './update-banner.js';
 
 const APP_NAME = 'Engagement Field Kit';
 
@@ -30,8 +38,19 @@ export class AppShell extends LitElement {
     return this;
   }
 
+  private readonly _connection = new ConnectionController(this, new ConnectionMonitor());
+
   /** Where guidance comes from; tests hand in a store reading their own build. */
-  @property({ attribute: false }) store = new GuideStore();
+  @property({ attribute: false }) store = new GuideStore('', () => this._connection.monitor.reportFailure());
+
+  private readonly _install = new InstallController(this, () => void requestPersistentStorage());
+
+  private _update = new UpdateController(this, null);
+
+  /** The registered service worker, set by main.ts; updates are offered through it. */
+  set workbox(workbox: Workbox | null) {
+    this._update = new UpdateController(this, workbox);
+  }
 
   @query('main') private _main!: HTMLElement;
 
@@ -48,6 +67,11 @@ export class AppShell extends LitElement {
   private readonly _guide = new Task(this, {
     task: ([slug]: readonly [string | null]) => (slug ? this.store.guide(slug) : Promise.resolve(null)),
     args: () => [this._router.route.name === 'guide' ? this._router.route.slug : null] as const,
+  });
+
+  private readonly _storage = new Task(this, {
+    task: ([route]: readonly [string]) => (route === 'settings' ? readStorageStatus() : Promise.resolve(null)),
+    args: () => [this._router.route.name] as const,
   });
 
   override async updated(changed: PropertyValues): Promise<void> {
@@ -100,6 +124,8 @@ export class AppShell extends LitElement {
     this._main.focus();
   }
 
+  private readonly _onInstall = (): void => void this._install.install();
+
   private _loading(): TemplateResult {
     return html`<p role="status">Loading the guidance…</p>`;
   }
@@ -115,7 +141,7 @@ export class AppShell extends LitElement {
   private _renderGuide(guide: Guide | null): TemplateResult {
     const route = this._router.route;
     return guide
-      ? html`<guide-page class="view" .guide=${guide}></guide-page>`
+      ? html`<guide-page class="view" .guide=${guide} .offline=${!this._connection.online}></guide-page>`
       : html`<not-found-page
           class="view"
           .path=${route.name === 'guide' ? `/guide/${route.slug}` : ''}
@@ -129,7 +155,13 @@ export class AppShell extends LitElement {
         return this._index.render({
           pending: () => this._loading(),
           error: (e) => this._failed(e, () => void this._index.run()),
-          complete: (index) => html`<home-page class="view" .guides=${index.guides}></home-page>`,
+          complete: (index) =>
+            html`<home-page
+              class="view"
+              .guides=${index.guides}
+              .installOption=${this._install.option}
+              @install-request=${this._onInstall}
+            ></home-page>`,
         }) as TemplateResult;
       case 'guide':
         return this._guide.render({
@@ -150,7 +182,12 @@ export class AppShell extends LitElement {
           purpose="Your saved strategy drafts will be listed here, newest first, kept on this device and synced with your team."
         ></pending-page>`;
       case 'settings':
-        return html`<settings-page class="view"></settings-page>`;
+        return html`<settings-page
+          class="view"
+          .installOption=${this._install.option}
+          .storage=${this._storage.value ?? null}
+          @install-request=${this._onInstall}
+        ></settings-page>`;
       case 'not-found':
         return html`<not-found-page class="view" .path=${route.path}></not-found-page>`;
     }
@@ -165,6 +202,13 @@ export class AppShell extends LitElement {
           <site-nav .current=${this._router.route.name}></site-nav>
         </div>
       </header>
+      <div class="notices">
+        <offline-indicator .offline=${!this._connection.online}></offline-indicator>
+        <update-banner
+          .ready=${this._update.updateReady}
+          @update-accept=${() => void this._update.accept()}
+        ></update-banner>
+      </div>
       <main id="main" tabindex="-1">
         <div class="inner">${this._renderView()}</div>
       </main>

@@ -28,6 +28,14 @@ export class GuidePage extends PageView {
         margin-left: 0.15em;
         text-decoration: none;
       }
+      .needs-connection {
+        display: none;
+      }
+      :host([offline]) .needs-connection {
+        display: inline;
+        color: var(--color-warning);
+        font-size: var(--text-small);
+      }
       .not-in-kit-note {
         color: var(--color-text-secondary);
         font-size: var(--text-small);
@@ -45,6 +53,9 @@ export class GuidePage extends PageView {
   ];
 
   @property({ attribute: false }) guide: Guide | undefined;
+
+  /** Offline, external links say they need a connection. */
+  @property({ type: Boolean, reflect: true }) offline = false;
 
   override focusTarget(fragment: string): HTMLElement | null {
     // Old links may use a heading's long id; it leads to the same section.

@@ -3,6 +3,8 @@ import { customElement, property } from 'lit/decorators.js';
 import { guidePath, type GuideSummary } from '../content/guide.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 import { formatDate } from '../text/format-date.js';
+import type { InstallOption } from '../controllers/install-controller.js';
+import './install-button.js';
 import { PageView } from './page-view.js';
 
 /** The start page: the guidance in the kit and the way into the worksheet. */
@@ -44,12 +46,21 @@ export class HomePage extends PageView {
 
   @property({ attribute: false }) guides: readonly GuideSummary[] = [];
 
+  /** Shown as an "Install app" button only where the browser offers installation. */
+  @property() installOption: InstallOption = 'none';
+
   override render() {
     return html`
       <h1 tabindex="-1">Engagement Field Kit</h1>
       <p class="lead">
         Guidance and a strategy worksheet for community consultations — on your phone, with or without signal.
       </p>
+      ${
+        this.installOption === 'prompt'
+          ? html`<p>Install the kit to open it from your home screen, with or without signal.</p>
+              <install-button .option=${this.installOption}></install-button>`
+          : ''
+      }
       <h2>Guidance</h2>
       <ul class="cards">
         ${this.guides.map(

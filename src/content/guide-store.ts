@@ -23,8 +23,14 @@ export class GuideStore {
   private _index: Promise<GuideIndex> | undefined;
   private readonly _guides = new Map<string, Promise<Guide>>();
 
-  /** @param base prefix for the build's absolute URLs, for tests that serve `dist/` below the root */
-  constructor(private readonly base = '') {}
+  /**
+   * @param base prefix for the build's absolute URLs, for tests that serve `dist/` below the root
+   * @param onNetworkError told when a fetch fails for want of a network
+   */
+  constructor(
+    private readonly base = '',
+    private readonly onNetworkError: () => void = () => undefined,
+  ) {}
 
   index(): Promise<GuideIndex> {
     this._index ??= this._fetchJson(GUIDE_INDEX_URL, isGuideIndex).catch((error: unknown) => {
@@ -52,6 +58,7 @@ export class GuideStore {
     try {
       response = await fetch(this.base + url);
     } catch (error) {
+      this.onNetworkError();
       throw new GuideLoadError(`The guidance could not be loaded (${String(error)}).`);
     }
     if (!response.ok) throw new GuideLoadError(`The guidance could not be loaded (HTTP ${response.status}).`);

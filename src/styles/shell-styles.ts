@@ -48,6 +48,15 @@ export const shellStyles = css`
     font-size: 1.125rem;
     text-decoration: none;
   }
+  .notices {
+    max-width: 60rem;
+    margin: 0 auto;
+    width: 100%;
+    padding: 0 var(--space-3);
+  }
+  .notices > * {
+    margin-top: var(--space-2);
+  }
   main {
     flex: 1;
     width: 100%;

@@ -1,0 +1,60 @@
+import type { ReactiveControllerHost } from 'lit';
+import type { Workbox } from 'workbox-window';
+
+/**
+ * The page side of service worker updates. A new version waits until the user accepts it: the
+ * kit never reloads by itself, because the user may be typing.
+ */
+export class UpdateController {
+  /** A new version is installed and waiting for the user's consent. */
+  updateReady = false;
+  private _accepted = false;
+  /** The new worker already controls this page (another tab accepted the update). */
+  private _controlling = false;
+
+  /**
+   * @param flush saves anything not yet written (a pending draft save) before the reload
+   */
+  constructor(
+    host: ReactiveControllerHost,
+    private readonly workbox: Workbox | null,
+    private readonly flush: () => Promise<void> = () => Promise.resolve(),
+  ) {
+    workbox?.addEventListener('waiting', () => {
+      this.updateReady = true;
+      host.requestUpdate();
+    });
+    // workbox-window reports an update found after the first install as "external" and sends no
+    // 'controlling' event for it, so the takeover is watched on the container itself.
+    const container = typeof navigator !== 'undefined' ? navigator.serviceWorker : undefined;
+    let hadController = Boolean(container?.controller);
+    if (workbox && container) {
+      container.addEventListener('controllerchange', () => {
+        const isUpdate = hadController;
+        hadController = true;
+        if (!isUpdate) return; // the first install taking control: nothing to reload
+        if (this._accepted) {
+          window.location.reload();
+          return;
+        }
+        // Another tab accepted the update. This tab still waits for its own user's consent.
+        this._controlling = true;
+        this.updateReady = true;
+        host.requestUpdate();
+      });
+    }
+  }
+
+  /** The user chose Reload: save, let the waiting worker take over, reload when it controls the page. */
+  async accept(): Promise<void> {
+    if (!this.workbox || !this.updateReady) return;
+    this._accepted = true;
+    await this.flush();
+    if (this._controlling) {
+      window.location.reload();
+      return;
+    }
+    // Sent to the registration's waiting worker, whichever tab installed it.
+    this.workbox.messageSkipWaiting();
+  }
+}

@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
+import { startServer, type RunningServer } from '../support/app-server.js';
+import { runBuild } from '../support/build-app.js';
+import { launchProfile } from '../support/browser.js';
+import { tempDirWith } from '../support/temp-dir.js';
+
+const SECTIONS = [
+  ['why-must-i', 'Why must I?'],
+  ['how-do-i', 'How do I?'],
+  ['understand', 'Understand social media activities'],
+  ['develop', 'Develop an engagement strategy'],
+  ['keep', 'Keep your knowledge current'],
+] as const;
+
+const ROUTES = [
+  ['/', 'Engagement Field Kit'],
+  ['/guide/social-media', 'Social media'],
+  ['/worksheet', 'Strategy worksheet'],
+  ['/drafts', 'Drafts'],
+  ['/settings', 'Settings'],
+  ['/not/a/page', 'Page not found'],
+] as const;
+
+async function expectHeading(page: Page, name: string): Promise<void> {
+  await page.getByRole('heading', { level: 1, name, exact: true }).waitFor({ timeout: 10_000 });
+}
+
+describe('offline and installable', () => {
+  let server: RunningServer;
+  let context: BrowserContext;
+  let page: Page;
+  const requested: string[] = [];
+  const cleanups: (() => Promise<void>)[] = [];
+
+  before(async () => {
+    const out = await tempDirWith();
+    cleanups.push(out.cleanup);
+    const built = await runBuild(out.dir);
+    assert.equal(built.code, 0, built.output);
+    server = await startServer(out.dir);
+    cleanups.push(() => server.close());
+    const profile = await launchProfile();
+    cleanups.push(profile.close);
+    context = profile.context;
+    context.on('request', (r) => requested.push(r.url()));
+    page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(`${server.origin}/`);
+    await expectHeading(page, 'Engagement Field Kit');
+    // The first worker claims the page, so the first visit is enough to go offline.
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15_000 });
+  });
+
+  after(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  });
+
+  it('passes Chromium’s installability check', async () => {
+    const cdp = await context.newCDPSession(page);
+    const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as {
+      installabilityErrors: { errorId: string }[];
+    };
+    assert.deepEqual(installabilityErrors, []);
+    const manifest = (await cdp.send('Page.getAppManifest')) as { errors: unknown[]; url: string };
+    assert.deepEqual(manifest.errors, []);
+    assert.equal(manifest.url, `${server.origin}/manifest.webmanifest`);
+  });
+
+  it('opens every route and every guide section offline, including deep links never visited', async () => {
+    await context.setOffline(true);
+    await page.reload();
+    await expectHeading(page, 'Engagement Field Kit');
+    await page.getByText('You are offline.').waitFor();
+    for (const [path, heading] of ROUTES) {
+      await page.goto(`${server.origin}${path}`);
+      await expectHeading(page, heading);
+    }
+    for (const [id, title] of SECTIONS) {
+      await page.goto(`${server.origin}/guide/social-media#${id}`);
+      const heading = page.getByRole('heading', { name: title, exact: true });
+      await heading.waitFor();
+      assert.equal(await heading.evaluate((h) => h.id), id);
+      await page.waitForFunction((target) => {
+        let active = document.activeElement;
+        while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+        return active?.id === target;
+      }, id);
+    }
+    // Offline, external links say they need a connection.
+    const note = page.locator('guide-page .needs-connection').first();
+    assert.equal(await note.isVisible(), true);
+  });
+
+  it('shows the offline indicator only while offline', async () => {
+    await context.setOffline(false);
+    await page.getByText('You are offline.').waitFor({ state: 'detached' });
+    await context.setOffline(true);
+    await page.evaluate(() => window.dispatchEvent(new Event('offline')));
+    await page.getByText('You are offline.').waitFor();
+    await context.setOffline(false);
+    await page.getByText('You are offline.').waitFor({ state: 'detached' });
+  });
+
+  it('still serves every route with the server stopped entirely', async () => {
+    await server.close();
+    for (const [path, heading] of ROUTES) {
+      await page.goto(`${server.origin}${path}`);
+      await expectHeading(page, heading);
+    }
+    await page.goto(`${server.origin}/guide/social-media#keep`);
+    await page.getByRole('heading', { name: 'Keep your knowledge current' }).waitFor();
+  });
+
+  it('never sent a request to another origin', () => {
+    const foreign = requested.filter((url) => !url.startsWith(`${server.origin}/`));
+    assert.deepEqual(foreign, []);
+    assert.ok(requested.length > 5, 'requests were observed');
+  });
+});

@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { startServer, type RunningServer } from '../support/app-server.js';
+import { ROOT, runBuild } from '../support/build-app.js';
+import { launchProfile } from '../support/browser.js';
+import { tempDirWith } from '../support/temp-dir.js';
+
+const OLD_TEXT = 'How and when to use social media';
+const NEW_TEXT = 'How and when to use social media, revised';
+
+/** Builds the app from the real content, with the guide's strapline changed when `revised`. */
+async function buildVersion(revised: boolean): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const content = await tempDirWith();
+  const source = path.join(ROOT, 'content/social_media.md');
+  if (revised) {
+    const text = await readFile(source, 'utf8');
+    await writeFile(path.join(content.dir, 'social_media.md'), text.replace(`\n${OLD_TEXT}\n`, `\n${NEW_TEXT}\n`));
+  } else {
+    await copyFile(source, path.join(content.dir, 'social_media.md'));
+  }
+  const out = await tempDirWith();
+  const built = await runBuild(out.dir, content.dir);
+  assert.equal(built.code, 0, built.output);
+  await content.cleanup();
+  return out;
+}
+
+describe('updating to a new version', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  let v1: string;
+  let v2: string;
+
+  before(async () => {
+    const [one, two] = await Promise.all([buildVersion(false), buildVersion(true)]);
+    cleanups.push(one.cleanup, two.cleanup);
+    v1 = one.dir;
+    v2 = two.dir;
+  });
+
+  after(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  });
+
+  async function strapline(page: Page): Promise<string> {
+    return page.locator('guide-page .lead').innerText();
+  }
+
+  it('offers the new version, never reloads without consent, and shows the new text after Reload', async () => {
+    let server: RunningServer = await startServer(v1);
+    const profile = await launchProfile();
+    cleanups.push(profile.close, () => server.close());
+    const page = profile.context.pages()[0] ?? (await profile.context.newPage());
+    await page.goto(`${server.origin}/guide/social-media`);
+    assert.equal(await strapline(page), OLD_TEXT);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    let loads = 0;
+    page.on('load', () => (loads += 1));
+
+    // Publish version 2 at the same address, and let the browser look for it.
+    const port = server.port;
+    await server.close();
+    server = await startServer(v2, port);
+    await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())!.update());
+
+    const banner = page.getByRole('status').filter({ hasText: 'A new version of the kit is ready' });
+    await banner.waitFor({ timeout: 15_000 });
+    await page.waitForTimeout(1_500); // a page that reloads on its own would do it here
+    assert.equal(loads, 0, 'the page did not reload without consent');
+    assert.equal(await strapline(page), OLD_TEXT, 'the old version stays until the user chooses');
+
+    await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Reload' }).click()]);
+    await page.locator('guide-page .lead').waitFor();
+    assert.equal(await strapline(page), NEW_TEXT);
+    assert.equal(loads, 1, 'exactly one reload, after consent');
+    assert.equal(await page.getByText('A new version of the kit is ready').count(), 0);
+  });
+});

@@ -1,0 +1,29 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import '../../../src/components/settings-page.js';
+import type { SettingsPage } from '../../../src/components/settings-page.js';
+import { readStorageStatus } from '../../../src/data/storage-status.js';
+
+describe('settings-page', () => {
+  it('says in plain words whether storage is persistent and how much is used', async () => {
+    const status = await readStorageStatus();
+    expect(status, 'Chromium has the Storage API').to.not.equal(null);
+    const el = await fixture<SettingsPage>(html`<settings-page .storage=${status}></settings-page>`);
+    const text = el.shadowRoot!.textContent!.replace(/\s+/g, ' ');
+    expect(text).to.match(/The kit uses [\d.]+ (bytes|KB|MB) of the [\d.]+ (MB|GB|TB) this browser allows it\./);
+    el.storage = { persisted: true, usage: 1_400_000, quota: 2_000_000_000 };
+    await el.updateComplete;
+    const persisted = el.shadowRoot!.textContent!.replace(/\s+/g, ' ');
+    expect(persisted).to.contain('Your drafts are kept safe on this device');
+    expect(persisted).to.contain('The kit uses 1.4 MB of the 2.0 GB this browser allows it.');
+    expect(el.shadowRoot!.querySelectorAll('h1')).to.have.length(1);
+    await expect(el).to.be.accessible();
+  });
+
+  it('offers installation only as the browser allows', async () => {
+    const el = await fixture<SettingsPage>(html`<settings-page installOption="prompt"></settings-page>`);
+    const button = el.shadowRoot!.querySelector('install-button')!;
+    await button.updateComplete;
+    expect(button.shadowRoot!.querySelector('button')!.textContent).to.equal('Install app');
+    await expect(el).to.be.accessible();
+  });
+});
