@@ -4,7 +4,7 @@ import path from 'node:path';
 import nodeResolve from '@rollup/plugin-node-resolve';
 import replace from '@rollup/plugin-replace';
 import esbuild from 'rollup-plugin-esbuild';
-import { guidesPlugin } from './scripts/rollup/guides-plugin.ts';
+import { contentPlugin } from './scripts/rollup/content-plugin.ts';
 import { htmlPlugin } from './scripts/rollup/html-plugin.ts';
 import { iconsPlugin } from './scripts/rollup/icons-plugin.ts';
 import { precachePlugin } from './scripts/rollup/precache-plugin.ts';
@@ -28,7 +28,7 @@ export default [
     plugins: [
       nodeResolve({ browser: true }),
       esbuild({ tsconfig: 'tsconfig.json', target: 'es2022', minify: true, legalComments: 'none' }),
-      guidesPlugin({ contentDir: path.resolve(contentDir) }),
+      contentPlugin({ contentDir: path.resolve(contentDir) }),
       htmlPlugin({ template: 'index.html', entry: '/src/main.ts' }),
       publicPlugin({ dir: 'public' }),
       iconsPlugin({ source: 'public/icons/icon.svg', background: '#0b3d91' }),

@@ -1,0 +1,103 @@
+import { isMap, isSeq, parseDocument, type Node } from 'yaml';
+import type { Guide } from '../../src/content/guide.js';
+import {
+  CONTEXT_FIELDS,
+  QUESTION_TYPES,
+  type ChoiceOption,
+  type Question,
+  type QuestionType,
+  type Worksheet,
+} from '../../src/content/worksheet.js';
+import { ContentError } from './content-error.js';
+
+/** Section text as a reader sees it, to check quotes against: no tags, entities decoded, spaces normal. */
+function plainText(html: string): string {
+  return html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/[\s\u00a0]+/g, ' ')
+    .trim();
+}
+
+function normalise(text: string): string {
+  return text.replace(/[\s\u00a0]+/g, ' ').trim();
+}
+
+/**
+ * Reads and checks `content/worksheet.yaml` against the built guides: every question's guidance
+ * must quote its guide section word for word, so the worksheet can never drift from the guide.
+ */
+export function buildWorksheet(file: string, source: string, guides: readonly Guide[]): Worksheet {
+  const doc = parseDocument(source, { prettyErrors: false, uniqueKeys: true });
+  const lineOf = (offset: number | undefined): number => source.slice(0, offset ?? 0).split('\n').length;
+  const firstError = doc.errors[0];
+  if (firstError) throw new ContentError(file, lineOf(firstError.pos[0]), `not valid YAML: ${firstError.message.split('\n')[0]}`);
+  const fail = (node: Node | null | undefined, reason: string): never => {
+    throw new ContentError(file, lineOf(node?.range?.[0]), reason);
+  };
+  if (!isMap(doc.contents)) fail(doc.contents, 'the worksheet must be a set of "key: value" lines');
+  const root = doc.contents as Node;
+
+  const text = (parent: Node, key: string, where: string): string => {
+    const node = isMap(parent) ? (parent.get(key, true) as Node | undefined) : undefined;
+    const value = node && 'value' in node ? (node as { value: unknown }).value : undefined;
+    if (typeof value !== 'string' || value.trim() === '') fail(node ?? parent, `${where}"${key}" must be non-empty text`);
+    return normalise(value as string);
+  };
+  const id = (parent: Node, where: string): string => {
+    const value = text(parent, 'id', where);
+    if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(value)) fail(parent, `${where}id "${value}" must be lower-case words joined by hyphens`);
+    return value;
+  };
+
+  const guideSlug = text(root, 'guide', '');
+  const guide = guides.find((g) => g.slug === guideSlug) ?? fail(root, `guide "${guideSlug}" is not in content/`);
+  const versionNode = isMap(root) ? (root.get('version', true) as Node | undefined) : undefined;
+  const version = versionNode && 'value' in versionNode ? (versionNode as { value: unknown }).value : undefined;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) fail(versionNode ?? root, '"version" must be a whole number from 1');
+
+  const questionsNode = isMap(root) ? (root.get('questions', true) as Node | undefined) : undefined;
+  if (!isSeq(questionsNode) || questionsNode.items.length === 0) fail(questionsNode ?? root, '"questions" must be a non-empty list');
+  const seen = new Set<string>(CONTEXT_FIELDS);
+  const questions = (questionsNode as unknown as { items: Node[] }).items.map((q, i): Question => {
+    const where = `question ${i + 1}: `;
+    if (!isMap(q)) fail(q, `${where}must be a set of "key: value" lines`);
+    const qid = id(q, where);
+    if (seen.has(qid)) fail(q, `${where}id "${qid}" is used twice (or is one of ${CONTEXT_FIELDS.join(', ')})`);
+    seen.add(qid);
+    const type = text(q, 'type', where) as QuestionType;
+    if (!QUESTION_TYPES.includes(type)) fail(q, `${where}type "${type}" is not one of ${QUESTION_TYPES.join(', ')}`);
+    const guidanceNode = isMap(q) ? (q.get('guidance', true) as Node | undefined) : undefined;
+    if (!isMap(guidanceNode)) fail(guidanceNode ?? q, `${where}needs "guidance" with the guide section and quote behind it`);
+    const sectionId = text(guidanceNode as Node, 'section', where);
+    const section = guide.sections.find((s) => s.id === sectionId) ?? fail(guidanceNode, `${where}section "${sectionId}" is not a section of ${guide.slug}`);
+    const quote = text(guidanceNode as Node, 'quote', where);
+    if (!plainText(section.html).includes(quote)) fail(guidanceNode, `${where}the quote "${quote}" is not in the "${section.title}" section of ${guide.slug}`);
+    const base = {
+      id: qid,
+      label: text(q, 'label', where),
+      hint: text(q, 'hint', where),
+      guidance: { guide: guide.slug, section: section.id, sectionTitle: section.title, quote },
+    };
+    if (type !== 'choice') return { ...base, type };
+    const optionsNode = isMap(q) ? (q.get('options', true) as Node | undefined) : undefined;
+    if (!isSeq(optionsNode) || optionsNode.items.length < 2) fail(optionsNode ?? q, `${where}a choice needs at least two "options"`);
+    const options = (optionsNode as unknown as { items: Node[] }).items.map(
+      (o, k): ChoiceOption => ({ id: id(o, `${where}option ${k + 1}: `), label: text(o, 'label', `${where}option ${k + 1}: `), hint: text(o, 'hint', `${where}option ${k + 1}: `) }),
+    );
+    return { ...base, type, options };
+  });
+
+  return {
+    id: id(root, ''),
+    version: version as number,
+    title: text(root, 'title', ''),
+    intro: text(root, 'intro', ''),
+    guide: guide.slug,
+    questions,
+  };
+}

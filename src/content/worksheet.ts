@@ -1,0 +1,77 @@
+/**
+ * The strategy worksheet as the build writes it from `content/worksheet.yaml`: data the app
+ * renders as questions. Shared by the build (producer) and the app.
+ */
+
+/** The guide passage a question comes from, shown in place beside the question. */
+export interface GuidancePassage {
+  readonly guide: string;
+  readonly section: string;
+  readonly sectionTitle: string;
+  readonly quote: string;
+}
+
+export interface ChoiceOption {
+  readonly id: string;
+  readonly label: string;
+  readonly hint: string;
+}
+
+interface QuestionBase {
+  readonly id: string;
+  readonly label: string;
+  readonly hint: string;
+  readonly guidance: GuidancePassage;
+}
+
+export interface TextQuestion extends QuestionBase {
+  readonly type: 'text';
+}
+export interface ChoiceQuestion extends QuestionBase {
+  readonly type: 'choice';
+  readonly options: readonly ChoiceOption[];
+}
+export interface ChannelsQuestion extends QuestionBase {
+  readonly type: 'channels';
+}
+export interface DateQuestion extends QuestionBase {
+  readonly type: 'date';
+}
+
+export type Question = TextQuestion | ChoiceQuestion | ChannelsQuestion | DateQuestion;
+
+export const QUESTION_TYPES = ['text', 'choice', 'channels', 'date'] as const;
+export type QuestionType = (typeof QUESTION_TYPES)[number];
+
+export interface Worksheet {
+  readonly id: string;
+  readonly version: number;
+  readonly title: string;
+  readonly intro: string;
+  readonly guide: string;
+  readonly questions: readonly Question[];
+}
+
+/** A channel under consideration, with the team's note on its strengths and weaknesses. */
+export interface Channel {
+  readonly id: string;
+  readonly name: string;
+  readonly note: string;
+}
+
+/** What a field of a draft holds: text (also dates as YYYY-MM-DD), chosen option ids, or channels. */
+export type FieldValue = string | readonly string[] | readonly Channel[];
+
+/** The consultation context every draft records, besides the questions. */
+export const CONTEXT_FIELDS = ['title', 'community', 'date'] as const;
+export type ContextField = (typeof CONTEXT_FIELDS)[number];
+
+/** URL of the built worksheet; revalidated like the guide index. */
+export const WORKSHEET_URL = '/content/worksheet.json';
+
+/** Whether a question counts as answered, for the drafts list's completeness indicator. */
+export function isAnswered(value: FieldValue | undefined): boolean {
+  if (value === undefined) return false;
+  if (typeof value === 'string') return value.trim() !== '';
+  return value.some((v) => (typeof v === 'string' ? v !== '' : v.name.trim() !== '' || v.note.trim() !== ''));
+}

@@ -1,0 +1,237 @@
+import type { IDBPDatabase } from 'idb';
+import { CONTEXT_FIELDS, type ContextField, type FieldValue } from '../content/worksheet.js';
+import { openKitDb, type KitDB, type OpenOptions } from './db.js';
+import type { Draft, DraftField, OutboxEntry } from './draft.js';
+import { toStorageWriteError } from './storage-error.js';
+
+/** What other tabs hear when a draft changes. */
+export interface DraftChange {
+  readonly draftId: string;
+  /** The fields that changed; empty for a deletion or restore. */
+  readonly fields: readonly string[];
+  readonly kind: OutboxEntry['kind'];
+}
+
+export interface WorksheetRef {
+  readonly id: string;
+  readonly version: number;
+}
+
+export interface DraftStoreOptions extends OpenOptions {
+  /** BroadcastChannel name; tests give each store its own. */
+  readonly channelName?: string;
+  /** Clock, for tests of ordering. */
+  readonly now?: () => number;
+}
+
+const DEVICE_KEY = 'device-id';
+
+/** The draft asked for does not exist (or, when creating, already does). */
+export class DraftNotFoundError extends Error {
+  override name = 'DraftNotFoundError';
+}
+
+/**
+ * The drafts on this device, in IndexedDB. Every change is one transaction that writes the draft
+ * and its outbox entry together, so a change is either stored and queued for sync, or neither.
+ * Other tabs hear of each change through a BroadcastChannel.
+ */
+export class DraftStore {
+  private _db: Promise<IDBPDatabase<KitDB>>;
+  private readonly _channel: BroadcastChannel;
+  private readonly _listeners = new Set<(change: DraftChange) => void>();
+  private _lastTime = 0;
+
+  private constructor(
+    private readonly options: DraftStoreOptions,
+    db: IDBPDatabase<KitDB>,
+    /** This device's id, recorded on every field it changes. */
+    readonly deviceId: string,
+  ) {
+    this._db = Promise.resolve(db);
+    this._channel = new BroadcastChannel(options.channelName ?? `${options.name ?? 'engagement-field-kit'}:drafts`);
+    this._channel.onmessage = (event: MessageEvent<DraftChange>) => this._emit(event.data);
+  }
+
+  /** Opens the store (and the database, upgrading it if needed). */
+  static async open(options: DraftStoreOptions = {}): Promise<DraftStore> {
+    // The connection can be lost before the store exists to reopen it; then the next open does.
+    const created: { store?: DraftStore } = {};
+    const onLost = (): void => created.store?._reopen();
+    const db = await openKitDb({ ...options, onLost });
+    const tx = db.transaction('meta', 'readwrite');
+    let device = (await tx.store.get(DEVICE_KEY))?.value;
+    if (!device) {
+      device = crypto.randomUUID();
+      await tx.store.put({ key: DEVICE_KEY, value: device });
+    }
+    await tx.done;
+    created.store = new DraftStore(options, db, device);
+    return created.store;
+  }
+
+  /** Listens to changes made in other tabs; returns the unsubscribe function. */
+  onChange(listener: (change: DraftChange) => void): () => void {
+    this._listeners.add(listener);
+    return () => this._listeners.delete(listener);
+  }
+
+  async get(id: string): Promise<Draft | undefined> {
+    return (await this._database()).get('drafts', id);
+  }
+
+  /** Drafts not deleted, the most recently edited first. */
+  async list(): Promise<Draft[]> {
+    const db = await this._database();
+    const drafts: Draft[] = [];
+    let cursor = await db.transaction('drafts').store.index('by-updated').openCursor(null, 'prev');
+    while (cursor) {
+      if (cursor.value.deletedAt === null) drafts.push(cursor.value);
+      cursor = await cursor.continue();
+    }
+    return drafts;
+  }
+
+  /** Starts a draft of `worksheet`, with whatever consultation context is known. */
+  async create(worksheet: WorksheetRef, context: Partial<Record<ContextField, string>> = {}): Promise<Draft> {
+    const now = this._now();
+    const fields: Record<string, DraftField> = {};
+    for (const key of CONTEXT_FIELDS) {
+      const value = context[key];
+      if (value !== undefined) fields[key] = { value, changedAt: now, changedBy: this.deviceId };
+    }
+    const draft: Draft = {
+      id: crypto.randomUUID(),
+      worksheetId: worksheet.id,
+      worksheetVersion: worksheet.version,
+      createdAt: now,
+      updatedAt: now,
+      fields,
+      deletedAt: null,
+    };
+    return this._write(draft.id, 'create', Object.keys(fields), () => draft);
+  }
+
+  /**
+   * Writes changed fields. The draft is read and written in one transaction, so a field another
+   * tab changed meanwhile is kept: only the fields named here are replaced.
+   */
+  async update(id: string, changes: Readonly<Record<string, FieldValue>>): Promise<Draft> {
+    const keys = Object.keys(changes);
+    return this._write(id, 'update', keys, (current) => {
+      const now = this._now();
+      const fields = { ...current.fields };
+      for (const key of keys) fields[key] = { value: changes[key]!, changedAt: now, changedBy: this.deviceId };
+      return { ...current, fields, updatedAt: now };
+    });
+  }
+
+  /** Copies a draft under a new id, titled "Copy of …". */
+  async duplicate(id: string): Promise<Draft> {
+    const source = await this.get(id);
+    if (!source) throw new Error(`No draft ${id}`);
+    const now = this._now();
+    const title = source.fields['title']?.value;
+    const fields: Record<string, DraftField> = {};
+    for (const [key, field] of Object.entries(source.fields))
+      fields[key] = { ...field, changedAt: now, changedBy: this.deviceId };
+    fields['title'] = {
+      value: `Copy of ${typeof title === 'string' && title ? title : 'untitled draft'}`,
+      changedAt: now,
+      changedBy: this.deviceId,
+    };
+    const copy: Draft = { ...source, id: crypto.randomUUID(), createdAt: now, updatedAt: now, fields, deletedAt: null };
+    return this._write(copy.id, 'create', Object.keys(fields), () => copy);
+  }
+
+  /** Deletes a draft as a tombstone: it leaves the list but can be restored, and the deletion can sync. */
+  async remove(id: string): Promise<Draft> {
+    return this._write(id, 'delete', [], (current) => {
+      const now = this._now();
+      return { ...current, deletedAt: now, updatedAt: now };
+    });
+  }
+
+  /** Undoes a deletion. */
+  async restore(id: string): Promise<Draft> {
+    return this._write(id, 'restore', [], (current) => ({ ...current, deletedAt: null, updatedAt: this._now() }));
+  }
+
+  /** Adds a draft from an export file as it is (its id must be new on this device). */
+  async add(draft: Draft): Promise<Draft> {
+    return this._write(draft.id, 'create', Object.keys(draft.fields), () => draft);
+  }
+
+  /** The changes waiting for sync, oldest first. */
+  async outbox(): Promise<OutboxEntry[]> {
+    return (await this._database()).getAll('outbox');
+  }
+
+  close(): void {
+    this._channel.close();
+    void this._db.then((db) => db.close()).catch(() => undefined);
+  }
+
+  /**
+   * One atomic change: reads the draft (if any), writes its new state and the outbox entry in the
+   * same transaction. Any failure aborts both, and is reported as a StorageWriteError.
+   */
+  private async _write(
+    id: string,
+    kind: OutboxEntry['kind'],
+    fields: readonly string[],
+    next: (current: Draft) => Draft,
+  ): Promise<Draft> {
+    let result: Draft;
+    try {
+      const db = await this._database();
+      const tx = db.transaction(['drafts', 'outbox'], 'readwrite');
+      const drafts = tx.objectStore('drafts');
+      const current = await drafts.get(id);
+      if (kind === 'create' ? current : !current) {
+        tx.done.catch(() => undefined); // the abort below is the expected outcome
+        tx.abort();
+        throw new DraftNotFoundError(kind === 'create' ? `A draft with id ${id} already exists` : `No draft ${id}`);
+      }
+      result = next(current!);
+      void drafts.put(result);
+      void tx.objectStore('outbox').add({ draftId: id, kind, fields, at: result.updatedAt });
+      await tx.done;
+    } catch (error) {
+      if (error instanceof DraftNotFoundError) throw error;
+      if ((error as Error).name === 'InvalidStateError') this._reopen();
+      throw toStorageWriteError(error);
+    }
+    const change: DraftChange = { draftId: id, fields, kind };
+    this._channel.postMessage(change);
+    return result;
+  }
+
+  private _emit(change: DraftChange): void {
+    for (const listener of this._listeners) listener(change);
+  }
+
+  /** Milliseconds, strictly increasing within this store, so field times order edits made in one tick. */
+  private _now(): number {
+    const now = Math.max((this.options.now ?? Date.now)(), this._lastTime + 1);
+    this._lastTime = now;
+    return now;
+  }
+
+  /** The open database; after a failed reopen, the next use tries again. */
+  private async _database(): Promise<IDBPDatabase<KitDB>> {
+    try {
+      return await this._db;
+    } catch {
+      this._reopen();
+      return this._db;
+    }
+  }
+
+  private _reopen(): void {
+    // The browser closed the connection (storage cleared, or a newer version upgrading). Open
+    // again on next use; a write in flight fails, is reported, and is retried by its caller.
+    this._db = openKitDb({ ...this.options, onLost: () => this._reopen() });
+    this._db.catch(() => undefined);
+  }
+}

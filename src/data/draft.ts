@@ -1,0 +1,40 @@
+import type { FieldValue } from '../content/worksheet.js';
+
+/**
+ * One field of a draft with when and where it last changed. A merge works field by field, so
+ * each field carries its own history marker rather than the draft as a whole.
+ */
+export interface DraftField {
+  readonly value: FieldValue;
+  /** When the field last changed, in ms since the epoch, on the device that changed it. */
+  readonly changedAt: number;
+  /** The device that made the change. */
+  readonly changedBy: string;
+}
+
+/** A strategy draft as stored on the device. */
+export interface Draft {
+  /** `crypto.randomUUID()`, made on the device that created the draft. */
+  readonly id: string;
+  /** The worksheet (and its version) the draft answers. */
+  readonly worksheetId: string;
+  readonly worksheetVersion: number;
+  readonly createdAt: number;
+  /** The latest change to any field, or the deletion; orders the drafts list. */
+  readonly updatedAt: number;
+  /** Context fields (title, community, date) and question answers, by id. */
+  readonly fields: Readonly<Record<string, DraftField>>;
+  /** A deleted draft stays as a tombstone, so the deletion can sync and be undone. */
+  readonly deletedAt: number | null;
+}
+
+/** A recorded change, waiting in the outbox for the sync engine. */
+export interface OutboxEntry {
+  /** Assigned by IndexedDB, increasing: the order changes were made on this device. */
+  readonly seq?: number;
+  readonly draftId: string;
+  readonly kind: 'create' | 'update' | 'delete' | 'restore';
+  /** The fields this change touched (their values are read from the draft when sent). */
+  readonly fields: readonly string[];
+  readonly at: number;
+}

@@ -1,0 +1,48 @@
+import { DatabaseUnavailableError } from './db.js';
+
+/** Why a write to the device's storage failed, in terms the user can act on. */
+export type StorageFailureKind = 'quota' | 'unavailable' | 'unknown';
+
+const MESSAGES: Record<StorageFailureKind, string> = {
+  quota:
+    'This device is out of storage space, so your latest changes are not saved yet. Free up some space; the kit keeps trying.',
+  unavailable: 'The device’s storage is not answering, so your latest changes are not saved yet. The kit keeps trying.',
+  unknown: 'Your latest changes could not be saved yet. The kit keeps trying.',
+};
+
+/** A failed write, with what the user should be told. Nothing of the failed write was stored. */
+export class StorageWriteError extends Error {
+  override name = 'StorageWriteError';
+  constructor(
+    readonly kind: StorageFailureKind,
+    readonly original: unknown,
+  ) {
+    super(MESSAGES[kind]);
+  }
+}
+
+function isQuota(error: unknown): boolean {
+  if (!(error instanceof Error || error instanceof DOMException)) return false;
+  if (error.name === 'QuotaExceededError') return true;
+  // Some engines abort the transaction and report the quota only in the AbortError's message,
+  // or as its cause.
+  if (error.name === 'AbortError') {
+    const cause = (error as Error & { cause?: unknown }).cause;
+    return /quota/i.test(error.message) || (cause !== undefined && isQuota(cause));
+  }
+  return false;
+}
+
+/** Turns whatever a failed IndexedDB write threw into a {@link StorageWriteError}. */
+export function toStorageWriteError(error: unknown): StorageWriteError {
+  if (error instanceof StorageWriteError) return error;
+  if (isQuota(error)) return new StorageWriteError('quota', error);
+  const name = error instanceof Error || error instanceof DOMException ? error.name : '';
+  if (
+    error instanceof DatabaseUnavailableError ||
+    ['InvalidStateError', 'UnknownError', 'TransactionInactiveError'].includes(name)
+  ) {
+    return new StorageWriteError('unavailable', error);
+  }
+  return new StorageWriteError('unknown', error);
+}

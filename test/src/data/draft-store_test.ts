@@ -1,0 +1,180 @@
+import { expect, waitUntil } from '@open-wc/testing';
+import { openKitDb, openKitDbAtVersion, DB_VERSION, DatabaseUnavailableError } from '../../../src/data/db.js';
+import type { DraftChange, DraftStore } from '../../../src/data/draft-store.js';
+import { StorageWriteError } from '../../../src/data/storage-error.js';
+import { freshDbName, openStore, WORKSHEET } from '../support/fresh-db.js';
+
+describe('DraftStore', () => {
+  const stores: DraftStore[] = [];
+  async function store(name?: string): Promise<DraftStore> {
+    const s = await openStore(name);
+    stores.push(s);
+    return s;
+  }
+  afterEach(() => {
+    for (const s of stores.splice(0)) s.close();
+  });
+
+  it('creates drafts with random ids, context fields and timestamps', async () => {
+    const s = await store();
+    const draft = await s.create(WORKSHEET, {
+      title: 'Riverside consultation',
+      community: 'Riverside',
+      date: '2026-11-26',
+    });
+    expect(draft.id).to.match(/^[0-9a-f-]{36}$/);
+    expect(draft.deletedAt).to.equal(null);
+    expect(draft.createdAt).to.equal(draft.updatedAt);
+    expect(draft.fields['title']).to.deep.include({ value: 'Riverside consultation', changedBy: s.deviceId });
+    expect(await s.get(draft.id)).to.deep.equal(draft);
+  });
+
+  it('records the time and device of each field change, and lists the newest edit first', async () => {
+    const s = await store();
+    const a = await s.create(WORKSHEET, { title: 'A' });
+    const b = await s.create(WORKSHEET, { title: 'B' });
+    const edited = await s.update(a.id, { achieve: 'Better bus routes', activities: ['consultation'] });
+    expect(edited.fields['achieve']!.value).to.equal('Better bus routes');
+    expect(edited.fields['achieve']!.changedAt).to.be.greaterThan(a.createdAt);
+    expect(edited.fields['title']!.changedAt).to.equal(a.createdAt, 'untouched fields keep their time');
+    expect((await s.list()).map((d) => d.id)).to.deep.equal([a.id, b.id]);
+  });
+
+  it('queues every change in the outbox in the same order', async () => {
+    const s = await store();
+    const d = await s.create(WORKSHEET, { title: 'T' });
+    await s.update(d.id, { achieve: 'x' });
+    await s.remove(d.id);
+    const outbox = await s.outbox();
+    expect(outbox.map((e) => [e.kind, e.fields])).to.deep.equal([
+      ['create', ['title']],
+      ['update', ['achieve']],
+      ['delete', []],
+    ]);
+    expect(outbox.map((e) => e.seq)).to.deep.equal([...outbox.map((e) => e.seq)].sort((x, y) => x! - y!));
+  });
+
+  it('deletes as a tombstone that can be restored', async () => {
+    const s = await store();
+    const d = await s.create(WORKSHEET, { title: 'Gone soon' });
+    await s.remove(d.id);
+    expect(await s.list()).to.deep.equal([]);
+    const tombstone = await s.get(d.id);
+    expect(tombstone!.deletedAt).to.be.a('number');
+    expect(tombstone!.fields['title']!.value).to.equal('Gone soon', 'the content is kept');
+    await s.restore(d.id);
+    expect((await s.list()).map((x) => x.id)).to.deep.equal([d.id]);
+  });
+
+  it('duplicates a draft under a new id and title', async () => {
+    const s = await store();
+    const d = await s.create(WORKSHEET, { title: 'Original' });
+    await s.update(d.id, { audience: 'Parents' });
+    const copy = await s.duplicate(d.id);
+    expect(copy.id).to.not.equal(d.id);
+    expect(copy.fields['title']!.value).to.equal('Copy of Original');
+    expect(copy.fields['audience']!.value).to.equal('Parents');
+    expect((await s.list()).length).to.equal(2);
+  });
+
+  it('keeps both tabs’ edits to different fields, and tells the other tab', async () => {
+    const name = freshDbName('tabs');
+    const tab1 = await store(name);
+    const tab2 = await store(name);
+    const d = await tab1.create(WORKSHEET, { title: 'Shared' });
+    const changes: DraftChange[] = [];
+    tab2.onChange((c) => changes.push(c));
+    await Promise.all([tab1.update(d.id, { achieve: 'from tab 1' }), tab2.update(d.id, { audience: 'from tab 2' })]);
+    const stored = await tab1.get(d.id);
+    expect(stored!.fields['achieve']!.value).to.equal('from tab 1');
+    expect(stored!.fields['audience']!.value).to.equal('from tab 2');
+    await waitUntil(() => changes.some((c) => c.fields.includes('achieve')), 'tab 2 hears of tab 1’s edit');
+  });
+
+  it('upgrades a version-1 database with drafts, losing nothing', async () => {
+    const name = freshDbName('migrate');
+    const v1 = await openKitDbAtVersion(name, 1);
+    const old = {
+      id: crypto.randomUUID(),
+      worksheetId: 'engagement-strategy',
+      worksheetVersion: 1,
+      createdAt: 1,
+      updatedAt: 2,
+      fields: { title: { value: 'Made by version 1', changedAt: 2, changedBy: 'old-device' } },
+      deletedAt: null,
+    };
+    await v1.put('drafts', old);
+    v1.close();
+    const s = await store(name);
+    expect(await s.get(old.id)).to.deep.equal(old);
+    expect((await s.list()).map((d) => d.id)).to.deep.equal([old.id]);
+    const db = await openKitDb({ name });
+    expect(db.version).to.equal(DB_VERSION);
+    expect([...db.objectStoreNames].sort()).to.deep.equal(['drafts', 'meta', 'outbox']);
+    db.close();
+  });
+
+  it('times out an open that never answers, then opens once the blocker lets go', async () => {
+    const name = freshDbName('blocked');
+    (await openKitDbAtVersion(name, 1)).close();
+    // A connection that ignores `versionchange` makes the upgrade to version 2 wait for ever.
+    const blocker = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open(name, 1);
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    let error: unknown;
+    try {
+      await openKitDb({ name, timeoutMs: 200, attempts: 1 });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).to.be.instanceOf(DatabaseUnavailableError);
+    expect((error as Error).message).to.contain('did not answer within 0.2 s');
+    setTimeout(() => blocker.close(), 300);
+    const db = await openKitDb({ name, timeoutMs: 250, attempts: 4 });
+    expect(db.version).to.equal(DB_VERSION);
+    db.close();
+  });
+
+  describe('when the device is out of space', () => {
+    // Chromium gives no way to shrink a page's real quota from a test, so IndexedDB's own put is
+    // wrapped to fail as it does on a full disk; everything around it is the real database.
+    const realPut = IDBObjectStore.prototype.put;
+    let failing = false;
+    beforeEach(() => {
+      IDBObjectStore.prototype.put = function put(this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+        if (failing) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+        return realPut.apply(this, args);
+      };
+    });
+    afterEach(() => {
+      IDBObjectStore.prototype.put = realPut;
+      failing = false;
+    });
+
+    it('reports a quota error, stores nothing half-written, and succeeds once space returns', async () => {
+      const s = await store();
+      const d = await s.create(WORKSHEET, { title: 'Tight on space' });
+      const before = await s.get(d.id);
+      const outboxBefore = (await s.outbox()).length;
+      failing = true;
+      let error: unknown;
+      try {
+        await s.update(d.id, { achieve: 'a long answer', audience: 'kept with it' });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).to.be.instanceOf(StorageWriteError);
+      expect((error as StorageWriteError).kind).to.equal('quota');
+      expect((error as StorageWriteError).message).to.contain('out of storage space');
+      expect(await s.get(d.id)).to.deep.equal(before, 'neither field was written');
+      expect((await s.outbox()).length).to.equal(outboxBefore, 'no outbox entry for the failed change');
+
+      failing = false;
+      const saved = await s.update(d.id, { achieve: 'a long answer', audience: 'kept with it' });
+      expect(saved.fields['achieve']!.value).to.equal('a long answer');
+      expect((await s.outbox()).length).to.equal(outboxBefore + 1);
+    });
+  });
+});
