@@ -2,12 +2,14 @@ import { Task } from '@lit/task';
 import { LitElement, html, type PropertyValues, type TemplateResult } from 'lit';
 import type { Workbox } from 'workbox-window';
 import { customElement, property, query } from 'lit/decorators.js';
+import { keyed } from 'lit/directives/keyed.js';
 import type { Guide } from '../content/guide.js';
-import { GuideStore } from '../content/guide-store.js';
+import { ContentStore } from '../content/content-store.js';
 import { ConnectionController } from '../controllers/connection-controller.js';
 import { InstallController } from '../controllers/install-controller.js';
 import { RouterController } from '../controllers/router-controller.js';
 import { UpdateController } from '../controllers/update-controller.js';
+import { DraftStore } from '../data/draft-store.js';
 import { readStorageStatus, requestPersistentStorage } from '../data/storage-status.js';
 import { ConnectionMonitor } from '../net/connection-monitor.js';
 import type { Route } from '../routing/route.js';
@@ -16,7 +18,9 @@ import './home-page.js';
 import './not-found-page.js';
 import './offline-indicator.js';
 import { PageView } from './page-view.js';
-import './pending-page.js';
+import './drafts-page.js';
+import './worksheet-page.js';
+import './worksheet-start-page.js';
 import './settings-page.js';
 import './site-nav.js';
 import './update-banner.js';
@@ -41,7 +45,7 @@ export class AppShell extends LitElement {
   private readonly _connection = new ConnectionController(this, new ConnectionMonitor());
 
   /** Where guidance comes from; tests hand in a store reading their own build. */
-  @property({ attribute: false }) store = new GuideStore('', () => this._connection.monitor.reportFailure());
+  @property({ attribute: false }) store = new ContentStore('', () => this._connection.monitor.reportFailure());
 
   private readonly _install = new InstallController(this, () => void requestPersistentStorage());
 
@@ -49,7 +53,25 @@ export class AppShell extends LitElement {
 
   /** The registered service worker, set by main.ts; updates are offered through it. */
   set workbox(workbox: Workbox | null) {
-    this._update = new UpdateController(this, workbox);
+    // Before an update reloads the page, the draft being edited is written.
+    this._update = new UpdateController(
+      this,
+      workbox,
+      () => this.querySelector('worksheet-page')?.flush() ?? Promise.resolve(),
+    );
+  }
+
+  /** Opens the drafts database; tests hand in their own, on a fresh database. */
+  @property({ attribute: false }) openDrafts: () => Promise<DraftStore> = () => DraftStore.open();
+
+  private _draftStore: Promise<DraftStore> | undefined;
+
+  private _drafts(): Promise<DraftStore> {
+    this._draftStore ??= this.openDrafts().catch((error: unknown) => {
+      this._draftStore = undefined; // let Try again open afresh
+      throw error;
+    });
+    return this._draftStore;
   }
 
   @query('main') private _main!: HTMLElement;
@@ -67,6 +89,30 @@ export class AppShell extends LitElement {
   private readonly _guide = new Task(this, {
     task: ([slug]: readonly [string | null]) => (slug ? this.store.guide(slug) : Promise.resolve(null)),
     args: () => [this._router.route.name === 'guide' ? this._router.route.slug : null] as const,
+  });
+
+  /** What the worksheet routes need: the worksheet and the drafts on this device. */
+  private readonly _worksheetData = new Task(this, {
+    task: async ([needed]: readonly [boolean]) => {
+      if (!needed) return null;
+      const [worksheet, store] = await Promise.all([this.store.worksheet(), this._drafts()]);
+      return { worksheet, store };
+    },
+    args: () => [['worksheet', 'new-draft', 'draft', 'drafts'].includes(this._router.route.name)] as const,
+  });
+
+  /** `/worksheet/new` makes a draft, then shows it at its own address (replacing /new in history). */
+  private readonly _newDraft = new Task(this, {
+    task: async ([navigation]: readonly [number | null]) => {
+      if (navigation === null) return;
+      const [worksheet, store] = await Promise.all([this.store.worksheet(), this._drafts()]);
+      const first = (await store.list()).length === 0;
+      const draft = await store.create(worksheet, { date: new Date().toISOString().slice(0, 10) });
+      // The first draft is when keeping the device's data starts to matter.
+      if (first) void requestPersistentStorage();
+      this._router.navigate(`/worksheet/${draft.id}`, { replace: true });
+    },
+    args: () => [this._router.route.name === 'new-draft' ? this._router.navigation : null] as const,
   });
 
   private readonly _storage = new Task(this, {
@@ -111,6 +157,8 @@ export class AppShell extends LitElement {
       home: undefined,
       guide: guide?.title,
       worksheet: 'Strategy worksheet',
+      'new-draft': 'New draft',
+      draft: 'Strategy draft',
       drafts: 'Drafts',
       settings: 'Settings',
       'not-found': 'Page not found',
@@ -130,9 +178,9 @@ export class AppShell extends LitElement {
     return html`<p role="status">Loading the guidance…</p>`;
   }
 
-  private _failed(error: unknown, retry: () => void): TemplateResult {
+  private _failed(error: unknown, retry: () => void, heading = 'The guidance could not be opened'): TemplateResult {
     return html`<div role="alert">
-      <h1>The guidance could not be opened</h1>
+      <h1>${heading}</h1>
       <p>${error instanceof Error ? error.message : String(error)}</p>
       <p><button class="button" @click=${retry}>Try again</button></p>
     </div>`;
@@ -170,17 +218,36 @@ export class AppShell extends LitElement {
           complete: (guide) => this._renderGuide(guide),
         }) as TemplateResult;
       case 'worksheet':
-        return html`<pending-page
-          class="view"
-          heading="Strategy worksheet"
-          purpose="The worksheet will take you through the guide's points for developing an engagement strategy as questions to answer with the people in the room."
-        ></pending-page>`;
+      case 'draft':
       case 'drafts':
-        return html`<pending-page
-          class="view"
-          heading="Drafts"
-          purpose="Your saved strategy drafts will be listed here, newest first, kept on this device and synced with your team."
-        ></pending-page>`;
+        return this._worksheetData.render({
+          pending: () => html`<p role="status">Opening your drafts…</p>`,
+          error: (e) => this._failed(e, () => void this._worksheetData.run(), 'Your drafts could not be opened'),
+          complete: (data) => {
+            if (!data) return html``;
+            if (route.name === 'worksheet')
+              return html`<worksheet-start-page class="view" .worksheet=${data.worksheet}></worksheet-start-page>`;
+            if (route.name === 'drafts')
+              return html`<drafts-page class="view" .store=${data.store} .worksheet=${data.worksheet}></drafts-page>`;
+            const id = route.name === 'draft' ? route.id : '';
+            // A new element per draft, so no state of one draft's editor carries over to another.
+            return keyed(
+              id,
+              html`<worksheet-page
+                class="view"
+                .store=${data.store}
+                .worksheet=${data.worksheet}
+                .draftId=${id}
+              ></worksheet-page>`,
+            );
+          },
+        }) as TemplateResult;
+      case 'new-draft':
+        return this._newDraft.render({
+          pending: () => html`<p role="status">Starting a new draft…</p>`,
+          error: (e) => this._failed(e, () => void this._newDraft.run(), 'The draft could not be started'),
+          complete: () => html`<p role="status">Starting a new draft…</p>`,
+        }) as TemplateResult;
       case 'settings':
         return html`<settings-page
           class="view"

@@ -5,7 +5,7 @@ import { sharedStyles } from '../styles/shared-styles.js';
 
 const LINKS: readonly { href: string; label: string; routes: readonly RouteName[] }[] = [
   { href: '/', label: 'Guidance', routes: ['home', 'guide'] },
-  { href: '/worksheet', label: 'Worksheet', routes: ['worksheet'] },
+  { href: '/worksheet', label: 'Worksheet', routes: ['worksheet', 'new-draft', 'draft'] },
   { href: '/drafts', label: 'Drafts', routes: ['drafts'] },
   { href: '/settings', label: 'Settings', routes: ['settings'] },
 ];

@@ -196,6 +196,8 @@ export class DraftStore {
       result = next(current!);
       void drafts.put(result);
       void tx.objectStore('outbox').add({ draftId: id, kind, fields, at: result.updatedAt });
+      // Commit now rather than when the task ends: a page being closed may not get that far.
+      tx.commit();
       await tx.done;
     } catch (error) {
       if (error instanceof DraftNotFoundError) throw error;

@@ -3,6 +3,8 @@ export type Route =
   | { readonly name: 'home' }
   | { readonly name: 'guide'; readonly slug: string }
   | { readonly name: 'worksheet' }
+  | { readonly name: 'new-draft' }
+  | { readonly name: 'draft'; readonly id: string }
   | { readonly name: 'drafts' }
   | { readonly name: 'settings' }
   | { readonly name: 'not-found'; readonly path: string };
@@ -29,5 +31,8 @@ export function matchRoute(pathname: string): Route {
   if (fixed) return fixed;
   const guide = /^\/guide\/([a-z0-9]+(?:-[a-z0-9]+)*)$/.exec(path);
   if (guide) return { name: 'guide', slug: guide[1]! };
+  if (path === '/worksheet/new') return { name: 'new-draft' };
+  const draft = /^\/worksheet\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.exec(path);
+  if (draft) return { name: 'draft', id: draft[1]! };
   return { name: 'not-found', path: pathname };
 }

@@ -1,7 +1,7 @@
 import { aTimeout, expect, fixture, fixtureCleanup, html, waitUntil } from '@open-wc/testing';
 import '../../../src/components/app-shell.js';
 import type { AppShell } from '../../../src/components/app-shell.js';
-import { builtGuideStore } from '../support/built-guides.js';
+import { builtContentStore } from '../support/built-guides.js';
 
 /** The view element the shell shows, once it has rendered. */
 function view(shell: AppShell): HTMLElement {
@@ -18,7 +18,7 @@ function deepActiveElement(): Element | null {
 async function shellAt(path: string): Promise<AppShell> {
   fixtureCleanup(); // one app on the page at a time, as in the app
   history.replaceState({}, '', path);
-  const shell = await fixture<AppShell>(html`<app-shell .store=${builtGuideStore()}></app-shell>`);
+  const shell = await fixture<AppShell>(html`<app-shell .store=${builtContentStore()}></app-shell>`);
   await waitUntil(() => view(shell)?.shadowRoot?.querySelector('h1'), `no view rendered at ${path}`);
   return shell;
 }

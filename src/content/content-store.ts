@@ -1,8 +1,9 @@
 import { GUIDE_INDEX_URL, type Guide, type GuideIndex, type GuideSummary } from './guide.js';
+import { WORKSHEET_URL, type Worksheet } from './worksheet.js';
 
-/** The guidance could not be fetched or was not what the build writes. */
-export class GuideLoadError extends Error {
-  override name = 'GuideLoadError';
+/** Guidance or the worksheet could not be fetched, or was not what the build writes. */
+export class ContentLoadError extends Error {
+  override name = 'ContentLoadError';
 }
 
 function isGuideIndex(value: unknown): value is GuideIndex {
@@ -15,13 +16,19 @@ function isGuide(value: unknown): value is Guide {
   return typeof g?.slug === 'string' && typeof g.title === 'string' && Array.isArray(g.sections);
 }
 
+function isWorksheet(value: unknown): value is Worksheet {
+  const w = value as Partial<Worksheet> | null;
+  return typeof w?.id === 'string' && typeof w.version === 'number' && Array.isArray(w.questions);
+}
+
 /**
- * Loads the built guidance. Each file is fetched once per page; after the first visit the
+ * Loads the built guidance and worksheet. Each file is fetched once per page; after the first visit the
  * service worker answers from its precache, so this works offline.
  */
-export class GuideStore {
+export class ContentStore {
   private _index: Promise<GuideIndex> | undefined;
   private readonly _guides = new Map<string, Promise<Guide>>();
+  private _worksheet: Promise<Worksheet> | undefined;
 
   /**
    * @param base prefix for the build's absolute URLs, for tests that serve `dist/` below the root
@@ -53,17 +60,25 @@ export class GuideStore {
     return guide;
   }
 
+  worksheet(): Promise<Worksheet> {
+    this._worksheet ??= this._fetchJson(WORKSHEET_URL, isWorksheet).catch((error: unknown) => {
+      this._worksheet = undefined;
+      throw error;
+    });
+    return this._worksheet;
+  }
+
   private async _fetchJson<T>(url: string, check: (value: unknown) => value is T): Promise<T> {
     let response: Response;
     try {
       response = await fetch(this.base + url);
     } catch (error) {
       this.onNetworkError();
-      throw new GuideLoadError(`The guidance could not be loaded (${String(error)}).`);
+      throw new ContentLoadError(`The kit’s content could not be loaded (${String(error)}).`);
     }
-    if (!response.ok) throw new GuideLoadError(`The guidance could not be loaded (HTTP ${response.status}).`);
+    if (!response.ok) throw new ContentLoadError(`The kit’s content could not be loaded (HTTP ${response.status}).`);
     const value: unknown = await response.json().catch(() => null);
-    if (!check(value)) throw new GuideLoadError('The guidance files are damaged: reload the app to fetch them again.');
+    if (!check(value)) throw new ContentLoadError('The kit’s content files are damaged: reload the app to fetch them again.');
     return value;
   }
 }

@@ -1,0 +1,215 @@
+import { css, html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { Worksheet } from '../content/worksheet.js';
+import { DraftsController, type DraftSummary } from '../controllers/drafts-controller.js';
+import type { DraftStore } from '../data/draft-store.js';
+import { formStyles } from '../styles/form-styles.js';
+import { sharedStyles } from '../styles/shared-styles.js';
+import { formatTime } from '../text/format-time.js';
+import { PageView } from './page-view.js';
+
+/**
+ * The drafts on this device, newest edit first, with a title filter, each draft's completeness
+ * and last edit, and duplicate, delete (with undo) and import.
+ */
+@customElement('drafts-page')
+export class DraftsPage extends PageView {
+  static override styles = [
+    sharedStyles,
+    formStyles,
+    css`
+      ul.drafts {
+        list-style: none;
+        padding: 0;
+        max-width: none;
+      }
+      .drafts li {
+        margin: 0 0 var(--space-3);
+        padding: var(--space-3);
+        background: var(--color-surface);
+        border-left: 4px solid var(--color-brand);
+      }
+      .drafts h2 {
+        font-size: var(--text-h3);
+        margin: 0 0 var(--space-1);
+      }
+      .drafts h2 a {
+        display: inline-flex;
+        align-items: center;
+        min-height: var(--target);
+      }
+      .drafts p {
+        margin: 0 0 var(--space-2);
+      }
+      progress {
+        width: 100%;
+        max-width: 20rem;
+        height: 0.75rem;
+        accent-color: var(--color-accent);
+      }
+      .actions {
+        display: flex;
+        flex-wrap: wrap;
+        gap: var(--space-2);
+      }
+      .notice {
+        padding: var(--space-3);
+        margin-bottom: var(--space-3);
+        border-left: 6px solid var(--color-brand);
+        background: var(--color-notice-bg);
+      }
+      .notice.error {
+        border-color: var(--color-warning);
+      }
+      .notice p {
+        margin: 0 0 var(--space-2);
+      }
+      .tools {
+        display: grid;
+        gap: var(--space-3);
+        margin-bottom: var(--space-4);
+      }
+      input[type='file'] {
+        font: inherit;
+        min-height: var(--target);
+      }
+      input[type='file']::file-selector-button {
+        min-height: var(--target);
+        padding: var(--space-2) var(--space-3);
+        margin-right: var(--space-2);
+        font: inherit;
+        font-weight: 600;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) store: DraftStore | undefined;
+
+  @property({ attribute: false }) worksheet: Worksheet | undefined;
+
+  @state() private _filter = '';
+
+  private _drafts: DraftsController | undefined;
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    if ((changed.has('store') || changed.has('worksheet')) && this.store && this.worksheet && !this._drafts) {
+      this._drafts = new DraftsController(this, this.store, this.worksheet);
+    }
+  }
+
+  private async _onImport(event: Event): Promise<void> {
+    const input = event.target as HTMLInputElement;
+    const file = input.files?.[0];
+    if (!file || !this._drafts) return;
+    await this._drafts.importFile(file);
+    input.value = '';
+  }
+
+  private _item(d: DraftSummary) {
+    const c = this._drafts!;
+    return html`<li>
+      <h2><a href=${`/worksheet/${d.id}`}>${d.title}</a></h2>
+      <p>${d.answered} of ${d.total} questions answered</p>
+      <progress
+        max=${d.total}
+        .value=${d.answered}
+        aria-label=${`${d.title}: ${d.answered} of ${d.total} questions answered`}
+      ></progress>
+      <p class="meta">
+        Last edited <time datetime=${new Date(d.updatedAt).toISOString()}>${formatTime(d.updatedAt)}</time>
+      </p>
+      <div class="actions">
+        <button class="button secondary" @click=${() => void c.duplicate(d.id)}>
+          Duplicate<span class="visually-hidden"> “${d.title}”</span>
+        </button>
+        <button class="button secondary" @click=${() => void c.remove(d.id)}>
+          Delete<span class="visually-hidden"> “${d.title}”</span>
+        </button>
+      </div>
+    </li>`;
+  }
+
+  private _importNotice() {
+    const c = this._drafts!;
+    const s = c.importState;
+    switch (s.kind) {
+      case 'idle':
+        return nothing;
+      case 'error':
+        return html`<div class="notice error" role="alert"><p>${s.message}</p></div>`;
+      case 'done':
+        return html`<div class="notice" role="status"><p>Imported “${s.title}”.</p></div>`;
+      case 'conflict':
+        return html`<div class="notice" role="alert">
+          <p>“${s.existingTitle}” is already on this device. Keep both, with the imported one as a copy?</p>
+          <div class="actions">
+            <button class="button" @click=${() => void c.resolveImport(true)}>Keep both</button>
+            <button class="button secondary" @click=${() => void c.resolveImport(false)}>Don’t import</button>
+          </div>
+        </div>`;
+    }
+  }
+
+  override render() {
+    const c = this._drafts;
+    if (!c?.drafts) return html`<p role="status">Opening your drafts…</p>`;
+    const filter = this._filter.trim().toLocaleLowerCase('en-AU');
+    const shown = filter ? c.drafts.filter((d) => d.title.toLocaleLowerCase('en-AU').includes(filter)) : c.drafts;
+    return html`
+      <h1 tabindex="-1">Drafts</h1>
+      <p>Strategy drafts kept on this device, the most recently edited first.</p>
+      <p><a class="button" href="/worksheet/new">Start a new strategy draft</a></p>
+      <div role="status">
+        ${
+          c.deleted
+            ? html`<div class="notice">
+                <p>Deleted “${c.deleted.title}”.</p>
+                <button class="button secondary" @click=${() => void c.undoDelete()}>
+                  Undo<span class="visually-hidden"> deleting “${c.deleted.title}”</span>
+                </button>
+              </div>`
+            : nothing
+        }
+      </div>
+      ${c.error ? html`<div class="notice error" role="alert"><p>${c.error}</p></div>` : nothing}
+      ${this._importNotice()}
+      <div class="tools">
+        <div>
+          <label for="filter">Filter by title</label>
+          <input
+            id="filter"
+            type="search"
+            .value=${this._filter}
+            @input=${(e: Event) => (this._filter = (e.target as HTMLInputElement).value)}
+          />
+        </div>
+        <div>
+          <label for="import">Import a draft</label>
+          <p class="hint" id="import-hint">Choose a JSON file exported from the kit.</p>
+          <input
+            id="import"
+            type="file"
+            accept="application/json,.json"
+            aria-describedby="import-hint"
+            @change=${(e: Event) => void this._onImport(e)}
+          />
+        </div>
+      </div>
+      ${
+        c.drafts.length === 0
+          ? html`<p>No drafts yet.</p>`
+          : shown.length === 0
+            ? html`<p role="status">No drafts have “${this._filter}” in their title.</p>`
+            : html`<ul class="drafts">
+                ${shown.map((d) => this._item(d))}
+              </ul>`
+      }
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'drafts-page': DraftsPage;
+  }
+}

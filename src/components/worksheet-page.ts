@@ -1,0 +1,266 @@
+import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { live } from 'lit/directives/live.js';
+import type { Channel, ContextField, Question, Worksheet } from '../content/worksheet.js';
+import { AutosaveController } from '../controllers/autosave-controller.js';
+import type { Draft } from '../data/draft.js';
+import type { DraftStore } from '../data/draft-store.js';
+import { downloadFile } from '../export/download-file.js';
+import { draftTitle, draftToJson, draftToMarkdown, exportFileName } from '../export/draft-export.js';
+import { formStyles } from '../styles/form-styles.js';
+import { sharedStyles } from '../styles/shared-styles.js';
+import { formatDate } from '../text/format-date.js';
+import './export-controls.js';
+import type { DraftExportEvent } from './export-controls.js';
+import type { FieldChangeEvent } from './field-events.js';
+import { PageView } from './page-view.js';
+import './question-channels.js';
+import './question-choice.js';
+import './question-date.js';
+import './question-text.js';
+
+const STATUS: Record<AutosaveController['state'], string> = {
+  loading: 'Opening the draft…',
+  missing: '',
+  saved: 'Saved on this device',
+  pending: 'Saving…',
+  saving: 'Saving…',
+  error: 'Not saved yet',
+};
+
+/**
+ * A strategy draft being filled in: the consultation context, then every question of the
+ * worksheet. Edits are saved as they are typed by an {@link AutosaveController} on the store it
+ * is given; there is no save button.
+ */
+@customElement('worksheet-page')
+export class WorksheetPage extends PageView {
+  static override styles = [
+    sharedStyles,
+    formStyles,
+    css`
+      .status {
+        position: sticky;
+        top: 0;
+        z-index: 1;
+        margin: 0 0 var(--space-3);
+        padding: var(--space-1) 0;
+        background: var(--color-background);
+        color: var(--color-text-secondary);
+        font-size: var(--text-small);
+      }
+      .error {
+        padding: var(--space-3);
+        border-left: 6px solid var(--color-warning);
+        background: var(--color-surface);
+        margin-bottom: var(--space-3);
+      }
+      .question {
+        margin: 0 0 var(--space-5);
+      }
+      .context > * + * {
+        margin-top: var(--space-3);
+      }
+      .context {
+        margin-bottom: var(--space-5);
+      }
+      .print-only {
+        display: none;
+      }
+      .answer {
+        white-space: pre-wrap;
+      }
+      @media print {
+        .screen-only {
+          display: none !important;
+        }
+        .print-only {
+          display: block;
+        }
+        h2 {
+          font-size: 1.1rem;
+          break-after: avoid;
+        }
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) worksheet: Worksheet | undefined;
+
+  @property({ attribute: false }) store: DraftStore | undefined;
+
+  @property() draftId = '';
+
+  private _autosave: AutosaveController | undefined;
+
+  /** Writes every pending edit now (before an update reload, say). */
+  flush(): Promise<void> {
+    return this._autosave?.flush() ?? Promise.resolve();
+  }
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    if ((changed.has('store') || changed.has('draftId')) && this.store && this.draftId && !this._autosave) {
+      this._autosave = new AutosaveController(this, { store: this.store, draftId: this.draftId });
+    }
+  }
+
+  private _onFieldChange(event: FieldChangeEvent): void {
+    this._autosave?.set(event.key, event.value);
+  }
+
+  private _onContextInput(key: ContextField, event: Event): void {
+    this._autosave?.set(key, (event.target as HTMLInputElement).value);
+  }
+
+  private _flush(): void {
+    this._autosave?.flush().catch(() => undefined); // a failure shows in the status and is retried
+  }
+
+  /** The draft with any edit not yet written, for exports. */
+  private async _latest(): Promise<Draft | undefined> {
+    await this._autosave?.flush().catch(() => undefined);
+    const a = this._autosave;
+    if (!a?.draft) return undefined;
+    // Exports include edits the storage has not taken yet, so a full disk never blocks getting the strategy out.
+    const fields = { ...a.draft.fields };
+    for (const key of new Set([...Object.keys(fields), ...(this.worksheet?.questions.map((q) => q.id) ?? [])])) {
+      const value = a.value(key);
+      if (value !== undefined && value !== fields[key]?.value)
+        fields[key] = { value, changedAt: Date.now(), changedBy: '' };
+    }
+    return { ...a.draft, fields };
+  }
+
+  private async _onExport(event: DraftExportEvent): Promise<void> {
+    const draft = await this._latest();
+    const worksheet = this.worksheet;
+    if (!draft || !worksheet) return;
+    switch (event.format) {
+      case 'markdown':
+        downloadFile(exportFileName(draft, 'md'), 'text/markdown;charset=utf-8', draftToMarkdown(draft, worksheet));
+        break;
+      case 'json':
+        downloadFile(exportFileName(draft, 'json'), 'application/json', draftToJson(draft));
+        break;
+      case 'print':
+        window.print();
+        break;
+      case 'share':
+        await navigator
+          .share({ title: draftTitle(draft), text: draftToMarkdown(draft, worksheet) })
+          .catch(() => undefined);
+        break;
+    }
+  }
+
+  private _question(q: Question): TemplateResult {
+    const value = this._autosave?.value(q.id);
+    switch (q.type) {
+      case 'text':
+        return html`<question-text class="question" .question=${q} .value=${value}></question-text>`;
+      case 'choice':
+        return html`<question-choice class="question" .question=${q} .value=${value}></question-choice>`;
+      case 'channels':
+        return html`<question-channels class="question" .question=${q} .value=${value}></question-channels>`;
+      case 'date':
+        return html`<question-date class="question" .question=${q} .value=${value}></question-date>`;
+    }
+  }
+
+  private _contextInput(key: ContextField, label: string, type: 'text' | 'date') {
+    const value = this._autosave?.value(key);
+    return html`<div>
+      <label for=${`context-${key}`}>${label}</label>
+      <input
+        id=${`context-${key}`}
+        type=${type}
+        autocomplete="off"
+        .value=${live(typeof value === 'string' ? value : '')}
+        @input=${(e: Event) => this._onContextInput(key, e)}
+      />
+    </div>`;
+  }
+
+  private _printAnswer(q: Question): TemplateResult {
+    const value = this._autosave?.value(q.id);
+    if (q.type === 'choice') {
+      const chosen = Array.isArray(value) ? q.options.filter((o) => (value as string[]).includes(o.id)) : [];
+      return chosen.length
+        ? html`<ul>
+            ${chosen.map((o) => html`<li>${o.label}</li>`)}
+          </ul>`
+        : html`<p>Not answered yet.</p>`;
+    }
+    if (q.type === 'channels') {
+      const channels = (Array.isArray(value) ? value : []) as Channel[];
+      return channels.length
+        ? html`<ul>
+            ${channels.map((c) => html`<li><strong>${c.name || 'Unnamed channel'}</strong>${c.note ? html`: ${c.note}` : nothing}</li>`)}
+          </ul>`
+        : html`<p>Not answered yet.</p>`;
+    }
+    const text = typeof value === 'string' && value.trim() ? value : '';
+    if (q.type === 'date' && text) return html`<p>${formatDate(text)}</p>`;
+    return html`<p class="answer">${text || 'Not answered yet.'}</p>`;
+  }
+
+  override render() {
+    const worksheet = this.worksheet;
+    const autosave = this._autosave;
+    if (!worksheet || !autosave || autosave.state === 'loading') return html`<p role="status">Opening the draft…</p>`;
+    if (autosave.state === 'missing') {
+      return html`<h1 tabindex="-1">Draft not found</h1>
+        <p>This draft is not on this device. It may have been deleted.</p>
+        <p><a href="/drafts">Go to your drafts</a></p>`;
+    }
+    const title = autosave.value('title');
+    const heading = typeof title === 'string' && title.trim() ? title.trim() : 'Untitled draft';
+    return html`
+      <h1 tabindex="-1">${heading}</h1>
+      <p class="status screen-only" role="status">${STATUS[autosave.state]}</p>
+      ${
+        autosave.state === 'error' && autosave.error
+          ? html`<div class="error screen-only" role="alert">${autosave.error.message}</div>`
+          : nothing
+      }
+      <div class="screen-only" @field-change=${this._onFieldChange} @field-commit=${this._flush}>
+        <p>${worksheet.intro}</p>
+        <fieldset class="context" @focusout=${this._flush}>
+          <legend><h2>About this consultation</h2></legend>
+          ${this._contextInput('title', 'Title', 'text')}
+          ${this._contextInput('community', 'Community or location', 'text')}
+          ${this._contextInput('date', 'Date of the consultation', 'date')}
+        </fieldset>
+        <h2>${worksheet.title}</h2>
+        ${worksheet.questions.map((q) => this._question(q))}
+        <h2>Take the strategy with you</h2>
+        <export-controls
+          .canShare=${'share' in navigator}
+          @draft-export=${(e: DraftExportEvent) => void this._onExport(e)}
+        ></export-controls>
+      </div>
+      <section class="print-only">
+        ${(['community', 'date'] as const).map((key) => {
+          const v = autosave.value(key);
+          return typeof v === 'string' && v
+            ? html`<p>
+                <strong>${key === 'date' ? 'Date' : 'Community or location'}:</strong>
+                ${key === 'date' ? formatDate(v) : v}
+              </p>`
+            : nothing;
+        })}
+        ${worksheet.questions.map(
+          (q) =>
+            html`<h2>${q.label}</h2>
+              ${this._printAnswer(q)}`,
+        )}
+      </section>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'worksheet-page': WorksheetPage;
+  }
+}

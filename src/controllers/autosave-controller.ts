@@ -1,0 +1,127 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { FieldValue } from '../content/worksheet.js';
+import type { Draft } from '../data/draft.js';
+import type { DraftStore } from '../data/draft-store.js';
+import { StorageWriteError, toStorageWriteError } from '../data/storage-error.js';
+
+/** Where the draft's latest edits are: the status line says it in words. */
+export type SaveState = 'loading' | 'missing' | 'saved' | 'pending' | 'saving' | 'error';
+
+export interface AutosaveOptions {
+  readonly store: DraftStore;
+  readonly draftId: string;
+  /** How long typing may pause before the edit is written (the issue's bound is 500 ms). */
+  readonly delayMs?: number;
+}
+
+const RETRY_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
+
+/**
+ * Keeps a draft's edits safe as they are typed. Every edit is held in memory at once and written
+ * to IndexedDB within `delayMs`, and at once on blur, `pagehide` and when the page is hidden. A
+ * failed write keeps the edit in memory, says so, and tries again; nothing is ever dropped.
+ * Edits from other tabs are taken in, except for fields with an unsaved edit here.
+ */
+export class AutosaveController implements ReactiveController {
+  draft: Draft | undefined;
+  state: SaveState = 'loading';
+  error: StorageWriteError | null = null;
+
+  private readonly _pending = new Map<string, FieldValue>();
+  private _timer: ReturnType<typeof setTimeout> | undefined;
+  private _retry: ReturnType<typeof setTimeout> | undefined;
+  private _failures = 0;
+  private _writing: Promise<void> = Promise.resolve();
+  private _unsubscribe: (() => void) | undefined;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly options: AutosaveOptions,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    this._unsubscribe = this.options.store.onChange((change) => {
+      if (change.draftId === this.options.draftId) void this._reload();
+    });
+    window.addEventListener('pagehide', this._flushNow);
+    document.addEventListener('visibilitychange', this._onVisibility);
+    void this._reload();
+  }
+
+  hostDisconnected(): void {
+    this._unsubscribe?.();
+    window.removeEventListener('pagehide', this._flushNow);
+    document.removeEventListener('visibilitychange', this._onVisibility);
+    this._flushNow();
+  }
+
+  /** The field's value as the user last left it, saved or not. */
+  value(key: string): FieldValue | undefined {
+    return this._pending.has(key) ? this._pending.get(key) : this.draft?.fields[key]?.value;
+  }
+
+  /** Records an edit: kept in memory now, written within `delayMs`. */
+  set(key: string, value: FieldValue): void {
+    this._pending.set(key, value);
+    if (this.state !== 'error') this.state = 'pending';
+    clearTimeout(this._timer);
+    this._timer = setTimeout(this._flushNow, this.options.delayMs ?? 500);
+    this.host.requestUpdate();
+  }
+
+  /** Writes every edit not yet written; resolves when they are stored (or rejects with why not). */
+  flush(): Promise<void> {
+    clearTimeout(this._timer);
+    // Writes run one after another; a failed one must not stop the next from trying.
+    const run = this._writing.then(() => this._write());
+    this._writing = run.catch(() => undefined);
+    return run;
+  }
+
+  private readonly _flushNow = (): void => void this.flush().catch(() => undefined);
+
+  private readonly _onVisibility = (): void => {
+    if (document.visibilityState === 'hidden') this._flushNow();
+  };
+
+  private async _write(): Promise<void> {
+    if (this._pending.size === 0 || !this.draft) return;
+    const changes = Object.fromEntries(this._pending);
+    this._pending.clear();
+    this.state = 'saving';
+    this.host.requestUpdate();
+    try {
+      this.draft = await this.options.store.update(this.options.draftId, changes);
+      this._failures = 0;
+      this.error = null;
+      clearTimeout(this._retry);
+      this.state = this._pending.size ? 'pending' : 'saved';
+    } catch (error) {
+      // Put the edits back, unless the user has typed a newer value meanwhile.
+      for (const [key, value] of Object.entries(changes)) if (!this._pending.has(key)) this._pending.set(key, value);
+      this.error = toStorageWriteError(error);
+      this.state = 'error';
+      const delay = RETRY_MS[Math.min(this._failures, RETRY_MS.length - 1)]!;
+      this._failures += 1;
+      clearTimeout(this._retry);
+      this._retry = setTimeout(this._flushNow, delay);
+      throw this.error;
+    } finally {
+      this.host.requestUpdate();
+    }
+  }
+
+  private async _reload(): Promise<void> {
+    try {
+      const draft = await this.options.store.get(this.options.draftId);
+      this.draft = draft && draft.deletedAt === null ? draft : undefined;
+      if (this.state === 'loading' || this.state === 'missing') this.state = this.draft ? 'saved' : 'missing';
+    } catch (error) {
+      this.error = toStorageWriteError(error);
+      if (this.state === 'loading') this.state = 'error';
+    }
+    this.host.requestUpdate();
+  }
+}

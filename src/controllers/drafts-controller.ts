@@ -1,0 +1,141 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { isAnswered, type Worksheet } from '../content/worksheet.js';
+import type { Draft } from '../data/draft.js';
+import type { DraftStore } from '../data/draft-store.js';
+import { toStorageWriteError } from '../data/storage-error.js';
+import { ImportError, draftTitle, parseDraftExport } from '../export/draft-export.js';
+
+/** A row of the drafts list. */
+export interface DraftSummary {
+  readonly id: string;
+  readonly title: string;
+  readonly updatedAt: number;
+  readonly answered: number;
+  readonly total: number;
+}
+
+/** Where an import stands; the view says it in words. */
+export type ImportState =
+  | { readonly kind: 'idle' }
+  | { readonly kind: 'error'; readonly message: string }
+  | { readonly kind: 'conflict'; readonly draft: Draft; readonly existingTitle: string }
+  | { readonly kind: 'done'; readonly title: string };
+
+/** Builds the list's row for a draft: how many of the worksheet's questions have answers. */
+export function summarise(draft: Draft, worksheet: Worksheet): DraftSummary {
+  const answered = worksheet.questions.filter((q) => isAnswered(draft.fields[q.id]?.value)).length;
+  return {
+    id: draft.id,
+    title: draftTitle(draft),
+    updatedAt: draft.updatedAt,
+    answered,
+    total: worksheet.questions.length,
+  };
+}
+
+/**
+ * The drafts on this device for the drafts list: keeps the list current (this tab and others),
+ * and carries out duplicate, delete with undo, and import.
+ */
+export class DraftsController implements ReactiveController {
+  drafts: DraftSummary[] | undefined;
+  /** The last deleted draft, which Undo brings back. */
+  deleted: DraftSummary | null = null;
+  importState: ImportState = { kind: 'idle' };
+  /** A storage failure the user should hear about. */
+  error: string | null = null;
+
+  private _unsubscribe: (() => void) | undefined;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly store: DraftStore,
+    private readonly worksheet: Worksheet,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    this._unsubscribe = this.store.onChange(() => void this.refresh());
+    void this.refresh();
+  }
+
+  hostDisconnected(): void {
+    this._unsubscribe?.();
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      this.drafts = (await this.store.list()).map((d) => summarise(d, this.worksheet));
+    } catch (error) {
+      this.error = toStorageWriteError(error).message;
+    }
+    this.host.requestUpdate();
+  }
+
+  duplicate(id: string): Promise<void> {
+    return this._run(async () => {
+      await this.store.duplicate(id);
+    });
+  }
+
+  remove(id: string): Promise<void> {
+    return this._run(async () => {
+      const draft = await this.store.remove(id);
+      this.deleted = summarise(draft, this.worksheet);
+    });
+  }
+
+  undoDelete(): Promise<void> {
+    const deleted = this.deleted;
+    if (!deleted) return Promise.resolve();
+    return this._run(async () => {
+      await this.store.restore(deleted.id);
+      this.deleted = null;
+    });
+  }
+
+  /** Reads an export file; a draft already on this device waits for the user's choice. */
+  async importFile(file: Blob): Promise<void> {
+    try {
+      const draft = parseDraftExport(await file.text(), this.worksheet);
+      const existing = await this.store.get(draft.id);
+      if (existing) {
+        this.importState = { kind: 'conflict', draft, existingTitle: draftTitle(existing) };
+      } else {
+        await this.store.add(draft);
+        this.importState = { kind: 'done', title: draftTitle(draft) };
+      }
+    } catch (error) {
+      const message = error instanceof ImportError ? error.message : toStorageWriteError(error).message;
+      this.importState = { kind: 'error', message: `The draft was not imported. ${message}` };
+    }
+    await this.refresh();
+  }
+
+  /** Answers the "already on this device" question: keep both (the import as a copy), or not. */
+  async resolveImport(keepBoth: boolean): Promise<void> {
+    const state = this.importState;
+    if (state.kind !== 'conflict') return;
+    if (!keepBoth) {
+      this.importState = { kind: 'idle' };
+      this.host.requestUpdate();
+      return;
+    }
+    await this._run(async () => {
+      const copy: Draft = { ...state.draft, id: crypto.randomUUID() };
+      await this.store.add(copy);
+      this.importState = { kind: 'done', title: draftTitle(copy) };
+    });
+  }
+
+  private async _run(action: () => Promise<void>): Promise<void> {
+    try {
+      await action();
+      this.error = null;
+    } catch (error) {
+      this.error = toStorageWriteError(error).message;
+    }
+    await this.refresh();
+  }
+}

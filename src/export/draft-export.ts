@@ -1,0 +1,184 @@
+import { CONTEXT_FIELDS, type Channel, type FieldValue, type Worksheet } from '../content/worksheet.js';
+import type { Draft, DraftField } from '../data/draft.js';
+
+/** Marks a file as ours, and which version of the format it uses. */
+export const EXPORT_FORMAT = 'engagement-field-kit/draft';
+export const EXPORT_VERSION = 1;
+
+export interface DraftExport {
+  readonly format: typeof EXPORT_FORMAT;
+  readonly version: number;
+  readonly exportedAt: string;
+  readonly draft: Draft;
+}
+
+/** The JSON export of a draft: everything needed to import it again, on any device. */
+export function draftToJson(draft: Draft, now = new Date()): string {
+  const file: DraftExport = { format: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt: now.toISOString(), draft };
+  return `${JSON.stringify(file, null, 2)}\n`;
+}
+
+/** An import file was not a draft this kit can read; `message` says why, for the user. */
+export class ImportError extends Error {
+  override name = 'ImportError';
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_TEXT = 100_000;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.getPrototypeOf(value) === Object.prototype
+  );
+}
+
+function isTime(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value < 8.64e15;
+}
+
+function checkValue(key: string, value: unknown): FieldValue {
+  const bad = (): never => {
+    throw new ImportError(`The answer to "${key}" is not in a form the kit can read.`);
+  };
+  if (typeof value === 'string') return value.length <= MAX_TEXT ? value : bad();
+  if (!Array.isArray(value) || value.length > 200) return bad();
+  if (value.every((v) => typeof v === 'string' && v.length <= 200)) return value as string[];
+  return value.map((v): Channel => {
+    if (
+      !isPlainObject(v) ||
+      typeof v['id'] !== 'string' ||
+      typeof v['name'] !== 'string' ||
+      typeof v['note'] !== 'string'
+    ) {
+      return bad();
+    }
+    if (v['name'].length > MAX_TEXT || v['note'].length > MAX_TEXT) return bad();
+    return { id: v['id'], name: v['name'], note: v['note'] };
+  });
+}
+
+/**
+ * Reads a JSON export, checking every part of it against the format and the worksheet. A
+ * corrupt, truncated or foreign file, or one from a newer kit, throws an {@link ImportError}.
+ */
+export function parseDraftExport(text: string, worksheet: Worksheet): Draft {
+  let file: unknown;
+  try {
+    file = JSON.parse(text);
+  } catch {
+    throw new ImportError(
+      'This file is damaged or incomplete: it is not valid JSON. Export the draft again and retry.',
+    );
+  }
+  if (!isPlainObject(file) || file['format'] !== EXPORT_FORMAT) {
+    throw new ImportError('This is not a draft exported from Engagement Field Kit.');
+  }
+  const version = file['version'];
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+    throw new ImportError('This draft file has no readable format version.');
+  }
+  if (version > EXPORT_VERSION) {
+    throw new ImportError(
+      'This draft was exported by a newer version of the kit. Update the kit (reload it with a connection), then import again.',
+    );
+  }
+  const d = file['draft'];
+  if (!isPlainObject(d)) throw new ImportError('This file has no draft in it.');
+  if (typeof d['id'] !== 'string' || !UUID.test(d['id']))
+    throw new ImportError('The draft in this file has no valid id.');
+  if (d['worksheetId'] !== worksheet.id)
+    throw new ImportError('This draft answers a different worksheet from the one in this kit.');
+  if (!isTime(d['createdAt']) || !isTime(d['updatedAt']) || !(d['deletedAt'] === null || isTime(d['deletedAt']))) {
+    throw new ImportError('The dates in this draft file are damaged.');
+  }
+  const known = new Set<string>([...CONTEXT_FIELDS, ...worksheet.questions.map((q) => q.id)]);
+  if (!isPlainObject(d['fields'])) throw new ImportError('The answers in this draft file are missing.');
+  const fields: Record<string, DraftField> = {};
+  for (const [key, raw] of Object.entries(d['fields'])) {
+    if (!known.has(key))
+      throw new ImportError(`This draft has an answer to "${key}", which is not a question of this worksheet.`);
+    if (!isPlainObject(raw) || !isTime(raw['changedAt']) || typeof raw['changedBy'] !== 'string') {
+      throw new ImportError(`The answer to "${key}" is damaged.`);
+    }
+    fields[key] = {
+      value: checkValue(key, raw['value']),
+      changedAt: raw['changedAt'],
+      changedBy: raw['changedBy'].slice(0, 100),
+    };
+  }
+  const worksheetVersion = typeof d['worksheetVersion'] === 'number' ? d['worksheetVersion'] : worksheet.version;
+  return {
+    id: d['id'].toLowerCase(),
+    worksheetId: worksheet.id,
+    worksheetVersion,
+    createdAt: d['createdAt'],
+    updatedAt: d['updatedAt'],
+    fields,
+    deletedAt: null,
+  };
+}
+
+/** Keeps user text as text in Markdown: no HTML, no accidental headings or lists. */
+function escapeMarkdown(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]#|])/g, '\\$1')
+    .replace(/^(\s*)([-+]|\d+\.)(\s)/gm, '$1\\$2$3');
+}
+
+/** The draft's title, or what to call it when it has none. */
+export function draftTitle(draft: Draft): string {
+  const title = draft.fields['title']?.value;
+  return typeof title === 'string' && title.trim() ? title.trim() : 'Untitled draft';
+}
+
+/** The draft as a Markdown document: context, then each question with its answer. */
+export function draftToMarkdown(draft: Draft, worksheet: Worksheet): string {
+  const text = (key: string): string => {
+    const v = draft.fields[key]?.value;
+    return typeof v === 'string' ? v.trim() : '';
+  };
+  const lines = [`# ${escapeMarkdown(draftTitle(draft))}`, '', `_${escapeMarkdown(worksheet.title)}_`, ''];
+  if (text('community')) lines.push(`**Community or location:** ${escapeMarkdown(text('community'))}  `);
+  if (text('date')) lines.push(`**Consultation date:** ${escapeMarkdown(text('date'))}  `);
+  lines.push('');
+  for (const q of worksheet.questions) {
+    lines.push(`## ${escapeMarkdown(q.label)}`, '');
+    const value = draft.fields[q.id]?.value;
+    if (q.type === 'choice') {
+      const chosen = Array.isArray(value) ? q.options.filter((o) => (value as string[]).includes(o.id)) : [];
+      lines.push(...(chosen.length ? chosen.map((o) => `- ${escapeMarkdown(o.label)}`) : ['_Not answered yet._']));
+    } else if (q.type === 'channels') {
+      const channels = (Array.isArray(value) ? value : []) as Channel[];
+      const named = channels.filter((c) => c.name.trim() || c.note.trim());
+      lines.push(
+        ...(named.length
+          ? named.map(
+              (c) =>
+                `- **${escapeMarkdown(c.name.trim() || 'Unnamed channel')}**${c.note.trim() ? `: ${escapeMarkdown(c.note.trim())}` : ''}`,
+            )
+          : ['_Not answered yet._']),
+      );
+    } else {
+      const answer = typeof value === 'string' ? value.trim() : '';
+      lines.push(answer ? escapeMarkdown(answer) : '_Not answered yet._');
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+/** A file name for an export of this draft: its title, made safe. */
+export function exportFileName(draft: Draft, extension: 'md' | 'json'): string {
+  const base = draftTitle(draft)
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60);
+  return `${base || 'draft'}.${extension}`;
+}

@@ -1,0 +1,158 @@
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import '../../../src/components/worksheet-page.js';
+import type { WorksheetPage } from '../../../src/components/worksheet-page.js';
+import type { Worksheet } from '../../../src/content/worksheet.js';
+import type { DraftStore } from '../../../src/data/draft-store.js';
+import { builtWorksheet } from '../support/built-worksheet.js';
+import { freshDbName, openStore, WORKSHEET } from '../support/fresh-db.js';
+
+/** Types into a textarea or input the way a user does: one input event per change. */
+function type(field: HTMLInputElement | HTMLTextAreaElement, text: string): void {
+  field.focus();
+  field.value = text;
+  field.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
+}
+
+function textArea(page: WorksheetPage, questionId: string): HTMLTextAreaElement {
+  const el = [...page.shadowRoot!.querySelectorAll('question-text')].find((e) => e.question?.id === questionId)!;
+  return el.shadowRoot!.querySelector('textarea')!;
+}
+
+function status(page: WorksheetPage): string {
+  return page.shadowRoot!.querySelector('.status')!.textContent!.trim();
+}
+
+describe('worksheet-page', () => {
+  let worksheet: Worksheet;
+  const stores: DraftStore[] = [];
+  before(async () => {
+    worksheet = await builtWorksheet();
+  });
+  afterEach(() => {
+    for (const s of stores.splice(0)) s.close();
+  });
+
+  async function openDraft(
+    name = freshDbName('worksheet'),
+  ): Promise<{ page: WorksheetPage; store: DraftStore; id: string }> {
+    const store = await openStore(name);
+    stores.push(store);
+    const draft = await store.create(WORKSHEET, { title: 'Riverside buses' });
+    const page = await fixture<WorksheetPage>(
+      html`<worksheet-page .store=${store} .worksheet=${worksheet} .draftId=${draft.id}></worksheet-page>`,
+    );
+    await waitUntil(() => page.shadowRoot!.querySelector('h1'), 'the draft opens');
+    return { page, store, id: draft.id };
+  }
+
+  it('labels every question with the guide’s wording, with a hint and the guidance in place', async () => {
+    const { page } = await openDraft();
+    expect(page.shadowRoot!.querySelector('h1')!.textContent).to.equal('Riverside buses');
+    const rendered = [
+      ...page.shadowRoot!.querySelectorAll<HTMLElement & { question?: { id: string } }>('.question'),
+    ].map((q) => q.question!.id);
+    expect(rendered).to.deep.equal(worksheet.questions.map((q) => q.id));
+    const achieve = textArea(page, 'achieve');
+    expect(achieve.labels[0]!.textContent).to.equal('What you’re trying to achieve and what success looks like');
+    expect(achieve.getAttribute('aria-describedby')).to.equal('hint');
+    const host = achieve.getRootNode() as ShadowRoot;
+    const passage = host.querySelector('guidance-passage')!;
+    const details = passage.shadowRoot!.querySelector('details')!;
+    expect(details.open).to.equal(false);
+    passage.shadowRoot!.querySelector('summary')!.click();
+    expect(details.open).to.equal(true);
+    expect(details.textContent).to.contain('what you’re trying to achieve and what success looks like');
+    expect(details.querySelector('a')!.getAttribute('href')).to.equal('/guide/social-media#develop');
+  });
+
+  it('saves what is typed without a save button, and at once when the field is left', async () => {
+    const { page, store, id } = await openDraft();
+    expect(page.shadowRoot!.querySelectorAll('button')).to.have.length(
+      0,
+      'export buttons live in export-controls, no save button',
+    );
+    const achieve = textArea(page, 'achieve');
+    type(achieve, 'Better bus routes');
+    await page.updateComplete;
+    expect(status(page)).to.equal('Saving…');
+    await waitUntil(
+      async () => (await store.get(id))!.fields['achieve']?.value === 'Better bus routes',
+      'written after the pause',
+    );
+    await waitUntil(() => status(page) === 'Saved on this device');
+
+    type(achieve, 'Better bus routes, sooner');
+    achieve.blur();
+    await page.flush();
+    expect((await store.get(id))!.fields['achieve']!.value).to.equal('Better bus routes, sooner');
+  });
+
+  it('saves the consultation context and shows the title as the heading', async () => {
+    const { page, store, id } = await openDraft();
+    const title = page.shadowRoot!.querySelector<HTMLInputElement>('#context-title')!;
+    expect(title.labels![0]!.textContent).to.equal('Title');
+    type(title, 'Bus routes, Riverside hall');
+    type(page.shadowRoot!.querySelector<HTMLInputElement>('#context-community')!, 'Riverside');
+    await page.flush();
+    await page.updateComplete;
+    expect(page.shadowRoot!.querySelector('h1')!.textContent).to.equal('Bus routes, Riverside hall');
+    const saved = (await store.get(id))!;
+    expect(saved.fields['community']!.value).to.equal('Riverside');
+  });
+
+  it('keeps an edit in memory and says so when storage is full, then saves it when space returns', async () => {
+    const { page, store, id } = await openDraft();
+    const realPut = IDBObjectStore.prototype.put;
+    IDBObjectStore.prototype.put = function put() {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    };
+    try {
+      const achieve = textArea(page, 'achieve');
+      type(achieve, 'Words that must not be lost');
+      await page.flush().catch(() => undefined);
+      await page.updateComplete;
+      const alert = page.shadowRoot!.querySelector('[role="alert"]')!;
+      expect(alert.textContent).to.contain('out of storage space');
+      expect(status(page)).to.equal('Not saved yet');
+      expect(achieve.value).to.equal('Words that must not be lost');
+      expect((await store.get(id))!.fields['achieve']).to.equal(undefined);
+    } finally {
+      IDBObjectStore.prototype.put = realPut;
+    }
+    // The kit retries by itself.
+    await waitUntil(
+      async () => (await store.get(id))!.fields['achieve']?.value === 'Words that must not be lost',
+      'retried',
+      { timeout: 5000 },
+    );
+    await waitUntil(() => status(page) === 'Saved on this device');
+    expect(page.shadowRoot!.querySelector('[role="alert"]')).to.equal(null);
+  });
+
+  it('shows another tab’s edits, and neither tab overwrites the field the other changed', async () => {
+    const name = freshDbName('two-tabs');
+    const first = await openDraft(name);
+    const secondStore = await openStore(name);
+    stores.push(secondStore);
+    const second = await fixture<WorksheetPage>(
+      html`<worksheet-page .store=${secondStore} .worksheet=${worksheet} .draftId=${first.id}></worksheet-page>`,
+    );
+    await waitUntil(() => second.shadowRoot!.querySelector('h1'));
+    type(textArea(first.page, 'achieve'), 'typed in tab one');
+    type(textArea(second, 'audience'), 'typed in tab two');
+    await Promise.all([first.page.flush(), second.flush()]);
+    const saved = (await first.store.get(first.id))!;
+    expect(saved.fields['achieve']!.value).to.equal('typed in tab one');
+    expect(saved.fields['audience']!.value).to.equal('typed in tab two');
+    await waitUntil(() => textArea(second, 'achieve').value === 'typed in tab one', 'tab two shows tab one’s edit');
+    await waitUntil(
+      () => textArea(first.page, 'audience').value === 'typed in tab two',
+      'tab one shows tab two’s edit',
+    );
+  });
+
+  it('is accessible', async () => {
+    const { page } = await openDraft();
+    await expect(page).to.be.accessible();
+  });
+});
