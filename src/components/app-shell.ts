@@ -128,7 +128,8 @@ export class AppShell extends LitElement {
     const view = this._main?.querySelector('.view');
     if (!(view instanceof PageView)) return; // still loading: try again when the content renders
     this._focusedNavigation = navigation;
-    await view.updateComplete;
+    await view.whenReady();
+    if (this._router.navigation !== navigation) return; // the user has moved on meanwhile
     this._moveFocus(view);
   }
 

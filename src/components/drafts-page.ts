@@ -91,6 +91,12 @@ export class DraftsPage extends PageView {
 
   private _drafts: DraftsController | undefined;
 
+  override async whenReady(): Promise<void> {
+    await this.updateComplete;
+    await this._drafts?.loaded;
+    await this.updateComplete;
+  }
+
   override willUpdate(changed: PropertyValues<this>): void {
     if ((changed.has('store') || changed.has('worksheet')) && this.store && this.worksheet && !this._drafts) {
       this._drafts = new DraftsController(this, this.store, this.worksheet);
@@ -135,6 +141,8 @@ export class DraftsPage extends PageView {
     switch (s.kind) {
       case 'idle':
         return nothing;
+      case 'reading':
+        return html`<div class="notice" role="status"><p>Reading the file…</p></div>`;
       case 'error':
         return html`<div class="notice error" role="alert"><p>${s.message}</p></div>`;
       case 'done':

@@ -5,6 +5,11 @@ import { LitElement } from 'lit';
  * navigation so screen reader users hear where they are; a view can point it at a section instead.
  */
 export abstract class PageView extends LitElement {
+  /** Resolves once the view shows its content (and its heading), not just a loading line. */
+  async whenReady(): Promise<void> {
+    await this.updateComplete;
+  }
+
   /**
    * The element that takes focus when the view is shown.
    * @param fragment the URL fragment (without `#`); empty for the view itself

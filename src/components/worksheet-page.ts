@@ -93,6 +93,12 @@ export class WorksheetPage extends PageView {
 
   private _autosave: AutosaveController | undefined;
 
+  override async whenReady(): Promise<void> {
+    await this.updateComplete;
+    await this._autosave?.loaded;
+    await this.updateComplete;
+  }
+
   /** Writes every pending edit now (before an update reload, say). */
   flush(): Promise<void> {
     return this._autosave?.flush() ?? Promise.resolve();

@@ -27,6 +27,10 @@ export class AutosaveController implements ReactiveController {
   state: SaveState = 'loading';
   error: StorageWriteError | null = null;
 
+  /** Resolves when the draft has been read (or found missing). */
+  readonly loaded: Promise<void>;
+  private _markLoaded: () => void = () => undefined;
+
   private readonly _pending = new Map<string, FieldValue>();
   private _timer: ReturnType<typeof setTimeout> | undefined;
   private _retry: ReturnType<typeof setTimeout> | undefined;
@@ -38,6 +42,7 @@ export class AutosaveController implements ReactiveController {
     private readonly host: ReactiveControllerHost,
     private readonly options: AutosaveOptions,
   ) {
+    this.loaded = new Promise((resolve) => (this._markLoaded = resolve));
     host.addController(this);
   }
 
@@ -122,6 +127,7 @@ export class AutosaveController implements ReactiveController {
       this.error = toStorageWriteError(error);
       if (this.state === 'loading') this.state = 'error';
     }
+    this._markLoaded();
     this.host.requestUpdate();
   }
 }

@@ -17,6 +17,7 @@ export interface DraftSummary {
 /** Where an import stands; the view says it in words. */
 export type ImportState =
   | { readonly kind: 'idle' }
+  | { readonly kind: 'reading' }
   | { readonly kind: 'error'; readonly message: string }
   | { readonly kind: 'conflict'; readonly draft: Draft; readonly existingTitle: string }
   | { readonly kind: 'done'; readonly title: string };
@@ -46,12 +47,16 @@ export class DraftsController implements ReactiveController {
   error: string | null = null;
 
   private _unsubscribe: (() => void) | undefined;
+  /** Resolves when the list has been read for the first time. */
+  readonly loaded: Promise<void>;
+  private _markLoaded: () => void = () => undefined;
 
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly store: DraftStore,
     private readonly worksheet: Worksheet,
   ) {
+    this.loaded = new Promise((resolve) => (this._markLoaded = resolve));
     host.addController(this);
   }
 
@@ -70,6 +75,7 @@ export class DraftsController implements ReactiveController {
     } catch (error) {
       this.error = toStorageWriteError(error).message;
     }
+    this._markLoaded();
     this.host.requestUpdate();
   }
 
@@ -97,6 +103,8 @@ export class DraftsController implements ReactiveController {
 
   /** Reads an export file; a draft already on this device waits for the user's choice. */
   async importFile(file: Blob): Promise<void> {
+    this.importState = { kind: 'reading' };
+    this.host.requestUpdate();
     try {
       const draft = parseDraftExport(await file.text(), this.worksheet);
       const existing = await this.store.get(draft.id);

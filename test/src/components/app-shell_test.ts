@@ -2,6 +2,7 @@ import { aTimeout, expect, fixture, fixtureCleanup, html, waitUntil } from '@ope
 import '../../../src/components/app-shell.js';
 import type { AppShell } from '../../../src/components/app-shell.js';
 import { builtContentStore } from '../support/built-guides.js';
+import { freshDbName, openStore } from '../support/fresh-db.js';
 
 /** The view element the shell shows, once it has rendered. */
 function view(shell: AppShell): HTMLElement {
@@ -18,7 +19,10 @@ function deepActiveElement(): Element | null {
 async function shellAt(path: string): Promise<AppShell> {
   fixtureCleanup(); // one app on the page at a time, as in the app
   history.replaceState({}, '', path);
-  const shell = await fixture<AppShell>(html`<app-shell .store=${builtContentStore()}></app-shell>`);
+  const dbName = freshDbName('shell');
+  const shell = await fixture<AppShell>(
+    html`<app-shell .store=${builtContentStore()} .openDrafts=${() => openStore(dbName)}></app-shell>`,
+  );
   await waitUntil(() => view(shell)?.shadowRoot?.querySelector('h1'), `no view rendered at ${path}`);
   return shell;
 }
@@ -85,12 +89,26 @@ describe('app-shell', () => {
     expect((window as unknown as Record<symbol, boolean>)[marker], 'no page load happened').to.equal(true);
   });
 
-  it('shows placeholders that say plainly they are not available yet', async () => {
-    for (const path of ['/worksheet', '/drafts']) {
-      const shell = await shellAt(path);
-      expect(view(shell).localName).to.equal('pending-page');
-      expect(view(shell).shadowRoot!.textContent).to.contain('Not available yet');
-    }
+  it('starts a new draft at its own address, replacing /worksheet/new in history', async () => {
+    const shell = await shellAt('/worksheet');
+    expect(view(shell).localName).to.equal('worksheet-start-page');
+    click(shell, 'a[href="/worksheet/new"]', view(shell).shadowRoot!);
+    await waitUntil(() => view(shell)?.localName === 'worksheet-page' && view(shell).shadowRoot?.querySelector('h1'));
+    expect(location.pathname).to.match(/^\/worksheet\/[0-9a-f-]{36}$/);
+    expect(view(shell).shadowRoot!.querySelector('h1')!.textContent).to.equal('Untitled draft');
+    await waitUntil(() => deepActiveElement()?.localName === 'h1', 'focus moves to the draft’s heading');
+    history.back();
+    await waitUntil(
+      () => view(shell)?.localName === 'worksheet-start-page',
+      'Back leads to /worksheet, not to /new again',
+    );
+    expect(location.pathname).to.equal('/worksheet');
+  });
+
+  it('lists the drafts on this device', async () => {
+    const shell = await shellAt('/drafts');
+    expect(view(shell).localName).to.equal('drafts-page');
+    expect(view(shell).shadowRoot!.textContent).to.contain('No drafts yet.');
   });
 
   it('shows the not-found view for an unknown path and for an unknown guide', async () => {
@@ -119,7 +137,15 @@ describe('app-shell', () => {
   });
 
   it('is accessible on every view', async () => {
-    for (const path of ['/', '/guide/social-media', '/worksheet', '/drafts', '/settings', '/nowhere']) {
+    for (const path of [
+      '/',
+      '/guide/social-media',
+      '/worksheet',
+      '/drafts',
+      '/settings',
+      '/nowhere',
+      '/worksheet/new',
+    ]) {
       const shell = await shellAt(path);
       expect(shell.querySelectorAll('h1').length + view(shell).shadowRoot!.querySelectorAll('h1').length).to.equal(1);
       await expect(shell).to.be.accessible();

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
+import { startServer, type RunningServer } from '../support/app-server.js';
+import { runBuild } from '../support/build-app.js';
+import { launchProfile } from '../support/browser.js';
+import { tempDirWith } from '../support/temp-dir.js';
+
+const ACHIEVE = 'What you’re trying to achieve and what success looks like';
+const AUDIENCE = 'Who your audience is, where they are, how to reach them, and what they can (broadly) contribute';
+
+describe('drafts on the device', () => {
+  let server: RunningServer;
+  let context: BrowserContext;
+  const cleanups: (() => Promise<void>)[] = [];
+
+  before(async () => {
+    const out = await tempDirWith();
+    cleanups.push(out.cleanup);
+    const built = await runBuild(out.dir);
+    assert.equal(built.code, 0, built.output);
+    server = await startServer(out.dir);
+    cleanups.push(() => server.close());
+    const profile = await launchProfile();
+    cleanups.push(profile.close);
+    context = profile.context;
+  });
+
+  after(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  });
+
+  async function newDraft(): Promise<{ page: Page; url: string }> {
+    const page = await context.newPage();
+    await page.goto(`${server.origin}/worksheet/new`);
+    await page.waitForURL(/\/worksheet\/[0-9a-f-]{36}$/);
+    await page.getByRole('textbox', { name: ACHIEVE }).waitFor();
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    return { page, url: page.url() };
+  }
+
+  it('keeps a keystroke made 200 ms before the page was closed, and shows it offline', async () => {
+    const { page, url } = await newDraft();
+    const text = 'Safer crossings near the school, typed just before closing';
+    await page.getByRole('textbox', { name: ACHIEVE }).pressSequentially(text, { delay: 15 });
+    await page.waitForTimeout(200);
+    await page.close();
+
+    await context.setOffline(true);
+    try {
+      const reopened = await context.newPage();
+      await reopened.goto(url);
+      const field = reopened.getByRole('textbox', { name: ACHIEVE });
+      await field.waitFor();
+      assert.equal(await field.inputValue(), text);
+      await reopened.close();
+    } finally {
+      await context.setOffline(false);
+    }
+  });
+
+  it('keeps both tabs’ edits to different fields of one draft', async () => {
+    const { page: first, url } = await newDraft();
+    const second = await context.newPage();
+    await second.goto(url);
+    await second.getByRole('textbox', { name: AUDIENCE }).waitFor();
+    await Promise.all([
+      first.getByRole('textbox', { name: ACHIEVE }).pressSequentially('From the first tab', { delay: 10 }),
+      second.getByRole('textbox', { name: AUDIENCE }).pressSequentially('From the second tab', { delay: 10 }),
+    ]);
+    // Each tab shows the other's edit without a reload.
+    await first.waitForFunction((name) => {
+      const fields = document.querySelector('worksheet-page')?.shadowRoot?.querySelectorAll('question-text') ?? [];
+      return [...fields].some(
+        (f) =>
+          f.shadowRoot?.querySelector('label')?.textContent === name &&
+          f.shadowRoot.querySelector('textarea')?.value === 'From the second tab',
+      );
+    }, AUDIENCE);
+    await Promise.all([first.close(), second.close()]);
+    const check = await context.newPage();
+    await check.goto(url);
+    assert.equal(await check.getByRole('textbox', { name: ACHIEVE }).inputValue(), 'From the first tab');
+    assert.equal(await check.getByRole('textbox', { name: AUDIENCE }).inputValue(), 'From the second tab');
+    await check.close();
+  });
+});

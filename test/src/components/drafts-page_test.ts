@@ -1,0 +1,143 @@
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import '../../../src/components/drafts-page.js';
+import type { DraftsPage } from '../../../src/components/drafts-page.js';
+import '../../../src/components/export-controls.js';
+import type { DraftExportEvent, ExportControls } from '../../../src/components/export-controls.js';
+import type { Worksheet } from '../../../src/content/worksheet.js';
+import type { DraftStore } from '../../../src/data/draft-store.js';
+import { draftToJson, EXPORT_FORMAT } from '../../../src/export/draft-export.js';
+import { builtWorksheet } from '../support/built-worksheet.js';
+import { openStore, WORKSHEET } from '../support/fresh-db.js';
+
+function titles(page: DraftsPage): string[] {
+  return [...page.shadowRoot!.querySelectorAll('.drafts h2 a')].map((a) => a.textContent!);
+}
+
+function button(page: DraftsPage, name: string): HTMLButtonElement {
+  const found = [...page.shadowRoot!.querySelectorAll('button')].find(
+    (b) => b.textContent!.replace(/\s+/g, ' ').trim() === name,
+  );
+  if (!found) throw new Error(`no button "${name}"`);
+  return found;
+}
+
+/** Hands the page a file as the file picker would. */
+async function importFile(page: DraftsPage, text: string): Promise<void> {
+  const input = page.shadowRoot!.querySelector<HTMLInputElement>('#import')!;
+  const files = new DataTransfer();
+  files.items.add(new File([text], 'draft.json', { type: 'application/json' }));
+  input.files = files.files;
+  input.dispatchEvent(new Event('change'));
+  await page.updateComplete;
+  await waitUntil(
+    () => !page.shadowRoot!.querySelector('.notice')?.textContent?.includes('Reading the file'),
+    'the import is answered',
+  );
+}
+
+describe('drafts-page', () => {
+  let worksheet: Worksheet;
+  let store: DraftStore;
+  before(async () => {
+    worksheet = await builtWorksheet();
+  });
+  beforeEach(async () => {
+    store = await openStore();
+  });
+  afterEach(() => store.close());
+
+  async function page(): Promise<DraftsPage> {
+    const el = await fixture<DraftsPage>(html`<drafts-page .store=${store} .worksheet=${worksheet}></drafts-page>`);
+    await waitUntil(() => el.shadowRoot!.querySelector('h1'), 'the list opens');
+    return el;
+  }
+
+  it('lists drafts newest edit first, with completeness and last-edited time, and filters by title', async () => {
+    const a = await store.create(WORKSHEET, { title: 'Bus routes' });
+    await store.create(WORKSHEET, { title: 'Library hours' });
+    await store.update(a.id, {
+      achieve: 'More buses',
+      activities: ['consultation'],
+      channels: [{ id: 'c', name: 'Radio', note: '' }],
+    });
+    const el = await page();
+    expect(titles(el)).to.deep.equal(['Bus routes', 'Library hours']);
+    const first = el.shadowRoot!.querySelector('.drafts li')!;
+    expect(first.textContent).to.contain(`3 of ${worksheet.questions.length} questions answered`);
+    expect(first.querySelector('time')!.getAttribute('datetime')).to.match(/^\d{4}-\d{2}-\d{2}T/);
+    expect(first.querySelector('a')!.getAttribute('href')).to.equal(`/worksheet/${a.id}`);
+    const filter = el.shadowRoot!.querySelector<HTMLInputElement>('#filter')!;
+    filter.value = 'libr';
+    filter.dispatchEvent(new InputEvent('input'));
+    await el.updateComplete;
+    expect(titles(el)).to.deep.equal(['Library hours']);
+    await expect(el).to.be.accessible();
+  });
+
+  it('deletes a draft as a tombstone with an Undo that names it, and duplicates', async () => {
+    await store.create(WORKSHEET, { title: 'Keep me' });
+    const el = await page();
+    button(el, 'Delete “Keep me”').click();
+    await waitUntil(() => titles(el).length === 0, 'the draft leaves the list');
+    expect(el.shadowRoot!.querySelector('[role="status"]')!.textContent).to.contain('Deleted “Keep me”.');
+    await expect(el).to.be.accessible();
+    button(el, 'Undo deleting “Keep me”').click();
+    await waitUntil(() => titles(el).length === 1, 'Undo restores it');
+    button(el, 'Duplicate “Keep me”').click();
+    await waitUntil(() => titles(el).length === 2);
+    expect(titles(el)).to.include('Copy of Keep me');
+  });
+
+  it('imports an export, and asks before importing a draft that is already here', async () => {
+    const original = await store.create(WORKSHEET, { title: 'Shared strategy' });
+    const exported = draftToJson((await store.get(original.id))!);
+    await store.remove(original.id);
+    const el = await page();
+    await importFile(el, exported);
+    expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.contain(
+      '“Shared strategy” is already on this device',
+    );
+    await expect(el).to.be.accessible();
+    button(el, 'Keep both').click();
+    await waitUntil(() => titles(el).length === 1);
+    expect(el.shadowRoot!.querySelector('.notice')!.textContent).to.contain('Imported “Shared strategy”');
+    const imported = (await store.list())[0]!;
+    expect(imported.id).to.not.equal(original.id);
+  });
+
+  it('refuses a corrupt, truncated, foreign or future file and changes nothing', async () => {
+    const draft = await store.create(WORKSHEET, { title: 'Only one' });
+    const good = draftToJson(draft);
+    const el = await page();
+    const cases: [string, RegExp][] = [
+      ['{"format": "engagement', /damaged or incomplete/],
+      [good.slice(0, good.length / 2), /damaged or incomplete/],
+      ['{"hello": "world"}', /not a draft exported from Engagement Field Kit/],
+      [JSON.stringify({ format: EXPORT_FORMAT, version: 99, draft: {} }), /newer version of the kit/],
+      [good.replace('"title"', '"__proto__"'), /not a question of this worksheet/],
+    ];
+    for (const [text, message] of cases) {
+      await importFile(el, text);
+      const alert = el.shadowRoot!.querySelector('[role="alert"]')!;
+      expect(alert.textContent).to.match(message);
+      expect(alert.textContent).to.contain('The draft was not imported.');
+    }
+    expect((await store.list()).map((d) => d.id)).to.deep.equal([draft.id]);
+    expect((await store.outbox()).length).to.equal(1, 'only the original create was recorded');
+  });
+});
+
+describe('export-controls', () => {
+  it('offers each export as a button and reports the choice', async () => {
+    const el = await fixture<ExportControls>(html`<export-controls></export-controls>`);
+    const labels = [...el.shadowRoot!.querySelectorAll('button')].map((b) => b.textContent!.trim());
+    expect(labels).to.deep.equal(['Download as Markdown', 'Download as JSON', 'Print or save as PDF']);
+    setTimeout(() => el.shadowRoot!.querySelectorAll('button')[1]!.click());
+    const event = (await oneEvent(el, 'draft-export')) as DraftExportEvent;
+    expect(event.format).to.equal('json');
+    el.canShare = true;
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelectorAll('button')).to.have.length(4);
+    await expect(el).to.be.accessible();
+  });
+});
