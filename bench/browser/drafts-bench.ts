@@ -1,0 +1,83 @@
+// Runs in Chromium (bundled by bench/drafts.ts): autosave latency and drafts list render time,
+// each beside its limit, on a fresh database holding 1,000 drafts.
+import { openDB } from 'idb';
+import '../../src/components/drafts-page.js';
+import type { DraftsPage } from '../../src/components/drafts-page.js';
+import type { Worksheet } from '../../src/content/worksheet.js';
+import { DraftStore } from '../../src/data/draft-store.js';
+import type { Draft } from '../../src/data/draft.js';
+
+const DRAFTS = 1_000;
+const SAMPLES = 300;
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function seed(store: DraftStore, worksheet: Worksheet): Promise<Draft[]> {
+  const drafts: Draft[] = [];
+  for (let i = 0; i < DRAFTS; i += 1) {
+    const d = await store.create(worksheet, { title: `Consultation ${i}`, community: 'Riverside', date: '2026-11-26' });
+    drafts.push(
+      await store.update(d.id, {
+        achieve: 'An answer of a realistic length. '.repeat(8),
+        activities: ['consultation'],
+      }),
+    );
+  }
+  return drafts;
+}
+
+export async function run(worksheet: Worksheet): Promise<Record<string, number>> {
+  const name = `bench-${crypto.randomUUID()}`;
+  const store = await DraftStore.open({ name });
+  const drafts = await seed(store, worksheet);
+  const target = drafts[DRAFTS / 2]!;
+
+  // Ours: an edit through the store (read, merge the field, write draft and outbox entry, commit).
+  const ours: number[] = [];
+  for (let i = 0; i < SAMPLES; i += 1) {
+    const t = performance.now();
+    await store.update(target.id, { achieve: `Edit number ${i} of the answer` });
+    ours.push(performance.now() - t);
+  }
+
+  // The limit: a bare idb put of the same record into the same database, no read, no outbox.
+  const bare: number[] = [];
+  const db = await openDB(name);
+  const record = (await store.get(target.id))!;
+  for (let i = 0; i < SAMPLES; i += 1) {
+    const next = {
+      ...record,
+      fields: { ...record.fields, achieve: { value: `Bare ${i}`, changedAt: Date.now(), changedBy: 'x' } },
+    };
+    const t = performance.now();
+    await db.put('drafts', next);
+    bare.push(performance.now() - t);
+  }
+  db.close();
+
+  // Drafts list: from handing the page the store to the list of 1,000 drafts on screen.
+  const renders: number[] = [];
+  for (let i = 0; i < 5; i += 1) {
+    const t = performance.now();
+    const page = document.createElement('drafts-page') as DraftsPage;
+    page.store = store;
+    page.worksheet = worksheet;
+    document.body.append(page);
+    await page.whenReady();
+    await new Promise((r) => requestAnimationFrame(() => r(undefined)));
+    renders.push(performance.now() - t);
+    if (page.shadowRoot!.querySelectorAll('.drafts li').length !== DRAFTS) throw new Error('list incomplete');
+    page.remove();
+  }
+  store.close();
+  return {
+    autosaveP50: percentile(ours, 50),
+    autosaveP95: percentile(ours, 95),
+    barePutP50: percentile(bare, 50),
+    barePutP95: percentile(bare, 95),
+    listRenderMedian: percentile(renders, 50),
+  };
+}

@@ -1,0 +1,73 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { build } from 'esbuild';
+import Fastify from 'fastify';
+import fastifyStatic from '@fastify/static';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, chromiumPath } from '../test/support/chromium.js';
+import type { Figure } from './figure.js';
+
+/** Autosave latency and drafts list render time with 1,000 drafts, in real Chromium. */
+export async function draftsBench(distDir: string): Promise<Figure[]> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'efk-bench-'));
+  const app = Fastify();
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+  try {
+    await build({
+      entryPoints: ['bench/browser/drafts-bench.ts'],
+      bundle: true,
+      format: 'esm',
+      minify: true,
+      target: 'es2022',
+      conditions: ['production'],
+      tsconfig: 'tsconfig.json',
+      outfile: path.join(dir, 'bench.js'),
+    });
+    await writeFile(
+      path.join(dir, 'index.html'),
+      '<!doctype html><html lang="en"><title>bench</title><body></body></html>',
+    );
+    await writeFile(path.join(dir, 'worksheet.json'), await readFile(path.join(distDir, 'content/worksheet.json')));
+    await app.register(fastifyStatic, { root: dir });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = app.server.address() as { port: number };
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${port}/`);
+    const r = await page.evaluate(async () => {
+      const worksheet: unknown = await (await fetch('/worksheet.json')).json();
+      const { run } = (await import('/bench.js' as string)) as { run: (w: unknown) => Promise<Record<string, number>> };
+      return run(worksheet);
+    });
+    return [
+      {
+        name: 'Autosave p50, 1,000 drafts stored (ms)',
+        ours: r['autosaveP50']!,
+        limit: r['barePutP50']!,
+        limitName: 'bare idb put p50',
+        budget: 1.3,
+        kind: 'at-most',
+      },
+      {
+        name: 'Autosave p95, 1,000 drafts stored (ms)',
+        ours: r['autosaveP95']!,
+        limit: r['barePutP95']!,
+        limitName: 'bare idb put p95',
+        budget: 1.3,
+        kind: 'at-most',
+      },
+      {
+        name: 'Drafts list render, 1,000 drafts (ms)',
+        ours: r['listRenderMedian']!,
+        limit: 100,
+        limitName: 'budget 100 ms',
+        budget: 1,
+        kind: 'at-most',
+      },
+    ];
+  } finally {
+    await browser.close();
+    await app.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,20 @@
+/** One measured figure beside the limit it chases. */
+export interface Figure {
+  readonly name: string;
+  readonly ours: number;
+  /** The physical limit or peer measured in the same run (or a fixed budget). */
+  readonly limit: number;
+  readonly limitName: string;
+  /** Largest (at-most) or smallest (at-least) acceptable ratio ours/limit. */
+  readonly budget: number;
+  readonly kind: 'at-most' | 'at-least';
+}
+
+export function ratio(f: Figure): number {
+  return f.limit === 0 ? Number.NaN : f.ours / f.limit;
+}
+
+export function withinBudget(f: Figure): boolean {
+  const r = ratio(f);
+  return f.kind === 'at-most' ? r <= f.budget : r >= f.budget;
+}

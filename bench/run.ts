@@ -1,0 +1,57 @@
+// `npm run bench [-- name …]`: measures the kit beside its limits and prints a table; also
+// writes bench/results.json. Benchmarks measure; they never fail the test suite.
+import { cpus } from 'node:os';
+import { writeFile } from 'node:fs/promises';
+import { build, isBuildStale, outDir } from '../scripts/build.js';
+import { bytesBench } from './bytes.js';
+import { draftsBench } from './drafts.js';
+import { ratio, withinBudget, type Figure } from './figure.js';
+
+const BENCHMARKS: Record<string, (dist: string) => Promise<Figure[]>> = {
+  bytes: bytesBench,
+  drafts: draftsBench,
+};
+
+const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+for (const name of chosen) {
+  if (!BENCHMARKS[name]) {
+    console.error(`Unknown benchmark "${name}". Known: ${Object.keys(BENCHMARKS).join(', ')}`);
+    process.exit(2);
+  }
+}
+if (await isBuildStale()) await build();
+const figures: Figure[] = [];
+for (const [name, bench] of Object.entries(BENCHMARKS)) {
+  if (chosen.length && !chosen.includes(name)) continue;
+  console.error(`Running ${name}…`);
+  figures.push(...(await bench(outDir())));
+}
+
+const fmt = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(n < 10 ? 2 : 1));
+const rows = figures.map((f) => [
+  f.name,
+  fmt(f.ours),
+  `${fmt(f.limit)} (${f.limitName})`,
+  `${ratio(f).toFixed(2)}×`,
+  Number.isFinite(f.budget) ? `${f.kind === 'at-most' ? '≤' : '≥'} ${f.budget}×` : 'report only',
+  Number.isFinite(f.budget) ? (withinBudget(f) ? 'yes' : 'no') : '—',
+]);
+const header = ['figure', 'ours', 'limit or peer', 'ratio', 'budget', 'within budget'];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+console.log([line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n'));
+
+await writeFile(
+  'bench/results.json',
+  `${JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores: cpus().length,
+      node: process.version,
+      figures: figures.map((f) => ({ ...f, ratio: ratio(f), withinBudget: withinBudget(f) })),
+    },
+    null,
+    2,
+  )}\n`,
+);
