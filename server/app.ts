@@ -1,14 +1,18 @@
 import path from 'node:path';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { isAppPath } from '../src/routing/route.js';
 import { staticCacheControl } from './static-cache-control.js';
+import { syncRoutes, type SyncRoutesOptions } from './sync/sync-routes.js';
 
 export interface AppOptions {
   /** The built app to serve. */
   readonly distDir: string;
   readonly logger?: FastifyServerOptions['logger'];
+  /** The sync API; without it the server only serves the app. */
+  readonly sync?: SyncRoutesOptions;
 }
 
 /**
@@ -32,8 +36,21 @@ export const CONTENT_SECURITY_POLICY = {
 };
 
 /** Builds the server: the app from `distDir`, the app shell for app routes, JSON errors under /api. */
-export async function buildApp({ distDir, logger = false }: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger, trustProxy: false });
+export async function buildApp({ distDir, logger = false, sync }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger,
+    trustProxy: false,
+    // Strict request checking: unknown properties are refused rather than quietly dropped.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Engagement Field Kit sync API', version: '1.0.0' },
+      components: { securitySchemes: { device: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
 
   await app.register(helmet, {
     contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
@@ -54,6 +71,8 @@ export async function buildApp({ distDir, logger = false }: AppOptions): Promise
   });
 
   app.get('/health', async () => ({ status: 'ok' }));
+  if (sync) await syncRoutes(app, sync);
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   app.setNotFoundHandler((request, reply) => {
     const urlPath = request.url.split('?')[0] ?? '/';

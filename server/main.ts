@@ -1,6 +1,11 @@
+import path from 'node:path';
 import { build, isBuildStale, outDir } from '../scripts/build.js';
 import { buildApp } from './app.js';
+import { openDatabase } from './db/open-database.js';
+import { serverSecret } from './server-secret.js';
 import { ConfigError, readServerConfig } from './server-config.js';
+import { joinLink } from './sync/sync-routes.js';
+import { SyncStore } from './sync/sync-store.js';
 
 async function main(): Promise<void> {
   const config = readServerConfig();
@@ -8,12 +13,28 @@ async function main(): Promise<void> {
     console.log('Building the app (dist/ is missing or older than its sources)…');
     await build();
   }
-  const app = await buildApp({ distDir: outDir(), logger: { level: config.logLevel } });
+  const { db, engine } = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    sqliteFile: path.join(config.dataDir, 'efk.sqlite'),
+  });
+  const store = new SyncStore(db, await serverSecret(config.dataDir, config.secret));
+  // A fresh install gets its first team, so a team lead can share a link straight away.
+  const team = (await store.firstTeam()) ?? (await store.createTeam('Field team'));
+
+  const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const app = await buildApp({
+    distDir: outDir(),
+    logger: { level: config.logLevel },
+    sync: { store, publicUrl: config.publicUrl },
+  });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
-  console.log(`Engagement Field Kit is running at http://${shownHost}:${port}/`);
+  const publicUrl = config.publicUrl ?? `http://${shownHost}:${port}`;
+  console.log(
+    `Engagement Field Kit is running at http://${shownHost}:${port}/ (${engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'})`,
+  );
+  console.log(`Join link: ${joinLink(publicUrl, (await store.joinCodeOf(team.id))!)}`);
 
   let closing = false;
   const shutdown = (signal: string): void => {
@@ -23,17 +44,19 @@ async function main(): Promise<void> {
     }
     closing = true;
     console.log(`${signal}: finishing open requests, then stopping…`);
-    app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
+    app
+      .close()
+      .then(() => db.destroy())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error(error);
+          process.exit(1);
+        },
+      );
   };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
 main().catch((error: unknown) => {

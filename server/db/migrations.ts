@@ -1,0 +1,67 @@
+import { type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+/**
+ * Versioned migrations, the same for SQLite and PostgreSQL. Append new ones; never edit one that
+ * has run somewhere. Kysely records which have run in its own table.
+ */
+const MIGRATIONS: Record<string, Migration> = {
+  '0001-teams-devices-drafts': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('teams')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('join_code_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('join_version', 'integer', (c) => c.notNull())
+        .addColumn('rev', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('devices')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('team_id', 'text', (c) => c.notNull().references('teams.id'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('revoked_at', 'bigint')
+        .execute();
+      await db.schema
+        .createTable('drafts')
+        .addColumn('team_id', 'text', (c) => c.notNull().references('teams.id'))
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('worksheet_id', 'text', (c) => c.notNull())
+        .addColumn('worksheet_version', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('rev', 'bigint', (c) => c.notNull())
+        .addColumn('deleted_at', 'bigint')
+        .addColumn('note', 'text')
+        .addPrimaryKeyConstraint('drafts_pk', ['team_id', 'id'])
+        .execute();
+      await db.schema.createIndex('drafts_by_rev').on('drafts').columns(['team_id', 'rev']).execute();
+      await db.schema
+        .createTable('draft_fields')
+        .addColumn('team_id', 'text', (c) => c.notNull())
+        .addColumn('draft_id', 'text', (c) => c.notNull())
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .addColumn('rev', 'bigint', (c) => c.notNull())
+        .addColumn('changed_at', 'bigint', (c) => c.notNull())
+        .addColumn('changed_by', 'text', (c) => c.notNull())
+        .addColumn('conflict', 'text')
+        .addPrimaryKeyConstraint('draft_fields_pk', ['team_id', 'draft_id', 'key'])
+        .execute();
+      await db.schema
+        .createTable('applied_mutations')
+        .addColumn('device_id', 'text', (c) => c.notNull())
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('result', 'text', (c) => c.notNull())
+        .addColumn('applied_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('applied_mutations_pk', ['device_id', 'seq'])
+        .execute();
+    },
+  },
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: () => Promise.resolve(MIGRATIONS),
+};

@@ -1,0 +1,47 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { migrationProvider } from './migrations.js';
+import type { Database } from './schema.js';
+
+// PostgreSQL sends bigint as text; every bigint here (times, revisions) fits a JS number.
+pg.types.setTypeParser(20, (value) => Number(value));
+
+export type Engine = 'sqlite' | 'postgres';
+
+export interface DatabaseConfig {
+  /** A PostgreSQL URL; without one, the embedded SQLite file is used. */
+  readonly databaseUrl?: string | undefined;
+  /** The SQLite file (default `data/efk.sqlite`). */
+  readonly sqliteFile?: string;
+}
+
+export interface OpenedDatabase {
+  readonly db: Kysely<Database>;
+  readonly engine: Engine;
+}
+
+/** Opens the server's database (PostgreSQL when a URL is given, else SQLite) and brings it up to date. */
+export async function openDatabase(config: DatabaseConfig): Promise<OpenedDatabase> {
+  let opened: OpenedDatabase;
+  if (config.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10 });
+    opened = { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), engine: 'postgres' };
+  } else {
+    const file = config.sqliteFile ?? path.resolve('data/efk.sqlite');
+    mkdirSync(path.dirname(file), { recursive: true });
+    const sqlite = new SQLite(file);
+    // WAL lets readers go on while one writer commits; a busy timeout rides out brief locks.
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    opened = { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), engine: 'sqlite' };
+  }
+  const { error, results } = await new Migrator({ db: opened.db, provider: migrationProvider }).migrateToLatest();
+  for (const r of results ?? []) if (r.status === 'Error') throw new Error(`migration ${r.migrationName} failed`);
+  if (error) throw error;
+  return opened;
+}

@@ -1,0 +1,54 @@
+import type { Generated } from 'kysely';
+
+/** The server's tables, as Kysely sees them; the same on SQLite and PostgreSQL. */
+export interface Database {
+  teams: {
+    id: string;
+    name: string;
+    /** Hash of the current join code; the code itself is derived from the server secret. */
+    join_code_hash: string;
+    join_version: number;
+    /** The team's latest revision: every applied change takes the next one. */
+    rev: number;
+    created_at: number;
+  };
+  devices: {
+    id: string;
+    team_id: string;
+    name: string;
+    token_hash: string;
+    created_at: number;
+    revoked_at: number | null;
+  };
+  drafts: {
+    team_id: string;
+    id: string;
+    worksheet_id: string;
+    worksheet_version: number;
+    created_at: number;
+    rev: number;
+    deleted_at: number | null;
+    note: string | null;
+  };
+  draft_fields: {
+    team_id: string;
+    draft_id: string;
+    key: string;
+    /** JSON of the field's value. */
+    value: string;
+    rev: number;
+    changed_at: number;
+    changed_by: string;
+    /** JSON of the losing value of a same-field conflict, until someone resolves it. */
+    conflict: string | null;
+  };
+  /** Every mutation applied, by device and sequence: the record that makes a repeat a no-op. */
+  applied_mutations: {
+    device_id: string;
+    seq: number;
+    /** JSON of the result sent back, so a repeat gets the same answer. */
+    result: string;
+    applied_at: number;
+  };
+  migrations_marker?: { id: Generated<number> };
+}

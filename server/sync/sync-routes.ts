@@ -1,0 +1,137 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  ERROR_SCHEMA,
+  JOIN_REQUEST_SCHEMA,
+  JOIN_RESPONSE_SCHEMA,
+  ME_RESPONSE_SCHEMA,
+  PULL_QUERY_SCHEMA,
+  PULL_RESPONSE_SCHEMA,
+  PUSH_REQUEST_SCHEMA,
+  PUSH_RESPONSE_SCHEMA,
+  RENAME_DEVICE_SCHEMA,
+  type JoinRequest,
+  type JoinResponse,
+  type MeResponse,
+  type PullResponse,
+  type PushRequest,
+  type PushResponse,
+} from '../../src/sync/protocol.js';
+import type { Device, SyncStore } from './sync-store.js';
+
+export interface SyncRoutesOptions {
+  readonly store: SyncStore;
+  /**
+   * The address devices use to reach this server, for join links (`https://kit.example.gov.au`);
+   * without one, the address the device itself used.
+   */
+  readonly publicUrl?: string | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    device: (Device & { teamName: string }) | null;
+  }
+}
+
+const errors = { 400: { $ref: 'Error#' }, 401: { $ref: 'Error#' } };
+
+/** Builds a join link: the code travels in the fragment, so it never reaches a server log. */
+export function joinLink(publicUrl: string, code: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/join#${code}`;
+}
+
+/** The sync API under /api: joining, the device's own details, push and pull. */
+export async function syncRoutes(app: FastifyInstance, { store, publicUrl }: SyncRoutesOptions): Promise<void> {
+  app.addSchema(ERROR_SCHEMA);
+  app.decorateRequest('device', null);
+
+  /** Every route but joining needs a device token; a revoked device is told so, to rejoin. */
+  const authenticate = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const header = request.headers.authorization ?? '';
+    const match = /^Bearer ([A-Za-z0-9_-]{20,200})$/.exec(header);
+    const device = match ? await store.deviceByToken(match[1]!) : undefined;
+    if (!device) {
+      await reply
+        .code(401)
+        .send({ error: 'unauthorized', message: 'This device is not joined to a team. Open your team’s join link.' });
+      return;
+    }
+    if (device.revokedAt !== null) {
+      await reply
+        .code(401)
+        .send({
+          error: 'revoked',
+          message: 'This device was removed from the team. Open your team’s join link to rejoin.',
+        });
+      return;
+    }
+    request.device = device;
+  };
+
+  app.post<{ Body: JoinRequest; Reply: JoinResponse | { error: string; message: string } }>(
+    '/api/join',
+    {
+      schema: {
+        body: JOIN_REQUEST_SCHEMA,
+        response: { 200: JOIN_RESPONSE_SCHEMA, 403: { $ref: 'Error#' }, 400: { $ref: 'Error#' } },
+      },
+    },
+    async (request, reply) => {
+      const joined = await store.join(request.body.code, request.body.deviceName.trim() || 'Unnamed device');
+      if (!joined)
+        return reply
+          .code(403)
+          .send({
+            error: 'invalid_code',
+            message: 'This join link is not valid any more. Ask your team lead for the current one.',
+          });
+      return { token: joined.token, deviceId: joined.device.id, team: joined.team };
+    },
+  );
+
+  app.get<{ Reply: MeResponse }>(
+    '/api/me',
+    { preHandler: authenticate, schema: { response: { 200: ME_RESPONSE_SCHEMA, ...errors } } },
+    async (request) => {
+      const device = request.device!;
+      const code = (await store.joinCodeOf(device.teamId))!;
+      const base = publicUrl ?? `${request.protocol}://${request.host}`;
+      return {
+        deviceId: device.id,
+        deviceName: device.name,
+        team: { id: device.teamId, name: device.teamName },
+        joinLink: joinLink(base, code),
+      };
+    },
+  );
+
+  app.put<{ Body: { name: string } }>(
+    '/api/me',
+    {
+      preHandler: authenticate,
+      schema: { body: RENAME_DEVICE_SCHEMA, response: { 204: { type: 'null' }, ...errors } },
+    },
+    async (request, reply) => {
+      await store.renameDevice(request.device!.id, request.body.name.trim());
+      return reply.code(204).send();
+    },
+  );
+
+  app.post<{ Body: PushRequest; Reply: PushResponse }>(
+    '/api/push',
+    {
+      preHandler: authenticate,
+      schema: { body: PUSH_REQUEST_SCHEMA, response: { 200: PUSH_RESPONSE_SCHEMA, ...errors } },
+    },
+    async (request) => ({ results: await store.push(request.device!, request.body.mutations) }),
+  );
+
+  app.get<{ Querystring: { since: number; limit: number }; Reply: PullResponse }>(
+    '/api/pull',
+    {
+      preHandler: authenticate,
+      schema: { querystring: PULL_QUERY_SCHEMA, response: { 200: PULL_RESPONSE_SCHEMA, ...errors } },
+    },
+    async (request) => store.pull(request.device!.teamId, request.query.since, request.query.limit),
+  );
+}

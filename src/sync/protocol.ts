@@ -1,0 +1,301 @@
+/**
+ * The sync protocol between a device and the team's server: request and response types, and
+ * the JSON schemas the server validates them with. Client and server both import this module.
+ * No DOM and no Node: it runs in pages, the service worker and the server alike.
+ */
+import type { FieldValue } from '../content/worksheet.js';
+
+/** One edited field in a mutation, with the server revision the edit was based on. */
+export interface FieldEdit {
+  readonly value: FieldValue;
+  /** The server revision of the value the device changed (0 when it never had one). */
+  readonly baseRev: number;
+  /** When the device changed it (ms since the epoch, device clock). */
+  readonly changedAt: number;
+}
+
+/** A change made on a device, identified by the device and its own increasing sequence number. */
+export interface Mutation {
+  readonly seq: number;
+  readonly draftId: string;
+  readonly kind: 'upsert' | 'delete' | 'restore';
+  readonly worksheetId: string;
+  readonly worksheetVersion: number;
+  readonly createdAt: number;
+  /** The draft's server revision the device had seen; a delete based on an older one loses to the newer edits. */
+  readonly baseRev: number;
+  readonly fields: Readonly<Record<string, FieldEdit>>;
+}
+
+export interface PushRequest {
+  readonly mutations: readonly Mutation[];
+}
+
+/**
+ * applied: taken as sent. merged: taken, and other devices' edits to other fields kept beside it.
+ * conflict: another device changed the same field (or edited a draft this deleted); the server
+ * kept one value by the shared rule and the other as a visible conflict. rejected: not taken, with why.
+ */
+export type MutationStatus = 'applied' | 'merged' | 'conflict' | 'rejected';
+
+export interface MutationResult {
+  readonly seq: number;
+  readonly status: MutationStatus;
+  readonly reason?: string;
+  /** The draft's server revision after this mutation (0 when rejected). */
+  readonly rev: number;
+}
+
+export interface PushResponse {
+  readonly results: readonly MutationResult[];
+}
+
+/** The losing value of a same-field conflict, kept for the team to see and resolve. */
+export interface FieldConflict {
+  readonly value: FieldValue;
+  readonly changedAt: number;
+  readonly changedBy: string;
+}
+
+export interface ServerField {
+  readonly value: FieldValue;
+  readonly rev: number;
+  readonly changedAt: number;
+  /** The name of the device that made the change. */
+  readonly changedBy: string;
+  readonly conflict: FieldConflict | null;
+}
+
+export interface ServerDraft {
+  readonly id: string;
+  readonly worksheetId: string;
+  readonly worksheetVersion: number;
+  readonly createdAt: number;
+  readonly rev: number;
+  readonly deletedAt: number | null;
+  /** Why the server changed the draft on its own, such as bringing it back after a delete. */
+  readonly note: string | null;
+  readonly fields: Readonly<Record<string, ServerField>>;
+}
+
+export interface PullResponse {
+  readonly drafts: readonly ServerDraft[];
+  /** Pass back as `since` for the next page. */
+  readonly cursor: number;
+  readonly more: boolean;
+}
+
+export interface JoinRequest {
+  readonly code: string;
+  readonly deviceName: string;
+}
+
+export interface JoinResponse {
+  readonly token: string;
+  readonly deviceId: string;
+  readonly team: { readonly id: string; readonly name: string };
+}
+
+export interface MeResponse {
+  readonly deviceId: string;
+  readonly deviceName: string;
+  readonly team: { readonly id: string; readonly name: string };
+  readonly joinLink: string;
+}
+
+export interface ErrorResponse {
+  readonly error: string;
+  readonly message: string;
+}
+
+export const PULL_PAGE_MAX = 500;
+export const PUSH_BATCH_MAX = 200;
+
+// JSON schemas. Strict (no unknown properties) and bounded, so a malformed request is refused
+// with a 400 before it reaches storage.
+const id = { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' } as const;
+const time = { type: 'integer', minimum: 0, maximum: 8_640_000_000_000_000 } as const;
+const rev = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
+const fieldKey = { type: 'string', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 64 } as const;
+const text = { type: 'string', maxLength: 100_000 } as const;
+const fieldValue = {
+  anyOf: [
+    text,
+    { type: 'array', maxItems: 200, items: { type: 'string', maxLength: 200 } },
+    {
+      type: 'array',
+      maxItems: 200,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'name', 'note'],
+        properties: { id: { type: 'string', maxLength: 64 }, name: text, note: text },
+      },
+    },
+  ],
+} as const;
+const conflict = {
+  type: ['object', 'null'],
+  additionalProperties: false,
+  required: ['value', 'changedAt', 'changedBy'],
+  properties: { value: fieldValue, changedAt: time, changedBy: { type: 'string' } },
+} as const;
+
+export const ERROR_SCHEMA = {
+  $id: 'Error',
+  type: 'object',
+  required: ['error', 'message'],
+  properties: { error: { type: 'string' }, message: { type: 'string' } },
+} as const;
+
+export const PUSH_REQUEST_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['mutations'],
+  properties: {
+    mutations: {
+      type: 'array',
+      minItems: 1,
+      maxItems: PUSH_BATCH_MAX,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['seq', 'draftId', 'kind', 'worksheetId', 'worksheetVersion', 'createdAt', 'baseRev', 'fields'],
+        properties: {
+          seq: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
+          draftId: id,
+          kind: { enum: ['upsert', 'delete', 'restore'] },
+          worksheetId: { type: 'string', minLength: 1, maxLength: 64 },
+          worksheetVersion: { type: 'integer', minimum: 1, maximum: 1_000_000 },
+          createdAt: time,
+          baseRev: rev,
+          fields: {
+            type: 'object',
+            maxProperties: 64,
+            propertyNames: fieldKey,
+            additionalProperties: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['value', 'baseRev', 'changedAt'],
+              properties: { value: fieldValue, baseRev: rev, changedAt: time },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+export const PUSH_RESPONSE_SCHEMA = {
+  type: 'object',
+  required: ['results'],
+  properties: {
+    results: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['seq', 'status', 'rev'],
+        properties: {
+          seq: { type: 'integer' },
+          status: { enum: ['applied', 'merged', 'conflict', 'rejected'] },
+          reason: { type: 'string' },
+          rev: { type: 'integer' },
+        },
+      },
+    },
+  },
+} as const;
+
+export const PULL_QUERY_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    since: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0 },
+    limit: { type: 'integer', minimum: 1, maximum: PULL_PAGE_MAX, default: 100 },
+  },
+} as const;
+
+export const PULL_RESPONSE_SCHEMA = {
+  type: 'object',
+  required: ['drafts', 'cursor', 'more'],
+  properties: {
+    cursor: { type: 'integer' },
+    more: { type: 'boolean' },
+    drafts: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'worksheetId', 'worksheetVersion', 'createdAt', 'rev', 'deletedAt', 'note', 'fields'],
+        properties: {
+          id: { type: 'string' },
+          worksheetId: { type: 'string' },
+          worksheetVersion: { type: 'integer' },
+          createdAt: { type: 'integer' },
+          rev: { type: 'integer' },
+          deletedAt: { type: ['integer', 'null'] },
+          note: { type: ['string', 'null'] },
+          fields: {
+            type: 'object',
+            additionalProperties: {
+              type: 'object',
+              required: ['value', 'rev', 'changedAt', 'changedBy', 'conflict'],
+              properties: {
+                value: fieldValue,
+                rev: { type: 'integer' },
+                changedAt: { type: 'integer' },
+                changedBy: { type: 'string' },
+                conflict,
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+export const JOIN_REQUEST_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['code', 'deviceName'],
+  properties: {
+    code: { type: 'string', minLength: 20, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' },
+    deviceName: { type: 'string', minLength: 1, maxLength: 80 },
+  },
+} as const;
+
+export const JOIN_RESPONSE_SCHEMA = {
+  type: 'object',
+  required: ['token', 'deviceId', 'team'],
+  properties: {
+    token: { type: 'string' },
+    deviceId: { type: 'string' },
+    team: {
+      type: 'object',
+      required: ['id', 'name'],
+      properties: { id: { type: 'string' }, name: { type: 'string' } },
+    },
+  },
+} as const;
+
+export const ME_RESPONSE_SCHEMA = {
+  type: 'object',
+  required: ['deviceId', 'deviceName', 'team', 'joinLink'],
+  properties: {
+    deviceId: { type: 'string' },
+    deviceName: { type: 'string' },
+    joinLink: { type: 'string' },
+    team: {
+      type: 'object',
+      required: ['id', 'name'],
+      properties: { id: { type: 'string' }, name: { type: 'string' } },
+    },
+  },
+} as const;
+
+export const RENAME_DEVICE_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name'],
+  properties: { name: { type: 'string', minLength: 1, maxLength: 80 } },
+} as const;
