@@ -35,6 +35,8 @@ export class AutosaveController implements ReactiveController {
   private _timer: ReturnType<typeof setTimeout> | undefined;
   private _retry: ReturnType<typeof setTimeout> | undefined;
   private _failures = 0;
+  /** When the oldest unwritten edit was made. */
+  private _pendingSince: number | undefined;
   private _writing: Promise<void> = Promise.resolve();
   private _unsubscribe: (() => void) | undefined;
 
@@ -50,14 +52,14 @@ export class AutosaveController implements ReactiveController {
     this._unsubscribe = this.options.store.onChange((change) => {
       if (change.draftId === this.options.draftId) void this._reload();
     });
-    window.addEventListener('pagehide', this._flushNow);
+    window.addEventListener('pagehide', this._onLeave);
     document.addEventListener('visibilitychange', this._onVisibility);
     void this._reload();
   }
 
   hostDisconnected(): void {
     this._unsubscribe?.();
-    window.removeEventListener('pagehide', this._flushNow);
+    window.removeEventListener('pagehide', this._onLeave);
     document.removeEventListener('visibilitychange', this._onVisibility);
     this._flushNow();
   }
@@ -71,8 +73,12 @@ export class AutosaveController implements ReactiveController {
   set(key: string, value: FieldValue): void {
     this._pending.set(key, value);
     if (this.state !== 'error') this.state = 'pending';
+    // Wait for a pause in typing, but never longer than a few pauses' worth while typing goes on.
+    const delay = this.options.delayMs ?? 500;
+    this._pendingSince ??= Date.now();
+    const waited = Date.now() - this._pendingSince;
     clearTimeout(this._timer);
-    this._timer = setTimeout(this._flushNow, this.options.delayMs ?? 500);
+    this._timer = setTimeout(this._flushNow, Math.max(0, Math.min(delay, delay * 4 - waited)));
     this.host.requestUpdate();
   }
 
@@ -88,13 +94,23 @@ export class AutosaveController implements ReactiveController {
   private readonly _flushNow = (): void => void this.flush().catch(() => undefined);
 
   private readonly _onVisibility = (): void => {
-    if (document.visibilityState === 'hidden') this._flushNow();
+    if (document.visibilityState === 'hidden') this._onLeave();
+  };
+
+  /**
+   * The page is being hidden or closed and may not live to finish a read-merge-write, so the
+   * edits also go to the journal in one blind request, then the normal save starts as well.
+   */
+  private readonly _onLeave = (): void => {
+    if (this._pending.size) this.options.store.journal(this.options.draftId, Object.fromEntries(this._pending));
+    this._flushNow();
   };
 
   private async _write(): Promise<void> {
     if (this._pending.size === 0 || !this.draft) return;
     const changes = Object.fromEntries(this._pending);
     this._pending.clear();
+    this._pendingSince = undefined;
     this.state = 'saving';
     this.host.requestUpdate();
     try {

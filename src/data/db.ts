@@ -1,8 +1,9 @@
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+import type { FieldValue } from '../content/worksheet.js';
 import type { Draft, OutboxEntry } from './draft.js';
 
 export const DB_NAME = 'engagement-field-kit';
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 /** The database as it stands at {@link DB_VERSION}. */
 export interface KitDB extends DBSchema {
@@ -22,6 +23,22 @@ export interface KitDB extends DBSchema {
     key: string;
     value: { key: string; value: string };
   };
+  /**
+   * Edits written in one blind request as a page goes away (version 3), when there is no time
+   * left to read the draft and merge; applied to their drafts the next time the kit opens.
+   */
+  journal: {
+    key: number;
+    value: JournalEntry;
+  };
+}
+
+export interface JournalEntry {
+  readonly id?: number;
+  readonly draftId: string;
+  readonly fields: Readonly<Record<string, FieldValue>>;
+  /** When the edits were made: a later change to the same field in the draft wins over them. */
+  readonly at: number;
 }
 
 type UpgradeTx = IDBPTransaction<KitDB, StoreNames<KitDB>[], 'versionchange'>;
@@ -41,6 +58,10 @@ const MIGRATIONS: readonly ((db: IDBPDatabase<KitDB>, tx: UpgradeTx) => void)[] 
     const outbox = db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true });
     outbox.createIndex('by-draft', 'draftId');
     db.createObjectStore('meta', { keyPath: 'key' });
+  },
+  // 3: the journal of edits saved as a page closes.
+  (db) => {
+    db.createObjectStore('journal', { keyPath: 'id', autoIncrement: true });
   },
 ];
 

@@ -38,6 +38,8 @@ export class DraftNotFoundError extends Error {
  */
 export class DraftStore {
   private _db: Promise<IDBPDatabase<KitDB>>;
+  /** The open connection, for the one write that cannot wait for a promise (see {@link journal}). */
+  private _connection: IDBPDatabase<KitDB> | null;
   private readonly _channel: BroadcastChannel;
   private readonly _listeners = new Set<(change: DraftChange) => void>();
   private _lastTime = 0;
@@ -49,6 +51,7 @@ export class DraftStore {
     readonly deviceId: string,
   ) {
     this._db = Promise.resolve(db);
+    this._connection = db;
     this._channel = new BroadcastChannel(options.channelName ?? `${options.name ?? 'engagement-field-kit'}:drafts`);
     this._channel.onmessage = (event: MessageEvent<DraftChange>) => this._emit(event.data);
   }
@@ -67,6 +70,7 @@ export class DraftStore {
     }
     await tx.done;
     created.store = new DraftStore(options, db, device);
+    await created.store._applyJournal();
     return created.store;
   }
 
@@ -162,6 +166,40 @@ export class DraftStore {
     return this._write(draft.id, 'create', Object.keys(draft.fields), () => draft);
   }
 
+  /**
+   * Saves edits in a single blind request, for when the page is going away: no read, no await
+   * before the request is sent, and committed at once, so it can finish after the page is gone.
+   * The edits are merged into their draft the next time the store opens. Returns false when the
+   * database is not open right now (the normal save path then carries the edits).
+   */
+  journal(draftId: string, fields: Readonly<Record<string, FieldValue>>): boolean {
+    const db = this._connection;
+    if (!db || Object.keys(fields).length === 0) return false;
+    try {
+      const tx = db.transaction('journal', 'readwrite');
+      void tx.store.add({ draftId, fields, at: this._now() });
+      tx.commit();
+      tx.done.catch(() => undefined);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Merges journalled edits into their drafts, unless the draft has a later change to the field. */
+  private async _applyJournal(): Promise<void> {
+    const db = await this._database();
+    const entries = await db.getAll('journal');
+    for (const entry of entries) {
+      const draft = await this.get(entry.draftId);
+      if (draft && draft.deletedAt === null) {
+        const newer = Object.entries(entry.fields).filter(([key]) => (draft.fields[key]?.changedAt ?? 0) < entry.at);
+        if (newer.length) await this.update(entry.draftId, Object.fromEntries(newer));
+      }
+      await db.delete('journal', entry.id!);
+    }
+  }
+
   /** The changes waiting for sync, oldest first. */
   async outbox(): Promise<OutboxEntry[]> {
     return (await this._database()).getAll('outbox');
@@ -233,7 +271,11 @@ export class DraftStore {
   private _reopen(): void {
     // The browser closed the connection (storage cleared, or a newer version upgrading). Open
     // again on next use; a write in flight fails, is reported, and is retried by its caller.
+    this._connection = null;
     this._db = openKitDb({ ...this.options, onLost: () => this._reopen() });
-    this._db.catch(() => undefined);
+    this._db.then(
+      (db) => (this._connection = db),
+      () => undefined,
+    );
   }
 }

@@ -91,6 +91,27 @@ describe('DraftStore', () => {
     await waitUntil(() => changes.some((c) => c.fields.includes('achieve')), 'tab 2 hears of tab 1’s edit');
   });
 
+  it('merges edits journalled as a page closed when it next opens, unless a later edit exists', async () => {
+    const name = freshDbName('journal');
+    const first = await store(name);
+    const d = await first.create(WORKSHEET, { title: 'Closing fast' });
+    expect(first.journal(d.id, { achieve: 'saved on the way out', audience: 'older than the edit below' })).to.equal(
+      true,
+    );
+    await new Promise((r) => setTimeout(r, 5));
+    await first.update(d.id, { audience: 'typed later in another tab' });
+    first.close();
+    const reopened = await store(name);
+    const saved = (await reopened.get(d.id))!;
+    expect(saved.fields['achieve']!.value).to.equal('saved on the way out');
+    expect(saved.fields['audience']!.value).to.equal('typed later in another tab');
+    const outbox = await reopened.outbox();
+    expect(outbox.at(-1)!.fields).to.deep.equal(['achieve'], 'the merged edit is queued for sync');
+    reopened.close();
+    const again = await store(name);
+    expect((await again.outbox()).length).to.equal(outbox.length, 'the journal is applied once');
+  });
+
   it('upgrades a version-1 database with drafts, losing nothing', async () => {
     const name = freshDbName('migrate');
     const v1 = await openKitDbAtVersion(name, 1);
@@ -110,7 +131,7 @@ describe('DraftStore', () => {
     expect((await s.list()).map((d) => d.id)).to.deep.equal([old.id]);
     const db = await openKitDb({ name });
     expect(db.version).to.equal(DB_VERSION);
-    expect([...db.objectStoreNames].sort()).to.deep.equal(['drafts', 'meta', 'outbox']);
+    expect([...db.objectStoreNames].sort()).to.deep.equal(['drafts', 'journal', 'meta', 'outbox']);
     db.close();
   });
 
