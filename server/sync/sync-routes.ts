@@ -57,12 +57,10 @@ export async function syncRoutes(app: FastifyInstance, { store, publicUrl }: Syn
       return;
     }
     if (device.revokedAt !== null) {
-      await reply
-        .code(401)
-        .send({
-          error: 'revoked',
-          message: 'This device was removed from the team. Open your team’s join link to rejoin.',
-        });
+      await reply.code(401).send({
+        error: 'revoked',
+        message: 'This device was removed from the team. Open your team’s join link to rejoin.',
+      });
       return;
     }
     request.device = device;
@@ -79,12 +77,10 @@ export async function syncRoutes(app: FastifyInstance, { store, publicUrl }: Syn
     async (request, reply) => {
       const joined = await store.join(request.body.code, request.body.deviceName.trim() || 'Unnamed device');
       if (!joined)
-        return reply
-          .code(403)
-          .send({
-            error: 'invalid_code',
-            message: 'This join link is not valid any more. Ask your team lead for the current one.',
-          });
+        return reply.code(403).send({
+          error: 'invalid_code',
+          message: 'This join link is not valid any more. Ask your team lead for the current one.',
+        });
       return { token: joined.token, deviceId: joined.device.id, team: joined.team };
     },
   );
