@@ -87,7 +87,7 @@ export async function syncRoutes(app: FastifyInstance, { store, publicUrl }: Syn
 
   app.get<{ Reply: MeResponse }>(
     '/api/me',
-    { preHandler: authenticate, schema: { response: { 200: ME_RESPONSE_SCHEMA, ...errors } } },
+    { onRequest: authenticate, schema: { response: { 200: ME_RESPONSE_SCHEMA, ...errors } } },
     async (request) => {
       const device = request.device!;
       const code = (await store.joinCodeOf(device.teamId))!;
@@ -104,7 +104,7 @@ export async function syncRoutes(app: FastifyInstance, { store, publicUrl }: Syn
   app.put<{ Body: { name: string } }>(
     '/api/me',
     {
-      preHandler: authenticate,
+      onRequest: authenticate,
       schema: { body: RENAME_DEVICE_SCHEMA, response: { 204: { type: 'null' }, ...errors } },
     },
     async (request, reply) => {
@@ -116,7 +116,7 @@ export async function syncRoutes(app: FastifyInstance, { store, publicUrl }: Syn
   app.post<{ Body: PushRequest; Reply: PushResponse }>(
     '/api/push',
     {
-      preHandler: authenticate,
+      onRequest: authenticate,
       schema: { body: PUSH_REQUEST_SCHEMA, response: { 200: PUSH_RESPONSE_SCHEMA, ...errors } },
     },
     async (request) => ({ results: await store.push(request.device!, request.body.mutations) }),
@@ -125,7 +125,7 @@ export async function syncRoutes(app: FastifyInstance, { store, publicUrl }: Syn
   app.get<{ Querystring: { since: number; limit: number }; Reply: PullResponse }>(
     '/api/pull',
     {
-      preHandler: authenticate,
+      onRequest: authenticate,
       schema: { querystring: PULL_QUERY_SCHEMA, response: { 200: PULL_RESPONSE_SCHEMA, ...errors } },
     },
     async (request) => store.pull(request.device!.teamId, request.query.since, request.query.limit),

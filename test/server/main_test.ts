@@ -19,10 +19,32 @@ describe('npm start', () => {
   });
   after(() => cleanup?.());
 
-  it('prints its URL, serves the app there, and stops cleanly on SIGTERM', async () => {
+  it('prints its URL and a join link, serves the app there, and stops cleanly on SIGTERM', async () => {
+    const data = await tempDirWith();
+    after(() => data.cleanup());
+    const start = () =>
+      spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/main.ts')], {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          HOST: '127.0.0.1',
+          PORT: '0',
+          LOG_LEVEL: 'warn',
+          EFK_OUT_DIR: distDir,
+          DATA_DIR: data.dir,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/main.ts')], {
       cwd: ROOT,
-      env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', EFK_OUT_DIR: distDir },
+      env: {
+        ...process.env,
+        HOST: '127.0.0.1',
+        PORT: '0',
+        LOG_LEVEL: 'warn',
+        EFK_OUT_DIR: distDir,
+        DATA_DIR: data.dir,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     after(() => void child.kill('SIGKILL'));
@@ -32,7 +54,7 @@ describe('npm start', () => {
       child.stdout.on('data', (d: Buffer) => {
         output += d.toString();
         const m = /Engagement Field Kit is running at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
-        if (m) resolve(m[1]!);
+        if (m && /Join link: /.test(output)) resolve(m[1]!);
       });
       child.on('exit', () => reject(new Error(`server exited early:\n${output}`)));
     });
@@ -44,12 +66,34 @@ describe('npm start', () => {
     const [code] = (await once(child, 'exit')) as [number | null];
     assert.equal(code, 0, output);
     assert.match(output, /SIGTERM: finishing open requests, then stopping/);
+    const link = /^Join link: (http:\/\/127\.0\.0\.1:(\d+)\/join#([A-Za-z0-9_-]{40,}))$/m.exec(output);
+    assert.ok(link, `a line exactly "Join link: http://HOST:PORT/join#CODE" in:\n${output}`);
+    assert.equal(`${link[1]!.split('/join')[0]}/`, url);
+
+    // The same link on every start, for that first team.
+    const again = start();
+    after(() => void again.kill('SIGKILL'));
+    let second = '';
+    await new Promise<void>((resolve) => {
+      again.stdout.on('data', (d: Buffer) => {
+        second += d.toString();
+        if (/Join link: /.test(second)) resolve();
+      });
+    });
+    again.kill('SIGTERM');
+    await once(again, 'exit');
+    assert.equal(/join#([A-Za-z0-9_-]+)/.exec(second)![1], link[3]);
   });
 });
 
 describe('server settings', () => {
   it('defaults to 127.0.0.1:8080', () => {
-    assert.deepEqual(readServerConfig({}), { host: '127.0.0.1', port: 8080, logLevel: 'info' });
+    const config = readServerConfig({});
+    assert.equal(config.host, '127.0.0.1');
+    assert.equal(config.port, 8080);
+    assert.equal(config.logLevel, 'info');
+    assert.equal(config.databaseUrl, undefined, 'SQLite unless DATABASE_URL is set');
+    assert.match(config.dataDir, /\/data$/);
   });
 
   it('names a bad variable', () => {
@@ -59,5 +103,7 @@ describe('server settings', () => {
     );
     assert.throws(() => readServerConfig({ PORT: '70000' }), /PORT/);
     assert.throws(() => readServerConfig({ LOG_LEVEL: 'loud' }), /LOG_LEVEL must be one of/);
+    assert.throws(() => readServerConfig({ DATABASE_URL: 'mysql://x' }), /DATABASE_URL must be a PostgreSQL URL/);
+    assert.throws(() => readServerConfig({ PUBLIC_URL: 'kit.example' }), /PUBLIC_URL must be an http/);
   });
 });

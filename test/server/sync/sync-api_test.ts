@@ -1,0 +1,340 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import type { Mutation, MutationResult, PullResponse, ServerDraft } from '../../../src/sync/protocol.js';
+import { EngineHost, type SyncServer } from '../../support/sync-server.js';
+
+const WS = { worksheetId: 'engagement-strategy', worksheetVersion: 1 } as const;
+
+/** The contract of the sync API, run against each storage engine in turn. */
+for (const engine of ['sqlite', 'postgres'] as const) {
+  describe(`sync API on ${engine}`, () => {
+    const host = new EngineHost(engine);
+    let server: SyncServer;
+    let teamCode: string;
+    let teamId: string;
+
+    before(async () => {
+      server = await host.server();
+      const team = await server.store.createTeam('Riverside team');
+      teamCode = team.code;
+      teamId = team.id;
+    });
+    after(async () => {
+      await server?.close();
+      await host.stop();
+    });
+
+    async function join(code = teamCode, deviceName = 'Phone'): Promise<{ token: string; deviceId: string }> {
+      const res = await server.app.inject({ method: 'POST', url: '/api/join', payload: { code, deviceName } });
+      assert.equal(res.statusCode, 200, res.body);
+      return res.json();
+    }
+
+    function auth(token: string): Record<string, string> {
+      return { authorization: `Bearer ${token}` };
+    }
+
+    async function push(token: string, mutations: Mutation[]): Promise<MutationResult[]> {
+      const res = await server.app.inject({
+        method: 'POST',
+        url: '/api/push',
+        headers: auth(token),
+        payload: { mutations },
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      return res.json<{ results: MutationResult[] }>().results;
+    }
+
+    async function pullAll(token: string, limit = 100): Promise<{ drafts: Map<string, ServerDraft>; pages: number }> {
+      const drafts = new Map<string, ServerDraft>();
+      let since = 0;
+      let pages = 0;
+      for (;;) {
+        const res = await server.app.inject({ url: `/api/pull?since=${since}&limit=${limit}`, headers: auth(token) });
+        assert.equal(res.statusCode, 200, res.body);
+        const page = res.json<PullResponse>();
+        pages += 1;
+        for (const d of page.drafts) drafts.set(d.id, d);
+        assert.ok(page.cursor >= since, 'the cursor never goes back');
+        since = page.cursor;
+        if (!page.more) return { drafts, pages };
+      }
+    }
+
+    function upsert(seq: number, draftId: string, fields: Mutation['fields'], baseRev = 0): Mutation {
+      return { seq, draftId, kind: 'upsert', ...WS, createdAt: 1_000, baseRev, fields };
+    }
+
+    it('joins a device with the team’s code, and refuses a wrong one', async () => {
+      const { token, deviceId } = await join();
+      assert.match(token, /^[A-Za-z0-9_-]{43}$/);
+      const me = await server.app.inject({ url: '/api/me', headers: auth(token) });
+      assert.equal(me.json<{ deviceId: string }>().deviceId, deviceId);
+      assert.equal(me.json<{ joinLink: string }>().joinLink, `http://kit.test/join#${teamCode}`);
+      const wrong = await server.app.inject({
+        method: 'POST',
+        url: '/api/join',
+        payload: { code: 'x'.repeat(43), deviceName: 'Thief' },
+      });
+      assert.equal(wrong.statusCode, 403);
+      assert.equal(wrong.json<{ error: string }>().error, 'invalid_code');
+      const stored = await server.db
+        .selectFrom('devices')
+        .select(['token_hash'])
+        .where('id', '=', deviceId)
+        .executeTakeFirstOrThrow();
+      assert.notEqual(stored.token_hash, token, 'the token is stored only as a hash');
+      assert.equal(stored.token_hash.length, 64);
+    });
+
+    it('needs a valid device token for every route but joining', async () => {
+      for (const [method, url] of [
+        ['GET', '/api/me'],
+        ['GET', '/api/pull'],
+        ['POST', '/api/push'],
+      ] as const) {
+        for (const headers of [
+          {},
+          { authorization: 'Bearer nonsense' },
+          { authorization: `Bearer ${'A'.repeat(43)}` },
+          { authorization: 'Basic abc' },
+        ]) {
+          const res = await server.app.inject({
+            method,
+            url,
+            headers,
+            payload: method === 'POST' ? { mutations: [] } : undefined,
+          });
+          assert.equal(res.statusCode, 401, `${method} ${url} ${JSON.stringify(headers)}`);
+          assert.equal(res.json<{ error: string }>().error, 'unauthorized');
+        }
+      }
+    });
+
+    it('applies a mutation exactly once, however often and however concurrently it arrives', async () => {
+      const { token } = await join();
+      const id = randomUUID();
+      const batch = [
+        upsert(1, id, { title: { value: 'Once', baseRev: 0, changedAt: 10 } }),
+        upsert(2, id, { achieve: { value: 'A', baseRev: 0, changedAt: 11 } }),
+      ];
+      const first = await push(token, batch);
+      assert.deepEqual(
+        first.map((r) => r.status),
+        ['applied', 'applied'],
+      );
+      const again = [await push(token, batch), await push(token, batch)];
+      for (const results of again) assert.deepEqual(results, first);
+      const concurrent = await Promise.all([push(token, batch), push(token, batch), push(token, batch)]);
+      for (const results of concurrent) assert.deepEqual(results, first);
+      const applied = await server.db.selectFrom('applied_mutations').select(['seq']).execute();
+      assert.equal(applied.filter((a) => a.seq === 1 || a.seq === 2).length >= 2, true);
+      const { drafts } = await pullAll(token);
+      assert.equal(drafts.get(id)!.rev, first[1]!.rev, 'no revision past the first application');
+
+      // New mutations, pushed three times at once: still applied once each.
+      const id2 = randomUUID();
+      const fresh = [upsert(3, id2, { title: { value: 'Concurrent', baseRev: 0, changedAt: 12 } })];
+      const results = await Promise.all([push(token, fresh), push(token, fresh), push(token, fresh)]);
+      assert.equal(new Set(results.map((r) => JSON.stringify(r))).size, 1, 'every repeat gets the same answer');
+      const team = await server.db.selectFrom('teams').select('rev').where('id', '=', teamId).executeTakeFirstOrThrow();
+      assert.equal(Number(team.rev), results[0]![0]!.rev, 'one revision taken, not three');
+    });
+
+    it('keeps edits to different fields of one draft from two devices', async () => {
+      const a = await join(teamCode, 'A');
+      const b = await join(teamCode, 'B');
+      const id = randomUUID();
+      const [created] = await push(a.token, [upsert(1, id, { title: { value: 'Shared', baseRev: 0, changedAt: 1 } })]);
+      const [fromA] = await push(a.token, [
+        upsert(2, id, { achieve: { value: 'from A', baseRev: 0, changedAt: 2 } }, created!.rev),
+      ]);
+      const [fromB] = await push(b.token, [
+        upsert(1, id, { audience: { value: 'from B', baseRev: 0, changedAt: 3 } }, created!.rev),
+      ]);
+      assert.equal(fromA!.status, 'applied');
+      assert.equal(fromB!.status, 'applied');
+      const draft = (await pullAll(b.token)).drafts.get(id)!;
+      assert.equal(draft.fields['achieve']!.value, 'from A');
+      assert.equal(draft.fields['audience']!.value, 'from B');
+      assert.equal(draft.fields['title']!.value, 'Shared');
+    });
+
+    it('settles a same-field conflict the same way for everyone, keeps the other value, and syncs its resolution', async () => {
+      const a = await join(teamCode, 'Alex’s phone');
+      const b = await join(teamCode, 'Bo’s tablet');
+      const id = randomUUID();
+      const [created] = await push(a.token, [
+        upsert(1, id, { achieve: { value: 'original', baseRev: 0, changedAt: 1 } }),
+      ]);
+      const base = created!.rev;
+      await push(a.token, [upsert(2, id, { achieve: { value: 'A’s words', baseRev: base, changedAt: 200 } }, base)]);
+      const [fromB] = await push(b.token, [
+        upsert(1, id, { achieve: { value: 'B’s words', baseRev: base, changedAt: 100 } }, base),
+      ]);
+      assert.equal(fromB!.status, 'conflict');
+      const forA = (await pullAll(a.token)).drafts.get(id)!.fields['achieve']!;
+      const forB = (await pullAll(b.token)).drafts.get(id)!.fields['achieve']!;
+      assert.deepEqual(forA, forB, 'both devices see the same state');
+      assert.equal(forA.value, 'A’s words', 'the later change wins');
+      assert.deepEqual(forA.conflict, { value: 'B’s words', changedAt: 100, changedBy: 'Bo’s tablet' });
+      assert.equal(forA.changedBy, 'Alex’s phone');
+
+      // Anyone resolves it with an edit based on the current revision; the conflict goes for all.
+      const [resolved] = await push(b.token, [
+        upsert(2, id, { achieve: { value: 'A’s and B’s words', baseRev: forB.rev, changedAt: 300 } }, forB.rev),
+      ]);
+      assert.equal(resolved!.status, 'applied');
+      const after = (await pullAll(a.token)).drafts.get(id)!.fields['achieve']!;
+      assert.equal(after.value, 'A’s and B’s words');
+      assert.equal(after.conflict, null);
+    });
+
+    it('lets an edit beat a concurrent delete: the draft comes back with a note', async () => {
+      const a = await join(teamCode, 'Deleter');
+      const b = await join(teamCode, 'Editor');
+      const id = randomUUID();
+      const [created] = await push(a.token, [
+        upsert(1, id, { title: { value: 'Contested', baseRev: 0, changedAt: 1 } }),
+      ]);
+      const [deleted] = await push(a.token, [
+        { seq: 2, draftId: id, kind: 'delete', ...WS, createdAt: 1_000, baseRev: created!.rev, fields: {} },
+      ]);
+      assert.equal(deleted!.status, 'applied');
+      const [edited] = await push(b.token, [
+        upsert(1, id, { achieve: { value: 'still needed', baseRev: 0, changedAt: 5 } }, created!.rev),
+      ]);
+      assert.equal(edited!.status, 'conflict');
+      const draft = (await pullAll(a.token)).drafts.get(id)!;
+      assert.equal(draft.deletedAt, null);
+      assert.match(draft.note!, /Restored: Editor edited it after it was deleted/);
+
+      // And a delete based on an older view than someone's edit keeps the draft.
+      const [lateDelete] = await push(a.token, [
+        { seq: 3, draftId: id, kind: 'delete', ...WS, createdAt: 1_000, baseRev: created!.rev, fields: {} },
+      ]);
+      assert.equal(lateDelete!.status, 'conflict');
+      assert.equal((await pullAll(b.token)).drafts.get(id)!.deletedAt, null);
+    });
+
+    it('pages a long catch-up in bounded pages, missing nothing', async () => {
+      const fresh = await host.server();
+      try {
+        const team = await fresh.store.createTeam('Paging team');
+        const res = await fresh.app.inject({
+          method: 'POST',
+          url: '/api/join',
+          payload: { code: team.code, deviceName: 'P' },
+        });
+        const { token } = res.json<{ token: string }>();
+        const ids = Array.from({ length: 25 }, () => randomUUID());
+        const pushRes = await fresh.app.inject({
+          method: 'POST',
+          url: '/api/push',
+          headers: { authorization: `Bearer ${token}` },
+          payload: {
+            mutations: ids.map((id, i) =>
+              upsert(i + 1, id, { title: { value: `Draft ${i}`, baseRev: 0, changedAt: i } }),
+            ),
+          },
+        });
+        assert.equal(pushRes.statusCode, 200);
+        const seen: string[] = [];
+        let since = 0;
+        let pages = 0;
+        for (;;) {
+          const page = (
+            await fresh.app.inject({
+              url: `/api/pull?since=${since}&limit=10`,
+              headers: { authorization: `Bearer ${token}` },
+            })
+          ).json<PullResponse>();
+          pages += 1;
+          assert.ok(page.drafts.length <= 10);
+          seen.push(...page.drafts.map((d) => d.id));
+          since = page.cursor;
+          if (!page.more) break;
+        }
+        assert.equal(pages, 3);
+        assert.deepEqual(seen, ids);
+      } finally {
+        await fresh.close();
+      }
+    });
+
+    it('rotates the join link, and revokes a device with 401 after', async () => {
+      const device = await join(teamCode, 'To be revoked');
+      const newCode = await server.store.rotateJoinCode(teamId);
+      const old = await server.app.inject({
+        method: 'POST',
+        url: '/api/join',
+        payload: { code: teamCode, deviceName: 'Late' },
+      });
+      assert.equal(old.statusCode, 403, 'the old link stops working');
+      teamCode = newCode;
+      await join(newCode, 'With the new link');
+      assert.ok(await server.store.revokeDevice(device.deviceId));
+      const res = await server.app.inject({ url: '/api/pull', headers: auth(device.token) });
+      assert.equal(res.statusCode, 401);
+      assert.equal(res.json<{ error: string }>().error, 'revoked');
+    });
+
+    it('never lets a device see or change another team’s drafts', async () => {
+      const mine = await join(teamCode, 'Mine');
+      const id = randomUUID();
+      await push(mine.token, [upsert(1, id, { title: { value: 'Team one only', baseRev: 0, changedAt: 1 } })]);
+      const other = await server.store.createTeam('Other team');
+      const outsider = await join(other.code, 'Outsider');
+      assert.equal((await pullAll(outsider.token)).drafts.size, 0);
+      // Pushing to the same draft id makes the outsider's own draft in its own team, never touching ours.
+      await push(outsider.token, [
+        upsert(1, id, { title: { value: 'Overwritten?', baseRev: 99, changedAt: 9e12 } }, 99),
+      ]);
+      assert.equal((await pullAll(mine.token)).drafts.get(id)!.fields['title']!.value, 'Team one only');
+    });
+
+    it('refuses malformed requests with a 400 and a JSON error, changing nothing', async () => {
+      const { token } = await join();
+      const before = await server.db
+        .selectFrom('drafts')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      const bad: unknown[] = [
+        {},
+        { mutations: [] },
+        { mutations: [{ seq: 1 }] },
+        { mutations: [upsert(-1, randomUUID(), {})] },
+        { mutations: [upsert(1, 'not-a-uuid', {})] },
+        { mutations: [{ ...upsert(1, randomUUID(), {}), extra: true }] },
+        { mutations: [upsert(1, randomUUID(), { 'Bad Key': { value: 'x', baseRev: 0, changedAt: 1 } })] },
+        { mutations: [upsert(1, randomUUID(), { title: { value: { nested: true }, baseRev: 0, changedAt: 1 } })] },
+      ];
+      for (const payload of bad) {
+        const res = await server.app.inject({
+          method: 'POST',
+          url: '/api/push',
+          headers: auth(token),
+          payload: payload as object,
+        });
+        assert.equal(res.statusCode, 400, JSON.stringify(payload));
+        assert.equal(typeof res.json<{ message: string }>().message, 'string');
+      }
+      const pull = await server.app.inject({ url: '/api/pull?since=-1', headers: auth(token) });
+      assert.equal(pull.statusCode, 400);
+      const after = await server.db
+        .selectFrom('drafts')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      assert.equal(Number(after.n), Number(before.n));
+    });
+
+    it('describes itself in OpenAPI', async () => {
+      const res = await server.app.inject({ url: '/api/openapi.json' });
+      assert.equal(res.statusCode, 200);
+      const doc = res.json<{ openapi: string; paths: Record<string, unknown> }>();
+      assert.match(doc.openapi, /^3\./);
+      assert.deepEqual(Object.keys(doc.paths).sort(), ['/api/join', '/api/me', '/api/pull', '/api/push', '/health']);
+    });
+  });
+}
