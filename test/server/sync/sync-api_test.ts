@@ -308,7 +308,13 @@ for (const engine of ['sqlite', 'postgres'] as const) {
         { mutations: [upsert(1, 'not-a-uuid', {})] },
         { mutations: [{ ...upsert(1, randomUUID(), {}), extra: true }] },
         { mutations: [upsert(1, randomUUID(), { 'Bad Key': { value: 'x', baseRev: 0, changedAt: 1 } })] },
-        { mutations: [upsert(1, randomUUID(), { title: { value: { nested: true }, baseRev: 0, changedAt: 1 } })] },
+        {
+          mutations: [
+            upsert(1, randomUUID(), {
+              title: { value: { nested: true } as unknown as string, baseRev: 0, changedAt: 1 },
+            }),
+          ],
+        },
       ];
       for (const payload of bad) {
         const res = await server.app.inject({
