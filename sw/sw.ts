@@ -2,6 +2,7 @@
 import { clientsClaim } from 'workbox-core';
 import { cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
 import { registerRoute } from 'workbox-routing';
+import { listenForBackgroundSync } from './background-sync.js';
 import { SW_MESSAGES } from './messages.js';
 import { appShellRoute } from './navigation-route.js';
 
@@ -16,6 +17,8 @@ registerRoute(appShellRoute());
 // The first worker takes control at once so the first visit already works offline. A later one
 // waits until the user accepts the update, so a page is never swapped under someone typing.
 clientsClaim();
+
+listenForBackgroundSync();
 
 self.addEventListener('message', (event: ExtendableMessageEvent) => {
   if ((event.data as { type?: unknown } | null)?.type === SW_MESSAGES.skipWaiting) void self.skipWaiting();

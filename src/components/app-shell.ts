@@ -8,6 +8,7 @@ import { ContentStore } from '../content/content-store.js';
 import { ConnectionController } from '../controllers/connection-controller.js';
 import { InstallController } from '../controllers/install-controller.js';
 import { RouterController } from '../controllers/router-controller.js';
+import { SyncController } from '../controllers/sync-controller.js';
 import { UpdateController } from '../controllers/update-controller.js';
 import { DraftStore } from '../data/draft-store.js';
 import { readStorageStatus, requestPersistentStorage } from '../data/storage-status.js';
@@ -23,6 +24,7 @@ import './worksheet-page.js';
 import './worksheet-start-page.js';
 import './settings-page.js';
 import './site-nav.js';
+import './sync-status.js';
 import './update-banner.js';
 
 const APP_NAME = 'Engagement Field Kit';
@@ -66,12 +68,59 @@ export class AppShell extends LitElement {
 
   private _draftStore: Promise<DraftStore> | undefined;
 
+  private readonly _sync = new SyncController(this, (reached) =>
+    reached ? this._connection.monitor.reportSuccess() : this._connection.monitor.reportFailure(),
+  );
+
+  /** What happened to the last join link opened on this device. */
+  private _joinMessage = '';
+  private _joinedNavigation = -1;
+
   private _drafts(): Promise<DraftStore> {
-    this._draftStore ??= this.openDrafts().catch((error: unknown) => {
-      this._draftStore = undefined; // let Try again open afresh
-      throw error;
-    });
+    this._draftStore ??= this.openDrafts().then(
+      (store) => {
+        void this._sync.attach(store);
+        return store;
+      },
+      (error: unknown) => {
+        this._draftStore = undefined; // let Try again open afresh
+        throw error;
+      },
+    );
     return this._draftStore;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Sync starts with the app, not only when a draft is opened.
+    void this._drafts().catch(() => undefined);
+  }
+
+  override willUpdate(): void {
+    const router = this._router;
+    if (router.route.name === 'join' && this._joinedNavigation !== router.navigation) {
+      this._joinedNavigation = router.navigation;
+      void this._join(router.fragment);
+    }
+  }
+
+  /** Opens a join link: the code leaves the address bar and history at once, then the device joins. */
+  private async _join(code: string): Promise<void> {
+    this._router.navigate('/settings', { replace: true });
+    if (!code) {
+      this._joinMessage = 'This join link has no code in it. Ask your team lead for the whole link.';
+      return;
+    }
+    this._joinMessage = 'Joining the team…';
+    this.requestUpdate();
+    try {
+      await this._drafts();
+      await this._sync.join(code, defaultDeviceName());
+      this._joinMessage = `This device has joined ${this._sync.status.team?.name ?? 'the team'}. Drafts now sync with teammates.`;
+    } catch (error) {
+      this._joinMessage = `This device could not join the team. ${error instanceof Error ? error.message : String(error)}`;
+    }
+    this.requestUpdate();
   }
 
   @query('main') private _main!: HTMLElement;
@@ -162,6 +211,7 @@ export class AppShell extends LitElement {
       draft: 'Strategy draft',
       drafts: 'Drafts',
       settings: 'Settings',
+      join: 'Settings',
       'not-found': 'Page not found',
     };
     const title = titles[route.name];
@@ -250,11 +300,17 @@ export class AppShell extends LitElement {
           complete: () => html`<p role="status">Starting a new draft…</p>`,
         }) as TemplateResult;
       case 'settings':
+      case 'join':
         return html`<settings-page
           class="view"
           .installOption=${this._install.option}
           .storage=${this._storage.value ?? null}
+          .sync=${this._sync.status}
+          .joinMessage=${this._joinMessage}
           @install-request=${this._onInstall}
+          @sync-now=${() => this._sync.syncNow()}
+          @device-rename=${(e: CustomEvent<{ name: string }>) => void this._sync.renameDevice(e.detail.name)}
+          @rejected-discard=${(e: CustomEvent<{ seq: number }>) => void this._sync.discardRejected(e.detail.seq)}
         ></settings-page>`;
       case 'not-found':
         return html`<not-found-page class="view" .path=${route.path}></not-found-page>`;
@@ -287,6 +343,23 @@ export class AppShell extends LitElement {
       </footer>
     `;
   }
+}
+
+/** A name teammates will recognise until the user gives a better one. */
+function defaultDeviceName(): string {
+  const ua = navigator.userAgent;
+  const platform = /iPhone/.test(ua)
+    ? 'iPhone'
+    : /iPad/.test(ua)
+      ? 'iPad'
+      : /Android/.test(ua)
+        ? 'Android device'
+        : /Mac/.test(ua)
+          ? 'Mac'
+          : /Windows/.test(ua)
+            ? 'Windows computer'
+            : 'Device';
+  return `${platform} ${new Date().toLocaleDateString('en-AU', { day: 'numeric', month: 'short' })}`;
 }
 
 declare global {

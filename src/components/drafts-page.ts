@@ -47,6 +47,10 @@ export class DraftsPage extends PageView {
         height: 0.75rem;
         accent-color: var(--color-accent);
       }
+      .sync.attention {
+        color: var(--color-warning);
+        font-weight: 700;
+      }
       .actions {
         display: flex;
         flex-wrap: wrap;

@@ -1,18 +1,37 @@
-import { html, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { InstallOption } from '../controllers/install-controller.js';
+import type { SyncStatus } from '../controllers/sync-controller.js';
+import { formStyles } from '../styles/form-styles.js';
+import { formatTime } from '../text/format-time.js';
 import type { StorageStatus } from '../data/storage-status.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 import { formatBytes } from '../text/format-bytes.js';
 import './install-button.js';
+import './qr-code.js';
+import './sync-status.js';
 import { PageView } from './page-view.js';
 
 /** Settings and facts about this copy of the kit. */
 @customElement('settings-page')
 export class SettingsPage extends PageView {
-  static override styles = sharedStyles;
+  static override styles = [
+    sharedStyles,
+    formStyles,
+    css`
+      .join-link {
+        overflow-wrap: anywhere;
+      }
+    `,
+  ];
 
   @property() installOption: InstallOption = 'none';
+
+  /** The team and sync state; `null` while drafts are not open yet. */
+  @property({ attribute: false }) sync: SyncStatus | null = null;
+
+  /** What happened to the last join link opened here, in words. */
+  @property() joinMessage = '';
 
   /** How the device stores the kit's data; `null` while unknown or unsupported. */
   @property({ attribute: false }) storage: StorageStatus | null = null;
@@ -36,6 +55,70 @@ export class SettingsPage extends PageView {
     `;
   }
 
+  private _rename(event: SubmitEvent): void {
+    event.preventDefault();
+    const name = new FormData(event.target as HTMLFormElement).get('device-name');
+    if (typeof name === 'string' && name.trim()) {
+      this.dispatchEvent(
+        new CustomEvent('device-rename', { detail: { name: name.trim() }, bubbles: true, composed: true }),
+      );
+    }
+  }
+
+  private _team() {
+    const s = this.sync;
+    if (!s?.joined) {
+      return html`<p>
+        This device is not in a team yet, so drafts stay on it. To join, open your team’s join link on this device: scan
+        the QR code on a teammate’s Settings page, or open the link your team lead printed.
+      </p>`;
+    }
+    return html`
+      <p>Team: <strong>${s.team?.name ?? '…'}</strong></p>
+      <sync-status .status=${s}></sync-status>
+      ${
+        s.rejected.length
+          ? html`<h3>Changes the team’s server refused</h3>
+              <ul>
+                ${s.rejected.map(
+                  (e) =>
+                    html`<li>
+                      ${formatTime(e.at)}: ${e.rejected}
+                      <button
+                        class="button secondary"
+                        @click=${() => this.dispatchEvent(new CustomEvent('rejected-discard', { detail: { seq: e.seq }, bubbles: true, composed: true }))}
+                      >
+                        Discard<span class="visually-hidden"> the change of ${formatTime(e.at)}</span>
+                      </button>
+                    </li>`,
+                )}
+              </ul>`
+          : nothing
+      }
+      <form @submit=${this._rename}>
+        <label for="device-name">This device’s name</label>
+        <p class="hint" id="device-name-hint">Teammates see it beside your changes.</p>
+        <input
+          id="device-name"
+          name="device-name"
+          type="text"
+          maxlength="80"
+          aria-describedby="device-name-hint"
+          .value=${s.deviceName ?? ''}
+        />
+        <p><button class="button secondary" type="submit">Save name</button></p>
+      </form>
+      ${
+        s.joinLink
+          ? html`<h3>Invite a teammate</h3>
+              <p>Open this link on their device, or let them scan the code. Anyone with it can join the team.</p>
+              <p><code class="join-link">${s.joinLink}</code></p>
+              <qr-code .value=${s.joinLink} label="QR code of the team’s join link"></qr-code>`
+          : nothing
+      }
+    `;
+  }
+
   override render() {
     return html`
       <h1 tabindex="-1">Settings</h1>
@@ -51,10 +134,7 @@ export class SettingsPage extends PageView {
       <h2>Storage on this device</h2>
       ${this._storage()}
       <h2>Team and sync</h2>
-      <p>
-        Not available yet in this version of the kit. Joining a team and syncing drafts with your teammates will be set
-        up here.
-      </p>
+      ${this.joinMessage ? html`<p role="alert">${this.joinMessage}</p>` : nothing} ${this._team()}
       <h2>Display</h2>
       <p>
         The kit follows your device's light or dark appearance and its reduced-motion setting. Text grows with your

@@ -11,6 +11,8 @@ import { formStyles } from '../styles/form-styles.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 import { formatDate } from '../text/format-date.js';
 import './export-controls.js';
+import './field-conflict.js';
+import type { ConflictChooseEvent } from './field-conflict.js';
 import type { DraftExportEvent } from './export-controls.js';
 import type { FieldChangeEvent } from './field-events.js';
 import { PageView } from './page-view.js';
@@ -159,6 +161,23 @@ export class WorksheetPage extends PageView {
     }
   }
 
+  private _onConflictChoose(event: ConflictChooseEvent): void {
+    this._autosave?.set(event.key, event.value);
+    this._flush();
+  }
+
+  /** A conflict the team has not settled yet, shown above its question. */
+  private _conflict(q: Question): TemplateResult | typeof nothing {
+    const field = this._autosave?.draft?.fields[q.id];
+    if (!field?.conflict) return nothing;
+    return html`<field-conflict
+      .question=${q}
+      .kept=${{ value: field.value, changedBy: field.changedBy, changedAt: field.changedAt }}
+      .other=${field.conflict}
+      @conflict-choose=${this._onConflictChoose}
+    ></field-conflict>`;
+  }
+
   private _question(q: Question): TemplateResult {
     const value = this._autosave?.value(q.id);
     switch (q.type) {
@@ -223,6 +242,7 @@ export class WorksheetPage extends PageView {
     const heading = typeof title === 'string' && title.trim() ? title.trim() : 'Untitled draft';
     return html`
       <h1 tabindex="-1">${heading}</h1>
+      ${autosave.draft?.note ? html`<p class="error screen-only">${autosave.draft.note}</p>` : nothing}
       <p class="status screen-only" role="status">${STATUS[autosave.state]}</p>
       ${
         autosave.state === 'error' && autosave.error
@@ -238,7 +258,7 @@ export class WorksheetPage extends PageView {
           ${this._contextInput('date', 'Date of the consultation', 'date')}
         </fieldset>
         <h2>${worksheet.title}</h2>
-        ${worksheet.questions.map((q) => this._question(q))}
+        ${worksheet.questions.map((q) => html`${this._conflict(q)}${this._question(q)}`)}
         <h2>Take the strategy with you</h2>
         <export-controls
           .canShare=${'share' in navigator}

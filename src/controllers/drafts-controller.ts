@@ -1,9 +1,13 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { isAnswered, type Worksheet } from '../content/worksheet.js';
-import type { Draft } from '../data/draft.js';
+import type { Draft, OutboxEntry } from '../data/draft.js';
+import { SYNC_META } from '../sync/sync-engine.js';
 import type { DraftStore } from '../data/draft-store.js';
 import { toStorageWriteError } from '../data/storage-error.js';
 import { ImportError, draftTitle, parseDraftExport } from '../export/draft-export.js';
+
+/** Where a draft stands with the team, in the user's words. */
+export type DraftSyncState = 'Saved on this device' | 'Waiting to sync' | 'Synced' | 'Conflict' | 'Needs attention';
 
 /** A row of the drafts list. */
 export interface DraftSummary {
@@ -12,6 +16,7 @@ export interface DraftSummary {
   readonly updatedAt: number;
   readonly answered: number;
   readonly total: number;
+  readonly sync: DraftSyncState;
 }
 
 /** Where an import stands; the view says it in words. */
@@ -22,15 +27,31 @@ export type ImportState =
   | { readonly kind: 'conflict'; readonly draft: Draft; readonly existingTitle: string }
   | { readonly kind: 'done'; readonly title: string };
 
-/** Builds the list's row for a draft: how many of the worksheet's questions have answers. */
-export function summarise(draft: Draft, worksheet: Worksheet): DraftSummary {
+/** Builds the list's row for a draft: how many questions have answers, and where it stands with the team. */
+export function summarise(
+  draft: Draft,
+  worksheet: Worksheet,
+  outbox: readonly OutboxEntry[] = [],
+  joined = false,
+): DraftSummary {
   const answered = worksheet.questions.filter((q) => isAnswered(draft.fields[q.id]?.value)).length;
+  const mine = outbox.filter((e) => e.draftId === draft.id);
+  const sync: DraftSyncState = mine.some((e) => e.rejected)
+    ? 'Needs attention'
+    : Object.values(draft.fields).some((f) => f.conflict)
+      ? 'Conflict'
+      : !joined
+        ? 'Saved on this device'
+        : mine.length > 0 || draft.rev === undefined
+          ? 'Waiting to sync'
+          : 'Synced';
   return {
     id: draft.id,
     title: draftTitle(draft),
     updatedAt: draft.updatedAt,
     answered,
     total: worksheet.questions.length,
+    sync,
   };
 }
 
@@ -71,7 +92,12 @@ export class DraftsController implements ReactiveController {
 
   async refresh(): Promise<void> {
     try {
-      this.drafts = (await this.store.list()).map((d) => summarise(d, this.worksheet));
+      const [drafts, outbox, token] = await Promise.all([
+        this.store.list(),
+        this.store.outbox(),
+        this.store.meta(SYNC_META.token),
+      ]);
+      this.drafts = drafts.map((d) => summarise(d, this.worksheet, outbox, Boolean(token)));
     } catch (error) {
       this.error = toStorageWriteError(error).message;
     }

@@ -1,6 +1,7 @@
 import type { IDBPDatabase } from 'idb';
 import { CONTEXT_FIELDS, type ContextField, type FieldValue } from '../content/worksheet.js';
 import { openKitDb, type KitDB, type OpenOptions } from './db.js';
+import type { MutationResult, ServerDraft } from '../sync/protocol.js';
 import type { Draft, DraftField, OutboxEntry } from './draft.js';
 import { toStorageWriteError } from './storage-error.js';
 
@@ -42,6 +43,7 @@ export class DraftStore {
   private _connection: IDBPDatabase<KitDB> | null;
   private readonly _channel: BroadcastChannel;
   private readonly _listeners = new Set<(change: DraftChange) => void>();
+  private readonly _localListeners = new Set<(change: DraftChange) => void>();
   private _lastTime = 0;
 
   private constructor(
@@ -125,7 +127,15 @@ export class DraftStore {
     return this._write(id, 'update', keys, (current) => {
       const now = this._now();
       const fields = { ...current.fields };
-      for (const key of keys) fields[key] = { value: changes[key]!, changedAt: now, changedBy: this.deviceId };
+      // A field keeps its server revision (what the edit is based on); an edit settles any conflict.
+      for (const key of keys)
+        fields[key] = {
+          value: changes[key]!,
+          changedAt: now,
+          changedBy: this.deviceId,
+          rev: current.fields[key]?.rev ?? 0,
+          conflict: null,
+        };
       return { ...current, fields, updatedAt: now };
     });
   }
@@ -144,7 +154,15 @@ export class DraftStore {
       changedAt: now,
       changedBy: this.deviceId,
     };
-    const copy: Draft = { ...source, id: crypto.randomUUID(), createdAt: now, updatedAt: now, fields, deletedAt: null };
+    const copy: Draft = {
+      id: crypto.randomUUID(),
+      worksheetId: source.worksheetId,
+      worksheetVersion: source.worksheetVersion,
+      createdAt: now,
+      updatedAt: now,
+      fields,
+      deletedAt: null,
+    };
     return this._write(copy.id, 'create', Object.keys(fields), () => copy);
   }
 
@@ -200,9 +218,113 @@ export class DraftStore {
     }
   }
 
-  /** The changes waiting for sync, oldest first. */
+  /** The changes waiting for sync, oldest first (including any the server refused). */
   async outbox(): Promise<OutboxEntry[]> {
     return (await this._database()).getAll('outbox');
+  }
+
+  /** A small fact kept on this device (sync token, team, cursor), or undefined. */
+  async meta(key: string): Promise<string | undefined> {
+    return (await (await this._database()).get('meta', key))?.value;
+  }
+
+  async setMeta(key: string, value: string | null): Promise<void> {
+    const db = await this._database();
+    if (value === null) await db.delete('meta', key);
+    else await db.put('meta', { key, value });
+  }
+
+  /**
+   * Records the server's answers to pushed changes, in one transaction: accepted changes leave the
+   * outbox and their fields take the server's revision; refused ones stay, marked with why.
+   */
+  async acknowledge(entries: readonly OutboxEntry[], results: readonly MutationResult[]): Promise<void> {
+    const db = await this._database();
+    const tx = db.transaction(['drafts', 'outbox'], 'readwrite');
+    const bySeq = new Map(entries.map((e) => [e.seq!, e]));
+    const touched = new Set<string>();
+    for (const result of results) {
+      const entry = bySeq.get(result.seq);
+      if (!entry) continue;
+      if (result.status === 'rejected') {
+        await tx
+          .objectStore('outbox')
+          .put({ ...entry, rejected: result.reason ?? 'The team’s server refused this change.' });
+        continue;
+      }
+      await tx.objectStore('outbox').delete(result.seq);
+      const draft = await tx.objectStore('drafts').get(entry.draftId);
+      if (!draft) continue;
+      const fields = { ...draft.fields };
+      // This device's value is now the server's latest for these fields: later edits build on it.
+      for (const key of entry.fields)
+        if (fields[key]) fields[key] = { ...fields[key], rev: Math.max(fields[key].rev ?? 0, result.rev) };
+      await tx.objectStore('drafts').put({ ...draft, fields, rev: Math.max(draft.rev ?? 0, result.rev) });
+      touched.add(entry.draftId);
+    }
+    await tx.done;
+    for (const draftId of touched) this._announce({ draftId, fields: [], kind: 'update' });
+  }
+
+  /**
+   * Takes in drafts pulled from the team's server. A field with an unsent local change keeps the
+   * local value (its own push will merge on the server); every other field takes the server's.
+   */
+  async applyRemote(drafts: readonly ServerDraft[]): Promise<void> {
+    if (drafts.length === 0) return;
+    const db = await this._database();
+    const tx = db.transaction(['drafts', 'outbox'], 'readwrite');
+    const changed: DraftChange[] = [];
+    for (const remote of drafts) {
+      const pending = (await tx.objectStore('outbox').index('by-draft').getAll(remote.id)).filter((e) => !e.rejected);
+      const pendingFields = new Set(pending.flatMap((e) => e.fields));
+      const pendingLifecycle = pending.some((e) => e.kind === 'delete' || e.kind === 'restore');
+      const local = await tx.objectStore('drafts').get(remote.id);
+      const fields: Record<string, DraftField> = { ...(local?.fields ?? {}) };
+      const keys: string[] = [];
+      for (const [key, f] of Object.entries(remote.fields)) {
+        if (pendingFields.has(key)) continue;
+        fields[key] = {
+          value: f.value,
+          changedAt: f.changedAt,
+          changedBy: f.changedBy,
+          rev: f.rev,
+          conflict: f.conflict,
+        };
+        keys.push(key);
+      }
+      const next: Draft = {
+        id: remote.id,
+        worksheetId: remote.worksheetId,
+        worksheetVersion: remote.worksheetVersion,
+        createdAt: local?.createdAt ?? remote.createdAt,
+        updatedAt: Math.max(
+          local?.updatedAt ?? 0,
+          ...Object.values(remote.fields).map((f) => f.changedAt),
+          remote.deletedAt ?? 0,
+        ),
+        fields,
+        deletedAt: pendingLifecycle && local ? local.deletedAt : remote.deletedAt,
+        rev: Math.max(local?.rev ?? 0, remote.rev),
+        note: remote.note,
+      };
+      await tx.objectStore('drafts').put(next);
+      changed.push({ draftId: remote.id, fields: keys, kind: 'update' });
+    }
+    await tx.done;
+    for (const change of changed) this._announce(change);
+  }
+
+  /** Drops a change the server refused, at the user's word. */
+  async discardRejected(seq: number): Promise<void> {
+    await (await this._database()).delete('outbox', seq);
+    this._emit({ draftId: '', fields: [], kind: 'update' });
+  }
+
+  /** Listens to changes made by this store itself (for the sync engine's trigger). */
+  onLocalChange(listener: (change: DraftChange) => void): () => void {
+    this._localListeners.add(listener);
+    return () => this._localListeners.delete(listener);
   }
 
   close(): void {
@@ -244,7 +366,14 @@ export class DraftStore {
     }
     const change: DraftChange = { draftId: id, fields, kind };
     this._channel.postMessage(change);
+    for (const listener of this._localListeners) listener(change);
     return result;
+  }
+
+  /** Tells this tab's and other tabs' views that a draft changed from outside them (a sync). */
+  private _announce(change: DraftChange): void {
+    this._channel.postMessage(change);
+    this._emit(change);
   }
 
   private _emit(change: DraftChange): void {

@@ -1,4 +1,5 @@
 import type { FieldValue } from '../content/worksheet.js';
+import type { FieldConflict } from '../sync/protocol.js';
 
 /**
  * One field of a draft with when and where it last changed. A merge works field by field, so
@@ -8,8 +9,12 @@ export interface DraftField {
   readonly value: FieldValue;
   /** When the field last changed, in ms since the epoch, on the device that changed it. */
   readonly changedAt: number;
-  /** The device that made the change. */
+  /** The device that made the change (its id here, or its name when the change came from the team). */
   readonly changedBy: string;
+  /** The server revision this value is, or was edited from; absent until the field first syncs. */
+  readonly rev?: number;
+  /** Another device's value for the field, kept until someone on the team chooses. */
+  readonly conflict?: FieldConflict | null;
 }
 
 /** A strategy draft as stored on the device. */
@@ -26,6 +31,10 @@ export interface Draft {
   readonly fields: Readonly<Record<string, DraftField>>;
   /** A deleted draft stays as a tombstone, so the deletion can sync and be undone. */
   readonly deletedAt: number | null;
+  /** The draft's server revision last seen here; absent until it first syncs. */
+  readonly rev?: number;
+  /** What the server said when it changed the draft on its own (such as restoring it). */
+  readonly note?: string | null;
 }
 
 /** A recorded change, waiting in the outbox for the sync engine. */
@@ -37,4 +46,6 @@ export interface OutboxEntry {
   /** The fields this change touched (their values are read from the draft when sent). */
   readonly fields: readonly string[];
   readonly at: number;
+  /** Set when the team's server refused the change: shown to the user until fixed or discarded. */
+  readonly rejected?: string;
 }

@@ -7,6 +7,7 @@ export type Route =
   | { readonly name: 'draft'; readonly id: string }
   | { readonly name: 'drafts' }
   | { readonly name: 'settings' }
+  | { readonly name: 'join' }
   | { readonly name: 'not-found'; readonly path: string };
 
 export type RouteName = Route['name'];
@@ -17,6 +18,7 @@ const FIXED: Readonly<Record<string, Route>> = {
   '/worksheet': { name: 'worksheet' },
   '/drafts': { name: 'drafts' },
   '/settings': { name: 'settings' },
+  '/join': { name: 'join' },
 };
 
 /** Paths the app never handles: they belong to the server or are files. */

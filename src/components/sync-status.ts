@@ -1,0 +1,77 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { SyncStatus } from '../controllers/sync-controller.js';
+import { sharedStyles } from '../styles/shared-styles.js';
+import { formatTime } from '../text/format-time.js';
+
+/** The sync line in words: waiting and sent never look the same. */
+export function syncSummary(s: SyncStatus): string {
+  if (!s.joined) return 'Drafts are saved on this device only. Join a team in Settings to share them.';
+  if (s.problem === 'rejoin') return 'Sync is paused: this device needs to rejoin the team. Nothing on it is lost.';
+  if (s.syncing) return 'Syncing…';
+  const waiting = s.waiting === 1 ? '1 change' : `${s.waiting} changes`;
+  if (s.waiting > 0 && s.problem === 'offline') return `${waiting} waiting for a connection.`;
+  if (s.waiting > 0 && s.problem === 'server')
+    return `${waiting} waiting: the team’s server had a problem. The kit will try again.`;
+  if (s.waiting > 0) return `${waiting} waiting to sync.`;
+  return `All changes synced${s.lastSynced ? ` · last synced ${formatTime(s.lastSynced)}` : ''}.`;
+}
+
+/**
+ * The team sync status, with "Sync now".
+ *
+ * @fires sync-now - the user asked to sync now
+ */
+@customElement('sync-status')
+export class SyncStatusView extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      .line {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: var(--space-2) var(--space-3);
+      }
+      p {
+        margin: 0;
+      }
+      .waiting {
+        border-left: 6px solid var(--color-warning);
+        padding-left: var(--space-2);
+      }
+      .synced {
+        border-left: 6px solid var(--color-accent);
+        padding-left: var(--space-2);
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) status: SyncStatus | undefined;
+
+  override render() {
+    const s = this.status;
+    if (!s) return nothing;
+    const waiting = s.waiting > 0 || s.problem !== null;
+    return html`<div class="line">
+      <p role="status" class=${s.joined ? (waiting ? 'waiting' : 'synced') : ''}>${syncSummary(s)}</p>
+      ${
+        s.joined && s.problem !== 'rejoin'
+          ? html`<button
+              class="button secondary"
+              ?disabled=${s.syncing}
+              @click=${() => this.dispatchEvent(new Event('sync-now', { bubbles: true, composed: true }))}
+            >
+              Sync now
+            </button>`
+          : nothing
+      }
+    </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sync-status': SyncStatusView;
+  }
+}

@@ -1,0 +1,236 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { DraftStore } from '../data/draft-store.js';
+import type { OutboxEntry } from '../data/draft.js';
+import { SYNC_TAG, runSync } from '../sync/run-sync.js';
+import { SYNC_META } from '../sync/sync-engine.js';
+import {
+  FetchTransport,
+  SyncHttpError,
+  SyncNetworkError,
+  SyncUnauthorizedError,
+  joinTeam,
+} from '../sync/sync-transport.js';
+
+/** What the user sees of sync, in one place. */
+export interface SyncStatus {
+  readonly joined: boolean;
+  readonly team: { readonly id: string; readonly name: string } | null;
+  readonly deviceName: string | null;
+  readonly joinLink: string | null;
+  /** Changes on this device not yet acknowledged by the server. */
+  readonly waiting: number;
+  /** Changes the server refused, with why. */
+  readonly rejected: readonly OutboxEntry[];
+  readonly syncing: boolean;
+  readonly lastSynced: number | null;
+  /** Why the last attempt failed, for the user: offline, removed from the team, or a server fault. */
+  readonly problem: 'offline' | 'rejoin' | 'server' | null;
+  readonly message: string | null;
+}
+
+const BACKOFF_MIN_MS = 1_000;
+const BACKOFF_MAX_MS = 60_000;
+
+/**
+ * Keeps drafts moving between this device and the team's server. Work is triggered when the
+ * outbox grows (and handed to Background Sync, so it goes even if the app is closed), on start,
+ * when the network returns, when the app comes back to the foreground, and on a retry timer
+ * with exponential backoff (1 s doubling to 60 s, with jitter) while anything is waiting.
+ */
+export class SyncController implements ReactiveController {
+  status: SyncStatus = {
+    joined: false,
+    team: null,
+    deviceName: null,
+    joinLink: null,
+    waiting: 0,
+    rejected: [],
+    syncing: false,
+    lastSynced: null,
+    problem: null,
+    message: null,
+  };
+
+  private _store: DraftStore | null = null;
+  private _timer: ReturnType<typeof setTimeout> | undefined;
+  private _failures = 0;
+  private _running: Promise<void> | null = null;
+  private _again = false;
+  private _unsubscribe: (() => void) | undefined;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly onNetwork: (reached: boolean) => void = () => undefined,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    window.addEventListener('online', this._soon);
+    document.addEventListener('visibilitychange', this._onVisible);
+  }
+
+  hostDisconnected(): void {
+    window.removeEventListener('online', this._soon);
+    document.removeEventListener('visibilitychange', this._onVisible);
+    this._unsubscribe?.();
+    clearTimeout(this._timer);
+  }
+
+  /** Starts syncing the drafts in `store`. */
+  async attach(store: DraftStore): Promise<void> {
+    if (this._store === store) return;
+    this._store = store;
+    this._unsubscribe?.();
+    const offLocal = store.onLocalChange(() => this._onOutboxGrew());
+    const offOther = store.onChange(() => void this.refresh());
+    this._unsubscribe = () => {
+      offLocal();
+      offOther();
+    };
+    await this.refresh();
+    void this._loadTeam();
+    this.syncNow();
+  }
+
+  /** Joins the team whose code came in a join link; the device gets its own token. */
+  async join(code: string, deviceName: string): Promise<void> {
+    const store = this._store;
+    if (!store) throw new Error('Drafts are not open yet');
+    const joined = await joinTeam({ code, deviceName });
+    await store.setMeta(SYNC_META.token, joined.token);
+    await store.setMeta(SYNC_META.deviceId, joined.deviceId);
+    await store.setMeta(SYNC_META.team, JSON.stringify(joined.team));
+    // A device joining (or rejoining) takes the whole team's drafts from the start.
+    await store.setMeta(SYNC_META.cursor, '0');
+    this.status = { ...this.status, joined: true, team: joined.team, deviceName, problem: null, message: null };
+    this.host.requestUpdate();
+    await this._loadTeam();
+    this.syncNow();
+  }
+
+  async renameDevice(name: string): Promise<void> {
+    const token = await this._store?.meta(SYNC_META.token);
+    if (!token) return;
+    await new FetchTransport(token).renameDevice(name);
+    this.status = { ...this.status, deviceName: name };
+    this.host.requestUpdate();
+  }
+
+  async discardRejected(seq: number): Promise<void> {
+    await this._store?.discardRejected(seq);
+    await this.refresh();
+  }
+
+  /** Syncs now (the "Sync now" button, and every trigger); a run already going runs once more after. */
+  syncNow(): void {
+    clearTimeout(this._timer);
+    if (this._running) {
+      this._again = true;
+      return;
+    }
+    this._running = this._run().finally(() => {
+      this._running = null;
+      if (this._again) {
+        this._again = false;
+        this.syncNow();
+      }
+    });
+  }
+
+  /** Re-reads what is waiting, for the status line. */
+  async refresh(): Promise<void> {
+    const store = this._store;
+    if (!store) return;
+    const [outbox, token, team, last] = await Promise.all([
+      store.outbox(),
+      store.meta(SYNC_META.token),
+      store.meta(SYNC_META.team),
+      store.meta(SYNC_META.lastSynced),
+    ]);
+    this.status = {
+      ...this.status,
+      joined: Boolean(token),
+      team: team ? (JSON.parse(team) as SyncStatus['team']) : null,
+      waiting: outbox.filter((e) => !e.rejected).length,
+      rejected: outbox.filter((e) => e.rejected),
+      lastSynced: last ? Number(last) : null,
+    };
+    this.host.requestUpdate();
+  }
+
+  private async _loadTeam(): Promise<void> {
+    const token = await this._store?.meta(SYNC_META.token);
+    if (!token) return;
+    try {
+      const me = await new FetchTransport(token, '', this.onNetwork).me();
+      this.status = { ...this.status, team: me.team, deviceName: me.deviceName, joinLink: me.joinLink };
+      this.host.requestUpdate();
+    } catch (error) {
+      if (error instanceof SyncUnauthorizedError) this._problem('rejoin', error.message);
+    }
+  }
+
+  private async _run(): Promise<void> {
+    const store = this._store;
+    if (!store) return;
+    this.status = { ...this.status, syncing: true };
+    this.host.requestUpdate();
+    try {
+      const result = await runSync(store, { onNetwork: this.onNetwork });
+      if (result !== 'busy') {
+        this._failures = 0;
+        this.status = { ...this.status, problem: null, message: null };
+      }
+    } catch (error) {
+      if (error instanceof SyncUnauthorizedError) {
+        // Nothing unsent is lost: the outbox stays until the device rejoins.
+        this._problem('rejoin', error.message);
+      } else {
+        this._problem(
+          error instanceof SyncNetworkError ? 'offline' : 'server',
+          error instanceof Error ? error.message : String(error),
+        );
+        if (!(error instanceof SyncHttpError) || error.status >= 500 || error.status === 429 || error.status === 200)
+          this._retryLater();
+      }
+    } finally {
+      this.status = { ...this.status, syncing: false };
+      await this.refresh();
+    }
+    if (this.status.waiting > 0 && this.status.problem === null) this._retryLater();
+  }
+
+  private _problem(problem: SyncStatus['problem'], message: string): void {
+    this.status = { ...this.status, problem, message };
+    this.host.requestUpdate();
+  }
+
+  private _retryLater(): void {
+    const base = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** this._failures);
+    this._failures += 1;
+    const jitter = base * (0.8 + Math.random() * 0.4);
+    clearTimeout(this._timer);
+    this._timer = setTimeout(() => this.syncNow(), jitter);
+  }
+
+  private _onOutboxGrew(): void {
+    void this.refresh();
+    // Hand the work to Background Sync too: it runs when the network returns, app open or not.
+    void navigator.serviceWorker?.ready
+      .then((registration) =>
+        (
+          registration as ServiceWorkerRegistration & { sync?: { register(tag: string): Promise<void> } }
+        ).sync?.register(SYNC_TAG),
+      )
+      .catch(() => undefined);
+    clearTimeout(this._timer);
+    this._timer = setTimeout(() => this.syncNow(), 1_000);
+  }
+
+  private readonly _soon = (): void => this.syncNow();
+
+  private readonly _onVisible = (): void => {
+    if (document.visibilityState === 'visible') this.syncNow();
+  };
+}

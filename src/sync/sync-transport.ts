@@ -1,0 +1,99 @@
+import type { JoinRequest, JoinResponse, MeResponse, PullResponse, PushRequest, PushResponse } from './protocol.js';
+
+/** The server could not be reached (or did not answer in time): try again later. */
+export class SyncNetworkError extends Error {
+  override name = 'SyncNetworkError';
+}
+
+/** The server answered with an error status; 5xx and 429 are worth retrying, others are not. */
+export class SyncHttpError extends Error {
+  override name = 'SyncHttpError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** This device's token is unknown or revoked: it must join again; nothing unsent is lost. */
+export class SyncUnauthorizedError extends SyncHttpError {
+  override name = 'SyncUnauthorizedError';
+}
+
+export interface SyncTransport {
+  push(request: PushRequest): Promise<PushResponse>;
+  pull(since: number, limit: number): Promise<PullResponse>;
+}
+
+const TIMEOUT_MS = 30_000;
+
+/** Talks to the team's server over fetch. Works in pages and in the service worker. */
+export class FetchTransport implements SyncTransport {
+  constructor(
+    private readonly token: string,
+    private readonly base = '',
+    private readonly onNetwork: (reached: boolean) => void = () => undefined,
+  ) {}
+
+  push(request: PushRequest): Promise<PushResponse> {
+    return this._call<PushResponse>('POST', '/api/push', request);
+  }
+
+  pull(since: number, limit: number): Promise<PullResponse> {
+    return this._call<PullResponse>('GET', `/api/pull?since=${since}&limit=${limit}`);
+  }
+
+  me(): Promise<MeResponse> {
+    return this._call<MeResponse>('GET', '/api/me');
+  }
+
+  async renameDevice(name: string): Promise<void> {
+    await this._call<unknown>('PUT', '/api/me', { name });
+  }
+
+  private async _call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return request<T>(`${this.base}${path}`, method, body, { authorization: `Bearer ${this.token}` }, this.onNetwork);
+  }
+}
+
+/** Joins this device to a team with the code from a join link. */
+export function joinTeam(body: JoinRequest, base = ''): Promise<JoinResponse> {
+  return request<JoinResponse>(`${base}/api/join`, 'POST', body, {});
+}
+
+async function request<T>(
+  url: string,
+  method: string,
+  body: unknown,
+  headers: Record<string, string>,
+  onNetwork: (reached: boolean) => void = () => undefined,
+): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method,
+      headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? null : JSON.stringify(body),
+      cache: 'no-store',
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+  } catch (error) {
+    onNetwork(false);
+    throw new SyncNetworkError(`The team’s server could not be reached (${String(error)}).`);
+  }
+  onNetwork(true);
+  if (response.status === 204) return undefined as T;
+  const data: unknown = await response.json().catch(() => null);
+  if (!response.ok) {
+    const { error = 'http_error', message = `The server answered ${response.status}.` } = (data ?? {}) as {
+      error?: string;
+      message?: string;
+    };
+    const Err = response.status === 401 ? SyncUnauthorizedError : SyncHttpError;
+    throw new Err(response.status, error, message);
+  }
+  if (data === null) throw new SyncHttpError(response.status, 'bad_response', 'The server’s answer could not be read.');
+  return data as T;
+}
