@@ -332,6 +332,11 @@ export class AppShell extends LitElement {
           .ready=${this._update.updateReady}
           @update-accept=${() => void this._update.accept()}
         ></update-banner>
+        ${
+          this._sync.status.joined && !['settings', 'join'].includes(this._router.route.name)
+            ? html`<sync-status .status=${this._sync.status} @sync-now=${() => this._sync.syncNow()}></sync-status>`
+            : ''
+        }
       </div>
       <main id="main" tabindex="-1">
         <div class="inner">${this._renderView()}</div>

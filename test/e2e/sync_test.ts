@@ -1,0 +1,150 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
+import { startSyncServer } from '../support/app-server.js';
+import { runBuild } from '../support/build-app.js';
+import { launchProfile } from '../support/browser.js';
+import { tempDirWith } from '../support/temp-dir.js';
+
+const ACHIEVE = 'What you’re trying to achieve and what success looks like';
+const AUDIENCE = 'Who your audience is, where they are, how to reach them, and what they can (broadly) contribute';
+
+interface Device {
+  readonly context: BrowserContext;
+  page: Page;
+}
+
+describe('sync between two devices', () => {
+  let server: Awaited<ReturnType<typeof startSyncServer>>;
+  let a: Device;
+  let b: Device;
+  let draftUrl: string;
+  const cleanups: (() => Promise<void>)[] = [];
+
+  async function device(): Promise<Device> {
+    const profile = await launchProfile();
+    cleanups.push(profile.close);
+    const page = profile.context.pages()[0] ?? (await profile.context.newPage());
+    // Joining through the printed link: the code must leave the address at once.
+    await page.goto(server.joinLink);
+    await page.getByText(/This device has joined Riverside team/).waitFor({ timeout: 15_000 });
+    assert.equal(new URL(page.url()).hash, '', 'the join code left the URL');
+    assert.equal(new URL(page.url()).pathname, '/settings');
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    return { context: profile.context, page };
+  }
+
+  async function field(d: Device, name: string): Promise<string> {
+    return d.page.getByRole('textbox', { name, exact: true }).inputValue();
+  }
+
+  /** Presses Sync now until `done` holds (a device pulls when asked; the other may still be pushing). */
+  async function syncUntil(d: Device, done: () => Promise<boolean>, what: string): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    while (!(await done())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+      await d.page
+        .getByRole('button', { name: 'Sync now' })
+        .first()
+        .click({ timeout: 5_000 })
+        .catch(() => undefined);
+      await d.page.waitForTimeout(300);
+    }
+  }
+
+  /** The draft as the team's server holds it. */
+  async function onServer(): Promise<Record<string, unknown>> {
+    const team = (await server.store.firstTeam())!;
+    const { drafts } = await server.store.pull(team.id, 0, 100);
+    const draft = drafts.find((d) => draftUrl.endsWith(d.id));
+    return Object.fromEntries(Object.entries(draft?.fields ?? {}).map(([k, f]) => [k, f.value]));
+  }
+
+  before(async () => {
+    const out = await tempDirWith();
+    cleanups.push(out.cleanup);
+    const built = await runBuild(out.dir);
+    assert.equal(built.code, 0, built.output);
+    server = await startSyncServer(out.dir);
+    cleanups.push(() => server.close());
+    a = await device();
+    b = await device();
+
+    await a.page.goto(`${server.origin}/worksheet/new`);
+    await a.page.waitForURL(/\/worksheet\/[0-9a-f-]{36}$/);
+    draftUrl = a.page.url();
+    await a.page.getByRole('textbox', { name: 'Title' }).fill('Shared strategy');
+    await syncUntil(a, async () => (await onServer())['title'] === 'Shared strategy', 'the title reaches the server');
+    await b.page.goto(`${server.origin}/drafts`);
+    const link = b.page.getByRole('link', { name: 'Shared strategy' });
+    await syncUntil(b, async () => (await link.count()) > 0, 'device B lists the draft');
+    await link.click();
+    await b.page.getByRole('textbox', { name: ACHIEVE }).waitFor();
+  });
+
+  after(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  });
+
+  it('keeps both devices’ offline edits to different fields of one draft', async () => {
+    await Promise.all([a.context.setOffline(true), b.context.setOffline(true)]);
+    await a.page.getByRole('textbox', { name: ACHIEVE, exact: true }).fill('Offline on A');
+    await b.page.getByRole('textbox', { name: AUDIENCE, exact: true }).fill('Offline on B');
+    await a.page
+      .getByText(/waiting for a connection/)
+      .first()
+      .waitFor({ timeout: 15_000 });
+    await Promise.all([a.context.setOffline(false), b.context.setOffline(false)]);
+    for (const d of [a, b]) {
+      await syncUntil(
+        d,
+        async () => (await field(d, ACHIEVE)) === 'Offline on A' && (await field(d, AUDIENCE)) === 'Offline on B',
+        'both edits are on the device',
+      );
+    }
+    assert.deepEqual([(await onServer())['achieve'], (await onServer())['audience']], ['Offline on A', 'Offline on B']);
+  });
+
+  it('shows a same-field conflict on both devices, and a resolution reaches both', async () => {
+    await Promise.all([a.context.setOffline(true), b.context.setOffline(true)]);
+    await a.page.getByRole('textbox', { name: ACHIEVE, exact: true }).fill('A says this');
+    await a.page.waitForTimeout(50);
+    await b.page.getByRole('textbox', { name: ACHIEVE, exact: true }).fill('B says that');
+    await b.page.getByRole('textbox', { name: AUDIENCE, exact: true }).focus();
+    await a.page.getByRole('textbox', { name: AUDIENCE, exact: true }).focus();
+    await Promise.all([a.context.setOffline(false), b.context.setOffline(false)]);
+    const conflictHeading = (d: Device) => d.page.getByRole('heading', { name: `Two versions of “${ACHIEVE}”` });
+    for (const d of [a, b]) {
+      await syncUntil(d, async () => (await conflictHeading(d).count()) > 0, 'the device shows the conflict');
+    }
+    // The same winner everywhere (the later save), and the other version kept beside it.
+    const winner = await field(a, ACHIEVE);
+    assert.ok(['A says this', 'B says that'].includes(winner), winner);
+    assert.equal(await field(b, ACHIEVE), winner, 'both devices converge on one winner');
+    const loser = winner === 'A says this' ? 'B says that' : 'A says this';
+    for (const d of [a, b]) assert.equal(await d.page.locator('field-conflict .value').nth(1).innerText(), loser);
+
+    // One tap on A settles it for everyone.
+    await a.page.getByRole('button', { name: 'Combine both' }).click();
+    await syncUntil(b, async () => (await conflictHeading(b).count()) === 0, 'the resolution reaches B');
+    assert.equal(await field(b, ACHIEVE), `${winner}\n\n${loser}`);
+    assert.equal(await conflictHeading(a).count(), 0);
+  });
+
+  it('delivers a change made offline in a page that was then closed, through the service worker', async () => {
+    await a.context.setOffline(true);
+    const page = await a.context.newPage();
+    await page.goto(draftUrl);
+    await page.getByRole('textbox', { name: AUDIENCE, exact: true }).fill('Sent by the service worker');
+    await page
+      .getByText(/waiting/)
+      .first()
+      .waitFor({ timeout: 15_000 });
+    await page.close();
+    await a.page.close();
+    // No page of the kit is open on A now; the network returns and Background Sync sends it.
+    await a.context.setOffline(false);
+    await syncUntil(b, async () => (await field(b, AUDIENCE)) === 'Sent by the service worker', 'B sees the change');
+    assert.equal((await onServer())['audience'], 'Sent by the service worker');
+  });
+});
