@@ -1,0 +1,95 @@
+// `npm run team -- <command>`: manage teams and devices on this server's database.
+import path from 'node:path';
+import { openDatabase } from './db/open-database.js';
+import { serverSecret } from './server-secret.js';
+import { ConfigError, readServerConfig } from './server-config.js';
+import { joinLink } from './sync/sync-routes.js';
+import { SyncStore } from './sync/sync-store.js';
+
+const USAGE = `Usage: npm run team -- <command>
+
+  create <name>          Create a team and print its join link
+  list                   List teams and their devices
+  link <team>            Print a team's join link
+  rotate <team>          Make a new join link (the old one stops working)
+  revoke <device-id>     Remove a device from its team (it keeps its drafts and must rejoin)
+
+<team> is a team's id or name. Settings come from the same environment as npm start
+(DATABASE_URL, DATA_DIR, PUBLIC_URL, EFK_SECRET, HOST, PORT).`;
+
+async function main(args: string[]): Promise<number> {
+  const [command, ...rest] = args;
+  if (!command || command === 'help' || command === '--help') {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  const config = readServerConfig();
+  const { db } = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    sqliteFile: path.join(config.dataDir, 'efk.sqlite'),
+  });
+  const store = new SyncStore(db, await serverSecret(config.dataDir, config.secret));
+  const base =
+    config.publicUrl ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+  const team = async (name: string | undefined) => {
+    const found = name ? await store.findTeam(name) : undefined;
+    if (!found) throw new ConfigError(`No team "${name ?? ''}". See: npm run team -- list`);
+    return found;
+  };
+  try {
+    switch (command) {
+      case 'create': {
+        const name = rest.join(' ').trim();
+        if (!name) throw new ConfigError('Give the team a name: npm run team -- create "Riverside team"');
+        const created = await store.createTeam(name);
+        console.log(`Created team ${created.name} (${created.id})`);
+        console.log(`Join link: ${joinLink(base, created.code)}`);
+        return 0;
+      }
+      case 'list': {
+        for (const t of await store.teams()) {
+          console.log(`${t.name} (${t.id}): ${t.devices} device${t.devices === 1 ? '' : 's'}`);
+          for (const d of await store.devices(t.id)) {
+            console.log(
+              `  ${d.id}  ${d.name}${d.revokedAt ? `  (revoked ${new Date(d.revokedAt).toISOString()})` : ''}`,
+            );
+          }
+        }
+        return 0;
+      }
+      case 'link': {
+        const t = await team(rest.join(' '));
+        console.log(`Join link: ${joinLink(base, (await store.joinCodeOf(t.id))!)}`);
+        return 0;
+      }
+      case 'rotate': {
+        const t = await team(rest.join(' '));
+        console.log(`New join link for ${t.name}: ${joinLink(base, await store.rotateJoinCode(t.id))}`);
+        console.log('The old link no longer works; devices already in the team stay.');
+        return 0;
+      }
+      case 'revoke': {
+        const id = rest[0] ?? '';
+        if (!(await store.revokeDevice(id)))
+          throw new ConfigError(`No active device "${id}". See: npm run team -- list`);
+        console.log(
+          `Revoked device ${id}. It keeps its drafts and unsent changes, and can rejoin with the team's join link.`,
+        );
+        return 0;
+      }
+      default:
+        console.error(`Unknown command "${command}".\n\n${USAGE}`);
+        return 2;
+    }
+  } finally {
+    await db.destroy();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof ConfigError ? error.message : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,105 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import '../../../src/components/field-conflict.js';
+import type { ConflictChooseEvent, FieldConflictView } from '../../../src/components/field-conflict.js';
+import '../../../src/components/settings-page.js';
+import type { SettingsPage } from '../../../src/components/settings-page.js';
+import '../../../src/components/sync-status.js';
+import { syncSummary, type SyncStatusView } from '../../../src/components/sync-status.js';
+import type { Question } from '../../../src/content/worksheet.js';
+import type { SyncStatus } from '../../../src/controllers/sync-controller.js';
+import { builtWorksheet } from '../support/built-worksheet.js';
+
+const JOINED: SyncStatus = {
+  joined: true,
+  team: { id: 't', name: 'Riverside team' },
+  deviceName: 'Sam’s phone',
+  joinLink: 'http://127.0.0.1:8080/join#abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+  waiting: 0,
+  rejected: [],
+  syncing: false,
+  lastSynced: Date.UTC(2026, 10, 26, 4, 0),
+  problem: null,
+  message: null,
+};
+
+describe('sync-status', () => {
+  it('never says waiting and sent the same way', () => {
+    expect(syncSummary(JOINED)).to.match(/^All changes synced · last synced /);
+    expect(syncSummary({ ...JOINED, waiting: 3, problem: 'offline' })).to.equal('3 changes waiting for a connection.');
+    expect(syncSummary({ ...JOINED, waiting: 1 })).to.equal('1 change waiting to sync.');
+    expect(syncSummary({ ...JOINED, syncing: true })).to.equal('Syncing…');
+    expect(syncSummary({ ...JOINED, problem: 'rejoin', waiting: 2 })).to.contain(
+      'needs to rejoin the team. Nothing on it is lost.',
+    );
+    expect(syncSummary({ ...JOINED, joined: false })).to.contain('saved on this device only');
+  });
+
+  it('offers Sync now, and is accessible', async () => {
+    const el = await fixture<SyncStatusView>(
+      html`<sync-status .status=${{ ...JOINED, waiting: 2, problem: 'offline' }}></sync-status>`,
+    );
+    expect(el.shadowRoot!.querySelector('[role="status"]')!.textContent).to.equal(
+      '2 changes waiting for a connection.',
+    );
+    const button = el.shadowRoot!.querySelector('button')!;
+    setTimeout(() => button.click());
+    await oneEvent(el, 'sync-now');
+    await expect(el).to.be.accessible();
+  });
+});
+
+describe('field-conflict', () => {
+  it('shows both versions with who and when, and settles with one tap', async () => {
+    const worksheet = await builtWorksheet();
+    const q = worksheet.questions.find((x) => x.id === 'achieve') as Question;
+    const el = await fixture<FieldConflictView>(
+      html`<field-conflict
+        .question=${q}
+        .kept=${{ value: 'Kept words', changedBy: 'Alex’s phone', changedAt: Date.UTC(2026, 10, 26, 3) }}
+        .other=${{ value: 'Other words', changedBy: 'Bo’s tablet', changedAt: Date.UTC(2026, 10, 26, 2) }}
+      ></field-conflict>`,
+    );
+    const versions = [...el.shadowRoot!.querySelectorAll('.version')].map((v) => v.textContent!.replace(/\s+/g, ' '));
+    expect(versions[0]).to.contain('Kept words').and.contain('By Alex’s phone');
+    expect(versions[1]).to.contain('Other words').and.contain('By Bo’s tablet');
+    await expect(el).to.be.accessible();
+    const keepOther = el.shadowRoot!.querySelectorAll<HTMLButtonElement>('.version button')[1]!;
+    setTimeout(() => keepOther.click());
+    const chosen = (await oneEvent(el, 'conflict-choose')) as ConflictChooseEvent;
+    expect([chosen.key, chosen.value]).to.deep.equal(['achieve', 'Other words']);
+    const combine = [...el.shadowRoot!.querySelectorAll('button')].find(
+      (b) => b.textContent!.trim() === 'Combine both',
+    )!;
+    setTimeout(() => combine.click());
+    expect(((await oneEvent(el, 'conflict-choose')) as ConflictChooseEvent).value).to.equal(
+      'Kept words\n\nOther words',
+    );
+  });
+});
+
+describe('settings-page team section', () => {
+  it('shows the team, an editable device name, and the join link as text and QR code', async () => {
+    const el = await fixture<SettingsPage>(html`<settings-page .sync=${JOINED}></settings-page>`);
+    const root = el.shadowRoot!;
+    expect(root.textContent).to.contain('Riverside team');
+    const name = root.querySelector<HTMLInputElement>('#device-name')!;
+    expect(name.value).to.equal('Sam’s phone');
+    expect(root.querySelector('.join-link')!.textContent).to.equal(JOINED.joinLink);
+    const qr = root.querySelector('qr-code')!;
+    await qr.updateComplete;
+    const img = qr.shadowRoot!.querySelector('img')!;
+    expect(img.alt).to.equal('QR code of the team’s join link');
+    expect(img.src).to.match(/^data:image\/svg\+xml/);
+    name.value = 'Sam’s field phone';
+    setTimeout(() => root.querySelector<HTMLButtonElement>('form button')!.click());
+    const renamed = (await oneEvent(el, 'device-rename')) as CustomEvent<{ name: string }>;
+    expect(renamed.detail.name).to.equal('Sam’s field phone');
+    await expect(el).to.be.accessible();
+  });
+
+  it('tells a device outside any team how to join', async () => {
+    const el = await fixture<SettingsPage>(html`<settings-page .sync=${{ ...JOINED, joined: false }}></settings-page>`);
+    expect(el.shadowRoot!.textContent).to.contain('This device is not in a team yet');
+    await expect(el).to.be.accessible();
+  });
+});
