@@ -6,10 +6,12 @@ import { build, isBuildStale, outDir } from '../scripts/build.js';
 import { bytesBench } from './bytes.js';
 import { draftsBench } from './drafts.js';
 import { ratio, withinBudget, type Figure } from './figure.js';
+import { syncBench } from './sync.js';
 
 const BENCHMARKS: Record<string, (dist: string) => Promise<Figure[]>> = {
   bytes: bytesBench,
   drafts: draftsBench,
+  sync: syncBench,
 };
 
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -31,8 +33,8 @@ const fmt = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(
 const rows = figures.map((f) => [
   f.name,
   fmt(f.ours),
-  `${fmt(f.limit)} (${f.limitName})`,
-  `${ratio(f).toFixed(2)}×`,
+  Number.isFinite(f.limit) ? `${fmt(f.limit)} (${f.limitName})` : f.limitName,
+  Number.isFinite(f.limit) ? `${ratio(f).toFixed(2)}×` : '—',
   Number.isFinite(f.budget) ? `${f.kind === 'at-most' ? '≤' : '≥'} ${f.budget}×` : 'report only',
   Number.isFinite(f.budget) ? (withinBudget(f) ? 'yes' : 'no') : '—',
 ]);

@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { build } from 'esbuild';
+import { sql } from 'kysely';
+import { chromium } from 'playwright-core';
+import { buildApp } from '../server/app.js';
+import { openDatabase, type Engine } from '../server/db/open-database.js';
+import { randomSecret } from '../server/secrets.js';
+import { SyncStore } from '../server/sync/sync-store.js';
+import type { Mutation } from '../src/sync/protocol.js';
+import { CHROMIUM_ARGS, chromiumPath } from '../test/support/chromium.js';
+import { startPostgres } from '../test/support/postgres.js';
+import type { Figure } from './figure.js';
+
+const STORED = 100_000;
+const PUSHED = 5_000;
+const BATCH = 100;
+
+function median(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+}
+
+/** Server-side figures on one engine: push throughput, and pull latency with 100,000 drafts stored. */
+async function engineFigures(engine: Engine, databaseUrl: string | undefined, dir: string): Promise<Figure[]> {
+  const { db } = await openDatabase({ databaseUrl, sqliteFile: path.join(dir, `${engine}.sqlite`) });
+  const store = new SyncStore(db, randomSecret());
+  const team = await store.createTeam('Bench team');
+  const app = await buildApp({ distDir: dir, sync: { store } });
+  app.get('/api/bare', async () => ({ ok: true }));
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const origin = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  try {
+    const join = await fetch(`${origin}/api/join`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: team.code, deviceName: 'Bench' }),
+    });
+    const { token } = (await join.json()) as { token: string };
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+
+    // Stored drafts, written in bulk (seeding is not what is measured).
+    for (let i = 0; i < STORED; i += 1_000) {
+      const ids = Array.from({ length: 1_000 }, () => randomUUID());
+      await db
+        .insertInto('drafts')
+        .values(
+          ids.map((id, k) => ({
+            team_id: team.id,
+            id,
+            worksheet_id: 'engagement-strategy',
+            worksheet_version: 1,
+            created_at: 1,
+            rev: i + k + 1,
+            deleted_at: null,
+            note: null,
+          })),
+        )
+        .execute();
+      await db
+        .insertInto('draft_fields')
+        .values(
+          ids.map((id, k) => ({
+            team_id: team.id,
+            draft_id: id,
+            key: 'title',
+            value: JSON.stringify(`Draft ${i + k}`),
+            rev: i + k + 1,
+            changed_at: 1,
+            changed_by: 'seed',
+            conflict: null,
+          })),
+        )
+        .execute();
+    }
+    await db.updateTable('teams').set({ rev: STORED }).where('id', '=', team.id).execute();
+    // Fresh statistics, as autovacuum (PostgreSQL) or a routine ANALYZE would leave them.
+    await sql`ANALYZE`.execute(db);
+
+    // Push: 5,000 new mutations in batches of 100, one after another, over HTTP.
+    let seq = 0;
+    const t0 = performance.now();
+    for (let i = 0; i < PUSHED; i += BATCH) {
+      const mutations: Mutation[] = Array.from({ length: BATCH }, () => ({
+        seq: ++seq,
+        draftId: randomUUID(),
+        kind: 'upsert',
+        worksheetId: 'engagement-strategy',
+        worksheetVersion: 1,
+        createdAt: Date.now(),
+        baseRev: 0,
+        fields: {
+          title: { value: `Pushed ${seq}`, baseRev: 0, changedAt: Date.now() },
+          achieve: { value: 'An answer', baseRev: 0, changedAt: Date.now() },
+        },
+      }));
+      const res = await fetch(`${origin}/api/push`, { method: 'POST', headers, body: JSON.stringify({ mutations }) });
+      if (!res.ok) throw new Error(`push failed: ${res.status}`);
+    }
+    const pushPerSecond = PUSHED / ((performance.now() - t0) / 1000);
+
+    // Pull: a device catching up on the latest 100 changes, with 100,000+ drafts stored.
+    const pulls: number[] = [];
+    for (let i = 0; i < 30; i += 1) {
+      const t = performance.now();
+      const res = await fetch(`${origin}/api/pull?since=${STORED + PUSHED - 100}&limit=100`, { headers });
+      await res.json();
+      pulls.push(performance.now() - t);
+    }
+    // The limit for a request: a bare route on the same server, same client.
+    const bare: number[] = [];
+    for (let i = 0; i < 30; i += 1) {
+      const t = performance.now();
+      await (await fetch(`${origin}/api/bare`)).json();
+      bare.push(performance.now() - t);
+    }
+    const label = engine === 'sqlite' ? 'SQLite' : 'PostgreSQL';
+    return [
+      {
+        name: `Push, ${label} (mutations/s)`,
+        ours: Math.round(pushPerSecond),
+        limit: Number.NaN,
+        limitName: '— (batches of 100, one client)',
+        budget: Number.POSITIVE_INFINITY,
+        kind: 'at-least',
+      },
+      {
+        name: `Pull 100 of ${STORED / 1000}k drafts, ${label}, median (ms)`,
+        ours: median(pulls),
+        limit: median(bare),
+        limitName: 'bare fastify route',
+        budget: Number.POSITIVE_INFINITY,
+        kind: 'at-most',
+      },
+    ];
+  } finally {
+    await app.close();
+    await db.destroy();
+  }
+}
+
+/** Time for 1,000 drafts queued in a browser to drain to the local server. */
+async function drainFigure(distDir: string, dir: string): Promise<Figure> {
+  const site = path.join(dir, 'site');
+  await cp(distDir, site, { recursive: true });
+  await build({
+    entryPoints: ['bench/browser/drain-bench.ts'],
+    bundle: true,
+    format: 'esm',
+    minify: true,
+    target: 'es2022',
+    outfile: path.join(site, 'bench.js'),
+  });
+  const { db } = await openDatabase({ sqliteFile: path.join(dir, 'drain.sqlite') });
+  const store = new SyncStore(db, randomSecret());
+  const team = await store.createTeam('Drain team');
+  const app = await buildApp({ distDir: site, sync: { store } });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const origin = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+  try {
+    const joined = (await (
+      await fetch(`${origin}/api/join`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code: team.code, deviceName: 'Drain' }),
+      })
+    ).json()) as { token: string };
+    const page = await browser.newPage();
+    await page.goto(`${origin}/not-the-app`);
+    const r = await page.evaluate(async (token) => {
+      const { run } = (await import('/bench.js' as string)) as {
+        run: (t: string) => Promise<{ drainMs: number; pushed: number }>;
+      };
+      return run(token);
+    }, joined.token);
+    return {
+      name: `Drain ${r.pushed} queued changes (1,000 drafts) to the server (ms)`,
+      ours: Math.round(r.drainMs),
+      limit: 10_000,
+      limitName: 'budget 10 s',
+      budget: 1,
+      kind: 'at-most',
+    };
+  } finally {
+    await browser.close();
+    await app.close();
+    await db.destroy();
+  }
+}
+
+export async function syncBench(distDir: string): Promise<Figure[]> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'efk-sync-bench-'));
+  const postgres = await startPostgres();
+  try {
+    await writeFile(path.join(dir, 'index.html'), '<!doctype html><title>bench</title>');
+    return [
+      ...(await engineFigures('sqlite', undefined, dir)),
+      ...(await engineFigures('postgres', await postgres.createDatabase(), dir)),
+      await drainFigure(distDir, dir),
+    ];
+  } finally {
+    await postgres.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
