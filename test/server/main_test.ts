@@ -35,18 +35,7 @@ describe('npm start', () => {
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/main.ts')], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        HOST: '127.0.0.1',
-        PORT: '0',
-        LOG_LEVEL: 'warn',
-        EFK_OUT_DIR: distDir,
-        DATA_DIR: data.dir,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = start();
     after(() => void child.kill('SIGKILL'));
     let output = '';
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
