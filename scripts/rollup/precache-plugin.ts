@@ -9,6 +9,11 @@ import { injectManifest } from 'workbox-build';
 export function precachePlugin({ outDir, swFile }: { outDir: string; swFile: string }): Plugin {
   return {
     name: 'efk-precache',
+    buildStart() {
+      // In watch mode, a rebuilt app or new content must refresh the precache list too.
+      for (const file of ['index.html', 'content/guides.json', 'content/worksheet.json'])
+        this.addWatchFile(path.join(outDir, file));
+    },
     async writeBundle() {
       const swPath = path.join(outDir, swFile);
       const { count, size, warnings } = await injectManifest({

@@ -70,12 +70,14 @@ export class DraftsPage extends PageView {
       }
       .tools {
         display: grid;
+        grid-template-columns: minmax(0, 1fr);
         gap: var(--space-3);
         margin-bottom: var(--space-4);
       }
       input[type='file'] {
         font: inherit;
         min-height: var(--target);
+        max-width: 100%;
       }
       input[type='file']::file-selector-button {
         min-height: var(--target);

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { startServer, type RunningServer } from '../support/app-server.js';
+import { runBuild } from '../support/build-app.js';
+import { launchProfile } from '../support/browser.js';
+import { tempDirWith } from '../support/temp-dir.js';
+
+describe('layout on small screens', () => {
+  let server: RunningServer;
+  let page: Page;
+  const cleanups: (() => Promise<void>)[] = [];
+
+  before(async () => {
+    const out = await tempDirWith();
+    cleanups.push(out.cleanup);
+    const built = await runBuild(out.dir);
+    assert.equal(built.code, 0, built.output);
+    server = await startServer(out.dir);
+    cleanups.push(() => server.close());
+    const profile = await launchProfile();
+    cleanups.push(profile.close);
+    page = profile.context.pages()[0] ?? (await profile.context.newPage());
+  });
+
+  after(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  });
+
+  // 320 CSS px is a small phone, and also a 640 px window at 200% zoom (WCAG 1.4.10 reflow).
+  it('never scrolls sideways at 320 px wide, on any view', async () => {
+    await page.setViewportSize({ width: 320, height: 640 });
+    await page.goto(`${server.origin}/worksheet/new`);
+    await page.waitForURL(/\/worksheet\/[0-9a-f-]{36}$/);
+    const draft = new URL(page.url()).pathname;
+    await page.getByRole('button', { name: 'Add a channel' }).click();
+    for (const path of ['/', '/guide/social-media', '/worksheet', draft, '/drafts', '/settings', '/nowhere']) {
+      await page.goto(`${server.origin}${path}`);
+      await page.getByRole('heading', { level: 1 }).first().waitFor();
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= 320, `${path} is ${width}px wide`);
+    }
+  });
+
+  it('keeps the main navigation’s targets at 44 px or more', async () => {
+    await page.goto(`${server.origin}/`);
+    const heights = await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link')
+      .evaluateAll((links) => links.map((l) => l.getBoundingClientRect().height));
+    assert.equal(heights.length, 4);
+    for (const h of heights) assert.ok(h >= 44, `a nav link is ${h}px tall`);
+  });
+});
