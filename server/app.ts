@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { isAppPath } from '../src/routing/route.js';
+import type { ServerMetrics } from './metrics.js';
 import { staticCacheControl } from './static-cache-control.js';
 import { syncRoutes, type SyncRoutesOptions } from './sync/sync-routes.js';
 
@@ -13,6 +15,15 @@ export interface AppOptions {
   readonly logger?: FastifyServerOptions['logger'];
   /** The sync API; without it the server only serves the app. */
   readonly sync?: SyncRoutesOptions;
+  /** Serve HTTPS directly with this certificate and key (PEM). */
+  readonly https?: { readonly cert: Buffer | string; readonly key: Buffer | string } | undefined;
+  /** fastify's trustProxy: which proxies' X-Forwarded-* headers to believe. */
+  readonly trustProxy?: boolean | number | string;
+  readonly bodyLimit?: number;
+  /** Prometheus metrics, served at /metrics. */
+  readonly metrics?: ServerMetrics;
+  /** Whether the database answers, for /ready. */
+  readonly ready?: () => Promise<boolean>;
 }
 
 /**
@@ -36,13 +47,48 @@ export const CONTENT_SECURITY_POLICY = {
 };
 
 /** Builds the server: the app from `distDir`, the app shell for app routes, JSON errors under /api. */
-export async function buildApp({ distDir, logger = false, sync }: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({
-    logger,
-    trustProxy: false,
+export async function buildApp({
+  distDir,
+  logger = false,
+  sync,
+  https,
+  trustProxy = false,
+  bodyLimit = 1024 * 1024,
+  metrics,
+  ready,
+}: AppOptions): Promise<FastifyInstance> {
+  const options = {
+    logger:
+      logger && typeof logger === 'object'
+        ? {
+            ...logger,
+            // Tokens never reach the logs; request bodies (draft content, join codes) are never logged at all.
+            redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+          }
+        : logger,
+    trustProxy,
+    bodyLimit,
     // Strict request checking: unknown properties are refused rather than quietly dropped.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
-  });
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array' as const, allErrors: false } },
+    // Request ids let a log line be followed across one request; a proxy's id is kept.
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+  };
+  // One construction for HTTP and HTTPS; fastify's overloads type the two apart (and its types
+  // omit the number-of-hops form of trustProxy, which it supports).
+  const create = Fastify as unknown as (opts: Record<string, unknown>) => FastifyInstance;
+  const app = create({ ...options, ...(https ? { https: { cert: https.cert, key: https.key } } : {}) });
+
+  if (metrics) {
+    app.addHook('onResponse', async (request, reply) => {
+      const route = request.routeOptions.url ?? (request.url.startsWith('/api/') ? 'unknown /api' : 'static');
+      metrics.requests.inc({ method: request.method, route, status: String(reply.statusCode) });
+      metrics.latency.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+      if (route.startsWith('/api/') && reply.statusCode >= 400) {
+        metrics.syncErrors.inc({ route, kind: reply.statusCode >= 500 ? 'failed' : 'refused' });
+      }
+    });
+  }
 
   await app.register(swagger, {
     openapi: {
@@ -70,8 +116,17 @@ export async function buildApp({ distDir, logger = false, sync }: AppOptions): P
     },
   });
 
-  app.get('/health', async () => ({ status: 'ok' }));
-  if (sync) await syncRoutes(app, sync);
+  app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/ready', { schema: { hide: true } }, async (_request, reply) => {
+    const ok = ready ? await ready().catch(() => false) : true;
+    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'database unreachable' });
+  });
+  if (metrics) {
+    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
+      reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+    );
+  }
+  if (sync) await syncRoutes(app, { ...sync, metrics });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   app.setNotFoundHandler((request, reply) => {

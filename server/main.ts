@@ -1,6 +1,8 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { build, isBuildStale, outDir } from '../scripts/build.js';
 import { buildApp } from './app.js';
+import { ServerMetrics } from './metrics.js';
 import { openDatabase } from './db/open-database.js';
 import { serverSecret } from './server-secret.js';
 import { ConfigError, readServerConfig } from './server-config.js';
@@ -13,26 +15,34 @@ async function main(): Promise<void> {
     console.log('Building the app (dist/ is missing or older than its sources)…');
     await build();
   }
+  const metrics = new ServerMetrics();
   const { db, engine } = await openDatabase({
     databaseUrl: config.databaseUrl,
     sqliteFile: path.join(config.dataDir, 'efk.sqlite'),
+    onQuery: (ms, ok) => metrics.database.observe({ outcome: ok ? 'ok' : 'error' }, ms / 1000),
   });
   const store = new SyncStore(db, await serverSecret(config.dataDir, config.secret));
   // A fresh install gets its first team, so a team lead can share a link straight away.
   const team = (await store.firstTeam()) ?? (await store.createTeam('Field team'));
 
   const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const scheme = config.tls ? 'https' : 'http';
   const app = await buildApp({
     distDir: outDir(),
     logger: { level: config.logLevel },
     sync: { store, publicUrl: config.publicUrl },
+    https: config.tls && { cert: await readFile(config.tls.certFile), key: await readFile(config.tls.keyFile) },
+    trustProxy: config.trustProxy,
+    bodyLimit: config.bodyLimit,
+    metrics,
+    ready: () => store.ping(),
   });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const publicUrl = config.publicUrl ?? `http://${shownHost}:${port}`;
+  const publicUrl = config.publicUrl ?? `${scheme}://${shownHost}:${port}`;
   console.log(
-    `Engagement Field Kit is running at http://${shownHost}:${port}/ (${engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'})`,
+    `Engagement Field Kit is running at ${scheme}://${shownHost}:${port}/ (${engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'})`,
   );
   console.log(`Join link: ${joinLink(publicUrl, (await store.joinCodeOf(team.id))!)}`);
 

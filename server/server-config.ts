@@ -12,6 +12,12 @@ export interface ServerConfig {
   readonly publicUrl: string | undefined;
   /** Derives join codes; instances sharing one database must share it. Default: a file in `dataDir`. */
   readonly secret: string | undefined;
+  /** Certificate and key files for serving HTTPS directly. */
+  readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
+  /** Which proxies to believe about the client's address, scheme and host (fastify's trustProxy). */
+  readonly trustProxy: boolean | number | string;
+  /** Largest request body accepted, in bytes. */
+  readonly bodyLimit: number;
 }
 
 export class ConfigError extends Error {
@@ -41,6 +47,23 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
   }
   const secret = env['EFK_SECRET']?.trim() || undefined;
   if (secret && secret.length < 32) throw new ConfigError('EFK_SECRET must be at least 32 characters of random text');
+  const certFile = env['TLS_CERT_FILE']?.trim() || undefined;
+  const keyFile = env['TLS_KEY_FILE']?.trim() || undefined;
+  if (Boolean(certFile) !== Boolean(keyFile)) {
+    throw new ConfigError('TLS_CERT_FILE and TLS_KEY_FILE go together: set both to serve HTTPS, or neither');
+  }
+  const proxyText = env['TRUST_PROXY']?.trim() || 'false';
+  let trustProxy: boolean | number | string;
+  if (proxyText === 'true' || proxyText === 'false') trustProxy = proxyText === 'true';
+  else if (/^\d+$/.test(proxyText)) trustProxy = Number(proxyText);
+  else if (/^[0-9a-fA-F.:/, ]+$/.test(proxyText)) trustProxy = proxyText;
+  else
+    throw new ConfigError(`TRUST_PROXY must be true, false, a number of hops, or proxy addresses, got "${proxyText}"`);
+  const limitText = env['BODY_LIMIT_BYTES']?.trim() || '1048576';
+  const bodyLimit = Number(limitText);
+  if (!/^\d+$/.test(limitText) || bodyLimit < 1024 || bodyLimit > 100 * 1024 * 1024) {
+    throw new ConfigError(`BODY_LIMIT_BYTES must be a whole number from 1024 to 104857600, got "${limitText}"`);
+  }
   return {
     host,
     port,
@@ -49,5 +72,8 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     dataDir: path.resolve(env['DATA_DIR']?.trim() || 'data'),
     publicUrl,
     secret,
+    tls: certFile && keyFile ? { certFile, keyFile } : undefined,
+    trustProxy,
+    bodyLimit,
   };
 }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
 import { migrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
@@ -16,6 +16,8 @@ export interface DatabaseConfig {
   readonly databaseUrl?: string | undefined;
   /** The SQLite file (default `data/efk.sqlite`). */
   readonly sqliteFile?: string;
+  /** Told the duration of every query, for metrics. */
+  readonly onQuery?: (ms: number, ok: boolean) => void;
 }
 
 export interface OpenedDatabase {
@@ -26,9 +28,14 @@ export interface OpenedDatabase {
 /** Opens the server's database (PostgreSQL when a URL is given, else SQLite) and brings it up to date. */
 export async function openDatabase(config: DatabaseConfig): Promise<OpenedDatabase> {
   let opened: OpenedDatabase;
+  const onQuery = config.onQuery;
+  const log = onQuery ? (event: LogEvent) => onQuery(event.queryDurationMillis, event.level === 'query') : undefined;
   if (config.databaseUrl) {
     const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10 });
-    opened = { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), engine: 'postgres' };
+    opened = {
+      db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) }),
+      engine: 'postgres',
+    };
   } else {
     const file = config.sqliteFile ?? path.resolve('data/efk.sqlite');
     mkdirSync(path.dirname(file), { recursive: true });
@@ -38,7 +45,10 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenedDataba
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    opened = { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), engine: 'sqlite' };
+    opened = {
+      db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), ...(log ? { log } : {}) }),
+      engine: 'sqlite',
+    };
   }
   const { error, results } = await new Migrator({ db: opened.db, provider: migrationProvider }).migrateToLatest();
   for (const r of results ?? []) if (r.status === 'Error') throw new Error(`migration ${r.migrationName} failed`);

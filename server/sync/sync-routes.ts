@@ -16,6 +16,7 @@ import {
   type PushRequest,
   type PushResponse,
 } from '../../src/sync/protocol.js';
+import type { ServerMetrics } from '../metrics.js';
 import type { Device, SyncStore } from './sync-store.js';
 
 export interface SyncRoutesOptions {
@@ -25,6 +26,7 @@ export interface SyncRoutesOptions {
    * without one, the address the device itself used.
    */
   readonly publicUrl?: string | undefined;
+  readonly metrics?: ServerMetrics | undefined;
 }
 
 declare module 'fastify' {
@@ -41,7 +43,10 @@ export function joinLink(publicUrl: string, code: string): string {
 }
 
 /** The sync API under /api: joining, the device's own details, push and pull. */
-export async function syncRoutes(app: FastifyInstance, { store, publicUrl }: SyncRoutesOptions): Promise<void> {
+export async function syncRoutes(
+  app: FastifyInstance,
+  { store, publicUrl, metrics }: SyncRoutesOptions,
+): Promise<void> {
   app.addSchema(ERROR_SCHEMA);
   app.decorateRequest('device', null);
 
@@ -119,7 +124,11 @@ export async function syncRoutes(app: FastifyInstance, { store, publicUrl }: Syn
       onRequest: authenticate,
       schema: { body: PUSH_REQUEST_SCHEMA, response: { 200: PUSH_RESPONSE_SCHEMA, ...errors } },
     },
-    async (request) => ({ results: await store.push(request.device!, request.body.mutations) }),
+    async (request) => {
+      const results = await store.push(request.device!, request.body.mutations);
+      for (const r of results) metrics?.mutations.inc({ result: r.status });
+      return { results };
+    },
   );
 
   app.get<{ Querystring: { since: number; limit: number }; Reply: PullResponse }>(

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { FieldValue } from '../../src/content/worksheet.js';
 import type {
   FieldConflict,
@@ -45,6 +45,12 @@ export class SyncStore {
     /** Derives join codes; the same on every instance that shares the database. */
     private readonly serverSecret: string,
   ) {}
+
+  /** Whether the database answers (for /ready). */
+  async ping(): Promise<boolean> {
+    await sql`SELECT 1`.execute(this.db);
+    return true;
+  }
 
   // — Teams and devices —
 

@@ -340,7 +340,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       assert.equal(res.statusCode, 200);
       const doc = res.json<{ openapi: string; paths: Record<string, unknown> }>();
       assert.match(doc.openapi, /^3\./);
-      assert.deepEqual(Object.keys(doc.paths).sort(), ['/api/join', '/api/me', '/api/pull', '/api/push', '/health']);
+      assert.deepEqual(Object.keys(doc.paths).sort(), ['/api/join', '/api/me', '/api/pull', '/api/push']);
     });
   });
 }

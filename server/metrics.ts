@@ -1,0 +1,42 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The server's Prometheus metrics, in a registry of its own (so several servers in one process do not clash). */
+export class ServerMetrics {
+  readonly registry = new Registry();
+  readonly requests = new Counter({
+    name: 'efk_http_requests_total',
+    help: 'HTTP requests by method, route and status code',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
+  });
+  readonly latency = new Histogram({
+    name: 'efk_http_request_duration_seconds',
+    help: 'HTTP request latency by method and route',
+    labelNames: ['method', 'route'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  readonly mutations = new Counter({
+    name: 'efk_sync_mutations_total',
+    help: 'Mutations pushed by devices, by result (applied, merged, conflict, rejected, repeat)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  readonly syncErrors = new Counter({
+    name: 'efk_sync_errors_total',
+    help: 'Sync requests that failed: refused (4xx, such as a bad token or a malformed outbox batch) or failed (5xx)',
+    labelNames: ['route', 'kind'] as const,
+    registers: [this.registry],
+  });
+  readonly database = new Histogram({
+    name: 'efk_db_query_duration_seconds',
+    help: 'Database query latency',
+    labelNames: ['outcome'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'efk_' });
+  }
+}

@@ -1,0 +1,229 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import { request } from 'node:https';
+import { buildApp } from '../../server/app.js';
+import { openDatabase } from '../../server/db/open-database.js';
+import { ServerMetrics } from '../../server/metrics.js';
+import { randomSecret } from '../../server/secrets.js';
+import { readServerConfig } from '../../server/server-config.js';
+import { SyncStore } from '../../server/sync/sync-store.js';
+import { tempDirWith } from '../support/temp-dir.js';
+
+/** An HTTPS request that trusts only the given certificate. */
+function httpsJson(
+  url: string,
+  ca: Buffer,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; json: unknown }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: init.method ?? 'GET', headers: init.headers, ca }, (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => (text += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) as unknown }));
+    });
+    req.on('error', reject);
+    req.end(init.body);
+  });
+}
+
+describe('operations', () => {
+  let dir: Awaited<ReturnType<typeof tempDirWith>>;
+  before(async () => {
+    dir = await tempDirWith({ 'dist/index.html': '<!doctype html><app-shell></app-shell>' });
+  });
+  after(() => dir.cleanup());
+
+  async function syncApp(extra: Partial<Parameters<typeof buildApp>[0]> = {}) {
+    const { db } = await openDatabase({ sqliteFile: path.join(dir.dir, `${randomUUID()}.sqlite`) });
+    const store = new SyncStore(db, randomSecret());
+    const team = await store.createTeam('Ops team');
+    const app = await buildApp({
+      distDir: path.join(dir.dir, 'dist'),
+      sync: { store },
+      ready: () => store.ping(),
+      ...extra,
+    });
+    return { app, db, store, team };
+  }
+
+  it('answers /health while up and /ready only while the database answers', async () => {
+    const { app, db } = await syncApp();
+    assert.equal((await app.inject({ url: '/health' })).statusCode, 200);
+    const ready = await app.inject({ url: '/ready' });
+    assert.deepEqual([ready.statusCode, ready.json()], [200, { status: 'ready' }]);
+    await db.destroy();
+    const down = await app.inject({ url: '/ready' });
+    assert.equal(down.statusCode, 503);
+    await app.close();
+  });
+
+  it('logs JSON lines with a request id, and never a token, a join code or draft content', async () => {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(...chunk.toString().split('\n').filter(Boolean));
+        done();
+      },
+    });
+    const { app, team, db } = await syncApp({ logger: { level: 'trace', stream } });
+    const joined = await app.inject({
+      method: 'POST',
+      url: '/api/join',
+      payload: { code: team.code, deviceName: 'Logger' },
+    });
+    const { token } = joined.json<{ token: string }>();
+    const secretText = 'Confidential community feedback about the Riverside bus route';
+    await app.inject({
+      method: 'POST',
+      url: '/api/push',
+      headers: { authorization: `Bearer ${token}`, 'x-request-id': 'trace-me-123' },
+      payload: {
+        mutations: [
+          {
+            seq: 1,
+            draftId: randomUUID(),
+            kind: 'upsert',
+            worksheetId: 'engagement-strategy',
+            worksheetVersion: 1,
+            createdAt: 1,
+            baseRev: 0,
+            fields: { achieve: { value: secretText, baseRev: 0, changedAt: 1 } },
+          },
+        ],
+      },
+    });
+    await app.inject({ url: '/api/pull', headers: { authorization: `Bearer ${token}` } });
+    await app.close();
+    await db.destroy();
+    const log = lines.join('\n');
+    assert.ok(lines.length > 4, 'requests were logged');
+    for (const line of lines) assert.doesNotThrow(() => JSON.parse(line), 'every line is JSON');
+    assert.ok(
+      lines.some((l) => (JSON.parse(l) as { reqId?: string }).reqId === 'trace-me-123'),
+      'a proxy’s request id is kept',
+    );
+    for (const secret of [token, team.code, secretText, 'Riverside'])
+      assert.ok(!log.includes(secret), `the log must not contain ${secret.slice(0, 12)}…`);
+  });
+
+  it('serves Prometheus metrics: requests by route, mutations by result, database latency', async () => {
+    const metrics = new ServerMetrics();
+    const { db } = await openDatabase({
+      sqliteFile: path.join(dir.dir, 'metrics.sqlite'),
+      onQuery: (ms, ok) => metrics.database.observe({ outcome: ok ? 'ok' : 'error' }, ms / 1000),
+    });
+    const store = new SyncStore(db, randomSecret());
+    const team = await store.createTeam('Metrics team');
+    const app = await buildApp({ distDir: path.join(dir.dir, 'dist'), sync: { store }, metrics });
+    const { token } = (
+      await app.inject({ method: 'POST', url: '/api/join', payload: { code: team.code, deviceName: 'M' } })
+    ).json<{ token: string }>();
+    const id = randomUUID();
+    const mutation = {
+      seq: 1,
+      draftId: id,
+      kind: 'upsert',
+      worksheetId: 'w',
+      worksheetVersion: 1,
+      createdAt: 1,
+      baseRev: 0,
+      fields: {},
+    };
+    await app.inject({
+      method: 'POST',
+      url: '/api/push',
+      headers: { authorization: `Bearer ${token}` },
+      payload: { mutations: [mutation] },
+    });
+    await app.inject({
+      method: 'POST',
+      url: '/api/push',
+      headers: { authorization: 'Bearer nope-nope-nope-nope-nope' },
+      payload: { mutations: [mutation] },
+    });
+    const text = (await app.inject({ url: '/metrics' })).body;
+    assert.match(text, /efk_http_requests_total\{method="POST",route="\/api\/push",status="200"\} 1/);
+    assert.match(text, /efk_sync_mutations_total\{result="applied"\} 1/);
+    assert.match(text, /efk_sync_errors_total\{route="\/api\/push",kind="refused"\} 1/);
+    assert.match(text, /efk_db_query_duration_seconds_count\{outcome="ok"\} [1-9]/);
+    assert.match(text, /efk_http_request_duration_seconds_bucket/);
+    await app.close();
+    await db.destroy();
+  });
+
+  it('serves HTTPS directly with a certificate and key', async () => {
+    const key = path.join(dir.dir, 'key.pem');
+    const cert = path.join(dir.dir, 'cert.pem');
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: 'pipe' },
+    );
+    const config = readServerConfig({ TLS_CERT_FILE: cert, TLS_KEY_FILE: key });
+    const { app, db, team } = await syncApp({
+      https: { cert: await readFile(config.tls!.certFile), key: await readFile(config.tls!.keyFile) },
+    });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = app.server.address() as { port: number };
+    const ca = await readFile(cert);
+    const res = await httpsJson(`https://127.0.0.1:${port}/api/join`, ca, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: team.code, deviceName: 'TLS' }),
+    });
+    assert.equal(res.status, 200);
+    const me = await httpsJson(`https://127.0.0.1:${port}/api/me`, ca, {
+      headers: { authorization: `Bearer ${(res.json as { token: string }).token}` },
+    });
+    assert.match((me.json as { joinLink: string }).joinLink, new RegExp(`^https://127\\.0\\.0\\.1:${port}/join#`));
+    await app.close();
+    await db.destroy();
+  });
+
+  it('behind a trusted proxy, builds join links from the forwarded scheme and host', async () => {
+    const { app, db, team } = await syncApp({ trustProxy: true });
+    const { token } = (
+      await app.inject({ method: 'POST', url: '/api/join', payload: { code: team.code, deviceName: 'P' } })
+    ).json<{ token: string }>();
+    const me = await app.inject({
+      url: '/api/me',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'x-forwarded-proto': 'https',
+        'x-forwarded-host': 'kit.agency.gov.au',
+      },
+    });
+    assert.equal(me.json<{ joinLink: string }>().joinLink, `https://kit.agency.gov.au/join#${team.code}`);
+    await app.close();
+    await db.destroy();
+  });
+
+  it('checks every setting at start and names the bad one', () => {
+    assert.throws(() => readServerConfig({ TLS_CERT_FILE: 'a.pem' }), /TLS_CERT_FILE and TLS_KEY_FILE go together/);
+    assert.throws(() => readServerConfig({ TRUST_PROXY: 'maybe' }), /TRUST_PROXY must be/);
+    assert.throws(() => readServerConfig({ BODY_LIMIT_BYTES: '12' }), /BODY_LIMIT_BYTES must be/);
+    assert.throws(() => readServerConfig({ EFK_SECRET: 'short' }), /EFK_SECRET must be at least 32 characters/);
+    assert.equal(readServerConfig({ TRUST_PROXY: '2' }).trustProxy, 2);
+  });
+});
