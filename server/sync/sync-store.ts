@@ -225,6 +225,16 @@ export class SyncStore {
 
   private async _apply(trx: Transaction<Database>, device: Device, m: Mutation): Promise<MutationResult> {
     const reject = (reason: string): MutationResult => ({ seq: m.seq, status: 'rejected', reason, rev: 0 });
+    // Taking the team's next revision first locks the team row until commit: every change to the
+    // team's drafts is then read and written one transaction at a time (two instances included),
+    // and revisions commit in order, so a pull never skips a change.
+    const { rev } = await trx
+      .updateTable('teams')
+      .set((eb) => ({ rev: eb('rev', '+', 1) }))
+      .where('id', '=', device.teamId)
+      .returning('rev')
+      .executeTakeFirstOrThrow();
+    const newRev = Number(rev);
     const existing = await trx
       .selectFrom('drafts')
       .selectAll()
@@ -234,15 +244,6 @@ export class SyncStore {
     if (!existing && m.kind !== 'upsert') return reject('There is no such draft on the team’s server.');
     if (existing && existing.worksheet_id !== m.worksheetId) return reject('This draft belongs to another worksheet.');
 
-    // Taking the team's next revision locks the team row until commit, so revisions commit in
-    // order and a pull never skips a change.
-    const { rev } = await trx
-      .updateTable('teams')
-      .set((eb) => ({ rev: eb('rev', '+', 1) }))
-      .where('id', '=', device.teamId)
-      .returning('rev')
-      .executeTakeFirstOrThrow();
-    const newRev = Number(rev);
     let status: MutationStatus = 'applied';
     let note: string | null = existing?.note ?? null;
     let deletedAt =

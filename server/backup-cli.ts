@@ -1,0 +1,36 @@
+// `npm run backup [-- file]` and `npm run restore -- file`, for the embedded SQLite database.
+import path from 'node:path';
+import { backupSqlite, restoreSqlite } from './db/sqlite-backup.js';
+import { ConfigError, readServerConfig } from './server-config.js';
+
+async function main([command, file]: string[]): Promise<void> {
+  const config = readServerConfig();
+  if (config.databaseUrl) {
+    throw new ConfigError(
+      'DATABASE_URL is set: back up PostgreSQL with pg_dump and restore with pg_restore (see the README).',
+    );
+  }
+  const live = path.join(config.dataDir, 'efk.sqlite');
+  if (command === 'backup') {
+    const target = path.resolve(
+      file ?? path.join(config.dataDir, 'backups', `efk-${new Date().toISOString().replace(/[:.]/g, '-')}.sqlite`),
+    );
+    const { pages } = await backupSqlite(live, target);
+    console.log(`Backed up ${live} to ${target} (${pages} pages). Safe to run while the server runs.`);
+    return;
+  }
+  if (command === 'restore') {
+    if (!file) throw new ConfigError('Name the backup to restore: npm run restore -- data/backups/efk-….sqlite');
+    const { kept } = await restoreSqlite(path.resolve(file), live);
+    console.log(
+      `Restored ${file} to ${live}.${kept ? ` The database it replaced is kept as ${kept}.` : ''} Start the server again.`,
+    );
+    return;
+  }
+  throw new ConfigError('Usage: npm run backup [-- file] | npm run restore -- file');
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

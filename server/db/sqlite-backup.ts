@@ -1,0 +1,58 @@
+import { mkdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+
+/**
+ * Copies a live SQLite database with SQLite's online backup API: a consistent snapshot, safe
+ * while the server keeps writing (WAL lets it go on during the copy).
+ */
+export async function backupSqlite(source: string, destination: string): Promise<{ pages: number }> {
+  await mkdir(path.dirname(destination), { recursive: true });
+  const db = new SQLite(source, { fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 5000');
+    const { totalPages } = await db.backup(destination);
+    return { pages: totalPages };
+  } finally {
+    db.close();
+  }
+}
+
+/** Checks that a file is a sound database of this kit before anything is replaced with it. */
+export function checkBackup(file: string): void {
+  const db = new SQLite(file, { readonly: true, fileMustExist: true });
+  try {
+    const integrity = db.pragma('integrity_check', { simple: true });
+    if (integrity !== 'ok') throw new Error(`${file} is damaged: ${String(integrity)}`);
+    const tables = new Set(
+      (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map(
+        (t) => t.name,
+      ),
+    );
+    for (const table of ['teams', 'devices', 'drafts', 'draft_fields', 'applied_mutations']) {
+      if (!tables.has(table)) throw new Error(`${file} is not an Engagement Field Kit database (no ${table} table)`);
+    }
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Restores `backup` over `target`, after checking it, and keeps the database it replaces beside
+ * it (`….before-restore-<time>`), so a restore never loses anything either. Stop the server first.
+ */
+export async function restoreSqlite(backup: string, target: string): Promise<{ kept: string | null }> {
+  checkBackup(backup);
+  let kept: string | null = null;
+  if (await stat(target).catch(() => null)) {
+    kept = `${target}.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    await backupSqlite(target, kept);
+  }
+  const source = new SQLite(backup, { readonly: true, fileMustExist: true });
+  try {
+    await source.backup(target);
+  } finally {
+    source.close();
+  }
+  return { kept };
+}
