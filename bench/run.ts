@@ -6,12 +6,14 @@ import { build, isBuildStale, outDir } from '../scripts/build.js';
 import { bytesBench } from './bytes.js';
 import { draftsBench } from './drafts.js';
 import { ratio, withinBudget, type Figure } from './figure.js';
+import { scaleBench } from './scale.js';
 import { syncBench } from './sync.js';
 
 const BENCHMARKS: Record<string, (dist: string) => Promise<Figure[]>> = {
   bytes: bytesBench,
   drafts: draftsBench,
   sync: syncBench,
+  scale: scaleBench,
 };
 
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
