@@ -68,6 +68,9 @@ export async function buildApp({
         : logger,
     trustProxy,
     bodyLimit,
+    // A slow or stalled client cannot hold a connection for ever.
+    requestTimeout: 30_000,
+    connectionTimeout: 60_000,
     // Strict request checking: unknown properties are refused rather than quietly dropped.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array' as const, allErrors: false } },
     // Request ids let a log line be followed across one request; a proxy's id is kept.

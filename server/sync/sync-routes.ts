@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   ERROR_SCHEMA,
@@ -27,6 +29,8 @@ export interface SyncRoutesOptions {
    */
   readonly publicUrl?: string | undefined;
   readonly metrics?: ServerMetrics | undefined;
+  /** Requests a minute: join attempts per address, and API calls per device token. */
+  readonly rateLimits?: { readonly joinPerMinute: number; readonly apiPerMinute: number } | undefined;
 }
 
 declare module 'fastify' {
@@ -35,7 +39,7 @@ declare module 'fastify' {
   }
 }
 
-const errors = { 400: { $ref: 'Error#' }, 401: { $ref: 'Error#' } };
+const errors = { 400: { $ref: 'Error#' }, 401: { $ref: 'Error#' }, 429: { $ref: 'Error#' } };
 
 /** Builds a join link: the code travels in the fragment, so it never reaches a server log. */
 export function joinLink(publicUrl: string, code: string): string {
@@ -45,10 +49,29 @@ export function joinLink(publicUrl: string, code: string): string {
 /** The sync API under /api: joining, the device's own details, push and pull. */
 export async function syncRoutes(
   app: FastifyInstance,
-  { store, publicUrl, metrics }: SyncRoutesOptions,
+  { store, publicUrl, metrics, rateLimits = { joinPerMinute: 30, apiPerMinute: 600 } }: SyncRoutesOptions,
 ): Promise<void> {
   app.addSchema(ERROR_SCHEMA);
   app.decorateRequest('device', null);
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      error: 'rate_limited',
+      message: `Too many requests; try again in ${Math.ceil(context.ttl / 1000)} s.`,
+    }),
+  });
+  /** Per device: the token's hash (never the token itself) keys the limit; without one, the address. */
+  const perDevice = {
+    rateLimit: {
+      max: rateLimits.apiPerMinute,
+      timeWindow: 60_000,
+      keyGenerator: (request: FastifyRequest) => {
+        const auth = request.headers.authorization;
+        return auth ? createHash('sha256').update(auth).digest('hex') : request.ip;
+      },
+    },
+  };
 
   /** Every route but joining needs a device token; a revoked device is told so, to rejoin. */
   const authenticate = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
@@ -74,9 +97,22 @@ export async function syncRoutes(
   app.post<{ Body: JoinRequest; Reply: JoinResponse | { error: string; message: string } }>(
     '/api/join',
     {
+      // Join codes are 256-bit, so guessing is hopeless anyway; the limit keeps attempts cheap to refuse.
+      config: {
+        rateLimit: {
+          max: rateLimits.joinPerMinute,
+          timeWindow: 60_000,
+          keyGenerator: (request: FastifyRequest) => request.ip,
+        },
+      },
       schema: {
         body: JOIN_REQUEST_SCHEMA,
-        response: { 200: JOIN_RESPONSE_SCHEMA, 403: { $ref: 'Error#' }, 400: { $ref: 'Error#' } },
+        response: {
+          200: JOIN_RESPONSE_SCHEMA,
+          403: { $ref: 'Error#' },
+          400: { $ref: 'Error#' },
+          429: { $ref: 'Error#' },
+        },
       },
     },
     async (request, reply) => {
@@ -92,7 +128,7 @@ export async function syncRoutes(
 
   app.get<{ Reply: MeResponse }>(
     '/api/me',
-    { onRequest: authenticate, schema: { response: { 200: ME_RESPONSE_SCHEMA, ...errors } } },
+    { config: perDevice, onRequest: authenticate, schema: { response: { 200: ME_RESPONSE_SCHEMA, ...errors } } },
     async (request) => {
       const device = request.device!;
       const code = (await store.joinCodeOf(device.teamId))!;
@@ -109,6 +145,7 @@ export async function syncRoutes(
   app.put<{ Body: { name: string } }>(
     '/api/me',
     {
+      config: perDevice,
       onRequest: authenticate,
       schema: { body: RENAME_DEVICE_SCHEMA, response: { 204: { type: 'null' }, ...errors } },
     },
@@ -121,6 +158,7 @@ export async function syncRoutes(
   app.post<{ Body: PushRequest; Reply: PushResponse }>(
     '/api/push',
     {
+      config: perDevice,
       onRequest: authenticate,
       schema: { body: PUSH_REQUEST_SCHEMA, response: { 200: PUSH_RESPONSE_SCHEMA, ...errors } },
     },
@@ -134,6 +172,7 @@ export async function syncRoutes(
   app.get<{ Querystring: { since: number; limit: number }; Reply: PullResponse }>(
     '/api/pull',
     {
+      config: perDevice,
       onRequest: authenticate,
       schema: { querystring: PULL_QUERY_SCHEMA, response: { 200: PULL_RESPONSE_SCHEMA, ...errors } },
     },
