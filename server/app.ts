@@ -46,6 +46,12 @@ export const CONTENT_SECURITY_POLICY = {
   frameAncestors: ["'none'"],
 };
 
+function hasNonFiniteNumber(value: unknown, depth = 0): boolean {
+  if (typeof value === 'number') return !Number.isFinite(value);
+  if (depth > 64 || value === null || typeof value !== 'object') return false;
+  return Object.values(value).some((v) => hasNonFiniteNumber(v, depth + 1));
+}
+
 /** Builds the server: the app from `distDir`, the app shell for app routes, JSON errors under /api. */
 export async function buildApp({
   distDir,
@@ -117,6 +123,16 @@ export async function buildApp({
       const urlPath = `/${path.relative(path.resolve(distDir), filePath).split(path.sep).join('/')}`;
       res.header('cache-control', staticCacheControl(urlPath));
     },
+  });
+
+  // JSON and query coercion turn 1e400 into Infinity, which the schema checker lets through as an
+  // "integer"; no request of ours carries one, so it is refused before any handler sees it.
+  app.addHook('preHandler', async (request, reply) => {
+    if (hasNonFiniteNumber(request.body) || hasNonFiniteNumber(request.query)) {
+      await reply
+        .code(400)
+        .send({ statusCode: 400, error: 'Bad Request', message: 'Numbers in a request must be finite.' });
+    }
   });
 
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
