@@ -115,8 +115,7 @@ function violations(schema: Schema, base: unknown, set: (v: unknown) => unknown)
   if (type === 'object' && schema.properties && base && typeof base === 'object') {
     const obj = base as Record<string, unknown>;
     for (const key of schema.required ?? []) {
-      const { [key]: _omit, ...rest } = obj;
-      cases.push(set(rest));
+      cases.push(set(Object.fromEntries(Object.entries(obj).filter(([k]) => k !== key))));
     }
     if (schema.additionalProperties === false) {
       for (const key of ['unexpected', 'constructor', 'prototype', ...PAYLOADS.slice(0, 3)])
