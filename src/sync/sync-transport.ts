@@ -35,6 +35,8 @@ export class FetchTransport implements SyncTransport {
     private readonly token: string,
     private readonly base = '',
     private readonly onNetwork: (reached: boolean) => void = () => undefined,
+    /** How long to wait for an answer before counting the request as lost. */
+    private readonly timeoutMs = TIMEOUT_MS,
   ) {}
 
   push(request: PushRequest): Promise<PushResponse> {
@@ -54,7 +56,14 @@ export class FetchTransport implements SyncTransport {
   }
 
   private async _call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    return request<T>(`${this.base}${path}`, method, body, { authorization: `Bearer ${this.token}` }, this.onNetwork);
+    return request<T>(
+      `${this.base}${path}`,
+      method,
+      body,
+      { authorization: `Bearer ${this.token}` },
+      this.onNetwork,
+      this.timeoutMs,
+    );
   }
 }
 
@@ -69,6 +78,7 @@ async function request<T>(
   body: unknown,
   headers: Record<string, string>,
   onNetwork: (reached: boolean) => void = () => undefined,
+  timeoutMs = TIMEOUT_MS,
 ): Promise<T> {
   let response: Response;
   try {
@@ -77,7 +87,7 @@ async function request<T>(
       headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? null : JSON.stringify(body),
       cache: 'no-store',
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
     onNetwork(false);
@@ -85,7 +95,20 @@ async function request<T>(
   }
   onNetwork(true);
   if (response.status === 204) return undefined as T;
-  const data: unknown = await response.json().catch(() => null);
+  let data: unknown;
+  try {
+    data = await response.json();
+  } catch (error) {
+    // The answer was cut off (connection reset, timeout mid-body): as good as no answer.
+    if (
+      (error as Error).name === 'AbortError' ||
+      (error as Error).name === 'TimeoutError' ||
+      (error as Error).name === 'TypeError'
+    ) {
+      throw new SyncNetworkError(`The answer from the team’s server was cut off (${String(error)}).`);
+    }
+    data = null;
+  }
   if (!response.ok) {
     const { error = 'http_error', message = `The server answered ${response.status}.` } = (data ?? {}) as {
       error?: string;

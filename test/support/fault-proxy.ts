@@ -1,0 +1,134 @@
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+
+/** What the proxy does to one request. */
+export type Fault =
+  | 'pass'
+  | 'drop' // the connection closes before the server sees the request
+  | 'delay' // held a while, then passed on
+  | '500'
+  | '502'
+  | '409' // an error answer without reaching the server
+  | 'timeout' // never answered; the client gives up
+  | 'reset-after-apply' // the server applies it, then the connection is cut before the answer
+  | 'duplicate'; // delivered to the server twice; the client gets the second answer
+
+export const FAULTS: readonly Fault[] = [
+  'drop',
+  'delay',
+  '500',
+  '502',
+  '409',
+  'timeout',
+  'reset-after-apply',
+  'duplicate',
+];
+
+export interface FaultProxy {
+  readonly origin: string;
+  /** Chooses the fault for each request (default: pass everything). */
+  choose: (path: string) => Fault;
+  /** How many requests suffered each fault. */
+  readonly counts: Map<Fault, number>;
+  close(): Promise<void>;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function forward(
+  target: URL,
+  req: IncomingMessage,
+  body: Buffer,
+): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const headers = { ...req.headers, host: target.host } as unknown as Record<string, string>;
+    const upstream = httpRequest(new URL(req.url ?? '/', target), { method: req.method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const out: Record<string, string> = {};
+        for (const [k, v] of Object.entries(res.headers))
+          if (typeof v === 'string' && k !== 'transfer-encoding' && k !== 'connection') out[k] = v;
+        resolve({ status: res.statusCode ?? 502, headers: out, body: Buffer.concat(chunks) });
+      });
+    });
+    upstream.on('error', reject);
+    upstream.end(body);
+  });
+}
+
+/** A proxy of our own test code between sync clients and the real server, injecting network faults. */
+export async function startFaultProxy(target: string): Promise<FaultProxy> {
+  const targetUrl = new URL(target);
+  const counts = new Map<Fault, number>();
+  const held = new Set<ServerResponse>();
+  const proxy: FaultProxy = {
+    origin: '',
+    choose: () => 'pass',
+    counts,
+    close: async () => {
+      for (const res of held) res.destroy();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const body = await readBody(req);
+      const fault = proxy.choose(req.url ?? '/');
+      counts.set(fault, (counts.get(fault) ?? 0) + 1);
+      const reply = (r: { status: number; headers: Record<string, string>; body: Buffer }): void => {
+        res.writeHead(r.status, r.headers);
+        res.end(r.body);
+      };
+      switch (fault) {
+        case 'drop':
+          req.socket.destroy();
+          return;
+        case '500':
+        case '502':
+        case '409':
+          res.writeHead(Number(fault), { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: 'injected', message: `Injected ${fault}` }));
+          return;
+        case 'timeout':
+          held.add(res);
+          res.on('close', () => held.delete(res));
+          return;
+        case 'delay':
+          await new Promise((r) => setTimeout(r, 20 + Math.floor(Math.random() * 80)));
+          reply(await forward(targetUrl, req, body));
+          return;
+        case 'reset-after-apply':
+          await forward(targetUrl, req, body);
+          req.socket.destroy();
+          return;
+        case 'duplicate': {
+          const [, second] = await Promise.all([forward(targetUrl, req, body), forward(targetUrl, req, body)]);
+          reply(second);
+          return;
+        }
+        case 'pass':
+          reply(await forward(targetUrl, req, body));
+      }
+    })().catch(() => res.destroy());
+  });
+  // Idle keep-alive sockets are closed with the proxy.
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return Object.assign(proxy, { origin: `http://127.0.0.1:${port}` });
+}

@@ -1,0 +1,47 @@
+import 'fake-indexeddb/auto';
+import { DraftStore } from '../../src/data/draft-store.js';
+import { SYNC_META, SyncEngine } from '../../src/sync/sync-engine.js';
+import { FetchTransport } from '../../src/sync/sync-transport.js';
+
+/** A device of the team, simulated in Node: the real DraftStore (on fake-indexeddb) and sync engine. */
+export interface SimDevice {
+  readonly name: string;
+  readonly store: DraftStore;
+  readonly engine: SyncEngine;
+  /** Outbox entries this device has written, for exactly-once accounting. */
+  changes: number;
+}
+
+/**
+ * Joins a simulated device to the team at `server` and syncs it through `via` (a fault proxy).
+ * @param clock the device's clock; a shared increasing clock makes "later" unambiguous
+ */
+export async function simDevice(
+  name: string,
+  server: string,
+  via: string,
+  code: string,
+  clock: () => number,
+  timeoutMs = 400,
+): Promise<SimDevice> {
+  const store = await DraftStore.open({
+    name: `${name}-${crypto.randomUUID()}`,
+    channelName: `sim-${name}-${crypto.randomUUID()}`,
+    now: clock,
+  });
+  const res = await fetch(`${server}/api/join`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code, deviceName: name }),
+  });
+  const { token } = (await res.json()) as { token: string };
+  await store.setMeta(SYNC_META.token, token);
+  const device: SimDevice = {
+    name,
+    store,
+    engine: new SyncEngine(store, new FetchTransport(token, via, () => undefined, timeoutMs)),
+    changes: 0,
+  };
+  store.onLocalChange(() => (device.changes += 1));
+  return device;
+}
