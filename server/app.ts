@@ -135,6 +135,11 @@ export async function buildApp({
     }
   });
 
+  // Sync answers are per device and change constantly: never stored by a browser or a proxy.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+  });
+
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/ready', { schema: { hide: true } }, async (_request, reply) => {
     const ok = ready ? await ready().catch(() => false) : true;

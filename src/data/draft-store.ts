@@ -27,6 +27,16 @@ export interface DraftStoreOptions extends OpenOptions {
 
 const DEVICE_KEY = 'device-id';
 
+/**
+ * The part of BroadcastChannel the store uses, named here because pages, the service worker and
+ * the Node tests each type the global differently.
+ */
+interface DraftChannel {
+  postMessage(message: DraftChange): void;
+  close(): void;
+  onmessage: ((event: { readonly data: DraftChange }) => void) | null;
+}
+
 /** The draft asked for does not exist (or, when creating, already does). */
 export class DraftNotFoundError extends Error {
   override name = 'DraftNotFoundError';
@@ -41,7 +51,7 @@ export class DraftStore {
   private _db: Promise<IDBPDatabase<KitDB>>;
   /** The open connection, for the one write that cannot wait for a promise (see {@link journal}). */
   private _connection: IDBPDatabase<KitDB> | null;
-  private readonly _channel: BroadcastChannel;
+  private readonly _channel: DraftChannel;
   private readonly _listeners = new Set<(change: DraftChange) => void>();
   private readonly _localListeners = new Set<(change: DraftChange) => void>();
   private _lastTime = 0;
@@ -54,8 +64,10 @@ export class DraftStore {
   ) {
     this._db = Promise.resolve(db);
     this._connection = db;
-    this._channel = new BroadcastChannel(options.channelName ?? `${options.name ?? 'engagement-field-kit'}:drafts`);
-    this._channel.onmessage = (event: MessageEvent<DraftChange>) => this._emit(event.data);
+    this._channel = new BroadcastChannel(
+      options.channelName ?? `${options.name ?? 'engagement-field-kit'}:drafts`,
+    ) as unknown as DraftChannel;
+    this._channel.onmessage = (event) => this._emit(event.data);
   }
 
   /** Opens the store (and the database, upgrading it if needed). */

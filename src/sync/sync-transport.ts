@@ -86,7 +86,6 @@ async function request<T>(
       method,
       headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? null : JSON.stringify(body),
-      cache: 'no-store',
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
