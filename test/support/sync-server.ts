@@ -24,7 +24,7 @@ export class EngineHost {
   constructor(readonly engine: Engine) {}
 
   /** A sync server (fastify app, not listening) on a fresh, empty database of this engine. */
-  async server(distDir = 'dist'): Promise<SyncServer> {
+  async server(distDir = 'dist', rateLimits?: { joinPerMinute: number; apiPerMinute: number }): Promise<SyncServer> {
     let opened;
     if (this.engine === 'postgres') {
       this._postgres ??= await startPostgres();
@@ -35,7 +35,7 @@ export class EngineHost {
       opened = await openDatabase({ sqliteFile: `${dir.dir}/efk.sqlite` });
     }
     const store = new SyncStore(opened.db, randomSecret());
-    const app = await buildApp({ distDir, sync: { store, publicUrl: 'http://kit.test' } });
+    const app = await buildApp({ distDir, sync: { store, publicUrl: 'http://kit.test', rateLimits } });
     return {
       app,
       store,

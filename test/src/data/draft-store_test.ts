@@ -135,6 +135,32 @@ describe('DraftStore', () => {
     db.close();
   });
 
+  it('upgrades a database with a full outbox, losing no queued change', async () => {
+    const name = freshDbName('outbox-upgrade');
+    const v2 = await openKitDbAtVersion(name, 2);
+    const draft = {
+      id: crypto.randomUUID(),
+      worksheetId: 'engagement-strategy',
+      worksheetVersion: 1,
+      createdAt: 1,
+      updatedAt: 2,
+      fields: { achieve: { value: 'queued offline', changedAt: 2, changedBy: 'old-device' } },
+      deletedAt: null,
+    };
+    await v2.put('drafts', draft);
+    for (let i = 0; i < 250; i += 1)
+      await v2.add('outbox', { draftId: draft.id, kind: 'update', fields: ['achieve'], at: i });
+    v2.close();
+    const s = await store(name);
+    const outbox = await s.outbox();
+    expect(outbox).to.have.length(250);
+    expect(outbox.map((e) => e.at)).to.deep.equal(
+      Array.from({ length: 250 }, (_, i) => i),
+      'in the same order',
+    );
+    expect(await s.get(draft.id)).to.deep.equal(draft);
+  });
+
   it('times out an open that never answers, then opens once the blocker lets go', async () => {
     const name = freshDbName('blocked');
     (await openKitDbAtVersion(name, 1)).close();
