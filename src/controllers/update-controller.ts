@@ -20,13 +20,29 @@ export class UpdateController {
     private readonly workbox: Workbox | null,
     private readonly flush: () => Promise<void> = () => Promise.resolve(),
   ) {
-    workbox?.addEventListener('waiting', () => {
+    const ready = (): void => {
+      if (this.updateReady) return;
       this.updateReady = true;
       host.requestUpdate();
-    });
+    };
+    workbox?.addEventListener('waiting', ready);
+    // Watched on the registration as well: workbox-window's own 'waiting' can be missed when an
+    // update is found while it is still settling the first install, and a worker may already be
+    // waiting from an earlier visit.
+    const container = typeof navigator !== 'undefined' ? navigator.serviceWorker : undefined;
+    if (workbox && container) {
+      void container.ready.then((registration) => {
+        const check = (): void => {
+          if (registration.waiting && container.controller) ready();
+        };
+        check();
+        registration.addEventListener('updatefound', () => {
+          registration.installing?.addEventListener('statechange', check);
+        });
+      });
+    }
     // workbox-window reports an update found after the first install as "external" and sends no
     // 'controlling' event for it, so the takeover is watched on the container itself.
-    const container = typeof navigator !== 'undefined' ? navigator.serviceWorker : undefined;
     let hadController = Boolean(container?.controller);
     if (workbox && container) {
       container.addEventListener('controllerchange', () => {
