@@ -147,4 +147,37 @@ describe('sync between two devices', () => {
     await syncUntil(b, async () => (await field(b, AUDIENCE)) === 'Sent by the service worker', 'B sees the change');
     assert.equal((await onServer())['audience'], 'Sent by the service worker');
   });
+
+  it('sends a batch again when the page died before reading the acknowledgement, and the server applies it once', async () => {
+    const team = (await server.store.firstTeam())!;
+    const teamRev = async (): Promise<number> =>
+      Number(
+        (await server.store['db'].selectFrom('teams').select('rev').where('id', '=', team.id).executeTakeFirstOrThrow())
+          .rev,
+      );
+    const page = await a.context.newPage();
+    await page.goto(draftUrl);
+    await page.getByRole('textbox', { name: ACHIEVE, exact: true }).waitFor();
+    let delivered = 0;
+    // The push reaches the server and is applied, then the page is gone before the answer arrives.
+    await a.context.route('**/api/push', async (route) => {
+      delivered += 1;
+      await route.fetch();
+      await page.close();
+    });
+    await page.getByRole('textbox', { name: ACHIEVE, exact: true }).fill('Applied once, acknowledged never');
+    await page.getByRole('textbox', { name: AUDIENCE, exact: true }).focus();
+    await page.waitForEvent('close', { timeout: 20_000 });
+    await a.context.unroute('**/api/push');
+    assert.ok(delivered >= 1);
+    assert.equal((await onServer())['achieve'], 'Applied once, acknowledged never');
+    const afterFirst = await teamRev();
+
+    // The app opens again: its outbox still holds the change, which goes again and is not applied twice.
+    a.page = await a.context.newPage();
+    await a.page.goto(draftUrl);
+    await syncUntil(a, async () => (await a.page.getByText(/All changes synced/).count()) > 0, 'A’s outbox drains');
+    assert.equal(await teamRev(), afterFirst, 'the repeat was acknowledged without being applied again');
+    assert.equal((await onServer())['achieve'], 'Applied once, acknowledged never');
+  });
 });

@@ -161,6 +161,25 @@ describe('DraftStore', () => {
     expect(await s.get(draft.id)).to.deep.equal(draft);
   });
 
+  it('reopens after the browser closes the connection mid-session, losing nothing', async () => {
+    const s = await store();
+    const d = await s.create(WORKSHEET, { title: 'Connection lost' });
+    // What the browser does when it clears storage or another tab upgrades: the connection closes.
+    s['_connection']!.close();
+    let error: unknown;
+    try {
+      await s.update(d.id, { achieve: 'typed while the connection was gone' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).to.be.instanceOf(StorageWriteError);
+    expect((error as StorageWriteError).kind).to.equal('unavailable');
+    // The caller (autosave) keeps the edit and tries again; the store has reopened by then.
+    const saved = await s.update(d.id, { achieve: 'typed while the connection was gone' });
+    expect(saved.fields['achieve']!.value).to.equal('typed while the connection was gone');
+    expect((await s.get(d.id))!.fields['title']!.value).to.equal('Connection lost');
+  });
+
   it('times out an open that never answers, then opens once the blocker lets go', async () => {
     const name = freshDbName('blocked');
     (await openKitDbAtVersion(name, 1)).close();
