@@ -1,13 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { openDatabase } from '../server/db/open-database.js';
 import { randomSecret } from '../server/secrets.js';
 import { SyncStore } from '../server/sync/sync-store.js';
-import type { Mutation } from '../src/sync/protocol.js';
 import { startPostgres } from '../test/support/postgres.js';
 import { tempDirWith } from '../test/support/temp-dir.js';
 import type { Figure } from './figure.js';
+import { newDraftMutation } from '../test/support/new-draft-mutation.js';
 
 const PER_CLIENT = 3_000;
 const BATCH = 100;
@@ -51,16 +50,7 @@ async function client(origin: string, code: string): Promise<number> {
   const { token } = (await join.json()) as { token: string };
   let seq = 0;
   for (let i = 0; i < PER_CLIENT; i += BATCH) {
-    const mutations: Mutation[] = Array.from({ length: BATCH }, () => ({
-      seq: ++seq,
-      draftId: randomUUID(),
-      kind: 'upsert',
-      worksheetId: 'engagement-strategy',
-      worksheetVersion: 1,
-      createdAt: 1,
-      baseRev: 0,
-      fields: { title: { value: `Draft ${seq}`, baseRev: 0, changedAt: seq } },
-    }));
+    const mutations = Array.from({ length: BATCH }, () => newDraftMutation(++seq, { title: `Draft ${seq}` }));
     const res = await fetch(`${origin}/api/push`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },

@@ -9,10 +9,10 @@ import { buildApp } from '../server/app.js';
 import { openDatabase, type Engine } from '../server/db/open-database.js';
 import { randomSecret } from '../server/secrets.js';
 import { SyncStore } from '../server/sync/sync-store.js';
-import type { Mutation } from '../src/sync/protocol.js';
 import { CHROMIUM_ARGS, chromiumPath } from '../test/support/chromium.js';
 import { startPostgres } from '../test/support/postgres.js';
 import type { Figure } from './figure.js';
+import { newDraftMutation } from '../test/support/new-draft-mutation.js';
 
 const STORED = 100_000;
 const PUSHED = 5_000;
@@ -82,19 +82,9 @@ async function engineFigures(engine: Engine, databaseUrl: string | undefined, di
     let seq = 0;
     const t0 = performance.now();
     for (let i = 0; i < PUSHED; i += BATCH) {
-      const mutations: Mutation[] = Array.from({ length: BATCH }, () => ({
-        seq: ++seq,
-        draftId: randomUUID(),
-        kind: 'upsert',
-        worksheetId: 'engagement-strategy',
-        worksheetVersion: 1,
-        createdAt: Date.now(),
-        baseRev: 0,
-        fields: {
-          title: { value: `Pushed ${seq}`, baseRev: 0, changedAt: Date.now() },
-          achieve: { value: 'An answer', baseRev: 0, changedAt: Date.now() },
-        },
-      }));
+      const mutations = Array.from({ length: BATCH }, () =>
+        newDraftMutation(++seq, { title: `Pushed ${seq}`, achieve: 'An answer' }),
+      );
       const res = await fetch(`${origin}/api/push`, { method: 'POST', headers, body: JSON.stringify({ mutations }) });
       if (!res.ok) throw new Error(`push failed: ${res.status}`);
     }

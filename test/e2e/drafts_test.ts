@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { startServer, type RunningServer } from '../support/app-server.js';
-import { runBuild } from '../support/build-app.js';
-import { launchProfile } from '../support/browser.js';
-import { tempDirWith } from '../support/temp-dir.js';
+import type { RunningServer } from '../support/app-server.js';
+import { e2eApp, type E2eApp } from '../support/e2e-app.js';
 
 const ACHIEVE = 'What you’re trying to achieve and what success looks like';
 const AUDIENCE = 'Who your audience is, where they are, how to reach them, and what they can (broadly) contribute';
@@ -12,23 +10,15 @@ const AUDIENCE = 'Who your audience is, where they are, how to reach them, and w
 describe('drafts on the device', () => {
   let server: RunningServer;
   let context: BrowserContext;
-  const cleanups: (() => Promise<void>)[] = [];
 
+  let app: E2eApp;
   before(async () => {
-    const out = await tempDirWith();
-    cleanups.push(out.cleanup);
-    const built = await runBuild(out.dir);
-    assert.equal(built.code, 0, built.output);
-    server = await startServer(out.dir);
-    cleanups.push(() => server.close());
-    const profile = await launchProfile();
-    cleanups.push(profile.close);
-    context = profile.context;
+    app = await e2eApp();
+    server = app.server;
+    context = app.context;
   });
 
-  after(async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup();
-  });
+  after(() => app?.close());
 
   async function newDraft(): Promise<{ page: Page; url: string }> {
     const page = await context.newPage();

@@ -1,31 +1,21 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { startServer, type RunningServer } from '../support/app-server.js';
-import { runBuild } from '../support/build-app.js';
-import { launchProfile } from '../support/browser.js';
-import { tempDirWith } from '../support/temp-dir.js';
+import type { RunningServer } from '../support/app-server.js';
+import { e2eApp, type E2eApp } from '../support/e2e-app.js';
 
 describe('layout on small screens', () => {
   let server: RunningServer;
   let page: Page;
-  const cleanups: (() => Promise<void>)[] = [];
 
+  let app: E2eApp;
   before(async () => {
-    const out = await tempDirWith();
-    cleanups.push(out.cleanup);
-    const built = await runBuild(out.dir);
-    assert.equal(built.code, 0, built.output);
-    server = await startServer(out.dir);
-    cleanups.push(() => server.close());
-    const profile = await launchProfile();
-    cleanups.push(profile.close);
-    page = profile.context.pages()[0] ?? (await profile.context.newPage());
+    app = await e2eApp();
+    server = app.server;
+    page = app.page;
   });
 
-  after(async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup();
-  });
+  after(() => app?.close());
 
   // 320 CSS px is a small phone, and also a 640 px window at 200% zoom (WCAG 1.4.10 reflow).
   it('never scrolls sideways at 320 px wide, on any view', async () => {

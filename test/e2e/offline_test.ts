@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { startServer, type RunningServer } from '../support/app-server.js';
-import { runBuild } from '../support/build-app.js';
-import { launchProfile } from '../support/browser.js';
-import { tempDirWith } from '../support/temp-dir.js';
+import type { RunningServer } from '../support/app-server.js';
+import { e2eApp } from '../support/e2e-app.js';
 
 const SECTIONS = [
   ['why-must-i', 'Why must I?'],
@@ -35,17 +33,10 @@ describe('offline and installable', () => {
   const cleanups: (() => Promise<void>)[] = [];
 
   before(async () => {
-    const out = await tempDirWith();
-    cleanups.push(out.cleanup);
-    const built = await runBuild(out.dir);
-    assert.equal(built.code, 0, built.output);
-    server = await startServer(out.dir);
-    cleanups.push(() => server.close());
-    const profile = await launchProfile();
-    cleanups.push(profile.close);
-    context = profile.context;
+    const app = await e2eApp();
+    cleanups.push(app.close);
+    ({ server, context, page } = app);
     context.on('request', (r) => requested.push(r.url()));
-    page = context.pages()[0] ?? (await context.newPage());
     await page.goto(`${server.origin}/`);
     await expectHeading(page, 'Engagement Field Kit');
     // The first worker claims the page, so the first visit is enough to go offline.

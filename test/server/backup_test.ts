@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import SQLite from 'better-sqlite3';
@@ -11,6 +10,7 @@ import { randomSecret } from '../../server/secrets.js';
 import { SyncStore } from '../../server/sync/sync-store.js';
 import { ROOT } from '../support/build-app.js';
 import { tempDirWith } from '../support/temp-dir.js';
+import { newDraftMutation } from '../support/new-draft-mutation.js';
 
 /** Every row of every table, in a stable order: two databases with equal dumps hold the same data. */
 function dump(file: string): string {
@@ -47,16 +47,7 @@ describe('SQLite backup and restore', () => {
     let writing = true;
     const load = (async () => {
       while (writing) {
-        const mutations = Array.from({ length: 20 }, () => ({
-          seq: ++seq,
-          draftId: randomUUID(),
-          kind: 'upsert',
-          worksheetId: 'engagement-strategy',
-          worksheetVersion: 1,
-          createdAt: 1,
-          baseRev: 0,
-          fields: { title: { value: `Draft ${seq}`, baseRev: 0, changedAt: seq } },
-        }));
+        const mutations = Array.from({ length: 20 }, () => newDraftMutation(++seq, { title: `Draft ${seq}` }));
         const res = await app.inject({
           method: 'POST',
           url: '/api/push',
