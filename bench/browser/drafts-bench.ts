@@ -8,7 +8,9 @@ import { DraftStore } from '../../src/data/draft-store.js';
 import type { Draft } from '../../src/data/draft.js';
 
 const DRAFTS = 1_000;
-const SAMPLES = 300;
+/** Chromium rounds performance.now() to 0.1 ms here, so each sample times a run of edits. */
+const SAMPLES = 60;
+const RUN = 10;
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -39,8 +41,8 @@ export async function run(worksheet: Worksheet): Promise<Record<string, number>>
   const ours: number[] = [];
   for (let i = 0; i < SAMPLES; i += 1) {
     const t = performance.now();
-    await store.update(target.id, { achieve: `Edit number ${i} of the answer` });
-    ours.push(performance.now() - t);
+    for (let k = 0; k < RUN; k += 1) await store.update(target.id, { achieve: `Edit number ${i}.${k} of the answer` });
+    ours.push((performance.now() - t) / RUN);
   }
 
   // The limit: a bare idb put of the same record into the same database, no read, no outbox.

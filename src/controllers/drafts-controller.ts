@@ -31,11 +31,12 @@ export type ImportState =
 export function summarise(
   draft: Draft,
   worksheet: Worksheet,
-  outbox: readonly OutboxEntry[] = [],
+  /** Queued changes by draft id. */
+  outbox: ReadonlyMap<string, readonly OutboxEntry[]> = new Map(),
   joined = false,
 ): DraftSummary {
   const answered = worksheet.questions.filter((q) => isAnswered(draft.fields[q.id]?.value)).length;
-  const mine = outbox.filter((e) => e.draftId === draft.id);
+  const mine = outbox.get(draft.id) ?? [];
   const sync: DraftSyncState = mine.some((e) => e.rejected)
     ? 'Needs attention'
     : Object.values(draft.fields).some((f) => f.conflict)
@@ -97,7 +98,10 @@ export class DraftsController implements ReactiveController {
         this.store.outbox(),
         this.store.meta(SYNC_META.token),
       ]);
-      this.drafts = drafts.map((d) => summarise(d, this.worksheet, outbox, Boolean(token)));
+      // Grouped once: with a thousand drafts and their queued changes, a scan per draft is too slow.
+      const byDraft = new Map<string, OutboxEntry[]>();
+      for (const entry of outbox) byDraft.set(entry.draftId, [...(byDraft.get(entry.draftId) ?? []), entry]);
+      this.drafts = drafts.map((d) => summarise(d, this.worksheet, byDraft, Boolean(token)));
     } catch (error) {
       this.error = toStorageWriteError(error).message;
     }
