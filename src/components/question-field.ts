@@ -1,9 +1,10 @@
-import { LitElement } from 'lit';
+import { LitElement, html, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { FieldValue, Question } from '../content/worksheet.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 import { formStyles } from '../styles/form-styles.js';
 import { FieldChangeEvent, FieldCommitEvent } from './field-events.js';
+import './guidance-passage.js';
 
 /**
  * What every question element shares: it shows a question and its current value, and reports
@@ -25,6 +26,21 @@ export abstract class QuestionField<Q extends Question = Question> extends LitEl
       // Moving between the parts of one question (a channel's name and note) is not leaving it.
       if (!this.shadowRoot?.contains(event.relatedTarget as Node | null)) this.dispatchEvent(new FieldCommitEvent());
     });
+  }
+
+  /** The label, hint and guide passage above a single control whose id is `answer`. */
+  protected labelled(q: Question, control: TemplateResult): TemplateResult {
+    return html`
+      <label for="answer">${q.label}</label>
+      <p class="hint" id="hint">${q.hint}</p>
+      <guidance-passage .passage=${q.guidance} .topic=${q.label}></guidance-passage>
+      ${control}
+    `;
+  }
+
+  /** The current value when it is text (answers and dates), else empty. */
+  protected get text(): string {
+    return typeof this.value === 'string' ? this.value : '';
   }
 
   protected emit(value: FieldValue): void {

@@ -2,7 +2,6 @@ import { html, nothing } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import type { TextQuestion } from '../content/worksheet.js';
-import './guidance-passage.js';
 import { QuestionField } from './question-field.js';
 
 /** A question answered in words: the guide's wording is the field's label. */
@@ -15,18 +14,16 @@ export class QuestionText extends QuestionField<TextQuestion> {
   override render() {
     const q = this.question;
     if (!q) return nothing;
-    return html`
-      <label for="answer">${q.label}</label>
-      <p class="hint" id="hint">${q.hint}</p>
-      <guidance-passage .passage=${q.guidance} .topic=${q.label}></guidance-passage>
-      <textarea
+    return this.labelled(
+      q,
+      html`<textarea
         id="answer"
         rows="4"
         aria-describedby="hint"
-        .value=${live(typeof this.value === 'string' ? this.value : '')}
+        .value=${live(this.text)}
         @input=${this._onInput}
-      ></textarea>
-    `;
+      ></textarea>`,
+    );
   }
 }
 
