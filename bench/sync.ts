@@ -27,7 +27,7 @@ async function engineFigures(engine: Engine, databaseUrl: string | undefined, di
   const { db } = await openDatabase({ databaseUrl, sqliteFile: path.join(dir, `${engine}.sqlite`) });
   const store = new SyncStore(db, randomSecret());
   const team = await store.createTeam('Bench team');
-  const app = await buildApp({ distDir: dir, sync: { store } });
+  const app = await buildApp({ distDir: dir, sync: { store, rateLimits: { joinPerMinute: 1e6, apiPerMinute: 1e6 } } });
   app.get('/api/bare', async () => ({ ok: true }));
   await app.listen({ host: '127.0.0.1', port: 0 });
   const origin = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
@@ -105,8 +105,43 @@ async function engineFigures(engine: Engine, databaseUrl: string | undefined, di
       await (await fetch(`${origin}/api/bare`)).json();
       bare.push(performance.now() - t);
     }
+    // Requests/s of the push route (one small mutation each) beside a bare route on the same server,
+    // 10 clients at once for 3 s each.
+    const rate = async (send: (i: number) => Promise<Response>): Promise<number> => {
+      let count = 0;
+      let i = 0;
+      const until = performance.now() + 3_000;
+      await Promise.all(
+        Array.from({ length: 10 }, async () => {
+          while (performance.now() < until) {
+            const res = await send(i++);
+            await res.arrayBuffer();
+            if (!res.ok) throw new Error(`status ${res.status}`);
+            count += 1;
+          }
+        }),
+      );
+      return count / 3;
+    };
+    let rateSeq = 1_000_000;
+    const pushRate = await rate(() =>
+      fetch(`${origin}/api/push`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ mutations: [newDraftMutation(++rateSeq, { title: 'Rate' })] }),
+      }),
+    );
+    const bareRate = await rate(() => fetch(`${origin}/api/bare`));
     const label = engine === 'sqlite' ? 'SQLite' : 'PostgreSQL';
     return [
+      {
+        name: `Push route, ${label}, 10 clients (requests/s)`,
+        ours: Math.round(pushRate),
+        limit: Math.round(bareRate),
+        limitName: 'bare fastify route',
+        budget: 0.5,
+        kind: 'at-least',
+      },
       {
         name: `Push, ${label} (mutations/s)`,
         ours: Math.round(pushPerSecond),
