@@ -19,10 +19,6 @@ import './home-page.js';
 import './not-found-page.js';
 import './offline-indicator.js';
 import { PageView } from './page-view.js';
-import './drafts-page.js';
-import './worksheet-page.js';
-import './worksheet-start-page.js';
-import './settings-page.js';
 import './site-nav.js';
 import './sync-status.js';
 import './update-banner.js';
@@ -144,7 +140,7 @@ export class AppShell extends LitElement {
   private readonly _worksheetData = new Task(this, {
     task: async ([needed]: readonly [boolean]) => {
       if (!needed) return null;
-      const [worksheet, store] = await Promise.all([this.store.worksheet(), this._drafts()]);
+      const [worksheet, store] = await Promise.all([this.store.worksheet(), this._drafts(), loadWorksheetViews()]);
       return { worksheet, store };
     },
     args: () => [['worksheet', 'new-draft', 'draft', 'drafts'].includes(this._router.route.name)] as const,
@@ -165,7 +161,11 @@ export class AppShell extends LitElement {
   });
 
   private readonly _storage = new Task(this, {
-    task: ([route]: readonly [string]) => (route === 'settings' ? readStorageStatus() : Promise.resolve(null)),
+    task: async ([route]: readonly [string]) => {
+      if (route !== 'settings' && route !== 'join') return null;
+      await import('./settings-page.js');
+      return readStorageStatus();
+    },
     args: () => [this._router.route.name] as const,
   });
 
@@ -348,6 +348,14 @@ export class AppShell extends LitElement {
       </footer>
     `;
   }
+}
+
+/**
+ * The worksheet, drafts and their parts load when first needed (and are precached for offline),
+ * so the guide opens with less script.
+ */
+function loadWorksheetViews(): Promise<unknown> {
+  return Promise.all([import('./worksheet-page.js'), import('./drafts-page.js'), import('./worksheet-start-page.js')]);
 }
 
 /** A name teammates will recognise until the user gives a better one. */
