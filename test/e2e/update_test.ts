@@ -4,7 +4,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../support/app-server.js';
-import { ROOT, runBuild } from '../support/build-app.js';
+import { ROOT, builtApp } from '../support/build-app.js';
 import { launchProfile } from '../support/browser.js';
 import { tempDirWith } from '../support/temp-dir.js';
 
@@ -21,9 +21,7 @@ async function buildVersion(revised: boolean): Promise<{ dir: string; cleanup: (
   } else {
     await copyFile(source, path.join(content.dir, 'social_media.md'));
   }
-  const out = await tempDirWith();
-  const built = await runBuild(out.dir, content.dir);
-  assert.equal(built.code, 0, built.output);
+  const out = await builtApp(content.dir);
   await content.cleanup();
   return out;
 }

@@ -4,8 +4,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../server/app.js';
-import { runBuild } from '../support/build-app.js';
-import { tempDirWith } from '../support/temp-dir.js';
+import { builtApp } from '../support/build-app.js';
 
 describe('the server', () => {
   let app: FastifyInstance;
@@ -15,10 +14,8 @@ describe('the server', () => {
   let cleanup: () => Promise<void>;
 
   before(async () => {
-    const out = await tempDirWith();
+    const out = await builtApp();
     cleanup = out.cleanup;
-    const result = await runBuild(out.dir);
-    assert.equal(result.code, 0, result.output);
     entryScript = /src="(\/assets\/main-[^"]+\.js)"/.exec(
       await readFile(path.join(out.dir, 'index.html'), 'utf8'),
     )![1]!;

@@ -4,17 +4,15 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readServerConfig } from '../../server/server-config.js';
-import { ROOT, runBuild } from '../support/build-app.js';
+import { ROOT, builtApp } from '../support/build-app.js';
 import { tempDirWith } from '../support/temp-dir.js';
 
 describe('npm start', () => {
   let distDir: string;
   let cleanup: () => Promise<void>;
   before(async () => {
-    const out = await tempDirWith();
+    const out = await builtApp();
     cleanup = out.cleanup;
-    const result = await runBuild(out.dir);
-    assert.equal(result.code, 0, result.output);
     distDir = out.dir;
   });
   after(() => cleanup?.());

@@ -1,6 +1,8 @@
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDirWith } from './temp-dir.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -23,4 +25,12 @@ export function runBuild(outDir: string, contentDir?: string): Promise<BuildResu
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? 1, output }));
   });
+}
+
+/** A fresh production build in a folder of its own (the test fails if the build does); removed by `cleanup`. */
+export async function builtApp(contentDir?: string): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const out = await tempDirWith();
+  const result = await runBuild(out.dir, contentDir);
+  assert.equal(result.code, 0, result.output);
+  return out;
 }

@@ -1,9 +1,7 @@
-import assert from 'node:assert/strict';
 import type { BrowserContext, Page } from 'playwright-core';
 import { startServer, type RunningServer } from './app-server.js';
-import { runBuild } from './build-app.js';
+import { builtApp } from './build-app.js';
 import { launchProfile } from './browser.js';
-import { tempDirWith } from './temp-dir.js';
 
 export interface E2eApp {
   readonly server: RunningServer;
@@ -16,9 +14,7 @@ export interface E2eApp {
 
 /** A fresh production build, served on a free port, and a persistent Chromium profile to open it in. */
 export async function e2eApp(): Promise<E2eApp> {
-  const out = await tempDirWith();
-  const built = await runBuild(out.dir);
-  assert.equal(built.code, 0, built.output);
+  const out = await builtApp();
   const server = await startServer(out.dir);
   const profile = await launchProfile();
   const page = profile.context.pages()[0] ?? (await profile.context.newPage());
