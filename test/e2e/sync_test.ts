@@ -148,13 +148,15 @@ describe('sync between two devices', () => {
     assert.equal((await onServer())['audience'], 'Sent by the service worker');
   });
 
-  it('sends a batch again when the page died before reading the acknowledgement, and the server applies it once', async () => {
+  async function teamRev(): Promise<number> {
     const team = (await server.store.firstTeam())!;
-    const teamRev = async (): Promise<number> =>
-      Number(
-        (await server.store['db'].selectFrom('teams').select('rev').where('id', '=', team.id).executeTakeFirstOrThrow())
-          .rev,
-      );
+    return Number(
+      (await server.store['db'].selectFrom('teams').select('rev').where('id', '=', team.id).executeTakeFirstOrThrow())
+        .rev,
+    );
+  }
+
+  it('sends a batch again when the page died before reading the acknowledgement, and the server applies it once', async () => {
     const page = await a.context.newPage();
     await page.goto(draftUrl);
     await page.getByRole('textbox', { name: ACHIEVE, exact: true }).waitFor();
@@ -179,5 +181,65 @@ describe('sync between two devices', () => {
     await syncUntil(a, async () => (await a.page.getByText(/All changes synced/).count()) > 0, 'A’s outbox drains');
     assert.equal(await teamRev(), afterFirst, 'the repeat was acknowledged without being applied again');
     assert.equal((await onServer())['achieve'], 'Applied once, acknowledged never');
+  });
+
+  it('sends a batch again when the service worker was stopped before reading the acknowledgement, and the server applies it once', async () => {
+    const text = 'Applied once, the worker never heard back';
+    await a.context.setOffline(true);
+    const page = await a.context.newPage();
+    await page.goto(draftUrl);
+    await page.getByRole('textbox', { name: AUDIENCE, exact: true }).fill(text);
+    await page
+      .getByText(/waiting/)
+      .first()
+      .waitFor({ timeout: 15_000 });
+    for (const open of a.context.pages()) await open.close();
+    // A page outside the kit carries the DevTools session that stops the worker; it runs no sync.
+    const bystander = await a.context.newPage();
+    const cdp = await a.context.newCDPSession(bystander);
+    await cdp.send('ServiceWorker.enable');
+    const before = await teamRev();
+    let stopped = false;
+    const senders: string[] = [];
+    // Never unrouted (see below): the handler steps aside once its one kill is done.
+    await a.context.route('**/api/push', async (route) => {
+      if (stopped) return route.fallback();
+      senders.push(route.request().serviceWorker() ? 'service worker' : 'page');
+      const response = await route.fetch();
+      assert.equal(response.status(), 200, 'the server applied the batch');
+      // The worker dies between the server's answer and its reading of it.
+      await cdp.send('ServiceWorker.stopAllWorkers');
+      stopped = true;
+      // The request died with the worker; answering it is a no-op at best, so it is not awaited.
+      await route.abort('connectionreset').catch(() => undefined);
+    });
+    // No kit page is open: the network returns and Background Sync wakes the worker to send.
+    await a.context.setOffline(false);
+    const deadline = Date.now() + 20_000;
+    while (!stopped) {
+      if (Date.now() > deadline) throw new Error('the service worker never sent the batch');
+      await bystander.waitForTimeout(100);
+    }
+    assert.deepEqual(senders, ['service worker']);
+    assert.equal((await onServer())['audience'], text);
+    const afterFirst = await teamRev();
+    assert.equal(afterFirst, before + 1, 'the batch was applied');
+
+    // The worker never read the acknowledgement, so the change is still in the outbox (seen while the
+    // page's own pushes are refused); the next sync sends it again and the server acknowledges the
+    // repeat without applying it a second time. Page-level routing only: context-wide calls
+    // (setOffline, unroute) wait minutes on the stopped worker's DevTools session.
+    a.page = await a.context.newPage();
+    await a.page.route('**/api/push', (route) => route.abort('connectionrefused'));
+    await a.page.goto(draftUrl);
+    await a.page
+      .getByText(/1 change waiting/)
+      .first()
+      .waitFor({ timeout: 15_000 });
+    await a.page.unroute('**/api/push');
+    await syncUntil(a, async () => (await a.page.getByText(/All changes synced/).count()) > 0, 'A’s outbox drains');
+    assert.equal(await teamRev(), afterFirst, 'the repeat was acknowledged without being applied again');
+    assert.equal((await onServer())['audience'], text);
+    await bystander.close();
   });
 });
