@@ -2,11 +2,23 @@
 // against the server on SQLite and on PostgreSQL. Fails on any error or lost mutation; prints
 // requests/s, p99 latency and memory. Not part of `npm test` (it takes over two minutes).
 import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { simDevice, type SimDevice } from '../support/sim-device.js';
 import { EngineHost } from '../support/sync-server.js';
 
 const DEVICES = 50;
 const SECONDS = Number(process.env['LOAD_SECONDS'] ?? 60);
+/** Live heap after a full collection grows by at most this much from the first sample to the last. */
+const HEAP_GROWTH_LIMIT = 32e6;
+
+// A full collection before each heap sample, so the figures are what is kept, not garbage.
+setFlagsFromString('--expose-gc');
+const collect = runInNewContext('gc') as () => void;
+function liveHeap(): number {
+  collect();
+  return process.memoryUsage().heapUsed;
+}
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -31,9 +43,11 @@ async function run(engine: 'sqlite' | 'postgres'): Promise<void> {
   const devices: SimDevice[] = [];
   for (let i = 0; i < DEVICES; i += 1)
     devices.push(await simDevice(`Load ${i}`, origin, origin, team.code, () => (clock += 1), 30_000));
-  const heapAtStart = process.memoryUsage().heapUsed;
   const memory: number[] = [];
+  const heap: number[] = [];
   const sampler = setInterval(() => memory.push(process.memoryUsage().rss), 1000);
+  // The first sample after 10 s of load, when caches and pools have filled; then every 10 s.
+  const heapSampler = setInterval(() => heap.push(liveHeap()), 10_000);
   const deadline = Date.now() + SECONDS * 1000;
   let syncFailures = 0;
   await Promise.all(
@@ -47,6 +61,8 @@ async function run(engine: 'sqlite' | 'postgres'): Promise<void> {
     }),
   );
   clearInterval(sampler);
+  clearInterval(heapSampler);
+  heap.push(liveHeap());
   for (const d of devices) await d.engine.sync();
   const applied = await server.db
     .selectFrom('applied_mutations')
@@ -58,8 +74,11 @@ async function run(engine: 'sqlite' | 'postgres'): Promise<void> {
     `${engine}: ${DEVICES} devices, ${SECONDS} s: ${latencies.length} requests (${Math.round(latencies.length / SECONDS)}/s), ` +
       `p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, ${errors} error answers, ` +
       `${syncFailures} failed syncs, ${changes} changes, ${Number(applied.n)} applied, ` +
-      `RSS ${Math.round((memory[1] ?? 0) / 1e6)} → ${Math.round((memory.at(-1) ?? 0) / 1e6)} MB (heap at start ${Math.round(heapAtStart / 1e6)} MB)`,
+      `RSS ${Math.round((memory[1] ?? 0) / 1e6)} → ${Math.round((memory.at(-1) ?? 0) / 1e6)} MB, ` +
+      `live heap every 10 s ${heap.map((h) => Math.round(h / 1e6)).join(' → ')} MB`,
   );
+  const growth = (heap.at(-1) ?? 0) - (heap[0] ?? 0);
+  assert.ok(growth < HEAP_GROWTH_LIMIT, `live heap grew ${Math.round(growth / 1e6)} MB under steady load`);
   assert.equal(errors, 0, 'no error answers');
   assert.equal(syncFailures, 0, 'no failed sync');
   assert.equal(leftOver, 0, 'every outbox drained');
