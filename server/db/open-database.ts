@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
 import { migrationProvider } from './migrations.js';
+import { withStatementCache } from './statement-cache.js';
 import type { Database } from './schema.js';
 
 // PostgreSQL sends bigint as text; every bigint here (times, revisions) fits a JS number.
@@ -46,7 +47,10 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenedDataba
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     opened = {
-      db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), ...(log ? { log } : {}) }),
+      db: new Kysely<Database>({
+        dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+        ...(log ? { log } : {}),
+      }),
       engine: 'sqlite',
     };
   }

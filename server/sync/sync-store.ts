@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { FieldValue } from '../../src/content/worksheet.js';
 import type {
   FieldConflict,
@@ -36,8 +36,8 @@ function sameValue(a: FieldValue, b: FieldValue): boolean {
 
 /**
  * Teams, devices and drafts on the server, over Kysely, so the same code runs on SQLite and on
- * PostgreSQL. Every mutation is applied in its own transaction together with the record that it
- * was applied, so a mutation is applied exactly once however often it arrives.
+ * PostgreSQL. Every mutation is applied in the same transaction as the record that it was applied,
+ * so a mutation is applied exactly once however often it arrives.
  */
 export class SyncStore {
   constructor(
@@ -186,48 +186,57 @@ export class SyncStore {
 
   // — Push —
 
-  /** Applies a batch in order; each mutation exactly once, each with its own result. */
+  /**
+   * Applies a batch in order, in one transaction; each mutation exactly once, each with its own
+   * result. The team row is locked first, so every change to the team's drafts (on any instance)
+   * is read and written one batch at a time, and the applied records read under the lock are the
+   * truth: a repeat, sequential or concurrent (it waited on the lock), gets the stored result.
+   * One commit a batch rather than one a mutation: the commit is most of a write's cost.
+   */
   async push(device: Device, mutations: readonly Mutation[]): Promise<MutationResult[]> {
-    const results: MutationResult[] = [];
-    for (const m of mutations) results.push(await this._applyOnce(device, m));
-    return results;
-  }
-
-  private async _applyOnce(device: Device, m: Mutation): Promise<MutationResult> {
+    if (mutations.length === 0) return [];
     return this.db.transaction().execute(async (trx) => {
-      // Claim the (device, seq) first: a repeat, even a concurrent one, finds it claimed and
-      // gets the stored answer instead of applying the mutation again.
-      const claimed = await trx
-        .insertInto('applied_mutations')
-        .values({ device_id: device.id, seq: m.seq, result: '', applied_at: Date.now() })
-        .onConflict((oc) => oc.columns(['device_id', 'seq']).doNothing())
-        .returning('seq')
-        .executeTakeFirst();
-      if (!claimed) {
-        const stored = await trx
-          .selectFrom('applied_mutations')
-          .select('result')
-          .where('device_id', '=', device.id)
-          .where('seq', '=', m.seq)
-          .executeTakeFirstOrThrow();
-        return JSON.parse(stored.result) as MutationResult;
-      }
-      const result = await this._apply(trx, device, m);
       await trx
-        .updateTable('applied_mutations')
-        .set({ result: JSON.stringify(result) })
-        .where('device_id', '=', device.id)
-        .where('seq', '=', m.seq)
+        .updateTable('teams')
+        .set((eb) => ({ rev: eb.ref('rev') }))
+        .where('id', '=', device.teamId)
         .execute();
-      return result;
+      const seqs = [...new Set(mutations.map((m) => m.seq))];
+      const applied = new Map<number, MutationResult>();
+      for (let i = 0; i < seqs.length; i += 500) {
+        const rows = await trx
+          .selectFrom('applied_mutations')
+          .select(['seq', 'result'])
+          .where('device_id', '=', device.id)
+          .where('seq', 'in', seqs.slice(i, i + 500))
+          .execute();
+        for (const row of rows) applied.set(Number(row.seq), JSON.parse(row.result) as MutationResult);
+      }
+      const results: MutationResult[] = [];
+      const records: Insertable<Database['applied_mutations']>[] = [];
+      for (const m of mutations) {
+        let result = applied.get(m.seq);
+        if (!result) {
+          result = await this._apply(trx, device, m);
+          applied.set(m.seq, result);
+          records.push({ device_id: device.id, seq: m.seq, result: JSON.stringify(result), applied_at: Date.now() });
+        }
+        results.push(result);
+      }
+      // Rows of 4 values, well under SQLite's 32,766 bound parameters a statement.
+      for (let i = 0; i < records.length; i += 1_000) {
+        await trx
+          .insertInto('applied_mutations')
+          .values(records.slice(i, i + 1_000))
+          .execute();
+      }
+      return results;
     });
   }
 
   private async _apply(trx: Transaction<Database>, device: Device, m: Mutation): Promise<MutationResult> {
     const reject = (reason: string): MutationResult => ({ seq: m.seq, status: 'rejected', reason, rev: 0 });
-    // Taking the team's next revision first locks the team row until commit: every change to the
-    // team's drafts is then read and written one transaction at a time (two instances included),
-    // and revisions commit in order, so a pull never skips a change.
+    // Under the team lock (see push), so revisions commit in order and a pull never skips a change.
     const { rev } = await trx
       .updateTable('teams')
       .set((eb) => ({ rev: eb('rev', '+', 1) }))
@@ -306,17 +315,20 @@ export class SyncStore {
     }
 
     const keys = Object.keys(m.fields);
-    const current = keys.length
-      ? await trx
-          .selectFrom('draft_fields')
-          .selectAll()
-          .where('team_id', '=', device.teamId)
-          .where('draft_id', '=', m.draftId)
-          .where('key', 'in', keys)
-          .execute()
-      : [];
+    // A draft new to the server has no fields yet.
+    const current =
+      keys.length && existing
+        ? await trx
+            .selectFrom('draft_fields')
+            .selectAll()
+            .where('team_id', '=', device.teamId)
+            .where('draft_id', '=', m.draftId)
+            .where('key', 'in', keys)
+            .execute()
+        : [];
     const byKey = new Map(current.map((f) => [f.key, f]));
     let keptOthers = false;
+    const inserts: Insertable<Database['draft_fields']>[] = [];
     for (const key of keys) {
       const edit = m.fields[key]!;
       const stored = byKey.get(key);
@@ -331,7 +343,7 @@ export class SyncStore {
         conflict: null as string | null,
       };
       if (!stored) {
-        await trx.insertInto('draft_fields').values(row).execute();
+        inserts.push(row);
         continue;
       }
       const storedRev = Number(stored.rev);
@@ -374,6 +386,7 @@ export class SyncStore {
         .execute();
       status = 'conflict';
     }
+    if (inserts.length) await trx.insertInto('draft_fields').values(inserts).execute();
     if (status === 'applied' && keptOthers) status = 'merged';
     return { seq: m.seq, status, rev: newRev };
   }

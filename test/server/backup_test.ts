@@ -38,7 +38,11 @@ describe('SQLite backup and restore', () => {
     const { db } = await openDatabase({ sqliteFile: live });
     const store = new SyncStore(db, randomSecret());
     const team = await store.createTeam('Backup team');
-    const app = await buildApp({ distDir: path.join(dir.dir, 'dist'), sync: { store } });
+    // Writing flat out, far past a device's request limit.
+    const app = await buildApp({
+      distDir: path.join(dir.dir, 'dist'),
+      sync: { store, rateLimits: { joinPerMinute: 30, apiPerMinute: 1e6 } },
+    });
     const { token } = (
       await app.inject({ method: 'POST', url: '/api/join', payload: { code: team.code, deviceName: 'W' } })
     ).json<{ token: string }>();
