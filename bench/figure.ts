@@ -8,6 +8,8 @@ export interface Figure {
   /** Largest (at-most) or smallest (at-least) acceptable ratio ours/limit. */
   readonly budget: number;
   readonly kind: 'at-most' | 'at-least';
+  /** What explains the figure (for Lighthouse, the audits that cost points). */
+  readonly notes?: readonly string[];
 }
 
 export function ratio(f: Figure): number {

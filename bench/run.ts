@@ -5,6 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { build, isBuildStale, outDir } from '../scripts/build.js';
 import { bytesBench } from './bytes.js';
 import { draftsBench } from './drafts.js';
+import { lighthouseBench } from './lighthouse.js';
 import { ratio, withinBudget, type Figure } from './figure.js';
 import { scaleBench } from './scale.js';
 import { syncBench } from './sync.js';
@@ -14,6 +15,7 @@ const BENCHMARKS: Record<string, (dist: string) => Promise<Figure[]>> = {
   drafts: draftsBench,
   sync: syncBench,
   scale: scaleBench,
+  lighthouse: lighthouseBench,
 };
 
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -44,6 +46,8 @@ const header = ['figure', 'ours', 'limit or peer', 'ratio', 'budget', 'within bu
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
 console.log([line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n'));
+const notes = figures.flatMap((f) => (f.notes ?? []).map((n) => `- ${f.name}: ${n}`));
+if (notes.length) console.log(`\n${notes.join('\n')}`);
 
 await writeFile(
   'bench/results.json',
