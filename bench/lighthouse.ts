@@ -5,13 +5,16 @@ import type { Figure } from './figure.js';
 
 /** What this benchmark reads of Lighthouse's result (its types live in bench/tools). */
 interface Result {
-  readonly categories: Record<string, { title: string; score: number | null; auditRefs: { id: string; weight: number }[] }>;
-  readonly audits: Record<string, { title: string; score: number | null; scoreDisplayMode: string; displayValue?: string }>;
+  readonly categories: Record<
+    string,
+    { title: string; score: number | null; auditRefs: { id: string; weight: number }[] }
+  >;
+  readonly audits: Record<
+    string,
+    { title: string; score: number | null; scoreDisplayMode: string; displayValue?: string }
+  >;
 }
-type Lighthouse = (
-  url: string,
-  flags: Record<string, unknown>,
-) => Promise<{ lhr: Result } | undefined>;
+type Lighthouse = (url: string, flags: Record<string, unknown>) => Promise<{ lhr: Result } | undefined>;
 interface ChromeLauncher {
   launch(options: { chromePath: string; chromeFlags: string[] }): Promise<{ port: number; kill(): Promise<void> }>;
 }
@@ -30,7 +33,10 @@ export async function lighthouseBench(distDir: string): Promise<Figure[]> {
   const { default: lighthouse } = await importTool<{ default: Lighthouse }>('lighthouse/core/index.js');
   const launcher = await importTool<ChromeLauncher>('chrome-launcher/dist/index.js');
   const server = await startSyncServer(distDir);
-  const chrome = await launcher.launch({ chromePath: chromiumPath(), chromeFlags: [...CHROMIUM_ARGS, '--headless=new'] });
+  const chrome = await launcher.launch({
+    chromePath: chromiumPath(),
+    chromeFlags: [...CHROMIUM_ARGS, '--headless=new'],
+  });
   const figures: Figure[] = [];
   try {
     for (const page of PAGES) {

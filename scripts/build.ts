@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rollup, type OutputOptions } from 'rollup';
 import { loadConfigFile } from 'rollup/loadConfigFile';
+import { compressAssets } from './compress-assets.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** What the build reads: a change to any of these makes `dist/` stale. */
@@ -61,6 +62,7 @@ export async function build(): Promise<void> {
       await bundle.close();
     }
   }
+  await compressAssets(dir);
   await writeFile(path.join(dir, STAMP), new Date().toISOString());
   console.log(`Built ${path.relative(process.cwd(), dir) || '.'} in ${Date.now() - started} ms`);
 }

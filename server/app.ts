@@ -119,8 +119,11 @@ export async function buildApp({
     // Dotfiles (the build stamp) and directory listings stay private.
     dotfiles: 'ignore',
     list: false,
+    // The build writes .br and .gz beside each text file; browsers that accept them get those.
+    preCompressed: true,
     setHeaders(res, filePath) {
-      const urlPath = `/${path.relative(path.resolve(distDir), filePath).split(path.sep).join('/')}`;
+      const served = path.relative(path.resolve(distDir), filePath).replace(/\.(br|gz)$/, '');
+      const urlPath = `/${served.split(path.sep).join('/')}`;
       res.header('cache-control', staticCacheControl(urlPath));
     },
   });
