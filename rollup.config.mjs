@@ -13,6 +13,8 @@ import { publicPlugin } from './scripts/rollup/public-plugin.ts';
 // Tests build variants of the app (other content, another folder) through these two variables.
 const outDir = process.env.EFK_OUT_DIR ?? 'dist';
 const contentDir = process.env.EFK_CONTENT_DIR ?? 'content';
+// Benchmarks add files to the app (a blank page precached beside it) through this one.
+const extraPublicDir = process.env.EFK_EXTRA_PUBLIC_DIR;
 
 /** @type {import('rollup').RollupOptions[]} */
 export default [
@@ -31,6 +33,7 @@ export default [
       contentPlugin({ contentDir: path.resolve(contentDir) }),
       htmlPlugin({ template: 'index.html', entry: '/src/main.ts' }),
       publicPlugin({ dir: 'public' }),
+      ...(extraPublicDir ? [publicPlugin({ dir: extraPublicDir })] : []),
       iconsPlugin({ source: 'public/icons/icon.svg', background: '#0b3d91' }),
     ],
   },

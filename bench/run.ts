@@ -4,6 +4,7 @@ import { cpus } from 'node:os';
 import { writeFile } from 'node:fs/promises';
 import { build, isBuildStale, outDir } from '../scripts/build.js';
 import { bytesBench } from './bytes.js';
+import { coldStartBench } from './cold-start.js';
 import { draftsBench } from './drafts.js';
 import { lighthouseBench } from './lighthouse.js';
 import { ratio, withinBudget, type Figure } from './figure.js';
@@ -16,6 +17,7 @@ const BENCHMARKS: Record<string, (dist: string) => Promise<Figure[]>> = {
   sync: syncBench,
   scale: scaleBench,
   lighthouse: lighthouseBench,
+  'cold-start': coldStartBench,
 };
 
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
