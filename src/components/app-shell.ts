@@ -163,7 +163,7 @@ export class AppShell extends LitElement {
   private readonly _storage = new Task(this, {
     task: async ([route]: readonly [string]) => {
       if (route !== 'settings' && route !== 'join') return null;
-      await import('./settings-page.js');
+      await Promise.all([import('./settings-page.js'), import('../styles/form-styles.js')]);
       return readStorageStatus();
     },
     args: () => [this._router.route.name] as const,
@@ -358,7 +358,8 @@ export class AppShell extends LitElement {
  * so the guide opens with less script.
  */
 function loadWorksheetViews(): Promise<unknown> {
-  return Promise.all([import('./worksheet-page.js'), import('./drafts-page.js'), import('./worksheet-start-page.js')]);
+  // Asked for beside the views (which import it), so both arrive in one round of fetches.
+  return Promise.all([import('./worksheet-views.js'), import('../styles/form-styles.js')]);
 }
 
 /** A name teammates will recognise until the user gives a better one. */
