@@ -7,6 +7,7 @@ import { bytesBench } from './bytes.js';
 import { coldStartBench } from './cold-start.js';
 import { draftsBench } from './drafts.js';
 import { lighthouseBench } from './lighthouse.js';
+import { peerBench } from './peer.js';
 import { ratio, withinBudget, type Figure } from './figure.js';
 import { scaleBench } from './scale.js';
 import { syncBench } from './sync.js';
@@ -18,6 +19,7 @@ const BENCHMARKS: Record<string, (dist: string) => Promise<Figure[]>> = {
   scale: scaleBench,
   lighthouse: lighthouseBench,
   'cold-start': coldStartBench,
+  peer: peerBench,
 };
 
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -41,7 +43,7 @@ const rows = figures.map((f) => [
   fmt(f.ours),
   Number.isFinite(f.limit) ? `${fmt(f.limit)} (${f.limitName})` : f.limitName,
   Number.isFinite(f.limit) ? `${ratio(f).toFixed(2)}×` : '—',
-  Number.isFinite(f.budget) ? `${f.kind === 'at-most' ? '≤' : '≥'} ${f.budget}×` : 'report only',
+  Number.isFinite(f.budget) ? `${f.kind === 'at-most' ? '≤' : '≥'} ${fmt(f.budget)}×` : 'report only',
   Number.isFinite(f.budget) ? (withinBudget(f) ? 'yes' : 'no') : '—',
 ]);
 const header = ['figure', 'ours', 'limit or peer', 'ratio', 'budget', 'within budget'];

@@ -1,0 +1,128 @@
+import { spawn } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { build } from 'esbuild';
+import Fastify from 'fastify';
+import fastifyStatic from '@fastify/static';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, chromiumPath } from '../test/support/chromium.js';
+import { benchTools } from './bench-tools.js';
+import type { Figure } from './figure.js';
+import { drainOurs } from './sync.js';
+
+const RUNS = 3;
+
+function median(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** pouchdb-server on LevelDB in a folder of its own, answering on 127.0.0.1. */
+async function startPouchServer(dir: string): Promise<{ origin: string; stop: () => Promise<void> }> {
+  await mkdir(dir, { recursive: true });
+  const port = await freePort();
+  const bin = path.join(benchTools(), 'node_modules/pouchdb-server/bin/pouchdb-server');
+  const child = spawn(
+    process.execPath,
+    [bin, '--host', '127.0.0.1', '--port', String(port), '--dir', dir, '--config', path.join(dir, 'config.json'), '-n'],
+    { cwd: dir, stdio: 'ignore' },
+  );
+  const origin = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const up = await fetch(origin).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) break;
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error('pouchdb-server did not start');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    origin,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill();
+      }),
+  };
+}
+
+/**
+ * The peer: the same 1,000 drafts (each written, then edited once) replicated from PouchDB in
+ * Chromium to pouchdb-server, beside our drain of the same queue to our server. Both in the same
+ * Chromium, on 127.0.0.1; the median of three runs each, alternating.
+ */
+export async function peerBench(distDir: string): Promise<Figure[]> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'efk-peer-'));
+  const site = path.join(dir, 'site');
+  await mkdir(site);
+  await copyFile(path.join(benchTools(), 'node_modules/pouchdb/dist/pouchdb.min.js'), path.join(site, 'pouchdb.js'));
+  await build({
+    entryPoints: ['bench/browser/pouch-bench.ts'],
+    bundle: true,
+    format: 'esm',
+    minify: true,
+    target: 'es2022',
+    outfile: path.join(site, 'bench.js'),
+  });
+  await writeFile(
+    path.join(site, 'index.html'),
+    '<!doctype html><html lang="en"><title>peer</title><script src="/pouchdb.js"></script></html>',
+  );
+  const app = Fastify();
+  await app.register(fastifyStatic, { root: site });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const page = `http://127.0.0.1:${(app.server.address() as { port: number }).port}/`;
+  const pouch = await startPouchServer(path.join(dir, 'pouch'));
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+  const theirs: number[] = [];
+  const ours: number[] = [];
+  try {
+    for (let i = 0; i < RUNS; i += 1) {
+      const remote = `${pouch.origin}/drafts-${i}`;
+      const tab = await browser.newPage();
+      await tab.goto(page);
+      const r = await tab.evaluate(async (target) => {
+        const { run } = (await import('/bench.js' as string)) as {
+          run: (remote: string) => Promise<{ replicateMs: number; written: number }>;
+        };
+        return run(target);
+      }, remote);
+      await tab.close();
+      theirs.push(r.replicateMs);
+      ours.push((await drainOurs(distDir, dir)).drainMs);
+    }
+  } finally {
+    await browser.close();
+    await pouch.stop();
+    await app.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+  return [
+    {
+      name: '1,000 drafts from a browser to its server, median of 3 (ms)',
+      ours: Math.round(median(ours)),
+      limit: Math.round(median(theirs)),
+      limitName: 'PouchDB → pouchdb-server',
+      // Ours at least 3× faster: a third of the peer's time at most.
+      budget: 1 / 3,
+      kind: 'at-most',
+      notes: [
+        `ours ${ours.map(Math.round).join(', ')} ms; PouchDB ${theirs.map(Math.round).join(', ')} ms (replicate() after the drafts were stored)`,
+      ],
+    },
+  ];
+}
