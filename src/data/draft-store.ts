@@ -98,6 +98,13 @@ export class DraftStore {
     return (await this._database()).get('drafts', id);
   }
 
+  /** Several drafts in one transaction (the sync engine reads a whole batch at once). */
+  async getMany(ids: readonly string[]): Promise<Map<string, Draft>> {
+    const store = (await this._database()).transaction('drafts').store;
+    const drafts = await Promise.all(ids.map((id) => store.get(id)));
+    return new Map(drafts.filter((d): d is Draft => d !== undefined).map((d) => [d.id, d]));
+  }
+
   /** Drafts not deleted, the most recently edited first. */
   async list(): Promise<Draft[]> {
     const db = await this._database();
@@ -230,9 +237,13 @@ export class DraftStore {
     }
   }
 
-  /** The changes waiting for sync, oldest first (including any the server refused). */
-  async outbox(): Promise<OutboxEntry[]> {
-    return (await this._database()).getAll('outbox');
+  /**
+   * The changes waiting for sync, oldest first (including any the server refused); with `after`,
+   * only those queued after that sequence number, and with `limit`, at most that many.
+   */
+  async outbox({ after, limit }: { after?: number; limit?: number } = {}): Promise<OutboxEntry[]> {
+    const range = after === undefined ? null : IDBKeyRange.lowerBound(after, true);
+    return (await this._database()).getAll('outbox', range, limit);
   }
 
   /** A small fact kept on this device (sync token, team, cursor), or undefined. */
@@ -255,6 +266,13 @@ export class DraftStore {
     const tx = db.transaction(['drafts', 'outbox'], 'readwrite');
     const bySeq = new Map(entries.map((e) => [e.seq!, e]));
     const touched = new Set<string>();
+    // Every draft the batch touched, asked for at once: IndexedDB answers them in one pass
+    // rather than one round trip each.
+    const ids = [...new Set(entries.map((e) => e.draftId))];
+    const drafts = new Map(
+      (await Promise.all(ids.map((id) => tx.objectStore('drafts').get(id)))).flatMap((d) => (d ? [[d.id, d]] : [])),
+    );
+    const writes: Promise<unknown>[] = [];
     for (const result of results) {
       const entry = bySeq.get(result.seq);
       if (!entry) continue;
@@ -264,17 +282,19 @@ export class DraftStore {
           .put({ ...entry, rejected: result.reason ?? 'The team’s server refused this change.' });
         continue;
       }
-      await tx.objectStore('outbox').delete(result.seq);
-      const draft = await tx.objectStore('drafts').get(entry.draftId);
+      writes.push(tx.objectStore('outbox').delete(result.seq));
+      const draft = drafts.get(entry.draftId);
       if (!draft) continue;
       const fields = { ...draft.fields };
       // This device's value is now the server's latest for these fields: later edits build on it.
       for (const key of entry.fields)
         if (fields[key]) fields[key] = { ...fields[key], rev: Math.max(fields[key].rev ?? 0, result.rev) };
-      await tx.objectStore('drafts').put({ ...draft, fields, rev: Math.max(draft.rev ?? 0, result.rev) });
+      // Later entries of the same draft build on this one.
+      drafts.set(draft.id, { ...draft, fields, rev: Math.max(draft.rev ?? 0, result.rev) });
       touched.add(entry.draftId);
     }
-    await tx.done;
+    for (const id of touched) writes.push(tx.objectStore('drafts').put(drafts.get(id)!));
+    await Promise.all([...writes, tx.done]);
     for (const draftId of touched) this._announce({ draftId, fields: [], kind: 'update' });
   }
 
@@ -287,11 +307,21 @@ export class DraftStore {
     const db = await this._database();
     const tx = db.transaction(['drafts', 'outbox'], 'readwrite');
     const changed: DraftChange[] = [];
-    for (const remote of drafts) {
-      const pending = (await tx.objectStore('outbox').index('by-draft').getAll(remote.id)).filter((e) => !e.rejected);
+    const writes: Promise<unknown>[] = [];
+    // The page's reads asked for at once, then answered in order: one pass through IndexedDB.
+    const reads = await Promise.all(
+      drafts.map((remote) =>
+        Promise.all([
+          tx.objectStore('outbox').index('by-draft').getAll(remote.id),
+          tx.objectStore('drafts').get(remote.id),
+        ]),
+      ),
+    );
+    for (const [i, remote] of drafts.entries()) {
+      const [queued, local] = reads[i]!;
+      const pending = queued.filter((e) => !e.rejected);
       const pendingFields = new Set(pending.flatMap((e) => e.fields));
       const pendingLifecycle = pending.some((e) => e.kind === 'delete' || e.kind === 'restore');
-      const local = await tx.objectStore('drafts').get(remote.id);
       const fields: Record<string, DraftField> = { ...(local?.fields ?? {}) };
       const keys: string[] = [];
       for (const [key, f] of Object.entries(remote.fields)) {
@@ -320,10 +350,10 @@ export class DraftStore {
         rev: Math.max(local?.rev ?? 0, remote.rev),
         note: remote.note,
       };
-      await tx.objectStore('drafts').put(next);
+      writes.push(tx.objectStore('drafts').put(next));
       changed.push({ draftId: remote.id, fields: keys, kind: 'update' });
     }
-    await tx.done;
+    await Promise.all([...writes, tx.done]);
     for (const change of changed) this._announce(change);
   }
 

@@ -1,5 +1,5 @@
 import type { DraftStore } from '../data/draft-store.js';
-import type { OutboxEntry } from '../data/draft.js';
+import type { Draft, OutboxEntry } from '../data/draft.js';
 import type { FieldEdit, Mutation, MutationResult } from './protocol.js';
 import { PUSH_BATCH_MAX } from './protocol.js';
 import { SyncHttpError, type SyncTransport } from './sync-transport.js';
@@ -43,8 +43,7 @@ export class SyncEngine {
   }
 
   /** Turns an outbox entry into the mutation the server applies, from the draft as it is now. */
-  private async _mutation(entry: OutboxEntry): Promise<Mutation | null> {
-    const draft = await this.store.get(entry.draftId);
+  private _mutation(entry: OutboxEntry, draft: Draft | undefined): Mutation | null {
     if (!draft) return null;
     const keys = entry.kind === 'create' ? Object.keys(draft.fields) : entry.fields;
     const fields: Record<string, FieldEdit> = {};
@@ -68,16 +67,24 @@ export class SyncEngine {
   async push(): Promise<{ pushed: number; rejected: number }> {
     let pushed = 0;
     let rejected = 0;
+    // Refused entries stay in the outbox until discarded; the read moves past them.
+    let after: number | undefined;
     for (;;) {
-      const waiting = (await this.store.outbox()).filter((e) => !e.rejected);
-      if (waiting.length === 0) return { pushed, rejected };
+      const read = await this.store.outbox({ after, limit: PUSH_BATCH_MAX });
+      if (read.length === 0) return { pushed, rejected };
+      const waiting = read.filter((e) => !e.rejected);
+      if (waiting.length === 0) {
+        after = read.at(-1)!.seq;
+        continue;
+      }
+      const drafts = await this.store.getMany(waiting.map((e) => e.draftId));
       const batch: OutboxEntry[] = [];
       const mutations: Mutation[] = [];
       let bytes = 0;
       const orphans: MutationResult[] = [];
       for (const entry of waiting) {
         if (batch.length >= PUSH_BATCH_MAX) break;
-        const mutation = await this._mutation(entry);
+        const mutation = this._mutation(entry, drafts.get(entry.draftId));
         if (!mutation) {
           orphans.push({
             seq: entry.seq!,
@@ -101,6 +108,8 @@ export class SyncEngine {
         throw new SyncHttpError(200, 'bad_ack', 'The server’s acknowledgement did not match what was sent.');
       }
       await this.store.acknowledge(batch, [...results, ...orphans]);
+      // A batch cut short by its size goes on from its last entry; otherwise from the last read.
+      after = batch.length < waiting.length ? batch.at(-1)!.seq : read.at(-1)!.seq;
       pushed += results.filter((r) => r.status !== 'rejected').length;
       rejected += results.filter((r) => r.status === 'rejected').length + orphans.length;
     }
