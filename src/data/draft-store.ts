@@ -47,6 +47,20 @@ export class DraftNotFoundError extends Error {
  * and its outbox entry together, so a change is either stored and queued for sync, or neither.
  * Other tabs hear of each change through a BroadcastChannel.
  */
+/** IndexedDB's key range, as idb's types name it. */
+type OutboxQuery = Exclude<Parameters<IDBPDatabase<KitDB>['getAll']>[1], string | number | null | undefined>;
+
+/**
+ * Outbox keys after `seq`. IndexedDB's key range factory is reached through globalThis because
+ * this store is also type-checked (for the Node tests' simulated devices) without the DOM's types.
+ */
+function keysAfter(seq: number): OutboxQuery {
+  const { IDBKeyRange: range } = globalThis as unknown as {
+    IDBKeyRange: { lowerBound(lower: number, open: boolean): OutboxQuery };
+  };
+  return range.lowerBound(seq, true);
+}
+
 export class DraftStore {
   private _db: Promise<IDBPDatabase<KitDB>>;
   /** The open connection, for the one write that cannot wait for a promise (see {@link journal}). */
@@ -242,7 +256,7 @@ export class DraftStore {
    * only those queued after that sequence number, and with `limit`, at most that many.
    */
   async outbox({ after, limit }: { after?: number; limit?: number } = {}): Promise<OutboxEntry[]> {
-    const range = after === undefined ? null : IDBKeyRange.lowerBound(after, true);
+    const range = after === undefined ? null : keysAfter(after);
     return (await this._database()).getAll('outbox', range, limit);
   }
 
