@@ -18,7 +18,8 @@ export async function bytesBench(distDir: string): Promise<Figure[]> {
   const precached = [...sw.matchAll(/"?url"?:"([^"]+)"/g)].map((m) => m[1]!);
   let precache = 0;
   for (const url of precached) precache += (await stat(path.join(distDir, url))).size;
-  const guides = await readdir(path.join(distDir, 'content/guides'));
+  // The guides themselves, not the compressed copies the build writes beside them.
+  const guides = (await readdir(path.join(distDir, 'content/guides'))).filter((g) => g.endsWith('.json'));
   let guideBytes = 0;
   for (const g of guides) guideBytes += gzipSync(await readFile(path.join(distDir, 'content/guides', g))).length;
   const kb = (n: number): number => Math.round((n / 1024) * 10) / 10;
