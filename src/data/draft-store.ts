@@ -1,4 +1,4 @@
-import type { IDBPDatabase } from 'idb';
+import type { IDBPDatabase, IDBPObjectStore } from 'idb';
 import { CONTEXT_FIELDS, type ContextField, type FieldValue } from '../content/worksheet.js';
 import { openKitDb, type KitDB, type OpenOptions } from './db.js';
 import type { MutationResult, ServerDraft } from '../sync/protocol.js';
@@ -55,10 +55,41 @@ type OutboxQuery = Exclude<Parameters<IDBPDatabase<KitDB>['getAll']>[1], string 
  * this store is also type-checked (for the Node tests' simulated devices) without the DOM's types.
  */
 function keysAfter(seq: number): OutboxQuery {
-  const { IDBKeyRange: range } = globalThis as unknown as {
-    IDBKeyRange: { lowerBound(lower: number, open: boolean): OutboxQuery };
-  };
-  return range.lowerBound(seq, true);
+  return keyRange().lowerBound(seq, true);
+}
+
+/** Outbox keys from `first` to `last`, both included. */
+function keysBetween(first: number, last: number): OutboxQuery {
+  return keyRange().bound(first, last);
+}
+
+interface KeyRangeFactory {
+  lowerBound(lower: number, open: boolean): OutboxQuery;
+  bound(lower: number, upper: number): OutboxQuery;
+}
+
+function keyRange(): KeyRangeFactory {
+  return (globalThis as unknown as { IDBKeyRange: KeyRangeFactory }).IDBKeyRange;
+}
+
+/**
+ * Removes acknowledged entries: usually a run of consecutive keys, removed as one range (one
+ * request rather than one per entry) when nothing else lies between them.
+ */
+async function deleteFromOutbox(
+  outbox: IDBPObjectStore<KitDB, ('drafts' | 'outbox')[], 'outbox', 'readwrite'>,
+  seqs: readonly number[],
+): Promise<void> {
+  if (seqs.length === 0) return;
+  const first = Math.min(...seqs);
+  const last = Math.max(...seqs);
+  const inRange = await outbox.getAllKeys(keysBetween(first, last));
+  const acknowledged = new Set(seqs);
+  if (inRange.every((key) => acknowledged.has(key))) {
+    await outbox.delete(keysBetween(first, last));
+    return;
+  }
+  await Promise.all(seqs.map((seq) => outbox.delete(seq)));
 }
 
 export class DraftStore {
@@ -287,6 +318,7 @@ export class DraftStore {
       (await Promise.all(ids.map((id) => tx.objectStore('drafts').get(id)))).flatMap((d) => (d ? [[d.id, d]] : [])),
     );
     const writes: Promise<unknown>[] = [];
+    const done: number[] = [];
     for (const result of results) {
       const entry = bySeq.get(result.seq);
       if (!entry) continue;
@@ -296,7 +328,7 @@ export class DraftStore {
           .put({ ...entry, rejected: result.reason ?? 'The team’s server refused this change.' });
         continue;
       }
-      writes.push(tx.objectStore('outbox').delete(result.seq));
+      done.push(result.seq);
       const draft = drafts.get(entry.draftId);
       if (!draft) continue;
       const fields = { ...draft.fields };
@@ -308,6 +340,7 @@ export class DraftStore {
       touched.add(entry.draftId);
     }
     for (const id of touched) writes.push(tx.objectStore('drafts').put(drafts.get(id)!));
+    writes.push(deleteFromOutbox(tx.objectStore('outbox'), done));
     await Promise.all([...writes, tx.done]);
     for (const draftId of touched) this._announce({ draftId, fields: [], kind: 'update' });
   }
@@ -323,17 +356,16 @@ export class DraftStore {
     const changed: DraftChange[] = [];
     const writes: Promise<unknown>[] = [];
     // The page's reads asked for at once, then answered in order: one pass through IndexedDB.
-    const reads = await Promise.all(
-      drafts.map((remote) =>
-        Promise.all([
-          tx.objectStore('outbox').index('by-draft').getAll(remote.id),
-          tx.objectStore('drafts').get(remote.id),
-        ]),
-      ),
-    );
+    // The outbox is read whole (after a push it is empty or short) rather than once per draft.
+    const [queued, locals] = await Promise.all([
+      tx.objectStore('outbox').getAll(),
+      Promise.all(drafts.map((remote) => tx.objectStore('drafts').get(remote.id))),
+    ]);
+    const queuedByDraft = new Map<string, OutboxEntry[]>();
+    for (const e of queued) if (!e.rejected) queuedByDraft.set(e.draftId, [...(queuedByDraft.get(e.draftId) ?? []), e]);
     for (const [i, remote] of drafts.entries()) {
-      const [queued, local] = reads[i]!;
-      const pending = queued.filter((e) => !e.rejected);
+      const local = locals[i];
+      const pending = queuedByDraft.get(remote.id) ?? [];
       const pendingFields = new Set(pending.flatMap((e) => e.fields));
       const pendingLifecycle = pending.some((e) => e.kind === 'delete' || e.kind === 'restore');
       const fields: Record<string, DraftField> = { ...(local?.fields ?? {}) };
