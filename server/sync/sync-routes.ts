@@ -163,9 +163,9 @@ export async function syncRoutes(
       schema: { body: PUSH_REQUEST_SCHEMA, response: { 200: PUSH_RESPONSE_SCHEMA, ...errors } },
     },
     async (request) => {
-      const results = await store.push(request.device!, request.body.mutations);
-      for (const r of results) metrics?.mutations.inc({ result: r.status });
-      return { results };
+      const answer = await store.push(request.device!, request.body.mutations, request.body.since);
+      for (const r of answer.results) metrics?.mutations.inc({ result: r.status });
+      return answer;
     },
   );
 

@@ -7,6 +7,7 @@ import type {
   MutationResult,
   MutationStatus,
   PullResponse,
+  PushResponse,
   ServerDraft,
   ServerField,
 } from '../../src/sync/protocol.js';
@@ -318,8 +319,8 @@ export class SyncStore {
    * memory in order, and each changed row written once at the end: a handful of statements a
    * batch, where a statement a field per mutation made the database most of the push's time.
    */
-  async push(device: Device, mutations: readonly Mutation[]): Promise<MutationResult[]> {
-    if (mutations.length === 0) return [];
+  async push(device: Device, mutations: readonly Mutation[], since?: number): Promise<PushResponse> {
+    if (mutations.length === 0) return { results: [] };
     return this.db.transaction().execute(async (trx) => {
       const team = await trx
         .updateTable('teams')
@@ -327,7 +328,8 @@ export class SyncStore {
         .where('id', '=', device.teamId)
         .returning('rev')
         .executeTakeFirstOrThrow();
-      let rev = Number(team.rev);
+      const before = Number(team.rev);
+      let rev = before;
       const applied = new Map<number, MutationResult>();
       for (const seqs of chunks([...new Set(mutations.map((m) => m.seq))], 500)) {
         const rows = await trx
@@ -355,7 +357,11 @@ export class SyncStore {
         }
         results.push(result);
       }
-      if (records.length === 0) return results;
+      // The device saw everything up to `since`; if that was the team's revision before this batch
+      // and nothing merged or conflicted, the batch's revisions hold only what the device sent.
+      const echoOnly = since === before && results.every((r) => r.status === 'applied' || r.status === 'rejected');
+      const answer: PushResponse = echoOnly ? { results, cursor: rev } : { results };
+      if (records.length === 0) return answer;
 
       await trx.updateTable('teams').set({ rev }).where('id', '=', device.teamId).execute();
       const drafts = [...batch.values()].filter((d) => d.dirty).map((d) => d.row);
@@ -389,7 +395,7 @@ export class SyncStore {
           .execute();
       }
       for (const rows of chunks(records, 1_000)) await trx.insertInto('applied_mutations').values(rows).execute();
-      return results;
+      return answer;
     });
   }
 

@@ -29,6 +29,11 @@ export interface Mutation {
 
 export interface PushRequest {
   readonly mutations: readonly Mutation[];
+  /**
+   * The device's pull cursor. When the team changed nothing else since then and every mutation
+   * was simply applied, the answer's `cursor` lets the device skip pulling its own changes back.
+   */
+  readonly since?: number;
 }
 
 /**
@@ -48,6 +53,8 @@ export interface MutationResult {
 
 export interface PushResponse {
   readonly results: readonly MutationResult[];
+  /** Where the device's pull cursor may move: the batch was the team's only change since `since`. */
+  readonly cursor?: number;
 }
 
 /** The losing value of a same-field conflict, kept for the team to see and resolve. */
@@ -153,6 +160,7 @@ export const PUSH_REQUEST_SCHEMA = {
   additionalProperties: false,
   required: ['mutations'],
   properties: {
+    since: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
     mutations: {
       type: 'array',
       minItems: 1,
@@ -190,6 +198,7 @@ export const PUSH_RESPONSE_SCHEMA = {
   type: 'object',
   required: ['results'],
   properties: {
+    cursor: { type: 'integer' },
     results: {
       type: 'array',
       items: {

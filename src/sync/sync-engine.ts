@@ -101,13 +101,19 @@ export class SyncEngine {
         batch.push(entry);
         mutations.push(mutation);
       }
-      const results = mutations.length ? (await this.transport.push({ mutations })).results : [];
+      const since = Number((await this.store.meta(SYNC_META.cursor)) ?? 0);
+      const answer = mutations.length ? await this.transport.push({ mutations, since }) : { results: [] };
+      const results = answer.results;
       const sent = new Set(mutations.map((m) => m.seq));
       if (!Array.isArray(results) || results.length !== mutations.length || results.some((r) => !sent.has(r.seq))) {
         // Not an acknowledgement we can trust: keep everything and try again later.
         throw new SyncHttpError(200, 'bad_ack', 'The server’s acknowledgement did not match what was sent.');
       }
       await this.store.acknowledge(batch, [...results, ...orphans]);
+      // The server says the batch was the team's only change since this device's last pull: no
+      // need to download this device's own changes again.
+      if (typeof answer.cursor === 'number' && answer.cursor > since)
+        await this.store.setMeta(SYNC_META.cursor, String(answer.cursor));
       // A batch cut short by its size goes on from its last entry; otherwise from the last read.
       after = batch.length < waiting.length ? batch.at(-1)!.seq : read.at(-1)!.seq;
       pushed += results.filter((r) => r.status !== 'rejected').length;

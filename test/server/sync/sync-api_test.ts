@@ -218,6 +218,64 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       assert.equal((await pullAll(b.token)).drafts.get(id)!.deletedAt, null);
     });
 
+    it('tells a device it may skip pulling its own changes back only when nothing else happened meanwhile', async () => {
+      const a = await join(teamCode, 'Cursor A');
+      const b = await join(teamCode, 'Cursor B');
+      const pushSince = async (token: string, since: number, mutations: Mutation[]) => {
+        const res = await server.app.inject({
+          method: 'POST',
+          url: '/api/push',
+          headers: auth(token),
+          payload: { since, mutations },
+        });
+        assert.equal(res.statusCode, 200, res.body);
+        return res.json<{ results: MutationResult[]; cursor?: number }>();
+      };
+      const latest = async (token: string): Promise<number> => {
+        let since = 0;
+        for (;;) {
+          const page = (
+            await server.app.inject({ url: `/api/pull?since=${since}&limit=500`, headers: auth(token) })
+          ).json<PullResponse>();
+          since = page.cursor;
+          if (!page.more) return since;
+        }
+      };
+      const id = randomUUID();
+      const seen = await latest(a.token);
+      // A is up to date: the answer moves its cursor over the batch's own revisions.
+      const first = await pushSince(a.token, seen, [
+        upsert(1, id, { title: { value: 'Mine', baseRev: 0, changedAt: 10 } }),
+        upsert(2, id, { achieve: { value: 'Also mine', baseRev: 0, changedAt: 11 } }),
+      ]);
+      assert.deepEqual(
+        first.results.map((r) => r.status),
+        ['applied', 'applied'],
+      );
+      assert.equal(first.cursor, first.results[1]!.rev);
+      assert.equal(await latest(a.token), first.cursor, 'nothing lies beyond the cursor');
+
+      // B changes the draft; A's next push starts from a cursor B's change is past: no shortcut,
+      // A must pull B's change.
+      await push(b.token, [upsert(1, id, { audience: { value: 'From B', baseRev: 0, changedAt: 12 } })]);
+      const second = await pushSince(a.token, first.cursor!, [
+        upsert(3, id, { title: { value: 'Mine again', baseRev: first.results[0]!.rev, changedAt: 13 } }),
+      ]);
+      assert.equal(second.results[0]!.status, 'applied');
+      assert.equal(second.cursor, undefined);
+
+      // Up to date again, but the push conflicts with B's value: A must pull to see the conflict.
+      const caughtUp = await latest(a.token);
+      await push(b.token, [upsert(2, id, { achieve: { value: 'B’s answer', baseRev: 0, changedAt: 14 } })]);
+      const bRev = await latest(a.token);
+      const third = await pushSince(a.token, bRev, [
+        upsert(4, id, { achieve: { value: 'A’s answer', baseRev: first.results[1]!.rev, changedAt: 15 } }),
+      ]);
+      assert.ok(caughtUp < bRev);
+      assert.equal(third.results[0]!.status, 'conflict');
+      assert.equal(third.cursor, undefined);
+    });
+
     it('pages a long catch-up in bounded pages, missing nothing', async () => {
       const fresh = await host.server();
       try {
