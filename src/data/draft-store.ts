@@ -77,7 +77,7 @@ function keyRange(): KeyRangeFactory {
  * request rather than one per entry) when nothing else lies between them.
  */
 async function deleteFromOutbox(
-  outbox: IDBPObjectStore<KitDB, ('drafts' | 'outbox')[], 'outbox', 'readwrite'>,
+  outbox: IDBPObjectStore<KitDB, ('drafts' | 'outbox' | 'meta')[], 'outbox', 'readwrite'>,
   seqs: readonly number[],
 ): Promise<void> {
   if (seqs.length === 0) return;
@@ -143,11 +143,19 @@ export class DraftStore {
     return (await this._database()).get('drafts', id);
   }
 
-  /** Several drafts in one transaction (the sync engine reads a whole batch at once). */
-  async getMany(ids: readonly string[]): Promise<Map<string, Draft>> {
-    const store = (await this._database()).transaction('drafts').store;
-    const drafts = await Promise.all(ids.map((id) => store.get(id)));
-    return new Map(drafts.filter((d): d is Draft => d !== undefined).map((d) => [d.id, d]));
+  /**
+   * The next outbox entries after `after` (at most `limit`) and the drafts they belong to, read in
+   * one transaction: the sync engine's view of its next batch.
+   */
+  async outboxBatch({ after, limit }: { after?: number; limit: number }): Promise<{
+    entries: OutboxEntry[];
+    drafts: Map<string, Draft>;
+  }> {
+    const tx = (await this._database()).transaction(['outbox', 'drafts']);
+    const entries = await tx.objectStore('outbox').getAll(after === undefined ? null : keysAfter(after), limit);
+    const ids = [...new Set(entries.map((e) => e.draftId))];
+    const drafts = await Promise.all(ids.map((id) => tx.objectStore('drafts').get(id)));
+    return { entries, drafts: new Map(drafts.flatMap((d) => (d ? [[d.id, d] as const] : []))) };
   }
 
   /** Drafts not deleted, the most recently edited first. */
@@ -306,9 +314,15 @@ export class DraftStore {
    * Records the server's answers to pushed changes, in one transaction: accepted changes leave the
    * outbox and their fields take the server's revision; refused ones stay, marked with why.
    */
-  async acknowledge(entries: readonly OutboxEntry[], results: readonly MutationResult[]): Promise<void> {
+  async acknowledge(
+    entries: readonly OutboxEntry[],
+    results: readonly MutationResult[],
+    /** A fact to record in the same transaction (the sync engine's moved pull cursor). */
+    meta?: { readonly key: string; readonly value: string },
+  ): Promise<void> {
     const db = await this._database();
-    const tx = db.transaction(['drafts', 'outbox'], 'readwrite');
+    const tx = db.transaction(['drafts', 'outbox', 'meta'], 'readwrite');
+    if (meta) void tx.objectStore('meta').put({ key: meta.key, value: meta.value });
     const bySeq = new Map(entries.map((e) => [e.seq!, e]));
     const touched = new Set<string>();
     // Every draft the batch touched, asked for at once: IndexedDB answers them in one pass

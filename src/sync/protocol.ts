@@ -116,7 +116,8 @@ export interface ErrorResponse {
 }
 
 export const PULL_PAGE_MAX = 500;
-export const PUSH_BATCH_MAX = 200;
+/** Mutations a push may carry: fewer, larger batches drain a long queue faster (one transaction each). */
+export const PUSH_BATCH_MAX = 500;
 
 // JSON schemas. Strict (no unknown properties) and bounded, so a malformed request is refused
 // with a 400 before it reaches storage.

@@ -69,15 +69,16 @@ export class SyncEngine {
     let rejected = 0;
     // Refused entries stay in the outbox until discarded; the read moves past them.
     let after: number | undefined;
+    // Only this engine moves the cursor while it holds the sync lock, so it is read once.
+    let since = Number((await this.store.meta(SYNC_META.cursor)) ?? 0);
     for (;;) {
-      const read = await this.store.outbox({ after, limit: PUSH_BATCH_MAX });
+      const { entries: read, drafts } = await this.store.outboxBatch({ after, limit: PUSH_BATCH_MAX });
       if (read.length === 0) return { pushed, rejected };
       const waiting = read.filter((e) => !e.rejected);
       if (waiting.length === 0) {
         after = read.at(-1)!.seq;
         continue;
       }
-      const drafts = await this.store.getMany(waiting.map((e) => e.draftId));
       const batch: OutboxEntry[] = [];
       const mutations: Mutation[] = [];
       let bytes = 0;
@@ -101,7 +102,6 @@ export class SyncEngine {
         batch.push(entry);
         mutations.push(mutation);
       }
-      const since = Number((await this.store.meta(SYNC_META.cursor)) ?? 0);
       const answer = mutations.length ? await this.transport.push({ mutations, since }) : { results: [] };
       const results = answer.results;
       const sent = new Set(mutations.map((m) => m.seq));
@@ -109,11 +109,15 @@ export class SyncEngine {
         // Not an acknowledgement we can trust: keep everything and try again later.
         throw new SyncHttpError(200, 'bad_ack', 'The server’s acknowledgement did not match what was sent.');
       }
-      await this.store.acknowledge(batch, [...results, ...orphans]);
-      // The server says the batch was the team's only change since this device's last pull: no
-      // need to download this device's own changes again.
-      if (typeof answer.cursor === 'number' && answer.cursor > since)
-        await this.store.setMeta(SYNC_META.cursor, String(answer.cursor));
+      // When the server says the batch was the team's only change since this device's last pull,
+      // the cursor moves past it (with the acknowledgement): no downloading its own changes again.
+      const moved = typeof answer.cursor === 'number' && answer.cursor > since ? answer.cursor : undefined;
+      await this.store.acknowledge(
+        batch,
+        [...results, ...orphans],
+        moved === undefined ? undefined : { key: SYNC_META.cursor, value: String(moved) },
+      );
+      if (moved !== undefined) since = moved;
       // A batch cut short by its size goes on from its last entry; otherwise from the last read.
       after = batch.length < waiting.length ? batch.at(-1)!.seq : read.at(-1)!.seq;
       pushed += results.filter((r) => r.status !== 'rejected').length;
