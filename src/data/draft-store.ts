@@ -160,14 +160,10 @@ export class DraftStore {
 
   /** Drafts not deleted, the most recently edited first. */
   async list(): Promise<Draft[]> {
-    const db = await this._database();
-    const drafts: Draft[] = [];
-    let cursor = await db.transaction('drafts').store.index('by-updated').openCursor(null, 'prev');
-    while (cursor) {
-      if (cursor.value.deletedAt === null) drafts.push(cursor.value);
-      cursor = await cursor.continue();
-    }
-    return drafts;
+    // One request for the lot, reversed here: a cursor costs a round trip to IndexedDB per draft
+    // (the drafts list with 1,000 drafts spent most of its time stepping it).
+    const all = await (await this._database()).getAllFromIndex('drafts', 'by-updated');
+    return all.filter((d) => d.deletedAt === null).reverse();
   }
 
   /** Starts a draft of `worksheet`, with whatever consultation context is known. */
