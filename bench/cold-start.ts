@@ -5,7 +5,7 @@ import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { startServer } from '../test/support/app-server.js';
 import { CHROMIUM_ARGS, chromiumPath } from '../test/support/chromium.js';
-import type { Figure } from './figure.js';
+import { median, type Figure } from './figure.js';
 
 const SAMPLES = 9;
 const BLANK = 'offline-blank.html';
@@ -18,10 +18,6 @@ interface InPage {
     getEntriesByName(name: string): { startTime: number }[];
     getEntriesByType(type: string): { loadEventEnd: number }[];
   };
-}
-
-function median(values: number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 }
 
 /**

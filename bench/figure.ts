@@ -20,3 +20,8 @@ export function withinBudget(f: Figure): boolean {
   const r = ratio(f);
   return f.kind === 'at-most' ? r <= f.budget : r >= f.budget;
 }
+
+/** The middle of the samples (the upper middle of an even count). */
+export function median(values: readonly number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+}

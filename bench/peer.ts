@@ -9,14 +9,10 @@ import fastifyStatic from '@fastify/static';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumPath } from '../test/support/chromium.js';
 import { benchTools } from './bench-tools.js';
-import type { Figure } from './figure.js';
+import { median, type Figure } from './figure.js';
 import { drainOurs } from './sync.js';
 
 const RUNS = 3;
-
-function median(values: number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -11,16 +11,12 @@ import { randomSecret } from '../server/secrets.js';
 import { SyncStore } from '../server/sync/sync-store.js';
 import { CHROMIUM_ARGS, chromiumPath } from '../test/support/chromium.js';
 import { startPostgres } from '../test/support/postgres.js';
-import type { Figure } from './figure.js';
+import { median, type Figure } from './figure.js';
 import { newDraftMutation } from '../test/support/new-draft-mutation.js';
 
 const STORED = 100_000;
 const PUSHED = 5_000;
 const BATCH = 100;
-
-function median(values: number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-}
 
 /** Server-side figures on one engine: push throughput, and pull latency with 100,000 drafts stored. */
 async function engineFigures(engine: Engine, databaseUrl: string | undefined, dir: string): Promise<Figure[]> {
