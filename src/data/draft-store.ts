@@ -286,13 +286,9 @@ export class DraftStore {
     }
   }
 
-  /**
-   * The changes waiting for sync, oldest first (including any the server refused); with `after`,
-   * only those queued after that sequence number, and with `limit`, at most that many.
-   */
-  async outbox({ after, limit }: { after?: number; limit?: number } = {}): Promise<OutboxEntry[]> {
-    const range = after === undefined ? null : keysAfter(after);
-    return (await this._database()).getAll('outbox', range, limit);
+  /** The changes waiting for sync, oldest first (including any the server refused). */
+  async outbox(): Promise<OutboxEntry[]> {
+    return (await this._database()).getAll('outbox');
   }
 
   /** A small fact kept on this device (sync token, team, cursor), or undefined. */
