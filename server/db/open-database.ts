@@ -43,7 +43,10 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenedDataba
     const sqlite = new SQLite(file);
     // WAL lets readers go on while one writer commits; a busy timeout rides out brief locks.
     sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = NORMAL');
+    // FULL: a commit reaches the disk before the push is acknowledged, since a device deletes what
+    // the server acknowledged (NORMAL could lose the last commits to a power cut). With a batch a
+    // transaction it costs ~10% on one-mutation pushes and nothing measurable on batches.
+    sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     opened = {
