@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { startServer } from '../test/support/app-server.js';
+import { runBuild } from '../test/support/build-app.js';
 import { CHROMIUM_ARGS, chromiumPath } from '../test/support/chromium.js';
 import { median, type Figure } from './figure.js';
 
@@ -36,11 +36,8 @@ export async function coldStartBench(): Promise<Figure[]> {
     path.join(extra, BLANK),
     '<!doctype html><html lang="en"><meta charset="utf-8"><title>Blank</title><p>Blank</p></html>',
   );
-  const built = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/build.ts'], {
-    env: { ...process.env, EFK_OUT_DIR: out, EFK_EXTRA_PUBLIC_DIR: extra },
-    encoding: 'utf8',
-  });
-  if (built.status !== 0) throw new Error(`build failed:\n${built.stdout}${built.stderr}`);
+  const built = await runBuild(out, undefined, { EFK_EXTRA_PUBLIC_DIR: extra });
+  if (built.code !== 0) throw new Error(`build failed:\n${built.output}`);
   const server = await startServer(out);
   const launch = (): Promise<BrowserContext> =>
     chromium.launchPersistentContext(profile, {

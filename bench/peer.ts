@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -8,22 +7,12 @@ import Fastify from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumPath } from '../test/support/chromium.js';
+import { freePort } from '../test/support/free-port.js';
 import { benchTools } from './bench-tools.js';
 import { median, type Figure } from './figure.js';
 import { drainOurs } from './sync.js';
 
 const RUNS = 3;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** pouchdb-server on LevelDB in a folder of its own, answering on 127.0.0.1. */
 async function startPouchServer(dir: string): Promise<{ origin: string; stop: () => Promise<void> }> {

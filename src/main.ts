@@ -1,4 +1,4 @@
-import './components/prefetch-views.js';
+import './components/load-worksheet-views.js';
 import { Workbox } from 'workbox-window';
 import './components/app-shell.js';
 import { globalStyles } from './styles/global-styles.js';

@@ -22,6 +22,7 @@ import { PageView } from './page-view.js';
 import './site-nav.js';
 import './sync-status.js';
 import './update-banner.js';
+import { loadWorksheetViews, WORKSHEET_ROUTES } from './load-worksheet-views.js';
 
 const APP_NAME = 'Engagement Field Kit';
 
@@ -143,7 +144,7 @@ export class AppShell extends LitElement {
       const [worksheet, store] = await Promise.all([this.store.worksheet(), this._drafts(), loadWorksheetViews()]);
       return { worksheet, store };
     },
-    args: () => [['worksheet', 'new-draft', 'draft', 'drafts'].includes(this._router.route.name)] as const,
+    args: () => [WORKSHEET_ROUTES.includes(this._router.route.name)] as const,
   });
 
   /** `/worksheet/new` makes a draft, then shows it at its own address (replacing /new in history). */
@@ -351,15 +352,6 @@ export class AppShell extends LitElement {
       </footer>
     `;
   }
-}
-
-/**
- * The worksheet, drafts and their parts load when first needed (and are precached for offline),
- * so the guide opens with less script.
- */
-function loadWorksheetViews(): Promise<unknown> {
-  // Asked for beside the views (which import it), so both arrive in one round of fetches.
-  return Promise.all([import('./worksheet-views.js'), import('../styles/form-styles.js')]);
 }
 
 /** A name teammates will recognise until the user gives a better one. */

@@ -11,12 +11,15 @@ export interface BuildResult {
   readonly output: string;
 }
 
-/** Runs the real build (`npm run build`'s script) into `outDir`, optionally from other content. */
-export function runBuild(outDir: string, contentDir?: string): Promise<BuildResult> {
+/**
+ * Runs the real build (`npm run build`'s script) into `outDir`, optionally from other content and
+ * with more of the build's variables (`EFK_EXTRA_PUBLIC_DIR`).
+ */
+export function runBuild(outDir: string, contentDir?: string, env: Record<string, string> = {}): Promise<BuildResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/build.ts')], {
       cwd: ROOT,
-      env: { ...process.env, EFK_OUT_DIR: outDir, ...(contentDir ? { EFK_CONTENT_DIR: contentDir } : {}) },
+      env: { ...process.env, ...env, EFK_OUT_DIR: outDir, ...(contentDir ? { EFK_CONTENT_DIR: contentDir } : {}) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
