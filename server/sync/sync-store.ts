@@ -11,7 +11,9 @@ import type {
   ServerDraft,
   ServerField,
 } from '../../src/sync/protocol.js';
+import { PUSH_BATCH_MAX } from '../../src/sync/protocol.js';
 import type { Database } from '../db/schema.js';
+import { GroupCommit } from './group-commit.js';
 import { hashSecret, joinCode, randomSecret } from '../secrets.js';
 
 export interface Team {
@@ -48,6 +50,12 @@ interface BatchDraft {
 }
 
 type Batch = Map<string, BatchDraft>;
+
+interface PushItem {
+  readonly device: Device;
+  readonly mutations: readonly Mutation[];
+  readonly since: number | undefined;
+}
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -309,61 +317,88 @@ export class SyncStore {
 
   // — Push —
 
+  /** Pushes waiting on their team's previous transaction, written together when it ends. */
+  private readonly _pushes = new GroupCommit<PushItem, PushResponse>({
+    run: (items) => this._pushGroup(items),
+    sizeOf: (item) => item.mutations.length,
+    maxSize: PUSH_BATCH_MAX,
+  });
+
   /**
    * Applies a batch in order, in one transaction; each mutation exactly once, each with its own
    * result. The team row is locked first, so every change to the team's drafts (on any instance)
-   * is read and written one batch at a time, and what is read under the lock is the truth: a
+   * is read and written one transaction at a time, and what is read under the lock is the truth: a
    * repeat, sequential or concurrent (it waited on the lock), gets the stored result.
    *
-   * The batch's drafts and fields are read in two queries, the mutations applied to them in
-   * memory in order, and each changed row written once at the end: a handful of statements a
-   * batch, where a statement a field per mutation made the database most of the push's time.
+   * Pushes to one team that arrive while its previous transaction is being written share the next
+   * one (group commit): many devices syncing at once pay for one durable commit, not one each.
    */
-  async push(device: Device, mutations: readonly Mutation[], since?: number): Promise<PushResponse> {
-    if (mutations.length === 0) return { results: [] };
+  push(device: Device, mutations: readonly Mutation[], since?: number): Promise<PushResponse> {
+    if (mutations.length === 0) return Promise.resolve({ results: [] });
+    return this._pushes.submit(device.teamId, { device, mutations, since });
+  }
+
+  /**
+   * One transaction for a group of pushes to one team, applied in arrival order as if one after
+   * another. The group's drafts and fields are read in two queries, the mutations applied to them
+   * in memory in order, and each changed row written once at the end: a handful of statements a
+   * group, where a statement a field per mutation made the database most of the push's time.
+   */
+  private async _pushGroup(items: readonly PushItem[]): Promise<PushResponse[]> {
+    const teamId = items[0]!.device.teamId;
     return this.db.transaction().execute(async (trx) => {
       const team = await trx
         .updateTable('teams')
         .set((eb) => ({ rev: eb.ref('rev') }))
-        .where('id', '=', device.teamId)
+        .where('id', '=', teamId)
         .returning('rev')
         .executeTakeFirstOrThrow();
-      const before = Number(team.rev);
-      let rev = before;
-      const applied = new Map<number, MutationResult>();
-      for (const seqs of chunks([...new Set(mutations.map((m) => m.seq))], 500)) {
+      let rev = Number(team.rev);
+      const applied = new Map<string, MutationResult>();
+      const key = (deviceId: string, seq: number): string => `${deviceId} ${seq}`;
+      const deviceIds = [...new Set(items.map((i) => i.device.id))];
+      const seqs = [...new Set(items.flatMap((i) => i.mutations.map((m) => m.seq)))];
+      for (const part of chunks(seqs, 500)) {
+        // Devices × seqs can over-read (another device's seq); the key below keeps only the pairs asked.
         const rows = await trx
           .selectFrom('applied_mutations')
-          .select(['seq', 'result'])
-          .where('device_id', '=', device.id)
-          .where('seq', 'in', seqs)
+          .select(['device_id', 'seq', 'result'])
+          .where('device_id', 'in', deviceIds)
+          .where('seq', 'in', part)
           .execute();
-        for (const row of rows) applied.set(Number(row.seq), JSON.parse(row.result) as MutationResult);
+        for (const row of rows)
+          applied.set(key(row.device_id, Number(row.seq)), JSON.parse(row.result) as MutationResult);
       }
-      const batch = await this._loadBatch(trx, device.teamId, [
-        ...new Set(mutations.filter((m) => !applied.has(m.seq)).map((m) => m.draftId)),
+      const batch = await this._loadBatch(trx, teamId, [
+        ...new Set(
+          items.flatMap((i) => i.mutations.filter((m) => !applied.has(key(i.device.id, m.seq))).map((m) => m.draftId)),
+        ),
       ]);
 
-      const results: MutationResult[] = [];
+      const answers: PushResponse[] = [];
       const records: Insertable<Database['applied_mutations']>[] = [];
-      for (const m of mutations) {
-        let result = applied.get(m.seq);
-        if (!result) {
-          // Every mutation takes the team's next revision, as it always has (refused ones too).
-          rev += 1;
-          result = applyMutation(batch, device, m, rev);
-          applied.set(m.seq, result);
-          records.push({ device_id: device.id, seq: m.seq, result: JSON.stringify(result), applied_at: Date.now() });
+      for (const { device, mutations, since } of items) {
+        const before = rev;
+        const results: MutationResult[] = [];
+        for (const m of mutations) {
+          let result = applied.get(key(device.id, m.seq));
+          if (!result) {
+            // Every mutation takes the team's next revision, as it always has (refused ones too).
+            rev += 1;
+            result = applyMutation(batch, device, m, rev);
+            applied.set(key(device.id, m.seq), result);
+            records.push({ device_id: device.id, seq: m.seq, result: JSON.stringify(result), applied_at: Date.now() });
+          }
+          results.push(result);
         }
-        results.push(result);
+        // The device saw everything up to `since`; if that was the team's revision before this push
+        // and nothing merged or conflicted, the push's revisions hold only what the device sent.
+        const echoOnly = since === before && results.every((r) => r.status === 'applied' || r.status === 'rejected');
+        answers.push(echoOnly ? { results, cursor: rev } : { results });
       }
-      // The device saw everything up to `since`; if that was the team's revision before this batch
-      // and nothing merged or conflicted, the batch's revisions hold only what the device sent.
-      const echoOnly = since === before && results.every((r) => r.status === 'applied' || r.status === 'rejected');
-      const answer: PushResponse = echoOnly ? { results, cursor: rev } : { results };
-      if (records.length === 0) return answer;
+      if (records.length === 0) return answers;
 
-      await trx.updateTable('teams').set({ rev }).where('id', '=', device.teamId).execute();
+      await trx.updateTable('teams').set({ rev }).where('id', '=', teamId).execute();
       const drafts = [...batch.values()].filter((d) => d.dirty).map((d) => d.row);
       for (const rows of chunks(drafts, 1_000)) {
         await trx
@@ -395,7 +430,7 @@ export class SyncStore {
           .execute();
       }
       for (const rows of chunks(records, 1_000)) await trx.insertInto('applied_mutations').values(rows).execute();
-      return answer;
+      return answers;
     });
   }
 

@@ -276,6 +276,84 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       assert.equal(third.cursor, undefined);
     });
 
+    it('answers pushes that arrive together as if each came alone, and a failing one fails only itself', async () => {
+      const devices = await Promise.all(['North', 'South', 'East'].map((name) => join(teamCode, `Group ${name}`)));
+      const before = Number(
+        (await server.db.selectFrom('teams').select('rev').where('id', '=', teamId).executeTakeFirstOrThrow()).rev,
+      );
+      const ids = devices.map(() => randomUUID());
+      const east = (await server.store.deviceByToken(devices[2]!.token))!;
+      // A change the database refuses (a draft needs a worksheet): it reaches the store, not the API.
+      const broken = { ...upsert(50, randomUUID(), {}), worksheetId: null as unknown as string };
+      const sent = await Promise.allSettled([
+        ...devices.map(async ({ token }, i) => {
+          const res = await server.app.inject({
+            method: 'POST',
+            url: '/api/push',
+            headers: auth(token),
+            payload: {
+              since: before,
+              mutations: [
+                upsert(10, ids[i]!, { title: { value: `Draft ${i}`, baseRev: 0, changedAt: 20 } }),
+                upsert(11, ids[i]!, { achieve: { value: `Goal ${i}`, baseRev: 0, changedAt: 21 } }),
+              ],
+            },
+          });
+          assert.equal(res.statusCode, 200, res.body);
+          return res.json<{ results: MutationResult[]; cursor?: number }>();
+        }),
+        server.store.push(east, [broken]),
+      ]);
+      const answers = sent.slice(0, 3).map((s) => {
+        assert.equal(s.status, 'fulfilled');
+        return s.value as { results: MutationResult[]; cursor?: number };
+      });
+      assert.equal(sent[3]!.status, 'rejected', 'the broken change fails');
+
+      const revs = answers.flatMap((a) => a.results.map((r) => r.rev)).sort((x, y) => x - y);
+      assert.deepEqual(
+        revs,
+        Array.from({ length: 6 }, (_, i) => before + 1 + i),
+        'each change took its own revision, none skipped, none shared',
+      );
+      for (const a of answers) {
+        assert.deepEqual(
+          a.results.map((r) => r.status),
+          ['applied', 'applied'],
+        );
+        assert.equal(a.results[1]!.rev, a.results[0]!.rev + 1, 'a push’s changes stay together and in order');
+      }
+      // Only a push that found the team where its device left it may skip pulling, and only over its own changes.
+      const skipping = answers.filter((a) => a.cursor !== undefined);
+      assert.ok(skipping.length <= 1);
+      for (const a of skipping) assert.equal(a.cursor, before + 2);
+      const team = await server.db.selectFrom('teams').select('rev').where('id', '=', teamId).executeTakeFirstOrThrow();
+      assert.equal(Number(team.rev), before + 6, 'the broken change took no revision');
+      const { drafts } = await pullAll(devices[0]!.token, 500);
+      ids.forEach((id, i) => assert.equal(drafts.get(id)?.fields['title']?.value, `Draft ${i}`));
+      assert.equal(drafts.has(broken.draftId), false);
+
+      // Repeats of all three, together: the stored answers, no new revision.
+      const repeats = await Promise.all(
+        devices.map(async ({ token }, i) =>
+          push(token, [
+            upsert(10, ids[i]!, { title: { value: `Draft ${i}`, baseRev: 0, changedAt: 20 } }),
+            upsert(11, ids[i]!, { achieve: { value: `Goal ${i}`, baseRev: 0, changedAt: 21 } }),
+          ]),
+        ),
+      );
+      assert.deepEqual(
+        repeats,
+        answers.map((a) => a.results),
+      );
+      const after = await server.db
+        .selectFrom('teams')
+        .select('rev')
+        .where('id', '=', teamId)
+        .executeTakeFirstOrThrow();
+      assert.equal(Number(after.rev), before + 6);
+    });
+
     it('pages a long catch-up in bounded pages, missing nothing', async () => {
       const fresh = await host.server();
       try {
