@@ -65,7 +65,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 
 /**
  * Applies one mutation to the batch's drafts in memory, at revision `rev`. The rules: a delete
- * loses to an edit made after the deleting device last saw the draft; an edit to a deleted draft
+ * loses to another device's edit made after the deleting device last saw the draft; an edit to a deleted draft
  * restores it; a field edit based on the latest value (or on this device's own) replaces it, and
  * otherwise the later change wins with the other kept as the field's conflict.
  */
@@ -79,8 +79,10 @@ function applyMutation(batch: Batch, device: Device, m: Mutation, rev: number): 
   if (m.kind === 'delete') {
     const draft = existing!;
     draft.dirty = true;
-    if (draft.row.rev > m.baseRev && draft.row.deleted_at === null) {
-      // Someone edited the draft after this device last saw it: the edit wins over the delete.
+    // Another device edited the draft after this one last saw it: the edit wins over the delete.
+    // (This device's own later edits, in this batch or one it had not heard back about, do not.)
+    const editedByOthers = [...draft.fields.values()].some((f) => f.rev > m.baseRev && f.changed_by !== device.id);
+    if (editedByOthers && draft.row.deleted_at === null) {
       draft.row = { ...draft.row, rev, note: `Kept: ${device.name} deleted it, but it had been edited since.` };
       return {
         seq: m.seq,

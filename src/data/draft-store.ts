@@ -2,7 +2,7 @@ import type { IDBPDatabase, IDBPObjectStore } from 'idb';
 import { CONTEXT_FIELDS, type ContextField, type FieldValue } from '../content/worksheet.js';
 import { openKitDb, type KitDB, type OpenOptions } from './db.js';
 import type { MutationResult, ServerDraft } from '../sync/protocol.js';
-import type { Draft, DraftField, OutboxEntry } from './draft.js';
+import { withServerRevision, type Draft, type DraftField, type OutboxEntry } from './draft.js';
 import { toStorageWriteError } from './storage-error.js';
 
 /** What other tabs hear when a draft changes. */
@@ -305,6 +305,9 @@ export class DraftStore {
   /**
    * Records the server's answers to pushed changes, in one transaction: accepted changes leave the
    * outbox and their fields take the server's revision; refused ones stay, marked with why.
+   *
+   * Relaxed durability: if a crash loses this commit, the entries are sent again and the server
+   * answers them from its record of applied changes, so waiting for the disk buys nothing.
    */
   async acknowledge(
     entries: readonly OutboxEntry[],
@@ -313,7 +316,7 @@ export class DraftStore {
     meta?: { readonly key: string; readonly value: string },
   ): Promise<void> {
     const db = await this._database();
-    const tx = db.transaction(['drafts', 'outbox', 'meta'], 'readwrite');
+    const tx = db.transaction(['drafts', 'outbox', 'meta'], 'readwrite', { durability: 'relaxed' });
     if (meta) void tx.objectStore('meta').put({ key: meta.key, value: meta.value });
     const bySeq = new Map(entries.map((e) => [e.seq!, e]));
     const touched = new Set<string>();
@@ -337,12 +340,8 @@ export class DraftStore {
       done.push(result.seq);
       const draft = drafts.get(entry.draftId);
       if (!draft) continue;
-      const fields = { ...draft.fields };
-      // This device's value is now the server's latest for these fields: later edits build on it.
-      for (const key of entry.fields)
-        if (fields[key]) fields[key] = { ...fields[key], rev: Math.max(fields[key].rev ?? 0, result.rev) };
       // Later entries of the same draft build on this one.
-      drafts.set(draft.id, { ...draft, fields, rev: Math.max(draft.rev ?? 0, result.rev) });
+      drafts.set(draft.id, withServerRevision(draft, entry.fields, result.rev));
       touched.add(entry.draftId);
     }
     for (const id of touched) writes.push(tx.objectStore('drafts').put(drafts.get(id)!));

@@ -49,3 +49,18 @@ export interface OutboxEntry {
   /** Set when the team's server refused the change: shown to the user until fixed or discarded. */
   readonly rejected?: string;
 }
+
+/**
+ * The draft once the team's server has taken one of its changes at revision `rev`: the change's
+ * fields are now the server's latest there, so later edits to them build on that revision. The
+ * draft's own revision (what a delete says it saw) moves only when the draft is first synced:
+ * other devices may have changed it meanwhile, and only a pull shows that.
+ */
+export function withServerRevision(draft: Draft, fields: readonly string[], rev: number): Draft {
+  const next = { ...draft.fields };
+  for (const key of fields) {
+    const field = next[key];
+    if (field) next[key] = { ...field, rev: Math.max(field.rev ?? 0, rev) };
+  }
+  return { ...draft, fields: next, rev: draft.rev ?? rev };
+}

@@ -1,5 +1,5 @@
 import type { DraftStore } from '../data/draft-store.js';
-import type { Draft, OutboxEntry } from '../data/draft.js';
+import { withServerRevision, type Draft, type OutboxEntry } from '../data/draft.js';
 import type { FieldEdit, Mutation, MutationResult } from './protocol.js';
 import { PUSH_BATCH_MAX } from './protocol.js';
 import { SyncHttpError, type SyncTransport } from './sync-transport.js';
@@ -64,65 +64,104 @@ export class SyncEngine {
     };
   }
 
+  /**
+   * Sends the outbox in batches, as a pipeline: while a batch travels, the next is read, and while
+   * the next travels, the last answer is written. Each step still happens in order — a batch is
+   * built on the answers to the one before (applied in memory until their write lands) — and an
+   * entry leaves the outbox only with its answer; a repeat after a crash is answered from the
+   * server's record.
+   */
   async push(): Promise<{ pushed: number; rejected: number }> {
     let pushed = 0;
     let rejected = 0;
-    // Refused entries stay in the outbox until discarded; the read moves past them.
-    let after: number | undefined;
     // Only this engine moves the cursor while it holds the sync lock, so it is read once.
     let since = Number((await this.store.meta(SYNC_META.cursor)) ?? 0);
-    for (;;) {
-      const { entries: read, drafts } = await this.store.outboxBatch({ after, limit: PUSH_BATCH_MAX });
-      if (read.length === 0) return { pushed, rejected };
-      const waiting = read.filter((e) => !e.rejected);
-      if (waiting.length === 0) {
-        after = read.at(-1)!.seq;
-        continue;
-      }
-      const batch: OutboxEntry[] = [];
-      const mutations: Mutation[] = [];
-      let bytes = 0;
-      const orphans: MutationResult[] = [];
-      for (const entry of waiting) {
-        if (batch.length >= PUSH_BATCH_MAX) break;
-        const mutation = this._mutation(entry, drafts.get(entry.draftId));
-        if (!mutation) {
-          orphans.push({
-            seq: entry.seq!,
-            status: 'rejected',
-            reason: 'The draft is no longer on this device.',
-            rev: 0,
-          });
-          batch.push(entry);
+    let next = this._read(undefined);
+    /** The last batch's answers, being written while the next batch travels. */
+    let writing: Promise<void> = Promise.resolve();
+    /** What the server gave the last batch, for drafts the next batch was read before it was written. */
+    let given = new Map<string, { fields: readonly string[]; rev: number }[]>();
+    try {
+      for (;;) {
+        const { entries: read, drafts } = await next;
+        if (read.length === 0) return { pushed, rejected };
+        const waiting = read.filter((e) => !e.rejected);
+        if (waiting.length === 0) {
+          // Refused entries stay in the outbox until discarded; the read moves past them.
+          next = this._read(read.at(-1)!.seq);
           continue;
         }
-        const size = JSON.stringify(mutation).length;
-        if (mutations.length > 0 && bytes + size > BATCH_BYTES) break;
-        bytes += size;
-        batch.push(entry);
-        mutations.push(mutation);
+        for (const [id, revisions] of given) {
+          let draft = drafts.get(id);
+          if (!draft) continue;
+          for (const { fields, rev } of revisions) draft = withServerRevision(draft, fields, rev);
+          drafts.set(id, draft);
+        }
+        const batch: OutboxEntry[] = [];
+        const mutations: Mutation[] = [];
+        let bytes = 0;
+        const orphans: MutationResult[] = [];
+        for (const entry of waiting) {
+          if (batch.length >= PUSH_BATCH_MAX) break;
+          const mutation = this._mutation(entry, drafts.get(entry.draftId));
+          if (!mutation) {
+            orphans.push({
+              seq: entry.seq!,
+              status: 'rejected',
+              reason: 'The draft is no longer on this device.',
+              rev: 0,
+            });
+            batch.push(entry);
+            continue;
+          }
+          const size = JSON.stringify(mutation).length;
+          if (mutations.length > 0 && bytes + size > BATCH_BYTES) break;
+          bytes += size;
+          batch.push(entry);
+          mutations.push(mutation);
+        }
+        // A batch cut short by its size goes on from its last entry; otherwise from the last read.
+        next = this._read(batch.length < waiting.length ? batch.at(-1)!.seq : read.at(-1)!.seq);
+        const answer = mutations.length ? await this.transport.push({ mutations, since }) : { results: [] };
+        const results = answer.results;
+        const sent = new Set(mutations.map((m) => m.seq));
+        if (!Array.isArray(results) || results.length !== mutations.length || results.some((r) => !sent.has(r.seq))) {
+          // Not an acknowledgement we can trust: keep everything and try again later.
+          throw new SyncHttpError(200, 'bad_ack', 'The server’s acknowledgement did not match what was sent.');
+        }
+        // When the server says the batch was the team's only change since this device's last pull,
+        // the cursor moves past it (with the acknowledgement): no downloading its own changes again.
+        const moved = typeof answer.cursor === 'number' && answer.cursor > since ? answer.cursor : undefined;
+        await writing;
+        writing = this.store.acknowledge(
+          batch,
+          [...results, ...orphans],
+          moved === undefined ? undefined : { key: SYNC_META.cursor, value: String(moved) },
+        );
+        // The read of the next batch started before this write, so it may not see it.
+        given = new Map();
+        const bySeq = new Map(batch.map((e) => [e.seq!, e]));
+        for (const r of results) {
+          const entry = bySeq.get(r.seq);
+          if (!entry || r.status === 'rejected') continue;
+          given.set(entry.draftId, [...(given.get(entry.draftId) ?? []), { fields: entry.fields, rev: r.rev }]);
+        }
+        if (moved !== undefined) since = moved;
+        pushed += results.filter((r) => r.status !== 'rejected').length;
+        rejected += results.filter((r) => r.status === 'rejected').length + orphans.length;
       }
-      const answer = mutations.length ? await this.transport.push({ mutations, since }) : { results: [] };
-      const results = answer.results;
-      const sent = new Set(mutations.map((m) => m.seq));
-      if (!Array.isArray(results) || results.length !== mutations.length || results.some((r) => !sent.has(r.seq))) {
-        // Not an acknowledgement we can trust: keep everything and try again later.
-        throw new SyncHttpError(200, 'bad_ack', 'The server’s acknowledgement did not match what was sent.');
-      }
-      // When the server says the batch was the team's only change since this device's last pull,
-      // the cursor moves past it (with the acknowledgement): no downloading its own changes again.
-      const moved = typeof answer.cursor === 'number' && answer.cursor > since ? answer.cursor : undefined;
-      await this.store.acknowledge(
-        batch,
-        [...results, ...orphans],
-        moved === undefined ? undefined : { key: SYNC_META.cursor, value: String(moved) },
-      );
-      if (moved !== undefined) since = moved;
-      // A batch cut short by its size goes on from its last entry; otherwise from the last read.
-      after = batch.length < waiting.length ? batch.at(-1)!.seq : read.at(-1)!.seq;
-      pushed += results.filter((r) => r.status !== 'rejected').length;
-      rejected += results.filter((r) => r.status === 'rejected').length + orphans.length;
+    } finally {
+      // Whatever happened next, the answers already received are written before this returns.
+      await writing;
     }
+  }
+
+  /** The outbox entries after `after`, with their drafts; a failure waits for whoever awaits it. */
+  private _read(after: number | undefined): Promise<{ entries: OutboxEntry[]; drafts: Map<string, Draft> }> {
+    const read = this.store.outboxBatch({ after, limit: PUSH_BATCH_MAX });
+    // Left unawaited when a push fails: not an unhandled rejection, the push's error is the one told.
+    read.catch(() => undefined);
+    return read;
   }
 
   /** Takes in every change since the last pull, page by page, saving the cursor after each. */

@@ -218,6 +218,32 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       assert.equal((await pullAll(b.token)).drafts.get(id)!.deletedAt, null);
     });
 
+    it('deletes a draft its own device edited after last seeing it, in the same batch or an earlier one', async () => {
+      const { token } = await join(teamCode, 'Own edits');
+      const id = randomUUID();
+      const sameBatch = await push(token, [
+        upsert(1, id, { title: { value: 'Made offline', baseRev: 0, changedAt: 10 } }),
+        upsert(2, id, { achieve: { value: 'Edited offline', baseRev: 0, changedAt: 11 } }),
+        { seq: 3, draftId: id, kind: 'delete', ...WS, createdAt: 1_000, baseRev: 0, fields: {} },
+      ]);
+      assert.deepEqual(
+        sameBatch.map((r) => r.status),
+        ['applied', 'applied', 'applied'],
+      );
+      const id2 = randomUUID();
+      const [created] = await push(token, [upsert(4, id2, { title: { value: 'Synced', baseRev: 0, changedAt: 12 } })]);
+      await push(token, [upsert(5, id2, { achieve: { value: 'Then edited', baseRev: 0, changedAt: 13 } })]);
+      const [deleted] = await push(token, [
+        { seq: 6, draftId: id2, kind: 'delete', ...WS, createdAt: 1_000, baseRev: created!.rev, fields: {} },
+      ]);
+      assert.equal(deleted!.status, 'applied');
+      const { drafts } = await pullAll(token);
+      for (const d of [id, id2]) {
+        assert.notEqual(drafts.get(d)!.deletedAt, null);
+        assert.equal(drafts.get(d)!.note, null);
+      }
+    });
+
     it('tells a device it may skip pulling its own changes back only when nothing else happened meanwhile', async () => {
       const a = await join(teamCode, 'Cursor A');
       const b = await join(teamCode, 'Cursor B');

@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { PUSH_BATCH_MAX } from '../../src/sync/protocol.js';
+import { startFaultProxy, type Fault, type FaultProxy } from '../support/fault-proxy.js';
+import { simDevice, type SimDevice } from '../support/sim-device.js';
+import { EngineHost, type SyncServer } from '../support/sync-server.js';
+
+const WS = { id: 'engagement-strategy', version: 1 };
+
+/** An outbox longer than one batch: the engine reads the next batch and writes answers while batches travel. */
+describe('sync engine, a long outbox', () => {
+  const host = new EngineHost('sqlite');
+  let server: SyncServer;
+  let origin: string;
+  let proxy: FaultProxy;
+  let clock = 1_000_000;
+
+  before(async () => {
+    server = await host.server();
+    await server.app.listen({ host: '127.0.0.1', port: 0 });
+    origin = `http://127.0.0.1:${(server.app.server.address() as { port: number }).port}`;
+    proxy = await startFaultProxy(origin);
+  });
+  after(async () => {
+    await proxy.close();
+    await server.close();
+    await host.stop();
+  });
+
+  async function teamRev(teamId: string): Promise<number> {
+    const team = await server.db.selectFrom('teams').select('rev').where('id', '=', teamId).executeTakeFirstOrThrow();
+    return Number(team.rev);
+  }
+
+  /**
+   * A device with a full batch of new drafts, then one draft whose changes straddle the batch
+   * boundary: created as the batch's last entry, edited and then deleted in the next batch.
+   */
+  async function straddling(name: string): Promise<{ device: SimDevice; teamId: string; straddler: string }> {
+    const team = await server.store.createTeam(name);
+    const device = await simDevice(name, origin, proxy.origin, team.code, () => (clock += 1));
+    for (let i = 0; i < PUSH_BATCH_MAX - 1; i += 1) await device.store.create(WS, { title: `${name} ${i}` });
+    const straddler = await device.store.create(WS, { title: 'Straddles the boundary' });
+    await device.store.update(straddler.id, { achieve: 'Edited in the next batch' });
+    await device.store.update(straddler.id, { audience: 'Edited again' });
+    return { device, teamId: team.id, straddler: straddler.id };
+  }
+
+  it('sends a draft whose changes straddle two batches, its delete included, each change once', async () => {
+    proxy.choose = () => 'pass';
+    const { device, teamId, straddler } = await straddling('Boundary team');
+    await device.store.remove(straddler);
+    await device.engine.sync();
+
+    assert.deepEqual(await device.store.outbox(), []);
+    const { drafts } = await server.store.pull(teamId, 0, 1_000);
+    assert.equal(drafts.length, PUSH_BATCH_MAX);
+    const onServer = drafts.find((d) => d.id === straddler)!;
+    assert.equal(onServer.deletedAt !== null, true, 'the delete built on the device’s own edits, so it applied');
+    assert.equal(onServer.note, null);
+    const mine = (await device.store.get(straddler))!;
+    for (const key of ['title', 'achieve', 'audience'])
+      assert.equal(mine.fields[key]?.rev, onServer.fields[key]?.rev, `${key} builds on the server’s revision`);
+    assert.equal(await teamRev(teamId), device.changes, 'each change applied once');
+    device.store.close();
+  });
+
+  it('lets another device’s edit, pushed but not yet pulled here, beat this device’s later delete', async () => {
+    proxy.choose = () => 'pass';
+    const team = await server.store.createTeam('Unseen edit team');
+    const a = await simDevice('A', origin, proxy.origin, team.code, () => (clock += 1));
+    const b = await simDevice('B', origin, proxy.origin, team.code, () => (clock += 1));
+    const draft = await a.store.create(WS, { title: 'Shared' });
+    await a.engine.sync();
+    await b.engine.sync();
+    await b.store.update(draft.id, { audience: 'B’s answer' });
+    await b.engine.sync();
+    // A's own edit is acknowledged, but its pull is lost: A has not seen B's edit.
+    await a.store.update(draft.id, { achieve: 'A’s answer' });
+    proxy.choose = (path) => (path.startsWith('/api/pull') ? 'drop' : 'pass');
+    await assert.rejects(a.engine.sync());
+    proxy.choose = () => 'pass';
+    await a.store.remove(draft.id);
+    await a.engine.sync();
+
+    const { drafts } = await server.store.pull(team.id, 0, 100);
+    const onServer = drafts.find((d) => d.id === draft.id)!;
+    assert.equal(onServer.deletedAt, null, 'kept: A deleted a draft it had not seen B change');
+    assert.match(onServer.note ?? '', /^Kept: A deleted it/);
+    assert.equal(onServer.fields['audience']?.value, 'B’s answer');
+    const onA = await a.store.get(draft.id);
+    assert.equal(onA?.deletedAt, null, 'and it comes back on A, with the note');
+    a.store.close();
+    b.store.close();
+  });
+
+  for (const fault of ['reset-after-apply', 'drop', '500'] satisfies Fault[]) {
+    it(`loses nothing and applies nothing twice when the second batch meets “${fault}”`, async () => {
+      const { device, teamId, straddler } = await straddling(`Fault ${fault} team`);
+      let pushes = 0;
+      proxy.choose = (path) => (path.startsWith('/api/push') && ++pushes === 2 ? fault : 'pass');
+      await assert.rejects(device.engine.sync());
+      // The first batch's answer was written before the failure was told.
+      const left = await device.store.outbox();
+      assert.equal(left.length, 2, 'only the second batch is left');
+      assert.ok(left.every((e) => e.draftId === straddler));
+      proxy.choose = () => 'pass';
+      await device.engine.sync();
+
+      assert.deepEqual(await device.store.outbox(), []);
+      const { drafts } = await server.store.pull(teamId, 0, 1_000);
+      const onServer = drafts.find((d) => d.id === straddler)!;
+      assert.equal(onServer.fields['achieve']?.value, 'Edited in the next batch');
+      assert.equal(onServer.fields['audience']?.value, 'Edited again');
+      assert.equal(await teamRev(teamId), device.changes, 'each change applied once');
+      device.store.close();
+    });
+  }
+});
