@@ -4,6 +4,9 @@ interface Waiting<T, R> {
   readonly reject: (error: unknown) => void;
 }
 
+/** Writes this close together mean requests are arriving faster than they are written. */
+const BUSY_MS = 1;
+
 export interface GroupCommitOptions<T, R> {
   /** Runs a group of items in one transaction, answering each in order. */
   readonly run: (items: readonly T[]) => Promise<R[]>;
@@ -16,13 +19,15 @@ export interface GroupCommitOptions<T, R> {
  * Group commit: items that arrive for one key while that key's previous group is being written
  * wait, and then go together in one transaction. A durable commit, the key's lock and the
  * transaction's fixed statements are then paid once a group instead of once an item, while each
- * item still gets its own answer. An idle key writes after one turn of the event loop, so a lone
- * item waits for nothing but the requests that arrived with it.
+ * item still gets its own answer. On a quiet server an item is written at once; on a busy one it
+ * waits one turn of the event loop for the requests that arrived with it.
  *
  * If a group fails, its items run again one by one, so one bad item fails only itself.
  */
 export class GroupCommit<T, R> {
   private readonly _waiting = new Map<string, Waiting<T, R>[]>();
+  /** When the last group (of any key) was written: within BUSY_MS, the next item waits a turn for company. */
+  private _lastCommit = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: GroupCommitOptions<T, R>) {}
 
@@ -34,9 +39,15 @@ export class GroupCommit<T, R> {
         return;
       }
       this._waiting.set(key, [{ item, resolve, reject }]);
-      // After the requests already received are handled, so that those that came together go
-      // together: a synchronous database (SQLite) would otherwise commit each before the next is read.
-      setImmediate(() => void this._drain(key));
+      if (performance.now() - this._lastCommit < BUSY_MS) {
+        // Busy: write after the requests already received are handled, so that those that came
+        // together go together (a synchronous database, SQLite, would otherwise commit each before
+        // the next is even read). Idle: at once (with whatever this same task submits), as waiting
+        // a turn would only add latency.
+        setImmediate(() => void this._drain(key));
+      } else {
+        queueMicrotask(() => void this._drain(key));
+      }
     });
   }
 
@@ -51,7 +62,7 @@ export class GroupCommit<T, R> {
         count += 1;
       }
       await this._commit(queue.splice(0, count));
-      await new Promise((resolve) => setImmediate(resolve));
+      this._lastCommit = performance.now();
     }
     this._waiting.delete(key);
   }
