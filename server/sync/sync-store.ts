@@ -65,9 +65,9 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 
 /**
  * Applies one mutation to the batch's drafts in memory, at revision `rev`. The rules: a delete
- * loses to another device's edit made after the deleting device last saw the draft; an edit to a deleted draft
- * restores it; a field edit based on the latest value (or on this device's own) replaces it, and
- * otherwise the later change wins with the other kept as the field's conflict.
+ * loses to another device's edit made after the deleting device last saw the draft; an edit to a
+ * deleted draft restores it; a field edit based on the latest value (or on this device's own)
+ * replaces it, and otherwise the later change wins with the other kept as the field's conflict.
  */
 function applyMutation(batch: Batch, device: Device, m: Mutation, rev: number): MutationResult {
   const reject = (reason: string): MutationResult => ({ seq: m.seq, status: 'rejected', reason, rev: 0 });
