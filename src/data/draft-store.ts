@@ -1,4 +1,4 @@
-import type { IDBPDatabase, IDBPObjectStore } from 'idb';
+import type { IDBPDatabase, IDBPObjectStore, IDBPTransaction } from 'idb';
 import { CONTEXT_FIELDS, type ContextField, type FieldValue } from '../content/worksheet.js';
 import { openKitDb, type KitDB, type OpenOptions } from './db.js';
 import type { MutationResult, ServerDraft } from '../sync/protocol.js';
@@ -26,6 +26,32 @@ export interface DraftStoreOptions extends OpenOptions {
 }
 
 const DEVICE_KEY = 'device-id';
+/**
+ * Counts the writes to drafts that leave no outbox entry (acknowledgements and pulls), with the
+ * last writer: `"<count> <writer>"`.
+ */
+const SYNC_WRITES = 'sync-writes';
+
+function parseSyncWrites(value: string | undefined): { count: number; writer: string } {
+  const [count, writer] = (value ?? '0 ').split(' ');
+  return { count: Number(count) || 0, writer: writer ?? '' };
+}
+
+/** Where the outbox and the sync writes stood when a batch was read. */
+export interface BatchView {
+  /** The newest outbox key then: a local edit since has a larger one. */
+  readonly head: number;
+  readonly syncWrites: number;
+}
+
+/** A batch as its read saw it, handed back with its acknowledgement. */
+export interface BatchRead {
+  readonly view: BatchView;
+  /** The batch's drafts as read, with the previous acknowledgement's revisions applied. */
+  readonly drafts: ReadonlyMap<string, Draft>;
+  /** Who acknowledges: the same for every batch of one push. */
+  readonly writer: string;
+}
 
 /**
  * The part of BroadcastChannel the store uses, named here because pages, the service worker and
@@ -145,17 +171,29 @@ export class DraftStore {
 
   /**
    * The next outbox entries after `after` (at most `limit`) and the drafts they belong to, read in
-   * one transaction: the sync engine's view of its next batch.
+   * one transaction: the sync engine's view of its next batch. The view also says what the outbox
+   * and the sync writes stood at, so the batch's acknowledgement can tell whether the drafts read
+   * here are still current.
    */
   async outboxBatch({ after, limit }: { after?: number; limit: number }): Promise<{
     entries: OutboxEntry[];
     drafts: Map<string, Draft>;
+    view: BatchView;
   }> {
-    const tx = (await this._database()).transaction(['outbox', 'drafts']);
-    const entries = await tx.objectStore('outbox').getAll(after === undefined ? null : keysAfter(after), limit);
+    const tx = (await this._database()).transaction(['outbox', 'drafts', 'meta']);
+    const outbox = tx.objectStore('outbox');
+    const [entries, newest, writes] = await Promise.all([
+      outbox.getAll(after === undefined ? null : keysAfter(after), limit),
+      outbox.openKeyCursor(null, 'prev'),
+      tx.objectStore('meta').get(SYNC_WRITES),
+    ]);
     const ids = [...new Set(entries.map((e) => e.draftId))];
     const drafts = await Promise.all(ids.map((id) => tx.objectStore('drafts').get(id)));
-    return { entries, drafts: new Map(drafts.flatMap((d) => (d ? [[d.id, d] as const] : []))) };
+    return {
+      entries,
+      drafts: new Map(drafts.flatMap((d) => (d ? [[d.id, d] as const] : []))),
+      view: { head: newest?.key ?? 0, syncWrites: parseSyncWrites(writes?.value).count },
+    };
   }
 
   /** Drafts not deleted, the most recently edited first. */
@@ -308,24 +346,27 @@ export class DraftStore {
    *
    * Relaxed durability: if a crash loses this commit, the entries are sent again and the server
    * answers them from its record of applied changes, so waiting for the disk buys nothing.
+   *
+   * Given the batch's read, the drafts it read are written back with their revisions rather than
+   * read again (half the acknowledgement's work): only those changed since are read afresh.
    */
   async acknowledge(
     entries: readonly OutboxEntry[],
     results: readonly MutationResult[],
-    /** A fact to record in the same transaction (the sync engine's moved pull cursor). */
-    meta?: { readonly key: string; readonly value: string },
+    options: {
+      /** A fact to record in the same transaction (the sync engine's moved pull cursor). */
+      readonly meta?: { readonly key: string; readonly value: string };
+      /** The batch's drafts as its read saw them, and who acknowledges: skips reading them again. */
+      readonly read?: BatchRead;
+    } = {},
   ): Promise<void> {
+    const { meta, read } = options;
     const db = await this._database();
     const tx = db.transaction(['drafts', 'outbox', 'meta'], 'readwrite', { durability: 'relaxed' });
     if (meta) void tx.objectStore('meta').put({ key: meta.key, value: meta.value });
     const bySeq = new Map(entries.map((e) => [e.seq!, e]));
     const touched = new Set<string>();
-    // Every draft the batch touched, asked for at once: IndexedDB answers them in one pass
-    // rather than one round trip each.
-    const ids = [...new Set(entries.map((e) => e.draftId))];
-    const drafts = new Map(
-      (await Promise.all(ids.map((id) => tx.objectStore('drafts').get(id)))).flatMap((d) => (d ? [[d.id, d]] : [])),
-    );
+    const drafts = await this._currentDrafts(tx, [...new Set(entries.map((e) => e.draftId))], read);
     const writes: Promise<unknown>[] = [];
     const done: number[] = [];
     for (const result of results) {
@@ -351,21 +392,63 @@ export class DraftStore {
   }
 
   /**
+   * The drafts `ids` as they are now, inside the acknowledgement's transaction. With the batch's
+   * read, only drafts changed since that read are read again: a local edit since then left an
+   * outbox entry after the read's newest, and any other write to drafts (another sync's
+   * acknowledgement or pull) counted itself in the sync writes, which are counted here too.
+   */
+  private async _currentDrafts(
+    tx: IDBPTransaction<KitDB, ('drafts' | 'outbox' | 'meta')[], 'readwrite'>,
+    ids: readonly string[],
+    read: BatchRead | undefined,
+  ): Promise<Map<string, Draft>> {
+    const metaStore = tx.objectStore('meta');
+    const [record, since] = await Promise.all([
+      metaStore.get(SYNC_WRITES),
+      read ? tx.objectStore('outbox').getAll(keysAfter(read.view.head)) : [],
+    ]);
+    const writes = parseSyncWrites(record?.value);
+    void metaStore.put({ key: SYNC_WRITES, value: `${writes.count + 1} ${read?.writer ?? crypto.randomUUID()}` });
+    // The one write allowed since the read is this writer's previous acknowledgement, which the
+    // sync engine has already applied to what it read.
+    const trusted =
+      read !== undefined &&
+      (writes.count === read.view.syncWrites ||
+        (writes.count === read.view.syncWrites + 1 && writes.writer === read.writer));
+    const edited = new Set(since.map((e) => e.draftId));
+    const drafts = new Map<string, Draft>();
+    const stale: string[] = [];
+    for (const id of ids) {
+      const known = trusted && !edited.has(id) ? read.drafts.get(id) : undefined;
+      if (known) drafts.set(id, known);
+      else stale.push(id);
+    }
+    // Every draft still to read, asked for at once: IndexedDB answers them in one pass rather
+    // than one round trip each.
+    for (const d of await Promise.all(stale.map((id) => tx.objectStore('drafts').get(id)))) if (d) drafts.set(d.id, d);
+    return drafts;
+  }
+
+  /**
    * Takes in drafts pulled from the team's server. A field with an unsent local change keeps the
    * local value (its own push will merge on the server); every other field takes the server's.
    */
   async applyRemote(drafts: readonly ServerDraft[]): Promise<void> {
     if (drafts.length === 0) return;
     const db = await this._database();
-    const tx = db.transaction(['drafts', 'outbox'], 'readwrite');
+    const tx = db.transaction(['drafts', 'outbox', 'meta'], 'readwrite');
     const changed: DraftChange[] = [];
     const writes: Promise<unknown>[] = [];
     // The page's reads asked for at once, then answered in order: one pass through IndexedDB.
     // The outbox is read whole (after a push it is empty or short) rather than once per draft.
-    const [queued, locals] = await Promise.all([
+    const [queued, locals, counted] = await Promise.all([
       tx.objectStore('outbox').getAll(),
       Promise.all(drafts.map((remote) => tx.objectStore('drafts').get(remote.id))),
+      tx.objectStore('meta').get(SYNC_WRITES),
     ]);
+    // Counted, so a sync acknowledging meanwhile reads its drafts again (see _currentDrafts).
+    const count = parseSyncWrites(counted?.value).count + 1;
+    writes.push(tx.objectStore('meta').put({ key: SYNC_WRITES, value: `${count} ${crypto.randomUUID()}` }));
     const queuedByDraft = new Map<string, OutboxEntry[]>();
     for (const e of queued) if (!e.rejected) queuedByDraft.set(e.draftId, [...(queuedByDraft.get(e.draftId) ?? []), e]);
     for (const [i, remote] of drafts.entries()) {

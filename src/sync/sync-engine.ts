@@ -1,4 +1,4 @@
-import type { DraftStore } from '../data/draft-store.js';
+import type { BatchView, DraftStore } from '../data/draft-store.js';
 import { withServerRevision, type Draft, type OutboxEntry } from '../data/draft.js';
 import type { FieldEdit, Mutation, MutationResult } from './protocol.js';
 import { PUSH_BATCH_MAX } from './protocol.js';
@@ -69,7 +69,8 @@ export class SyncEngine {
    * the next travels, the last answer is written. Each step still happens in order — a batch is
    * built on the answers to the one before (applied in memory until their write lands) — and an
    * entry leaves the outbox only with its answer; a repeat after a crash is answered from the
-   * server's record.
+   * server's record. Each answer is written over the drafts as its batch read them, unless the
+   * store finds they changed since (see `DraftStore.acknowledge`).
    */
   async push(): Promise<{ pushed: number; rejected: number }> {
     let pushed = 0;
@@ -81,9 +82,11 @@ export class SyncEngine {
     let writing: Promise<void> = Promise.resolve();
     /** What the server gave the last batch, for drafts the next batch was read before it was written. */
     let given = new Map<string, { fields: readonly string[]; rev: number }[]>();
+    /** Names this push's acknowledgements to the store, which tells them from other writers'. */
+    const writer = crypto.randomUUID();
     try {
       for (;;) {
-        const { entries: read, drafts } = await next;
+        const { entries: read, drafts, view } = await next;
         if (read.length === 0) return { pushed, rejected };
         const waiting = read.filter((e) => !e.rejected);
         if (waiting.length === 0) {
@@ -133,11 +136,10 @@ export class SyncEngine {
         // the cursor moves past it (with the acknowledgement): no downloading its own changes again.
         const moved = typeof answer.cursor === 'number' && answer.cursor > since ? answer.cursor : undefined;
         await writing;
-        writing = this.store.acknowledge(
-          batch,
-          [...results, ...orphans],
-          moved === undefined ? undefined : { key: SYNC_META.cursor, value: String(moved) },
-        );
+        writing = this.store.acknowledge(batch, [...results, ...orphans], {
+          meta: moved === undefined ? undefined : { key: SYNC_META.cursor, value: String(moved) },
+          read: { view, drafts, writer },
+        });
         // The read of the next batch started before this write, so it may not see it.
         given = new Map();
         const bySeq = new Map(batch.map((e) => [e.seq!, e]));
@@ -157,7 +159,9 @@ export class SyncEngine {
   }
 
   /** The outbox entries after `after`, with their drafts; a failure waits for whoever awaits it. */
-  private _read(after: number | undefined): Promise<{ entries: OutboxEntry[]; drafts: Map<string, Draft> }> {
+  private _read(
+    after: number | undefined,
+  ): Promise<{ entries: OutboxEntry[]; drafts: Map<string, Draft>; view: BatchView }> {
     const read = this.store.outboxBatch({ after, limit: PUSH_BATCH_MAX });
     // Left unawaited when a push fails: not an unhandled rejection, the push's error is the one told.
     read.catch(() => undefined);

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { PUSH_BATCH_MAX } from '../../src/sync/protocol.js';
+import { PUSH_BATCH_MAX, type PushRequest, type PushResponse } from '../../src/sync/protocol.js';
+import { SYNC_META, SyncEngine } from '../../src/sync/sync-engine.js';
+import { FetchTransport, type SyncTransport } from '../../src/sync/sync-transport.js';
 import { startFaultProxy, type Fault, type FaultProxy } from '../support/fault-proxy.js';
 import { simDevice, type SimDevice } from '../support/sim-device.js';
 import { EngineHost, type SyncServer } from '../support/sync-server.js';
@@ -90,6 +92,68 @@ describe('sync engine, a long outbox', () => {
     assert.equal(onServer.fields['audience']?.value, 'B’s answer');
     const onA = await a.store.get(draft.id);
     assert.equal(onA?.deletedAt, null, 'and it comes back on A, with the note');
+    a.store.close();
+    b.store.close();
+  });
+
+  /**
+   * The device's real transport, with `meanwhile` run once the server has answered the first push
+   * and before the engine reads the answer: between the batch's read and its acknowledgement.
+   */
+  async function travelling(device: SimDevice, meanwhile: () => Promise<void>): Promise<SyncEngine> {
+    const real = new FetchTransport((await device.store.meta(SYNC_META.token))!, proxy.origin);
+    let pushes = 0;
+    const transport: SyncTransport = {
+      async push(request: PushRequest): Promise<PushResponse> {
+        const answer = await real.push(request);
+        if (++pushes === 1) await meanwhile();
+        return answer;
+      },
+      pull: (since, limit) => real.pull(since, limit),
+    };
+    return new SyncEngine(device.store, transport);
+  }
+
+  it('keeps an edit made on the device while its batch travels, and sends it too', async () => {
+    proxy.choose = () => 'pass';
+    const { device, teamId, straddler } = await straddling('Typing team');
+    const first = (await device.store.list()).find((d) => d.id !== straddler)!;
+    const engine = await travelling(device, async () => {
+      await device.store.update(first.id, { achieve: 'Typed while the batch was away' });
+    });
+    await engine.sync();
+
+    const mine = (await device.store.get(first.id))!;
+    assert.equal(mine.fields['achieve']?.value, 'Typed while the batch was away', 'the acknowledgement kept the edit');
+    assert.ok((mine.fields['title']?.rev ?? 0) > 0, 'and recorded the server’s revision');
+    assert.deepEqual(await device.store.outbox(), [], 'the edit went in a later batch of the same sync');
+    const { drafts } = await server.store.pull(teamId, 0, 1_000);
+    assert.equal(drafts.find((d) => d.id === first.id)?.fields['achieve']?.value, 'Typed while the batch was away');
+    assert.equal(await teamRev(teamId), device.changes, 'each change applied once');
+    device.store.close();
+  });
+
+  it('keeps what another sync pulled while a batch travels (syncs overlapping without a lock)', async () => {
+    proxy.choose = () => 'pass';
+    const team = await server.store.createTeam('Overlap team');
+    const a = await simDevice('A', origin, proxy.origin, team.code, () => (clock += 1));
+    const b = await simDevice('B', origin, proxy.origin, team.code, () => (clock += 1));
+    const draft = await a.store.create(WS, { title: 'Shared' });
+    await a.engine.sync();
+    await b.engine.sync();
+    await b.store.update(draft.id, { audience: 'B’s answer' });
+    await b.engine.sync();
+    await a.store.update(draft.id, { achieve: 'A’s answer' });
+    // While A's push travels, a second engine on A's store pulls B's edit to the same draft.
+    const engine = await travelling(a, async () => {
+      await a.engine.pull();
+    });
+    await engine.sync();
+
+    const onA = (await a.store.get(draft.id))!;
+    assert.equal(onA.fields['audience']?.value, 'B’s answer', 'the acknowledgement did not write over the pull');
+    assert.equal(onA.fields['achieve']?.value, 'A’s answer');
+    assert.deepEqual(await a.store.outbox(), []);
     a.store.close();
     b.store.close();
   });
