@@ -49,8 +49,8 @@ export class AutosaveController implements ReactiveController {
   }
 
   hostConnected(): void {
-    this._unsubscribe = this.options.store.onChange((change) => {
-      if (change.draftId === this.options.draftId) void this._reload();
+    this._unsubscribe = this.options.store.onChange((changes) => {
+      if (changes.some((c) => c.draftId === this.options.draftId)) void this._reload();
     });
     window.addEventListener('pagehide', this._onLeave);
     document.addEventListener('visibilitychange', this._onVisibility);

@@ -58,9 +58,10 @@ export interface BatchRead {
  * the Node tests each type the global differently.
  */
 interface DraftChannel {
-  postMessage(message: DraftChange): void;
+  postMessage(message: readonly DraftChange[]): void;
   close(): void;
-  onmessage: ((event: { readonly data: DraftChange }) => void) | null;
+  /** A tab still on the previous version of the app sends one change, not a list. */
+  onmessage: ((event: { readonly data: DraftChange | readonly DraftChange[] }) => void) | null;
 }
 
 /** The draft asked for does not exist (or, when creating, already does). */
@@ -123,7 +124,7 @@ export class DraftStore {
   /** The open connection, for the one write that cannot wait for a promise (see {@link journal}). */
   private _connection: IDBPDatabase<KitDB> | null;
   private readonly _channel: DraftChannel;
-  private readonly _listeners = new Set<(change: DraftChange) => void>();
+  private readonly _listeners = new Set<(changes: readonly DraftChange[]) => void>();
   private readonly _localListeners = new Set<(change: DraftChange) => void>();
   private _lastTime = 0;
 
@@ -138,7 +139,7 @@ export class DraftStore {
     this._channel = new BroadcastChannel(
       options.channelName ?? `${options.name ?? 'engagement-field-kit'}:drafts`,
     ) as unknown as DraftChannel;
-    this._channel.onmessage = (event) => this._emit(event.data);
+    this._channel.onmessage = ({ data }) => this._emit(Array.isArray(data) ? data : [data as DraftChange]);
   }
 
   /** Opens the store (and the database, upgrading it if needed). */
@@ -159,8 +160,11 @@ export class DraftStore {
     return created.store;
   }
 
-  /** Listens to changes made in other tabs; returns the unsubscribe function. */
-  onChange(listener: (change: DraftChange) => void): () => void {
+  /**
+   * Listens to changes made in other tabs and by sync, told together when they were written
+   * together (a sync's batch is one call, not one per draft); returns the unsubscribe function.
+   */
+  onChange(listener: (changes: readonly DraftChange[]) => void): () => void {
     this._listeners.add(listener);
     return () => this._listeners.delete(listener);
   }
@@ -388,7 +392,7 @@ export class DraftStore {
     for (const id of touched) writes.push(tx.objectStore('drafts').put(drafts.get(id)!));
     writes.push(deleteFromOutbox(tx.objectStore('outbox'), done));
     await Promise.all([...writes, tx.done]);
-    for (const draftId of touched) this._announce({ draftId, fields: [], kind: 'update' });
+    this._announce([...touched].map((draftId) => ({ draftId, fields: [], kind: 'update' })));
   }
 
   /**
@@ -488,13 +492,13 @@ export class DraftStore {
       changed.push({ draftId: remote.id, fields: keys, kind: 'update' });
     }
     await Promise.all([...writes, tx.done]);
-    for (const change of changed) this._announce(change);
+    this._announce(changed);
   }
 
   /** Drops a change the server refused, at the user's word. */
   async discardRejected(seq: number): Promise<void> {
     await (await this._database()).delete('outbox', seq);
-    this._emit({ draftId: '', fields: [], kind: 'update' });
+    this._emit([{ draftId: '', fields: [], kind: 'update' }]);
   }
 
   /** Listens to changes made by this store itself (for the sync engine's trigger). */
@@ -541,19 +545,23 @@ export class DraftStore {
       throw toStorageWriteError(error);
     }
     const change: DraftChange = { draftId: id, fields, kind };
-    this._channel.postMessage(change);
+    this._channel.postMessage([change]);
     for (const listener of this._localListeners) listener(change);
     return result;
   }
 
-  /** Tells this tab's and other tabs' views that a draft changed from outside them (a sync). */
-  private _announce(change: DraftChange): void {
-    this._channel.postMessage(change);
-    this._emit(change);
+  /**
+   * Tells this tab's and other tabs' views that drafts changed from outside them (a sync): one
+   * message for a transaction's changes, so a view refreshes once per batch, not once per draft.
+   */
+  private _announce(changes: readonly DraftChange[]): void {
+    if (changes.length === 0) return;
+    this._channel.postMessage(changes);
+    this._emit(changes);
   }
 
-  private _emit(change: DraftChange): void {
-    for (const listener of this._listeners) listener(change);
+  private _emit(changes: readonly DraftChange[]): void {
+    for (const listener of this._listeners) listener(changes);
   }
 
   /** Milliseconds, strictly increasing within this store, so field times order edits made in one tick. */

@@ -83,12 +83,34 @@ describe('DraftStore', () => {
     const tab2 = await store(name);
     const d = await tab1.create(WORKSHEET, { title: 'Shared' });
     const changes: DraftChange[] = [];
-    tab2.onChange((c) => changes.push(c));
+    tab2.onChange((c) => changes.push(...c));
     await Promise.all([tab1.update(d.id, { achieve: 'from tab 1' }), tab2.update(d.id, { audience: 'from tab 2' })]);
     const stored = await tab1.get(d.id);
     expect(stored!.fields['achieve']!.value).to.equal('from tab 1');
     expect(stored!.fields['audience']!.value).to.equal('from tab 2');
     await waitUntil(() => changes.some((c) => c.fields.includes('achieve')), 'tab 2 hears of tab 1’s edit');
+  });
+
+  it('tells other tabs of a synced batch at once: one message, every draft in it', async () => {
+    const name = freshDbName('batch-notice');
+    const tab1 = await store(name);
+    const tab2 = await store(name);
+    for (let i = 0; i < 20; i += 1) await tab1.create(WORKSHEET, { title: `Draft ${i}` });
+    const heard: (readonly DraftChange[])[] = [];
+    // The creates' own notices may still be arriving: only the sync's count here.
+    tab2.onChange((changes) => {
+      if (changes.every((c) => c.kind === 'update')) heard.push(changes);
+    });
+    const { entries } = await tab1.outboxBatch({ limit: 100 });
+    await tab1.acknowledge(
+      entries,
+      entries.map((e, i) => ({ seq: e.seq!, status: 'applied', rev: i + 1 })),
+    );
+    await waitUntil(() => heard.flat().length >= entries.length, 'tab 2 hears of every draft in the batch');
+    expect(heard).to.have.length(1);
+    expect(heard[0]!.map((c) => c.draftId).sort()).to.deep.equal(entries.map((e) => e.draftId).sort());
+    expect(await tab2.outbox()).to.deep.equal([]);
+    expect((await tab2.get(entries[0]!.draftId))!.rev).to.equal(1);
   });
 
   it('merges edits journalled as a page closed when it next opens, unless a later edit exists', async () => {
