@@ -1,4 +1,4 @@
-import type { IDBPDatabase, IDBPObjectStore, IDBPTransaction } from 'idb';
+import type { IDBPDatabase, IDBPObjectStore } from 'idb';
 import { CONTEXT_FIELDS, type ContextField, type FieldValue } from '../content/worksheet.js';
 import { openKitDb, type KitDB, type OpenOptions } from './db.js';
 import type { MutationResult, ServerDraft } from '../sync/protocol.js';
@@ -69,11 +69,6 @@ export class DraftNotFoundError extends Error {
   override name = 'DraftNotFoundError';
 }
 
-/**
- * The drafts on this device, in IndexedDB. Every change is one transaction that writes the draft
- * and its outbox entry together, so a change is either stored and queued for sync, or neither.
- * Other tabs hear of each change through a BroadcastChannel.
- */
 /** IndexedDB's key range, as idb's types name it. */
 type OutboxQuery = Exclude<Parameters<IDBPDatabase<KitDB>['getAll']>[1], string | number | null | undefined>;
 
@@ -119,6 +114,20 @@ async function deleteFromOutbox(
   await Promise.all(seqs.map((seq) => outbox.delete(seq)));
 }
 
+/**
+ * An acknowledgement's transaction. Relaxed durability: if a crash loses its commit, the entries
+ * are sent again and the server answers them from its record of applied changes, so waiting for
+ * the disk buys nothing.
+ */
+function acknowledgement(db: IDBPDatabase<KitDB>) {
+  return db.transaction(['drafts', 'outbox', 'meta'], 'readwrite', { durability: 'relaxed' });
+}
+
+/**
+ * The drafts on this device, in IndexedDB. Every change is one transaction that writes the draft
+ * and its outbox entry together, so a change is either stored and queued for sync, or neither.
+ * Other tabs hear of each change through a BroadcastChannel.
+ */
 export class DraftStore {
   private _db: Promise<IDBPDatabase<KitDB>>;
   /** The open connection, for the one write that cannot wait for a promise (see {@link journal}). */
@@ -348,9 +357,6 @@ export class DraftStore {
    * Records the server's answers to pushed changes, in one transaction: accepted changes leave the
    * outbox and their fields take the server's revision; refused ones stay, marked with why.
    *
-   * Relaxed durability: if a crash loses this commit, the entries are sent again and the server
-   * answers them from its record of applied changes, so waiting for the disk buys nothing.
-   *
    * Given the batch's read, the drafts it read are written back with their revisions rather than
    * read again (half the acknowledgement's work): only those changed since are read afresh.
    */
@@ -366,7 +372,7 @@ export class DraftStore {
   ): Promise<void> {
     const { meta, read } = options;
     const db = await this._database();
-    const tx = db.transaction(['drafts', 'outbox', 'meta'], 'readwrite', { durability: 'relaxed' });
+    const tx = acknowledgement(db);
     if (meta) void tx.objectStore('meta').put({ key: meta.key, value: meta.value });
     const bySeq = new Map(entries.map((e) => [e.seq!, e]));
     const touched = new Set<string>();
@@ -402,7 +408,7 @@ export class DraftStore {
    * acknowledgement or pull) counted itself in the sync writes, which are counted here too.
    */
   private async _currentDrafts(
-    tx: IDBPTransaction<KitDB, ('drafts' | 'outbox' | 'meta')[], 'readwrite'>,
+    tx: ReturnType<typeof acknowledgement>,
     ids: readonly string[],
     read: BatchRead | undefined,
   ): Promise<Map<string, Draft>> {
