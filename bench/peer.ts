@@ -12,7 +12,7 @@ import { benchTools } from './bench-tools.js';
 import { median, type Figure } from './figure.js';
 import { drainOurs } from './sync.js';
 
-const RUNS = 3;
+const RUNS = 5;
 
 /** pouchdb-server on LevelDB in a folder of its own, answering on 127.0.0.1. */
 async function startPouchServer(dir: string): Promise<{ origin: string; stop: () => Promise<void> }> {
@@ -48,7 +48,7 @@ async function startPouchServer(dir: string): Promise<{ origin: string; stop: ()
 /**
  * The peer: the same 1,000 drafts (each written, then edited once) replicated from PouchDB in
  * Chromium to pouchdb-server, beside our drain of the same queue to our server. Both in the same
- * Chromium, on 127.0.0.1; the median of three runs each, alternating.
+ * Chromium, on 127.0.0.1; the median of five runs each, alternating.
  */
 export async function peerBench(distDir: string): Promise<Figure[]> {
   const dir = await mkdtemp(path.join(tmpdir(), 'efk-peer-'));
@@ -98,7 +98,7 @@ export async function peerBench(distDir: string): Promise<Figure[]> {
   }
   return [
     {
-      name: '1,000 drafts from a browser to its server, median of 3 (ms)',
+      name: `1,000 drafts from a browser to its server, median of ${RUNS} (ms)`,
       ours: Math.round(median(ours)),
       limit: Math.round(median(theirs)),
       limitName: 'PouchDB → pouchdb-server',
