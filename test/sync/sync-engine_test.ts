@@ -48,6 +48,26 @@ describe('sync engine, a long outbox', () => {
     return { device, teamId: team.id, straddler: straddler.id };
   }
 
+  /**
+   * Two devices share a draft; B then changes its audience (synced), and A, not having pulled
+   * since, changes its aim (not yet synced).
+   */
+  async function bEditedSinceAPulled(
+    name: string,
+  ): Promise<{ team: { id: string; code: string }; a: SimDevice; b: SimDevice; draft: { id: string } }> {
+    proxy.choose = () => 'pass';
+    const team = await server.store.createTeam(name);
+    const a = await simDevice('A', origin, proxy.origin, team.code, () => (clock += 1));
+    const b = await simDevice('B', origin, proxy.origin, team.code, () => (clock += 1));
+    const draft = await a.store.create(WS, { title: 'Shared' });
+    await a.engine.sync();
+    await b.engine.sync();
+    await b.store.update(draft.id, { audience: 'B’s answer' });
+    await b.engine.sync();
+    await a.store.update(draft.id, { achieve: 'A’s answer' });
+    return { team, a, b, draft };
+  }
+
   it('sends a draft whose changes straddle two batches, its delete included, each change once', async () => {
     proxy.choose = () => 'pass';
     const { device, teamId, straddler } = await straddling('Boundary team');
@@ -68,17 +88,8 @@ describe('sync engine, a long outbox', () => {
   });
 
   it('lets another device’s edit, pushed but not yet pulled here, beat this device’s later delete', async () => {
-    proxy.choose = () => 'pass';
-    const team = await server.store.createTeam('Unseen edit team');
-    const a = await simDevice('A', origin, proxy.origin, team.code, () => (clock += 1));
-    const b = await simDevice('B', origin, proxy.origin, team.code, () => (clock += 1));
-    const draft = await a.store.create(WS, { title: 'Shared' });
-    await a.engine.sync();
-    await b.engine.sync();
-    await b.store.update(draft.id, { audience: 'B’s answer' });
-    await b.engine.sync();
+    const { team, a, b, draft } = await bEditedSinceAPulled('Unseen edit team');
     // A's own edit is acknowledged, but its pull is lost: A has not seen B's edit.
-    await a.store.update(draft.id, { achieve: 'A’s answer' });
     proxy.choose = (path) => (path.startsWith('/api/pull') ? 'drop' : 'pass');
     await assert.rejects(a.engine.sync());
     proxy.choose = () => 'pass';
@@ -134,16 +145,7 @@ describe('sync engine, a long outbox', () => {
   });
 
   it('keeps what another sync pulled while a batch travels (syncs overlapping without a lock)', async () => {
-    proxy.choose = () => 'pass';
-    const team = await server.store.createTeam('Overlap team');
-    const a = await simDevice('A', origin, proxy.origin, team.code, () => (clock += 1));
-    const b = await simDevice('B', origin, proxy.origin, team.code, () => (clock += 1));
-    const draft = await a.store.create(WS, { title: 'Shared' });
-    await a.engine.sync();
-    await b.engine.sync();
-    await b.store.update(draft.id, { audience: 'B’s answer' });
-    await b.engine.sync();
-    await a.store.update(draft.id, { achieve: 'A’s answer' });
+    const { a, b, draft } = await bEditedSinceAPulled('Overlap team');
     // While A's push travels, a second engine on A's store pulls B's edit to the same draft.
     const engine = await travelling(a, async () => {
       await a.engine.pull();
