@@ -37,6 +37,16 @@ function parseSyncWrites(value: string | undefined): { count: number; writer: st
   return { count: Number(count) || 0, writer: writer ?? '' };
 }
 
+/** Counts one more sync write by `writer`, in the writing transaction; returns the count before it. */
+async function countSyncWrite(
+  meta: IDBPObjectStore<KitDB, ('drafts' | 'outbox' | 'meta')[], 'meta', 'readwrite'>,
+  writer: string,
+): Promise<{ count: number; writer: string }> {
+  const before = parseSyncWrites((await meta.get(SYNC_WRITES))?.value);
+  void meta.put({ key: SYNC_WRITES, value: `${before.count + 1} ${writer}` });
+  return before;
+}
+
 /** Where the outbox and the sync writes stood when a batch was read. */
 export interface BatchView {
   /** The newest outbox key then: a local edit since has a larger one. */
@@ -412,13 +422,10 @@ export class DraftStore {
     ids: readonly string[],
     read: BatchRead | undefined,
   ): Promise<Map<string, Draft>> {
-    const metaStore = tx.objectStore('meta');
-    const [record, since] = await Promise.all([
-      metaStore.get(SYNC_WRITES),
+    const [writes, since] = await Promise.all([
+      countSyncWrite(tx.objectStore('meta'), read?.writer ?? crypto.randomUUID()),
       read ? tx.objectStore('outbox').getAll(keysAfter(read.view.head)) : [],
     ]);
-    const writes = parseSyncWrites(record?.value);
-    void metaStore.put({ key: SYNC_WRITES, value: `${writes.count + 1} ${read?.writer ?? crypto.randomUUID()}` });
     // The one write allowed since the read is this writer's previous acknowledgement, which the
     // sync engine has already applied to what it read.
     const trusted =
@@ -451,14 +458,12 @@ export class DraftStore {
     const writes: Promise<unknown>[] = [];
     // The page's reads asked for at once, then answered in order: one pass through IndexedDB.
     // The outbox is read whole (after a push it is empty or short) rather than once per draft.
-    const [queued, locals, counted] = await Promise.all([
+    const [queued, locals] = await Promise.all([
       tx.objectStore('outbox').getAll(),
       Promise.all(drafts.map((remote) => tx.objectStore('drafts').get(remote.id))),
-      tx.objectStore('meta').get(SYNC_WRITES),
+      // Counted, so a sync acknowledging meanwhile reads its drafts again (see _currentDrafts).
+      countSyncWrite(tx.objectStore('meta'), crypto.randomUUID()),
     ]);
-    // Counted, so a sync acknowledging meanwhile reads its drafts again (see _currentDrafts).
-    const count = parseSyncWrites(counted?.value).count + 1;
-    writes.push(tx.objectStore('meta').put({ key: SYNC_WRITES, value: `${count} ${crypto.randomUUID()}` }));
     const queuedByDraft = new Map<string, OutboxEntry[]>();
     for (const e of queued) if (!e.rejected) queuedByDraft.set(e.draftId, [...(queuedByDraft.get(e.draftId) ?? []), e]);
     for (const [i, remote] of drafts.entries()) {
