@@ -5,6 +5,7 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { isAppPath } from '../src/routing/route.js';
+import { apiCompression } from './api-compression.js';
 import type { ServerMetrics } from './metrics.js';
 import { staticCacheControl } from './static-cache-control.js';
 import { syncRoutes, type SyncRoutesOptions } from './sync/sync-routes.js';
@@ -137,6 +138,8 @@ export async function buildApp({
         .send({ statusCode: 400, error: 'Bad Request', message: 'Numbers in a request must be finite.' });
     }
   });
+
+  apiCompression(app);
 
   // Sync answers are per device and change constantly: never stored by a browser or a proxy.
   app.addHook('onSend', async (request, reply) => {

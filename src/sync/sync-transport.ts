@@ -28,6 +28,8 @@ export interface SyncTransport {
 }
 
 const TIMEOUT_MS = 30_000;
+/** Request bodies this long or longer go gzip-compressed: on a weak signal, bytes are time. */
+const COMPRESS_FROM_BYTES = 1024;
 
 /** Talks to the team's server over fetch. Works in pages and in the service worker. */
 export class FetchTransport implements SyncTransport {
@@ -38,6 +40,9 @@ export class FetchTransport implements SyncTransport {
     /** How long to wait for an answer before counting the request as lost. */
     private readonly timeoutMs = TIMEOUT_MS,
   ) {}
+
+  /** Set once the server has refused a compressed body (415): later bodies go as they are. */
+  private _plainBodies = false;
 
   push(request: PushRequest): Promise<PushResponse> {
     return this._call<PushResponse>('POST', '/api/push', request);
@@ -56,14 +61,24 @@ export class FetchTransport implements SyncTransport {
   }
 
   private async _call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    return request<T>(
-      `${this.base}${path}`,
-      method,
-      body,
-      { authorization: `Bearer ${this.token}` },
-      this.onNetwork,
-      this.timeoutMs,
-    );
+    const send = (compress: boolean): Promise<T> =>
+      request<T>(
+        `${this.base}${path}`,
+        method,
+        body,
+        { authorization: `Bearer ${this.token}` },
+        this.onNetwork,
+        this.timeoutMs,
+        compress,
+      );
+    try {
+      return await send(!this._plainBodies);
+    } catch (error) {
+      // A server or proxy that does not take compressed bodies says so (RFC 7694): send it plain.
+      if (!(error instanceof SyncHttpError && error.status === 415) || this._plainBodies) throw error;
+      this._plainBodies = true;
+      return send(false);
+    }
   }
 }
 
@@ -79,13 +94,21 @@ async function request<T>(
   headers: Record<string, string>,
   onNetwork: (reached: boolean) => void = () => undefined,
   timeoutMs = TIMEOUT_MS,
+  compress = false,
 ): Promise<T> {
   let response: Response;
   try {
+    const json = body === undefined ? null : JSON.stringify(body);
+    const gzip =
+      compress && json !== null && json.length >= COMPRESS_FROM_BYTES && typeof CompressionStream === 'function';
     response = await fetch(url, {
       method,
-      headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? null : JSON.stringify(body),
+      headers: {
+        ...headers,
+        ...(json === null ? {} : { 'content-type': 'application/json' }),
+        ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+      },
+      body: gzip ? await gzipped(json) : json,
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
@@ -118,4 +141,9 @@ async function request<T>(
   }
   if (data === null) throw new SyncHttpError(response.status, 'bad_response', 'The server’s answer could not be read.');
   return data as T;
+}
+
+/** `text` as UTF-8, gzip-compressed by the browser's own CompressionStream. */
+function gzipped(text: string): Promise<ArrayBuffer> {
+  return new Response(new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer();
 }

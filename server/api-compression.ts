@@ -1,0 +1,64 @@
+import { createGunzip, gzip } from 'node:zlib';
+import { promisify } from 'node:util';
+import type { FastifyInstance } from 'fastify';
+
+const gzipAsync = promisify(gzip);
+
+/** Answers shorter than this go as they are: compressing them saves less than it costs. */
+const MIN_COMPRESSED_BYTES = 1024;
+
+/** Whether an Accept-Encoding header takes gzip (named, or `*`, and not at q=0). */
+function acceptsGzip(header: string | string[] | undefined): boolean {
+  return String(header ?? '')
+    .split(',')
+    .some((part) => {
+      const [name = '', ...params] = part.split(';').map((p) => p.trim().toLowerCase());
+      const q = params.find((p) => p.startsWith('q='));
+      return (name === 'gzip' || name === '*') && (q === undefined || Number(q.slice(2)) > 0);
+    });
+}
+
+/** Thrown for a request body in an encoding the API does not take (RFC 7694). */
+class UnsupportedEncodingError extends Error {
+  readonly statusCode = 415;
+}
+
+/**
+ * Compression for the sync API, in both directions: on a weak signal, bytes are time. A device
+ * may send a request body gzip-compressed (`Content-Encoding: gzip`); the body limit then counts
+ * the decoded bytes, so a small compressed body cannot grow past it. Answers of a kilobyte or more
+ * go gzip-compressed to clients that accept it (browsers always do).
+ */
+export function apiCompression(app: FastifyInstance): void {
+  app.addHook('preParsing', async (request, reply, payload) => {
+    const encoding = request.headers['content-encoding']?.trim().toLowerCase();
+    if (!encoding || encoding === 'identity' || !request.url.startsWith('/api/')) return payload;
+    if (encoding !== 'gzip') {
+      // Tells the client what it may use instead.
+      void reply.header('accept-encoding', 'gzip');
+      throw new UnsupportedEncodingError(
+        `A request body may be sent gzip-compressed or as it is, not as "${encoding}".`,
+      );
+    }
+    const gunzip = createGunzip();
+    // fastify checks the encoded length against the Content-Length, and both lengths against the limit.
+    Object.defineProperty(gunzip, 'receivedEncodedLength', { get: () => gunzip.bytesWritten });
+    payload.pipe(gunzip);
+    return gunzip;
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (!request.url.startsWith('/api/') || typeof payload !== 'string') return payload;
+    void reply.header('vary', 'accept-encoding');
+    if (
+      payload.length < MIN_COMPRESSED_BYTES ||
+      !acceptsGzip(request.headers['accept-encoding']) ||
+      reply.hasHeader('content-encoding')
+    ) {
+      return payload;
+    }
+    void reply.header('content-encoding', 'gzip');
+    // A fast level: most of the gain at a fraction of the default's time.
+    return gzipAsync(payload, { level: 4 });
+  });
+}
