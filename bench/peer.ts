@@ -10,9 +10,12 @@ import { CHROMIUM_ARGS, chromiumPath } from '../test/support/chromium.js';
 import { freePort } from '../test/support/free-port.js';
 import { benchTools } from './bench-tools.js';
 import { median, type Figure } from './figure.js';
+import { onSlowLink } from './slow-link.js';
 import { drainOurs } from './sync.js';
 
 const RUNS = 5;
+/** Runs on the slow link, where each takes seconds. */
+const SLOW_RUNS = 3;
 
 /** pouchdb-server on LevelDB in a folder of its own, answering on 127.0.0.1. */
 async function startPouchServer(dir: string): Promise<{ origin: string; stop: () => Promise<void> }> {
@@ -75,20 +78,31 @@ export async function peerBench(distDir: string): Promise<Figure[]> {
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
   const theirs: number[] = [];
   const ours: number[] = [];
-  try {
-    for (let i = 0; i < RUNS; i += 1) {
-      const remote = `${pouch.origin}/drafts-${i}`;
-      const tab = await browser.newPage();
-      await tab.goto(page);
-      const r = await tab.evaluate(async (target) => {
+  const slow = { theirs: [] as number[], ours: [] as number[] };
+  const replicate = async (run: number, onSlow: boolean): Promise<number> => {
+    const tab = await browser.newPage();
+    await tab.goto(page);
+    if (onSlow) await onSlowLink(tab);
+    const r = await tab.evaluate(
+      async (target) => {
         const { run } = (await import('/bench.js' as string)) as {
           run: (remote: string) => Promise<{ replicateMs: number; written: number }>;
         };
         return run(target);
-      }, remote);
-      await tab.close();
-      theirs.push(r.replicateMs);
+      },
+      `${pouch.origin}/drafts-${onSlow ? 'slow-' : ''}${run}`,
+    );
+    await tab.close();
+    return r.replicateMs;
+  };
+  try {
+    for (let i = 0; i < RUNS; i += 1) {
+      theirs.push(await replicate(i, false));
       ours.push((await drainOurs(distDir, dir)).drainMs);
+    }
+    for (let i = 0; i < SLOW_RUNS; i += 1) {
+      slow.theirs.push(await replicate(i, true));
+      slow.ours.push((await drainOurs(distDir, dir, { slow: true })).drainMs);
     }
   } finally {
     await browser.close();
@@ -107,6 +121,17 @@ export async function peerBench(distDir: string): Promise<Figure[]> {
       kind: 'at-most',
       notes: [
         `ours ${ours.map(Math.round).join(', ')} ms; PouchDB ${theirs.map(Math.round).join(', ')} ms (replicate() after the drafts were stored)`,
+      ],
+    },
+    {
+      name: `The same over a slow 4G link, median of ${SLOW_RUNS} (ms)`,
+      ours: Math.round(median(slow.ours)),
+      limit: Math.round(median(slow.theirs)),
+      limitName: 'PouchDB → pouchdb-server',
+      budget: Number.POSITIVE_INFINITY,
+      kind: 'at-most',
+      notes: [
+        `ours ${slow.ours.map(Math.round).join(', ')} ms; PouchDB ${slow.theirs.map(Math.round).join(', ')} ms (150 ms round trips, 1.6 Mbit/s down, 750 kbit/s up)`,
       ],
     },
   ];

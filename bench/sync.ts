@@ -12,6 +12,7 @@ import { SyncStore } from '../server/sync/sync-store.js';
 import { CHROMIUM_ARGS, chromiumPath } from '../test/support/chromium.js';
 import { startPostgres } from '../test/support/postgres.js';
 import { median, type Figure } from './figure.js';
+import { onSlowLink } from './slow-link.js';
 import { newDraftMutation } from '../test/support/new-draft-mutation.js';
 
 const STORED = 100_000;
@@ -168,15 +169,24 @@ interface DrainBench {
   drain(): Promise<{ drainMs: number; pushed: number }>;
 }
 
+/** One drain, and the bytes its pushes took on the wire and as JSON. */
+export interface Drain {
+  readonly drainMs: number;
+  readonly pushed: number;
+  readonly wireBytes: number;
+  readonly jsonBytes: number;
+}
+
 /**
  * 1,000 queued drafts drained from Chromium to our server on SQLite.
  * @param withList with the app's drafts list open in another tab, hearing of every batch
+ * @param slow over a slow 4G link rather than 127.0.0.1's
  */
 export async function drainOurs(
   distDir: string,
   parent: string,
-  { withList = false }: { withList?: boolean } = {},
-): Promise<{ drainMs: number; pushed: number }> {
+  { withList = false, slow = false }: { withList?: boolean; slow?: boolean } = {},
+): Promise<Drain> {
   const dir = await mkdtemp(path.join(parent, 'drain-'));
   const site = path.join(dir, 'site');
   await cp(distDir, site, { recursive: true });
@@ -192,6 +202,13 @@ export async function drainOurs(
   const store = new SyncStore(db, randomSecret());
   const team = await store.createTeam('Drain team');
   const app = await buildApp({ distDir: site, sync: { store } });
+  let wireBytes = 0;
+  let jsonBytes = 0;
+  app.addHook('preHandler', async (request) => {
+    if (request.url !== '/api/push') return;
+    wireBytes += Number(request.headers['content-length'] ?? 0);
+    jsonBytes += Buffer.byteLength(JSON.stringify(request.body));
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const origin = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
@@ -217,7 +234,9 @@ export async function drainOurs(
       await list.goto(`${origin}/drafts`);
       await list.waitForFunction(() => performance.getEntriesByName('efk:view-ready').length > 0);
     }
-    return await page.evaluate(async () => ((await import('/bench.js' as string)) as DrainBench).drain());
+    if (slow) await onSlowLink(page);
+    const drained = await page.evaluate(async () => ((await import('/bench.js' as string)) as DrainBench).drain());
+    return { ...drained, wireBytes, jsonBytes };
   } finally {
     await browser.close();
     await app.close();
@@ -230,14 +249,14 @@ const DRAIN_RUNS = 3;
 async function drainFigures(distDir: string, dir: string): Promise<Figure[]> {
   const alone: number[] = [];
   const watched: number[] = [];
-  let pushed = 0;
+  let last: Drain | undefined;
   // Alternating, so a slow moment of the machine falls on both alike.
   for (let i = 0; i < DRAIN_RUNS; i += 1) {
-    const r = await drainOurs(distDir, dir);
-    pushed = r.pushed;
-    alone.push(r.drainMs);
+    last = await drainOurs(distDir, dir);
+    alone.push(last.drainMs);
     watched.push((await drainOurs(distDir, dir, { withList: true })).drainMs);
   }
+  const { pushed, wireBytes, jsonBytes } = last!;
   return [
     {
       name: `Drain ${pushed} queued changes (1,000 drafts) to the server, median of ${DRAIN_RUNS} (ms)`,
@@ -258,6 +277,14 @@ async function drainFigures(distDir: string, dir: string): Promise<Figure[]> {
       notes: [
         `${watched.map(Math.round).join(', ')} ms; the list refreshes once per acknowledged batch (it used to refresh once per draft)`,
       ],
+    },
+    {
+      name: 'The drain’s pushes on the wire, gzip (KB)',
+      ours: Math.round(wireBytes / 102.4) / 10,
+      limit: Math.round(jsonBytes / 102.4) / 10,
+      limitName: 'the same pushes as plain JSON',
+      budget: Number.POSITIVE_INFINITY,
+      kind: 'at-most',
     },
   ];
 }
