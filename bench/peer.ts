@@ -51,7 +51,8 @@ async function startPouchServer(dir: string): Promise<{ origin: string; stop: ()
 /**
  * The peer: the same 1,000 drafts (each written, then edited once) replicated from PouchDB in
  * Chromium to pouchdb-server, beside our drain of the same queue to our server. Both in the same
- * Chromium, on 127.0.0.1; the median of five runs each, alternating.
+ * Chromium, on 127.0.0.1; the median of five runs each, alternating. Then both again with the
+ * page's requests on a slow 4G link, where bytes on the wire count more than work on the device.
  */
 export async function peerBench(distDir: string): Promise<Figure[]> {
   const dir = await mkdtemp(path.join(tmpdir(), 'efk-peer-'));
