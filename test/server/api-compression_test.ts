@@ -123,6 +123,18 @@ describe('sync API compression', () => {
     assert.equal(small.headers['content-encoding'], undefined);
   });
 
+  it('compresses a long answer too (a page of 200 drafts, compressed off the event loop)', async () => {
+    const pushed = await push(gzipSync(pushBody(200, 10_000)), { 'content-encoding': 'gzip' });
+    assert.equal(pushed.statusCode, 200, pushed.body);
+    const url = '/api/pull?since=0&limit=200';
+    const headers = { authorization: `Bearer ${token}` };
+    const plain = await server.app.inject({ method: 'GET', url, headers });
+    const zipped = await server.app.inject({ method: 'GET', url, headers: { ...headers, 'accept-encoding': 'gzip' } });
+    assert.ok(plain.rawPayload.length > 64 * 1024, `${plain.rawPayload.length} bytes`);
+    assert.equal(zipped.headers['content-encoding'], 'gzip');
+    assert.deepEqual(JSON.parse(gunzipSync(zipped.rawPayload).toString('utf8')), plain.json<PullResponse>());
+  });
+
   it('is what the device sends: its pushes of a kilobyte or more go compressed', async () => {
     const listening = await host.server();
     const seen: (string | undefined)[] = [];
