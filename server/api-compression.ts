@@ -51,6 +51,8 @@ export function apiCompression(app: FastifyInstance): void {
     const gunzip = createGunzip();
     // fastify checks the encoded length against the Content-Length, and both lengths against the limit.
     Object.defineProperty(gunzip, 'receivedEncodedLength', { get: () => gunzip.bytesWritten });
+    // A connection cut mid-body ends the decoding too, rather than leaving the parser waiting.
+    payload.on('error', (error) => gunzip.destroy(error));
     payload.pipe(gunzip);
     return gunzip;
   });
