@@ -9,6 +9,7 @@ import { buildApp } from '../server/app.js';
 import { openDatabase, type Engine } from '../server/db/open-database.js';
 import { randomSecret } from '../server/secrets.js';
 import { SyncStore } from '../server/sync/sync-store.js';
+import { joinTeam } from '../src/sync/sync-transport.js';
 import { CHROMIUM_ARGS, chromiumPath } from '../test/support/chromium.js';
 import { startPostgres } from '../test/support/postgres.js';
 import { median, type Figure } from './figure.js';
@@ -162,7 +163,6 @@ async function engineFigures(engine: Engine, databaseUrl: string | undefined, di
   }
 }
 
-/** Time for 1,000 drafts queued in a browser (2,000 changes) to drain to our server, on SQLite. */
 /** What the bench page's module exports (bench/browser/drain-bench.ts). */
 interface DrainBench {
   prepare(token: string, shared: boolean): Promise<void>;
@@ -178,7 +178,7 @@ export interface Drain {
 }
 
 /**
- * 1,000 queued drafts drained from Chromium to our server on SQLite.
+ * 1,000 queued drafts (2,000 changes) drained from Chromium to our server on SQLite.
  * @param withList with the app's drafts list open in another tab, hearing of every batch
  * @param slow over a slow 4G link rather than 127.0.0.1's
  */
@@ -213,13 +213,7 @@ export async function drainOurs(
   const origin = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
   try {
-    const joined = (await (
-      await fetch(`${origin}/api/join`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ code: team.code, deviceName: 'Drain' }),
-      })
-    ).json()) as { token: string };
+    const joined = await joinTeam({ code: team.code, deviceName: 'Drain' }, origin);
     const page = await browser.newPage();
     await page.goto(`${origin}/not-the-app`);
     await page.evaluate(

@@ -47,6 +47,15 @@ async function countSyncWrite(
   return before;
 }
 
+/** The drafts `ids` that exist, by id, asked for at once: IndexedDB answers them in one pass. */
+async function draftsById(
+  drafts: { get(id: string): Promise<Draft | undefined> },
+  ids: readonly string[],
+): Promise<Map<string, Draft>> {
+  const found = await Promise.all(ids.map((id) => drafts.get(id)));
+  return new Map(found.flatMap((d) => (d ? [[d.id, d] as const] : [])));
+}
+
 /** Where the outbox and the sync writes stood when a batch was read. */
 export interface BatchView {
   /** The newest outbox key then: a local edit since has a larger one. */
@@ -210,11 +219,9 @@ export class DraftStore {
       outbox.openKeyCursor(null, 'prev'),
       tx.objectStore('meta').get(SYNC_WRITES),
     ]);
-    const ids = [...new Set(entries.map((e) => e.draftId))];
-    const drafts = await Promise.all(ids.map((id) => tx.objectStore('drafts').get(id)));
     return {
       entries,
-      drafts: new Map(drafts.flatMap((d) => (d ? [[d.id, d] as const] : []))),
+      drafts: await draftsById(tx.objectStore('drafts'), [...new Set(entries.map((e) => e.draftId))]),
       view: { head: newest?.key ?? 0, syncWrites: parseSyncWrites(writes?.value).count },
     };
   }
@@ -433,17 +440,16 @@ export class DraftStore {
       (writes.count === read.view.syncWrites ||
         (writes.count === read.view.syncWrites + 1 && writes.writer === read.writer));
     const edited = new Set(since.map((e) => e.draftId));
-    const drafts = new Map<string, Draft>();
-    const stale: string[] = [];
+    const known = new Map<string, Draft>();
     for (const id of ids) {
-      const known = trusted && !edited.has(id) ? read.drafts.get(id) : undefined;
-      if (known) drafts.set(id, known);
-      else stale.push(id);
+      const draft = trusted && !edited.has(id) ? read.drafts.get(id) : undefined;
+      if (draft) known.set(id, draft);
     }
-    // Every draft still to read, asked for at once: IndexedDB answers them in one pass rather
-    // than one round trip each.
-    for (const d of await Promise.all(stale.map((id) => tx.objectStore('drafts').get(id)))) if (d) drafts.set(d.id, d);
-    return drafts;
+    const fresh = await draftsById(
+      tx.objectStore('drafts'),
+      ids.filter((id) => !known.has(id)),
+    );
+    return new Map([...known, ...fresh]);
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { BatchView, DraftStore } from '../data/draft-store.js';
+import type { DraftStore } from '../data/draft-store.js';
 import { withServerRevision, type Draft, type OutboxEntry } from '../data/draft.js';
 import type { FieldEdit, Mutation, MutationResult } from './protocol.js';
 import { PUSH_BATCH_MAX } from './protocol.js';
@@ -100,29 +100,7 @@ export class SyncEngine {
           for (const { fields, rev } of revisions) draft = withServerRevision(draft, fields, rev);
           drafts.set(id, draft);
         }
-        const batch: OutboxEntry[] = [];
-        const mutations: Mutation[] = [];
-        let bytes = 0;
-        const orphans: MutationResult[] = [];
-        for (const entry of waiting) {
-          if (batch.length >= PUSH_BATCH_MAX) break;
-          const mutation = this._mutation(entry, drafts.get(entry.draftId));
-          if (!mutation) {
-            orphans.push({
-              seq: entry.seq!,
-              status: 'rejected',
-              reason: 'The draft is no longer on this device.',
-              rev: 0,
-            });
-            batch.push(entry);
-            continue;
-          }
-          const size = JSON.stringify(mutation).length;
-          if (mutations.length > 0 && bytes + size > BATCH_BYTES) break;
-          bytes += size;
-          batch.push(entry);
-          mutations.push(mutation);
-        }
+        const { batch, mutations, orphans } = this._batch(waiting, drafts);
         // A batch cut short by its size goes on from its last entry; otherwise from the last read.
         next = this._read(batch.length < waiting.length ? batch.at(-1)!.seq : read.at(-1)!.seq);
         const answer = mutations.length ? await this.transport.push({ mutations, since }) : { results: [] };
@@ -158,10 +136,37 @@ export class SyncEngine {
     }
   }
 
+  /**
+   * The next batch from `waiting`: at most PUSH_BATCH_MAX entries and BATCH_BYTES of mutations.
+   * An entry whose draft is gone is answered here, refused, rather than sent.
+   */
+  private _batch(
+    waiting: readonly OutboxEntry[],
+    drafts: ReadonlyMap<string, Draft>,
+  ): { batch: OutboxEntry[]; mutations: Mutation[]; orphans: MutationResult[] } {
+    const batch: OutboxEntry[] = [];
+    const mutations: Mutation[] = [];
+    const orphans: MutationResult[] = [];
+    let bytes = 0;
+    for (const entry of waiting) {
+      if (batch.length >= PUSH_BATCH_MAX) break;
+      const mutation = this._mutation(entry, drafts.get(entry.draftId));
+      if (!mutation) {
+        orphans.push({ seq: entry.seq!, status: 'rejected', reason: 'The draft is no longer on this device.', rev: 0 });
+        batch.push(entry);
+        continue;
+      }
+      const size = JSON.stringify(mutation).length;
+      if (mutations.length > 0 && bytes + size > BATCH_BYTES) break;
+      bytes += size;
+      batch.push(entry);
+      mutations.push(mutation);
+    }
+    return { batch, mutations, orphans };
+  }
+
   /** The outbox entries after `after`, with their drafts; a failure waits for whoever awaits it. */
-  private _read(
-    after: number | undefined,
-  ): Promise<{ entries: OutboxEntry[]; drafts: Map<string, Draft>; view: BatchView }> {
+  private _read(after: number | undefined): ReturnType<DraftStore['outboxBatch']> {
     const read = this.store.outboxBatch({ after, limit: PUSH_BATCH_MAX });
     // Left unawaited when a push fails: not an unhandled rejection, the push's error is the one told.
     read.catch(() => undefined);

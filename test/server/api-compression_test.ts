@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { PullResponse, PushResponse } from '../../src/sync/protocol.js';
-import { FetchTransport } from '../../src/sync/sync-transport.js';
+import { FetchTransport, joinTeam } from '../../src/sync/sync-transport.js';
 import { newDraftMutation } from '../support/new-draft-mutation.js';
 import { EngineHost, type SyncServer } from '../support/sync-server.js';
 
@@ -144,13 +144,7 @@ describe('sync API compression', () => {
     await listening.app.listen({ host: '127.0.0.1', port: 0 });
     const origin = `http://127.0.0.1:${(listening.app.server.address() as { port: number }).port}`;
     const team = await listening.store.createTeam('Listening team');
-    const { token: device } = (await (
-      await fetch(`${origin}/api/join`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ code: team.code, deviceName: 'Phone' }),
-      })
-    ).json()) as { token: string };
+    const { token: device } = await joinTeam({ code: team.code, deviceName: 'Phone' }, origin);
     const transport = new FetchTransport(device, origin);
     const big = JSON.parse(pushBody(10, 1_000)) as Parameters<FetchTransport['push']>[0];
     const small = JSON.parse(pushBody(1, 2_000)) as Parameters<FetchTransport['push']>[0];
