@@ -9,6 +9,23 @@ import { median, type Figure } from './figure.js';
 
 const SAMPLES = 9;
 const BLANK = 'offline-blank.html';
+const FLOOR = 'offline-floor.html';
+/**
+ * The floor of any page that shows a stored draft: its script runs, opens IndexedDB, reads one
+ * record and puts it on screen. No framework, no views, no content to fetch.
+ */
+const FLOOR_SCRIPT = `const open = indexedDB.open('efk-floor', 1);
+open.onupgradeneeded = () => open.result.createObjectStore('drafts').put({ title: 'A stored draft' }, 'one');
+open.onsuccess = () => {
+  const read = open.result.transaction('drafts').objectStore('drafts').get('one');
+  read.onsuccess = () => {
+    const p = document.createElement('p');
+    p.textContent = read.result.title;
+    document.body.append(p);
+    performance.mark('efk:floor-ready');
+  };
+};
+`;
 
 /** What the in-page checks read (this file is type-checked for Node, without the DOM's types). */
 interface InPage {
@@ -24,7 +41,8 @@ interface InPage {
  * Offline cold start: the browser starts afresh with the network off and the service worker in
  * control, and opens a draft's worksheet; timed from navigation to the view being usable (the
  * app's `efk:view-ready` mark). The limit is a blank page precached by the same service worker,
- * opened the same way (to its load event). Samples alternate between the two.
+ * opened the same way (to its load event). Beside them, the floor of any page that shows a stored
+ * draft, opened the same way (to its record on screen). Samples alternate between the three.
  */
 export async function coldStartBench(): Promise<Figure[]> {
   const dir = await mkdtemp(path.join(tmpdir(), 'efk-cold-'));
@@ -36,6 +54,11 @@ export async function coldStartBench(): Promise<Figure[]> {
     path.join(extra, BLANK),
     '<!doctype html><html lang="en"><meta charset="utf-8"><title>Blank</title><p>Blank</p></html>',
   );
+  await writeFile(
+    path.join(extra, FLOOR),
+    '<!doctype html><html lang="en"><meta charset="utf-8"><title>Floor</title><script type="module" src="/offline-floor.js"></script></html>',
+  );
+  await writeFile(path.join(extra, 'offline-floor.js'), FLOOR_SCRIPT);
   const built = await runBuild(out, undefined, { EFK_EXTRA_PUBLIC_DIR: extra });
   if (built.code !== 0) throw new Error(`build failed:\n${built.output}`);
   const server = await startServer(out);
@@ -47,7 +70,7 @@ export async function coldStartBench(): Promise<Figure[]> {
       viewport: { width: 390, height: 844 },
     });
   try {
-    // Installed once, online: the service worker precaches the app (and the blank page), and
+    // Installed once, online: the service worker precaches the app (and the blank and floor pages), and
     // one draft exists to open.
     let context = await launch();
     const page = context.pages()[0] ?? (await context.newPage());
@@ -58,11 +81,16 @@ export async function coldStartBench(): Promise<Figure[]> {
     await page.evaluate(async () => {
       await (globalThis as unknown as InPage).navigator.serviceWorker.ready;
     });
+    // The floor page's record is stored once, online, as the draft was.
+    await page.goto(`${server.origin}/${FLOOR}`);
+    await page.waitForFunction(
+      () => (globalThis as unknown as InPage).performance.getEntriesByName('efk:floor-ready')[0],
+    );
     await context.close();
 
-    const times = { worksheet: [] as number[], blank: [] as number[] };
+    const times = { worksheet: [] as number[], blank: [] as number[], floor: [] as number[] };
     for (let i = 0; i < SAMPLES; i += 1) {
-      for (const target of ['worksheet', 'blank'] as const) {
+      for (const target of ['worksheet', 'blank', 'floor'] as const) {
         context = await launch();
         try {
           await context.setOffline(true);
@@ -73,6 +101,12 @@ export async function coldStartBench(): Promise<Figure[]> {
               () => (globalThis as unknown as InPage).performance.getEntriesByName('efk:view-ready')[0]?.startTime,
             );
             times.worksheet.push(Number(await ready.jsonValue()));
+          } else if (target === 'floor') {
+            await tab.goto(`${server.origin}/${FLOOR}`);
+            const ready = await tab.waitForFunction(
+              () => (globalThis as unknown as InPage).performance.getEntriesByName('efk:floor-ready')[0]?.startTime,
+            );
+            times.floor.push(Number(await ready.jsonValue()));
           } else {
             await tab.goto(`${server.origin}/${BLANK}`);
             const served = await tab.evaluate(() => (globalThis as unknown as InPage).document.title);
@@ -97,6 +131,17 @@ export async function coldStartBench(): Promise<Figure[]> {
         kind: 'at-most',
         notes: [
           `worksheet ${times.worksheet.map(Math.round).join(', ')} ms; blank ${times.blank.map(Math.round).join(', ')} ms`,
+        ],
+      },
+      {
+        name: `Floor of an offline cold start that shows a stored draft, median of ${SAMPLES} (ms)`,
+        ours: Math.round(median(times.floor)),
+        limit: Math.round(median(times.blank)),
+        limitName: 'precached blank page',
+        budget: Number.POSITIVE_INFINITY,
+        kind: 'at-most',
+        notes: [
+          `a precached page whose one small script opens IndexedDB, reads a record and shows it: ${times.floor.map(Math.round).join(', ')} ms; the worksheet takes ${(median(times.worksheet) / median(times.floor)).toFixed(2)}× this floor`,
         ],
       },
     ];

@@ -57,6 +57,17 @@ export async function draftsBench(distDir: string): Promise<Figure[]> {
         kind: 'at-most',
       },
       {
+        name: 'Floor of a safe autosave p50: read, merge, write with its outbox entry, no store (ms)',
+        ours: r['floorP50']!,
+        limit: r['barePutP50']!,
+        limitName: 'bare idb put p50',
+        budget: Number.POSITIVE_INFINITY,
+        kind: 'at-most',
+        notes: [
+          `ours is ${(r['autosaveP50']! / r['floorP50']!).toFixed(2)}× this floor; the floor itself is past the 1.3× budget, which no autosave that reads before it writes can meet`,
+        ],
+      },
+      {
         name: 'Drafts list render, 1,000 drafts (ms)',
         ours: r['listRenderMedian']!,
         limit: 100,

@@ -27,6 +27,8 @@ async function engineFigures(engine: Engine, databaseUrl: string | undefined, di
   const team = await store.createTeam('Bench team');
   const app = await buildApp({ distDir: dir, sync: { store, rateLimits: { joinPerMinute: 1e6, apiPerMinute: 1e6 } } });
   app.get('/api/bare', async () => ({ ok: true }));
+  // The floor of any push: a route that takes the same request (POST, JSON body, token) and does nothing.
+  app.post('/api/bare', async () => ({ ok: true }));
   await app.listen({ host: '127.0.0.1', port: 0 });
   const origin = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   try {
@@ -122,14 +124,10 @@ async function engineFigures(engine: Engine, databaseUrl: string | undefined, di
       return count / 3;
     };
     let rateSeq = 1_000_000;
-    const pushRate = await rate(() =>
-      fetch(`${origin}/api/push`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ mutations: [newDraftMutation(++rateSeq, { title: 'Rate' })] }),
-      }),
-    );
+    const pushBody = (): string => JSON.stringify({ mutations: [newDraftMutation(++rateSeq, { title: 'Rate' })] });
+    const pushRate = await rate(() => fetch(`${origin}/api/push`, { method: 'POST', headers, body: pushBody() }));
     const bareRate = await rate(() => fetch(`${origin}/api/bare`));
+    const barePostRate = await rate(() => fetch(`${origin}/api/bare`, { method: 'POST', headers, body: pushBody() }));
     const label = engine === 'sqlite' ? 'SQLite' : 'PostgreSQL';
     return [
       {
@@ -139,6 +137,17 @@ async function engineFigures(engine: Engine, databaseUrl: string | undefined, di
         limitName: 'bare fastify route',
         budget: 0.5,
         kind: 'at-least',
+      },
+      {
+        name: `Floor of a push: a bare route taking the same POST body, ${label}, 10 clients (requests/s)`,
+        ours: Math.round(barePostRate),
+        limit: Math.round(bareRate),
+        limitName: 'bare fastify route',
+        budget: Number.POSITIVE_INFINITY,
+        kind: 'at-least',
+        notes: [
+          `receiving the push's request and doing nothing with it; the push route runs at ${(pushRate / barePostRate).toFixed(2)}× this floor`,
+        ],
       },
       {
         name: `Push, ${label} (mutations/s)`,
