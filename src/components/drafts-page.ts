@@ -1,16 +1,19 @@
 import { css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { Worksheet } from '../content/worksheet.js';
-import { DraftsController, type DraftSummary } from '../controllers/drafts-controller.js';
+import { DraftsController, type DraftSummary, type DraftSyncState } from '../controllers/drafts-controller.js';
 import type { DraftStore } from '../data/draft-store.js';
 import { formStyles } from '../styles/form-styles.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 import { formatTime } from '../text/format-time.js';
 import { PageView } from './page-view.js';
 
+/** The states a user should act on: shown in words, and in bold in the warning colour. */
+const ATTENTION: ReadonlySet<DraftSyncState> = new Set<DraftSyncState>(['Conflict', 'Needs attention']);
+
 /**
- * The drafts on this device, newest edit first, with a title filter, each draft's completeness
- * and last edit, and duplicate, delete (with undo) and import.
+ * The drafts on this device, newest edit first, with a title filter, each draft's completeness,
+ * last edit and where it stands with the team, and duplicate, delete (with undo) and import.
  */
 @customElement('drafts-page')
 export class DraftsPage extends PageView {
@@ -128,7 +131,8 @@ export class DraftsPage extends PageView {
         aria-label=${`${d.title}: ${d.answered} of ${d.total} questions answered`}
       ></progress>
       <p class="meta">
-        Last edited <time datetime=${new Date(d.updatedAt).toISOString()}>${formatTime(d.updatedAt)}</time>
+        Last edited <time datetime=${new Date(d.updatedAt).toISOString()}>${formatTime(d.updatedAt)}</time>.
+        <span class=${ATTENTION.has(d.sync) ? 'sync attention' : 'sync'}>${d.sync}</span>
       </p>
       <div class="actions">
         <button class="button secondary" @click=${() => void c.duplicate(d.id)}>
