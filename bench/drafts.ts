@@ -75,6 +75,17 @@ export async function draftsBench(distDir: string): Promise<Figure[]> {
         budget: 1,
         kind: 'at-most',
       },
+      {
+        name: 'What waits for sync, 2,500 changes queued on 50 drafts, median (ms)',
+        ours: r['waitingMedian']!,
+        limit: r['readAllMedian']!,
+        limitName: 'reading every queued change',
+        budget: Number.POSITIVE_INFINITY,
+        kind: 'at-most',
+        notes: [
+          'the count, the refused changes and the drafts with changes, as the sync status (after every edit) and the drafts list ask',
+        ],
+      },
     ];
   } finally {
     await browser.close();

@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { isAnswered, type Worksheet } from '../content/worksheet.js';
-import type { Draft, OutboxEntry } from '../data/draft.js';
+import type { Draft } from '../data/draft.js';
 import { SYNC_META } from '../sync/sync-engine.js';
 import type { DraftStore } from '../data/draft-store.js';
 import { toStorageWriteError } from '../data/storage-error.js';
@@ -27,23 +27,29 @@ export type ImportState =
   | { readonly kind: 'conflict'; readonly draft: Draft; readonly existingTitle: string }
   | { readonly kind: 'done'; readonly title: string };
 
+/** Which drafts have changes in the outbox, and which have a change the server refused. */
+export interface QueuedDrafts {
+  readonly queued: ReadonlySet<string>;
+  readonly refused: ReadonlySet<string>;
+}
+
+const NOTHING_QUEUED: QueuedDrafts = { queued: new Set(), refused: new Set() };
+
 /** Builds the list's row for a draft: how many questions have answers, and where it stands with the team. */
 export function summarise(
   draft: Draft,
   worksheet: Worksheet,
-  /** Queued changes by draft id. */
-  outbox: ReadonlyMap<string, readonly OutboxEntry[]> = new Map(),
+  outbox: QueuedDrafts = NOTHING_QUEUED,
   joined = false,
 ): DraftSummary {
   const answered = worksheet.questions.filter((q) => isAnswered(draft.fields[q.id]?.value)).length;
-  const mine = outbox.get(draft.id) ?? [];
-  const sync: DraftSyncState = mine.some((e) => e.rejected)
+  const sync: DraftSyncState = outbox.refused.has(draft.id)
     ? 'Needs attention'
     : Object.values(draft.fields).some((f) => f.conflict)
       ? 'Conflict'
       : !joined
         ? 'Saved on this device'
-        : mine.length > 0 || draft.rev === undefined
+        : outbox.queued.has(draft.id) || draft.rev === undefined
           ? 'Waiting to sync'
           : 'Synced';
   return {
@@ -93,15 +99,15 @@ export class DraftsController implements ReactiveController {
 
   async refresh(): Promise<void> {
     try {
-      const [drafts, outbox, token] = await Promise.all([
+      // What the rows need to know of the outbox, without reading every queued change.
+      const [drafts, queued, status, token] = await Promise.all([
         this.store.list(),
-        this.store.outbox(),
+        this.store.draftsWithQueuedChanges(),
+        this.store.outboxStatus(),
         this.store.meta(SYNC_META.token),
       ]);
-      // Grouped once: with a thousand drafts and their queued changes, a scan per draft is too slow.
-      const byDraft = new Map<string, OutboxEntry[]>();
-      for (const entry of outbox) byDraft.set(entry.draftId, [...(byDraft.get(entry.draftId) ?? []), entry]);
-      this.drafts = drafts.map((d) => summarise(d, this.worksheet, byDraft, Boolean(token)));
+      const outbox = { queued, refused: new Set(status.rejected.map((e) => e.draftId)) };
+      this.drafts = drafts.map((d) => summarise(d, this.worksheet, outbox, Boolean(token)));
     } catch (error) {
       this.error = toStorageWriteError(error).message;
     }

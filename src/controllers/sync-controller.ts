@@ -143,7 +143,7 @@ export class SyncController implements ReactiveController {
     const store = this._store;
     if (!store) return;
     const [outbox, token, team, last] = await Promise.all([
-      store.outbox(),
+      store.outboxStatus(),
       store.meta(SYNC_META.token),
       store.meta(SYNC_META.team),
       store.meta(SYNC_META.lastSynced),
@@ -152,8 +152,8 @@ export class SyncController implements ReactiveController {
       ...this.status,
       joined: Boolean(token),
       team: team ? (JSON.parse(team) as SyncStatus['team']) : null,
-      waiting: outbox.filter((e) => !e.rejected).length,
-      rejected: outbox.filter((e) => e.rejected),
+      waiting: outbox.waiting,
+      rejected: outbox.rejected,
       lastSynced: last ? Number(last) : null,
     };
     this.host.requestUpdate();

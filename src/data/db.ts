@@ -3,7 +3,7 @@ import type { FieldValue } from '../content/worksheet.js';
 import type { Draft, OutboxEntry } from './draft.js';
 
 export const DB_NAME = 'engagement-field-kit';
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 
 /** The database as it stands at {@link DB_VERSION}. */
 export interface KitDB extends DBSchema {
@@ -12,11 +12,14 @@ export interface KitDB extends DBSchema {
     value: Draft;
     indexes: { 'by-updated': number };
   };
-  /** Changes not yet acknowledged by the team's server (version 2). */
+  /**
+   * Changes not yet acknowledged by the team's server (version 2). `by-rejected` (version 4) holds
+   * only the changes the server refused: an entry without a `rejected` reason is not in it.
+   */
   outbox: {
     key: number;
     value: OutboxEntry;
-    indexes: { 'by-draft': string };
+    indexes: { 'by-draft': string; 'by-rejected': string };
   };
   /** Small facts about this device, such as its id (version 2). */
   meta: {
@@ -62,6 +65,10 @@ const MIGRATIONS: readonly ((db: IDBPDatabase<KitDB>, tx: UpgradeTx) => void)[] 
   // 3: the journal of edits saved as a page closes.
   (db) => {
     db.createObjectStore('journal', { keyPath: 'id', autoIncrement: true });
+  },
+  // 4: the refused changes, found without reading every queued change.
+  (_db, tx) => {
+    tx.objectStore('outbox').createIndex('by-rejected', 'rejected');
   },
 ];
 

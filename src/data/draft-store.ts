@@ -359,6 +359,25 @@ export class DraftStore {
     return (await this._database()).getAll('outbox');
   }
 
+  /**
+   * How many changes wait for sync and which the server refused, without reading every queued
+   * change: a device offline for days may hold thousands, and this is asked after every edit.
+   */
+  async outboxStatus(): Promise<{ waiting: number; rejected: OutboxEntry[] }> {
+    const outbox = (await this._database()).transaction('outbox').store;
+    const [count, rejected] = await Promise.all([outbox.count(), outbox.index('by-rejected').getAll()]);
+    return { waiting: count - rejected.length, rejected };
+  }
+
+  /** The drafts with changes in the outbox (refused ones too): one step per draft, not per change. */
+  async draftsWithQueuedChanges(): Promise<Set<string>> {
+    const ids = new Set<string>();
+    const index = (await this._database()).transaction('outbox').store.index('by-draft');
+    for (let cursor = await index.openKeyCursor(null, 'nextunique'); cursor; cursor = await cursor.continue())
+      ids.add(cursor.key);
+    return ids;
+  }
+
   /** A small fact kept on this device (sync token, team, cursor), or undefined. */
   async meta(key: string): Promise<string | undefined> {
     return (await (await this._database()).get('meta', key))?.value;

@@ -54,6 +54,26 @@ describe('DraftStore', () => {
     expect(outbox.map((e) => e.seq)).to.deep.equal([...outbox.map((e) => e.seq)].sort((x, y) => x! - y!));
   });
 
+  it('tells what waits for sync (how many changes, which drafts, which were refused) from the outbox', async () => {
+    const s = await store();
+    const a = await s.create(WORKSHEET, { title: 'A' });
+    for (let i = 0; i < 5; i += 1) await s.update(a.id, { achieve: `edit ${i}` });
+    const b = await s.create(WORKSHEET, { title: 'B' });
+    const c = await s.create(WORKSHEET, { title: 'C' });
+    const [refused] = (await s.outbox()).filter((e) => e.draftId === b.id);
+    await s.acknowledge([refused!], [{ seq: refused!.seq!, status: 'rejected', reason: 'Not allowed.', rev: 0 }]);
+    const outbox = await s.outbox();
+    expect(outbox).to.have.length(8);
+    const status = await s.outboxStatus();
+    expect(status.waiting).to.equal(7, 'every change but the refused one');
+    expect(status.rejected).to.deep.equal(outbox.filter((e) => e.rejected));
+    expect(status.rejected.map((e) => [e.draftId, e.rejected])).to.deep.equal([[b.id, 'Not allowed.']]);
+    expect([...(await s.draftsWithQueuedChanges())].sort()).to.deep.equal([a.id, b.id, c.id].sort());
+    await s.discardRejected(refused!.seq!);
+    expect(await s.outboxStatus()).to.deep.equal({ waiting: 7, rejected: [] });
+    expect([...(await s.draftsWithQueuedChanges())].sort()).to.deep.equal([a.id, c.id].sort());
+  });
+
   it('deletes as a tombstone that can be restored', async () => {
     const s = await store();
     const d = await s.create(WORKSHEET, { title: 'Gone soon' });
@@ -181,6 +201,28 @@ describe('DraftStore', () => {
       'in the same order',
     );
     expect(await s.get(draft.id)).to.deep.equal(draft);
+  });
+
+  it('upgrades a version-3 outbox so the changes the server refused are still found', async () => {
+    const name = freshDbName('refused-upgrade');
+    const v3 = await openKitDbAtVersion(name, 3);
+    const draftId = crypto.randomUUID();
+    await v3.add('outbox', { draftId, kind: 'create', fields: ['title'], at: 1 });
+    await v3.add('outbox', {
+      draftId,
+      kind: 'update',
+      fields: ['achieve'],
+      at: 2,
+      rejected: 'Refused before the upgrade.',
+    });
+    await v3.add('outbox', { draftId, kind: 'update', fields: ['achieve'], at: 3 });
+    v3.close();
+    const s = await store(name);
+    const status = await s.outboxStatus();
+    expect(status.waiting).to.equal(2);
+    expect(status.rejected.map((e) => [e.at, e.rejected])).to.deep.equal([[2, 'Refused before the upgrade.']]);
+    expect([...(await s.draftsWithQueuedChanges())]).to.deep.equal([draftId]);
+    expect(await s.outbox()).to.have.length(3, 'no queued change lost');
   });
 
   it('reopens after the browser closes the connection mid-session, losing nothing', async () => {
