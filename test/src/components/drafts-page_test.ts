@@ -16,8 +16,9 @@ function titles(page: DraftsPage): string[] {
 }
 
 function button(page: DraftsPage, name: string): HTMLButtonElement {
+  // By its accessible name: its aria-label where it has one, else its text.
   const found = [...page.shadowRoot!.querySelectorAll('button')].find(
-    (b) => b.textContent!.replace(/\s+/g, ' ').trim() === name,
+    (b) => (b.getAttribute('aria-label') ?? b.textContent!.replace(/\s+/g, ' ').trim()) === name,
   );
   if (!found) throw new Error(`no button "${name}"`);
   return found;
