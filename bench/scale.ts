@@ -3,6 +3,7 @@ import path from 'node:path';
 import { openDatabase } from '../server/db/open-database.js';
 import { randomSecret } from '../server/secrets.js';
 import { SyncStore } from '../server/sync/sync-store.js';
+import { joinTeam } from '../src/sync/sync-transport.js';
 import { startPostgres } from '../test/support/postgres.js';
 import { tempDirWith } from '../test/support/temp-dir.js';
 import type { Figure } from './figure.js';
@@ -42,12 +43,7 @@ function startInstance(
 }
 
 async function client(origin: string, code: string): Promise<number> {
-  const join = await fetch(`${origin}/api/join`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ code, deviceName: 'Bench' }),
-  });
-  const { token } = (await join.json()) as { token: string };
+  const { token } = await joinTeam({ code, deviceName: 'Bench' }, origin);
   let seq = 0;
   for (let i = 0; i < PER_CLIENT; i += BATCH) {
     const mutations = Array.from({ length: BATCH }, () => newDraftMutation(++seq, { title: `Draft ${seq}` }));

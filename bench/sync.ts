@@ -32,12 +32,7 @@ async function engineFigures(engine: Engine, databaseUrl: string | undefined, di
   await app.listen({ host: '127.0.0.1', port: 0 });
   const origin = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   try {
-    const join = await fetch(`${origin}/api/join`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ code: team.code, deviceName: 'Bench' }),
-    });
-    const { token } = (await join.json()) as { token: string };
+    const { token } = await joinTeam({ code: team.code, deviceName: 'Bench' }, origin);
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 
     // Stored drafts, written in bulk (seeding is not what is measured).

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { DraftStore } from '../../src/data/draft-store.js';
 import { SYNC_META, SyncEngine } from '../../src/sync/sync-engine.js';
-import { FetchTransport } from '../../src/sync/sync-transport.js';
+import { FetchTransport, joinTeam } from '../../src/sync/sync-transport.js';
 
 /** A device of the team, simulated in Node: the real DraftStore (on fake-indexeddb) and sync engine. */
 export interface SimDevice {
@@ -29,12 +29,7 @@ export async function simDevice(
     channelName: `sim-${name}-${crypto.randomUUID()}`,
     now: clock,
   });
-  const res = await fetch(`${server}/api/join`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ code, deviceName: name }),
-  });
-  const { token } = (await res.json()) as { token: string };
+  const { token } = await joinTeam({ code, deviceName: name }, server);
   await store.setMeta(SYNC_META.token, token);
   const device: SimDevice = {
     name,
