@@ -38,6 +38,38 @@ async function importFile(page: DraftsPage, text: string): Promise<void> {
   );
 }
 
+/** Each row's title and what it says of the draft's standing with the team. */
+function standings(page: DraftsPage): Record<string, string> {
+  return Object.fromEntries(
+    [...page.shadowRoot!.querySelectorAll('.drafts li')].map((li) => [
+      li.querySelector('h2')!.textContent!.trim(),
+      li.querySelector('.sync')!.textContent!.trim(),
+    ]),
+  );
+}
+
+/** A draft as the team's server sends it: synced, and with a conflict on its title if asked. */
+function fromTeam(title: string, conflict: boolean): ServerDraft {
+  return {
+    id: crypto.randomUUID(),
+    worksheetId: WORKSHEET.id,
+    worksheetVersion: WORKSHEET.version,
+    createdAt: 1,
+    rev: 7,
+    deletedAt: null,
+    note: null,
+    fields: {
+      title: {
+        value: title,
+        rev: 7,
+        changedAt: 2,
+        changedBy: 'Alex’s phone',
+        conflict: conflict ? { value: `${title}, other words`, changedAt: 1, changedBy: 'Sam’s tablet' } : null,
+      },
+    },
+  };
+}
+
 describe('drafts-page', () => {
   let worksheet: Worksheet;
   let store: DraftStore;
@@ -128,55 +160,11 @@ describe('drafts-page', () => {
     expect((await store.list()).map((d) => d.id)).to.deep.equal([draft.id]);
     expect((await store.outbox()).length).to.equal(1, 'only the original create was recorded');
   });
-});
-
-describe('drafts-page, with the device in a team', () => {
-  let worksheet: Worksheet;
-  let store: DraftStore;
-  before(async () => {
-    worksheet = await builtWorksheet();
-  });
-  beforeEach(async () => {
-    store = await openStore();
-  });
-  afterEach(() => store.close());
-
-  /** Each row's title and what it says of the draft's standing with the team. */
-  function standings(page: DraftsPage): Record<string, string> {
-    return Object.fromEntries(
-      [...page.shadowRoot!.querySelectorAll('.drafts li')].map((li) => [
-        li.querySelector('h2')!.textContent!.trim(),
-        li.querySelector('.sync')!.textContent!.trim(),
-      ]),
-    );
-  }
-
-  /** A draft as the team's server sends it: synced, and with a conflict on its title if asked. */
-  function fromTeam(title: string, conflict: boolean): ServerDraft {
-    return {
-      id: crypto.randomUUID(),
-      worksheetId: WORKSHEET.id,
-      worksheetVersion: WORKSHEET.version,
-      createdAt: 1,
-      rev: 7,
-      deletedAt: null,
-      note: null,
-      fields: {
-        title: {
-          value: title,
-          rev: 7,
-          changedAt: 2,
-          changedBy: 'Alex’s phone',
-          conflict: conflict ? { value: `${title}, other words`, changedAt: 1, changedBy: 'Sam’s tablet' } : null,
-        },
-      },
-    };
-  }
 
   it('says where each draft stands with the team, and marks the ones to act on', async () => {
     await store.create(WORKSHEET, { title: 'Made here' });
-    const el = await fixture<DraftsPage>(html`<drafts-page .store=${store} .worksheet=${worksheet}></drafts-page>`);
-    await waitUntil(() => el.shadowRoot!.querySelector('.drafts li'), 'the list opens');
+    const el = await page();
+    await waitUntil(() => el.shadowRoot!.querySelector('.drafts li'), 'the draft is listed');
     expect(standings(el)).to.deep.equal({ 'Made here': 'Saved on this device' }, 'before the device joins a team');
 
     // Joined; then a change the server refused, and two drafts from teammates (the sync's writes,
