@@ -96,6 +96,12 @@ function openOnce(name: string, timeoutMs: number, onLost: () => void): Promise<
       // Another tab holds an older version open; it closes on `versionchange` (below), then this opens.
     },
     terminated: onLost,
+  }).catch((error: unknown) => {
+    // A newer version of the kit (in another tab, say) has upgraded the database. Migrations only
+    // add, so every store and index this version uses is still there: it opens the database as it
+    // is and goes on saving, rather than failing every write until the page is reloaded.
+    if ((error as Error).name !== 'VersionError') throw error;
+    return openDB<KitDB>(name, undefined, { terminated: onLost });
   });
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {

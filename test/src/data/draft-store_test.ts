@@ -225,6 +225,28 @@ describe('DraftStore', () => {
     expect(await s.outbox()).to.have.length(3, 'no queued change lost');
   });
 
+  it('keeps saving when a newer version of the kit has upgraded the database under it', async () => {
+    const name = freshDbName('newer');
+    const s = await store(name);
+    const d = await s.create(WORKSHEET, { title: 'Open in an old tab' });
+    // Another tab, running a later version, upgrades: migrations only add, so it adds a store.
+    const newer = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open(name, DB_VERSION + 1);
+      request.onupgradeneeded = () => request.result.createObjectStore('added-later');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    // This tab's connection was closed for the upgrade; its next write opens the newer database.
+    const saved = await s.update(d.id, { achieve: 'typed after the upgrade' });
+    expect(saved.fields['achieve']!.value).to.equal('typed after the upgrade');
+    expect((await s.outboxStatus()).waiting).to.equal(2, 'the create and the edit, both queued');
+    newer.close();
+    const db = await openKitDb({ name });
+    expect(db.version).to.equal(DB_VERSION + 1, 'opened as it is, not downgraded');
+    expect((await db.get('drafts', d.id))!.fields['achieve']!.value).to.equal('typed after the upgrade');
+    db.close();
+  });
+
   it('reopens after the browser closes the connection mid-session, losing nothing', async () => {
     const s = await store();
     const d = await s.create(WORKSHEET, { title: 'Connection lost' });
