@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
+import { PostgresAdapter, sql, type Insertable, type Kysely, type OnConflictBuilder, type Transaction } from 'kysely';
 import type { FieldValue } from '../../src/content/worksheet.js';
 import type {
   FieldConflict,
@@ -55,6 +55,32 @@ interface PushItem {
   readonly device: Device;
   readonly mutations: readonly Mutation[];
   readonly since: number | undefined;
+}
+
+/**
+ * Rows a group may write in one statement on PostgreSQL: at 8 parameters a row at most, well
+ * inside its 65,535 parameters a statement.
+ */
+const ONE_STATEMENT_ROWS = 4_000;
+
+/** A draft written again takes the group's revision, deletion and note. */
+function onDraftConflict(oc: OnConflictBuilder<Database, 'drafts'>) {
+  return oc.columns(['team_id', 'id']).doUpdateSet((eb) => ({
+    rev: eb.ref('excluded.rev'),
+    deleted_at: eb.ref('excluded.deleted_at'),
+    note: eb.ref('excluded.note'),
+  }));
+}
+
+/** A field written again takes everything the group decided for it. */
+function onFieldConflict(oc: OnConflictBuilder<Database, 'draft_fields'>) {
+  return oc.columns(['team_id', 'draft_id', 'key']).doUpdateSet((eb) => ({
+    value: eb.ref('excluded.value'),
+    rev: eb.ref('excluded.rev'),
+    changed_at: eb.ref('excluded.changed_at'),
+    changed_by: eb.ref('excluded.changed_by'),
+    conflict: eb.ref('excluded.conflict'),
+  }));
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -173,11 +199,16 @@ function applyMutation(batch: Batch, device: Device, m: Mutation, rev: number): 
  * so a mutation is applied exactly once however often it arrives.
  */
 export class SyncStore {
+  /** Statements are round trips on PostgreSQL, and in-process calls on SQLite. */
+  private readonly _postgres: boolean;
+
   constructor(
     private readonly db: Kysely<Database>,
     /** Derives join codes; the same on every instance that shares the database. */
     private readonly serverSecret: string,
-  ) {}
+  ) {
+    this._postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  }
 
   /** Whether the database answers (for /ready). */
   async ping(): Promise<boolean> {
@@ -400,40 +431,46 @@ export class SyncStore {
       }
       if (records.length === 0) return answers;
 
-      await trx.updateTable('teams').set({ rev }).where('id', '=', teamId).execute();
       const drafts = [...batch.values()].filter((d) => d.dirty).map((d) => d.row);
-      for (const rows of chunks(drafts, 1_000)) {
-        await trx
-          .insertInto('drafts')
-          .values(rows)
-          .onConflict((oc) =>
-            oc.columns(['team_id', 'id']).doUpdateSet((eb) => ({
-              rev: eb.ref('excluded.rev'),
-              deleted_at: eb.ref('excluded.deleted_at'),
-              note: eb.ref('excluded.note'),
-            })),
-          )
-          .execute();
-      }
       const fields = [...batch.values()].flatMap((d) => [...d.dirtyFields].map((key) => d.fields.get(key)!));
-      for (const rows of chunks(fields, 1_000)) {
-        await trx
-          .insertInto('draft_fields')
-          .values(rows)
-          .onConflict((oc) =>
-            oc.columns(['team_id', 'draft_id', 'key']).doUpdateSet((eb) => ({
-              value: eb.ref('excluded.value'),
-              rev: eb.ref('excluded.rev'),
-              changed_at: eb.ref('excluded.changed_at'),
-              changed_by: eb.ref('excluded.changed_by'),
-              conflict: eb.ref('excluded.conflict'),
-            })),
-          )
-          .execute();
-      }
-      for (const rows of chunks(records, 1_000)) await trx.insertInto('applied_mutations').values(rows).execute();
+      await this._writeGroup(trx, teamId, rev, drafts, fields, records);
       return answers;
     });
+  }
+
+  /**
+   * Writes a group's changes and the team's new revision. On PostgreSQL in one statement (through
+   * data-modifying CTEs) when it is small enough: every statement is a round trip, and the team's
+   * next group waits for this one to commit. SQLite runs in process (no trips) and has no
+   * data-modifying CTEs, so there, and for a group too large for one statement's parameters, the
+   * rows go in statements of at most 1,000.
+   */
+  private async _writeGroup(
+    trx: Transaction<Database>,
+    teamId: string,
+    rev: number,
+    drafts: readonly DraftRow[],
+    fields: readonly FieldRow[],
+    records: readonly Insertable<Database['applied_mutations']>[],
+  ): Promise<void> {
+    const rows = drafts.length + fields.length + records.length;
+    if (this._postgres && drafts.length > 0 && fields.length > 0 && rows <= ONE_STATEMENT_ROWS) {
+      await trx
+        .with('written_drafts', (db) => db.insertInto('drafts').values(drafts).onConflict(onDraftConflict))
+        .with('written_fields', (db) => db.insertInto('draft_fields').values(fields).onConflict(onFieldConflict))
+        .with('written_mutations', (db) => db.insertInto('applied_mutations').values(records))
+        .updateTable('teams')
+        .set({ rev })
+        .where('id', '=', teamId)
+        .execute();
+      return;
+    }
+    await trx.updateTable('teams').set({ rev }).where('id', '=', teamId).execute();
+    for (const part of chunks(drafts, 1_000))
+      await trx.insertInto('drafts').values(part).onConflict(onDraftConflict).execute();
+    for (const part of chunks(fields, 1_000))
+      await trx.insertInto('draft_fields').values(part).onConflict(onFieldConflict).execute();
+    for (const part of chunks(records, 1_000)) await trx.insertInto('applied_mutations').values(part).execute();
   }
 
   /** The batch's drafts as stored, with their fields, keyed by draft id. */
