@@ -8,6 +8,9 @@ import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumPath } from '../test/support/chromium.js';
 import type { Figure } from './figure.js';
 
+/** Autosave within this many times a bare put (issue 4's goal). */
+const AUTOSAVE_BUDGET = 1.3;
+
 /** Autosave latency and drafts list render time with 1,000 drafts, in real Chromium. */
 export async function draftsBench(distDir: string): Promise<Figure[]> {
   const dir = await mkdtemp(path.join(tmpdir(), 'efk-bench-'));
@@ -45,7 +48,7 @@ export async function draftsBench(distDir: string): Promise<Figure[]> {
         ours: r['autosaveP50']!,
         limit: r['barePutP50']!,
         limitName: 'bare idb put p50',
-        budget: 1.3,
+        budget: AUTOSAVE_BUDGET,
         kind: 'at-most',
       },
       {
@@ -53,7 +56,7 @@ export async function draftsBench(distDir: string): Promise<Figure[]> {
         ours: r['autosaveP95']!,
         limit: r['barePutP95']!,
         limitName: 'bare idb put p95',
-        budget: 1.3,
+        budget: AUTOSAVE_BUDGET,
         kind: 'at-most',
       },
       {
@@ -64,7 +67,9 @@ export async function draftsBench(distDir: string): Promise<Figure[]> {
         budget: Number.POSITIVE_INFINITY,
         kind: 'at-most',
         notes: [
-          `ours is ${(r['autosaveP50']! / r['floorP50']!).toFixed(2)}× this floor; the floor itself is past the 1.3× budget, which no autosave that reads before it writes can meet`,
+          `ours is ${(r['autosaveP50']! / r['floorP50']!).toFixed(2)}× this floor; the floor itself is ${
+            r['floorP50']! / r['barePutP50']! > AUTOSAVE_BUDGET ? 'past' : 'within'
+          } the ${AUTOSAVE_BUDGET}× budget`,
         ],
       },
       {
