@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
+  changesOf,
   ERROR_SCHEMA,
   JOIN_REQUEST_SCHEMA,
   JOIN_RESPONSE_SCHEMA,
@@ -9,8 +10,10 @@ import {
   PULL_QUERY_SCHEMA,
   PULL_RESPONSE_SCHEMA,
   PUSH_REQUEST_SCHEMA,
+  PUSH_BATCH_MAX,
   PUSH_RESPONSE_SCHEMA,
   RENAME_DEVICE_SCHEMA,
+  type ErrorResponse,
   type JoinRequest,
   type JoinResponse,
   type MeResponse,
@@ -155,15 +158,21 @@ export async function syncRoutes(
     },
   );
 
-  app.post<{ Body: PushRequest; Reply: PushResponse }>(
+  app.post<{ Body: PushRequest; Reply: PushResponse | ErrorResponse }>(
     '/api/push',
     {
       config: perDevice,
       onRequest: authenticate,
       schema: { body: PUSH_REQUEST_SCHEMA, response: { 200: PUSH_RESPONSE_SCHEMA, ...errors } },
     },
-    async (request) => {
-      const answer = await store.push(request.device!, request.body.mutations, request.body.since);
+    async (request, reply) => {
+      const { mutations, since } = request.body;
+      if (mutations.reduce((n, m) => n + changesOf(m).length, 0) > PUSH_BATCH_MAX)
+        return reply.code(400).send({
+          error: 'too_many_changes',
+          message: `A push carries at most ${PUSH_BATCH_MAX} changes, counting those its mutations cover.`,
+        });
+      const answer = await store.push(request.device!, mutations, since);
       for (const r of answer.results) metrics?.mutations.inc({ result: r.status });
       return answer;
     },

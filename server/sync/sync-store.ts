@@ -11,7 +11,7 @@ import type {
   ServerDraft,
   ServerField,
 } from '../../src/sync/protocol.js';
-import { PUSH_BATCH_MAX } from '../../src/sync/protocol.js';
+import { changesOf, PUSH_BATCH_MAX } from '../../src/sync/protocol.js';
 import type { Database } from '../db/schema.js';
 import { GroupCommit } from './group-commit.js';
 import { hashSecret, joinCode, randomSecret } from '../secrets.js';
@@ -81,6 +81,19 @@ function onFieldConflict(oc: OnConflictBuilder<Database, 'draft_fields'>) {
     changed_by: eb.ref('excluded.changed_by'),
     conflict: eb.ref('excluded.conflict'),
   }));
+}
+
+/**
+ * `m` without the fields whose change is already applied: a run of changes sent again after its
+ * answer was lost, and grown since, applies only what it gained.
+ */
+function withoutApplied(m: Mutation, unapplied: readonly number[]): Mutation {
+  if (unapplied.length === changesOf(m).length) return m;
+  const fresh = new Set(unapplied);
+  return {
+    ...m,
+    fields: Object.fromEntries(Object.entries(m.fields).filter(([, edit]) => fresh.has(edit.seq ?? m.seq))),
+  };
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -353,7 +366,7 @@ export class SyncStore {
   /** Pushes waiting on their team's previous transaction, written together when it ends. */
   private readonly _pushes = new GroupCommit<PushItem, PushResponse>({
     run: (items) => this._pushGroup(items),
-    sizeOf: (item) => item.mutations.length,
+    sizeOf: (item) => item.mutations.reduce((n, m) => n + changesOf(m).length, 0),
     maxSize: PUSH_BATCH_MAX,
   });
 
@@ -389,8 +402,11 @@ export class SyncStore {
       let rev = Number(team.rev);
       const applied = new Map<string, MutationResult>();
       const key = (deviceId: string, seq: number): string => `${deviceId} ${seq}`;
+      /** The changes of `m` not yet applied: usually all or none, some when a run grew since. */
+      const fresh = (device: Device, m: Mutation): number[] =>
+        changesOf(m).filter((seq) => !applied.has(key(device.id, seq)));
       const deviceIds = [...new Set(items.map((i) => i.device.id))];
-      const seqs = [...new Set(items.flatMap((i) => i.mutations.map((m) => m.seq)))];
+      const seqs = [...new Set(items.flatMap((i) => i.mutations.flatMap(changesOf)))];
       for (const part of chunks(seqs, 500)) {
         // Devices × seqs can over-read (another device's seq); the key below keeps only the pairs asked.
         const rows = await trx
@@ -404,7 +420,7 @@ export class SyncStore {
       }
       const batch = await this._loadBatch(trx, teamId, [
         ...new Set(
-          items.flatMap((i) => i.mutations.filter((m) => !applied.has(key(i.device.id, m.seq))).map((m) => m.draftId)),
+          items.flatMap((i) => i.mutations.filter((m) => fresh(i.device, m).length > 0).map((m) => m.draftId)),
         ),
       ]);
 
@@ -414,13 +430,18 @@ export class SyncStore {
         const before = rev;
         const results: MutationResult[] = [];
         for (const m of mutations) {
-          let result = applied.get(key(device.id, m.seq));
-          if (!result) {
-            // Every mutation takes the team's next revision, as it always has (refused ones too).
-            rev += 1;
-            result = applyMutation(batch, device, m, rev);
-            applied.set(key(device.id, m.seq), result);
-            records.push({ device_id: device.id, seq: m.seq, result: JSON.stringify(result), applied_at: Date.now() });
+          const unapplied = fresh(device, m);
+          if (unapplied.length === 0) {
+            results.push({ ...applied.get(key(device.id, m.seq))!, seq: m.seq });
+            continue;
+          }
+          // Every mutation takes the team's next revision, as it always has (refused ones too).
+          rev += 1;
+          const result = applyMutation(batch, device, withoutApplied(m, unapplied), rev);
+          const stored = JSON.stringify(result);
+          for (const seq of unapplied) {
+            applied.set(key(device.id, seq), result);
+            records.push({ device_id: device.id, seq, result: stored, applied_at: Date.now() });
           }
           results.push(result);
         }

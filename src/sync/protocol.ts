@@ -12,6 +12,11 @@ export interface FieldEdit {
   readonly baseRev: number;
   /** When the device changed it (ms since the epoch, device clock). */
   readonly changedAt: number;
+  /**
+   * In a mutation that carries several changes (`covers`), the latest of them that changed this
+   * field: a repeat of the mutation applies only the fields whose change is not yet applied.
+   */
+  readonly seq?: number;
 }
 
 /** A change made on a device, identified by the device and its own increasing sequence number. */
@@ -25,6 +30,16 @@ export interface Mutation {
   /** The draft's server revision the device had seen; a delete based on an older one loses to the newer edits. */
   readonly baseRev: number;
   readonly fields: Readonly<Record<string, FieldEdit>>;
+  /**
+   * Earlier changes to the same draft that this mutation carries too (its fields hold their
+   * latest values): the server records each as applied with it.
+   */
+  readonly covers?: readonly number[];
+}
+
+/** The changes a mutation carries, by their seqs: its own and those it covers. */
+export function changesOf(m: Mutation): number[] {
+  return m.covers?.length ? [...m.covers, m.seq] : [m.seq];
 }
 
 export interface PushRequest {
@@ -124,6 +139,7 @@ export const PUSH_BATCH_MAX = 500;
 const id = { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' } as const;
 const time = { type: 'integer', minimum: 0, maximum: 8_640_000_000_000_000 } as const;
 const rev = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
+const seq = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
 const fieldKey = { type: 'string', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 64 } as const;
 const text = { type: 'string', maxLength: 100_000 } as const;
 const fieldValue = {
@@ -171,7 +187,8 @@ export const PUSH_REQUEST_SCHEMA = {
         additionalProperties: false,
         required: ['seq', 'draftId', 'kind', 'worksheetId', 'worksheetVersion', 'createdAt', 'baseRev', 'fields'],
         properties: {
-          seq: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
+          seq,
+          covers: { type: 'array', maxItems: PUSH_BATCH_MAX, items: seq },
           draftId: id,
           kind: { enum: ['upsert', 'delete', 'restore'] },
           worksheetId: { type: 'string', minLength: 1, maxLength: 64 },
@@ -186,7 +203,7 @@ export const PUSH_REQUEST_SCHEMA = {
               type: 'object',
               additionalProperties: false,
               required: ['value', 'baseRev', 'changedAt'],
-              properties: { value: fieldValue, baseRev: rev, changedAt: time },
+              properties: { value: fieldValue, baseRev: rev, changedAt: time, seq },
             },
           },
         },

@@ -1,8 +1,13 @@
 import type { DraftStore } from '../data/draft-store.js';
-import { withServerRevision, type Draft, type OutboxEntry } from '../data/draft.js';
+import { withServerRevision, type Draft, type DraftField, type OutboxEntry } from '../data/draft.js';
 import type { FieldEdit, Mutation, MutationResult } from './protocol.js';
 import { PUSH_BATCH_MAX } from './protocol.js';
 import { SyncHttpError, type SyncTransport } from './sync-transport.js';
+
+/** A field as the server takes it: its value, the server revision it was based on, when it changed. */
+function fieldEdit(field: DraftField): FieldEdit {
+  return { value: field.value, baseRev: field.rev ?? 0, changedAt: field.changedAt };
+}
 
 /** Keys of the sync facts kept on the device. */
 export const SYNC_META = {
@@ -49,7 +54,7 @@ export class SyncEngine {
     const fields: Record<string, FieldEdit> = {};
     for (const key of keys) {
       const field = draft.fields[key];
-      if (field) fields[key] = { value: field.value, baseRev: field.rev ?? 0, changedAt: field.changedAt };
+      if (field) fields[key] = fieldEdit(field);
     }
     const kind = entry.kind === 'delete' ? 'delete' : entry.kind === 'restore' ? 'restore' : 'upsert';
     return {
@@ -100,16 +105,21 @@ export class SyncEngine {
           for (const { fields, rev } of revisions) draft = withServerRevision(draft, fields, rev);
           drafts.set(id, draft);
         }
-        const { batch, mutations, orphans } = this._batch(waiting, drafts);
+        const { batch, mutations, orphans, carried } = this._batch(waiting, drafts);
         // A batch cut short by its size goes on from its last entry; otherwise from the last read.
         next = this._read(batch.length < waiting.length ? batch.at(-1)!.seq : read.at(-1)!.seq);
         const answer = mutations.length ? await this.transport.push({ mutations, since }) : { results: [] };
-        const results = answer.results;
         const sent = new Set(mutations.map((m) => m.seq));
-        if (!Array.isArray(results) || results.length !== mutations.length || results.some((r) => !sent.has(r.seq))) {
+        if (
+          !Array.isArray(answer.results) ||
+          answer.results.length !== mutations.length ||
+          answer.results.some((r) => !sent.has(r.seq))
+        ) {
           // Not an acknowledgement we can trust: keep everything and try again later.
           throw new SyncHttpError(200, 'bad_ack', 'The server’s acknowledgement did not match what was sent.');
         }
+        // A mutation's answer is its entries' answer.
+        const results = answer.results.flatMap((r) => [r, ...carried.get(r.seq)!.map((seq) => ({ ...r, seq }))]);
         // When the server says the batch was the team's only change since this device's last pull,
         // the cursor moves past it (with the acknowledgement): no downloading its own changes again.
         const moved = typeof answer.cursor === 'number' && answer.cursor > since ? answer.cursor : undefined;
@@ -139,14 +149,24 @@ export class SyncEngine {
   /**
    * The next batch from `waiting`: at most PUSH_BATCH_MAX entries and BATCH_BYTES of mutations.
    * An entry whose draft is gone is answered here, refused, rather than sent.
+   *
+   * A draft's edits in one batch go as one mutation (a run): each mutation is built from the draft
+   * as it is now, so later edits' fields join the first one's rather than sending the same values
+   * again (a draft typed into for an hour offline queues hundreds of edits). A deletion or restore
+   * ends the run, so the server still sees those in order. The mutation takes its last entry's seq
+   * and names the others it `covers`; each field names the latest entry that changed it, so a
+   * repeat of a run that has grown since its answer was lost applies only what is new. The
+   * answer stands for every entry of the run (`carried`).
    */
   private _batch(
     waiting: readonly OutboxEntry[],
     drafts: ReadonlyMap<string, Draft>,
-  ): { batch: OutboxEntry[]; mutations: Mutation[]; orphans: MutationResult[] } {
+  ): { batch: OutboxEntry[]; mutations: Mutation[]; orphans: MutationResult[]; carried: Map<number, number[]> } {
     const batch: OutboxEntry[] = [];
-    const mutations: Mutation[] = [];
+    const runs: { mutation: Mutation; seqs: number[]; fieldSeqs: Map<string, number> }[] = [];
     const orphans: MutationResult[] = [];
+    /** The run each draft's next edit can join, until a deletion or restore of the draft. */
+    const open = new Map<string, (typeof runs)[number]>();
     let bytes = 0;
     for (const entry of waiting) {
       if (batch.length >= PUSH_BATCH_MAX) break;
@@ -156,13 +176,40 @@ export class SyncEngine {
         batch.push(entry);
         continue;
       }
-      const size = JSON.stringify(mutation).length;
-      if (mutations.length > 0 && bytes + size > BATCH_BYTES) break;
+      const run = mutation.kind === 'upsert' ? open.get(entry.draftId) : undefined;
+      const size = run
+        ? JSON.stringify(mutation.fields).length +
+          String(mutation.seq).length * (Object.keys(mutation.fields).length + 1)
+        : JSON.stringify(mutation).length;
+      if (runs.length > 0 && bytes + size > BATCH_BYTES) break;
       bytes += size;
       batch.push(entry);
-      mutations.push(mutation);
+      if (run) {
+        run.seqs.push(mutation.seq);
+        for (const key of Object.keys(mutation.fields)) run.fieldSeqs.set(key, mutation.seq);
+        continue;
+      }
+      const started = {
+        mutation,
+        seqs: [mutation.seq],
+        fieldSeqs: new Map(Object.keys(mutation.fields).map((key) => [key, mutation.seq])),
+      };
+      runs.push(started);
+      if (mutation.kind === 'upsert') open.set(entry.draftId, started);
+      else open.delete(entry.draftId);
     }
-    return { batch, mutations, orphans };
+    return {
+      batch,
+      mutations: runs.map(({ mutation, seqs, fieldSeqs }) => {
+        if (seqs.length === 1) return mutation;
+        const draft = drafts.get(mutation.draftId)!;
+        const fields: Record<string, FieldEdit> = {};
+        for (const [key, seq] of fieldSeqs) fields[key] = { ...fieldEdit(draft.fields[key]!), seq };
+        return { ...mutation, seq: seqs.at(-1)!, covers: seqs.slice(0, -1), fields };
+      }),
+      orphans,
+      carried: new Map(runs.map(({ seqs }) => [seqs.at(-1)!, seqs.slice(0, -1)])),
+    };
   }
 
   /** The outbox entries after `after`, with their drafts; a failure waits for whoever awaits it. */

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { PUSH_BATCH_MAX, type PushRequest, type PushResponse } from '../../src/sync/protocol.js';
 import { SYNC_META, SyncEngine } from '../../src/sync/sync-engine.js';
 import { FetchTransport, type SyncTransport } from '../../src/sync/sync-transport.js';
+import { appliedOnServer } from '../support/applied-on-server.js';
 import { startFaultProxy, type Fault, type FaultProxy } from '../support/fault-proxy.js';
 import { simDevice, type SimDevice } from '../support/sim-device.js';
 import { EngineHost, type SyncServer } from '../support/sync-server.js';
@@ -29,9 +30,16 @@ describe('sync engine, a long outbox', () => {
     await host.stop();
   });
 
-  async function teamRev(teamId: string): Promise<number> {
-    const team = await server.db.selectFrom('teams').select('rev').where('id', '=', teamId).executeTakeFirstOrThrow();
-    return Number(team.rev);
+  /**
+   * Each of the device's changes recorded once, and nothing applied twice. The straddler's two
+   * edits in the next batch travel as one mutation, so the server applied one change fewer times
+   * than there are changes.
+   */
+  async function appliedOnce(device: SimDevice, teamId: string): Promise<void> {
+    const applied = await appliedOnServer(server.db, teamId);
+    assert.equal(applied.changes, device.changes, 'each change recorded once');
+    assert.equal(applied.rev, applied.applications, 'one revision an application: nothing applied twice');
+    assert.equal(applied.applications, device.changes - 1, 'the straddler’s two edits went as one mutation');
   }
 
   /**
@@ -83,7 +91,7 @@ describe('sync engine, a long outbox', () => {
     const mine = (await device.store.get(straddler))!;
     for (const key of ['title', 'achieve', 'audience'])
       assert.equal(mine.fields[key]?.rev, onServer.fields[key]?.rev, `${key} builds on the server’s revision`);
-    assert.equal(await teamRev(teamId), device.changes, 'each change applied once');
+    await appliedOnce(device, teamId);
     device.store.close();
   });
 
@@ -125,6 +133,48 @@ describe('sync engine, a long outbox', () => {
     return new SyncEngine(device.store, transport);
   }
 
+  it('sends a draft’s edits as one mutation, and ends the run at a delete or a restore', async () => {
+    proxy.choose = () => 'pass';
+    const team = await server.store.createTeam('Run team');
+    const device = await simDevice('Runner', origin, proxy.origin, team.code, () => (clock += 1));
+    const draft = await device.store.create(WS, { title: 'Typed into offline' });
+    for (let i = 1; i <= 20; i += 1) await device.store.update(draft.id, { achieve: `Aim, take ${i}` });
+    await device.store.update(draft.id, { audience: 'Everyone nearby' });
+    await device.store.remove(draft.id);
+    await device.store.restore(draft.id);
+    await device.store.update(draft.id, { review: 'After the restore' });
+    const sent: PushRequest[] = [];
+    const real = new FetchTransport((await device.store.meta(SYNC_META.token))!, proxy.origin);
+    const engine = new SyncEngine(device.store, {
+      push: (request) => (sent.push(request), real.push(request)),
+      pull: (since, limit) => real.pull(since, limit),
+    });
+    await engine.sync();
+
+    assert.deepEqual(
+      sent.flatMap((r) => r.mutations.map((m) => `${m.kind} of ${(m.covers?.length ?? 0) + 1}`)),
+      ['upsert of 22', 'delete of 1', 'restore of 1', 'upsert of 1'],
+    );
+    assert.deepEqual(await device.store.outbox(), []);
+    const onServer = (await server.store.pull(team.id, 0, 10)).drafts.find((d) => d.id === draft.id)!;
+    const mine = (await device.store.get(draft.id))!;
+    assert.equal(onServer.deletedAt, null);
+    for (const [key, value] of Object.entries({
+      title: 'Typed into offline',
+      achieve: 'Aim, take 20',
+      audience: 'Everyone nearby',
+      review: 'After the restore',
+    })) {
+      assert.equal(onServer.fields[key]?.value, value, `${key} arrived`);
+      assert.equal(mine.fields[key]?.rev, onServer.fields[key]?.rev, `${key} builds on the server’s revision`);
+    }
+    const applied = await appliedOnServer(server.db, team.id);
+    assert.equal(applied.changes, device.changes, 'each of the 25 changes recorded once');
+    assert.equal(applied.applications, 4);
+    assert.equal(applied.rev, 4);
+    device.store.close();
+  });
+
   it('keeps an edit made on the device while its batch travels, and sends it too', async () => {
     proxy.choose = () => 'pass';
     const { device, teamId, straddler } = await straddling('Typing team');
@@ -140,7 +190,7 @@ describe('sync engine, a long outbox', () => {
     assert.deepEqual(await device.store.outbox(), [], 'the edit went in a later batch of the same sync');
     const { drafts } = await server.store.pull(teamId, 0, 1_000);
     assert.equal(drafts.find((d) => d.id === first.id)?.fields['achieve']?.value, 'Typed while the batch was away');
-    assert.equal(await teamRev(teamId), device.changes, 'each change applied once');
+    await appliedOnce(device, teamId);
     device.store.close();
   });
 
@@ -178,7 +228,7 @@ describe('sync engine, a long outbox', () => {
       const onServer = drafts.find((d) => d.id === straddler)!;
       assert.equal(onServer.fields['achieve']?.value, 'Edited in the next batch');
       assert.equal(onServer.fields['audience']?.value, 'Edited again');
-      assert.equal(await teamRev(teamId), device.changes, 'each change applied once');
+      await appliedOnce(device, teamId);
       device.store.close();
     });
   }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { appliedOnServer } from '../support/applied-on-server.js';
 import { FAULTS, startFaultProxy, type Fault, type FaultProxy } from '../support/fault-proxy.js';
 import { simDevice, type SimDevice } from '../support/sim-device.js';
 import { EngineHost, type SyncServer } from '../support/sync-server.js';
@@ -14,6 +15,8 @@ describe('sync under network faults', () => {
   let device: SimDevice;
   let teamId: string;
   let clock = 1_000_000;
+  /** Drafts this suite's tests have made, one each; every one is sent as a single mutation. */
+  let draftsSent = 0;
 
   before(async () => {
     server = await host.server();
@@ -30,15 +33,6 @@ describe('sync under network faults', () => {
     await server.close();
     await host.stop();
   });
-
-  async function appliedOnServer(): Promise<{ applied: number; rev: number }> {
-    const applied = await server.db
-      .selectFrom('applied_mutations')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    const team = await server.db.selectFrom('teams').select('rev').where('id', '=', teamId).executeTakeFirstOrThrow();
-    return { applied: Number(applied.n), rev: Number(team.rev) };
-  }
 
   for (const fault of FAULTS) {
     it(`loses nothing and applies nothing twice when a request meets “${fault}”`, async () => {
@@ -59,9 +53,10 @@ describe('sync under network faults', () => {
       assert.equal(onServer.fields['title']!.value, `Under ${fault}`);
       assert.equal(onServer.fields['achieve']!.value, `achieve under ${fault}`);
       assert.equal(onServer.fields['audience']!.value, `audience under ${fault}`);
-      const { applied, rev } = await appliedOnServer();
-      assert.equal(applied, device.changes, 'each change recorded once');
-      assert.equal(rev, device.changes, 'each change applied once');
+      const applied = await appliedOnServer(server.db, teamId);
+      assert.equal(applied.changes, device.changes, 'each change recorded once');
+      assert.equal(applied.rev, applied.applications, 'nothing applied twice: one revision an application');
+      assert.equal(applied.applications, ++draftsSent, 'each draft’s three changes went as one mutation');
       assert.ok((proxy.counts.get(fault) ?? 0) > 0, 'the fault happened');
     });
   }

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { Mutation, MutationResult, PullResponse, ServerDraft } from '../../../src/sync/protocol.js';
+import {
+  PUSH_BATCH_MAX,
+  type Mutation,
+  type MutationResult,
+  type PullResponse,
+  type ServerDraft,
+} from '../../../src/sync/protocol.js';
 import { EngineHost, type SyncServer } from '../../support/sync-server.js';
 
 const WS = { worksheetId: 'engagement-strategy', worksheetVersion: 1 } as const;
@@ -140,6 +146,77 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       assert.equal(new Set(results.map((r) => JSON.stringify(r))).size, 1, 'every repeat gets the same answer');
       const team = await server.db.selectFrom('teams').select('rev').where('id', '=', teamId).executeTakeFirstOrThrow();
       assert.equal(Number(team.rev), results[0]![0]!.rev, 'one revision taken, not three');
+    });
+
+    it('takes a run of changes as one mutation, and applies only what a repeat has gained since', async () => {
+      const a = await join(teamCode, 'Run A');
+      const b = await join(teamCode, 'Run B');
+      const id = randomUUID();
+      // A's first two changes to a draft, as one mutation: seq 2, covering seq 1.
+      const run = (seq: number, covers: number[], fields: Mutation['fields']): Mutation => ({
+        ...upsert(seq, id, fields),
+        covers,
+      });
+      const [first] = await push(a.token, [
+        run(2, [1], {
+          title: { value: 'Title from A', baseRev: 0, changedAt: 10, seq: 1 },
+          achieve: { value: 'Aim 1', baseRev: 0, changedAt: 11, seq: 2 },
+        }),
+      ]);
+      assert.equal(first!.status, 'applied');
+      assert.equal(first!.seq, 2);
+      // B, having seen it, retitles the draft.
+      const [fromB] = await push(b.token, [
+        upsert(1, id, { title: { value: 'Title from B', baseRev: first!.rev, changedAt: 20 } }, first!.rev),
+      ]);
+      assert.equal(fromB!.status, 'applied');
+      // A never heard its answer and has edited its aim since: the run goes again, grown by seq 3.
+      // Its title (seq 1) is applied already, so B's later title stands, with no conflict.
+      const grown = run(3, [1, 2], {
+        title: { value: 'Title from A', baseRev: 0, changedAt: 10, seq: 1 },
+        achieve: { value: 'Aim 2', baseRev: 0, changedAt: 30, seq: 3 },
+      });
+      const [again] = await push(a.token, [grown]);
+      assert.equal(again!.status, 'applied', 'nothing but the new aim was applied');
+      assert.equal(again!.seq, 3);
+      const draft = (await pullAll(a.token)).drafts.get(id)!;
+      assert.equal(draft.fields['title']!.value, 'Title from B');
+      assert.equal(draft.fields['title']!.conflict, null, 'no conflict made up from a change already applied');
+      assert.equal(draft.fields['achieve']!.value, 'Aim 2');
+      // And the same run once more is answered from the record, with no new revision.
+      assert.deepEqual(await push(a.token, [grown]), [again]);
+      const applied = await server.db
+        .selectFrom('applied_mutations')
+        .innerJoin('devices', 'devices.id', 'applied_mutations.device_id')
+        .select(['applied_mutations.seq'])
+        .where('devices.name', '=', 'Run A')
+        .orderBy('applied_mutations.seq')
+        .execute();
+      assert.deepEqual(
+        applied.map((r) => Number(r.seq)),
+        [1, 2, 3],
+        'each change recorded once',
+      );
+      assert.equal((await pullAll(a.token)).drafts.get(id)!.rev, again!.rev);
+    });
+
+    it('refuses a push carrying more than its limit of changes, counting those its mutations cover', async () => {
+      const { token } = await join(teamCode, 'Too many');
+      const id = randomUUID();
+      const covers = Array.from({ length: PUSH_BATCH_MAX }, (_, i) => i + 1);
+      const res = await server.app.inject({
+        method: 'POST',
+        url: '/api/push',
+        headers: auth(token),
+        payload: {
+          mutations: [
+            { ...upsert(PUSH_BATCH_MAX + 1, id, { title: { value: 'x', baseRev: 0, changedAt: 1 } }), covers },
+          ],
+        },
+      });
+      assert.equal(res.statusCode, 400, res.body);
+      assert.equal(res.json<{ error: string }>().error, 'too_many_changes');
+      assert.equal((await pullAll(token)).drafts.has(id), false, 'nothing applied');
     });
 
     it('keeps edits to different fields of one draft from two devices', async () => {
