@@ -15,6 +15,8 @@ import { startPostgres } from '../test/support/postgres.js';
 import { median, type Figure } from './figure.js';
 import { onSlowLink } from './slow-link.js';
 import { newDraftMutation } from '../test/support/new-draft-mutation.js';
+import type { DrainQueue } from './drain-queue.js';
+import type { PushRequest } from '../src/sync/protocol.js';
 
 const STORED = 100_000;
 const PUSHED = 5_000;
@@ -169,27 +171,34 @@ async function engineFigures(engine: Engine, databaseUrl: string | undefined, di
 
 /** What the bench page's module exports (bench/browser/drain-bench.ts). */
 interface DrainBench {
-  prepare(token: string, shared: boolean): Promise<void>;
-  drain(): Promise<{ drainMs: number; pushed: number }>;
+  prepare(token: string, shared: boolean, queue: DrainQueue): Promise<void>;
+  drain(): Promise<{ drainMs: number; pushed: number; contentBytes: number }>;
 }
 
 /** One drain, and the bytes its pushes took on the wire and as JSON. */
 export interface Drain {
   readonly drainMs: number;
+  /** Changes acknowledged. */
   readonly pushed: number;
+  /** Mutations sent (a draft's changes in one batch go as one) and the pushes that carried them. */
+  readonly mutations: number;
+  readonly pushes: number;
   readonly wireBytes: number;
   readonly jsonBytes: number;
+  /** The drafts' content as JSON: the least any sync of them could send, uncompressed. */
+  readonly contentBytes: number;
 }
 
 /**
- * 1,000 queued drafts (2,000 changes) drained from Chromium to our server on SQLite.
+ * A queue drained from Chromium to our server on SQLite: by default 1,000 queued drafts (2,000
+ * changes); `queue: 'day'` a day offline (see bench/browser/drain-bench.ts).
  * @param withList with the app's drafts list open in another tab, hearing of every batch
  * @param slow over a slow 4G link rather than 127.0.0.1's
  */
 export async function drainOurs(
   distDir: string,
   parent: string,
-  { withList = false, slow = false }: { withList?: boolean; slow?: boolean } = {},
+  { withList = false, slow = false, queue = 'drafts' }: { withList?: boolean; slow?: boolean; queue?: DrainQueue } = {},
 ): Promise<Drain> {
   const dir = await mkdtemp(path.join(parent, 'drain-'));
   const site = path.join(dir, 'site');
@@ -208,10 +217,14 @@ export async function drainOurs(
   const app = await buildApp({ distDir: site, sync: { store } });
   let wireBytes = 0;
   let jsonBytes = 0;
+  let mutations = 0;
+  let pushes = 0;
   app.addHook('preHandler', async (request) => {
     if (request.url !== '/api/push') return;
     wireBytes += Number(request.headers['content-length'] ?? 0);
     jsonBytes += Buffer.byteLength(JSON.stringify(request.body));
+    mutations += (request.body as PushRequest).mutations.length;
+    pushes += 1;
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const origin = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
@@ -221,11 +234,11 @@ export async function drainOurs(
     const page = await browser.newPage();
     await page.goto(`${origin}/not-the-app`);
     await page.evaluate(
-      async ([token, shared]) => {
+      async ([token, shared, kind]) => {
         const bench = (await import('/bench.js' as string)) as DrainBench;
-        await bench.prepare(token, shared);
+        await bench.prepare(token, shared, kind);
       },
-      [joined.token, withList] as const,
+      [joined.token, withList, queue] as const,
     );
     if (withList) {
       const list = await browser.newPage();
@@ -234,7 +247,7 @@ export async function drainOurs(
     }
     if (slow) await onSlowLink(page);
     const drained = await page.evaluate(async () => ((await import('/bench.js' as string)) as DrainBench).drain());
-    return { ...drained, wireBytes, jsonBytes };
+    return { ...drained, mutations, pushes, wireBytes, jsonBytes };
   } finally {
     await browser.close();
     await app.close();
@@ -247,14 +260,17 @@ const DRAIN_RUNS = 3;
 async function drainFigures(distDir: string, dir: string): Promise<Figure[]> {
   const alone: number[] = [];
   const watched: number[] = [];
+  const days: Drain[] = [];
   let last: Drain | undefined;
-  // Alternating, so a slow moment of the machine falls on both alike.
+  // Alternating, so a slow moment of the machine falls on all alike.
   for (let i = 0; i < DRAIN_RUNS; i += 1) {
     last = await drainOurs(distDir, dir);
     alone.push(last.drainMs);
     watched.push((await drainOurs(distDir, dir, { withList: true })).drainMs);
+    days.push(await drainOurs(distDir, dir, { queue: 'day' }));
   }
   const { pushed, wireBytes, jsonBytes } = last!;
+  const day = days[0]!;
   return [
     {
       name: `Drain ${pushed} queued changes (1,000 drafts) to the server, median of ${DRAIN_RUNS} (ms)`,
@@ -283,6 +299,18 @@ async function drainFigures(distDir: string, dir: string): Promise<Figure[]> {
       limitName: 'the same pushes as plain JSON',
       budget: Number.POSITIVE_INFINITY,
       kind: 'at-most',
+    },
+    {
+      name: `A day offline, ${day.pushed.toLocaleString('en-AU')} autosaves on 50 drafts: the drain’s pushes as JSON (KB)`,
+      ours: Math.round(day.jsonBytes / 102.4) / 10,
+      limit: Math.round(day.contentBytes / 102.4) / 10,
+      limitName: 'the 50 drafts’ content as JSON',
+      budget: Number.POSITIVE_INFINITY,
+      kind: 'at-most',
+      notes: [
+        `${day.mutations} mutations in ${day.pushes} pushes (a draft’s changes in one batch go as one), ` +
+          `${(day.wireBytes / 1024).toFixed(1)} KB on the wire; drained in ${days.map((d) => Math.round(d.drainMs)).join(', ')} ms`,
+      ],
     },
   ];
 }

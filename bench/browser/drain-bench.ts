@@ -1,33 +1,61 @@
-// Runs in Chromium on the sync server's origin: 1,000 drafts queued offline, then drained.
+// Runs in Chromium on the sync server's origin: a queue built offline, then drained.
 import { DraftStore } from '../../src/data/draft-store.js';
 import { runSync } from '../../src/sync/run-sync.js';
 import { SYNC_META } from '../../src/sync/sync-engine.js';
+import type { DrainQueue } from '../drain-queue.js';
 
 let store: DraftStore | undefined;
 
 /**
- * Queues 1,000 drafts, each written and then edited once.
+ * Queues the drafts of `queue`.
  * @param shared in the app's own database, where an open page of the app hears of the drain
  */
-export async function prepare(token: string, shared: boolean): Promise<void> {
+export async function prepare(token: string, shared: boolean, queue: DrainQueue): Promise<void> {
   store = await DraftStore.open(shared ? {} : { name: `drain-${crypto.randomUUID()}` });
   await store.setMeta(SYNC_META.token, token);
-  for (let i = 0; i < 1_000; i += 1) {
-    const d = await store.create(
-      { id: 'engagement-strategy', version: 1 },
-      { title: `Queued draft ${i}`, community: 'Riverside' },
-    );
-    await store.update(d.id, { achieve: 'An answer of a realistic length. '.repeat(8) });
+  const ws = { id: 'engagement-strategy', version: 1 };
+  if (queue === 'drafts') {
+    for (let i = 0; i < 1_000; i += 1) {
+      const d = await store.create(ws, { title: `Queued draft ${i}`, community: 'Riverside' });
+      await store.update(d.id, { achieve: 'An answer of a realistic length. '.repeat(8) });
+    }
+    return;
+  }
+  for (let i = 0; i < 50; i += 1) {
+    const d = await store.create(ws, { title: `Consultation ${i}`, community: 'Riverside' });
+    const answers = { achieve: '', audience: '' };
+    for (let k = 1; k < 50; k += 1) {
+      const key = k % 3 === 0 ? 'audience' : 'achieve';
+      answers[key] += `Sentence ${k} of what the room said. `;
+      await store.update(d.id, { [key]: answers[key] });
+    }
   }
 }
 
-export async function drain(): Promise<{ drainMs: number; pushed: number }> {
+/**
+ * Drains the queue. Also says how large the drafts' content is as JSON (each draft's id,
+ * worksheet and field values): the least any sync of them could send, uncompressed.
+ */
+export async function drain(): Promise<{ drainMs: number; pushed: number; contentBytes: number }> {
   if (!store) throw new Error('prepare first');
   const t = performance.now();
   const result = await runSync(store);
   const drainMs = performance.now() - t;
   const left = (await store.outbox()).length;
+  const drafts = await store.list();
   store.close();
   if (typeof result === 'string' || left !== 0) throw new Error(`drain incomplete: ${String(result)}, ${left} left`);
-  return { drainMs, pushed: result.pushed };
+  const contentBytes = drafts.reduce(
+    (n, d) =>
+      n +
+      new TextEncoder().encode(
+        JSON.stringify({
+          id: d.id,
+          worksheetId: d.worksheetId,
+          fields: Object.fromEntries(Object.entries(d.fields).map(([k, f]) => [k, f.value])),
+        }),
+      ).length,
+    0,
+  );
+  return { drainMs, pushed: result.pushed, contentBytes };
 }
