@@ -232,7 +232,7 @@ export async function drainOurs(
   let mutations = 0;
   let pushes = 0;
   app.addHook('preHandler', async (request) => {
-    if (request.url !== '/api/push') return;
+    if (request.routeOptions.url !== '/api/push') return;
     wireBytes += Number(request.headers['content-length'] ?? 0);
     jsonBytes += Buffer.byteLength(JSON.stringify(request.body));
     mutations += (request.body as PushRequest).mutations.length;

@@ -9,6 +9,7 @@ import {
   ME_RESPONSE_SCHEMA,
   PULL_QUERY_SCHEMA,
   PULL_RESPONSE_SCHEMA,
+  PUSH_QUERY_SCHEMA,
   PUSH_REQUEST_SCHEMA,
   PUSH_BATCH_MAX,
   PUSH_RESPONSE_SCHEMA,
@@ -158,15 +159,20 @@ export async function syncRoutes(
     },
   );
 
-  app.post<{ Body: PushRequest; Reply: PushResponse | ErrorResponse }>(
+  app.post<{ Body: PushRequest; Querystring: { since?: number }; Reply: PushResponse | ErrorResponse }>(
     '/api/push',
     {
       config: perDevice,
       onRequest: authenticate,
-      schema: { body: PUSH_REQUEST_SCHEMA, response: { 200: PUSH_RESPONSE_SCHEMA, ...errors } },
+      schema: {
+        body: PUSH_REQUEST_SCHEMA,
+        querystring: PUSH_QUERY_SCHEMA,
+        response: { 200: PUSH_RESPONSE_SCHEMA, ...errors },
+      },
     },
     async (request, reply) => {
-      const { mutations, since } = request.body;
+      const { mutations } = request.body;
+      const since = request.query.since ?? request.body.since;
       if (mutations.reduce((n, m) => n + changesOf(m).length, 0) > PUSH_BATCH_MAX)
         return reply.code(400).send({
           error: 'too_many_changes',

@@ -47,6 +47,8 @@ export interface PushRequest {
   /**
    * The device's pull cursor. When the team changed nothing else since then and every mutation
    * was simply applied, the answer's `cursor` lets the device skip pulling its own changes back.
+   * Sent in the address (`/api/push?since=`) so a body can be encoded before it is known; the
+   * server takes it from the body too.
    */
   readonly since?: number;
 }
@@ -231,6 +233,12 @@ export const PUSH_RESPONSE_SCHEMA = {
       },
     },
   },
+} as const;
+
+export const PUSH_QUERY_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { since: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } },
 } as const;
 
 export const PULL_QUERY_SCHEMA = {

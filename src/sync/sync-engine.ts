@@ -9,6 +9,21 @@ function fieldEdit(field: DraftField): FieldEdit {
   return { value: field.value, baseRev: field.rev ?? 0, changedAt: field.changedAt };
 }
 
+/** A batch's read: its entries, the drafts they belong to, and where the outbox stood. */
+type BatchSource = Awaited<ReturnType<DraftStore['outboxBatch']>>;
+
+/** What the server gave the last batch's drafts: the revisions of the fields each change carried. */
+type Given = Map<string, { fields: readonly string[]; rev: number }[]>;
+
+/** A batch ready to send, and the drafts it was built from (with the last answer's revisions). */
+interface Built {
+  readonly batch: OutboxEntry[];
+  readonly mutations: Mutation[];
+  readonly orphans: MutationResult[];
+  readonly carried: Map<number, number[]>;
+  readonly drafts: Map<string, Draft>;
+}
+
 /** Keys of the sync facts kept on the device. */
 export const SYNC_META = {
   token: 'sync-token',
@@ -86,28 +101,30 @@ export class SyncEngine {
     /** The last batch's answers, being written while the next batch travels. */
     let writing: Promise<void> = Promise.resolve();
     /** What the server gave the last batch, for drafts the next batch was read before it was written. */
-    let given = new Map<string, { fields: readonly string[]; rev: number }[]>();
+    let given: Given = new Map();
     /** Names this push's acknowledgements to the store, which tells them from other writers'. */
     const writer = crypto.randomUUID();
+    /** The next batch, built (with no answers applied) and its body encoded while the last travelled. */
+    let ahead: Promise<Built | undefined> = Promise.resolve(undefined);
     try {
       for (;;) {
-        const { entries: read, drafts, view } = await next;
-        if (read.length === 0) return { pushed, rejected };
-        const waiting = read.filter((e) => !e.rejected);
+        const read = await next;
+        const { entries, view } = read;
+        if (entries.length === 0) return { pushed, rejected };
+        const waiting = entries.filter((e) => !e.rejected);
         if (waiting.length === 0) {
           // Refused entries stay in the outbox until discarded; the read moves past them.
-          next = this._read(read.at(-1)!.seq);
+          next = this._read(entries.at(-1)!.seq);
+          ahead = Promise.resolve(undefined);
           continue;
         }
-        for (const [id, revisions] of given) {
-          let draft = drafts.get(id);
-          if (!draft) continue;
-          for (const { fields, rev } of revisions) draft = withServerRevision(draft, fields, rev);
-          drafts.set(id, draft);
-        }
-        const { batch, mutations, orphans, carried } = this._batch(waiting, drafts);
+        // Built ahead, it stands unless the last answer gave revisions to one of its drafts.
+        let built = await ahead;
+        if (!built || built.batch.some((e) => given.has(e.draftId))) built = this._build(read, waiting, given);
+        const { batch, mutations, orphans, carried, drafts } = built;
         // A batch cut short by its size goes on from its last entry; otherwise from the last read.
-        next = this._read(batch.length < waiting.length ? batch.at(-1)!.seq : read.at(-1)!.seq);
+        next = this._read(batch.length < waiting.length ? batch.at(-1)!.seq : entries.at(-1)!.seq);
+        ahead = this._ahead(next);
         const answer = mutations.length ? await this.transport.push({ mutations, since }) : { results: [] };
         const sent = new Set(mutations.map((m) => m.seq));
         if (
@@ -210,6 +227,38 @@ export class SyncEngine {
       orphans,
       carried: new Map(runs.map(({ seqs }) => [seqs.at(-1)!, seqs.slice(0, -1)])),
     };
+  }
+
+  /**
+   * `read`'s next batch, built on `given` (the revisions the last answer gave drafts this read was
+   * made before its write).
+   */
+  private _build(read: BatchSource, waiting: readonly OutboxEntry[], given: Given): Built {
+    const { drafts } = read;
+    for (const [id, revisions] of given) {
+      let draft = drafts.get(id);
+      if (!draft) continue;
+      for (const { fields, rev } of revisions) draft = withServerRevision(draft, fields, rev);
+      drafts.set(id, draft);
+    }
+    return { ...this._batch(waiting, drafts), drafts };
+  }
+
+  /**
+   * Builds the batch `next` will read, and starts encoding its body, while the batch before it
+   * travels: the page is idle then, and the server busy. Built before the answer it waits for, it
+   * is built again if that answer touches its drafts.
+   */
+  private _ahead(next: Promise<BatchSource>): Promise<Built | undefined> {
+    const built = next.then((read) => {
+      const waiting = read.entries.filter((e) => !e.rejected);
+      if (waiting.length === 0) return undefined;
+      const batch = this._build({ ...read, drafts: new Map(read.drafts) }, waiting, new Map());
+      if (batch.mutations.length) this.transport.prepare?.(batch.mutations);
+      return batch;
+    });
+    built.catch(() => undefined); // a failed read is told by `next`
+    return built;
   }
 
   /** The outbox entries after `after`, with their drafts; a failure waits for whoever awaits it. */

@@ -25,6 +25,11 @@ export class SyncUnauthorizedError extends SyncHttpError {
 export interface SyncTransport {
   push(request: PushRequest): Promise<PushResponse>;
   pull(since: number, limit: number): Promise<PullResponse>;
+  /**
+   * Starts encoding a push of `mutations` ahead of sending it (optional): the sync engine calls it
+   * for the next batch while the one before travels, then pushes the same array.
+   */
+  prepare?(mutations: PushRequest['mutations']): void;
 }
 
 const TIMEOUT_MS = 30_000;
@@ -43,9 +48,25 @@ export class FetchTransport implements SyncTransport {
 
   /** Set once the server has refused a compressed body (415): later bodies go as they are. */
   private _plainBodies = false;
+  /** Push bodies encoded ahead of their push, by the batch's mutations. */
+  private readonly _prepared = new WeakMap<PushRequest['mutations'], Promise<Body>>();
 
-  push(request: PushRequest): Promise<PushResponse> {
-    return this._call<PushResponse>('POST', '/api/push', request);
+  prepare(mutations: PushRequest['mutations']): void {
+    if (this._prepared.has(mutations)) return;
+    const body = encode(JSON.stringify({ mutations }), !this._plainBodies);
+    body.catch(() => undefined); // told when the push uses it
+    this._prepared.set(mutations, body);
+  }
+
+  /**
+   * The cursor goes in the address, not the body, so that a batch's body can be encoded while the
+   * batch before it travels, before the cursor its answer moves is known.
+   */
+  push({ mutations, since }: PushRequest): Promise<PushResponse> {
+    const prepared = this._prepared.get(mutations);
+    this._prepared.delete(mutations);
+    const path = since === undefined ? '/api/push' : `/api/push?since=${since}`;
+    return this._call<PushResponse>('POST', path, { mutations }, prepared);
   }
 
   pull(since: number, limit: number): Promise<PullResponse> {
@@ -60,55 +81,62 @@ export class FetchTransport implements SyncTransport {
     await this._call<unknown>('PUT', '/api/me', { name });
   }
 
-  private async _call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const send = (compress: boolean): Promise<T> =>
+  private async _call<T>(method: string, path: string, body?: unknown, prepared?: Promise<Body>): Promise<T> {
+    const send = async (encoded: Promise<Body> | undefined): Promise<T> =>
       request<T>(
         `${this.base}${path}`,
         method,
-        body,
+        await encoded,
         { authorization: `Bearer ${this.token}` },
         this.onNetwork,
         this.timeoutMs,
-        compress,
       );
+    const json = (): string => JSON.stringify(body);
     try {
-      return await send(!this._plainBodies);
+      return await send(body === undefined ? undefined : (prepared ?? encode(json(), !this._plainBodies)));
     } catch (error) {
       // A server or proxy that does not take compressed bodies says so (RFC 7694): send it plain.
       if (!(error instanceof SyncHttpError && error.status === 415) || this._plainBodies) throw error;
       this._plainBodies = true;
-      return send(false);
+      return send(encode(json(), false));
     }
   }
 }
 
 /** Joins this device to a team with the code from a join link. */
-export function joinTeam(body: JoinRequest, base = ''): Promise<JoinResponse> {
-  return request<JoinResponse>(`${base}/api/join`, 'POST', body, {});
+export async function joinTeam(body: JoinRequest, base = ''): Promise<JoinResponse> {
+  return request<JoinResponse>(`${base}/api/join`, 'POST', await encode(JSON.stringify(body), false), {});
+}
+
+/** A request body as sent: JSON, gzip-compressed when that was asked for and worth it. */
+interface Body {
+  readonly data: string | ArrayBuffer;
+  readonly gzip: boolean;
+}
+
+async function encode(json: string, compress: boolean): Promise<Body> {
+  const gzip = compress && json.length >= COMPRESS_FROM_BYTES && typeof CompressionStream === 'function';
+  return { data: gzip ? await gzipped(json) : json, gzip };
 }
 
 async function request<T>(
   url: string,
   method: string,
-  body: unknown,
+  body: Body | undefined,
   headers: Record<string, string>,
   onNetwork: (reached: boolean) => void = () => undefined,
   timeoutMs = TIMEOUT_MS,
-  compress = false,
 ): Promise<T> {
   let response: Response;
   try {
-    const json = body === undefined ? null : JSON.stringify(body);
-    const gzip =
-      compress && json !== null && json.length >= COMPRESS_FROM_BYTES && typeof CompressionStream === 'function';
     response = await fetch(url, {
       method,
       headers: {
         ...headers,
-        ...(json === null ? {} : { 'content-type': 'application/json' }),
-        ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(body?.gzip ? { 'content-encoding': 'gzip' } : {}),
       },
-      body: gzip ? await gzipped(json) : json,
+      body: body?.data ?? null,
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {

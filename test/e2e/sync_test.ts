@@ -8,6 +8,8 @@ import { tempDirWith } from '../support/temp-dir.js';
 
 const ACHIEVE = 'What you’re trying to achieve and what success looks like';
 const AUDIENCE = 'Who your audience is, where they are, how to reach them, and what they can (broadly) contribute';
+/** The push route, whatever cursor its address carries. */
+const PUSH = /\/api\/push(\?|$)/;
 
 interface Device {
   readonly context: BrowserContext;
@@ -162,7 +164,7 @@ describe('sync between two devices', () => {
     await page.getByRole('textbox', { name: ACHIEVE, exact: true }).waitFor();
     let delivered = 0;
     // The push reaches the server and is applied, then the page is gone before the answer arrives.
-    await a.context.route('**/api/push', async (route) => {
+    await a.context.route(PUSH, async (route) => {
       delivered += 1;
       await route.fetch();
       await page.close();
@@ -170,7 +172,7 @@ describe('sync between two devices', () => {
     await page.getByRole('textbox', { name: ACHIEVE, exact: true }).fill('Applied once, acknowledged never');
     await page.getByRole('textbox', { name: AUDIENCE, exact: true }).focus();
     await page.waitForEvent('close', { timeout: 20_000 });
-    await a.context.unroute('**/api/push');
+    await a.context.unroute(PUSH);
     assert.ok(delivered >= 1);
     assert.equal((await onServer())['achieve'], 'Applied once, acknowledged never');
     const afterFirst = await teamRev();
@@ -202,7 +204,7 @@ describe('sync between two devices', () => {
     let stopped = false;
     const senders: string[] = [];
     // Never unrouted (see below): the handler steps aside once its one kill is done.
-    await a.context.route('**/api/push', async (route) => {
+    await a.context.route(PUSH, async (route) => {
       if (stopped) return route.fallback();
       senders.push(route.request().serviceWorker() ? 'service worker' : 'page');
       const response = await route.fetch();
@@ -230,13 +232,13 @@ describe('sync between two devices', () => {
     // repeat without applying it a second time. Page-level routing only: context-wide calls
     // (setOffline, unroute) wait minutes on the stopped worker's DevTools session.
     a.page = await a.context.newPage();
-    await a.page.route('**/api/push', (route) => route.abort('connectionrefused'));
+    await a.page.route(PUSH, (route) => route.abort('connectionrefused'));
     await a.page.goto(draftUrl);
     await a.page
       .getByText(/1 change waiting/)
       .first()
       .waitFor({ timeout: 15_000 });
-    await a.page.unroute('**/api/push');
+    await a.page.unroute(PUSH);
     await syncUntil(a, async () => (await a.page.getByText(/All changes synced/).count()) > 0, 'A’s outbox drains');
     assert.equal(await teamRev(), afterFirst, 'the repeat was acknowledged without being applied again');
     assert.equal((await onServer())['audience'], text);
