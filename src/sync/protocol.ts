@@ -37,9 +37,9 @@ export interface Mutation {
   readonly covers?: readonly number[];
 }
 
-/** The changes a mutation carries, by their seqs: its own and those it covers. */
+/** The changes a mutation carries, by their seqs: its own and those it covers, each once. */
 export function changesOf(m: Mutation): number[] {
-  return m.covers?.length ? [...m.covers, m.seq] : [m.seq];
+  return m.covers?.length ? [...new Set([...m.covers, m.seq])] : [m.seq];
 }
 
 export interface PushRequest {

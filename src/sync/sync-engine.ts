@@ -194,8 +194,11 @@ export class SyncEngine {
         continue;
       }
       const run = mutation.kind === 'upsert' ? open.get(entry.draftId) : undefined;
-      const size = run
-        ? JSON.stringify(mutation.fields).length +
+      // Joining a run adds its seq, and the fields the run does not carry yet: a field typed into
+      // for an hour goes once, at its latest value, and must not count once per autosave.
+      const added = run && Object.entries(mutation.fields).filter(([key]) => !run.fieldSeqs.has(key));
+      const size = added
+        ? (added.length ? JSON.stringify(Object.fromEntries(added)).length : 0) +
           String(mutation.seq).length * (Object.keys(mutation.fields).length + 1)
         : JSON.stringify(mutation).length;
       if (runs.length > 0 && bytes + size > BATCH_BYTES) break;

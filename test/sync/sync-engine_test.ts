@@ -175,6 +175,35 @@ describe('sync engine, a long outbox', () => {
     device.store.close();
   });
 
+  it('sends a long answer typed over many autosaves once, in one push', async () => {
+    proxy.choose = () => 'pass';
+    const team = await server.store.createTeam('Long answer team');
+    const device = await simDevice('Typist', origin, proxy.origin, team.code, () => (clock += 1));
+    const draft = await device.store.create(WS, { title: 'A long consultation' });
+    // 100 autosaves of an answer growing to 20 KB: a megabyte if each counted its whole value.
+    let answer = '';
+    for (let i = 0; i < 100; i += 1) {
+      answer += `${'What the room said, in many words. '.repeat(5)}[${i}] `;
+      await device.store.update(draft.id, { achieve: answer });
+    }
+    const sent: PushRequest[] = [];
+    const real = new FetchTransport((await device.store.meta(SYNC_META.token))!, proxy.origin);
+    await new SyncEngine(device.store, {
+      push: (request) => (sent.push(request), real.push(request)),
+      pull: (since, limit) => real.pull(since, limit),
+    }).sync();
+
+    assert.equal(sent.length, 1, 'one push');
+    assert.deepEqual(
+      sent[0]!.mutations.map((m) => (m.covers?.length ?? 0) + 1),
+      [101],
+    );
+    const onServer = (await server.store.pull(team.id, 0, 10)).drafts.find((d) => d.id === draft.id)!;
+    assert.equal(onServer.fields['achieve']?.value, answer);
+    assert.deepEqual(await device.store.outbox(), []);
+    device.store.close();
+  });
+
   it('keeps an edit made on the device while its batch travels, and sends it too', async () => {
     proxy.choose = () => 'pass';
     const { device, teamId, straddler } = await straddling('Typing team');

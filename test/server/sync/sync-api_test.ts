@@ -200,6 +200,25 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       assert.equal((await pullAll(a.token)).drafts.get(id)!.rev, again!.rev);
     });
 
+    it('counts each change of a run once, even when its covers repeat one or name the run’s own', async () => {
+      const { token, deviceId } = await join(teamCode, 'Repeats');
+      const id = randomUUID();
+      const [result] = await push(token, [
+        { ...upsert(3, id, { title: { value: 'Once each', baseRev: 0, changedAt: 1 } }), covers: [1, 1, 3, 2] },
+      ]);
+      assert.equal(result!.status, 'applied');
+      const recorded = await server.db
+        .selectFrom('applied_mutations')
+        .select('seq')
+        .where('device_id', '=', deviceId)
+        .orderBy('seq')
+        .execute();
+      assert.deepEqual(
+        recorded.map((r) => Number(r.seq)),
+        [1, 2, 3],
+      );
+    });
+
     it('refuses a push carrying more than its limit of changes, counting those its mutations cover', async () => {
       const { token } = await join(teamCode, 'Too many');
       const id = randomUUID();
