@@ -53,9 +53,7 @@ export class FetchTransport implements SyncTransport {
 
   prepare(mutations: PushRequest['mutations']): void {
     if (this._prepared.has(mutations)) return;
-    const body = encode(JSON.stringify({ mutations }), !this._plainBodies);
-    body.catch(() => undefined); // told when the push uses it
-    this._prepared.set(mutations, body);
+    this._prepared.set(mutations, encode(JSON.stringify({ mutations }), !this._plainBodies));
   }
 
   /**
@@ -115,8 +113,13 @@ interface Body {
 }
 
 async function encode(json: string, compress: boolean): Promise<Body> {
-  const gzip = compress && json.length >= COMPRESS_FROM_BYTES && typeof CompressionStream === 'function';
-  return { data: gzip ? await gzipped(json) : json, gzip };
+  if (!compress || json.length < COMPRESS_FROM_BYTES || typeof CompressionStream !== 'function')
+    return { data: json, gzip: false };
+  // Compressing is an optimisation: if the browser's compressor fails, the body goes as it is.
+  return gzipped(json).then(
+    (data) => ({ data, gzip: true }),
+    () => ({ data: json, gzip: false }),
+  );
 }
 
 async function request<T>(
