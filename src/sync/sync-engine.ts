@@ -256,7 +256,8 @@ export class SyncEngine {
     const built = next.then((read) => {
       const waiting = read.entries.filter((e) => !e.rejected);
       if (waiting.length === 0) return undefined;
-      const batch = this._build({ ...read, drafts: new Map(read.drafts) }, waiting, new Map());
+      // With no answers to apply, building leaves the read's drafts as they are: a rebuild starts from them.
+      const batch = this._build(read, waiting, new Map());
       if (batch.mutations.length) this.transport.prepare?.(batch.mutations);
       return batch;
     });
