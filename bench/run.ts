@@ -61,7 +61,12 @@ await writeFile(
       cpu: cpus()[0]?.model ?? 'unknown',
       cores: cpus().length,
       node: process.version,
-      figures: figures.map((f) => ({ ...f, ratio: ratio(f), withinBudget: withinBudget(f) })),
+      // A report-only row has no budget to be within (the table says "—"), whatever its kind.
+      figures: figures.map((f) => ({
+        ...f,
+        ratio: ratio(f),
+        withinBudget: Number.isFinite(f.budget) ? withinBudget(f) : null,
+      })),
     },
     null,
     2,
