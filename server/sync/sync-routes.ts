@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
-  changesOf,
+  changeCount,
   ERROR_SCHEMA,
   JOIN_REQUEST_SCHEMA,
   JOIN_RESPONSE_SCHEMA,
@@ -173,7 +173,7 @@ export async function syncRoutes(
     async (request, reply) => {
       const { mutations } = request.body;
       const since = request.query.since ?? request.body.since;
-      if (mutations.reduce((n, m) => n + changesOf(m).length, 0) > PUSH_BATCH_MAX)
+      if (changeCount(mutations) > PUSH_BATCH_MAX)
         return reply.code(400).send({
           error: 'too_many_changes',
           message: `A push carries at most ${PUSH_BATCH_MAX} changes, counting those its mutations cover.`,

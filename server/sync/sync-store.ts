@@ -11,7 +11,7 @@ import type {
   ServerDraft,
   ServerField,
 } from '../../src/sync/protocol.js';
-import { changesOf, PUSH_BATCH_MAX } from '../../src/sync/protocol.js';
+import { changeCount, changesOf, PUSH_BATCH_MAX } from '../../src/sync/protocol.js';
 import type { Database } from '../db/schema.js';
 import { GroupCommit } from './group-commit.js';
 import { hashSecret, joinCode, randomSecret } from '../secrets.js';
@@ -366,7 +366,7 @@ export class SyncStore {
   /** Pushes waiting on their team's previous transaction, written together when it ends. */
   private readonly _pushes = new GroupCommit<PushItem, PushResponse>({
     run: (items) => this._pushGroup(items),
-    sizeOf: (item) => item.mutations.reduce((n, m) => n + changesOf(m).length, 0),
+    sizeOf: (item) => changeCount(item.mutations),
     maxSize: PUSH_BATCH_MAX,
   });
 

@@ -42,6 +42,11 @@ export function changesOf(m: Mutation): number[] {
   return m.covers?.length ? [...new Set([...m.covers, m.seq])] : [m.seq];
 }
 
+/** How many changes mutations carry: what a push's limit of PUSH_BATCH_MAX counts. */
+export function changeCount(mutations: readonly Mutation[]): number {
+  return mutations.reduce((n, m) => n + changesOf(m).length, 0);
+}
+
 export interface PushRequest {
   readonly mutations: readonly Mutation[];
   /**
