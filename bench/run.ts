@@ -38,11 +38,13 @@ for (const [name, bench] of Object.entries(BENCHMARKS)) {
 }
 
 const fmt = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(n < 10 ? 2 : 1));
+// A figure that could not be measured (NaN, such as an unscored Lighthouse category) says so and
+// is not within its budget; its notes say why.
 const rows = figures.map((f) => [
   f.name,
-  fmt(f.ours),
+  Number.isNaN(f.ours) ? 'none' : fmt(f.ours),
   Number.isFinite(f.limit) ? `${fmt(f.limit)} (${f.limitName})` : f.limitName,
-  Number.isFinite(f.limit) ? `${ratio(f).toFixed(2)}×` : '—',
+  Number.isFinite(f.limit) && !Number.isNaN(f.ours) ? `${ratio(f).toFixed(2)}×` : '—',
   Number.isFinite(f.budget) ? `${f.kind === 'at-most' ? '≤' : '≥'} ${fmt(f.budget)}×` : 'report only',
   Number.isFinite(f.budget) ? (withinBudget(f) ? 'yes' : 'no') : '—',
 ]);
