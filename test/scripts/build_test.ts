@@ -12,9 +12,13 @@ describe('npm run build', () => {
     const result = await runBuild(out.dir);
     assert.equal(result.code, 0, result.output);
     const html = await readFile(path.join(out.dir, 'index.html'), 'utf8');
-    const script = /<script type="module" src="\/(assets\/main-[\w-]{8}\.js)"><\/script>/.exec(html);
-    assert.ok(script, 'index.html loads the hashed entry script');
-    assert.ok((await readdir(path.join(out.dir, 'assets'))).includes(path.basename(script[1]!)));
+    const scripts = [...html.matchAll(/<script src="\/(assets\/[\w-]+\.js)" defer><\/script>/g)].map((m) => m[1]!);
+    assert.match(scripts[0] ?? '', /^assets\/module-loader-[\w-]{8}\.js$/, 'the module loader runs first');
+    assert.match(scripts[1] ?? '', /^assets\/main-[\w-]{8}\.js$/, 'then the hashed entry script');
+    const assets = await readdir(path.join(out.dir, 'assets'));
+    for (const script of scripts) assert.ok(assets.includes(path.basename(script)), `${script} is built`);
+    const main = await readFile(path.join(out.dir, scripts[1]!), 'utf8');
+    assert.match(main, /^define\(\[/, 'the entry is a classic script that the loader runs');
     assert.doesNotMatch(html, /src\/main\.ts/);
     const index = JSON.parse(await readFile(path.join(out.dir, 'content/guides.json'), 'utf8')) as {
       guides: { slug: string; url: string }[];
