@@ -3,22 +3,30 @@ import { build } from 'esbuild';
 import type { OutputBundle, OutputChunk, Plugin } from 'rollup';
 
 /**
- * Writes `index.html` with the app's classic scripts in place of the entry's source path: the
- * module loader first (src/boot/module-loader.ts says why the chunks are not ES modules), then
- * the entry chunk, and preloads of the entry's static imports so the browser fetches them in
- * parallel.
+ * Writes `index.html` with the entry chunk's hashed name in place of its source path, and puts the
+ * module loader at the top of that chunk (src/boot/module-loader.ts says why the chunks are not ES
+ * modules). In the same file rather than a script of its own: on a slow link every script before
+ * the first render is another round trip.
  */
 export function htmlPlugin({ template, entry, loader }: { template: string; entry: string; loader: string }): Plugin {
+  let loaderCode: Promise<string> | undefined;
+  const isEntry = (chunk: { isEntry: boolean; facadeModuleId: string | null }) =>
+    chunk.isEntry && chunk.facadeModuleId?.endsWith(entry.replace(/^\//, '')) === true;
   return {
     name: 'efk-html',
     buildStart() {
       this.addWatchFile(template);
       this.addWatchFile(loader);
+      loaderCode = bundleLoader(loader);
+    },
+    // Part of the chunk's hash, so a changed loader gets a new file name.
+    async banner(chunk) {
+      return isEntry(chunk) ? await loaderCode! : '';
     },
     async generateBundle(options, bundle) {
       if (options.format !== 'amd') this.error(`the app's chunks must be built as "amd" for ${loader}`);
       const chunks = Object.values(bundle).filter((o): o is OutputChunk => o.type === 'chunk');
-      const main = chunks.find((c) => c.isEntry && c.facadeModuleId?.endsWith(entry.replace(/^\//, '')));
+      const main = chunks.find(isEntry);
       if (!main) this.error(`no entry chunk for ${entry}`);
       const cycle = findImportCycle(bundle);
       if (cycle)
@@ -26,16 +34,12 @@ export function htmlPlugin({ template, entry, loader }: { template: string; entr
       const html = await readFile(template, 'utf8');
       const tag = `<script type="module" src="${entry}"></script>`;
       if (!html.includes(tag)) this.error(`${template} must contain ${tag}`);
-      const loaderFile = this.getFileName(
-        this.emitFile({ type: 'asset', name: 'module-loader.js', source: await bundleLoader(loader) }),
+      // High priority, as the browser gives module scripts: a deferred classic script gets low,
+      // and the first render waits for it.
+      const preloads = main.imports.map(
+        (file) => `<link rel="preload" as="script" href="/${file}" fetchpriority="high">`,
       );
-      const preloads = main.imports.map((file) => `<link rel="preload" as="script" href="/${file}">`);
-      // Deferred scripts run in document order, so define() exists before the entry calls it.
-      const scripts = [
-        ...preloads,
-        `<script src="/${loaderFile}" defer></script>`,
-        `<script src="/${main.fileName}" defer></script>`,
-      ];
+      const scripts = [...preloads, `<script src="/${main.fileName}" defer fetchpriority="high"></script>`];
       this.emitFile({ type: 'asset', fileName: 'index.html', source: html.replace(tag, scripts.join('\n    ')) });
     },
   };
@@ -51,7 +55,7 @@ async function bundleLoader(file: string): Promise<string> {
     legalComments: 'none',
     write: false,
   });
-  return result.outputFiles[0]!.text;
+  return result.outputFiles[0]!.text.trim();
 }
 
 /** A chain of static imports between chunks that comes back to where it started, if any. */

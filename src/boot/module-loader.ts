@@ -61,6 +61,8 @@ export function createDefine(doc: Document, report: (error: unknown) => void): D
     if (!module.requested) {
       module.requested = true;
       const script = doc.createElement('script');
+      // As the browser fetches an import(): an inserted script would otherwise be low priority.
+      script.fetchPriority = 'high';
       script.src = url;
       script.addEventListener('error', () => {
         // Forgotten, so a later import() of the same chunk tries the network again.

@@ -63,9 +63,13 @@ describe('module loader (createDefine)', () => {
   it('rejects an import() whose script cannot load, and tries the network again next time', async () => {
     const require = await fixtureRequire();
     const added: string[] = [];
+    const priorities: string[] = [];
     const observer = new MutationObserver((records) => {
       for (const node of records.flatMap((r) => [...r.addedNodes])) {
-        if (node instanceof HTMLScriptElement) added.push(node.src);
+        if (node instanceof HTMLScriptElement) {
+          added.push(node.src);
+          priorities.push(node.fetchPriority);
+        }
       }
     });
     observer.observe(document.head, { childList: true });
@@ -87,6 +91,7 @@ describe('module loader (createDefine)', () => {
       'and the chunk that needed it',
     ).to.have.length(2);
     expect(ran()).to.not.include('needs-missing');
+    expect(new Set(priorities), 'fetched as soon as an import() would be').to.deep.equal(new Set(['high']));
   });
 
   it('reports a chunk that throws, once, and fails what depends on it', async () => {
