@@ -22,9 +22,7 @@ export default [
     input: 'src/main.ts',
     output: {
       dir: outDir,
-      // Classic scripts rather than ES modules, for Chromium's code cache: src/boot/module-loader.ts.
-      format: 'amd',
-      amd: { forceJsExtensionForImports: true },
+      format: 'es',
       entryFileNames: 'assets/[name]-[hash].js',
       chunkFileNames: 'assets/[name]-[hash].js',
       sourcemap: true,
@@ -33,7 +31,7 @@ export default [
       nodeResolve({ browser: true }),
       esbuild({ tsconfig: 'tsconfig.json', target: 'es2022', minify: true, legalComments: 'none' }),
       contentPlugin({ contentDir: path.resolve(contentDir) }),
-      htmlPlugin({ template: 'index.html', entry: '/src/main.ts', loader: 'src/boot/module-loader-script.ts' }),
+      htmlPlugin({ template: 'index.html', entry: '/src/main.ts' }),
       publicPlugin({ dir: 'public' }),
       ...(extraPublicDir ? [publicPlugin({ dir: extraPublicDir })] : []),
       iconsPlugin({ source: 'public/icons/icon.svg', background: '#0b3d91' }),
