@@ -29,13 +29,19 @@ for (const name of chosen) {
     process.exit(2);
   }
 }
+// The issue asks for a whole run under ten minutes on this machine: each run says what it took.
+const started = performance.now();
 if (await isBuildStale()) await build();
 const figures: Figure[] = [];
+const seconds: Record<string, number> = {};
 for (const [name, bench] of Object.entries(BENCHMARKS)) {
   if (chosen.length && !chosen.includes(name)) continue;
   console.error(`Running ${name}…`);
+  const start = performance.now();
   figures.push(...(await bench(outDir())));
+  seconds[name] = Math.round((performance.now() - start) / 1000);
 }
+seconds.total = Math.round((performance.now() - started) / 1000);
 
 const fmt = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(n < 10 ? 2 : 1));
 // A figure that could not be measured (NaN, such as an unscored Lighthouse category) says so and
@@ -54,6 +60,8 @@ const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widt
 console.log([line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n'));
 const notes = figures.flatMap((f) => (f.notes ?? []).map((n) => `- ${f.name}: ${n}`));
 if (notes.length) console.log(`\n${notes.join('\n')}`);
+const parts = Object.entries(seconds).filter(([name]) => name !== 'total');
+console.log(`\nTook ${seconds.total} s (${parts.map(([name, s]) => `${name} ${s} s`).join(', ')}), building included.`);
 
 await writeFile(
   'bench/results.json',
@@ -63,6 +71,7 @@ await writeFile(
       cpu: cpus()[0]?.model ?? 'unknown',
       cores: cpus().length,
       node: process.version,
+      seconds,
       // A report-only row has no budget to be within (the table says "—"), whatever its kind.
       figures: figures.map((f) => ({
         ...f,
