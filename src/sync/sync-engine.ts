@@ -56,8 +56,10 @@ export class SyncEngine {
   ) {}
 
   async sync(): Promise<SyncOutcome> {
-    const { pushed, rejected } = await this.push();
-    const pulled = await this.pull();
+    const { pushed, rejected, current } = await this.push();
+    // A push answered as the team's only change since this device's cursor leaves nothing to pull
+    // as of that answer: a pull would be one more round trip, on a weak signal the slowest step.
+    const pulled = current ? 0 : await this.pull();
     await this.store.setMeta(SYNC_META.lastSynced, String(Date.now()));
     return { pushed, rejected, pulled };
   }
@@ -91,10 +93,14 @@ export class SyncEngine {
    * entry leaves the outbox only with its answer; a repeat after a crash is answered from the
    * server's record. Each answer is written over the drafts as its batch read them, unless the
    * store finds they changed since (see `DraftStore.acknowledge`).
+   *
+   * `current` says the last answer moved the cursor to its own revision: the team had no change
+   * this device has not seen, as of that answer.
    */
-  async push(): Promise<{ pushed: number; rejected: number }> {
+  async push(): Promise<{ pushed: number; rejected: number; current: boolean }> {
     let pushed = 0;
     let rejected = 0;
+    let current = false;
     // Only this engine moves the cursor while it holds the sync lock, so it is read once.
     let since = Number((await this.store.meta(SYNC_META.cursor)) ?? 0);
     let next = this._read(undefined);
@@ -110,7 +116,7 @@ export class SyncEngine {
       for (;;) {
         const read = await next;
         const { entries, view } = read;
-        if (entries.length === 0) return { pushed, rejected };
+        if (entries.length === 0) return { pushed, rejected, current };
         const waiting = entries.filter((e) => !e.rejected);
         if (waiting.length === 0) {
           // Refused entries stay in the outbox until discarded; the read moves past them.
@@ -140,6 +146,7 @@ export class SyncEngine {
         // When the server says the batch was the team's only change since this device's last pull,
         // the cursor moves past it (with the acknowledgement): no downloading its own changes again.
         const moved = typeof answer.cursor === 'number' && answer.cursor > since ? answer.cursor : undefined;
+        current = moved !== undefined;
         await writing;
         writing = this.store.acknowledge(batch, [...results, ...orphans], {
           meta: moved === undefined ? undefined : { key: SYNC_META.cursor, value: String(moved) },

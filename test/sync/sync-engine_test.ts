@@ -133,6 +133,37 @@ describe('sync engine, a long outbox', () => {
     return new SyncEngine(device.store, transport);
   }
 
+  it('skips the pull when the push was the team’s only change since this device’s cursor, and pulls when it was not', async () => {
+    proxy.choose = () => 'pass';
+    const team = await server.store.createTeam('Current team');
+    const a = await simDevice('Current A', origin, proxy.origin, team.code, () => (clock += 1));
+    const b = await simDevice('Current B', origin, proxy.origin, team.code, () => (clock += 1));
+    const real = new FetchTransport((await a.store.meta(SYNC_META.token))!, proxy.origin);
+    const requests: string[] = [];
+    const counted: SyncTransport = {
+      push: (request) => (requests.push('push'), real.push(request)),
+      pull: (since, limit) => (requests.push('pull'), real.pull(since, limit)),
+    };
+    const engine = new SyncEngine(a.store, counted);
+
+    const mine = await a.store.create(WS, { title: 'A’s plan' });
+    assert.deepEqual(await engine.sync(), { pushed: 1, rejected: 0, pulled: 0 });
+    assert.deepEqual(requests, ['push'], 'nothing else happened on the team: no pull');
+    const cursor = Number(await a.store.meta(SYNC_META.cursor));
+    assert.equal(cursor, (await server.store.pull(team.id, 0, 10)).cursor, 'and the cursor is the team’s latest');
+
+    const theirs = await b.store.create(WS, { title: 'B’s plan' });
+    await b.engine.sync();
+    await a.store.update(mine.id, { achieve: 'Edited after B synced' });
+    requests.length = 0;
+    const outcome = await engine.sync();
+    assert.deepEqual(requests, ['push', 'pull'], 'B’s change came in between: the pull still happens');
+    assert.equal(outcome.pulled, 2, 'B’s draft, and A’s own draft at its new revision');
+    assert.equal((await a.store.get(theirs.id))?.fields['title']?.value, 'B’s plan');
+    a.store.close();
+    b.store.close();
+  });
+
   it('sends a draft’s edits as one mutation, and ends the run at a delete or a restore', async () => {
     proxy.choose = () => 'pass';
     const team = await server.store.createTeam('Run team');
