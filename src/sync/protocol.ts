@@ -139,7 +139,7 @@ export interface ErrorResponse {
 
 export const PULL_PAGE_MAX = 500;
 /** Mutations a push may carry: fewer, larger batches drain a long queue faster (one transaction each). */
-export const PUSH_BATCH_MAX = 500;
+export const PUSH_BATCH_MAX = 1000;
 
 // JSON schemas. Strict (no unknown properties) and bounded, so a malformed request is refused
 // with a 400 before it reaches storage.
