@@ -6,6 +6,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { isAppPath } from '../src/routing/route.js';
 import { apiCompression } from './api-compression.js';
+import { endIdleConnectionsOnClose } from './end-idle-connections.js';
 import type { ServerMetrics } from './metrics.js';
 import { staticCacheControl } from './static-cache-control.js';
 import { syncRoutes, type SyncRoutesOptions } from './sync/sync-routes.js';
@@ -88,6 +89,7 @@ export async function buildApp({
   // omit the number-of-hops form of trustProxy, which it supports).
   const create = Fastify as unknown as (opts: Record<string, unknown>) => FastifyInstance;
   const app = create({ ...options, ...(https ? { https: { cert: https.cert, key: https.key } } : {}) });
+  endIdleConnectionsOnClose(app, { secure: https !== undefined });
 
   if (metrics) {
     app.addHook('onResponse', async (request, reply) => {
