@@ -79,7 +79,7 @@ export async function peerBench(distDir: string): Promise<Figure[]> {
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
   const theirs: number[] = [];
   const ours: number[] = [];
-  const slow = { theirs: [] as number[], ours: [] as number[] };
+  const slow = { theirs: [] as number[], ours: [] as number[], join: [] as number[], pulled: 0 };
   const replicate = async (run: number, onSlow: boolean): Promise<number> => {
     const tab = await browser.newPage();
     await tab.goto(page);
@@ -103,7 +103,10 @@ export async function peerBench(distDir: string): Promise<Figure[]> {
     }
     for (let i = 0; i < SLOW_RUNS; i += 1) {
       slow.theirs.push(await replicate(i, true));
-      slow.ours.push((await drainOurs(distDir, dir, { slow: true })).drainMs);
+      const drained = await drainOurs(distDir, dir, { slow: true, join: true });
+      slow.ours.push(drained.drainMs);
+      slow.join.push(drained.join!.joinMs);
+      slow.pulled = drained.join!.pulled;
     }
   } finally {
     await browser.close();
@@ -134,6 +137,15 @@ export async function peerBench(distDir: string): Promise<Figure[]> {
       notes: [
         `ours ${slow.ours.map(Math.round).join(', ')} ms; PouchDB ${slow.theirs.map(Math.round).join(', ')} ms (150 ms round trips, 1.6 Mbit/s down, 750 kbit/s up)`,
       ],
+    },
+    {
+      name: `A device joining after it: its first sync over slow 4G, median of ${SLOW_RUNS} (ms)`,
+      ours: Math.round(median(slow.join)),
+      limit: Math.round(median(slow.ours)),
+      limitName: 'the drain of the same drafts',
+      budget: Number.POSITIVE_INFINITY,
+      kind: 'at-most',
+      notes: [`${slow.join.map(Math.round).join(', ')} ms, pulling ${slow.pulled} drafts`],
     },
   ];
 }

@@ -185,6 +185,7 @@ async function engineFigures(engine: Engine, databaseUrl: string | undefined, di
 interface DrainBench {
   prepare(token: string, shared: boolean, queue: DrainQueue): Promise<void>;
   drain(): Promise<{ drainMs: number; pushed: number; contentBytes: number }>;
+  join(token: string): Promise<{ joinMs: number; pulled: number }>;
 }
 
 /** One drain, and the bytes its pushes took on the wire and as JSON. */
@@ -197,6 +198,8 @@ export interface Drain {
   readonly pushes: number;
   readonly wireBytes: number;
   readonly jsonBytes: number;
+  /** With `join`: a second device's first sync after the drain, on the same link, and what it pulled. */
+  readonly join?: { readonly joinMs: number; readonly pulled: number };
   /** The drafts' content as JSON: the least any sync of them could send, uncompressed. */
   readonly contentBytes: number;
 }
@@ -206,11 +209,17 @@ export interface Drain {
  * changes); `queue: 'day'` a day offline (see bench/browser/drain-bench.ts).
  * @param withList with the app's drafts list open in another tab, hearing of every batch
  * @param slow over a slow 4G link rather than 127.0.0.1's
+ * @param join then a second device joins and syncs, pulling every draft
  */
 export async function drainOurs(
   distDir: string,
   parent: string,
-  { withList = false, slow = false, queue = 'drafts' }: { withList?: boolean; slow?: boolean; queue?: DrainQueue } = {},
+  {
+    withList = false,
+    slow = false,
+    queue = 'drafts',
+    join = false,
+  }: { withList?: boolean; slow?: boolean; queue?: DrainQueue; join?: boolean } = {},
 ): Promise<Drain> {
   const dir = await mkdtemp(path.join(parent, 'drain-'));
   const site = path.join(dir, 'site');
@@ -259,7 +268,17 @@ export async function drainOurs(
     }
     if (slow) await onSlowLink(page);
     const drained = await page.evaluate(async () => ((await import('/bench.js' as string)) as DrainBench).drain());
-    return { ...drained, mutations, pushes, wireBytes, jsonBytes };
+    const result = { ...drained, mutations, pushes, wireBytes, jsonBytes };
+    if (!join) return result;
+    const second = await joinTeam({ code: team.code, deviceName: 'Joining' }, origin);
+    const joining = await browser.newPage();
+    await joining.goto(`${origin}/not-the-app`);
+    if (slow) await onSlowLink(joining);
+    const first = await joining.evaluate(
+      async (token) => ((await import('/bench.js' as string)) as DrainBench).join(token),
+      second.token,
+    );
+    return { ...result, join: first };
   } finally {
     await browser.close();
     await app.close();

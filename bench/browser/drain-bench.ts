@@ -59,3 +59,20 @@ export async function drain(): Promise<{ drainMs: number; pushed: number; conten
   );
   return { drainMs, pushed: result.pushed, contentBytes };
 }
+
+/**
+ * A second device of the team, joined after the drain: its first sync, which pulls every draft.
+ * @param token the joining device's own token
+ */
+export async function join(token: string): Promise<{ joinMs: number; pulled: number }> {
+  const joining = await DraftStore.open({ name: `join-${crypto.randomUUID()}` });
+  await joining.setMeta(SYNC_META.token, token);
+  const t = performance.now();
+  const result = await runSync(joining);
+  const joinMs = performance.now() - t;
+  const held = (await joining.list()).length;
+  joining.close();
+  if (typeof result === 'string' || result.pulled !== held)
+    throw new Error(`join incomplete: ${JSON.stringify(result)}, ${held} held`);
+  return { joinMs, pulled: result.pulled };
+}
