@@ -1,7 +1,7 @@
 import type { DraftStore } from '../data/draft-store.js';
 import { withServerRevision, type Draft, type DraftField, type OutboxEntry } from '../data/draft.js';
 import type { FieldEdit, Mutation, MutationResult } from './protocol.js';
-import { PUSH_BATCH_MAX } from './protocol.js';
+import { PULL_PAGE_MAX, PUSH_BATCH_MAX } from './protocol.js';
 import { SyncHttpError, type SyncTransport } from './sync-transport.js';
 
 /** A field as the server takes it: its value, the server revision it was based on, when it changed. */
@@ -33,7 +33,8 @@ export const SYNC_META = {
   lastSynced: 'sync-last-synced',
 } as const;
 
-const PULL_PAGE = 200;
+// The most the server gives a page: on a weak signal each page is a round trip.
+const PULL_PAGE = PULL_PAGE_MAX;
 /** A push body stays well under the server's 1 MiB limit. */
 const BATCH_BYTES = 512 * 1024;
 
