@@ -11,25 +11,21 @@ import type { FastifyInstance } from 'fastify';
  * @param secure the server speaks TLS: its requests arrive on the sockets of `secureConnection`
  */
 export function endIdleConnectionsOnClose(app: FastifyInstance, { secure }: { secure: boolean }): void {
-  const open = new Set<Socket>();
-  const busy = new Map<Socket, number>();
+  /** Each open connection, with the requests it is carrying. */
+  const open = new Map<Socket, number>();
   app.server.on(secure ? 'secureConnection' : 'connection', (socket: Socket) => {
-    open.add(socket);
-    socket.once('close', () => {
-      open.delete(socket);
-      busy.delete(socket);
-    });
+    open.set(socket, 0);
+    socket.once('close', () => open.delete(socket));
   });
   app.server.on('request', (request: { socket: Socket }, response: { once(event: 'close', f: () => void): void }) => {
     const socket = request.socket;
-    busy.set(socket, (busy.get(socket) ?? 0) + 1);
+    if (!open.has(socket)) return;
+    open.set(socket, open.get(socket)! + 1);
     response.once('close', () => {
-      const left = (busy.get(socket) ?? 1) - 1;
-      if (left > 0) busy.set(socket, left);
-      else busy.delete(socket);
+      if (open.has(socket)) open.set(socket, open.get(socket)! - 1);
     });
   });
   app.addHook('preClose', async () => {
-    for (const socket of open) if (!busy.has(socket)) socket.destroy();
+    for (const [socket, requests] of open) if (requests === 0) socket.destroy();
   });
 }

@@ -33,8 +33,6 @@ export const SYNC_META = {
   lastSynced: 'sync-last-synced',
 } as const;
 
-// The most the server gives a page: on a weak signal each page is a round trip.
-const PULL_PAGE = PULL_PAGE_MAX;
 /** A push body stays well under the server's 1 MiB limit. */
 const BATCH_BYTES = 512 * 1024;
 
@@ -286,7 +284,8 @@ export class SyncEngine {
     let since = Number((await this.store.meta(SYNC_META.cursor)) ?? 0);
     let pulled = 0;
     for (;;) {
-      const page = await this.transport.pull(since, PULL_PAGE);
+      // The most the server gives a page: on a weak signal each page is a round trip.
+      const page = await this.transport.pull(since, PULL_PAGE_MAX);
       await this.store.applyRemote(page.drafts);
       pulled += page.drafts.length;
       since = page.cursor;

@@ -133,18 +133,26 @@ describe('sync engine, a long outbox', () => {
     return new SyncEngine(device.store, transport);
   }
 
+  /** An engine on the device's store and its real transport, noting each request and each push it sends. */
+  async function observed(
+    device: SimDevice,
+  ): Promise<{ engine: SyncEngine; sent: PushRequest[]; requests: ('push' | 'pull')[] }> {
+    const real = new FetchTransport((await device.store.meta(SYNC_META.token))!, proxy.origin);
+    const sent: PushRequest[] = [];
+    const requests: ('push' | 'pull')[] = [];
+    const engine = new SyncEngine(device.store, {
+      push: (request) => (requests.push('push'), sent.push(request), real.push(request)),
+      pull: (since, limit) => (requests.push('pull'), real.pull(since, limit)),
+    });
+    return { engine, sent, requests };
+  }
+
   it('skips the pull when the push was the team’s only change since this device’s cursor, and pulls when it was not', async () => {
     proxy.choose = () => 'pass';
     const team = await server.store.createTeam('Current team');
     const a = await simDevice('Current A', origin, proxy.origin, team.code, () => (clock += 1));
     const b = await simDevice('Current B', origin, proxy.origin, team.code, () => (clock += 1));
-    const real = new FetchTransport((await a.store.meta(SYNC_META.token))!, proxy.origin);
-    const requests: string[] = [];
-    const counted: SyncTransport = {
-      push: (request) => (requests.push('push'), real.push(request)),
-      pull: (since, limit) => (requests.push('pull'), real.pull(since, limit)),
-    };
-    const engine = new SyncEngine(a.store, counted);
+    const { engine, requests } = await observed(a);
 
     const mine = await a.store.create(WS, { title: 'A’s plan' });
     assert.deepEqual(await engine.sync(), { pushed: 1, rejected: 0, pulled: 0 });
@@ -174,12 +182,7 @@ describe('sync engine, a long outbox', () => {
     await device.store.remove(draft.id);
     await device.store.restore(draft.id);
     await device.store.update(draft.id, { review: 'After the restore' });
-    const sent: PushRequest[] = [];
-    const real = new FetchTransport((await device.store.meta(SYNC_META.token))!, proxy.origin);
-    const engine = new SyncEngine(device.store, {
-      push: (request) => (sent.push(request), real.push(request)),
-      pull: (since, limit) => real.pull(since, limit),
-    });
+    const { engine, sent } = await observed(device);
     await engine.sync();
 
     assert.deepEqual(
@@ -217,12 +220,8 @@ describe('sync engine, a long outbox', () => {
       answer += `${'What the room said, in many words. '.repeat(5)}[${i}] `;
       await device.store.update(draft.id, { achieve: answer });
     }
-    const sent: PushRequest[] = [];
-    const real = new FetchTransport((await device.store.meta(SYNC_META.token))!, proxy.origin);
-    await new SyncEngine(device.store, {
-      push: (request) => (sent.push(request), real.push(request)),
-      pull: (since, limit) => real.pull(since, limit),
-    }).sync();
+    const { engine, sent } = await observed(device);
+    await engine.sync();
 
     assert.equal(sent.length, 1, 'one push');
     assert.deepEqual(
