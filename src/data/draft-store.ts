@@ -474,11 +474,19 @@ export class DraftStore {
   /**
    * Takes in drafts pulled from the team's server. A field with an unsent local change keeps the
    * local value (its own push will merge on the server); every other field takes the server's.
+   * `meta` (the sync engine's pull cursor) is recorded in the same transaction.
    */
-  async applyRemote(drafts: readonly ServerDraft[]): Promise<void> {
-    if (drafts.length === 0) return;
+  async applyRemote(
+    drafts: readonly ServerDraft[],
+    meta?: { readonly key: string; readonly value: string },
+  ): Promise<void> {
+    if (drafts.length === 0) {
+      if (meta) await this.setMeta(meta.key, meta.value);
+      return;
+    }
     const db = await this._database();
     const tx = db.transaction(['drafts', 'outbox', 'meta'], 'readwrite');
+    if (meta) void tx.objectStore('meta').put({ key: meta.key, value: meta.value });
     const changed: DraftChange[] = [];
     const writes: Promise<unknown>[] = [];
     // The page's reads asked for at once, then answered in order: one pass through IndexedDB.

@@ -279,18 +279,22 @@ export class SyncEngine {
     return read;
   }
 
-  /** Takes in every change since the last pull, page by page, saving the cursor after each. */
+  /**
+   * Takes in every change since the last pull, page by page, each page with its cursor in one
+   * transaction. The next page is asked for while this one is written: on a weak signal the round
+   * trip is the slow step, and the write would otherwise wait on it.
+   */
   async pull(): Promise<number> {
-    let since = Number((await this.store.meta(SYNC_META.cursor)) ?? 0);
+    let page = await this.transport.pull(Number((await this.store.meta(SYNC_META.cursor)) ?? 0), PULL_PAGE_MAX);
     let pulled = 0;
     for (;;) {
-      // The most the server gives a page: on a weak signal each page is a round trip.
-      const page = await this.transport.pull(since, PULL_PAGE_MAX);
-      await this.store.applyRemote(page.drafts);
+      const next = page.more ? this.transport.pull(page.cursor, PULL_PAGE_MAX) : undefined;
+      // Left unawaited when the write fails: not an unhandled rejection, the write's error is the one told.
+      next?.catch(() => undefined);
+      await this.store.applyRemote(page.drafts, { key: SYNC_META.cursor, value: String(page.cursor) });
       pulled += page.drafts.length;
-      since = page.cursor;
-      await this.store.setMeta(SYNC_META.cursor, String(since));
-      if (!page.more) return pulled;
+      if (!next) return pulled;
+      page = await next;
     }
   }
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { PUSH_BATCH_MAX, type PushRequest, type PushResponse } from '../../src/sync/protocol.js';
+import { PULL_PAGE_MAX, PUSH_BATCH_MAX, type PushRequest, type PushResponse } from '../../src/sync/protocol.js';
 import { SYNC_META, SyncEngine } from '../../src/sync/sync-engine.js';
 import { FetchTransport, type SyncTransport } from '../../src/sync/sync-transport.js';
 import { appliedOnServer } from '../support/applied-on-server.js';
@@ -168,6 +168,32 @@ describe('sync engine, a long outbox', () => {
     assert.deepEqual(requests, ['push', 'pull'], 'B’s change came in between: the pull still happens');
     assert.equal(outcome.pulled, 2, 'B’s draft, and A’s own draft at its new revision');
     assert.equal((await a.store.get(theirs.id))?.fields['title']?.value, 'B’s plan');
+    a.store.close();
+    b.store.close();
+  });
+
+  it('pulls page by page, each page kept with its cursor: a page lost on the way costs only itself', async () => {
+    proxy.choose = () => 'pass';
+    const team = await server.store.createTeam('Paged team');
+    const b = await simDevice('Paged B', origin, proxy.origin, team.code, () => (clock += 1));
+    const total = 2 * PULL_PAGE_MAX + 10;
+    for (let i = 0; i < total; i += 1) await b.store.create(WS, { title: `Draft ${i}` });
+    await b.engine.sync();
+    const a = await simDevice('Paged A', origin, proxy.origin, team.code, () => (clock += 1));
+
+    // The third page is lost: it was asked for while the second was being written.
+    let pulls = 0;
+    proxy.choose = (path) => (path.startsWith('/api/pull') && ++pulls === 3 ? 'drop' : 'pass');
+    await assert.rejects(a.engine.sync());
+    assert.equal((await a.store.list()).length, 2 * PULL_PAGE_MAX, 'the two pages before it are kept');
+    const cursor = Number(await a.store.meta(SYNC_META.cursor));
+    assert.equal(cursor, (await server.store.pull(team.id, 0, 2 * PULL_PAGE_MAX)).cursor, 'with their cursor');
+
+    proxy.choose = () => 'pass';
+    const { engine, requests } = await observed(a);
+    assert.deepEqual(await engine.sync(), { pushed: 0, rejected: 0, pulled: 10 }, 'the next sync takes up from there');
+    assert.deepEqual(requests, ['pull']);
+    assert.equal((await a.store.list()).length, total);
     a.store.close();
     b.store.close();
   });
