@@ -137,7 +137,8 @@ export interface ErrorResponse {
   readonly message: string;
 }
 
-export const PULL_PAGE_MAX = 500;
+/** Drafts a pull page may hold: on a weak signal each page is a round trip (1,000 drafts ~56 KB gzip). */
+export const PULL_PAGE_MAX = 1000;
 /** Mutations a push may carry: fewer, larger batches drain a long queue faster (one transaction each). */
 export const PUSH_BATCH_MAX = 1000;
 
