@@ -82,7 +82,13 @@ async function engineFigures(engine: Engine, databaseUrl: string | undefined, di
       const mutations = Array.from({ length: BATCH }, () =>
         newDraftMutation(++seq, { title: `Pushed ${seq}`, achieve: 'An answer' }),
       );
-      const res = await fetch(`${origin}/api/push`, { method: 'POST', headers, body: JSON.stringify({ mutations }) });
+      // As a device says with each push: every change before this batch is settled.
+      const settled = mutations[0]!.seq;
+      const res = await fetch(`${origin}/api/push?settled=${settled}`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ mutations }),
+      });
       if (!res.ok) throw new Error(`push failed: ${res.status}`);
     }
     const pushPerSecond = PUSHED / ((performance.now() - t0) / 1000);
@@ -125,7 +131,11 @@ async function engineFigures(engine: Engine, databaseUrl: string | undefined, di
     let rateSeq = 1_000_000;
     const pushBody = (): string => JSON.stringify({ mutations: [newDraftMutation(++rateSeq, { title: 'Rate' })] });
     const routes = {
-      push: () => fetch(`${origin}/api/push`, { method: 'POST', headers, body: pushBody() }),
+      // A device's push of its one waiting change says every change before it is settled.
+      push: () => {
+        const body = pushBody();
+        return fetch(`${origin}/api/push?settled=${rateSeq}`, { method: 'POST', headers, body });
+      },
       bare: () => fetch(`${origin}/api/bare`),
       barePost: () => fetch(`${origin}/api/bare`, { method: 'POST', headers, body: pushBody() }),
     };

@@ -6,6 +6,7 @@ import { ServerMetrics } from './metrics.js';
 import { openDatabase } from './db/open-database.js';
 import { serverSecret } from './server-secret.js';
 import { ConfigError, readServerConfig } from './server-config.js';
+import { forgetSettledEvery } from './sync/forget-settled.js';
 import { joinLink } from './sync/sync-routes.js';
 import { SyncStore } from './sync/sync-store.js';
 
@@ -45,6 +46,17 @@ async function main(): Promise<void> {
     `Engagement Field Kit is running at ${scheme}://${shownHost}:${port}/ (${engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'})`,
   );
   console.log(`Join link: ${joinLink(publicUrl, (await store.joinCodeOf(team.id))!)}`);
+  // Records of changes their devices have settled go, so the record of applied changes stays bounded.
+  const forgetting = forgetSettledEvery(db, {
+    onRun: (forgotten) => {
+      metrics.forgotten.inc(forgotten);
+      if (forgotten) app.log.info({ forgotten }, 'forgot the records of settled changes');
+    },
+    onError: (error) => {
+      metrics.forgetErrors.inc();
+      app.log.error({ err: error }, 'forgetting settled changes failed; trying again next run');
+    },
+  });
 
   let closing = false;
   const shutdown = (signal: string): void => {
@@ -54,8 +66,9 @@ async function main(): Promise<void> {
     }
     closing = true;
     console.log(`${signal}: finishing open requests, then stopping…`);
-    app
-      .close()
+    forgetting
+      .stop()
+      .then(() => app.close())
       .then(() => db.destroy())
       .then(
         () => process.exit(0),

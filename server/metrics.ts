@@ -28,6 +28,16 @@ export class ServerMetrics {
     labelNames: ['route', 'kind'] as const,
     registers: [this.registry],
   });
+  readonly forgotten = new Counter({
+    name: 'efk_sync_records_forgotten_total',
+    help: 'Records of applied changes removed once their device settled them (kept until then, so a repeat is harmless)',
+    registers: [this.registry],
+  });
+  readonly forgetErrors = new Counter({
+    name: 'efk_sync_forget_errors_total',
+    help: 'Runs of forgetting settled records that failed (tried again on the next run)',
+    registers: [this.registry],
+  });
   readonly database = new Histogram({
     name: 'efk_db_query_duration_seconds',
     help: 'Database query latency',

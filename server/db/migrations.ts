@@ -60,6 +60,14 @@ const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002-devices-settled': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('devices')
+        .addColumn('settled_below', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

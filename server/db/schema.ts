@@ -19,6 +19,11 @@ export interface Database {
     token_hash: string;
     created_at: number;
     revoked_at: number | null;
+    /**
+     * The device's changes below this seq will never be sent again (it said so with a push): their
+     * records in applied_mutations may go once no request carrying them can still arrive.
+     */
+    settled_below: number;
   };
   drafts: {
     team_id: string;

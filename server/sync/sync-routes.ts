@@ -159,7 +159,11 @@ export async function syncRoutes(
     },
   );
 
-  app.post<{ Body: PushRequest; Querystring: { since?: number }; Reply: PushResponse | ErrorResponse }>(
+  app.post<{
+    Body: PushRequest;
+    Querystring: { since?: number; settled?: number };
+    Reply: PushResponse | ErrorResponse;
+  }>(
     '/api/push',
     {
       config: perDevice,
@@ -173,12 +177,13 @@ export async function syncRoutes(
     async (request, reply) => {
       const { mutations } = request.body;
       const since = request.query.since ?? request.body.since;
+      const settled = request.query.settled ?? request.body.settled;
       if (changeCount(mutations) > PUSH_BATCH_MAX)
         return reply.code(400).send({
           error: 'too_many_changes',
           message: `A push carries at most ${PUSH_BATCH_MAX} changes, counting those its mutations cover.`,
         });
-      const answer = await store.push(request.device!, mutations, since);
+      const answer = await store.push(request.device!, mutations, since, settled);
       for (const r of answer.results) metrics?.mutations.inc({ result: r.status });
       return answer;
     },

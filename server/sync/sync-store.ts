@@ -26,6 +26,8 @@ export interface Device {
   readonly name: string;
   readonly teamId: string;
   readonly revokedAt: number | null;
+  /** Its changes below this seq will never be sent again (as it last said, see PushRequest.settled). */
+  readonly settledBelow: number;
 }
 
 /** The winner of two edits to one field: the later change, and on a tie the greater device id. */
@@ -55,6 +57,7 @@ interface PushItem {
   readonly device: Device;
   readonly mutations: readonly Mutation[];
   readonly since: number | undefined;
+  readonly settled: number | undefined;
 }
 
 /**
@@ -207,6 +210,25 @@ function applyMutation(batch: Batch, device: Device, m: Mutation, rev: number): 
 }
 
 /**
+ * Records how far each device of a group says its changes are settled, where that rose: what
+ * lets `forgetSettled` remove their records. A mark only rises (a late push cannot lower it).
+ */
+async function settle(trx: Transaction<Database>, items: readonly PushItem[]): Promise<void> {
+  const marks = new Map<string, number>();
+  for (const { device, settled } of items) {
+    if (settled !== undefined && settled > Math.max(device.settledBelow, marks.get(device.id) ?? 0))
+      marks.set(device.id, settled);
+  }
+  for (const [id, mark] of marks)
+    await trx
+      .updateTable('devices')
+      .set({ settled_below: mark })
+      .where('id', '=', id)
+      .where('settled_below', '<', mark)
+      .execute();
+}
+
+/**
  * Teams, devices and drafts on the server, over Kysely, so the same code runs on SQLite and on
  * PostgreSQL. Every mutation is applied in the same transaction as the record that it was applied,
  * so a mutation is applied exactly once however often it arrives.
@@ -297,7 +319,7 @@ export class SyncStore {
       .executeTakeFirst();
     if (!team) return undefined;
     const token = randomSecret();
-    const device: Device = { id: randomUUID(), name: deviceName, teamId: team.id, revokedAt: null };
+    const device: Device = { id: randomUUID(), name: deviceName, teamId: team.id, revokedAt: null, settledBelow: 0 };
     await this.db
       .insertInto('devices')
       .values({
@@ -307,6 +329,7 @@ export class SyncStore {
         token_hash: hashSecret(token),
         created_at: Date.now(),
         revoked_at: null,
+        settled_below: 0,
       })
       .execute();
     return { token, device, team };
@@ -317,7 +340,14 @@ export class SyncStore {
     const row = await this.db
       .selectFrom('devices')
       .innerJoin('teams', 'teams.id', 'devices.team_id')
-      .select(['devices.id', 'devices.name', 'devices.team_id', 'devices.revoked_at', 'teams.name as team_name'])
+      .select([
+        'devices.id',
+        'devices.name',
+        'devices.team_id',
+        'devices.revoked_at',
+        'devices.settled_below',
+        'teams.name as team_name',
+      ])
       .where('devices.token_hash', '=', hashSecret(token))
       .executeTakeFirst();
     return (
@@ -326,6 +356,7 @@ export class SyncStore {
         name: row.name,
         teamId: row.team_id,
         revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+        settledBelow: Number(row.settled_below),
         teamName: row.team_name,
       }
     );
@@ -343,6 +374,7 @@ export class SyncStore {
       name: r.name,
       teamId: r.team_id,
       revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
+      settledBelow: Number(r.settled_below),
       createdAt: Number(r.created_at),
     }));
   }
@@ -379,9 +411,9 @@ export class SyncStore {
    * Pushes to one team that arrive while its previous transaction is being written share the next
    * one (group commit): many devices syncing at once pay for one durable commit, not one each.
    */
-  push(device: Device, mutations: readonly Mutation[], since?: number): Promise<PushResponse> {
+  push(device: Device, mutations: readonly Mutation[], since?: number, settled?: number): Promise<PushResponse> {
     if (mutations.length === 0) return Promise.resolve({ results: [] });
-    return this._pushes.submit(device.teamId, { device, mutations, since });
+    return this._pushes.submit(device.teamId, { device, mutations, since, settled });
   }
 
   /**
@@ -450,6 +482,7 @@ export class SyncStore {
         const echoOnly = since === before && results.every((r) => r.status === 'applied' || r.status === 'rejected');
         answers.push(echoOnly ? { results, cursor: rev } : { results });
       }
+      await settle(trx, items);
       if (records.length === 0) return answers;
 
       const drafts = [...batch.values()].filter((d) => d.dirty).map((d) => d.row);

@@ -61,6 +61,11 @@ export interface BatchView {
   /** The newest outbox key then: a local edit since has a larger one. */
   readonly head: number;
   readonly syncWrites: number;
+  /**
+   * The oldest outbox key then of a change not refused (or past the newest): every change below it
+   * has its answer recorded here and will never be sent again (see PushRequest.settled).
+   */
+  readonly settled: number;
 }
 
 /** A batch as its read saw it, handed back with its acknowledgement. */
@@ -111,6 +116,18 @@ interface KeyRangeFactory {
 
 function keyRange(): KeyRangeFactory {
   return (globalThis as unknown as { IDBKeyRange: KeyRangeFactory }).IDBKeyRange;
+}
+
+/**
+ * The oldest outbox key of a change the server has not refused. Refused changes stay until the
+ * user discards them but are never sent again; there are few, so this steps past a few at most.
+ */
+async function firstWaiting(
+  outbox: IDBPObjectStore<KitDB, ('outbox' | 'drafts' | 'meta')[], 'outbox', 'readonly'>,
+): Promise<number | undefined> {
+  let cursor = await outbox.openCursor();
+  while (cursor?.value.rejected) cursor = await cursor.continue();
+  return cursor?.key;
 }
 
 /**
@@ -214,15 +231,17 @@ export class DraftStore {
   }> {
     const tx = (await this._database()).transaction(['outbox', 'drafts', 'meta']);
     const outbox = tx.objectStore('outbox');
-    const [entries, newest, writes] = await Promise.all([
+    const [entries, newest, writes, waiting] = await Promise.all([
       outbox.getAll(after === undefined ? null : keysAfter(after), limit),
       outbox.openKeyCursor(null, 'prev'),
       tx.objectStore('meta').get(SYNC_WRITES),
+      firstWaiting(outbox),
     ]);
+    const head = newest?.key ?? 0;
     return {
       entries,
       drafts: await draftsById(tx.objectStore('drafts'), [...new Set(entries.map((e) => e.draftId))]),
-      view: { head: newest?.key ?? 0, syncWrites: parseSyncWrites(writes?.value).count },
+      view: { head, syncWrites: parseSyncWrites(writes?.value).count, settled: waiting ?? head + 1 },
     };
   }
 

@@ -56,6 +56,12 @@ export interface PushRequest {
    * server takes it from the body too.
    */
   readonly since?: number;
+  /**
+   * Every change of this device with a lower seq has its answer recorded on the device (or was
+   * refused): it will never be sent again, so the server may forget its record of them, after a
+   * grace period for a request still on its way. Sent in the address too, like `since`.
+   */
+  readonly settled?: number;
 }
 
 /**
@@ -186,6 +192,7 @@ export const PUSH_REQUEST_SCHEMA = {
   required: ['mutations'],
   properties: {
     since: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+    settled: seq,
     mutations: {
       type: 'array',
       minItems: 1,
@@ -244,7 +251,7 @@ export const PUSH_RESPONSE_SCHEMA = {
 export const PUSH_QUERY_SCHEMA = {
   type: 'object',
   additionalProperties: false,
-  properties: { since: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } },
+  properties: { since: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER }, settled: seq },
 } as const;
 
 export const PULL_QUERY_SCHEMA = {

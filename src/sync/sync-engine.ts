@@ -130,7 +130,10 @@ export class SyncEngine {
         // A batch cut short by its size goes on from its last entry; otherwise from the last read.
         next = this._read(batch.length < waiting.length ? batch.at(-1)!.seq : entries.at(-1)!.seq);
         ahead = this._ahead(next);
-        const answer = mutations.length ? await this.transport.push({ mutations, since }) : { results: [] };
+        // `settled` lets the server forget its record of the changes this device will not send again.
+        const answer = mutations.length
+          ? await this.transport.push({ mutations, since, settled: view.settled })
+          : { results: [] };
         const sent = new Set(mutations.map((m) => m.seq));
         if (
           !Array.isArray(answer.results) ||

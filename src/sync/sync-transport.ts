@@ -57,13 +57,16 @@ export class FetchTransport implements SyncTransport {
   }
 
   /**
-   * The cursor goes in the address, not the body, so that a batch's body can be encoded while the
-   * batch before it travels, before the cursor its answer moves is known.
+   * The cursor (and the settled mark) go in the address, not the body, so that a batch's body can
+   * be encoded while the batch before it travels, before the cursor its answer moves is known.
    */
-  push({ mutations, since }: PushRequest): Promise<PushResponse> {
+  push({ mutations, since, settled }: PushRequest): Promise<PushResponse> {
     const prepared = this._prepared.get(mutations);
     this._prepared.delete(mutations);
-    const path = since === undefined ? '/api/push' : `/api/push?since=${since}`;
+    const query = new URLSearchParams();
+    if (since !== undefined) query.set('since', String(since));
+    if (settled !== undefined) query.set('settled', String(settled));
+    const path = query.toString() ? `/api/push?${query}` : '/api/push';
     return this._call<PushResponse>('POST', path, { mutations }, prepared);
   }
 

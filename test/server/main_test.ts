@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { openDatabase } from '../../server/db/open-database.js';
+import { randomSecret } from '../../server/secrets.js';
 import { readServerConfig } from '../../server/server-config.js';
+import { FORGET_GRACE_MS } from '../../server/sync/forget-settled.js';
+import { SyncStore } from '../../server/sync/sync-store.js';
 import { ROOT, builtApp } from '../support/build-app.js';
 import { tempDirWith } from '../support/temp-dir.js';
 
@@ -17,22 +21,26 @@ describe('npm start', () => {
   });
   after(() => cleanup?.());
 
+  /** `npm start`'s server, on 127.0.0.1 and a port of its choosing, keeping its data in `dataDir`. */
+  function startServer(dataDir: string): ChildProcessWithoutNullStreams {
+    return spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/main.ts')], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        HOST: '127.0.0.1',
+        PORT: '0',
+        LOG_LEVEL: 'warn',
+        EFK_OUT_DIR: distDir,
+        DATA_DIR: dataDir,
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+  }
+
   it('prints its URL and a join link, serves the app there, and stops cleanly on SIGTERM', async () => {
     const data = await tempDirWith();
     after(() => data.cleanup());
-    const start = () =>
-      spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/main.ts')], {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          HOST: '127.0.0.1',
-          PORT: '0',
-          LOG_LEVEL: 'warn',
-          EFK_OUT_DIR: distDir,
-          DATA_DIR: data.dir,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+    const start = () => startServer(data.dir);
     const child = start();
     after(() => void child.kill('SIGKILL'));
     let output = '';
@@ -70,6 +78,40 @@ describe('npm start', () => {
     again.kill('SIGTERM');
     await once(again, 'exit');
     assert.equal(/join#([A-Za-z0-9_-]+)/.exec(second)![1], link[3]);
+  });
+  it('forgets, once started, the records of changes their devices settled more than a day ago', async () => {
+    const data = await tempDirWith();
+    after(() => data.cleanup());
+    const sqliteFile = path.join(data.dir, 'efk.sqlite');
+    const seeded = await openDatabase({ sqliteFile });
+    const store = new SyncStore(seeded.db, randomSecret());
+    const team = await store.createTeam('Seeded team');
+    const { device } = (await store.join(team.code, 'Old phone'))!;
+    const old = Date.now() - FORGET_GRACE_MS - 60_000;
+    await seeded.db
+      .insertInto('applied_mutations')
+      .values([1, 2, 3].map((seq) => ({ device_id: device.id, seq, result: '{}', applied_at: old })))
+      .execute();
+    await seeded.db.updateTable('devices').set({ settled_below: 3 }).where('id', '=', device.id).execute();
+    await seeded.db.destroy();
+
+    const child = startServer(data.dir);
+    after(() => void child.kill('SIGKILL'));
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const watching = await openDatabase({ sqliteFile });
+    after(() => watching.db.destroy());
+    const left = async (): Promise<number[]> =>
+      (await watching.db.selectFrom('applied_mutations').select('seq').orderBy('seq').execute()).map((r) =>
+        Number(r.seq),
+      );
+    const until = Date.now() + 20_000;
+    while ((await left()).length !== 1 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(await left(), [3], `seqs 1 and 2 forgotten, 3 (not settled) kept:\n${output}`);
+    child.kill('SIGTERM');
+    const [code] = (await once(child, 'exit')) as [number | null];
+    assert.equal(code, 0, output);
   });
 });
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { FORGET_GRACE_MS, forgetSettled } from '../../server/sync/forget-settled.js';
 import { PULL_PAGE_MAX, PUSH_BATCH_MAX, type PushRequest, type PushResponse } from '../../src/sync/protocol.js';
 import { SYNC_META, SyncEngine } from '../../src/sync/sync-engine.js';
 import { FetchTransport, type SyncTransport } from '../../src/sync/sync-transport.js';
@@ -293,6 +294,49 @@ describe('sync engine, a long outbox', () => {
     assert.deepEqual(await a.store.outbox(), []);
     a.store.close();
     b.store.close();
+  });
+
+  it('tells the server what it settled, and a batch whose answer was lost is answered once after the server forgets', async () => {
+    proxy.choose = () => 'pass';
+    const team = await server.store.createTeam('Settling team');
+    const device = await simDevice('Settling', origin, proxy.origin, team.code, () => (clock += 1));
+    const drafts = [];
+    for (let i = 0; i < 5; i += 1) drafts.push(await device.store.create(WS, { title: `Draft ${i}` }));
+    await device.engine.sync();
+    const deviceId = (
+      await server.db.selectFrom('devices').select('id').where('team_id', '=', team.id).executeTakeFirstOrThrow()
+    ).id;
+    const recorded = async (): Promise<number> =>
+      (await server.db.selectFrom('applied_mutations').select('seq').where('device_id', '=', deviceId).execute())
+        .length;
+
+    // The next edits reach the server, but their answer is lost.
+    await device.store.update(drafts[0]!.id, { achieve: 'After the first sync' });
+    await device.store.update(drafts[1]!.id, { achieve: 'After the first sync too' });
+    const waiting = (await device.store.outbox()).map((e) => e.seq!);
+    proxy.choose = (path) => (path.startsWith('/api/push') ? 'reset-after-apply' : 'pass');
+    await assert.rejects(device.engine.sync());
+    const { settled_below } = await server.db
+      .selectFrom('devices')
+      .select('settled_below')
+      .where('id', '=', deviceId)
+      .executeTakeFirstOrThrow();
+    assert.equal(Number(settled_below), Math.min(...waiting), 'settled: everything before the edits still waiting');
+    const rev = (await server.store.pull(team.id, 0, 10)).cursor;
+
+    assert.equal(await recorded(), 7);
+    await forgetSettled(server.db, { now: Date.now() + FORGET_GRACE_MS + 1_000 });
+    assert.equal(await recorded(), 2, 'the first sync’s five forgotten; the lost answer’s two still recorded');
+    proxy.choose = () => 'pass';
+    await device.engine.sync();
+    assert.deepEqual(await device.store.outbox(), []);
+    assert.equal(
+      (await server.store.pull(team.id, 0, 10)).cursor,
+      rev,
+      'answered from the record: nothing applied again',
+    );
+    assert.equal((await device.store.get(drafts[1]!.id))?.fields['achieve']?.value, 'After the first sync too');
+    device.store.close();
   });
 
   for (const fault of ['reset-after-apply', 'drop', '500'] satisfies Fault[]) {

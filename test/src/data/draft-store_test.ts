@@ -133,6 +133,34 @@ describe('DraftStore', () => {
     expect((await tab2.get(entries[0]!.draftId))!.rev).to.equal(1);
   });
 
+  it('says from which change on the outbox is not yet settled: past answered and refused ones', async () => {
+    const s = await store();
+    const drafts = [];
+    for (let i = 0; i < 4; i += 1) drafts.push(await s.create(WORKSHEET, { title: `Draft ${i}` }));
+    const first = await s.outboxBatch({ limit: 2 });
+    const seqs = (await s.outbox()).map((e) => e.seq!);
+    expect(first.view.settled).to.equal(seqs[0], 'nothing answered yet');
+
+    // The first is refused, the second applied: both settled; the third is the first still waiting.
+    await s.acknowledge(first.entries, [
+      { seq: seqs[0]!, status: 'rejected', reason: 'Refused for the test', rev: 0 },
+      { seq: seqs[1]!, status: 'applied', rev: 1 },
+    ]);
+    const next = await s.outboxBatch({ after: seqs[1], limit: 2 });
+    expect(next.view.settled).to.equal(seqs[2]);
+    expect((await s.outboxStatus()).rejected.map((e) => e.seq)).to.deep.equal([seqs[0]], 'the refused one stays');
+
+    const rest = await s.outboxBatch({ after: seqs[1], limit: 10 });
+    await s.acknowledge(
+      rest.entries,
+      rest.entries.map((e, i) => ({ seq: e.seq!, status: 'applied', rev: i + 2 })),
+    );
+    await s.update(drafts[0]!.id, { achieve: 'A later edit' });
+    const later = await s.outboxBatch({ limit: 10 });
+    expect(later.view.settled).to.equal(later.entries.at(-1)!.seq, 'every change before the later edit settled');
+    expect(later.view.settled).to.be.greaterThan(seqs[3]!);
+  });
+
   it('merges edits journalled as a page closed when it next opens, unless a later edit exists', async () => {
     const name = freshDbName('journal');
     const first = await store(name);
