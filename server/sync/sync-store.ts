@@ -61,6 +61,18 @@ interface PushItem {
 }
 
 /**
+ * JSON a pull page holds, about: on a weak signal a page must arrive well within the device's
+ * 30 s timeout, or a team of long answers could never be pulled. 1,000 drafts of short answers
+ * (~750 KB) still come in one page.
+ */
+const PULL_PAGE_BYTES = 1024 * 1024;
+/** Drafts whose fields a pull reads at a time, so a page of long answers stops early. */
+const PULL_FIELDS_PART = 250;
+/** A field's and a draft's JSON besides their values, about (names, revisions, times). */
+const FIELD_OVERHEAD_BYTES = 100;
+const DRAFT_OVERHEAD_BYTES = 200;
+
+/**
  * Rows a group may write in one statement on PostgreSQL: at 8 parameters a row at most, well
  * inside its 65,535 parameters a statement.
  */
@@ -560,7 +572,11 @@ export class SyncStore {
 
   // — Pull —
 
-  /** The drafts changed since `since`, oldest change first, at most `limit` of them. */
+  /**
+   * The drafts changed since `since`, oldest change first: at most `limit` of them, and about
+   * PULL_PAGE_BYTES of JSON (always at least one draft). Their fields are read a part at a time,
+   * so a page of long answers is cut before it is all in memory.
+   */
   async pull(teamId: string, since: number, limit: number): Promise<PullResponse> {
     const drafts = await this.db
       .selectFrom('drafts')
@@ -570,49 +586,64 @@ export class SyncStore {
       .orderBy('rev')
       .limit(limit + 1)
       .execute();
-    const more = drafts.length > limit;
-    const page = drafts.slice(0, limit);
-    const ids = page.map((d) => d.id);
-    const fields = ids.length
-      ? await this.db
-          .selectFrom('draft_fields')
-          .selectAll()
-          .where('team_id', '=', teamId)
-          .where('draft_id', 'in', ids)
-          .execute()
-      : [];
     const names = new Map(
       (await this.db.selectFrom('devices').select(['id', 'name']).where('team_id', '=', teamId).execute()).map((d) => [
         d.id,
         d.name,
       ]),
     );
-    const byDraft = new Map<string, Record<string, ServerField>>();
-    for (const f of fields) {
-      const record = byDraft.get(f.draft_id) ?? {};
-      const conflict = f.conflict ? (JSON.parse(f.conflict) as FieldConflict) : null;
-      record[f.key] = {
-        value: JSON.parse(f.value) as FieldValue,
-        rev: Number(f.rev),
-        changedAt: Number(f.changed_at),
-        changedBy: names.get(f.changed_by) ?? 'a device no longer in the team',
-        conflict: conflict && {
-          ...conflict,
-          changedBy: names.get(conflict.changedBy) ?? 'a device no longer in the team',
-        },
-      };
-      byDraft.set(f.draft_id, record);
+    const nameOf = (id: string): string => names.get(id) ?? 'a device no longer in the team';
+    const result: ServerDraft[] = [];
+    let bytes = 0;
+    let full = false;
+    for (const part of chunks(drafts.slice(0, limit), PULL_FIELDS_PART)) {
+      const fields = await this.db
+        .selectFrom('draft_fields')
+        .selectAll()
+        .where('team_id', '=', teamId)
+        .where(
+          'draft_id',
+          'in',
+          part.map((d) => d.id),
+        )
+        .execute();
+      const byDraft = new Map<string, { fields: Record<string, ServerField>; bytes: number }>();
+      for (const f of fields) {
+        const entry = byDraft.get(f.draft_id) ?? { fields: {}, bytes: 0 };
+        const conflict = f.conflict ? (JSON.parse(f.conflict) as FieldConflict) : null;
+        entry.fields[f.key] = {
+          value: JSON.parse(f.value) as FieldValue,
+          rev: Number(f.rev),
+          changedAt: Number(f.changed_at),
+          changedBy: nameOf(f.changed_by),
+          conflict: conflict && { ...conflict, changedBy: nameOf(conflict.changedBy) },
+        };
+        // The stored JSON is what goes out, plus the field's other members.
+        entry.bytes += f.value.length + (f.conflict?.length ?? 0) + FIELD_OVERHEAD_BYTES;
+        byDraft.set(f.draft_id, entry);
+      }
+      for (const d of part) {
+        const entry = byDraft.get(d.id);
+        const size = DRAFT_OVERHEAD_BYTES + (d.note?.length ?? 0) + (entry?.bytes ?? 0);
+        if (result.length > 0 && bytes + size > PULL_PAGE_BYTES) {
+          full = true;
+          break;
+        }
+        bytes += size;
+        result.push({
+          id: d.id,
+          worksheetId: d.worksheet_id,
+          worksheetVersion: d.worksheet_version,
+          createdAt: Number(d.created_at),
+          rev: Number(d.rev),
+          deletedAt: d.deleted_at === null ? null : Number(d.deleted_at),
+          note: d.note,
+          fields: entry?.fields ?? {},
+        });
+      }
+      if (full) break;
     }
-    const result: ServerDraft[] = page.map((d) => ({
-      id: d.id,
-      worksheetId: d.worksheet_id,
-      worksheetVersion: d.worksheet_version,
-      createdAt: Number(d.created_at),
-      rev: Number(d.rev),
-      deletedAt: d.deleted_at === null ? null : Number(d.deleted_at),
-      note: d.note,
-      fields: byDraft.get(d.id) ?? {},
-    }));
-    return { drafts: result, cursor: page.length ? Number(page[page.length - 1]!.rev) : since, more };
+    const last = result.at(-1);
+    return { drafts: result, cursor: last ? last.rev : since, more: full || drafts.length > limit };
   }
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import {
+  PULL_PAGE_MAX,
   PUSH_BATCH_MAX,
   type Mutation,
   type MutationResult,
@@ -519,6 +520,52 @@ for (const engine of ['sqlite', 'postgres'] as const) {
         }
         assert.equal(pages, 3);
         assert.deepEqual(seen, ids);
+      } finally {
+        await fresh.close();
+      }
+    });
+
+    it('cuts a page of long answers at about a megabyte, missing nothing', async () => {
+      const fresh = await host.server();
+      try {
+        const team = await fresh.store.createTeam('Long answers team');
+        const res = await fresh.app.inject({
+          method: 'POST',
+          url: '/api/join',
+          payload: { code: team.code, deviceName: 'L' },
+        });
+        const { token } = res.json<{ token: string }>();
+        const headers = { authorization: `Bearer ${token}` };
+        const ids = Array.from({ length: 40 }, () => randomUUID());
+        const answer = 'A long answer from the room. '.repeat(2_000); // ~58 KB
+        for (let i = 0; i < ids.length; i += 10) {
+          const pushRes = await fresh.app.inject({
+            method: 'POST',
+            url: '/api/push',
+            headers,
+            payload: {
+              mutations: ids
+                .slice(i, i + 10)
+                .map((id, k) => upsert(i + k + 1, id, { achieve: { value: answer, baseRev: 0, changedAt: i + k } })),
+            },
+          });
+          assert.equal(pushRes.statusCode, 200, pushRes.body);
+        }
+        const seen: string[] = [];
+        const sizes: number[] = [];
+        let since = 0;
+        for (;;) {
+          const pull = await fresh.app.inject({ url: `/api/pull?since=${since}&limit=${PULL_PAGE_MAX}`, headers });
+          const page = pull.json<PullResponse>();
+          sizes.push(pull.body.length);
+          assert.ok(page.drafts.length > 0);
+          seen.push(...page.drafts.map((d) => d.id));
+          since = page.cursor;
+          if (!page.more) break;
+        }
+        assert.deepEqual(seen, ids, 'every draft, in order, once');
+        assert.ok(sizes.length >= 3, `2.3 MB in pages of about 1 MB: ${sizes.join(', ')} bytes`);
+        for (const size of sizes) assert.ok(size <= 1024 * 1024 + answer.length + 1_000, `${size} bytes`);
       } finally {
         await fresh.close();
       }
