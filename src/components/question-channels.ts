@@ -2,7 +2,7 @@ import { css, html, nothing } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { Channel, ChannelsQuestion } from '../content/worksheet.js';
+import { TEXT_MAX, type Channel, type ChannelsQuestion } from '../content/worksheet.js';
 import './guidance-passage.js';
 import { QuestionField } from './question-field.js';
 
@@ -78,6 +78,7 @@ export class QuestionChannels extends QuestionField<ChannelsQuestion> {
               <input
                 type="text"
                 id=${`name-${c.id}`}
+                maxlength=${TEXT_MAX}
                 .value=${live(c.name)}
                 @input=${(e: Event) => this._edit(c.id, 'name', (e.target as HTMLInputElement).value)}
               />
@@ -85,6 +86,7 @@ export class QuestionChannels extends QuestionField<ChannelsQuestion> {
               <textarea
                 id=${`note-${c.id}`}
                 rows="3"
+                maxlength=${TEXT_MAX}
                 .value=${live(c.note)}
                 @input=${(e: Event) => this._edit(c.id, 'note', (e.target as HTMLTextAreaElement).value)}
               ></textarea>

@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
-import type { TextQuestion } from '../content/worksheet.js';
+import { TEXT_MAX, type TextQuestion } from '../content/worksheet.js';
 import { QuestionField } from './question-field.js';
 
 /** A question answered in words: the guide's wording is the field's label. */
@@ -19,6 +19,7 @@ export class QuestionText extends QuestionField<TextQuestion> {
       html`<textarea
         id="answer"
         rows="4"
+        maxlength=${TEXT_MAX}
         aria-describedby="hint"
         .value=${live(this.text)}
         @input=${this._onInput}

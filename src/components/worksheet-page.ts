@@ -1,7 +1,7 @@
 import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
-import type { Channel, ContextField, Question, Worksheet } from '../content/worksheet.js';
+import { TEXT_MAX, type Channel, type ContextField, type Question, type Worksheet } from '../content/worksheet.js';
 import { AutosaveController } from '../controllers/autosave-controller.js';
 import type { Draft } from '../data/draft.js';
 import type { DraftStore } from '../data/draft-store.js';
@@ -200,6 +200,7 @@ export class WorksheetPage extends PageView {
         id=${`context-${key}`}
         type=${type}
         autocomplete="off"
+        maxlength=${TEXT_MAX}
         .value=${live(typeof value === 'string' ? value : '')}
         @input=${(e: Event) => this._onContextInput(key, e)}
       />

@@ -59,6 +59,9 @@ export interface Channel {
   readonly note: string;
 }
 
+/** The longest text a field may hold (an answer, a channel's name or note): the sync protocol's bound. */
+export const TEXT_MAX = 100_000;
+
 /** What a field of a draft holds: text (also dates as YYYY-MM-DD), chosen option ids, or channels. */
 export type FieldValue = string | readonly string[] | readonly Channel[];
 

@@ -1,4 +1,4 @@
-import { CONTEXT_FIELDS, type Channel, type FieldValue, type Worksheet } from '../content/worksheet.js';
+import { CONTEXT_FIELDS, TEXT_MAX, type Channel, type FieldValue, type Worksheet } from '../content/worksheet.js';
 import type { Draft, DraftField } from '../data/draft.js';
 
 /** Marks a file as ours, and which version of the format it uses. */
@@ -24,7 +24,6 @@ export class ImportError extends Error {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const MAX_TEXT = 100_000;
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return (
@@ -43,7 +42,7 @@ function checkValue(key: string, value: unknown): FieldValue {
   const bad = (): never => {
     throw new ImportError(`The answer to "${key}" is not in a form the kit can read.`);
   };
-  if (typeof value === 'string') return value.length <= MAX_TEXT ? value : bad();
+  if (typeof value === 'string') return value.length <= TEXT_MAX ? value : bad();
   if (!Array.isArray(value) || value.length > 200) return bad();
   if (value.every((v) => typeof v === 'string' && v.length <= 200)) return value as string[];
   return value.map((v): Channel => {
@@ -55,7 +54,7 @@ function checkValue(key: string, value: unknown): FieldValue {
     ) {
       return bad();
     }
-    if (v['name'].length > MAX_TEXT || v['note'].length > MAX_TEXT) return bad();
+    if (v['name'].length > TEXT_MAX || v['note'].length > TEXT_MAX) return bad();
     return { id: v['id'], name: v['name'], note: v['note'] };
   });
 }

@@ -3,7 +3,7 @@
  * the JSON schemas the server validates them with. Client and server both import this module.
  * No DOM and no Node: it runs in pages, the service worker and the server alike.
  */
-import type { FieldValue } from '../content/worksheet.js';
+import { TEXT_MAX, type FieldValue } from '../content/worksheet.js';
 
 /** One edited field in a mutation, with the server revision the edit was based on. */
 export interface FieldEdit {
@@ -40,6 +40,28 @@ export interface Mutation {
 /** The changes a mutation carries, by their seqs: its own and those it covers, each once. */
 export function changesOf(m: Mutation): number[] {
   return m.covers?.length ? [...new Set([...m.covers, m.seq])] : [m.seq];
+}
+
+/**
+ * Why the server could never take `m`, in words for the person who made it, or undefined: a value
+ * past the protocol's bounds, or a mutation past MUTATION_BYTES_MAX. Sent anyway, it would be
+ * refused with its whole push, again and again, and hold up every change queued after it.
+ */
+export function untakeable(m: Mutation): string | undefined {
+  for (const field of Object.values(m.fields)) {
+    const { value } = field;
+    const texts =
+      typeof value === 'string' ? [value] : value.flatMap((v) => (typeof v === 'string' ? [v] : [v.name, v.note]));
+    if (texts.some((t) => t.length > TEXT_MAX))
+      return `An answer is longer than the team’s server takes (${TEXT_MAX.toLocaleString('en-AU')} characters). Shorten it: edits from then on sync.`;
+    if (Array.isArray(value) && value.length > LIST_MAX)
+      return `A list holds more than the team’s server takes (${LIST_MAX} items). Shorten it: edits from then on sync.`;
+    if (Array.isArray(value) && value.some((v) => typeof v === 'string' && v.length > OPTION_MAX))
+      return `A chosen option is longer than the team’s server takes (${OPTION_MAX} characters).`;
+  }
+  if (JSON.stringify(m).length > MUTATION_BYTES_MAX)
+    return 'This change is too large for the team’s server to take at once (over 900 KB). Shorten some answers: edits from then on sync.';
+  return undefined;
 }
 
 /** How many changes mutations carry: what a push's limit of PUSH_BATCH_MAX counts. */
@@ -145,6 +167,14 @@ export interface ErrorResponse {
 
 /** Drafts a pull page may hold: on a weak signal each page is a round trip (1,000 drafts ~56 KB gzip). */
 export const PULL_PAGE_MAX = 1000;
+/** The most items a list value may hold, and the longest a chosen option may be. */
+export const LIST_MAX = 200;
+export const OPTION_MAX = 200;
+/**
+ * The most JSON one mutation may take (under the server's 1 MiB body limit, with room for the
+ * rest of the push): a larger one could never be taken, so the device refuses it itself.
+ */
+export const MUTATION_BYTES_MAX = 900 * 1024;
 /** Mutations a push may carry: fewer, larger batches drain a long queue faster (one transaction each). */
 export const PUSH_BATCH_MAX = 1000;
 
@@ -155,14 +185,14 @@ const time = { type: 'integer', minimum: 0, maximum: 8_640_000_000_000_000 } as 
 const rev = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
 const seq = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
 const fieldKey = { type: 'string', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 64 } as const;
-const text = { type: 'string', maxLength: 100_000 } as const;
+const text = { type: 'string', maxLength: TEXT_MAX } as const;
 const fieldValue = {
   anyOf: [
     text,
-    { type: 'array', maxItems: 200, items: { type: 'string', maxLength: 200 } },
+    { type: 'array', maxItems: LIST_MAX, items: { type: 'string', maxLength: OPTION_MAX } },
     {
       type: 'array',
-      maxItems: 200,
+      maxItems: LIST_MAX,
       items: {
         type: 'object',
         additionalProperties: false,

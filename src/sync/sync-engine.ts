@@ -1,7 +1,7 @@
 import type { DraftStore } from '../data/draft-store.js';
 import { withServerRevision, type Draft, type DraftField, type OutboxEntry } from '../data/draft.js';
 import type { FieldEdit, Mutation, MutationResult } from './protocol.js';
-import { PULL_PAGE_MAX, PUSH_BATCH_MAX } from './protocol.js';
+import { PULL_PAGE_MAX, PUSH_BATCH_MAX, untakeable } from './protocol.js';
 import { SyncHttpError, type SyncTransport } from './sync-transport.js';
 
 /** A field as the server takes it: its value, the server revision it was based on, when it changed. */
@@ -197,8 +197,11 @@ export class SyncEngine {
     for (const entry of waiting) {
       if (batch.length >= PUSH_BATCH_MAX) break;
       const mutation = this._mutation(entry, drafts.get(entry.draftId));
-      if (!mutation) {
-        orphans.push({ seq: entry.seq!, status: 'rejected', reason: 'The draft is no longer on this device.', rev: 0 });
+      // Refused here, with why, rather than sent: the server would refuse the whole push, every
+      // time, and nothing queued after it would ever reach the team.
+      const refusal = mutation ? untakeable(mutation) : 'The draft is no longer on this device.';
+      if (!mutation || refusal) {
+        orphans.push({ seq: entry.seq!, status: 'rejected', reason: refusal, rev: 0 });
         batch.push(entry);
         continue;
       }

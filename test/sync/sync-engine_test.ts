@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FORGET_GRACE_MS, forgetSettled } from '../../server/sync/forget-settled.js';
+import { TEXT_MAX } from '../../src/content/worksheet.js';
 import { PULL_PAGE_MAX, PUSH_BATCH_MAX, type PushRequest, type PushResponse } from '../../src/sync/protocol.js';
 import { SYNC_META, SyncEngine } from '../../src/sync/sync-engine.js';
 import { FetchTransport, type SyncTransport } from '../../src/sync/sync-transport.js';
@@ -336,6 +337,52 @@ describe('sync engine, a long outbox', () => {
       'answered from the record: nothing applied again',
     );
     assert.equal((await device.store.get(drafts[1]!.id))?.fields['achieve']?.value, 'After the first sync too');
+    device.store.close();
+  });
+
+  it('refuses on the device, with why, a change the server could never take, and sends what was queued after it', async () => {
+    proxy.choose = () => 'pass';
+    const team = await server.store.createTeam('Untakeable team');
+    const device = await simDevice('Untakeable', origin, proxy.origin, team.code, () => (clock += 1));
+    // Past what the worksheet's fields let anyone type, as old or tampered data could hold.
+    const long = await device.store.create(WS, { title: 'Too long' });
+    await device.store.update(long.id, { achieve: 'x'.repeat(TEXT_MAX + 1) });
+    const huge = await device.store.create(WS, { title: 'Too large' });
+    const answers = [
+      'achieve',
+      'audience',
+      'measure',
+      'review',
+      'message',
+      'timing',
+      'risks',
+      'resources',
+      'who',
+      'where',
+    ];
+    await device.store.update(huge.id, Object.fromEntries(answers.map((key) => [key, 'y'.repeat(TEXT_MAX - 10)])));
+    const after = await device.store.create(WS, { title: 'Queued after them' });
+
+    const outcome = await device.engine.sync();
+    assert.equal(outcome.rejected, 4, 'the two drafts’ creates and edits');
+    const { waiting, rejected } = await device.store.outboxStatus();
+    assert.equal(waiting, 0, 'nothing holds up the outbox');
+    assert.match(
+      rejected.find((e) => e.draftId === long.id)!.rejected!,
+      /longer than the team’s server takes \(100,000 characters\)/,
+    );
+    assert.match(rejected.find((e) => e.draftId === huge.id)!.rejected!, /too large for the team’s server/);
+    const onServer = (await server.store.pull(team.id, 0, 10)).drafts;
+    assert.deepEqual(
+      onServer.map((d) => d.id),
+      [after.id],
+      'the draft queued after them reached the team',
+    );
+
+    await device.store.update(long.id, { achieve: 'Shortened' });
+    await device.engine.sync();
+    const shortened = (await server.store.pull(team.id, 0, 10)).drafts.find((d) => d.id === long.id);
+    assert.equal(shortened?.fields['achieve']?.value, 'Shortened', 'an edit after shortening syncs');
     device.store.close();
   });
 

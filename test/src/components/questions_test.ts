@@ -8,7 +8,7 @@ import '../../../src/components/question-date.js';
 import type { QuestionDate } from '../../../src/components/question-date.js';
 import '../../../src/components/question-text.js';
 import type { QuestionText } from '../../../src/components/question-text.js';
-import type { Channel, Question, Worksheet } from '../../../src/content/worksheet.js';
+import { TEXT_MAX, type Channel, type Question, type Worksheet } from '../../../src/content/worksheet.js';
 import { builtWorksheet } from '../support/built-worksheet.js';
 
 function question<T extends Question['type']>(worksheet: Worksheet, type: T): Extract<Question, { type: T }> {
@@ -29,6 +29,7 @@ describe('question elements', () => {
     const textarea = el.shadowRoot!.querySelector('textarea')!;
     expect(textarea.value).to.equal('draft answer');
     expect(textarea.labels[0]!.textContent).to.equal(q.label);
+    expect(textarea.maxLength).to.equal(TEXT_MAX, 'no longer than the team’s server takes');
     textarea.value = 'new answer';
     setTimeout(() => textarea.dispatchEvent(new InputEvent('input')));
     const change = (await oneEvent(el, 'field-change')) as FieldChangeEvent;
@@ -79,6 +80,7 @@ describe('question elements', () => {
     await el.updateComplete;
     const note = el.shadowRoot!.querySelector('textarea')!;
     expect(note.labels[0]!.textContent).to.equal('Strengths and weaknesses of Local radio');
+    expect([name.maxLength, note.maxLength]).to.deep.equal([TEXT_MAX, TEXT_MAX]);
     await expect(el).to.be.accessible();
     const remove = [...el.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent!.includes('Remove'))!;
     expect(remove.textContent!.trim()).to.equal('Remove Local radio');

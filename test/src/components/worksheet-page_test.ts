@@ -1,7 +1,7 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../../src/components/worksheet-page.js';
 import type { WorksheetPage } from '../../../src/components/worksheet-page.js';
-import type { Worksheet } from '../../../src/content/worksheet.js';
+import { TEXT_MAX, type Worksheet } from '../../../src/content/worksheet.js';
 import type { DraftStore } from '../../../src/data/draft-store.js';
 import { builtWorksheet } from '../support/built-worksheet.js';
 import { freshDbName, openStore, WORKSHEET } from '../support/fresh-db.js';
@@ -91,6 +91,7 @@ describe('worksheet-page', () => {
     const { page, store, id } = await openDraft();
     const title = page.shadowRoot!.querySelector<HTMLInputElement>('#context-title')!;
     expect(title.labels![0]!.textContent).to.equal('Title');
+    expect(title.maxLength).to.equal(TEXT_MAX, 'no longer than the team’s server takes');
     type(title, 'Bus routes, Riverside hall');
     type(page.shadowRoot!.querySelector<HTMLInputElement>('#context-community')!, 'Riverside');
     await page.flush();
