@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { FORGET_GRACE_MS, forgetSettled, forgetSettledEvery } from '../../../server/sync/forget-settled.js';
 import { PUSH_BATCH_MAX, type Mutation, type MutationResult } from '../../../src/sync/protocol.js';
 import { newDraftMutation } from '../../support/new-draft-mutation.js';
+import { syncApiClient } from '../../support/sync-api-client.js';
 import { EngineHost, type SyncServer } from '../../support/sync-server.js';
 
 /** After the grace period: what `forgetSettled` may remove by then. */
@@ -26,26 +27,10 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       await host.stop();
     });
 
-    async function join(name: string): Promise<{ token: string; deviceId: string }> {
-      const res = await server.app.inject({
-        method: 'POST',
-        url: '/api/join',
-        payload: { code: teamCode, deviceName: name },
-      });
-      assert.equal(res.statusCode, 200, res.body);
-      return res.json();
-    }
-
-    async function push(token: string, mutations: Mutation[], settled?: number): Promise<MutationResult[]> {
-      const res = await server.app.inject({
-        method: 'POST',
-        url: settled === undefined ? '/api/push' : `/api/push?settled=${settled}`,
-        headers: { authorization: `Bearer ${token}` },
-        payload: { mutations },
-      });
-      assert.equal(res.statusCode, 200, res.body);
-      return res.json<{ results: MutationResult[] }>().results;
-    }
+    const api = syncApiClient(() => server);
+    const join = (name: string): Promise<{ token: string; deviceId: string }> => api.join(teamCode, name);
+    const push = (token: string, mutations: Mutation[], settled?: number): Promise<MutationResult[]> =>
+      api.push(token, mutations, settled === undefined ? undefined : `settled=${settled}`);
 
     /** The seqs the server holds records of for a device, in order. */
     async function recorded(deviceId: string): Promise<number[]> {

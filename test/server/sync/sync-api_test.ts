@@ -9,6 +9,7 @@ import {
   type PullResponse,
   type ServerDraft,
 } from '../../../src/sync/protocol.js';
+import { syncApiClient } from '../../support/sync-api-client.js';
 import { EngineHost, type SyncServer } from '../../support/sync-server.js';
 
 const WS = { worksheetId: 'engagement-strategy', worksheetVersion: 1 } as const;
@@ -32,26 +33,15 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       await host.stop();
     });
 
-    async function join(code = teamCode, deviceName = 'Phone'): Promise<{ token: string; deviceId: string }> {
-      const res = await server.app.inject({ method: 'POST', url: '/api/join', payload: { code, deviceName } });
-      assert.equal(res.statusCode, 200, res.body);
-      return res.json();
-    }
+    const api = syncApiClient(() => server);
+    const join = (code = teamCode, deviceName = 'Phone'): Promise<{ token: string; deviceId: string }> =>
+      api.join(code, deviceName);
 
     function auth(token: string): Record<string, string> {
       return { authorization: `Bearer ${token}` };
     }
 
-    async function push(token: string, mutations: Mutation[]): Promise<MutationResult[]> {
-      const res = await server.app.inject({
-        method: 'POST',
-        url: '/api/push',
-        headers: auth(token),
-        payload: { mutations },
-      });
-      assert.equal(res.statusCode, 200, res.body);
-      return res.json<{ results: MutationResult[] }>().results;
-    }
+    const push = (token: string, mutations: Mutation[]): Promise<MutationResult[]> => api.push(token, mutations);
 
     async function pullAll(token: string, limit = 100): Promise<{ drafts: Map<string, ServerDraft>; pages: number }> {
       const drafts = new Map<string, ServerDraft>();
