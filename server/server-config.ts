@@ -61,8 +61,12 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     throw new ConfigError(`TRUST_PROXY must be true, false, a number of hops, or proxy addresses, got "${proxyText}"`);
   const limitText = env['BODY_LIMIT_BYTES']?.trim() || '1048576';
   const bodyLimit = Number(limitText);
-  if (!/^\d+$/.test(limitText) || bodyLimit < 1024 || bodyLimit > 100 * 1024 * 1024) {
-    throw new ConfigError(`BODY_LIMIT_BYTES must be a whole number from 1024 to 104857600, got "${limitText}"`);
+  // Below 1 MiB a device's push (up to 512 KB of changes, or one change of up to 900 KB) could be
+  // refused every time it is sent, and the device's queue would never drain.
+  if (!/^\d+$/.test(limitText) || bodyLimit < 1024 * 1024 || bodyLimit > 100 * 1024 * 1024) {
+    throw new ConfigError(
+      `BODY_LIMIT_BYTES must be a whole number from 1048576 (a device's push may be that large) to 104857600, got "${limitText}"`,
+    );
   }
   return {
     host,

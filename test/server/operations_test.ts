@@ -223,6 +223,11 @@ describe('operations', () => {
     assert.throws(() => readServerConfig({ TLS_CERT_FILE: 'a.pem' }), /TLS_CERT_FILE and TLS_KEY_FILE go together/);
     assert.throws(() => readServerConfig({ TRUST_PROXY: 'maybe' }), /TRUST_PROXY must be/);
     assert.throws(() => readServerConfig({ BODY_LIMIT_BYTES: '12' }), /BODY_LIMIT_BYTES must be/);
+    assert.throws(
+      () => readServerConfig({ BODY_LIMIT_BYTES: '524288' }),
+      /BODY_LIMIT_BYTES must be a whole number from 1048576 \(a device's push may be that large\)/,
+    );
+    assert.equal(readServerConfig({ BODY_LIMIT_BYTES: '2097152' }).bodyLimit, 2 * 1024 * 1024);
     assert.throws(() => readServerConfig({ EFK_SECRET: 'short' }), /EFK_SECRET must be at least 32 characters/);
     assert.equal(readServerConfig({ TRUST_PROXY: '2' }).trustProxy, 2);
   });
