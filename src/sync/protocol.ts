@@ -48,10 +48,14 @@ export function changesOf(m: Mutation): number[] {
  * refused with its whole push, again and again, and hold up every change queued after it.
  */
 export function untakeable(m: Mutation): string | undefined {
+  let chars = 0;
   for (const field of Object.values(m.fields)) {
     const { value } = field;
     const texts =
       typeof value === 'string' ? [value] : value.flatMap((v) => (typeof v === 'string' ? [v] : [v.name, v.note]));
+    for (const t of texts) chars += t.length;
+    // A list item's id and punctuation, as written out.
+    if (Array.isArray(value)) chars += value.length * 80;
     if (texts.some((t) => t.length > TEXT_MAX))
       return `An answer is longer than the team’s server takes (${TEXT_MAX.toLocaleString('en-AU')} characters). Shorten it: edits from then on sync.`;
     if (Array.isArray(value) && value.length > LIST_MAX)
@@ -59,7 +63,10 @@ export function untakeable(m: Mutation): string | undefined {
     if (Array.isArray(value) && value.some((v) => typeof v === 'string' && v.length > OPTION_MAX))
       return `A chosen option is longer than the team’s server takes (${OPTION_MAX} characters).`;
   }
-  if (JSON.stringify(m).length > MUTATION_BYTES_MAX)
+  // Written out only when it could be that large (JSON writes a character as at most six, and
+  // keys, numbers and ids are short): a sync checks every change, and most are a few fields.
+  const most = 6 * chars + 256 * (Object.keys(m.fields).length + (m.covers?.length ?? 0) + 4);
+  if (most > MUTATION_BYTES_MAX && JSON.stringify(m).length > MUTATION_BYTES_MAX)
     return 'This change is too large for the team’s server to take at once (over 900 KB). Shorten some answers: edits from then on sync.';
   return undefined;
 }
