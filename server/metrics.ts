@@ -22,6 +22,12 @@ export class ServerMetrics {
     labelNames: ['result'] as const,
     registers: [this.registry],
   });
+  readonly changes = new Counter({
+    name: 'efk_sync_changes_total',
+    help: 'Changes pushed by devices (each autosave is one; a mutation may carry several), by result',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
   readonly syncErrors = new Counter({
     name: 'efk_sync_errors_total',
     help: 'Sync requests that failed: refused (4xx, such as a bad token or a malformed outbox batch) or failed (5xx)',

@@ -3,6 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   changeCount,
+  changesOf,
   ERROR_SCHEMA,
   JOIN_REQUEST_SCHEMA,
   JOIN_RESPONSE_SCHEMA,
@@ -184,7 +185,10 @@ export async function syncRoutes(
           message: `A push carries at most ${PUSH_BATCH_MAX} changes, counting those its mutations cover.`,
         });
       const answer = await store.push(request.device!, mutations, since, settled);
-      for (const r of answer.results) metrics?.mutations.inc({ result: r.status });
+      for (const [i, r] of answer.results.entries()) {
+        metrics?.mutations.inc({ result: r.status });
+        metrics?.changes.inc({ result: r.status }, changesOf(mutations[i]!).length);
+      }
       return answer;
     },
   );

@@ -138,7 +138,7 @@ describe('operations', () => {
       method: 'POST',
       url: '/api/push',
       headers: { authorization: `Bearer ${token}` },
-      payload: { mutations: [mutation] },
+      payload: { mutations: [mutation, { ...mutation, draftId: randomUUID(), seq: 4, covers: [2, 3] }] },
     });
     await app.inject({
       method: 'POST',
@@ -148,7 +148,8 @@ describe('operations', () => {
     });
     const text = (await app.inject({ url: '/metrics' })).body;
     assert.match(text, /efk_http_requests_total\{method="POST",route="\/api\/push",status="200"\} 1/);
-    assert.match(text, /efk_sync_mutations_total\{result="applied"\} 1/);
+    assert.match(text, /efk_sync_mutations_total\{result="applied"\} 2/);
+    assert.match(text, /efk_sync_changes_total\{result="applied"\} 4/, 'a run of three changes counts three');
     assert.match(text, /efk_sync_errors_total\{route="\/api\/push",kind="refused"\} 1/);
     assert.match(text, /efk_db_query_duration_seconds_count\{outcome="ok"\} [1-9]/);
     assert.match(text, /efk_http_request_duration_seconds_bucket/);
