@@ -36,6 +36,8 @@ export async function forgetSettled(
     // A revoked device's token is refused, so none of its changes can arrive again.
     const revoked = device.revoked_at !== null && Number(device.revoked_at) < before;
     const below = revoked ? Number.MAX_SAFE_INTEGER : Number(device.settled_below);
+    // Seqs start at 1: a device that has not said a mark yet has nothing to forget, and costs no query.
+    if (below <= 1) continue;
     let after = 0;
     while (after < below) {
       // Stepped by the records themselves, not by seq ranges: a device's seqs may have gaps.
