@@ -5,10 +5,14 @@ import nodeResolve from '@rollup/plugin-node-resolve';
 import replace from '@rollup/plugin-replace';
 import esbuild from 'rollup-plugin-esbuild';
 import { contentPlugin } from './scripts/rollup/content-plugin.ts';
+import { hintsPlugin } from './scripts/rollup/hints-plugin.ts';
 import { htmlPlugin } from './scripts/rollup/html-plugin.ts';
 import { iconsPlugin } from './scripts/rollup/icons-plugin.ts';
 import { precachePlugin } from './scripts/rollup/precache-plugin.ts';
 import { publicPlugin } from './scripts/rollup/public-plugin.ts';
+import { GUIDE_INDEX_URL } from './src/content/guide.ts';
+import { WORKSHEET_URL } from './src/content/worksheet.ts';
+import { WORKSHEET_ROUTES } from './src/routing/route.ts';
 
 // Tests build variants of the app (other content, another folder) through these two variables.
 const outDir = process.env.EFK_OUT_DIR ?? 'dist';
@@ -32,6 +36,21 @@ export default [
       esbuild({ tsconfig: 'tsconfig.json', target: 'es2022', minify: true, legalComments: 'none' }),
       contentPlugin({ contentDir: path.resolve(contentDir) }),
       htmlPlugin({ template: 'index.html', entry: '/src/main.ts' }),
+      // What each page loads after the entry script (src/components/app-shell.ts and
+      // load-worksheet-views.ts); test/e2e/first-visit_test.ts fails when the two disagree.
+      hintsPlugin({
+        entry: 'src/main.ts',
+        guideIndex: GUIDE_INDEX_URL,
+        needs: [
+          {
+            routes: WORKSHEET_ROUTES,
+            modules: ['src/components/worksheet-views.ts', 'src/styles/form-styles.ts'],
+            data: [WORKSHEET_URL],
+          },
+          { routes: ['settings', 'join'], modules: ['src/components/settings-page.ts', 'src/styles/form-styles.ts'] },
+          { routes: ['home'], data: [GUIDE_INDEX_URL] },
+        ],
+      }),
       publicPlugin({ dir: 'public' }),
       ...(extraPublicDir ? [publicPlugin({ dir: extraPublicDir })] : []),
       iconsPlugin({ source: 'public/icons/icon.svg', background: '#0b3d91' }),

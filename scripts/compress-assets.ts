@@ -17,7 +17,10 @@ const MIN_BYTES = 1024;
  * Lighthouse showed the first load arriving uncompressed: 80 KB of script rather than 25 KB.
  */
 export async function compressAssets(dir: string): Promise<{ files: number }> {
-  const files = (await readdir(dir, { recursive: true })).map(String).filter((f) => COMPRESSIBLE.test(f));
+  // Dotfiles are the server's own (build stamp, preload hints), never sent.
+  const files = (await readdir(dir, { recursive: true }))
+    .map(String)
+    .filter((f) => COMPRESSIBLE.test(f) && !path.basename(f).startsWith('.'));
   let written = 0;
   await Promise.all(
     files.map(async (file) => {

@@ -3,11 +3,12 @@ import path from 'node:path';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { isAppPath } from '../src/routing/route.js';
 import { apiCompression } from './api-compression.js';
 import { endIdleConnectionsOnClose } from './end-idle-connections.js';
 import type { ServerMetrics } from './metrics.js';
+import { PreloadHintsFile } from './preload-hints.js';
 import { staticCacheControl } from './static-cache-control.js';
 import { syncRoutes, type SyncRoutesOptions } from './sync/sync-routes.js';
 
@@ -122,6 +123,8 @@ export async function buildApp({
     // Dotfiles (the build stamp) and directory listings stay private.
     dotfiles: 'ignore',
     list: false,
+    // `/` is an app route like the others: its route below sends the shell with its hints.
+    index: false,
     // The build writes .br and .gz beside each text file; browsers that accept them get those.
     preCompressed: true,
     setHeaders(res, filePath) {
@@ -161,15 +164,21 @@ export async function buildApp({
   if (sync) await syncRoutes(app, { ...sync, metrics });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  app.setNotFoundHandler((request, reply) => {
+  // Client-side routes (/, /guide/social-media, /settings, …) load the shell, which routes itself.
+  // The page's hints go with it, so a first visit fetches what the page loads next at once.
+  const hints = new PreloadHintsFile(path.resolve(distDir));
+  const sendShell = async (urlPath: string, reply: FastifyReply): Promise<FastifyReply> => {
+    const link = await hints.linkFor(urlPath);
+    if (link) reply.header('link', link);
+    return reply.header('cache-control', 'no-cache').sendFile('index.html');
+  };
+  app.get('/', { schema: { hide: true } }, (_request, reply) => sendShell('/', reply));
+  app.setNotFoundHandler(async (request, reply) => {
     const urlPath = request.url.split('?')[0] ?? '/';
     if (urlPath === '/api' || urlPath.startsWith('/api/')) {
       return reply.code(404).send({ error: 'not_found', message: `No API route for ${request.method} ${urlPath}` });
     }
-    if ((request.method === 'GET' || request.method === 'HEAD') && isAppPath(urlPath)) {
-      // Client-side routes (/guide/social-media, /settings, …) load the shell, which routes itself.
-      return reply.header('cache-control', 'no-cache').sendFile('index.html');
-    }
+    if ((request.method === 'GET' || request.method === 'HEAD') && isAppPath(urlPath)) return sendShell(urlPath, reply);
     return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
   });
 

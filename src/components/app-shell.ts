@@ -13,7 +13,7 @@ import { UpdateController } from '../controllers/update-controller.js';
 import { DraftStore } from '../data/draft-store.js';
 import { readStorageStatus, requestPersistentStorage } from '../data/storage-status.js';
 import { ConnectionMonitor } from '../net/connection-monitor.js';
-import type { Route } from '../routing/route.js';
+import { WORKSHEET_ROUTES, type Route } from '../routing/route.js';
 import './guide-page.js';
 import './home-page.js';
 import './not-found-page.js';
@@ -22,7 +22,7 @@ import { PageView } from './page-view.js';
 import './site-nav.js';
 import './sync-status.js';
 import './update-banner.js';
-import { loadWorksheetViews, WORKSHEET_ROUTES } from './load-worksheet-views.js';
+import { loadWorksheetViews } from './load-worksheet-views.js';
 
 const APP_NAME = 'Engagement Field Kit';
 
@@ -127,9 +127,10 @@ export class AppShell extends LitElement {
   /** The last navigation whose focus and scroll were handled; a view still loading is handled later. */
   private _focusedNavigation = -1;
 
+  /** The guide index, for the home page only: other pages' first visit should not wait behind it. */
   private readonly _index = new Task(this, {
-    task: () => this.store.index(),
-    args: () => [this.store],
+    task: ([store]: readonly [ContentStore | null]) => (store ? store.index() : Promise.resolve(null)),
+    args: () => [this._router.route.name === 'home' ? this.store : null] as const,
   });
 
   private readonly _guide = new Task(this, {
@@ -161,13 +162,15 @@ export class AppShell extends LitElement {
     args: () => [this._router.route.name === 'new-draft' ? this._router.navigation : null] as const,
   });
 
+  /** What the settings view needs: its module and the storage figures (none, if the browser will not say). */
   private readonly _storage = new Task(this, {
-    task: async ([route]: readonly [string]) => {
-      if (route !== 'settings' && route !== 'join') return null;
+    task: async ([needed]: readonly [boolean]) => {
+      if (!needed) return null;
       await Promise.all([import('./settings-page.js'), import('../styles/form-styles.js')]);
-      return readStorageStatus();
+      return readStorageStatus().catch(() => null);
     },
-    args: () => [this._router.route.name] as const,
+    // The same for both routes, so joining (which ends on /settings) does not show it loading again.
+    args: () => [this._router.route.name === 'settings' || this._router.route.name === 'join'] as const,
   });
 
   override async updated(changed: PropertyValues): Promise<void> {
@@ -261,7 +264,7 @@ export class AppShell extends LitElement {
           complete: (index) =>
             html`<home-page
               class="view"
-              .guides=${index.guides}
+              .guides=${index?.guides ?? []}
               .installOption=${this._install.option}
               @install-request=${this._onInstall}
             ></home-page>`,
@@ -305,17 +308,23 @@ export class AppShell extends LitElement {
         }) as TemplateResult;
       case 'settings':
       case 'join':
-        return html`<settings-page
-          class="view"
-          .installOption=${this._install.option}
-          .storage=${this._storage.value ?? null}
-          .sync=${this._sync.status}
-          .joinMessage=${this._joinMessage}
-          @install-request=${this._onInstall}
-          @sync-now=${() => this._sync.syncNow()}
-          @device-rename=${(e: CustomEvent<{ name: string }>) => void this._sync.renameDevice(e.detail.name)}
-          @rejected-discard=${(e: CustomEvent<{ seq: number }>) => void this._sync.discardRejected(e.detail.seq)}
-        ></settings-page>`;
+        // Shown once its module and the storage figures are in, so its sections do not move as they arrive.
+        return this._storage.render({
+          pending: () => this._loading(),
+          error: (e) => this._failed(e, () => void this._storage.run(), 'Settings could not be opened'),
+          complete: (storage) =>
+            html`<settings-page
+              class="view"
+              .installOption=${this._install.option}
+              .storage=${storage}
+              .sync=${this._sync.status}
+              .joinMessage=${this._joinMessage}
+              @install-request=${this._onInstall}
+              @sync-now=${() => this._sync.syncNow()}
+              @device-rename=${(e: CustomEvent<{ name: string }>) => void this._sync.renameDevice(e.detail.name)}
+              @rejected-discard=${(e: CustomEvent<{ seq: number }>) => void this._sync.discardRejected(e.detail.seq)}
+            ></settings-page>`,
+        }) as TemplateResult;
       case 'not-found':
         return html`<not-found-page class="view" .path=${route.path}></not-found-page>`;
     }

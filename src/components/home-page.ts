@@ -55,12 +55,6 @@ export class HomePage extends PageView {
       <p class="lead">
         Guidance and a strategy worksheet for community consultations — on your phone, with or without signal.
       </p>
-      ${
-        this.installOption === 'prompt'
-          ? html`<p>Install the kit to open it from your home screen, with or without signal.</p>
-              <install-button .option=${this.installOption}></install-button>`
-          : ''
-      }
       <h2>Guidance</h2>
       <ul class="cards">
         ${this.guides.map(
@@ -81,6 +75,15 @@ export class HomePage extends PageView {
         <a class="button" href="/worksheet">Start a strategy worksheet</a>
         <a class="button secondary" href="/drafts">Your drafts</a>
       </p>
+      ${
+        // Last on the page: the browser offers installing after the page is shown, and an offer
+        // above the guidance would push it down under the reader's eyes.
+        this.installOption === 'prompt'
+          ? html`<h2>On your home screen</h2>
+              <p>Install the kit to open it from your home screen, with or without signal.</p>
+              <install-button .option=${this.installOption}></install-button>`
+          : ''
+      }
     `;
   }
 }

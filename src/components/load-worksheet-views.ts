@@ -1,7 +1,4 @@
-import { matchRoute, type RouteName } from '../routing/route.js';
-
-/** The routes that show the worksheet, drafts and their parts. */
-export const WORKSHEET_ROUTES: readonly RouteName[] = ['worksheet', 'new-draft', 'draft', 'drafts'];
+import { matchRoute, WORKSHEET_ROUTES } from '../routing/route.js';
 
 /**
  * The worksheet, drafts and their parts load when first needed (and are precached for offline),

@@ -122,15 +122,6 @@ export class SettingsPage extends PageView {
   override render() {
     return html`
       <h1 tabindex="-1">Settings</h1>
-      <h2>Install</h2>
-      ${
-        this.installOption === 'none'
-          ? html`<p>
-              Open the kit from your browser's menu to add it to your home screen, where the browser offers it. Once
-              opened with a connection, the kit works offline either way.
-            </p>`
-          : html`<install-button .option=${this.installOption}></install-button>`
-      }
       <h2>Storage on this device</h2>
       ${this._storage()}
       <h2>Team and sync</h2>
@@ -140,6 +131,17 @@ export class SettingsPage extends PageView {
         The kit follows your device's light or dark appearance and its reduced-motion setting. Text grows with your
         browser's text size and zoom.
       </p>
+      <h2>Install</h2>
+      ${
+        // Last: the browser offers installing after the page is shown, which changes this section's
+        // height, and nothing below it should move.
+        this.installOption === 'none'
+          ? html`<p>
+              Open the kit from your browser's menu to add it to your home screen, where the browser offers it. Once
+              opened with a connection, the kit works offline either way.
+            </p>`
+          : html`<install-button .option=${this.installOption}></install-button>`
+      }
     `;
   }
 }

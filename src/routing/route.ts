@@ -12,6 +12,9 @@ export type Route =
 
 export type RouteName = Route['name'];
 
+/** The routes that show the worksheet, drafts and their parts (loaded when first needed). */
+export const WORKSHEET_ROUTES: readonly RouteName[] = ['worksheet', 'new-draft', 'draft', 'drafts'];
+
 const FIXED: Readonly<Record<string, Route>> = {
   '/': { name: 'home' },
   '/guide': { name: 'home' },

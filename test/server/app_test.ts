@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
@@ -10,12 +10,14 @@ describe('the server', () => {
   let app: FastifyInstance;
   let entryScript: string;
   let guideUrl: string;
+  let distDir: string;
 
   let cleanup: () => Promise<void>;
 
   before(async () => {
     const out = await builtApp();
     cleanup = out.cleanup;
+    distDir = out.dir;
     entryScript = /src="(\/assets\/main-[^"]+\.js)"/.exec(
       await readFile(path.join(out.dir, 'index.html'), 'utf8'),
     )![1]!;
@@ -58,6 +60,63 @@ describe('the server', () => {
     const index = await app.inject({ url: '/content/guides.json' });
     assert.equal(index.statusCode, 200);
     assert.equal(index.headers['cache-control'], 'no-cache');
+  });
+
+  it('tells a first visit what its page loads after the entry script (Link), naming only files it serves', async () => {
+    const linked = async (url: string): Promise<string[]> => {
+      const res = await app.inject({ url });
+      assert.equal(res.statusCode, 200, url);
+      assert.match(res.body, /<app-shell><\/app-shell>/, url);
+      const header = res.headers['link'];
+      return header === undefined
+        ? []
+        : String(header)
+            .split(', ')
+            .map((l) => /^<([^>]+)>/.exec(l)![1]!);
+    };
+    assert.deepEqual(await linked('/'), ['/content/guides.json']);
+    assert.deepEqual(await linked('/guide/social-media'), ['/content/guides.json', guideUrl]);
+    for (const url of ['/worksheet', '/worksheet/new', '/drafts', '/worksheet/0b8f4a52-3f7e-4a7e-9a39-4e7e0f1c2d3e']) {
+      const files = await linked(url);
+      assert.ok(
+        files.some((f) => /^\/assets\/worksheet-views-[\w-]+\.js$/.test(f)),
+        `${url}: ${files.join(' ')}`,
+      );
+      assert.ok(files.includes('/content/worksheet.json'), url);
+    }
+    assert.ok((await linked('/settings')).some((f) => /^\/assets\/settings-page-[\w-]+\.js$/.test(f)));
+    // Pages that load nothing more get no hint; nor does a guide that does not exist.
+    assert.deepEqual(await linked('/no/such/page'), []);
+    assert.deepEqual(await linked('/guide/no-such-guide'), []);
+    for (const url of ['/', '/guide/social-media', '/drafts', '/settings']) {
+      for (const file of await linked(url)) {
+        assert.equal((await app.inject({ url: file })).statusCode, 200, `${url} hints at ${file}`);
+        assert.notEqual(file, entryScript, 'the page names its entry script itself');
+      }
+    }
+    const res = await app.inject({ url: '/drafts' });
+    assert.match(String(res.headers['link']), /<\/assets\/[^>]+\.js>; rel=modulepreload/);
+    assert.match(String(res.headers['link']), /<\/content\/worksheet\.json>; rel=preload; as=fetch; crossorigin/);
+    // The server's own file is neither served nor precached.
+    assert.equal((await app.inject({ url: '/.preload-hints.json' })).statusCode, 404);
+    assert.doesNotMatch(await readFile(path.join(distDir, 'sw.js'), 'utf8'), /preload-hints/);
+  });
+
+  it('sends pages without hints when the hints file is damaged, and picks up a rewritten one', async () => {
+    const file = path.join(distDir, '.preload-hints.json');
+    const good = await readFile(file, 'utf8');
+    try {
+      for (const damaged of ['{"routes": ', '[1, 2]', '{"routes": {"drafts": [7, "<a>; rel=x\\r\\nSet-Cookie: x"]}}']) {
+        await writeFile(file, damaged);
+        const res = await app.inject({ url: '/drafts' });
+        assert.equal(res.statusCode, 200, damaged);
+        assert.match(res.body, /<app-shell><\/app-shell>/);
+        assert.equal(res.headers['link'], undefined, damaged);
+      }
+    } finally {
+      await writeFile(file, good);
+    }
+    assert.match(String((await app.inject({ url: '/drafts' })).headers['link']), /worksheet-views/);
   });
 
   it('answers unknown /api paths with a JSON 404, whatever the method', async () => {

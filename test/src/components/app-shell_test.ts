@@ -1,6 +1,8 @@
 import { aTimeout, expect, fixture, fixtureCleanup, html, waitUntil } from '@open-wc/testing';
 import '../../../src/components/app-shell.js';
 import type { AppShell } from '../../../src/components/app-shell.js';
+import type { HomePage } from '../../../src/components/home-page.js';
+import type { SettingsPage } from '../../../src/components/settings-page.js';
 import { builtContentStore } from '../support/built-guides.js';
 import { freshDbName, openStore } from '../support/fresh-db.js';
 
@@ -109,6 +111,35 @@ describe('app-shell', () => {
     const shell = await shellAt('/drafts');
     expect(view(shell).localName).to.equal('drafts-page');
     expect(view(shell).shadowRoot!.textContent).to.contain('No drafts yet.');
+  });
+
+  it('shows Settings with its storage figures from the first, so its sections do not move as they arrive', async () => {
+    const firstSeen: (SettingsPage['storage'] | undefined)[] = [];
+    const observer = new MutationObserver(() => {
+      const settings = document.querySelector('settings-page');
+      if (settings && firstSeen.length === 0) firstSeen.push(settings.storage);
+    });
+    observer.observe(document.body, { childList: true, subtree: true });
+    try {
+      const shell = await shellAt('/settings');
+      expect(view(shell).localName).to.equal('settings-page');
+    } finally {
+      observer.disconnect();
+    }
+    expect(firstSeen).to.have.length(1);
+    expect(firstSeen[0], 'Chromium says how it stores data').to.have.property('persisted').that.is.a('boolean');
+  });
+
+  it('shows the home page’s offer to install last, so nothing moves when the browser makes it', async () => {
+    const shell = await shellAt('/');
+    const home = view(shell) as HomePage;
+    home.installOption = 'prompt';
+    await home.updateComplete;
+    const root = home.shadowRoot!;
+    expect(root.querySelectorAll('install-button'), 'the offer is shown').to.have.length(1);
+    // Everything else on the page comes before it.
+    expect(root.lastElementChild?.localName).to.equal('install-button');
+    await expect(home).to.be.accessible();
   });
 
   it('shows the not-found view for an unknown path and for an unknown guide', async () => {

@@ -24,6 +24,10 @@ describe('settings-page', () => {
     const button = el.shadowRoot!.querySelector('install-button')!;
     await button.updateComplete;
     expect(button.shadowRoot!.querySelector('button')!.textContent).to.equal('Install app');
+    // Last, because the browser's offer arrives after the page is shown and changes the section's
+    // height: nothing else may move when it does.
+    expect(el.shadowRoot!.lastElementChild?.localName).to.equal('install-button');
+    expect([...el.shadowRoot!.querySelectorAll('h2')].at(-1)!.textContent).to.equal('Install');
     await expect(el).to.be.accessible();
   });
 });
