@@ -53,7 +53,9 @@ export function hintsPlugin({
           if (!chunk) return this.error(`${module} is not a chunk of its own, so it cannot be hinted`);
           for (const file of withImports(chunk, bundle)) if (!loaded.has(file)) files.add(file);
         }
-        const links = [...[...files].map(modulePreload), ...(need.data ?? []).map(dataPreload)];
+        // Only files this build wrote: a build from other content may have no worksheet.
+        const data = (need.data ?? []).filter((url) => bundle[url.slice(1)] !== undefined);
+        const links = [...[...files].map(modulePreload), ...data.map(dataPreload)];
         for (const route of need.routes) routes[route] = [...(routes[route] ?? []), ...links];
       }
       for (const guide of guideUrls(bundle, guideIndex)) {

@@ -29,6 +29,44 @@ describe('npm run build', () => {
     assert.equal(guide.sections.length, 5);
   });
 
+  it('writes what each page loads after its script, naming only files the build wrote', async () => {
+    const guide = (title: string): string =>
+      `---\ntitle: ${title}\nattribution:\n  publisher: P\n  work: W\n  licence: L\n  licence_url: https://example.org/licence\n---\n${title}\n${'='.repeat(title.length)}\n\n## Only section\n\nWords.\n`;
+    // Two guides and no worksheet: nothing may point at a worksheet file this build has not written.
+    const content = await tempDirWith({ 'first_guide.md': guide('First guide'), 'second.md': guide('Second') });
+    const out = await tempDirWith();
+    after(async () => {
+      await content.cleanup();
+      await out.cleanup();
+    });
+    const result = await runBuild(out.dir, content.dir);
+    assert.equal(result.code, 0, result.output);
+    const { routes } = JSON.parse(await readFile(path.join(out.dir, '.preload-hints.json'), 'utf8')) as {
+      routes: Record<string, string[]>;
+    };
+    const index = JSON.parse(await readFile(path.join(out.dir, 'content/guides.json'), 'utf8')) as {
+      guides: { slug: string; url: string }[];
+    };
+    assert.equal(index.guides.length, 2);
+    for (const g of index.guides) {
+      assert.deepEqual(routes[`guide:${g.slug}`], [
+        '</content/guides.json>; rel=preload; as=fetch; crossorigin',
+        `<${g.url}>; rel=preload; as=fetch; crossorigin`,
+      ]);
+    }
+    assert.deepEqual(routes['home'], ['</content/guides.json>; rel=preload; as=fetch; crossorigin']);
+    const assets = await readdir(path.join(out.dir, 'assets'));
+    for (const route of ['worksheet', 'new-draft', 'draft', 'drafts', 'settings', 'join']) {
+      const links = routes[route]!;
+      assert.ok(links.length > 0, route);
+      for (const link of links) {
+        const file = /^<\/assets\/([^>]+)>; rel=modulepreload$/.exec(link);
+        assert.ok(file, `${route}: only its chunks (no worksheet in this build): ${link}`);
+        assert.ok(assets.includes(file[1]!), `${route}: ${file[1]} was written`);
+      }
+    }
+  });
+
   it('fails on a link to a missing anchor, naming the file and line', async () => {
     const content = await tempDirWith({
       'broken.md': `---\ntitle: Broken\nattribution:\n  publisher: P\n  work: W\n  licence: L\n  licence_url: https://example.org/licence\n---\nBroken\n======\n\n## Only section\n\nSee [there](broken.md#there).\n`,
