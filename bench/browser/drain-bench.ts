@@ -1,10 +1,13 @@
 // Runs in Chromium on the sync server's origin: a queue built offline, then drained.
 import { DraftStore } from '../../src/data/draft-store.js';
-import { runSync } from '../../src/sync/run-sync.js';
-import { SYNC_META } from '../../src/sync/sync-engine.js';
+import { runSync, SYNC_LOCK } from '../../src/sync/run-sync.js';
+import { SYNC_META, SyncEngine } from '../../src/sync/sync-engine.js';
+import { FetchTransport } from '../../src/sync/sync-transport.js';
 import type { DrainQueue } from '../drain-queue.js';
 
 let store: DraftStore | undefined;
+/** Set while this page holds the sync lock (see holdSyncLock): ends the hold with the drain. */
+let release: ((work: () => Promise<unknown>) => void) | undefined;
 
 /**
  * Queues the drafts of `queue`.
@@ -33,14 +36,40 @@ export async function prepare(token: string, shared: boolean, queue: DrainQueue)
 }
 
 /**
+ * Takes the device's sync lock and keeps it until the drain, which then runs inside it: an app tab
+ * opened meanwhile finds a sync under way (as when the service worker or another tab is sending)
+ * rather than sending the queue itself.
+ */
+export async function holdSyncLock(): Promise<void> {
+  await new Promise<void>((held) => {
+    void navigator.locks.request(SYNC_LOCK, async () => {
+      const work = await new Promise<() => Promise<unknown>>((start) => {
+        release = start;
+        held();
+      });
+      await work();
+    });
+  });
+}
+
+/**
  * Drains the queue. Also says how large the drafts' content is as JSON (each draft's id,
  * worksheet and field values): the least any sync of them could send, uncompressed.
  */
 export async function drain(): Promise<{ drainMs: number; pushed: number; contentBytes: number }> {
   if (!store) throw new Error('prepare first');
+  const draining = store;
   const t = performance.now();
-  const result = await runSync(store);
+  const result = release
+    ? await new Promise<Awaited<ReturnType<SyncEngine['sync']>>>((resolve, reject) => {
+        release!(async () => {
+          const token = (await draining.meta(SYNC_META.token))!;
+          await new SyncEngine(draining, new FetchTransport(token)).sync().then(resolve, reject);
+        });
+      })
+    : await runSync(store);
   const drainMs = performance.now() - t;
+  release = undefined;
   const left = (await store.outbox()).length;
   const drafts = await store.list();
   store.close();

@@ -4,7 +4,8 @@ import { FetchTransport } from './sync-transport.js';
 
 /** The Background Sync tag the page registers and the service worker answers. */
 export const SYNC_TAG = 'efk-sync';
-const LOCK = 'efk-sync';
+/** The Web Lock a sync run holds: one run at a time across the device's tabs and worker. */
+export const SYNC_LOCK = 'efk-sync';
 
 /**
  * One sync run, if this device has joined a team and no other tab or worker is syncing right
@@ -21,5 +22,5 @@ export async function runSync(
   // Pages and workers both have navigator.locks; its type differs by global, so name what is used.
   const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
   if (!locks) return run();
-  return locks.request(LOCK, { ifAvailable: true }, (lock: Lock | null) => (lock ? run() : ('busy' as const)));
+  return locks.request(SYNC_LOCK, { ifAvailable: true }, (lock: Lock | null) => (lock ? run() : ('busy' as const)));
 }
