@@ -97,7 +97,28 @@ export class DraftsController implements ReactiveController {
     this._unsubscribe?.();
   }
 
-  async refresh(): Promise<void> {
+  /** The read under way, and the one to follow it: changes heard during a read need one more, not one each. */
+  private _reading: Promise<void> | undefined;
+  private _next: Promise<void> | undefined;
+
+  /**
+   * Reads the list again. Asked while a read is under way, it waits for that read and one more,
+   * shared by everyone who asks meanwhile: a sync telling of page after page of drafts costs the
+   * list two reads, not one a page, and the reads do not queue up ahead of the sync's own writes.
+   */
+  refresh(): Promise<void> {
+    if (!this._reading) {
+      this._reading = this._read().finally(() => (this._reading = undefined));
+      return this._reading;
+    }
+    this._next ??= this._reading.then(() => {
+      this._next = undefined;
+      return this.refresh();
+    });
+    return this._next;
+  }
+
+  private async _read(): Promise<void> {
     try {
       // What the rows need to know of the outbox, without reading every queued change.
       const [drafts, queued, status, token] = await Promise.all([
