@@ -8,6 +8,7 @@ import { builtApp } from '../support/build-app.js';
 const PAGES = [
   ['/', 'Engagement Field Kit'],
   ['/guide/social-media', 'Social media'],
+  ['/worksheet', 'Strategy worksheet'],
   ['/worksheet/new', 'Untitled draft'],
   ['/drafts', 'Drafts'],
   ['/settings', 'Settings'],
