@@ -103,8 +103,9 @@ export class DraftsController implements ReactiveController {
 
   /**
    * Reads the list again. Asked while a read is under way, it waits for that read and one more,
-   * shared by everyone who asks meanwhile: a sync telling of page after page of drafts costs the
-   * list two reads, not one a page, and the reads do not queue up ahead of the sync's own writes.
+   * shared by everyone who asks meanwhile: notices that come faster than the list is read (a sync's
+   * pages, another tab's edits) cost one read between them, not one each queued ahead of the
+   * sync's own writes.
    */
   refresh(): Promise<void> {
     if (!this._reading) {
