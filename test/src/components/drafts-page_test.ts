@@ -109,6 +109,26 @@ describe('drafts-page', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('draws only the rows near the screen, and a row reached by keyboard or scrolling is drawn', async () => {
+    for (let i = 0; i < 40; i += 1) await store.create(WORKSHEET, { title: `Consultation ${i}` });
+    const el = await page();
+    const rows = [...el.shadowRoot!.querySelectorAll('.drafts li')];
+    expect(rows).to.have.length(40);
+    const drawn = (row: Element): boolean => row.querySelector('h2')!.checkVisibility({ contentVisibilityAuto: true });
+    const frame = (): Promise<void> =>
+      new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r())));
+    await frame();
+    expect(drawn(rows[0]!), 'the first row is on screen').to.equal(true);
+    expect(drawn(rows.at(-1)!), 'the last row waits until it is near').to.equal(false);
+    // Still in the page for assistive technology, find in page and the keyboard: focus draws it.
+    expect(rows.at(-1)!.textContent).to.contain('Consultation 0');
+    rows.at(-1)!.querySelector<HTMLButtonElement>('button')!.focus();
+    await frame();
+    expect(el.shadowRoot!.activeElement?.textContent).to.equal('Duplicate');
+    expect(drawn(rows.at(-1)!)).to.equal(true);
+    await expect(el).to.be.accessible();
+  });
+
   it('deletes a draft as a tombstone with an Undo that names it, and duplicates', async () => {
     await store.create(WORKSHEET, { title: 'Keep me' });
     const el = await page();
