@@ -81,6 +81,17 @@ export async function draftsBench(distDir: string): Promise<Figure[]> {
         kind: 'at-most',
       },
       {
+        name: 'The same on a device in a team, every draft waiting to sync (ms)',
+        ours: r['listInTeamMedian']!,
+        limit: 100,
+        limitName: 'budget 100 ms',
+        budget: 1,
+        kind: 'at-most',
+        notes: [
+          'a device in a team also reads which drafts wait to sync: a step per draft with changes, here all 1,000',
+        ],
+      },
+      {
         name: 'What waits for sync, 2,500 changes queued on 50 drafts, median (ms)',
         ours: r['waitingMedian']!,
         limit: r['readAllMedian']!,

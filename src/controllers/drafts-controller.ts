@@ -121,12 +121,16 @@ export class DraftsController implements ReactiveController {
 
   private async _read(): Promise<void> {
     try {
-      // What the rows need to know of the outbox, without reading every queued change.
-      const [drafts, queued, status, token] = await Promise.all([
-        this.store.list(),
-        this.store.draftsWithQueuedChanges(),
+      // What the rows need to know of the outbox, without reading every queued change. Which drafts
+      // wait to sync matters only to a device in a team: one that is not skips that scan (a step
+      // per draft with changes: every draft, on a device that has never synced).
+      const listing = this.store.list();
+      listing.catch(() => undefined); // a failure is told by the await below, not as unhandled
+      const token = await this.store.meta(SYNC_META.token);
+      const [drafts, queued, status] = await Promise.all([
+        listing,
+        token ? this.store.draftsWithQueuedChanges() : new Set<string>(),
         this.store.outboxStatus(),
-        this.store.meta(SYNC_META.token),
       ]);
       const outbox = { queued, refused: new Set(status.rejected.map((e) => e.draftId)) };
       this.drafts = drafts.map((d) => summarise(d, this.worksheet, outbox, Boolean(token)));

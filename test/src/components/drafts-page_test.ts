@@ -204,6 +204,17 @@ describe('drafts-page', () => {
     const marked = [...el.shadowRoot!.querySelectorAll('.sync.attention')].map((s) => s.textContent!.trim());
     expect(marked.sort()).to.deep.equal(['Conflict', 'Needs attention']);
     await expect(el).to.be.accessible();
+
+    // Out of the team again (its queue is no longer read): a refused change still asks for attention.
+    await store.setMeta(SYNC_META.token, null);
+    const again = await page();
+    await waitUntil(() => again.shadowRoot!.querySelectorAll('.drafts li').length === 4, 'every draft is listed');
+    expect(standings(again)).to.deep.equal({
+      'Made here': 'Saved on this device',
+      Refused: 'Needs attention',
+      Synced: 'Saved on this device',
+      Disputed: 'Conflict',
+    });
   });
 });
 
