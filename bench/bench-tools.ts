@@ -1,16 +1,23 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const TOOLS = path.resolve('bench/tools');
 
 /**
- * The folder of the benchmark-only tools (Lighthouse, PouchDB, pouchdb-server), installed from
- * their own lockfile on first use so they never become dependencies of the kit.
+ * The folder of the benchmark-only tools (Lighthouse, PouchDB, pouchdb-server, autocannon),
+ * installed from their own lockfile on first use so they never become dependencies of the kit;
+ * again when a tool has been added since.
  */
 export function benchTools(): string {
-  if (!existsSync(path.join(TOOLS, 'node_modules'))) {
+  const { dependencies } = JSON.parse(readFileSync(path.join(TOOLS, 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+  };
+  const missing = Object.keys(dependencies).filter(
+    (name) => !existsSync(path.join(TOOLS, 'node_modules', name, 'package.json')),
+  );
+  if (missing.length > 0) {
     console.error('Installing the benchmark tools (bench/tools) once…');
     const installed = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: TOOLS, stdio: 'inherit' });
     if (installed.status !== 0) throw new Error('npm ci in bench/tools failed; see the output above.');
