@@ -8,6 +8,7 @@ import { chromium } from 'playwright-core';
 import { buildApp } from '../server/app.js';
 import { openDatabase, type Engine } from '../server/db/open-database.js';
 import { randomSecret } from '../server/secrets.js';
+import { GroupCommit } from '../server/sync/group-commit.js';
 import { SyncStore } from '../server/sync/sync-store.js';
 import { joinTeam } from '../src/sync/sync-transport.js';
 import { CHROMIUM_ARGS, chromiumPath } from '../test/support/chromium.js';
@@ -17,7 +18,7 @@ import { httpLoad } from './http-load.js';
 import { onSlowLink } from './slow-link.js';
 import { newDraftMutation } from '../test/support/new-draft-mutation.js';
 import type { DrainQueue } from './drain-queue.js';
-import type { PushRequest } from '../src/sync/protocol.js';
+import { PUSH_BATCH_MAX, type PushRequest } from '../src/sync/protocol.js';
 
 const STORED = 100_000;
 const PUSHED = 5_000;
@@ -32,6 +33,24 @@ async function engineFigures(engine: Engine, databaseUrl: string | undefined, di
   app.get('/api/bare', async () => ({ ok: true }));
   // The floor of any push: a route that takes the same request (POST, JSON body, token) and does nothing.
   app.post('/api/bare', async () => ({ ok: true }));
+  // The floor of a durable push: the same request, its body written in a transaction that reaches
+  // the disk before the answer, as a push's changes are, requests arriving together sharing one
+  // (the push route's own group commit). No token check, no reads, no merge: the least any
+  // design that acknowledges a change only once it is safe pays per request.
+  await sql`create table bench_floor (body text not null)`.execute(db);
+  const floorWrites = new GroupCommit<string, null>({
+    run: (bodies) =>
+      db.transaction().execute(async (trx) => {
+        await sql`insert into bench_floor (body) values ${sql.join(bodies.map((b) => sql`(${b})`))}`.execute(trx);
+        return bodies.map(() => null);
+      }),
+    sizeOf: () => 1,
+    maxSize: PUSH_BATCH_MAX,
+  });
+  app.post('/api/bare-durable', async (request) => {
+    await floorWrites.submit('floor', JSON.stringify(request.body));
+    return { ok: true };
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const origin = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   try {
@@ -121,11 +140,13 @@ async function engineFigures(engine: Engine, databaseUrl: string | undefined, di
         { name: 'push', method: 'POST', path: '/api/push', headers, push: true, settled: true },
         { name: 'bare', method: 'GET', path: '/api/bare', headers: {} },
         { name: 'barePost', method: 'POST', path: '/api/bare', headers, push: true },
+        { name: 'durable', method: 'POST', path: '/api/bare-durable', headers, push: true },
       ],
     });
     const pushRate = median(rates.push!);
     const bareRate = median(rates.bare!);
     const barePostRate = median(rates.barePost!);
+    const durableRate = median(rates.durable!);
     const label = engine === 'sqlite' ? 'SQLite' : 'PostgreSQL';
     return [
       {
@@ -135,7 +156,10 @@ async function engineFigures(engine: Engine, databaseUrl: string | undefined, di
         limitName: 'bare fastify route',
         budget: 0.5,
         kind: 'at-least',
-        notes: [`turns of a second: push ${rates.push!.join(', ')}; bare route ${rates.bare!.join(', ')} requests`],
+        notes: [
+          `turns of a second: push ${rates.push!.join(', ')}; bare route ${rates.bare!.join(', ')} requests`,
+          `the push route runs at ${(pushRate / durableRate).toFixed(2)}× the floor of a durable push (below)`,
+        ],
       },
       {
         name: `Floor of a push: a bare route taking the same POST body, ${label}, 10 clients (requests/s)`,
@@ -146,6 +170,17 @@ async function engineFigures(engine: Engine, databaseUrl: string | undefined, di
         kind: 'at-least',
         notes: [
           `receiving the push's request and doing nothing with it; the push route runs at ${(pushRate / barePostRate).toFixed(2)}× this floor`,
+        ],
+      },
+      {
+        name: `Floor of a durable push: the same POST, its body written to disk before the answer, ${label}, 10 clients (requests/s)`,
+        ours: Math.round(durableRate),
+        limit: Math.round(bareRate),
+        limitName: 'bare fastify route',
+        budget: Number.POSITIVE_INFINITY,
+        kind: 'at-least',
+        notes: [
+          `one transaction a group of requests that arrived together (group commit), no token check, no reads; turns of a second: ${rates.durable!.join(', ')} requests`,
         ],
       },
       {

@@ -24,7 +24,7 @@ import {
   type PushResponse,
 } from '../../src/sync/protocol.js';
 import type { ServerMetrics } from '../metrics.js';
-import type { Device, SyncStore } from './sync-store.js';
+import { DeviceRevokedError, type Device, type SyncStore } from './sync-store.js';
 
 export interface SyncRoutesOptions {
   readonly store: SyncStore;
@@ -43,6 +43,11 @@ declare module 'fastify' {
     device: (Device & { teamName: string }) | null;
   }
 }
+
+const REVOKED: ErrorResponse = {
+  error: 'revoked',
+  message: 'This device was removed from the team. Open your team’s join link to rejoin.',
+};
 
 const errors = { 400: { $ref: 'Error#' }, 401: { $ref: 'Error#' }, 429: { $ref: 'Error#' } };
 
@@ -90,10 +95,7 @@ export async function syncRoutes(
       return;
     }
     if (device.revokedAt !== null) {
-      await reply.code(401).send({
-        error: 'revoked',
-        message: 'This device was removed from the team. Open your team’s join link to rejoin.',
-      });
+      await reply.code(401).send(REVOKED);
       return;
     }
     request.device = device;
@@ -184,7 +186,13 @@ export async function syncRoutes(
           error: 'too_many_changes',
           message: `A push carries at most ${PUSH_BATCH_MAX} changes, counting those its mutations cover.`,
         });
-      const answer = await store.push(request.device!, mutations, since, settled);
+      let answer: PushResponse;
+      try {
+        answer = await store.push(request.device!, mutations, since, settled);
+      } catch (error) {
+        if (error instanceof DeviceRevokedError) return reply.code(401).send(REVOKED);
+        throw error;
+      }
       for (const [i, r] of answer.results.entries()) {
         metrics?.mutations.inc({ result: r.status });
         metrics?.changes.inc({ result: r.status }, changesOf(mutations[i]!).length);

@@ -13,6 +13,7 @@ import type {
 } from '../../src/sync/protocol.js';
 import { changeCount, changesOf, PUSH_BATCH_MAX } from '../../src/sync/protocol.js';
 import type { Database } from '../db/schema.js';
+import { DeviceCache } from './device-cache.js';
 import { GroupCommit } from './group-commit.js';
 import { hashSecret, joinCode, randomSecret } from '../secrets.js';
 
@@ -29,6 +30,25 @@ export interface Device {
   /** Its changes below this seq will never be sent again (as it last said, see PushRequest.settled). */
   readonly settledBelow: number;
 }
+
+/** A push from a device revoked before its transaction began: refused, nothing applied. */
+export class DeviceRevokedError extends Error {
+  constructor() {
+    super('This device was removed from the team.');
+    this.name = 'DeviceRevokedError';
+  }
+}
+
+/** How long a device read by its token is used without reading it again (see DeviceCache). */
+export const DEVICE_CACHE_MS = 2_000;
+
+export interface SyncStoreOptions {
+  /** How long a device read by its token is used without reading it again; 0 reads it every time. */
+  readonly deviceCacheMs?: number;
+}
+
+/** What a push group answers for an item whose device turned out to be revoked. */
+const REVOKED = 'revoked';
 
 /** The winner of two edits to one field: the later change, and on a tie the greater device id. */
 function laterWins(a: { changedAt: number; device: string }, b: { changedAt: number; device: string }): boolean {
@@ -249,12 +269,16 @@ export class SyncStore {
   /** Statements are round trips on PostgreSQL, and in-process calls on SQLite. */
   private readonly _postgres: boolean;
 
+  private readonly _devices: DeviceCache<Device & { teamName: string }>;
+
   constructor(
     private readonly db: Kysely<Database>,
     /** Derives join codes; the same on every instance that shares the database. */
     private readonly serverSecret: string,
+    { deviceCacheMs = DEVICE_CACHE_MS }: SyncStoreOptions = {},
   ) {
     this._postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+    this._devices = new DeviceCache(deviceCacheMs);
   }
 
   /** Whether the database answers (for /ready). */
@@ -347,8 +371,15 @@ export class SyncStore {
     return { token, device, team };
   }
 
-  /** The device a token belongs to, revoked or not; undefined for an unknown token. */
+  /**
+   * The device a token belongs to, revoked or not; undefined for an unknown token. As read up to
+   * `deviceCacheMs` ago: a change made through this store is seen at once, one made elsewhere
+   * within that time (a push checks revocation in its own transaction).
+   */
   async deviceByToken(token: string): Promise<(Device & { teamName: string }) | undefined> {
+    const tokenHash = hashSecret(token);
+    const cached = this._devices.get(tokenHash);
+    if (cached) return cached;
     const row = await this.db
       .selectFrom('devices')
       .innerJoin('teams', 'teams.id', 'devices.team_id')
@@ -360,18 +391,19 @@ export class SyncStore {
         'devices.settled_below',
         'teams.name as team_name',
       ])
-      .where('devices.token_hash', '=', hashSecret(token))
+      .where('devices.token_hash', '=', tokenHash)
       .executeTakeFirst();
-    return (
-      row && {
-        id: row.id,
-        name: row.name,
-        teamId: row.team_id,
-        revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
-        settledBelow: Number(row.settled_below),
-        teamName: row.team_name,
-      }
-    );
+    if (!row) return undefined;
+    const device = {
+      id: row.id,
+      name: row.name,
+      teamId: row.team_id,
+      revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+      settledBelow: Number(row.settled_below),
+      teamName: row.team_name,
+    };
+    this._devices.set(tokenHash, device);
+    return device;
   }
 
   async devices(teamId: string): Promise<(Device & { createdAt: number })[]> {
@@ -393,6 +425,7 @@ export class SyncStore {
 
   async renameDevice(deviceId: string, name: string): Promise<void> {
     await this.db.updateTable('devices').set({ name }).where('id', '=', deviceId).execute();
+    this._devices.forget(deviceId);
   }
 
   async revokeDevice(deviceId: string): Promise<boolean> {
@@ -402,13 +435,14 @@ export class SyncStore {
       .where('id', '=', deviceId)
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
+    this._devices.forget(deviceId);
     return Number(result.numUpdatedRows) > 0;
   }
 
   // — Push —
 
   /** Pushes waiting on their team's previous transaction, written together when it ends. */
-  private readonly _pushes = new GroupCommit<PushItem, PushResponse>({
+  private readonly _pushes = new GroupCommit<PushItem, PushResponse | typeof REVOKED>({
     run: (items) => this._pushGroup(items),
     sizeOf: (item) => changeCount(item.mutations),
     maxSize: PUSH_BATCH_MAX,
@@ -423,9 +457,11 @@ export class SyncStore {
    * Pushes to one team that arrive while its previous transaction is being written share the next
    * one (group commit): many devices syncing at once pay for one durable commit, not one each.
    */
-  push(device: Device, mutations: readonly Mutation[], since?: number, settled?: number): Promise<PushResponse> {
-    if (mutations.length === 0) return Promise.resolve({ results: [] });
-    return this._pushes.submit(device.teamId, { device, mutations, since, settled });
+  async push(device: Device, mutations: readonly Mutation[], since?: number, settled?: number): Promise<PushResponse> {
+    if (mutations.length === 0) return { results: [] };
+    const answer = await this._pushes.submit(device.teamId, { device, mutations, since, settled });
+    if (answer === REVOKED) throw new DeviceRevokedError();
+    return answer;
   }
 
   /**
@@ -434,23 +470,50 @@ export class SyncStore {
    * in memory in order, and each changed row written once at the end: a handful of statements a
    * group, where a statement a field per mutation made the database most of the push's time.
    */
-  private async _pushGroup(items: readonly PushItem[]): Promise<PushResponse[]> {
+  private async _pushGroup(items: readonly PushItem[]): Promise<(PushResponse | typeof REVOKED)[]> {
     const teamId = items[0]!.device.teamId;
+    const deviceIds = [...new Set(items.map((i) => i.device.id))];
     return this.db.transaction().execute(async (trx) => {
+      // The team's lock, and whether any of the group's devices has been revoked since its token
+      // was checked (a cached device can be up to deviceCacheMs old): in the same statement, as
+      // every statement is a round trip on PostgreSQL. A revocation committed before it began is seen.
       const team = await trx
         .updateTable('teams')
         .set((eb) => ({ rev: eb.ref('rev') }))
         .where('id', '=', teamId)
-        .returning('rev')
+        .returning((eb) => [
+          'rev',
+          eb
+            .selectFrom('devices')
+            .select((d) => d.fn.countAll<number>().as('n'))
+            .where('id', 'in', deviceIds)
+            .where('revoked_at', 'is not', null)
+            .as('revoked'),
+        ])
         .executeTakeFirstOrThrow();
+      const revoked = new Set<string>();
+      if (Number(team.revoked) > 0) {
+        const rows = await trx
+          .selectFrom('devices')
+          .select('id')
+          .where('id', 'in', deviceIds)
+          .where('revoked_at', 'is not', null)
+          .execute();
+        for (const row of rows) revoked.add(row.id);
+      }
+      const live = items.filter((i) => !revoked.has(i.device.id));
+      /** Each item's answer, in the group's order: the live items' answers, or that its device was revoked. */
+      const answered = (answers: readonly PushResponse[]): (PushResponse | typeof REVOKED)[] => {
+        let next = 0;
+        return items.map((i) => (revoked.has(i.device.id) ? REVOKED : answers[next++]!));
+      };
       let rev = Number(team.rev);
       const applied = new Map<string, MutationResult>();
       const key = (deviceId: string, seq: number): string => `${deviceId} ${seq}`;
       /** The changes of `m` not yet applied: usually all or none, some when a run grew since. */
       const fresh = (device: Device, m: Mutation): number[] =>
         changesOf(m).filter((seq) => !applied.has(key(device.id, seq)));
-      const deviceIds = [...new Set(items.map((i) => i.device.id))];
-      const seqs = [...new Set(items.flatMap((i) => i.mutations.flatMap(changesOf)))];
+      const seqs = [...new Set(live.flatMap((i) => i.mutations.flatMap(changesOf)))];
       for (const part of chunks(seqs, 500)) {
         // Devices × seqs can over-read (another device's seq); the key below keeps only the pairs asked.
         const rows = await trx
@@ -463,14 +526,12 @@ export class SyncStore {
           applied.set(key(row.device_id, Number(row.seq)), JSON.parse(row.result) as MutationResult);
       }
       const batch = await this._loadBatch(trx, teamId, [
-        ...new Set(
-          items.flatMap((i) => i.mutations.filter((m) => fresh(i.device, m).length > 0).map((m) => m.draftId)),
-        ),
+        ...new Set(live.flatMap((i) => i.mutations.filter((m) => fresh(i.device, m).length > 0).map((m) => m.draftId))),
       ]);
 
       const answers: PushResponse[] = [];
       const records: Insertable<Database['applied_mutations']>[] = [];
-      for (const { device, mutations, since } of items) {
+      for (const { device, mutations, since } of live) {
         const before = rev;
         const results: MutationResult[] = [];
         for (const m of mutations) {
@@ -494,13 +555,13 @@ export class SyncStore {
         const echoOnly = since === before && results.every((r) => r.status === 'applied' || r.status === 'rejected');
         answers.push(echoOnly ? { results, cursor: rev } : { results });
       }
-      await settle(trx, items);
-      if (records.length === 0) return answers;
+      await settle(trx, live);
+      if (records.length === 0) return answered(answers);
 
       const drafts = [...batch.values()].filter((d) => d.dirty).map((d) => d.row);
       const fields = [...batch.values()].flatMap((d) => [...d.dirtyFields].map((key) => d.fields.get(key)!));
       await this._writeGroup(trx, teamId, rev, drafts, fields, records);
-      return answers;
+      return answered(answers);
     });
   }
 

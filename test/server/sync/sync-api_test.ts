@@ -4,11 +4,14 @@ import { after, before, describe, it } from 'node:test';
 import {
   PULL_PAGE_MAX,
   PUSH_BATCH_MAX,
+  type MeResponse,
   type Mutation,
   type MutationResult,
   type PullResponse,
   type ServerDraft,
 } from '../../../src/sync/protocol.js';
+import { randomSecret } from '../../../server/secrets.js';
+import { DEVICE_CACHE_MS, DeviceRevokedError, SyncStore } from '../../../server/sync/sync-store.js';
 import { syncApiClient } from '../../support/sync-api-client.js';
 import { EngineHost, type SyncServer } from '../../support/sync-server.js';
 
@@ -576,6 +579,69 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       const res = await server.app.inject({ url: '/api/pull', headers: auth(device.token) });
       assert.equal(res.statusCode, 401);
       assert.equal(res.json<{ error: string }>().error, 'revoked');
+    });
+
+    it('hears at once of a rename or a revocation made by this server, of a device it has just read', async () => {
+      const device = await join(teamCode, 'Old name');
+      const me = () => server.app.inject({ url: '/api/me', headers: auth(device.token) });
+      assert.equal((await me()).json<MeResponse>().deviceName, 'Old name');
+      const renamed = await server.app.inject({
+        method: 'PUT',
+        url: '/api/me',
+        headers: auth(device.token),
+        payload: { name: 'New name' },
+      });
+      assert.equal(renamed.statusCode, 204, renamed.body);
+      assert.equal((await me()).json<MeResponse>().deviceName, 'New name');
+      assert.ok(await server.store.revokeDevice(device.deviceId));
+      const res = await me();
+      assert.equal(res.statusCode, 401);
+      assert.equal(res.json<{ error: string }>().error, 'revoked');
+    });
+
+    it('refuses at once a push from a device revoked elsewhere, and its pulls within the time a device is held', async () => {
+      const device = await join(teamCode, 'Lost phone');
+      await push(device.token, [upsert(1, randomUUID(), { title: { value: 'Before', baseRev: 0, changedAt: 1 } })]);
+      // Revoked through another instance on the same database (or `npm run team`): this one is not told.
+      assert.ok(await new SyncStore(server.db, randomSecret()).revokeDevice(device.deviceId));
+      const later = randomUUID();
+      const refused = await server.app.inject({
+        method: 'POST',
+        url: '/api/push',
+        headers: auth(device.token),
+        payload: { mutations: [upsert(2, later, { title: { value: 'After', baseRev: 0, changedAt: 2 } })] },
+      });
+      assert.equal(refused.statusCode, 401, refused.body);
+      assert.equal(refused.json<{ error: string }>().error, 'revoked');
+      const written = await server.db.selectFrom('drafts').select('id').where('id', '=', later).execute();
+      assert.deepEqual(written, [], 'nothing of the refused push is stored');
+      await new Promise((resolve) => setTimeout(resolve, DEVICE_CACHE_MS + 50));
+      const pull = await server.app.inject({ url: '/api/pull', headers: auth(device.token) });
+      assert.equal(pull.statusCode, 401);
+      assert.equal(pull.json<{ error: string }>().error, 'revoked');
+    });
+
+    it('applies a group’s other pushes when one of its devices was revoked meanwhile, refusing only that one', async () => {
+      const [stays, goes] = await Promise.all([join(teamCode, 'Stays'), join(teamCode, 'Goes')]);
+      // Both read (and held) before the revocation, as by their tokens' checks.
+      const staying = (await server.store.deviceByToken(stays.token))!;
+      const going = (await server.store.deviceByToken(goes.token))!;
+      assert.ok(await new SyncStore(server.db, randomSecret()).revokeDevice(goes.deviceId));
+      const ids = [randomUUID(), randomUUID()] as const;
+      // Submitted in one task, the two go in one transaction (group commit).
+      const [kept, refused] = await Promise.allSettled([
+        server.store.push(staying, [upsert(1, ids[0], { title: { value: 'Kept', baseRev: 0, changedAt: 1 } })]),
+        server.store.push(going, [upsert(1, ids[1], { title: { value: 'Refused', baseRev: 0, changedAt: 1 } })]),
+      ]);
+      assert.equal(kept.status, 'fulfilled');
+      assert.equal(kept.value.results[0]!.status, 'applied');
+      assert.equal(refused.status, 'rejected');
+      assert.ok(refused.reason instanceof DeviceRevokedError, String(refused.reason));
+      const written = await server.db.selectFrom('drafts').select('id').where('id', 'in', ids).execute();
+      assert.deepEqual(
+        written.map((r) => r.id),
+        [ids[0]],
+      );
     });
 
     it('never lets a device see or change another team’s drafts', async () => {
