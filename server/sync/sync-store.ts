@@ -679,13 +679,15 @@ export class SyncStore {
           changedBy: nameOf(f.changed_by),
           conflict: conflict && { ...conflict, changedBy: nameOf(conflict.changedBy) },
         };
-        // The stored JSON is what goes out, plus the field's other members.
-        entry.bytes += f.value.length + (f.conflict?.length ?? 0) + FIELD_OVERHEAD_BYTES;
+        // The stored JSON is what goes out, plus the field's other members; in UTF-8 bytes, as a
+        // character of an answer in Vietnamese or Chinese takes two to four.
+        entry.bytes +=
+          Buffer.byteLength(f.value) + (f.conflict ? Buffer.byteLength(f.conflict) : 0) + FIELD_OVERHEAD_BYTES;
         byDraft.set(f.draft_id, entry);
       }
       for (const d of part) {
         const entry = byDraft.get(d.id);
-        const size = DRAFT_OVERHEAD_BYTES + (d.note?.length ?? 0) + (entry?.bytes ?? 0);
+        const size = DRAFT_OVERHEAD_BYTES + (d.note ? Buffer.byteLength(d.note) : 0) + (entry?.bytes ?? 0);
         if (result.length > 0 && bytes + size > PULL_PAGE_BYTES) {
           full = true;
           break;

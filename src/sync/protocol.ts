@@ -4,6 +4,7 @@
  * No DOM and no Node: it runs in pages, the service worker and the server alike.
  */
 import { TEXT_MAX, type FieldValue } from '../content/worksheet.js';
+import { utf8Length } from '../text/utf8-length.js';
 
 /** One edited field in a mutation, with the server revision the edit was based on. */
 export interface FieldEdit {
@@ -63,10 +64,10 @@ export function untakeable(m: Mutation): string | undefined {
     if (Array.isArray(value) && value.some((v) => typeof v === 'string' && v.length > OPTION_MAX))
       return `A chosen option is longer than the team’s server takes (${OPTION_MAX} characters).`;
   }
-  // Written out only when it could be that large (JSON writes a character as at most six, and
-  // keys, numbers and ids are short): a sync checks every change, and most are a few fields.
+  // Written out only when it could be that large (JSON writes a character as at most six bytes,
+  // and keys, numbers and ids are short): a sync checks every change, and most are a few fields.
   const most = 6 * chars + 256 * (Object.keys(m.fields).length + (m.covers?.length ?? 0) + 4);
-  if (most > MUTATION_BYTES_MAX && JSON.stringify(m).length > MUTATION_BYTES_MAX)
+  if (most > MUTATION_BYTES_MAX && utf8Length(JSON.stringify(m)) > MUTATION_BYTES_MAX)
     return 'This change is too large for the team’s server to take at once (over 900 KB). Shorten some answers: edits from then on sync.';
   return undefined;
 }

@@ -3,6 +3,7 @@ import { withServerRevision, type Draft, type DraftField, type OutboxEntry } fro
 import type { FieldEdit, Mutation, MutationResult } from './protocol.js';
 import { PULL_PAGE_MAX, PUSH_BATCH_MAX, untakeable } from './protocol.js';
 import { SyncHttpError, type SyncTransport } from './sync-transport.js';
+import { utf8Length } from '../text/utf8-length.js';
 
 /** A field as the server takes it: its value, the server revision it was based on, when it changed. */
 function fieldEdit(field: DraftField): FieldEdit {
@@ -209,10 +210,11 @@ export class SyncEngine {
       // Joining a run adds its seq, and the fields the run does not carry yet: a field typed into
       // for an hour goes once, at its latest value, and must not count once per autosave.
       const added = run && Object.entries(mutation.fields).filter(([key]) => !run.fieldSeqs.has(key));
+      // In UTF-8 bytes, as the server's body limit counts them.
       const size = added
-        ? (added.length ? JSON.stringify(Object.fromEntries(added)).length : 0) +
+        ? (added.length ? utf8Length(JSON.stringify(Object.fromEntries(added))) : 0) +
           String(mutation.seq).length * (Object.keys(mutation.fields).length + 1)
-        : JSON.stringify(mutation).length;
+        : utf8Length(JSON.stringify(mutation));
       if (runs.length > 0 && bytes + size > BATCH_BYTES) break;
       bytes += size;
       batch.push(entry);

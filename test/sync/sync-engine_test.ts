@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FORGET_GRACE_MS, forgetSettled } from '../../server/sync/forget-settled.js';
 import { TEXT_MAX } from '../../src/content/worksheet.js';
-import { PULL_PAGE_MAX, PUSH_BATCH_MAX, type PushRequest, type PushResponse } from '../../src/sync/protocol.js';
+import {
+  PULL_PAGE_MAX,
+  PUSH_BATCH_MAX,
+  type PushRequest,
+  type PushResponse,
+  type ServerDraft,
+} from '../../src/sync/protocol.js';
 import { SYNC_META, SyncEngine } from '../../src/sync/sync-engine.js';
 import { FetchTransport, type SyncTransport } from '../../src/sync/sync-transport.js';
 import { appliedOnServer } from '../support/applied-on-server.js';
@@ -260,6 +266,68 @@ describe('sync engine, a long outbox', () => {
     assert.equal(onServer.fields['achieve']?.value, answer);
     assert.deepEqual(await device.store.outbox(), []);
     device.store.close();
+  });
+
+  it('keeps each push within the server’s limit in bytes when the answers are in Chinese', async () => {
+    proxy.choose = () => 'pass';
+    const team = await server.store.createTeam('Chinese answers team');
+    const device = await simDevice('Chinese answers', origin, proxy.origin, team.code, () => (clock += 1));
+    try {
+      // 32,500 characters a draft, three bytes each in UTF-8: 12 drafts are 390,000 characters
+      // (under a batch's half megabyte counted in characters) and 1.2 MB (over the server's 1 MB).
+      const answer = '社区在会上提出了很多意见。'.repeat(2_500);
+      const ids: string[] = [];
+      for (let i = 0; i < 12; i += 1) {
+        const draft = await device.store.create(WS, { title: `草稿 ${i}` });
+        await device.store.update(draft.id, { achieve: `${i} ${answer}` });
+        ids.push(draft.id);
+      }
+      const { engine, sent } = await observed(device);
+      const outcome = await engine.sync();
+
+      assert.equal(outcome.rejected, 0);
+      assert.ok(sent.length >= 2, `${sent.length} pushes`);
+      for (const body of sent)
+        assert.ok(Buffer.byteLength(JSON.stringify(body)) <= 1024 * 1024, 'within the body limit');
+      assert.deepEqual(await device.store.outbox(), [], 'every change acknowledged');
+      const onServer: ServerDraft[] = [];
+      for (let since = 0, more = true; more;) {
+        const page = await server.store.pull(team.id, since, 100);
+        onServer.push(...page.drafts);
+        ({ cursor: since, more } = page);
+      }
+      assert.deepEqual(onServer.map((d) => d.id).sort(), [...ids].sort());
+      for (const d of onServer) assert.match(String(d.fields['achieve']?.value), /^\d+ 社区/);
+    } finally {
+      device.store.close();
+    }
+  });
+
+  it('refuses on the device a change too large in bytes for the server, though short in characters', async () => {
+    proxy.choose = () => 'pass';
+    const team = await server.store.createTeam('Large Chinese change team');
+    const device = await simDevice('Large Chinese change', origin, proxy.origin, team.code, () => (clock += 1));
+    try {
+      // Four answers of 80,000 characters (under the 100,000 an answer may hold): 320,000
+      // characters, 960 KB in UTF-8, past the 900 KB a change may take.
+      const huge = await device.store.create(WS, { title: '太大' });
+      const answer = '社区在会上提出了很多意见。'.repeat(80_000 / 13).padEnd(80_000, '。');
+      await device.store.update(huge.id, { achieve: answer, audience: answer, measure: answer, review: answer });
+      const after = await device.store.create(WS, { title: 'Queued after it' });
+
+      const outcome = await device.engine.sync();
+      assert.equal(outcome.rejected, 2, 'the draft’s create and its edit');
+      const { waiting, rejected } = await device.store.outboxStatus();
+      assert.equal(waiting, 0, 'nothing holds up the outbox');
+      assert.match(rejected[0]!.rejected!, /too large for the team’s server/);
+      const onServer = (await server.store.pull(team.id, 0, 10)).drafts;
+      assert.deepEqual(
+        onServer.map((d) => d.id),
+        [after.id],
+      );
+    } finally {
+      device.store.close();
+    }
   });
 
   it('keeps an edit made on the device while its batch travels, and sends it too', async () => {

@@ -518,51 +518,57 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       }
     });
 
-    it('cuts a page of long answers at about a megabyte, missing nothing', async () => {
-      const fresh = await host.server();
-      try {
-        const team = await fresh.store.createTeam('Long answers team');
-        const res = await fresh.app.inject({
-          method: 'POST',
-          url: '/api/join',
-          payload: { code: team.code, deviceName: 'L' },
-        });
-        const { token } = res.json<{ token: string }>();
-        const headers = { authorization: `Bearer ${token}` };
-        const ids = Array.from({ length: 40 }, () => randomUUID());
-        const answer = 'A long answer from the room. '.repeat(2_000); // ~58 KB
-        for (let i = 0; i < ids.length; i += 10) {
-          const pushRes = await fresh.app.inject({
+    // A page is cut by its size in bytes: an answer in Chinese takes three a character.
+    for (const [language, sentence] of [
+      ['English', 'A long answer from the room. '],
+      ['Chinese', '社区在会上提出了很多意见。'],
+    ] as const)
+      it(`cuts a page of long answers in ${language} at about a megabyte, missing nothing`, async () => {
+        const fresh = await host.server();
+        try {
+          const team = await fresh.store.createTeam('Long answers team');
+          const res = await fresh.app.inject({
             method: 'POST',
-            url: '/api/push',
-            headers,
-            payload: {
-              mutations: ids
-                .slice(i, i + 10)
-                .map((id, k) => upsert(i + k + 1, id, { achieve: { value: answer, baseRev: 0, changedAt: i + k } })),
-            },
+            url: '/api/join',
+            payload: { code: team.code, deviceName: 'L' },
           });
-          assert.equal(pushRes.statusCode, 200, pushRes.body);
+          const { token } = res.json<{ token: string }>();
+          const headers = { authorization: `Bearer ${token}` };
+          const ids = Array.from({ length: 40 }, () => randomUUID());
+          const answer = sentence.repeat(Math.floor(58_000 / Buffer.byteLength(sentence))); // ~58 KB
+          for (let i = 0; i < ids.length; i += 10) {
+            const pushRes = await fresh.app.inject({
+              method: 'POST',
+              url: '/api/push',
+              headers,
+              payload: {
+                mutations: ids
+                  .slice(i, i + 10)
+                  .map((id, k) => upsert(i + k + 1, id, { achieve: { value: answer, baseRev: 0, changedAt: i + k } })),
+              },
+            });
+            assert.equal(pushRes.statusCode, 200, pushRes.body);
+          }
+          const seen: string[] = [];
+          const sizes: number[] = [];
+          let since = 0;
+          for (;;) {
+            const pull = await fresh.app.inject({ url: `/api/pull?since=${since}&limit=${PULL_PAGE_MAX}`, headers });
+            const page = pull.json<PullResponse>();
+            sizes.push(pull.rawPayload.length);
+            assert.ok(page.drafts.length > 0);
+            seen.push(...page.drafts.map((d) => d.id));
+            since = page.cursor;
+            if (!page.more) break;
+          }
+          assert.deepEqual(seen, ids, 'every draft, in order, once');
+          assert.ok(sizes.length >= 3, `2.3 MB in pages of about 1 MB: ${sizes.join(', ')} bytes`);
+          const answerBytes = Buffer.byteLength(answer);
+          for (const size of sizes) assert.ok(size <= 1024 * 1024 + answerBytes + 1_000, `${size} bytes`);
+        } finally {
+          await fresh.close();
         }
-        const seen: string[] = [];
-        const sizes: number[] = [];
-        let since = 0;
-        for (;;) {
-          const pull = await fresh.app.inject({ url: `/api/pull?since=${since}&limit=${PULL_PAGE_MAX}`, headers });
-          const page = pull.json<PullResponse>();
-          sizes.push(pull.body.length);
-          assert.ok(page.drafts.length > 0);
-          seen.push(...page.drafts.map((d) => d.id));
-          since = page.cursor;
-          if (!page.more) break;
-        }
-        assert.deepEqual(seen, ids, 'every draft, in order, once');
-        assert.ok(sizes.length >= 3, `2.3 MB in pages of about 1 MB: ${sizes.join(', ')} bytes`);
-        for (const size of sizes) assert.ok(size <= 1024 * 1024 + answer.length + 1_000, `${size} bytes`);
-      } finally {
-        await fresh.close();
-      }
-    });
+      });
 
     it('rotates the join link, and revokes a device with 401 after', async () => {
       const device = await join(teamCode, 'To be revoked');
