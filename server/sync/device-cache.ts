@@ -8,6 +8,7 @@
  */
 export class DeviceCache<D extends { readonly id: string }> {
   private readonly _entries = new Map<string, { readonly device: D; readonly until: number }>();
+  private _forgets = 0;
 
   constructor(
     private readonly ttlMs: number,
@@ -23,8 +24,14 @@ export class DeviceCache<D extends { readonly id: string }> {
     return undefined;
   }
 
-  set(tokenHash: string, device: D): void {
-    if (this.ttlMs <= 0) return;
+  /** What to hand `set` with a device read from now on: tells it whether a forget came meanwhile. */
+  get mark(): number {
+    return this._forgets;
+  }
+
+  /** Holds a device read since `mark`, unless a device was forgotten meanwhile (the read may predate that change). */
+  set(tokenHash: string, device: D, mark: number): void {
+    if (this.ttlMs <= 0 || mark !== this._forgets) return;
     this._entries.delete(tokenHash);
     if (this._entries.size >= this.maxSize) this._entries.delete(this._entries.keys().next().value!);
     this._entries.set(tokenHash, { device, until: performance.now() + this.ttlMs });
@@ -32,6 +39,7 @@ export class DeviceCache<D extends { readonly id: string }> {
 
   /** Forgets a device whose stored row this instance has just changed. */
   forget(deviceId: string): void {
+    this._forgets += 1;
     for (const [hash, entry] of this._entries) if (entry.device.id === deviceId) this._entries.delete(hash);
   }
 }

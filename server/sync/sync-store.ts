@@ -380,6 +380,7 @@ export class SyncStore {
     const tokenHash = hashSecret(token);
     const cached = this._devices.get(tokenHash);
     if (cached) return cached;
+    const mark = this._devices.mark;
     const row = await this.db
       .selectFrom('devices')
       .innerJoin('teams', 'teams.id', 'devices.team_id')
@@ -402,7 +403,7 @@ export class SyncStore {
       settledBelow: Number(row.settled_below),
       teamName: row.team_name,
     };
-    this._devices.set(tokenHash, device);
+    this._devices.set(tokenHash, device, mark);
     return device;
   }
 
