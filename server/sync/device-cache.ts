@@ -1,6 +1,6 @@
 /**
  * Devices as last read by their token's hash, for a short while. Every API request names its
- * device by token, and under load reading it was a third of a push's time (the read after each
+ * device by token, and under load reading it was a quarter of a push's time (the read after each
  * durable commit finds the CPU's caches cold). What a cached device can be wrong about is
  * bounded: this instance forgets a device the moment it renames or revokes it; another instance
  * (or the team CLI) is heard within `ttlMs`; and a push checks revocation again in its own
