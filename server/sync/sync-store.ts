@@ -48,7 +48,7 @@ export interface SyncStoreOptions {
 }
 
 /** What a push group answers for an item whose device turned out to be revoked. */
-const REVOKED = 'revoked';
+const DEVICE_REVOKED = 'revoked';
 
 /** The winner of two edits to one field: the later change, and on a tie the greater device id. */
 function laterWins(a: { changedAt: number; device: string }, b: { changedAt: number; device: string }): boolean {
@@ -443,7 +443,7 @@ export class SyncStore {
   // — Push —
 
   /** Pushes waiting on their team's previous transaction, written together when it ends. */
-  private readonly _pushes = new GroupCommit<PushItem, PushResponse | typeof REVOKED>({
+  private readonly _pushes = new GroupCommit<PushItem, PushResponse | typeof DEVICE_REVOKED>({
     run: (items) => this._pushGroup(items),
     sizeOf: (item) => changeCount(item.mutations),
     maxSize: PUSH_BATCH_MAX,
@@ -461,7 +461,7 @@ export class SyncStore {
   async push(device: Device, mutations: readonly Mutation[], since?: number, settled?: number): Promise<PushResponse> {
     if (mutations.length === 0) return { results: [] };
     const answer = await this._pushes.submit(device.teamId, { device, mutations, since, settled });
-    if (answer === REVOKED) throw new DeviceRevokedError();
+    if (answer === DEVICE_REVOKED) throw new DeviceRevokedError();
     return answer;
   }
 
@@ -471,7 +471,7 @@ export class SyncStore {
    * in memory in order, and each changed row written once at the end: a handful of statements a
    * group, where a statement a field per mutation made the database most of the push's time.
    */
-  private async _pushGroup(items: readonly PushItem[]): Promise<(PushResponse | typeof REVOKED)[]> {
+  private async _pushGroup(items: readonly PushItem[]): Promise<(PushResponse | typeof DEVICE_REVOKED)[]> {
     const teamId = items[0]!.device.teamId;
     const deviceIds = [...new Set(items.map((i) => i.device.id))];
     return this.db.transaction().execute(async (trx) => {
@@ -504,9 +504,9 @@ export class SyncStore {
       }
       const live = items.filter((i) => !revoked.has(i.device.id));
       /** Each item's answer, in the group's order: the live items' answers, or that its device was revoked. */
-      const answered = (answers: readonly PushResponse[]): (PushResponse | typeof REVOKED)[] => {
+      const answered = (answers: readonly PushResponse[]): (PushResponse | typeof DEVICE_REVOKED)[] => {
         let next = 0;
-        return items.map((i) => (revoked.has(i.device.id) ? REVOKED : answers[next++]!));
+        return items.map((i) => (revoked.has(i.device.id) ? DEVICE_REVOKED : answers[next++]!));
       };
       let rev = Number(team.rev);
       const applied = new Map<string, MutationResult>();
