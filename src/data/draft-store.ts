@@ -517,7 +517,13 @@ export class DraftStore {
       countSyncWrite(tx.objectStore('meta'), crypto.randomUUID()),
     ]);
     const queuedByDraft = new Map<string, OutboxEntry[]>();
-    for (const e of queued) if (!e.rejected) queuedByDraft.set(e.draftId, [...(queuedByDraft.get(e.draftId) ?? []), e]);
+    for (const e of queued) {
+      if (e.rejected) continue;
+      // Appended in place: a draft typed into all day offline has thousands of entries.
+      const list = queuedByDraft.get(e.draftId);
+      if (list) list.push(e);
+      else queuedByDraft.set(e.draftId, [e]);
+    }
     for (const [i, remote] of drafts.entries()) {
       const local = locals[i];
       const pending = queuedByDraft.get(remote.id) ?? [];
