@@ -493,19 +493,25 @@ export class DraftStore {
   /**
    * Takes in drafts pulled from the team's server. A field with an unsent local change keeps the
    * local value (its own push will merge on the server); every other field takes the server's.
-   * `meta` (the sync engine's pull cursor) is recorded in the same transaction.
+   * `cursor` (the sync engine's pull cursor) is recorded in the same transaction.
+   *
+   * A draft whose server copy changed a field (or its deletion) that a local change is waiting to
+   * replace is held back: the cursor recorded is at most just before its revision, so the next
+   * pull brings it again. The server may have applied that local change already, its answer lost
+   * on the way: it then answers the push from its record and merges nothing, and without a second
+   * look this device would keep its own value while the team holds the later one.
+   * @returns the revision the cursor was held at, if a draft was held back
    */
   async applyRemote(
     drafts: readonly ServerDraft[],
-    meta?: { readonly key: string; readonly value: string },
-  ): Promise<void> {
+    cursor?: { readonly key: string; readonly value: number },
+  ): Promise<number | undefined> {
     if (drafts.length === 0) {
-      if (meta) await this.setMeta(meta.key, meta.value);
-      return;
+      if (cursor) await this.setMeta(cursor.key, String(cursor.value));
+      return undefined;
     }
     const db = await this._database();
     const tx = db.transaction(['drafts', 'outbox', 'meta'], 'readwrite');
-    if (meta) void tx.objectStore('meta').put({ key: meta.key, value: meta.value });
     const changed: DraftChange[] = [];
     const writes: Promise<unknown>[] = [];
     // The page's reads asked for at once, then answered in order: one pass through IndexedDB.
@@ -516,6 +522,7 @@ export class DraftStore {
       // Counted, so a sync acknowledging meanwhile reads its drafts again (see _currentDrafts).
       countSyncWrite(tx.objectStore('meta'), crypto.randomUUID()),
     ]);
+    let heldAt: number | undefined;
     const queuedByDraft = new Map<string, OutboxEntry[]>();
     for (const e of queued) {
       if (e.rejected) continue;
@@ -531,8 +538,14 @@ export class DraftStore {
       const pendingLifecycle = pending.some((e) => e.kind === 'delete' || e.kind === 'restore');
       const fields: Record<string, DraftField> = { ...(local?.fields ?? {}) };
       const keys: string[] = [];
+      // Replaced by the server since the local change's base: this draft is pulled again.
+      if (pendingLifecycle && local && (local.deletedAt === null) !== (remote.deletedAt === null))
+        heldAt = Math.min(heldAt ?? Infinity, remote.rev - 1);
       for (const [key, f] of Object.entries(remote.fields)) {
-        if (pendingFields.has(key)) continue;
+        if (pendingFields.has(key)) {
+          if (f.rev > (local?.fields[key]?.rev ?? 0)) heldAt = Math.min(heldAt ?? Infinity, remote.rev - 1);
+          continue;
+        }
         fields[key] = {
           value: f.value,
           changedAt: f.changedAt,
@@ -560,8 +573,13 @@ export class DraftStore {
       writes.push(tx.objectStore('drafts').put(next));
       changed.push({ draftId: remote.id, fields: keys, kind: 'update' });
     }
+    if (cursor)
+      writes.push(
+        tx.objectStore('meta').put({ key: cursor.key, value: String(Math.min(cursor.value, heldAt ?? Infinity)) }),
+      );
     await Promise.all([...writes, tx.done]);
     this._announce(changed);
+    return heldAt;
   }
 
   /** Drops a change the server refused, at the user's word. */

@@ -295,11 +295,17 @@ export class SyncEngine {
   async pull(): Promise<number> {
     let page = await this.transport.pull(Number((await this.store.meta(SYNC_META.cursor)) ?? 0), PULL_PAGE_MAX);
     let pulled = 0;
+    /** Where a page held the cursor back (a draft to pull again): later pages do not move it past. */
+    let held = Infinity;
     for (;;) {
       const next = page.more ? this.transport.pull(page.cursor, PULL_PAGE_MAX) : undefined;
       // Left unawaited when the write fails: not an unhandled rejection, the write's error is the one told.
       next?.catch(() => undefined);
-      await this.store.applyRemote(page.drafts, { key: SYNC_META.cursor, value: String(page.cursor) });
+      const heldAt = await this.store.applyRemote(page.drafts, {
+        key: SYNC_META.cursor,
+        value: Math.min(page.cursor, held),
+      });
+      if (heldAt !== undefined) held = Math.min(held, heldAt);
       pulled += page.drafts.length;
       if (!next) return pulled;
       page = await next;

@@ -365,6 +365,48 @@ describe('sync engine, a long outbox', () => {
     b.store.close();
   });
 
+  for (const change of ['an edit', 'an edit (the run grown since)', 'a delete'] as const) {
+    it(`takes the team’s later change over ${change} whose answer was lost after the server applied it`, async () => {
+      proxy.choose = () => 'pass';
+      const team = await server.store.createTeam(`Superseded ${change} team`);
+      const a = await simDevice('A', origin, proxy.origin, team.code, () => (clock += 1));
+      const b = await simDevice('B', origin, proxy.origin, team.code, () => (clock += 1));
+      const draft = await a.store.create(WS, { title: 'Shared' });
+      await a.engine.sync();
+      await b.engine.sync();
+
+      // A's change reaches the server, its answer is lost; B then sees it and changes the draft again.
+      if (change === 'a delete') await a.store.remove(draft.id);
+      else await a.store.update(draft.id, { achieve: 'A’s first answer' });
+      proxy.choose = (path) => (path.startsWith('/api/push') ? 'reset-after-apply' : 'pass');
+      await assert.rejects(a.engine.sync());
+      proxy.choose = () => 'pass';
+      await b.engine.sync();
+      if (change === 'a delete') await b.store.restore(draft.id);
+      else await b.store.update(draft.id, { achieve: 'B’s answer, after reading A’s' });
+      await b.engine.sync();
+      // A pulls B's change while its own is still queued: A keeps its own until its push is answered.
+      await a.engine.pull();
+      if (change === 'an edit (the run grown since)') await a.store.update(draft.id, { audience: 'Added by A since' });
+      await a.engine.sync();
+
+      const onServer = (await server.store.pull(team.id, 0, 10)).drafts.find((d) => d.id === draft.id)!;
+      const onA = (await a.store.get(draft.id))!;
+      if (change === 'a delete') {
+        assert.equal(onServer.deletedAt, null, 'B restored it after A’s delete');
+        assert.equal(onA.deletedAt, null, 'and A sees it restored');
+      } else {
+        assert.equal(onServer.fields['achieve']?.value, 'B’s answer, after reading A’s', 'B’s edit was the later');
+        assert.equal(onA.fields['achieve']?.value, onServer.fields['achieve']?.value, 'A holds what the team holds');
+        assert.equal(onA.fields['achieve']?.rev, onServer.fields['achieve']?.rev);
+      }
+      if (change === 'an edit (the run grown since)') assert.equal(onA.fields['audience']?.value, 'Added by A since');
+      assert.deepEqual(await a.store.outbox(), []);
+      a.store.close();
+      b.store.close();
+    });
+  }
+
   it('tells the server what it settled, and a batch whose answer was lost is answered once after the server forgets', async () => {
     proxy.choose = () => 'pass';
     const team = await server.store.createTeam('Settling team');

@@ -2,6 +2,7 @@ import { expect, waitUntil } from '@open-wc/testing';
 import { openKitDb, openKitDbAtVersion, DB_VERSION, DatabaseUnavailableError } from '../../../src/data/db.js';
 import type { DraftChange, DraftStore } from '../../../src/data/draft-store.js';
 import { StorageWriteError } from '../../../src/data/storage-error.js';
+import type { ServerDraft } from '../../../src/sync/protocol.js';
 import { freshDbName, openStore, WORKSHEET } from '../support/fresh-db.js';
 
 describe('DraftStore', () => {
@@ -159,6 +160,43 @@ describe('DraftStore', () => {
     const later = await s.outboxBatch({ limit: 10 });
     expect(later.view.settled).to.equal(later.entries.at(-1)!.seq, 'every change before the later edit settled');
     expect(later.view.settled).to.be.greaterThan(seqs[3]!);
+  });
+
+  it('holds the pull cursor before a draft whose queued field the server changed, and moves on once it is answered', async () => {
+    const s = await store();
+    const draft = await s.create(WORKSHEET, { title: 'Shared' });
+    const created = await s.outboxBatch({ limit: 10 });
+    await s.acknowledge(created.entries, [{ seq: created.entries[0]!.seq!, status: 'applied', rev: 1 }]);
+    await s.update(draft.id, { achieve: 'Mine, queued' });
+    const other = await s.create(WORKSHEET, { title: 'Other' });
+    const fromServer = (id: string, rev: number, achieve: string): ServerDraft => ({
+      id,
+      worksheetId: WORKSHEET.id,
+      worksheetVersion: WORKSHEET.version,
+      createdAt: 1,
+      rev,
+      deletedAt: null,
+      note: null,
+      fields: {
+        title: { value: 'Shared', rev: 1, changedAt: 1, changedBy: 'A', conflict: null },
+        achieve: { value: achieve, rev, changedAt: 2, changedBy: 'B', conflict: null },
+      },
+    });
+
+    // The page's second draft (rev 5) has no queued field, the first (rev 4) does: held just before it.
+    const page = [fromServer(draft.id, 4, 'B’s, from the team'), { ...fromServer(other.id, 5, 'x'), fields: {} }];
+    expect(await s.applyRemote(page, { key: 'cursor', value: 5 })).to.equal(3);
+    expect(await s.meta('cursor')).to.equal('3');
+    expect((await s.get(draft.id))!.fields['achieve']!.value).to.equal('Mine, queued', 'the queued value stays');
+    expect(await s.applyRemote([], { key: 'cursor', value: 5 })).to.equal(undefined);
+    expect(await s.meta('cursor')).to.equal('5', 'a later page with nothing held moves it');
+
+    // Once the queued change is answered, the same page is taken whole and holds nothing.
+    const queued = (await s.outbox()).filter((e) => e.draftId === draft.id);
+    await s.acknowledge(queued, [{ seq: queued[0]!.seq!, status: 'applied', rev: 2 }]);
+    expect(await s.applyRemote(page, { key: 'cursor', value: 5 })).to.equal(undefined);
+    expect(await s.meta('cursor')).to.equal('5');
+    expect((await s.get(draft.id))!.fields['achieve']!.value).to.equal('B’s, from the team');
   });
 
   it('merges edits journalled as a page closed when it next opens, unless a later edit exists', async () => {
