@@ -69,8 +69,11 @@ function forward(
   });
 }
 
-/** A proxy of our own test code between sync clients and the real server, injecting network faults. */
-export async function startFaultProxy(target: string): Promise<FaultProxy> {
+/**
+ * A proxy of our own test code between sync clients and the real server, injecting network faults.
+ * @param random draws the delays' lengths; a seeded one makes a run's faults repeatable
+ */
+export async function startFaultProxy(target: string, random: () => number = Math.random): Promise<FaultProxy> {
   const targetUrl = new URL(target);
   const counts = new Map<Fault, number>();
   const held = new Set<ServerResponse>();
@@ -109,7 +112,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
           res.on('close', () => held.delete(res));
           return;
         case 'delay':
-          await new Promise((r) => setTimeout(r, 20 + Math.floor(Math.random() * 80)));
+          await new Promise((r) => setTimeout(r, 20 + Math.floor(random() * 80)));
           reply(await forward(targetUrl, req, body));
           return;
         case 'reset-after-apply':
