@@ -131,6 +131,21 @@ function withoutApplied(m: Mutation, unapplied: readonly number[]): Mutation {
   };
 }
 
+/**
+ * `result` with the answers of the changes `m` covers that were applied apart from it (a run sent
+ * again after its answer was lost), where those differ from it: see MutationResult.earlier.
+ */
+function withEarlier(result: MutationResult, m: Mutation, recorded: (seq: number) => MutationResult): MutationResult {
+  const earlier: MutationResult[] = [];
+  for (const seq of changesOf(m)) {
+    if (seq === m.seq) continue;
+    const { status, reason, rev } = recorded(seq);
+    if (rev !== result.rev || status !== result.status)
+      earlier.push(reason === undefined ? { seq, status, rev } : { seq, status, reason, rev });
+  }
+  return earlier.length ? { ...result, earlier } : result;
+}
+
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -537,19 +552,20 @@ export class SyncStore {
         const results: MutationResult[] = [];
         for (const m of mutations) {
           const unapplied = fresh(device, m);
+          let result: MutationResult;
           if (unapplied.length === 0) {
-            results.push({ ...applied.get(key(device.id, m.seq))!, seq: m.seq });
-            continue;
+            result = { ...applied.get(key(device.id, m.seq))!, seq: m.seq };
+          } else {
+            // Every mutation takes the team's next revision, as it always has (refused ones too).
+            rev += 1;
+            result = applyMutation(batch, device, withoutApplied(m, unapplied), rev);
+            const stored = JSON.stringify(result);
+            for (const seq of unapplied) {
+              applied.set(key(device.id, seq), result);
+              records.push({ device_id: device.id, seq, result: stored, applied_at: Date.now() });
+            }
           }
-          // Every mutation takes the team's next revision, as it always has (refused ones too).
-          rev += 1;
-          const result = applyMutation(batch, device, withoutApplied(m, unapplied), rev);
-          const stored = JSON.stringify(result);
-          for (const seq of unapplied) {
-            applied.set(key(device.id, seq), result);
-            records.push({ device_id: device.id, seq, result: stored, applied_at: Date.now() });
-          }
-          results.push(result);
+          results.push(withEarlier(result, m, (seq) => applied.get(key(device.id, seq))!));
         }
         // The device saw everything up to `since`; if that was the team's revision before this push
         // and nothing merged or conflicted, the push's revisions hold only what the device sent.

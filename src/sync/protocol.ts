@@ -107,6 +107,13 @@ export interface MutationResult {
   readonly reason?: string;
   /** The draft's server revision after this mutation (0 when rejected). */
   readonly rev: number;
+  /**
+   * Changes the mutation covers that an earlier push applied (its answer lost on the way), where
+   * their answer then was not this one: each with its own. Their fields took that revision, not
+   * this one, and a teammate may have changed them since; a device that took this answer's
+   * revision for them would send its next edit as based on what it never saw.
+   */
+  readonly earlier?: readonly MutationResult[];
 }
 
 export interface PushResponse {
@@ -265,6 +272,13 @@ export const PUSH_REQUEST_SCHEMA = {
   },
 } as const;
 
+const RESULT_PROPERTIES = {
+  seq: { type: 'integer' },
+  status: { enum: ['applied', 'merged', 'conflict', 'rejected'] },
+  reason: { type: 'string' },
+  rev: { type: 'integer' },
+} as const;
+
 export const PUSH_RESPONSE_SCHEMA = {
   type: 'object',
   required: ['results'],
@@ -276,10 +290,11 @@ export const PUSH_RESPONSE_SCHEMA = {
         type: 'object',
         required: ['seq', 'status', 'rev'],
         properties: {
-          seq: { type: 'integer' },
-          status: { enum: ['applied', 'merged', 'conflict', 'rejected'] },
-          reason: { type: 'string' },
-          rev: { type: 'integer' },
+          ...RESULT_PROPERTIES,
+          earlier: {
+            type: 'array',
+            items: { type: 'object', required: ['seq', 'status', 'rev'], properties: RESULT_PROPERTIES },
+          },
         },
       },
     },

@@ -1,6 +1,6 @@
 import type { DraftStore } from '../data/draft-store.js';
 import { withServerRevision, type Draft, type DraftField, type OutboxEntry } from '../data/draft.js';
-import type { FieldEdit, Mutation, MutationResult } from './protocol.js';
+import type { FieldEdit, Mutation, MutationResult, PushResponse } from './protocol.js';
 import { PULL_PAGE_MAX, PUSH_BATCH_MAX, untakeable } from './protocol.js';
 import { SyncHttpError, type SyncTransport } from './sync-transport.js';
 import { utf8Length } from '../text/utf8-length.js';
@@ -132,7 +132,7 @@ export class SyncEngine {
         next = this._read(batch.length < waiting.length ? batch.at(-1)!.seq : entries.at(-1)!.seq);
         ahead = this._ahead(next);
         // `settled` lets the server forget its record of the changes this device will not send again.
-        const answer = mutations.length
+        const answer: PushResponse = mutations.length
           ? await this.transport.push({ mutations, since, settled: view.settled })
           : { results: [] };
         const sent = new Set(mutations.map((m) => m.seq));
@@ -144,8 +144,12 @@ export class SyncEngine {
           // Not an acknowledgement we can trust: keep everything and try again later.
           throw new SyncHttpError(200, 'bad_ack', 'The server’s acknowledgement did not match what was sent.');
         }
-        // A mutation's answer is its entries' answer.
-        const results = answer.results.flatMap((r) => [r, ...carried.get(r.seq)!.map((seq) => ({ ...r, seq }))]);
+        // A mutation's answer is its entries' answer, but for those an earlier push applied (its
+        // answer lost): their fields took the revision of then.
+        const results = answer.results.flatMap(({ earlier, ...r }: MutationResult): MutationResult[] => [
+          r,
+          ...carried.get(r.seq)!.map((seq) => earlier?.find((e) => e.seq === seq) ?? { ...r, seq }),
+        ]);
         // When the server says the batch was the team's only change since this device's last pull,
         // the cursor moves past it (with the acknowledgement): no downloading its own changes again.
         const moved = typeof answer.cursor === 'number' && answer.cursor > since ? answer.cursor : undefined;

@@ -407,6 +407,44 @@ describe('sync engine, a long outbox', () => {
     });
   }
 
+  it('keeps a teammate’s edit as a conflict when a run resent in part is answered and edited again before a pull', async () => {
+    proxy.choose = () => 'pass';
+    const team = await server.store.createTeam('Resent in part team');
+    const a = await simDevice('A', origin, proxy.origin, team.code, () => (clock += 1));
+    const b = await simDevice('B', origin, proxy.origin, team.code, () => (clock += 1));
+    const draft = await a.store.create(WS, { title: 'Shared' });
+    await a.engine.sync();
+    await b.engine.sync();
+
+    // A's answer reaches the server, its answer is lost; B answers over it, and A has not seen that.
+    await a.store.update(draft.id, { achieve: 'A’s first answer' });
+    proxy.choose = (path) => (path.startsWith('/api/push') ? 'reset-after-apply' : 'pass');
+    await assert.rejects(a.engine.sync());
+    proxy.choose = () => 'pass';
+    await b.engine.sync();
+    await b.store.update(draft.id, { achieve: 'B’s answer' });
+    await b.engine.sync();
+    // A's run grows by another field and is sent again: its first change is answered from the record.
+    await a.store.update(draft.id, { audience: 'Added by A' });
+    await a.engine.push();
+    // A edits the answer again before any pull: A never saw B's answer.
+    await a.store.update(draft.id, { achieve: 'A’s second answer' });
+    await a.engine.sync();
+
+    const onServer = (await server.store.pull(team.id, 0, 10)).drafts.find((d) => d.id === draft.id)!;
+    assert.equal(onServer.fields['achieve']?.value, 'A’s second answer', 'the later edit wins');
+    assert.equal(
+      onServer.fields['achieve']?.conflict?.value,
+      'B’s answer',
+      'and B’s, never seen by A, is kept beside it',
+    );
+    assert.equal(onServer.fields['audience']?.value, 'Added by A');
+    const onA = (await a.store.get(draft.id))!;
+    assert.equal(onA.fields['achieve']?.conflict?.value, 'B’s answer', 'A is shown the conflict');
+    a.store.close();
+    b.store.close();
+  });
+
   it('tells the server what it settled, and a batch whose answer was lost is answered once after the server forgets', async () => {
     proxy.choose = () => 'pass';
     const team = await server.store.createTeam('Settling team');

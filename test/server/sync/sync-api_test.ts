@@ -173,6 +173,11 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       const [again] = await push(a.token, [grown]);
       assert.equal(again!.status, 'applied', 'nothing but the new aim was applied');
       assert.equal(again!.seq, 3);
+      assert.deepEqual(
+        again!.earlier,
+        [1, 2].map((seq) => ({ seq, status: 'applied', rev: first!.rev })),
+        'the changes applied before are answered with the revision they took then',
+      );
       const draft = (await pullAll(a.token)).drafts.get(id)!;
       assert.equal(draft.fields['title']!.value, 'Title from B');
       assert.equal(draft.fields['title']!.conflict, null, 'no conflict made up from a change already applied');
