@@ -64,11 +64,8 @@ describe('sync engine, a long outbox', () => {
     return { device, teamId: team.id, straddler: straddler.id };
   }
 
-  /**
-   * Two devices share a draft; B then changes its audience (synced), and A, not having pulled
-   * since, changes its aim (not yet synced).
-   */
-  async function bEditedSinceAPulled(
+  /** Two devices of a new team, A and B, and a draft A made that both have synced. */
+  async function sharedDraft(
     name: string,
   ): Promise<{ team: { id: string; code: string }; a: SimDevice; b: SimDevice; draft: { id: string } }> {
     proxy.choose = () => 'pass';
@@ -78,6 +75,17 @@ describe('sync engine, a long outbox', () => {
     const draft = await a.store.create(WS, { title: 'Shared' });
     await a.engine.sync();
     await b.engine.sync();
+    return { team, a, b, draft };
+  }
+
+  /**
+   * Two devices share a draft; B then changes its audience (synced), and A, not having pulled
+   * since, changes its aim (not yet synced).
+   */
+  async function bEditedSinceAPulled(
+    name: string,
+  ): Promise<{ team: { id: string; code: string }; a: SimDevice; b: SimDevice; draft: { id: string } }> {
+    const { team, a, b, draft } = await sharedDraft(name);
     await b.store.update(draft.id, { audience: 'B’s answer' });
     await b.engine.sync();
     await a.store.update(draft.id, { achieve: 'A’s answer' });
@@ -367,13 +375,7 @@ describe('sync engine, a long outbox', () => {
 
   for (const change of ['an edit', 'an edit (the run grown since)', 'a delete'] as const) {
     it(`takes the team’s later change over ${change} whose answer was lost after the server applied it`, async () => {
-      proxy.choose = () => 'pass';
-      const team = await server.store.createTeam(`Superseded ${change} team`);
-      const a = await simDevice('A', origin, proxy.origin, team.code, () => (clock += 1));
-      const b = await simDevice('B', origin, proxy.origin, team.code, () => (clock += 1));
-      const draft = await a.store.create(WS, { title: 'Shared' });
-      await a.engine.sync();
-      await b.engine.sync();
+      const { team, a, b, draft } = await sharedDraft(`Superseded ${change} team`);
 
       // A's change reaches the server, its answer is lost; B then sees it and changes the draft again.
       if (change === 'a delete') await a.store.remove(draft.id);
@@ -408,15 +410,9 @@ describe('sync engine, a long outbox', () => {
   }
 
   it('keeps a teammate’s edit as a conflict when a run resent in part is answered and edited again before a pull', async () => {
-    proxy.choose = () => 'pass';
-    const team = await server.store.createTeam('Resent in part team');
-    const a = await simDevice('A', origin, proxy.origin, team.code, () => (clock += 1));
-    const b = await simDevice('B', origin, proxy.origin, team.code, () => (clock += 1));
-    const draft = await a.store.create(WS, { title: 'Shared' });
-    await a.engine.sync();
-    await b.engine.sync();
+    const { team, a, b, draft } = await sharedDraft('Resent in part team');
 
-    // A's answer reaches the server, its answer is lost; B answers over it, and A has not seen that.
+    // A's edit reaches the server, its answer is lost; B answers over it, and A has not seen that.
     await a.store.update(draft.id, { achieve: 'A’s first answer' });
     proxy.choose = (path) => (path.startsWith('/api/push') ? 'reset-after-apply' : 'pass');
     await assert.rejects(a.engine.sync());
