@@ -447,7 +447,7 @@ export class DraftStore {
       const draft = drafts.get(entry.draftId);
       if (!draft) continue;
       // Later entries of the same draft build on this one.
-      drafts.set(draft.id, withServerRevision(draft, entry.fields, result.rev));
+      drafts.set(draft.id, withServerRevision(draft, entry.fields, result));
       touched.add(entry.draftId);
     }
     for (const id of touched) writes.push(tx.objectStore('drafts').put(drafts.get(id)!));

@@ -1,5 +1,5 @@
 import type { FieldValue } from '../content/worksheet.js';
-import type { FieldConflict } from '../sync/protocol.js';
+import type { FieldConflict, MutationStatus } from '../sync/protocol.js';
 
 /**
  * One field of a draft with when and where it last changed. A merge works field by field, so
@@ -55,12 +55,23 @@ export interface OutboxEntry {
  * fields are now the server's latest there, so later edits to them build on that revision. The
  * draft's own revision (what a delete says it saw) moves only when the draft is first synced:
  * other devices may have changed it meanwhile, and only a pull shows that.
+ *
+ * A conflict's answer does not say which value the server kept for each field, so its fields keep
+ * their revisions: the pull that follows brings the server's, and an edit made before it is sent
+ * as based on what the device last saw, to meet the teammate's change as a conflict rather than
+ * replace it unseen.
  */
-export function withServerRevision(draft: Draft, fields: readonly string[], rev: number): Draft {
+export function withServerRevision(
+  draft: Draft,
+  fields: readonly string[],
+  { status, rev }: { readonly status: MutationStatus; readonly rev: number },
+): Draft {
   const next = { ...draft.fields };
-  for (const key of fields) {
-    const field = next[key];
-    if (field) next[key] = { ...field, rev: Math.max(field.rev ?? 0, rev) };
+  if (status !== 'conflict') {
+    for (const key of fields) {
+      const field = next[key];
+      if (field) next[key] = { ...field, rev: Math.max(field.rev ?? 0, rev) };
+    }
   }
   return { ...draft, fields: next, rev: draft.rev ?? rev };
 }

@@ -13,8 +13,8 @@ function fieldEdit(field: DraftField): FieldEdit {
 /** A batch's read: its entries, the drafts they belong to, and where the outbox stood. */
 type BatchSource = Awaited<ReturnType<DraftStore['outboxBatch']>>;
 
-/** What the server gave the last batch's drafts: the revisions of the fields each change carried. */
-type Given = Map<string, { fields: readonly string[]; rev: number }[]>;
+/** What the server gave the last batch's drafts: the answers to the changes each carried. */
+type Given = Map<string, { fields: readonly string[]; answer: MutationResult }[]>;
 
 /** A batch ready to send, and the drafts it was built from (with the last answer's revisions). */
 interface Built {
@@ -165,7 +165,7 @@ export class SyncEngine {
         for (const r of results) {
           const entry = bySeq.get(r.seq);
           if (!entry || r.status === 'rejected') continue;
-          given.set(entry.draftId, [...(given.get(entry.draftId) ?? []), { fields: entry.fields, rev: r.rev }]);
+          given.set(entry.draftId, [...(given.get(entry.draftId) ?? []), { fields: entry.fields, answer: r }]);
         }
         if (moved !== undefined) since = moved;
         pushed += results.filter((r) => r.status !== 'rejected').length;
@@ -259,7 +259,7 @@ export class SyncEngine {
     for (const [id, revisions] of given) {
       let draft = drafts.get(id);
       if (!draft) continue;
-      for (const { fields, rev } of revisions) draft = withServerRevision(draft, fields, rev);
+      for (const { fields, answer } of revisions) draft = withServerRevision(draft, fields, answer);
       drafts.set(id, draft);
     }
     return { ...this._batch(waiting, drafts), drafts };

@@ -441,6 +441,38 @@ describe('sync engine, a long outbox', () => {
     b.store.close();
   });
 
+  it('keeps a teammate’s later edit when this device edits again while its conflicting change travels', async () => {
+    const { team, a, b, draft } = await sharedDraft('Conflict while travelling team');
+    await a.store.update(draft.id, { achieve: 'A’s first answer' });
+    // A's batch is read and on its way; meanwhile A edits again, and B (later still) edits the same
+    // answer and syncs first. A's first answer then loses to B's on the server, as a conflict.
+    const real = new FetchTransport((await a.store.meta(SYNC_META.token))!, proxy.origin);
+    let pushes = 0;
+    const engine = new SyncEngine(a.store, {
+      async push(request) {
+        if (++pushes === 1) {
+          await a.store.update(draft.id, { achieve: 'A’s second answer' });
+          await b.engine.sync();
+          await b.store.update(draft.id, { achieve: 'B’s answer, the latest' });
+          await b.engine.sync();
+        }
+        return real.push(request);
+      },
+      pull: (since, limit) => real.pull(since, limit),
+    });
+    await engine.sync();
+    await a.engine.sync(); // sends the second answer, if the first sync had read past it
+
+    const onServer = (await server.store.pull(team.id, 0, 10)).drafts.find((d) => d.id === draft.id)!;
+    assert.equal(onServer.fields['achieve']?.value, 'B’s answer, the latest', 'the latest edit stands');
+    assert.equal(onServer.fields['achieve']?.conflict?.value, 'A’s second answer', 'A’s, never based on it, beside it');
+    const onA = (await a.store.get(draft.id))!;
+    assert.equal(onA.fields['achieve']?.value, 'B’s answer, the latest');
+    assert.equal(onA.fields['achieve']?.conflict?.value, 'A’s second answer');
+    a.store.close();
+    b.store.close();
+  });
+
   it('tells the server what it settled, and a batch whose answer was lost is answered once after the server forgets', async () => {
     proxy.choose = () => 'pass';
     const team = await server.store.createTeam('Settling team');
