@@ -219,7 +219,10 @@ function applyMutation(batch: Batch, device: Device, m: Mutation, rev: number): 
     draft.dirtyFields.add(key);
     const value = JSON.stringify(edit.value);
     if (!stored || edit.baseRev >= stored.rev || stored.changed_by === device.id) {
-      // New, or based on the latest value (or on this device's own): a plain edit; it also settles a conflict.
+      // New, or based on the latest value (or on this device's own): a plain edit. It settles a
+      // conflict the device has seen; one its value won after its base stays, so the teammate's
+      // losing value is not gone before anyone saw it (answered as a conflict: the device pulls it).
+      const unseen = stored && edit.baseRev < stored.rev ? stored.conflict : null;
       draft.fields.set(key, {
         team_id: device.teamId,
         draft_id: m.draftId,
@@ -228,8 +231,9 @@ function applyMutation(batch: Batch, device: Device, m: Mutation, rev: number): 
         rev,
         changed_at: edit.changedAt,
         changed_by: device.id,
-        conflict: null,
+        conflict: unseen,
       });
+      if (unseen) status = 'conflict';
       continue;
     }
     keptOthers = true;

@@ -27,7 +27,8 @@ describe('sync engine, a long outbox', () => {
   let clock = 1_000_000;
 
   before(async () => {
-    server = await host.server();
+    // Its many devices join from one address within a minute: the limits are not what is tested here.
+    server = await host.server('dist', { joinPerMinute: 1e6, apiPerMinute: 1e6 });
     await server.app.listen({ host: '127.0.0.1', port: 0 });
     origin = `http://127.0.0.1:${(server.app.server.address() as { port: number }).port}`;
     proxy = await startFaultProxy(origin);
@@ -469,6 +470,30 @@ describe('sync engine, a long outbox', () => {
     const onA = (await a.store.get(draft.id))!;
     assert.equal(onA.fields['achieve']?.value, 'B’s answer, the latest');
     assert.equal(onA.fields['achieve']?.conflict?.value, 'A’s second answer');
+    a.store.close();
+    b.store.close();
+  });
+
+  it('keeps a conflict this device’s value won until the device has seen it, though it edits the value again', async () => {
+    const { team, a, b, draft } = await sharedDraft('Unseen conflict team');
+    await b.store.update(draft.id, { achieve: 'B’s answer' });
+    await a.store.update(draft.id, { achieve: 'A’s answer, the later' });
+    await b.engine.sync();
+    // A's later answer wins, B's is kept as the conflict; A edits again before it pulls.
+    await a.engine.push();
+    await a.store.update(draft.id, { achieve: 'A’s answer, edited again' });
+    await a.engine.sync();
+
+    const onServer = (await server.store.pull(team.id, 0, 10)).drafts.find((d) => d.id === draft.id)!;
+    assert.equal(onServer.fields['achieve']?.value, 'A’s answer, edited again');
+    assert.equal(onServer.fields['achieve']?.conflict?.value, 'B’s answer', 'B’s answer, never seen by A, still shown');
+    const onA = (await a.store.get(draft.id))!;
+    assert.equal(onA.fields['achieve']?.conflict?.value, 'B’s answer', 'and A is shown it');
+    // Once A has seen it, an edit settles it.
+    await a.store.update(draft.id, { achieve: 'Both, combined' });
+    await a.engine.sync();
+    const settled = (await server.store.pull(team.id, 0, 10)).drafts.find((d) => d.id === draft.id)!;
+    assert.equal(settled.fields['achieve']?.conflict, null);
     a.store.close();
     b.store.close();
   });
