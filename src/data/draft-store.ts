@@ -522,7 +522,8 @@ export class DraftStore {
       // Counted, so a sync acknowledging meanwhile reads its drafts again (see _currentDrafts).
       countSyncWrite(tx.objectStore('meta'), crypto.randomUUID()),
     ]);
-    let heldAt: number | undefined;
+    /** Just before the earliest draft to pull again; Infinity while none is. */
+    let heldAt = Infinity;
     const queuedByDraft = new Map<string, OutboxEntry[]>();
     for (const e of queued) {
       if (e.rejected) continue;
@@ -538,12 +539,11 @@ export class DraftStore {
       const pendingLifecycle = pending.some((e) => e.kind === 'delete' || e.kind === 'restore');
       const fields: Record<string, DraftField> = { ...(local?.fields ?? {}) };
       const keys: string[] = [];
-      // Replaced by the server since the local change's base: this draft is pulled again.
-      if (pendingLifecycle && local && (local.deletedAt === null) !== (remote.deletedAt === null))
-        heldAt = Math.min(heldAt ?? Infinity, remote.rev - 1);
+      // Whether the server changed what a local change waits to replace, since that change's base.
+      let stale = pendingLifecycle && !!local && (local.deletedAt === null) !== (remote.deletedAt === null);
       for (const [key, f] of Object.entries(remote.fields)) {
         if (pendingFields.has(key)) {
-          if (f.rev > (local?.fields[key]?.rev ?? 0)) heldAt = Math.min(heldAt ?? Infinity, remote.rev - 1);
+          stale ||= f.rev > (local?.fields[key]?.rev ?? 0);
           continue;
         }
         fields[key] = {
@@ -572,14 +572,13 @@ export class DraftStore {
       };
       writes.push(tx.objectStore('drafts').put(next));
       changed.push({ draftId: remote.id, fields: keys, kind: 'update' });
+      if (stale) heldAt = Math.min(heldAt, remote.rev - 1);
     }
     if (cursor)
-      writes.push(
-        tx.objectStore('meta').put({ key: cursor.key, value: String(Math.min(cursor.value, heldAt ?? Infinity)) }),
-      );
+      writes.push(tx.objectStore('meta').put({ key: cursor.key, value: String(Math.min(cursor.value, heldAt)) }));
     await Promise.all([...writes, tx.done]);
     this._announce(changed);
-    return heldAt;
+    return heldAt === Infinity ? undefined : heldAt;
   }
 
   /** Drops a change the server refused, at the user's word. */
