@@ -65,6 +65,17 @@ describe('sync engine, a long outbox', () => {
     return { device, teamId: team.id, straddler: straddler.id };
   }
 
+  /** A new team with one device in it, and nothing in the way of its requests. */
+  async function aloneInTeam(
+    teamName: string,
+    deviceName: string,
+  ): Promise<{ team: { id: string; code: string }; device: SimDevice }> {
+    proxy.choose = () => 'pass';
+    const team = await server.store.createTeam(teamName);
+    const device = await simDevice(deviceName, origin, proxy.origin, team.code, () => (clock += 1));
+    return { team, device };
+  }
+
   /** Two devices of a new team, A and B, and a draft A made that both have synced. */
   async function sharedDraft(
     name: string,
@@ -216,9 +227,7 @@ describe('sync engine, a long outbox', () => {
   });
 
   it('sends a draft’s edits as one mutation, and ends the run at a delete or a restore', async () => {
-    proxy.choose = () => 'pass';
-    const team = await server.store.createTeam('Run team');
-    const device = await simDevice('Runner', origin, proxy.origin, team.code, () => (clock += 1));
+    const { team, device } = await aloneInTeam('Run team', 'Runner');
     const draft = await device.store.create(WS, { title: 'Typed into offline' });
     for (let i = 1; i <= 20; i += 1) await device.store.update(draft.id, { achieve: `Aim, take ${i}` });
     await device.store.update(draft.id, { audience: 'Everyone nearby' });
@@ -253,9 +262,7 @@ describe('sync engine, a long outbox', () => {
   });
 
   it('sends a long answer typed over many autosaves once, in one push', async () => {
-    proxy.choose = () => 'pass';
-    const team = await server.store.createTeam('Long answer team');
-    const device = await simDevice('Typist', origin, proxy.origin, team.code, () => (clock += 1));
+    const { team, device } = await aloneInTeam('Long answer team', 'Typist');
     const draft = await device.store.create(WS, { title: 'A long consultation' });
     // 100 autosaves of an answer growing to 20 KB: a megabyte if each counted its whole value.
     let answer = '';
@@ -278,9 +285,7 @@ describe('sync engine, a long outbox', () => {
   });
 
   it('keeps each push within the server’s limit in bytes when the answers are in Chinese', async () => {
-    proxy.choose = () => 'pass';
-    const team = await server.store.createTeam('Chinese answers team');
-    const device = await simDevice('Chinese answers', origin, proxy.origin, team.code, () => (clock += 1));
+    const { team, device } = await aloneInTeam('Chinese answers team', 'Chinese answers');
     try {
       // 32,500 characters a draft, three bytes each in UTF-8: 12 drafts are 390,000 characters
       // (under a batch's half megabyte counted in characters) and 1.2 MB (over the server's 1 MB).
@@ -313,9 +318,7 @@ describe('sync engine, a long outbox', () => {
   });
 
   it('refuses on the device a change too large in bytes for the server, though short in characters', async () => {
-    proxy.choose = () => 'pass';
-    const team = await server.store.createTeam('Large Chinese change team');
-    const device = await simDevice('Large Chinese change', origin, proxy.origin, team.code, () => (clock += 1));
+    const { team, device } = await aloneInTeam('Large Chinese change team', 'Large Chinese change');
     try {
       // Four answers of 80,000 characters (under the 100,000 an answer may hold): 320,000
       // characters, 960 KB in UTF-8, past the 900 KB a change may take.
@@ -499,9 +502,7 @@ describe('sync engine, a long outbox', () => {
   });
 
   it('tells the server what it settled, and a batch whose answer was lost is answered once after the server forgets', async () => {
-    proxy.choose = () => 'pass';
-    const team = await server.store.createTeam('Settling team');
-    const device = await simDevice('Settling', origin, proxy.origin, team.code, () => (clock += 1));
+    const { team, device } = await aloneInTeam('Settling team', 'Settling');
     const drafts = [];
     for (let i = 0; i < 5; i += 1) drafts.push(await device.store.create(WS, { title: `Draft ${i}` }));
     await device.engine.sync();
@@ -542,9 +543,7 @@ describe('sync engine, a long outbox', () => {
   });
 
   it('refuses on the device, with why, a change the server could never take, and sends what was queued after it', async () => {
-    proxy.choose = () => 'pass';
-    const team = await server.store.createTeam('Untakeable team');
-    const device = await simDevice('Untakeable', origin, proxy.origin, team.code, () => (clock += 1));
+    const { team, device } = await aloneInTeam('Untakeable team', 'Untakeable');
     // Past what the worksheet's fields let anyone type, as old or tampered data could hold.
     const long = await device.store.create(WS, { title: 'Too long' });
     await device.store.update(long.id, { achieve: 'x'.repeat(TEXT_MAX + 1) });
