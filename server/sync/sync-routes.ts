@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   changeCount,
   changesOf,
+  DRAFT_PARAMS_SCHEMA,
   ERROR_SCHEMA,
   JOIN_REQUEST_SCHEMA,
   JOIN_RESPONSE_SCHEMA,
@@ -14,7 +15,9 @@ import {
   PUSH_REQUEST_SCHEMA,
   PUSH_BATCH_MAX,
   PUSH_RESPONSE_SCHEMA,
+  NO_SUCH_DRAFT,
   RENAME_DEVICE_SCHEMA,
+  SERVER_DRAFT_SCHEMA,
   type ErrorResponse,
   type JoinRequest,
   type JoinResponse,
@@ -22,6 +25,7 @@ import {
   type PullResponse,
   type PushRequest,
   type PushResponse,
+  type ServerDraft,
 } from '../../src/sync/protocol.js';
 import type { ServerMetrics } from '../metrics.js';
 import { DeviceRevokedError, type Device, type SyncStore } from './sync-store.js';
@@ -209,5 +213,24 @@ export async function syncRoutes(
       schema: { querystring: PULL_QUERY_SCHEMA, response: { 200: PULL_RESPONSE_SCHEMA, ...errors } },
     },
     async (request) => store.pull(request.device!.teamId, request.query.since, request.query.limit),
+  );
+
+  // One draft as the team holds it: a device that discards a change the server refused goes back
+  // to this, rather than keep on its own a value the team never took.
+  app.get<{ Params: { id: string }; Reply: ServerDraft | ErrorResponse }>(
+    '/api/drafts/:id',
+    {
+      config: perDevice,
+      onRequest: authenticate,
+      schema: {
+        params: DRAFT_PARAMS_SCHEMA,
+        response: { 200: SERVER_DRAFT_SCHEMA, 404: { $ref: 'Error#' }, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const draft = await store.draft(request.device!.teamId, request.params.id);
+      if (draft) return draft;
+      return reply.code(404).send({ error: NO_SUCH_DRAFT, message: 'The team’s server has no such draft.' });
+    },
   );
 }

@@ -668,13 +668,7 @@ export class SyncStore {
       .orderBy('rev')
       .limit(limit + 1)
       .execute();
-    const names = new Map(
-      (await this.db.selectFrom('devices').select(['id', 'name']).where('team_id', '=', teamId).execute()).map((d) => [
-        d.id,
-        d.name,
-      ]),
-    );
-    const nameOf = (id: string): string => names.get(id) ?? 'a device no longer in the team';
+    const nameOf = await this._deviceNames(teamId);
     const result: ServerDraft[] = [];
     let bytes = 0;
     let full = false;
@@ -692,14 +686,7 @@ export class SyncStore {
       const byDraft = new Map<string, { fields: Record<string, ServerField>; bytes: number }>();
       for (const f of fields) {
         const entry = byDraft.get(f.draft_id) ?? { fields: {}, bytes: 0 };
-        const conflict = f.conflict ? (JSON.parse(f.conflict) as FieldConflict) : null;
-        entry.fields[f.key] = {
-          value: JSON.parse(f.value) as FieldValue,
-          rev: Number(f.rev),
-          changedAt: Number(f.changed_at),
-          changedBy: nameOf(f.changed_by),
-          conflict: conflict && { ...conflict, changedBy: nameOf(conflict.changedBy) },
-        };
+        entry.fields[f.key] = serverField(f, nameOf);
         // The stored JSON is what goes out, plus the field's other members; in UTF-8 bytes, as a
         // character of an answer in Vietnamese or Chinese takes two to four.
         entry.bytes +=
@@ -714,20 +701,67 @@ export class SyncStore {
           break;
         }
         bytes += size;
-        result.push({
-          id: d.id,
-          worksheetId: d.worksheet_id,
-          worksheetVersion: d.worksheet_version,
-          createdAt: Number(d.created_at),
-          rev: Number(d.rev),
-          deletedAt: d.deleted_at === null ? null : Number(d.deleted_at),
-          note: d.note,
-          fields: entry?.fields ?? {},
-        });
+        result.push(serverDraft(d, entry?.fields ?? {}));
       }
       if (full) break;
     }
     const last = result.at(-1);
     return { drafts: result, cursor: last ? last.rev : since, more: full || drafts.length > limit };
   }
+
+  /** One draft as the team holds it (deleted ones too), or undefined when the team has no such draft. */
+  async draft(teamId: string, id: string): Promise<ServerDraft | undefined> {
+    const row = await this.db
+      .selectFrom('drafts')
+      .selectAll()
+      .where('team_id', '=', teamId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const nameOf = await this._deviceNames(teamId);
+    const fields = await this.db
+      .selectFrom('draft_fields')
+      .selectAll()
+      .where('team_id', '=', teamId)
+      .where('draft_id', '=', id)
+      .execute();
+    return serverDraft(row, Object.fromEntries(fields.map((f) => [f.key, serverField(f, nameOf)])));
+  }
+
+  /** The team's devices' names by id: a change goes out named for the device that made it. */
+  private async _deviceNames(teamId: string): Promise<(id: string) => string> {
+    const names = new Map(
+      (await this.db.selectFrom('devices').select(['id', 'name']).where('team_id', '=', teamId).execute()).map((d) => [
+        d.id,
+        d.name,
+      ]),
+    );
+    return (id) => names.get(id) ?? 'a device no longer in the team';
+  }
+}
+
+/** A stored field as it goes out, its changes named for their devices. */
+function serverField(f: FieldRow, nameOf: (id: string) => string): ServerField {
+  const conflict = f.conflict ? (JSON.parse(f.conflict) as FieldConflict) : null;
+  return {
+    value: JSON.parse(f.value) as FieldValue,
+    rev: Number(f.rev),
+    changedAt: Number(f.changed_at),
+    changedBy: nameOf(f.changed_by),
+    conflict: conflict && { ...conflict, changedBy: nameOf(conflict.changedBy) },
+  };
+}
+
+/** A stored draft as it goes out, with its fields. */
+function serverDraft(d: DraftRow, fields: Record<string, ServerField>): ServerDraft {
+  return {
+    id: d.id,
+    worksheetId: d.worksheet_id,
+    worksheetVersion: d.worksheet_version,
+    createdAt: Number(d.created_at),
+    rev: Number(d.rev),
+    deletedAt: d.deleted_at === null ? null : Number(d.deleted_at),
+    note: d.note,
+    fields,
+  };
 }

@@ -316,44 +316,55 @@ export const PULL_QUERY_SCHEMA = {
   },
 } as const;
 
+/** A draft as the team's server holds it: a pull page's drafts, and the answer to one draft's address. */
+export const SERVER_DRAFT_SCHEMA = {
+  type: 'object',
+  required: ['id', 'worksheetId', 'worksheetVersion', 'createdAt', 'rev', 'deletedAt', 'note', 'fields'],
+  properties: {
+    id: { type: 'string' },
+    worksheetId: { type: 'string' },
+    worksheetVersion: { type: 'integer' },
+    createdAt: { type: 'integer' },
+    rev: { type: 'integer' },
+    deletedAt: { type: ['integer', 'null'] },
+    note: { type: ['string', 'null'] },
+    fields: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        required: ['value', 'rev', 'changedAt', 'changedBy', 'conflict'],
+        properties: {
+          value: fieldValue,
+          rev: { type: 'integer' },
+          changedAt: { type: 'integer' },
+          changedBy: { type: 'string' },
+          conflict,
+        },
+      },
+    },
+  },
+} as const;
+
 export const PULL_RESPONSE_SCHEMA = {
   type: 'object',
   required: ['drafts', 'cursor', 'more'],
   properties: {
     cursor: { type: 'integer' },
     more: { type: 'boolean' },
-    drafts: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['id', 'worksheetId', 'worksheetVersion', 'createdAt', 'rev', 'deletedAt', 'note', 'fields'],
-        properties: {
-          id: { type: 'string' },
-          worksheetId: { type: 'string' },
-          worksheetVersion: { type: 'integer' },
-          createdAt: { type: 'integer' },
-          rev: { type: 'integer' },
-          deletedAt: { type: ['integer', 'null'] },
-          note: { type: ['string', 'null'] },
-          fields: {
-            type: 'object',
-            additionalProperties: {
-              type: 'object',
-              required: ['value', 'rev', 'changedAt', 'changedBy', 'conflict'],
-              properties: {
-                value: fieldValue,
-                rev: { type: 'integer' },
-                changedAt: { type: 'integer' },
-                changedBy: { type: 'string' },
-                conflict,
-              },
-            },
-          },
-        },
-      },
-    },
+    drafts: { type: 'array', items: SERVER_DRAFT_SCHEMA },
   },
 } as const;
+
+/** `GET /api/drafts/:id`: the team's draft, so a device can go back to it (see DraftStore.discardRejected). */
+export const DRAFT_PARAMS_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id'],
+  properties: { id },
+} as const;
+
+/** The error code of `GET /api/drafts/:id` for a draft the team does not have (any other 404 is not that). */
+export const NO_SUCH_DRAFT = 'no_such_draft';
 
 export const JOIN_REQUEST_SCHEMA = {
   type: 'object',

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import {
+  NO_SUCH_DRAFT,
   PULL_PAGE_MAX,
   PUSH_BATCH_MAX,
   type MeResponse,
@@ -26,7 +27,8 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     let teamId: string;
 
     before(async () => {
-      server = await host.server();
+      // Its many devices join from one address within a minute: the limits have tests of their own.
+      server = await host.server('dist', { joinPerMinute: 1e6, apiPerMinute: 1e6 });
       const team = await server.store.createTeam('Riverside team');
       teamCode = team.code;
       teamId = team.id;
@@ -93,6 +95,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
         ['GET', '/api/me'],
         ['GET', '/api/pull'],
         ['POST', '/api/push'],
+        ['GET', `/api/drafts/${randomUUID()}`],
       ] as const) {
         for (const headers of [
           {},
@@ -254,6 +257,40 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       assert.equal(draft.fields['achieve']!.value, 'from A');
       assert.equal(draft.fields['audience']!.value, 'from B');
       assert.equal(draft.fields['title']!.value, 'Shared');
+    });
+
+    it('gives one draft as the team holds it, as a pull would, and a 404 of its own for one the team does not have', async () => {
+      const a = await join(teamCode, 'Ana’s tablet');
+      const b = await join(teamCode, 'Ben’s phone');
+      const id = randomUUID();
+      const [created] = await push(a.token, [
+        upsert(1, id, { title: { value: 'One draft', baseRev: 0, changedAt: 1 } }),
+      ]);
+      // Both change the title from the same revision: the draft holds a conflict, named for its device.
+      await push(a.token, [upsert(2, id, { title: { value: 'Ana’s title', baseRev: created!.rev, changedAt: 5 } })]);
+      await push(b.token, [upsert(1, id, { title: { value: 'Ben’s title', baseRev: created!.rev, changedAt: 4 } })]);
+      const res = await server.app.inject({ url: `/api/drafts/${id}`, headers: auth(b.token) });
+      assert.equal(res.statusCode, 200, res.body);
+      const draft = res.json<ServerDraft>();
+      assert.deepEqual(draft, (await pullAll(b.token)).drafts.get(id));
+      assert.equal(draft.fields['title']!.value, 'Ana’s title');
+      assert.deepEqual(draft.fields['title']!.conflict, {
+        value: 'Ben’s title',
+        changedAt: 4,
+        changedBy: 'Ben’s phone',
+      });
+
+      const missing = await server.app.inject({ url: `/api/drafts/${randomUUID()}`, headers: auth(a.token) });
+      assert.equal(missing.statusCode, 404);
+      assert.equal(missing.json<{ error: string }>().error, NO_SUCH_DRAFT);
+      // Another team's device is told the same as for a draft no team has.
+      const other = await server.store.createTeam('Another team');
+      const outsider = await join(other.code, 'Outsider');
+      const hidden = await server.app.inject({ url: `/api/drafts/${id}`, headers: auth(outsider.token) });
+      assert.equal(hidden.statusCode, 404);
+      assert.equal(hidden.json<{ error: string }>().error, NO_SUCH_DRAFT);
+      const malformed = await server.app.inject({ url: '/api/drafts/not-a-uuid', headers: auth(a.token) });
+      assert.equal(malformed.statusCode, 400);
     });
 
     it('settles a same-field conflict the same way for everyone, keeps the other value, and syncs its resolution', async () => {
@@ -715,7 +752,13 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       assert.equal(res.statusCode, 200);
       const doc = res.json<{ openapi: string; paths: Record<string, unknown> }>();
       assert.match(doc.openapi, /^3\./);
-      assert.deepEqual(Object.keys(doc.paths).sort(), ['/api/join', '/api/me', '/api/pull', '/api/push']);
+      assert.deepEqual(Object.keys(doc.paths).sort(), [
+        '/api/drafts/{id}',
+        '/api/join',
+        '/api/me',
+        '/api/pull',
+        '/api/push',
+      ]);
     });
   });
 }
