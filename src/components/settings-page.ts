@@ -79,6 +79,10 @@ export class SettingsPage extends PageView {
       ${
         s.rejected.length
           ? html`<h3>Changes the team’s server refused</h3>
+              <p>
+                Discarding one takes its draft back to the team’s version of the answers the server would not take, at
+                the next sync; any other answers in it still go to the team.
+              </p>
               <ul>
                 ${s.rejected.map(
                   (e) =>

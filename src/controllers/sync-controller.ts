@@ -120,6 +120,8 @@ export class SyncController implements ReactiveController {
   async discardRejected(seq: number): Promise<void> {
     await this._store?.discardRejected(seq);
     await this.refresh();
+    // The draft goes back to the team's version, which only the server has.
+    this.syncNow();
   }
 
   /** Syncs now (the "Sync now" button, and every trigger); a run already going runs once more after. */

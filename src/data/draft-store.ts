@@ -1,7 +1,7 @@
 import type { IDBPDatabase, IDBPObjectStore } from 'idb';
 import { CONTEXT_FIELDS, type ContextField, type FieldValue } from '../content/worksheet.js';
 import { openKitDb, type KitDB, type OpenOptions } from './db.js';
-import type { MutationResult, ServerDraft } from '../sync/protocol.js';
+import { untakeable, type MutationResult, type ServerDraft } from '../sync/protocol.js';
 import { withServerRevision, type Draft, type DraftField, type OutboxEntry } from './draft.js';
 import { toStorageWriteError } from './storage-error.js';
 
@@ -45,6 +45,38 @@ async function countSyncWrite(
   const before = parseSyncWrites((await meta.get(SYNC_WRITES))?.value);
   void meta.put({ key: SYNC_WRITES, value: `${before.count + 1} ${writer}` });
   return before;
+}
+
+/**
+ * What a discarded change leaves to take back from the team, by draft: the fields it touched, and
+ * whether it deleted or restored the draft. Kept until a sync has fetched the team's draft.
+ */
+const REVERTS = 'sync-reverts';
+
+interface Revert {
+  readonly fields: readonly string[];
+  readonly lifecycle: boolean;
+}
+
+function parseReverts(value: string | undefined): Record<string, Revert> {
+  return value ? (JSON.parse(value) as Record<string, Revert>) : {};
+}
+
+/** Whether the server would refuse the field even sent on its own (too long, too many items). */
+function refusedAlone(draft: Draft, key: string): boolean {
+  const { value, changedAt } = draft.fields[key]!;
+  return (
+    untakeable({
+      seq: 1,
+      draftId: draft.id,
+      kind: 'upsert',
+      worksheetId: draft.worksheetId,
+      worksheetVersion: draft.worksheetVersion,
+      createdAt: draft.createdAt,
+      baseRev: 0,
+      fields: { [key]: { value, baseRev: 0, changedAt } },
+    }) !== undefined
+  );
 }
 
 /** The drafts `ids` that exist, by id, asked for at once: IndexedDB answers them in one pass. */
@@ -383,15 +415,24 @@ export class DraftStore {
    * change: a device offline for days may hold thousands, and this is asked after every edit.
    */
   async outboxStatus(): Promise<{ waiting: number; rejected: OutboxEntry[] }> {
-    const outbox = (await this._database()).transaction('outbox').store;
-    const [count, rejected] = await Promise.all([outbox.count(), outbox.index('by-rejected').getAll()]);
-    return { waiting: count - rejected.length, rejected };
+    const tx = (await this._database()).transaction(['outbox', 'meta']);
+    const [count, rejected, reverts] = await Promise.all([
+      tx.objectStore('outbox').count(),
+      tx.objectStore('outbox').index('by-rejected').getAll(),
+      tx.objectStore('meta').get(REVERTS),
+    ]);
+    // A draft going back to the team's version waits for a sync as a change does.
+    return { waiting: count - rejected.length + Object.keys(parseReverts(reverts?.value)).length, rejected };
   }
 
-  /** The drafts with changes in the outbox (refused ones too): one step per draft, not per change. */
+  /**
+   * The drafts with changes in the outbox (refused ones too), or going back to the team's version:
+   * one step per draft, not per change.
+   */
   async draftsWithQueuedChanges(): Promise<Set<string>> {
-    const ids = new Set<string>();
-    const index = (await this._database()).transaction('outbox').store.index('by-draft');
+    const tx = (await this._database()).transaction(['outbox', 'meta']);
+    const ids = new Set(Object.keys(parseReverts((await tx.objectStore('meta').get(REVERTS))?.value)));
+    const index = tx.objectStore('outbox').index('by-draft');
     for (let cursor = await index.openKeyCursor(null, 'nextunique'); cursor; cursor = await cursor.continue())
       ids.add(cursor.key);
     return ids;
@@ -581,10 +622,109 @@ export class DraftStore {
     return heldAt === Infinity ? undefined : heldAt;
   }
 
-  /** Drops a change the server refused, at the user's word. */
+  /**
+   * Drops a change the server refused, at the user's word, and takes the draft back to the team's
+   * version of what the change touched (at the next sync, which fetches it: see applyRevert).
+   * Kept on the device alone, the refused value would sit there as if synced while the team holds
+   * another. When some of the change's fields are what the server refuses (too long), only those
+   * go back: the others are queued again, so a discard loses no answer the team would take.
+   */
   async discardRejected(seq: number): Promise<void> {
-    await (await this._database()).delete('outbox', seq);
-    this._emit([{ draftId: '', fields: [], kind: 'update' }]);
+    const db = await this._database();
+    const tx = db.transaction(['outbox', 'drafts', 'meta'], 'readwrite');
+    const outbox = tx.objectStore('outbox');
+    const entry = await outbox.get(seq);
+    if (!entry?.rejected) return tx.done;
+    const [draft, ofDraft, stored] = await Promise.all([
+      tx.objectStore('drafts').get(entry.draftId),
+      outbox.index('by-draft').getAll(entry.draftId),
+      tx.objectStore('meta').get(REVERTS),
+    ]);
+    void outbox.delete(seq);
+    let requeued: OutboxEntry | undefined;
+    if (draft) {
+      // Fields a later change touched go as that change says; this one has no say over them.
+      const later = new Set(ofDraft.filter((e) => e.seq !== seq).flatMap((e) => e.fields));
+      // As the change was sent: a creation carries every field the draft has.
+      const touched = (
+        entry.kind === 'create' ? Object.keys(draft.fields) : entry.kind === 'update' ? entry.fields : []
+      ).filter((key) => draft.fields[key] && !later.has(key));
+      const refused = touched.filter((key) => refusedAlone(draft, key));
+      const back = refused.length > 0 ? refused : touched;
+      const again = touched.filter((key) => !back.includes(key));
+      const reverts = parseReverts(stored?.value);
+      const prior = reverts[draft.id];
+      reverts[draft.id] = {
+        fields: [...new Set([...(prior?.fields ?? []), ...back])],
+        lifecycle: (prior?.lifecycle ?? false) || entry.kind === 'delete' || entry.kind === 'restore',
+      };
+      void tx.objectStore('meta').put({ key: REVERTS, value: JSON.stringify(reverts) });
+      if (again.length > 0) {
+        requeued = { draftId: draft.id, kind: 'update', fields: again, at: this._now() };
+        void outbox.add(requeued);
+      }
+    }
+    await tx.done;
+    this._emit([{ draftId: entry.draftId, fields: [], kind: 'update' }]);
+    // A change queued again is a local change like any other: the sync engine hears of it.
+    if (requeued) for (const listener of this._localListeners) listener({ ...requeued });
+  }
+
+  /** The drafts waiting to go back to the team's version (see discardRejected). */
+  async revertsPending(): Promise<string[]> {
+    return Object.keys(parseReverts(await this.meta(REVERTS)));
+  }
+
+  /**
+   * Takes a draft back to `team`, the team's version of it (null: the team has none), for what a
+   * discarded change touched. A field changed here since keeps its change (it syncs as usual), and
+   * one a pull has meanwhile brought newer than `team` stays as pulled.
+   */
+  async applyRevert(draftId: string, team: ServerDraft | null): Promise<void> {
+    const db = await this._database();
+    const tx = db.transaction(['drafts', 'outbox', 'meta'], 'readwrite');
+    const meta = tx.objectStore('meta');
+    const [stored, local, queued] = await Promise.all([
+      meta.get(REVERTS),
+      tx.objectStore('drafts').get(draftId),
+      tx.objectStore('outbox').index('by-draft').getAll(draftId),
+      // Counted, so a sync acknowledging meanwhile reads its drafts again (see _currentDrafts).
+      countSyncWrite(meta, crypto.randomUUID()),
+    ]);
+    const { [draftId]: revert, ...others } = parseReverts(stored?.value);
+    if (!revert) return tx.done;
+    void meta.put({ key: REVERTS, value: JSON.stringify(others) });
+    const keys: string[] = [];
+    if (local) {
+      // A draft of another worksheet under the same id is not this draft's version.
+      const held = team?.worksheetId === local.worksheetId ? team : null;
+      const since = new Set(queued.flatMap((e) => e.fields));
+      const fields = new Map(Object.entries(local.fields));
+      for (const key of revert.fields) {
+        const f = held?.fields[key];
+        if (since.has(key) || (f && (fields.get(key)?.rev ?? 0) > f.rev)) continue;
+        if (f)
+          fields.set(key, {
+            value: f.value,
+            changedAt: f.changedAt,
+            changedBy: f.changedBy,
+            rev: f.rev,
+            conflict: f.conflict,
+          });
+        else fields.delete(key);
+        keys.push(key);
+      }
+      let deletedAt = local.deletedAt;
+      if (revert.lifecycle && !queued.some((e) => e.kind === 'delete' || e.kind === 'restore')) {
+        // A team without the draft is as if it were deleted there.
+        deletedAt = held ? held.deletedAt : (local.deletedAt ?? this._now());
+      }
+      void tx
+        .objectStore('drafts')
+        .put({ ...local, fields: Object.fromEntries(fields), deletedAt, rev: local.rev ?? held?.rev });
+    }
+    await tx.done;
+    if (local) this._announce([{ draftId, fields: keys, kind: 'update' }]);
   }
 
   /** Listens to changes made by this store itself (for the sync engine's trigger). */

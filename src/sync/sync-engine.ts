@@ -60,8 +60,15 @@ export class SyncEngine {
     // A push answered as the team's only change since this device's cursor leaves nothing to pull
     // as of that answer: a pull would be one more round trip, on a weak signal the slowest step.
     const pulled = current ? 0 : await this.pull();
+    await this.revert();
     await this.store.setMeta(SYNC_META.lastSynced, String(Date.now()));
     return { pushed, rejected, pulled };
+  }
+
+  /** Takes the drafts whose refused change the user discarded back to the team's version of them. */
+  async revert(): Promise<void> {
+    for (const id of await this.store.revertsPending())
+      await this.store.applyRevert(id, await this.transport.draft(id));
   }
 
   /** Turns an outbox entry into the mutation the server applies, from the draft as it is now. */

@@ -1,4 +1,13 @@
-import type { JoinRequest, JoinResponse, MeResponse, PullResponse, PushRequest, PushResponse } from './protocol.js';
+import {
+  NO_SUCH_DRAFT,
+  type JoinRequest,
+  type JoinResponse,
+  type MeResponse,
+  type PullResponse,
+  type PushRequest,
+  type PushResponse,
+  type ServerDraft,
+} from './protocol.js';
 
 /** The server could not be reached (or did not answer in time): try again later. */
 export class SyncNetworkError extends Error {
@@ -25,6 +34,8 @@ export class SyncUnauthorizedError extends SyncHttpError {
 export interface SyncTransport {
   push(request: PushRequest): Promise<PushResponse>;
   pull(since: number, limit: number): Promise<PullResponse>;
+  /** One draft as the team holds it; null when the team has no such draft. */
+  draft(id: string): Promise<ServerDraft | null>;
   /**
    * Starts encoding a push of `mutations` ahead of sending it (optional): the sync engine calls it
    * for the next batch while the one before travels, then pushes the same array.
@@ -72,6 +83,17 @@ export class FetchTransport implements SyncTransport {
 
   pull(since: number, limit: number): Promise<PullResponse> {
     return this._call<PullResponse>('GET', `/api/pull?since=${since}&limit=${limit}`);
+  }
+
+  async draft(id: string): Promise<ServerDraft | null> {
+    try {
+      return await this._call<ServerDraft>('GET', `/api/drafts/${encodeURIComponent(id)}`);
+    } catch (error) {
+      // Only the route's own "no such draft" says the team has none: a server from before the
+      // route answers any 404, and the device must not take that as the team holding nothing.
+      if (error instanceof SyncHttpError && error.status === 404 && error.code === NO_SUCH_DRAFT) return null;
+      throw error;
+    }
   }
 
   me(): Promise<MeResponse> {

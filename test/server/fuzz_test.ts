@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance, InjectOptions } from 'fastify';
@@ -199,9 +200,26 @@ describe('malformed requests, derived from the OpenAPI description', () => {
     }>();
     const requests: InjectOptions[] = [];
     const auth = { authorization: `Bearer ${token}` };
-    for (const [url, ops] of Object.entries(doc.paths)) {
+    for (const [route, ops] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(ops)) {
         const upper = method.toUpperCase() as 'GET' | 'POST' | 'PUT';
+        // A path's parameters (a draft's id) filled in: well formed for the other cases, then malformed.
+        const inPath = (op.parameters ?? []).filter((p) => p.in === 'path');
+        const at = (value: string): string => inPath.reduce((u, p) => u.replace(`{${p.name}}`, value), route);
+        const url = at(randomUUID());
+        if (inPath.length > 0)
+          for (const bad of [
+            '-1',
+            'abc',
+            randomUUID().toUpperCase(),
+            `${randomUUID()}0`,
+            "1' OR '1'='1",
+            '%00',
+            '..%2F..%2Fetc%2Fpasswd',
+            'x'.repeat(2000),
+            ...PAYLOADS.slice(0, 4).map(encodeURIComponent),
+          ])
+            requests.push({ method: upper, url: at(bad), headers: auth });
         const bodySchema = op.requestBody?.content['application/json']?.schema;
         if (bodySchema) {
           const base = sample(bodySchema);
@@ -260,7 +278,7 @@ describe('malformed requests, derived from the OpenAPI description', () => {
           { authorization: `Bearer ${'A'.repeat(43)}` },
           { authorization: "Bearer ' OR 1=1 --" },
         ]) {
-          if (url === '/api/join' || url === '/api/openapi.json') continue;
+          if (route === '/api/join' || route === '/api/openapi.json') continue;
           requests.push({ method: upper, url, headers, payload: upper === 'GET' ? undefined : '{}' });
         }
       }

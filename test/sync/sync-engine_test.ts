@@ -157,6 +157,7 @@ describe('sync engine, a long outbox', () => {
         return answer;
       },
       pull: (since, limit) => real.pull(since, limit),
+      draft: (id) => real.draft(id),
     };
     return new SyncEngine(device.store, transport);
   }
@@ -171,6 +172,7 @@ describe('sync engine, a long outbox', () => {
     const engine = new SyncEngine(device.store, {
       push: (request) => (requests.push('push'), sent.push(request), real.push(request)),
       pull: (since, limit) => (requests.push('pull'), real.pull(since, limit)),
+      draft: (id) => real.draft(id),
     });
     return { engine, sent, requests };
   }
@@ -463,6 +465,7 @@ describe('sync engine, a long outbox', () => {
         return real.push(request);
       },
       pull: (since, limit) => real.pull(since, limit),
+      draft: (id) => real.draft(id),
     });
     await engine.sync();
     await a.engine.sync(); // sends the second answer, if the first sync had read past it
@@ -584,6 +587,47 @@ describe('sync engine, a long outbox', () => {
     const shortened = (await server.store.pull(team.id, 0, 10)).drafts.find((d) => d.id === long.id);
     assert.equal(shortened?.fields['achieve']?.value, 'Shortened', 'an edit after shortening syncs');
     device.store.close();
+  });
+
+  it('takes a draft back to the team’s version when its refused change is discarded, queueing again the answers the team would take', async () => {
+    const { team, a, b, draft } = await sharedDraft('Discarding team');
+    await b.store.update(draft.id, { achieve: 'B’s aim' });
+    await b.engine.sync();
+    await a.engine.sync();
+    // One change on A: an answer past what the server takes, and one it would take, together.
+    await a.store.update(draft.id, { achieve: 'x'.repeat(TEXT_MAX + 1), audience: 'Parents' });
+    // A draft the team never had: its creation refused for its title alone.
+    const unsent = await a.store.create(WS, { title: 'y'.repeat(TEXT_MAX + 1) });
+    assert.equal((await a.engine.sync()).rejected, 2);
+    const { rejected } = await a.store.outboxStatus();
+    for (const entry of rejected) await a.store.discardRejected(entry.seq!);
+    assert.deepEqual((await a.store.outboxStatus()).rejected, [], 'nothing refused is left');
+    assert.deepEqual((await a.store.revertsPending()).sort(), [draft.id, unsent.id].sort());
+
+    await a.engine.sync();
+    await b.engine.sync();
+    const onServer = (await server.store.pull(team.id, 0, 10)).drafts.find((d) => d.id === draft.id)!;
+    assert.equal(onServer.fields['audience']?.value, 'Parents', 'the answer the team would take reached it');
+    assert.equal(onServer.fields['achieve']?.value, 'B’s aim');
+    const mine = (await a.store.get(draft.id))!;
+    assert.deepEqual(
+      { value: mine.fields['achieve']!.value, rev: mine.fields['achieve']!.rev, by: mine.fields['achieve']!.changedBy },
+      { value: 'B’s aim', rev: onServer.fields['achieve']!.rev, by: 'B' },
+      'A holds the team’s answer again, as the team has it',
+    );
+    const theirs = (await b.store.get(draft.id))!;
+    for (const key of ['title', 'achieve', 'audience'])
+      assert.equal(mine.fields[key]?.value, theirs.fields[key]?.value, `A and B agree on ${key}`);
+    assert.deepEqual(
+      Object.keys((await a.store.get(unsent.id))!.fields),
+      [],
+      'the team has no title for it, so neither has A',
+    );
+    assert.equal(await server.store.draft(team.id, unsent.id), undefined);
+    assert.deepEqual(await a.store.revertsPending(), []);
+    assert.deepEqual(await a.store.outboxStatus(), { waiting: 0, rejected: [] });
+    a.store.close();
+    b.store.close();
   });
 
   for (const fault of ['reset-after-apply', 'drop', '500'] satisfies Fault[]) {

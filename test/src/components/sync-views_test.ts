@@ -97,6 +97,31 @@ describe('settings-page team section', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('lists the changes the server refused, says what discarding does, and discards the one asked', async () => {
+    const refused = {
+      seq: 7,
+      draftId: 'd',
+      kind: 'update',
+      fields: ['achieve'],
+      at: Date.UTC(2026, 10, 26, 3, 0),
+    } as const;
+    const el = await fixture<SettingsPage>(
+      html`<settings-page
+        .sync=${{ ...JOINED, rejected: [{ ...refused, rejected: 'An answer is too long.' }] }}
+      ></settings-page>`,
+    );
+    const root = el.shadowRoot!;
+    expect(root.querySelector('li')!.textContent).to.contain('An answer is too long.');
+    expect(root.textContent).to.contain('Discarding one takes its draft back to the team’s version');
+    const discard = [...root.querySelectorAll('li button')][0] as HTMLButtonElement;
+    // A native button, so Enter and Space work it as a click does; its name says which change.
+    expect(discard.textContent!.replace(/\s+/g, ' ').trim()).to.match(/^Discard the change of /);
+    setTimeout(() => discard.click());
+    const event = (await oneEvent(el, 'rejected-discard')) as CustomEvent<{ seq: number }>;
+    expect(event.detail.seq).to.equal(7);
+    await expect(el).to.be.accessible();
+  });
+
   it('tells a device outside any team how to join', async () => {
     const el = await fixture<SettingsPage>(html`<settings-page .sync=${{ ...JOINED, joined: false }}></settings-page>`);
     expect(el.shadowRoot!.textContent).to.contain('This device is not in a team yet');

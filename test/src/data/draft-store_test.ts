@@ -2,6 +2,7 @@ import { expect, waitUntil } from '@open-wc/testing';
 import { openKitDb, openKitDbAtVersion, DB_VERSION, DatabaseUnavailableError } from '../../../src/data/db.js';
 import type { DraftChange, DraftStore } from '../../../src/data/draft-store.js';
 import { StorageWriteError } from '../../../src/data/storage-error.js';
+import { TEXT_MAX } from '../../../src/content/worksheet.js';
 import type { ServerDraft } from '../../../src/sync/protocol.js';
 import { freshDbName, openStore, WORKSHEET } from '../support/fresh-db.js';
 
@@ -71,6 +72,10 @@ describe('DraftStore', () => {
     expect(status.rejected.map((e) => [e.draftId, e.rejected])).to.deep.equal([[b.id, 'Not allowed.']]);
     expect([...(await s.draftsWithQueuedChanges())].sort()).to.deep.equal([a.id, b.id, c.id].sort());
     await s.discardRejected(refused!.seq!);
+    // B now waits to go back to the team's version of it (see 'discarding a refused change').
+    expect(await s.outboxStatus()).to.deep.equal({ waiting: 8, rejected: [] });
+    expect([...(await s.draftsWithQueuedChanges())].sort()).to.deep.equal([a.id, b.id, c.id].sort());
+    await s.applyRevert(b.id, null);
     expect(await s.outboxStatus()).to.deep.equal({ waiting: 7, rejected: [] });
     expect([...(await s.draftsWithQueuedChanges())].sort()).to.deep.equal([a.id, c.id].sort());
   });
@@ -197,6 +202,104 @@ describe('DraftStore', () => {
     expect(await s.applyRemote(page, { key: 'cursor', value: 5 })).to.equal(undefined);
     expect(await s.meta('cursor')).to.equal('5');
     expect((await s.get(draft.id))!.fields['achieve']!.value).to.equal('B’s, from the team');
+  });
+
+  describe('discarding a refused change', () => {
+    const team = (
+      id: string,
+      rev: number,
+      fields: ServerDraft['fields'],
+      deletedAt: number | null = null,
+    ): ServerDraft => ({
+      id,
+      worksheetId: WORKSHEET.id,
+      worksheetVersion: WORKSHEET.version,
+      createdAt: 1,
+      rev,
+      deletedAt,
+      note: null,
+      fields,
+    });
+    const field = (value: string, rev: number): ServerDraft['fields'][string] => ({
+      value,
+      rev,
+      changedAt: rev,
+      changedBy: 'B',
+      conflict: null,
+    });
+
+    /** A synced draft, then a change to it the server refused, discarded. */
+    async function discarded(s: DraftStore, change: (id: string) => Promise<unknown>): Promise<{ id: string }> {
+      const draft = await s.create(WORKSHEET, { title: 'Shared' });
+      const created = await s.outboxBatch({ limit: 10 });
+      await s.acknowledge(created.entries, [{ seq: created.entries[0]!.seq!, status: 'applied', rev: 1 }]);
+      await change(draft.id);
+      const [refused] = await s.outbox();
+      await s.acknowledge([refused!], [{ seq: refused!.seq!, status: 'rejected', reason: 'Not allowed.', rev: 0 }]);
+      return draft;
+    }
+
+    it('takes the change’s fields back to the team’s version, but not one edited since or pulled newer', async () => {
+      const s = await store();
+      const draft = await discarded(s, (id) =>
+        s.update(id, { achieve: 'Refused', audience: 'Refused too', measure: 'M' }),
+      );
+      const [refused] = await s.outbox();
+      await s.update(draft.id, { audience: 'Edited since' });
+      await s.discardRejected(refused!.seq!);
+      expect(await s.revertsPending()).to.deep.equal([draft.id]);
+      expect((await s.outboxStatus()).waiting).to.equal(2, 'the edit since, and the draft going back');
+      expect([...(await s.draftsWithQueuedChanges())]).to.deep.equal([draft.id]);
+      // A pull brings a teammate's newer measure before the team's version is fetched.
+      await s.applyRemote([team(draft.id, 7, { title: field('Shared', 1), measure: field('Pulled, newer', 7) })]);
+
+      const changes: (readonly DraftChange[])[] = [];
+      s.onChange((c) => changes.push(c));
+      await s.applyRevert(
+        draft.id,
+        team(draft.id, 3, {
+          title: field('Shared', 1),
+          achieve: field('The team’s aim', 3),
+          measure: field('Older', 2),
+        }),
+      );
+      const after = (await s.get(draft.id))!;
+      expect(after.fields['achieve']).to.deep.equal(field('The team’s aim', 3));
+      expect(after.fields['audience']!.value).to.equal('Edited since', 'an edit since the discard stays, to sync');
+      expect(after.fields['measure']!.value).to.equal('Pulled, newer');
+      expect(after.fields['title']!.value).to.equal('Shared');
+      expect(changes).to.deep.equal([[{ draftId: draft.id, fields: ['achieve'], kind: 'update' }]]);
+      expect(await s.revertsPending()).to.deep.equal([]);
+      expect((await s.outboxStatus()).waiting).to.equal(1);
+    });
+
+    it('queues again the fields the server would take, and takes back only those it would not', async () => {
+      const s = await store();
+      const long = 'x'.repeat(TEXT_MAX + 1);
+      const draft = await discarded(s, (id) => s.update(id, { achieve: long, audience: 'Parents' }));
+      const [refused] = await s.outbox();
+      await s.discardRejected(refused!.seq!);
+      const queued = await s.outbox();
+      expect(queued.map((e) => [e.kind, e.fields, e.rejected])).to.deep.equal([['update', ['audience'], undefined]]);
+      await s.applyRevert(draft.id, team(draft.id, 1, { title: field('Shared', 1) }));
+      const after = (await s.get(draft.id))!;
+      expect(after.fields['achieve'], 'the team has no aim for it').to.equal(undefined);
+      expect(after.fields['audience']!.value).to.equal('Parents');
+    });
+
+    it('takes back a refused deletion to the team’s draft, and one the team does not have stays deleted', async () => {
+      const s = await store();
+      const draft = await discarded(s, (id) => s.remove(id));
+      await s.discardRejected((await s.outbox())[0]!.seq!);
+      await s.applyRevert(draft.id, team(draft.id, 1, { title: field('Shared', 1) }));
+      expect((await s.list()).map((d) => d.id)).to.deep.equal([draft.id], 'the team still has it, so it is back');
+
+      const gone = await discarded(s, (id) => s.remove(id));
+      await s.discardRejected((await s.outbox())[0]!.seq!);
+      await s.applyRevert(gone.id, null);
+      expect((await s.get(gone.id))!.deletedAt).to.be.a('number');
+      expect(await s.revertsPending()).to.deep.equal([]);
+    });
   });
 
   it('merges edits journalled as a page closed when it next opens, unless a later edit exists', async () => {
