@@ -665,7 +665,7 @@ export class DraftStore {
       }
     }
     await tx.done;
-    this._emit([{ draftId: entry.draftId, fields: [], kind: 'update' }]);
+    this._announce([{ draftId: entry.draftId, fields: [], kind: 'update' }]);
     // A change queued again is a local change like any other: the sync engine hears of it.
     if (requeued) for (const listener of this._localListeners) listener({ ...requeued });
   }
