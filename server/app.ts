@@ -1,14 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 import { isAppPath } from '../src/routing/route.js';
 import { apiCompression } from './api-compression.js';
 import { endIdleConnectionsOnClose } from './end-idle-connections.js';
 import type { ServerMetrics } from './metrics.js';
 import { PreloadHintsFile } from './preload-hints.js';
+import { securityHeaders } from './security-headers.js';
 import { staticCacheControl } from './static-cache-control.js';
 import { syncRoutes, type SyncRoutesOptions } from './sync/sync-routes.js';
 
@@ -66,6 +71,11 @@ export async function buildApp({
   metrics,
   ready,
 }: AppOptions): Promise<FastifyInstance> {
+  const security = securityHeaders({
+    contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+    referrerPolicy: { policy: 'no-referrer' },
+    xFrameOptions: { action: 'deny' },
+  });
   const options = {
     logger:
       logger && typeof logger === 'object'
@@ -85,6 +95,9 @@ export async function buildApp({
     // Request ids let a log line be followed across one request; a proxy's id is kept.
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
+    // A URL the router cannot read (broken percent-encoding) is answered before any hook runs.
+    frameworkErrors: (error: Error, _request: FastifyRequest, reply: FastifyReply) =>
+      void reply.headers(security).code(400).send({ statusCode: 400, error: 'Bad Request', message: error.message }),
   };
   // One construction for HTTP and HTTPS; fastify's overloads type the two apart (and its types
   // omit the number-of-hops form of trustProxy, which it supports).
@@ -111,10 +124,10 @@ export async function buildApp({
     },
   });
 
-  await app.register(helmet, {
-    contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
-    referrerPolicy: { policy: 'no-referrer' },
-    frameguard: { action: 'deny' },
+  // Every response, errors and 404s included, carries them: set as the request arrives.
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(security);
+    done();
   });
 
   await app.register(fastifyStatic, {

@@ -94,6 +94,8 @@ describe('access and limits', () => {
       }),
       app.inject({ url: '/health' }),
       app.inject({ url: '/api/openapi.json' }),
+      // Broken percent-encoding: answered by the router itself, before any hook.
+      app.inject({ url: '/api/drafts/%zz' }),
     ]);
     for (const res of responses) {
       const csp = String(res.headers['content-security-policy']);
@@ -105,7 +107,7 @@ describe('access and limits', () => {
     }
     assert.deepEqual(
       responses.map((r) => r.statusCode),
-      [200, 200, 200, 404, 404, 401, 400, 400, 200, 200],
+      [200, 200, 200, 404, 404, 401, 400, 400, 200, 200, 400],
     );
   });
 
