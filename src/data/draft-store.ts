@@ -2,7 +2,7 @@ import type { IDBPDatabase, IDBPObjectStore } from 'idb';
 import { CONTEXT_FIELDS, type ContextField, type FieldValue } from '../content/worksheet.js';
 import { openKitDb, type KitDB, type OpenOptions } from './db.js';
 import { untakeable, type MutationResult, type ServerDraft } from '../sync/protocol.js';
-import { withServerRevision, type Draft, type DraftField, type OutboxEntry } from './draft.js';
+import { withServerRevision, type Draft, type DraftField, type OutboxEntry, type RefusedAnswers } from './draft.js';
 import { toStorageWriteError } from './storage-error.js';
 
 /** What other tabs hear when a draft changes. */
@@ -464,9 +464,14 @@ export class DraftStore {
       readonly meta?: { readonly key: string; readonly value: string };
       /** The batch's drafts as its read saw them, and who acknowledges: skips reading them again. */
       readonly read?: BatchRead;
+      /**
+       * Changes this device refused itself: refused whole, or sent without the answers the server
+       * would never take, and then they stay in the outbox refused, for those answers alone.
+       */
+      readonly refused?: RefusedAnswers;
     } = {},
   ): Promise<void> {
-    const { meta, read } = options;
+    const { meta, read, refused } = options;
     const db = await this._database();
     const tx = acknowledgement(db);
     if (meta) void tx.objectStore('meta').put({ key: meta.key, value: meta.value });
@@ -478,17 +483,25 @@ export class DraftStore {
     for (const result of results) {
       const entry = bySeq.get(result.seq);
       if (!entry) continue;
+      const held = refused?.get(result.seq);
       if (result.status === 'rejected') {
-        await tx
-          .objectStore('outbox')
-          .put({ ...entry, rejected: result.reason ?? 'The team’s server refused this change.' });
+        await tx.objectStore('outbox').put({
+          ...entry,
+          rejected: result.reason ?? 'The team’s server refused this change.',
+          ...(held ? { refused: held.fields } : {}),
+        });
         continue;
       }
-      done.push(result.seq);
+      if (held) {
+        // The draft is on the server now, whatever the entry began as.
+        const left = { kind: 'update', fields: held.fields, rejected: held.reason, refused: held.fields } as const;
+        void tx.objectStore('outbox').put({ ...entry, ...left });
+      } else done.push(result.seq);
       const draft = drafts.get(entry.draftId);
       if (!draft) continue;
-      // Later entries of the same draft build on this one.
-      drafts.set(draft.id, withServerRevision(draft, entry.fields, result));
+      // Later entries of the same draft build on this one; what stayed behind keeps its revision.
+      const taken = held ? entry.fields.filter((key) => !held.fields.includes(key)) : entry.fields;
+      drafts.set(draft.id, withServerRevision(draft, taken, result));
       touched.add(entry.draftId);
     }
     for (const id of touched) writes.push(tx.objectStore('drafts').put(drafts.get(id)!));
@@ -623,11 +636,12 @@ export class DraftStore {
   }
 
   /**
-   * Drops a change the server refused, at the user's word, and takes the draft back to the team's
-   * version of what the change touched (at the next sync, which fetches it: see applyRevert).
-   * Kept on the device alone, the refused value would sit there as if synced while the team holds
-   * another. When some of the change's fields are what the server refuses (too long), only those
-   * go back: the others are queued again, so a discard loses no answer the team would take.
+   * Drops a change the server refused, at the user's word. Its answers the server would never
+   * take (past its limits) go back to the team's version of them, fetched at the next sync (see
+   * applyRevert): kept on the device alone, such a value would sit there as if synced while the
+   * team holds another. Its other answers are queued again, one change each (together they may
+   * be what was too large), so a discard loses nothing the team would take. A refused deletion or
+   * restore goes back to whether the team has the draft deleted.
    */
   async discardRejected(seq: number): Promise<void> {
     const db = await this._database();
@@ -641,7 +655,7 @@ export class DraftStore {
       tx.objectStore('meta').get(REVERTS),
     ]);
     void outbox.delete(seq);
-    let requeued: OutboxEntry | undefined;
+    const requeued: OutboxEntry[] = [];
     if (draft) {
       // Fields a later change touched go as that change says; this one has no say over them.
       const later = new Set(ofDraft.filter((e) => e.seq !== seq).flatMap((e) => e.fields));
@@ -649,25 +663,31 @@ export class DraftStore {
       const touched = (
         entry.kind === 'create' ? Object.keys(draft.fields) : entry.kind === 'update' ? entry.fields : []
       ).filter((key) => draft.fields[key] && !later.has(key));
-      const refused = touched.filter((key) => refusedAlone(draft, key));
-      const back = refused.length > 0 ? refused : touched;
-      const again = touched.filter((key) => !back.includes(key));
-      const reverts = parseReverts(stored?.value);
-      const prior = reverts[draft.id];
-      reverts[draft.id] = {
-        fields: [...new Set([...(prior?.fields ?? []), ...back])],
-        lifecycle: (prior?.lifecycle ?? false) || entry.kind === 'delete' || entry.kind === 'restore',
-      };
-      void tx.objectStore('meta').put({ key: REVERTS, value: JSON.stringify(reverts) });
-      if (again.length > 0) {
-        requeued = { draftId: draft.id, kind: 'update', fields: again, at: this._now() };
-        void outbox.add(requeued);
+      // Refused here, the change says which; refused by the server or before changes said, what is
+      // too long now. Never an answer the server would take: that goes again.
+      const back = entry.refused
+        ? touched.filter((key) => entry.refused!.includes(key))
+        : touched.filter((key) => refusedAlone(draft, key));
+      const lifecycle = entry.kind === 'delete' || entry.kind === 'restore';
+      if (back.length > 0 || lifecycle) {
+        const reverts = parseReverts(stored?.value);
+        const prior = reverts[draft.id];
+        reverts[draft.id] = {
+          fields: [...new Set([...(prior?.fields ?? []), ...back])],
+          lifecycle: (prior?.lifecycle ?? false) || lifecycle,
+        };
+        void tx.objectStore('meta').put({ key: REVERTS, value: JSON.stringify(reverts) });
+      }
+      for (const key of touched.filter((k) => !back.includes(k))) {
+        const again: OutboxEntry = { draftId: draft.id, kind: 'update', fields: [key], at: this._now() };
+        requeued.push(again);
+        void outbox.add(again);
       }
     }
     await tx.done;
     this._announce([{ draftId: entry.draftId, fields: [], kind: 'update' }]);
     // A change queued again is a local change like any other: the sync engine hears of it.
-    if (requeued) for (const listener of this._localListeners) listener({ ...requeued });
+    for (const again of requeued) for (const listener of this._localListeners) listener({ ...again });
   }
 
   /** The drafts waiting to go back to the team's version (see discardRejected). */

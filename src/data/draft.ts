@@ -48,7 +48,18 @@ export interface OutboxEntry {
   readonly at: number;
   /** Set when the team's server refused the change: shown to the user until fixed or discarded. */
   readonly rejected?: string;
+  /**
+   * When this device refused the change itself: its answers the server would never take, which a
+   * discard takes back to the team's version (none: the answers were too large only together).
+   */
+  readonly refused?: readonly string[];
 }
+
+/**
+ * Changes of a batch this device refused itself, by seq: the answers the server would never take,
+ * and why. Its other answers were sent, unless the change was refused whole.
+ */
+export type RefusedAnswers = ReadonlyMap<number, { readonly fields: readonly string[]; readonly reason: string }>;
 
 /**
  * The draft once the team's server has taken one of its changes at revision `rev`: the change's

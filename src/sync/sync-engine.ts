@@ -1,5 +1,11 @@
 import type { DraftStore } from '../data/draft-store.js';
-import { withServerRevision, type Draft, type DraftField, type OutboxEntry } from '../data/draft.js';
+import {
+  withServerRevision,
+  type Draft,
+  type DraftField,
+  type OutboxEntry,
+  type RefusedAnswers,
+} from '../data/draft.js';
 import type { FieldEdit, Mutation, MutationResult, PushResponse } from './protocol.js';
 import { PULL_PAGE_MAX, PUSH_BATCH_MAX, untakeable } from './protocol.js';
 import { SyncHttpError, type SyncTransport } from './sync-transport.js';
@@ -8,6 +14,19 @@ import { utf8Length } from '../text/utf8-length.js';
 /** A field as the server takes it: its value, the server revision it was based on, when it changed. */
 function fieldEdit(field: DraftField): FieldEdit {
   return { value: field.value, baseRev: field.rev ?? 0, changedAt: field.changedAt };
+}
+
+/**
+ * An edit the server would not take, split: the answers it would never take even alone (and why),
+ * and the rest as an edit to send, when there is a rest it would take.
+ */
+function split(mutation: Mutation): { held: string[]; reason: string | undefined; rest: Mutation | undefined } {
+  const entries = Object.entries(mutation.fields);
+  const reasons = entries.map(([key, edit]) => untakeable({ ...mutation, fields: { [key]: edit } }));
+  const held = entries.filter((_, i) => reasons[i] !== undefined).map(([key]) => key);
+  const rest: Mutation = { ...mutation, fields: Object.fromEntries(entries.filter(([key]) => !held.includes(key))) };
+  const takeable = held.length > 0 && held.length < entries.length && !untakeable(rest);
+  return { held, reason: reasons.find((r) => r !== undefined), rest: takeable ? rest : undefined };
 }
 
 /** A batch's read: its entries, the drafts they belong to, and where the outbox stood. */
@@ -22,6 +41,7 @@ interface Built {
   readonly mutations: Mutation[];
   readonly orphans: MutationResult[];
   readonly carried: Map<number, number[]>;
+  readonly refused: RefusedAnswers;
   readonly drafts: Map<string, Draft>;
 }
 
@@ -134,7 +154,7 @@ export class SyncEngine {
         // Built ahead, it stands unless the last answer gave revisions to one of its drafts.
         let built = await ahead;
         if (!built || built.batch.some((e) => given.has(e.draftId))) built = this._build(read, waiting, given);
-        const { batch, mutations, orphans, carried, drafts } = built;
+        const { batch, mutations, orphans, carried, refused, drafts } = built;
         // A batch cut short by its size goes on from its last entry; otherwise from the last read.
         next = this._read(batch.length < waiting.length ? batch.at(-1)!.seq : entries.at(-1)!.seq);
         ahead = this._ahead(next);
@@ -165,6 +185,7 @@ export class SyncEngine {
         writing = this.store.acknowledge(batch, [...results, ...orphans], {
           meta: moved === undefined ? undefined : { key: SYNC_META.cursor, value: String(moved) },
           read: { view, drafts, writer },
+          refused,
         });
         // The read of the next batch started before this write, so it may not see it.
         given = new Map();
@@ -172,11 +193,13 @@ export class SyncEngine {
         for (const r of results) {
           const entry = bySeq.get(r.seq);
           if (!entry || r.status === 'rejected') continue;
-          given.set(entry.draftId, [...(given.get(entry.draftId) ?? []), { fields: entry.fields, answer: r }]);
+          const held = refused.get(r.seq)?.fields ?? [];
+          const fields = entry.fields.filter((key) => !held.includes(key));
+          given.set(entry.draftId, [...(given.get(entry.draftId) ?? []), { fields, answer: r }]);
         }
         if (moved !== undefined) since = moved;
         pushed += results.filter((r) => r.status !== 'rejected').length;
-        rejected += results.filter((r) => r.status === 'rejected').length + orphans.length;
+        rejected += results.filter((r) => r.status === 'rejected' || refused.has(r.seq)).length + orphans.length;
       }
     } finally {
       // Whatever happened next, the answers already received are written before this returns.
@@ -195,23 +218,30 @@ export class SyncEngine {
    * and names the others it `covers`; each field names the latest entry that changed it, so a
    * repeat of a run that has grown since its answer was lost applies only what is new. The
    * answer stands for every entry of the run (`carried`).
+   *
+   * An answer past what the server takes does not hold back the others of its change: they go,
+   * and the entry stays behind refused for that answer alone (`refused`), until the user
+   * shortens or discards it.
    */
-  private _batch(
-    waiting: readonly OutboxEntry[],
-    drafts: ReadonlyMap<string, Draft>,
-  ): { batch: OutboxEntry[]; mutations: Mutation[]; orphans: MutationResult[]; carried: Map<number, number[]> } {
+  private _batch(waiting: readonly OutboxEntry[], drafts: ReadonlyMap<string, Draft>): Omit<Built, 'drafts'> {
     const batch: OutboxEntry[] = [];
     const runs: { mutation: Mutation; seqs: number[]; fieldSeqs: Map<string, number> }[] = [];
     const orphans: MutationResult[] = [];
+    const refused = new Map<number, { fields: string[]; reason: string }>();
     /** The run each draft's next edit can join, until a deletion or restore of the draft. */
     const open = new Map<string, (typeof runs)[number]>();
     let bytes = 0;
     for (const entry of waiting) {
       if (batch.length >= PUSH_BATCH_MAX) break;
-      const mutation = this._mutation(entry, drafts.get(entry.draftId));
+      let mutation = this._mutation(entry, drafts.get(entry.draftId));
       // Refused here, with why, rather than sent: the server would refuse the whole push, every
       // time, and nothing queued after it would ever reach the team.
-      const refusal = mutation ? untakeable(mutation) : 'The draft is no longer on this device.';
+      let refusal = mutation ? untakeable(mutation) : 'The draft is no longer on this device.';
+      if (mutation?.kind === 'upsert' && refusal) {
+        const { held, reason, rest } = split(mutation);
+        refused.set(entry.seq!, { fields: held, reason: rest ? reason! : refusal });
+        if (rest) [mutation, refusal] = [rest, undefined];
+      }
       if (!mutation || refusal) {
         orphans.push({ seq: entry.seq!, status: 'rejected', reason: refusal, rev: 0 });
         batch.push(entry);
@@ -254,6 +284,7 @@ export class SyncEngine {
       }),
       orphans,
       carried: new Map(runs.map(({ seqs }) => [seqs.at(-1)!, seqs.slice(0, -1)])),
+      refused,
     };
   }
 

@@ -11,6 +11,8 @@ export interface Applied {
   readonly applications: number;
   /** The team's revision: every application takes one, so it equals `applications` when nothing was applied twice. */
   readonly rev: number;
+  /** The changes recorded, by the id of the device that made them. */
+  readonly seqs: ReadonlyMap<string, ReadonlySet<number>>;
 }
 
 /** What the server applied for a team. */
@@ -18,11 +20,14 @@ export async function appliedOnServer(db: Kysely<Database>, teamId: string): Pro
   const rows = await db
     .selectFrom('applied_mutations')
     .innerJoin('devices', 'devices.id', 'applied_mutations.device_id')
-    .select(['applied_mutations.device_id', 'applied_mutations.result'])
+    .select(['applied_mutations.device_id', 'applied_mutations.seq', 'applied_mutations.result'])
     .where('devices.team_id', '=', teamId)
     .execute();
   const team = await db.selectFrom('teams').select('rev').where('id', '=', teamId).executeTakeFirstOrThrow();
+  const seqs = new Map<string, Set<number>>();
+  for (const r of rows) seqs.set(r.device_id, (seqs.get(r.device_id) ?? new Set()).add(Number(r.seq)));
   return {
+    seqs,
     changes: rows.length,
     applications: new Set(rows.map((r) => `${r.device_id} ${r.result}`)).size,
     rev: Number(team.rev),

@@ -6,6 +6,8 @@ import { FetchTransport, joinTeam } from '../../src/sync/sync-transport.js';
 /** A device of the team, simulated in Node: the real DraftStore (on fake-indexeddb) and sync engine. */
 export interface SimDevice {
   readonly name: string;
+  /** Its id on the team's server. */
+  readonly deviceId: string;
   readonly store: DraftStore;
   readonly engine: SyncEngine;
   /** Outbox entries this device has written, for exactly-once accounting. */
@@ -29,10 +31,11 @@ export async function simDevice(
     channelName: `sim-${name}-${crypto.randomUUID()}`,
     now: clock,
   });
-  const { token } = await joinTeam({ code, deviceName: name }, server);
+  const { token, deviceId } = await joinTeam({ code, deviceName: name }, server);
   await store.setMeta(SYNC_META.token, token);
   const device: SimDevice = {
     name,
+    deviceId,
     store,
     engine: new SyncEngine(store, new FetchTransport(token, via, () => undefined, timeoutMs)),
     changes: 0,

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { Draft } from '../../src/data/draft.js';
 import type { ServerDraft } from '../../src/sync/protocol.js';
+import { TEXT_MAX } from '../../src/content/worksheet.js';
 import { appliedOnServer } from '../support/applied-on-server.js';
 import { FAULTS, startFaultProxy } from '../support/fault-proxy.js';
 import { simDevice, type SimDevice } from '../support/sim-device.js';
@@ -28,6 +29,10 @@ interface Mix {
   readonly pulls: number;
   /** How long a device waits for an answer. */
   readonly timeoutMs: number;
+  /** The share of edits that also type an answer past what the server takes (refused on the device). */
+  readonly tooLong: number;
+  /** The share of steps that discard a change the server refused. */
+  readonly discards: number;
 }
 
 const MIXES: readonly Mix[] = [
@@ -41,6 +46,8 @@ const MIXES: readonly Mix[] = [
     overlap: 4,
     pulls: 0,
     timeoutMs: 300,
+    tooLong: 0,
+    discards: 0,
   },
   // Found what the spread mix rarely meets: answers lost while the same field changed elsewhere.
   {
@@ -53,8 +60,30 @@ const MIXES: readonly Mix[] = [
     overlap: 7,
     pulls: 0.14,
     timeoutMs: 150,
+    tooLong: 0,
+    discards: 0,
+  },
+  // Changes refused on the device and discarded at any moment: the draft goes back to the team's
+  // version of the refused answers and sends the rest, while syncs, pulls and faults go on.
+  {
+    name: 'refused',
+    seeds: [1, 2],
+    steps: 1_000,
+    drafts: 6,
+    fields: FIELDS,
+    faults: 0.25,
+    overlap: 4,
+    pulls: 0.05,
+    timeoutMs: 300,
+    tooLong: 0.06,
+    discards: 0.05,
   },
 ];
+
+/** An answer longer than the server takes (as old or tampered data could hold). */
+const TOO_LONG = 'x'.repeat(TEXT_MAX + 1);
+/** Why the device itself refused a change: it was never sent, so the server has no record of it. */
+const REFUSED_ON_DEVICE = /server takes|too large for the team/;
 
 /** mulberry32: a small seeded random generator, so a failing run can be replayed exactly. */
 function random(seed: number): () => number {
@@ -71,6 +100,8 @@ function random(seed: number): () => number {
 interface Edit {
   readonly value: string;
   readonly at: number;
+  /** An answer past the server's limit: never reaches the team, so nothing to check it against. */
+  readonly refused?: boolean;
 }
 
 /** A sync, tried again up to five times in all: only a timeout fails one once faults have stopped. */
@@ -127,7 +158,16 @@ describe('convergence of five devices under random operations and faults', () =>
         const record = (draftId: string, field: string, value: string, at: number): void => {
           const key = `${draftId}/${field}`;
           const previous = edits.get(key);
-          if (!previous || previous.at < at) edits.set(key, { value, at });
+          if (!previous || previous.at < at) edits.set(key, { value, at, refused: value === TOO_LONG });
+        };
+        /** Changes each device refused itself and then discarded: the only ones it may never have sent. */
+        const refusedHere = devices.map((): number[] => []);
+        const discardRefused = async (i: number, which: 'one' | 'all'): Promise<void> => {
+          const { rejected } = await devices[i]!.store.outboxStatus();
+          for (const entry of which === 'all' ? rejected : rejected.slice(0, 1)) {
+            if (REFUSED_ON_DEVICE.test(entry.rejected!)) refusedHere[i]!.push(entry.seq!);
+            await devices[i]!.store.discardRejected(entry.seq!);
+          }
         };
         proxy.choose = () => (faultRandom() < mix.faults ? FAULTS[Math.floor(faultRandom() * FAULTS.length)]! : 'pass');
         const inFlight: Promise<unknown>[] = [];
@@ -139,6 +179,11 @@ describe('convergence of five devices under random operations and faults', () =>
             const roll = rand();
             if (roll < 0.02) {
               online[i] = !online[i];
+              continue;
+            }
+            // Drawn only where the mix has them, so the other mixes' seeds replay as they always did.
+            if (mix.discards > 0 && rand() < mix.discards) {
+              await discardRefused(i, 'one');
               continue;
             }
             const drafts = await device.store.list();
@@ -153,6 +198,14 @@ describe('convergence of five devices under random operations and faults', () =>
               const conflicted = Object.keys(draft.fields).filter((k) => draft.fields[k]?.conflict);
               const field = conflicted.length && rand() < 0.5 ? pick(conflicted) : pick(mix.fields);
               const value = `${device.name} at step ${step}`;
+              if (mix.tooLong > 0 && rand() < mix.tooLong) {
+                // One change: an answer the server would never take, beside one it would.
+                const beside = pick(mix.fields.filter((f) => f !== field));
+                const saved = await device.store.update(draft.id, { [field]: TOO_LONG, [beside]: value });
+                record(draft.id, field, TOO_LONG, saved.fields[field]!.changedAt);
+                record(draft.id, beside, value, saved.fields[beside]!.changedAt);
+                continue;
+              }
               const saved = await device.store.update(draft.id, { [field]: value });
               record(draft.id, field, value, saved.fields[field]!.changedAt);
             } else if (online[i]) {
@@ -168,11 +221,17 @@ describe('convergence of five devices under random operations and faults', () =>
           // out on a loaded machine (a device gives up after 150–300 ms); that sync is tried again.
           proxy.choose = () => 'pass';
           for (let round = 0; round < 3; round += 1) for (const d of devices) await syncTryingAgain(d);
+          // What the devices themselves refused is discarded, and the syncs go on until nothing moves.
+          if (mix.tooLong > 0) {
+            for (let i = 0; i < DEVICES; i += 1) await discardRefused(i, 'all');
+            for (let round = 0; round < 3; round += 1) for (const d of devices) await syncTryingAgain(d);
+          }
 
           const { drafts: serverDrafts } = await server.store.pull(team.id, 0, 100_000);
           const expected = serverDrafts.map(comparableServer).sort();
           for (const d of devices) {
             assert.deepEqual(await d.store.outbox(), [], `${d.name}: outbox drained (seed ${seed})`);
+            assert.deepEqual(await d.store.revertsPending(), [], `${d.name}: nothing left to take back (seed ${seed})`);
             const all = await Promise.all(serverDrafts.map((s) => d.store.get(s.id)));
             assert.deepEqual(
               all.map((x) => (x ? comparable(x) : 'missing')).sort(),
@@ -183,6 +242,7 @@ describe('convergence of five devices under random operations and faults', () =>
           // Every edit not superseded by a later edit of the same field is there.
           const byId = new Map(serverDrafts.map((d) => [d.id, d]));
           for (const [key, edit] of edits) {
+            if (edit.refused) continue;
             const [draftId, field] = key.split('/') as [string, string];
             assert.equal(
               byId.get(draftId)?.fields[field]?.value,
@@ -192,11 +252,21 @@ describe('convergence of five devices under random operations and faults', () =>
           }
           // Nothing applied twice: one record per change, one revision per application.
           const applied = await appliedOnServer(server.db, team.id);
-          const changes = devices.reduce((n, d) => n + d.changes, 0);
-          assert.equal(applied.changes, changes, `every change recorded exactly once (seed ${seed})`);
+          for (const [i, d] of devices.entries()) {
+            const recorded = applied.seqs.get(d.deviceId) ?? new Set<number>();
+            // A change the device refused whole was never sent; one sent without its refused answers was.
+            const unsent = refusedHere[i]!.filter((seq) => !recorded.has(seq)).length;
+            assert.equal(
+              recorded.size,
+              d.changes - unsent,
+              `${d.name}: every change recorded once, but those it refused itself (seed ${seed})`,
+            );
+          }
           assert.equal(applied.rev, applied.applications, `no change applied twice (seed ${seed})`);
           const faults = [...proxy.counts.entries()].filter(([f]) => f !== 'pass').reduce((n, [, c]) => n + c, 0);
           assert.ok(faults > 20, `faults were injected (${faults})`);
+          const discarded = refusedHere.flat().length;
+          if (mix.tooLong > 0) assert.ok(discarded > 20, `changes were refused and discarded (${discarded})`);
         } catch (error) {
           console.error(`convergence failed, ${mix.name}, seed ${seed}: reproduce with SEED=${seed}`);
           throw error;

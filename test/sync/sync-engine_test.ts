@@ -545,7 +545,7 @@ describe('sync engine, a long outbox', () => {
     device.store.close();
   });
 
-  it('refuses on the device, with why, a change the server could never take, and sends what was queued after it', async () => {
+  it('refuses on the device, with why, a change the server could never take, and sends the rest of it and what was queued after it', async () => {
     const { team, device } = await aloneInTeam('Untakeable team', 'Untakeable');
     // Past what the worksheet's fields let anyone type, as old or tampered data could hold.
     const long = await device.store.create(WS, { title: 'Too long' });
@@ -577,9 +577,15 @@ describe('sync engine, a long outbox', () => {
     assert.match(rejected.find((e) => e.draftId === huge.id)!.rejected!, /too large for the team’s server/);
     const onServer = (await server.store.pull(team.id, 0, 10)).drafts;
     assert.deepEqual(
-      onServer.map((d) => d.id),
-      [after.id],
-      'the draft queued after them reached the team',
+      onServer.map((d) => d.id).sort(),
+      [long.id, after.id].sort(),
+      'the draft queued after them reached the team, and so did the long one, without its long answer',
+    );
+    assert.deepEqual(Object.keys(onServer.find((d) => d.id === long.id)!.fields), ['title']);
+    assert.deepEqual(
+      rejected.filter((e) => e.draftId === long.id).map((e) => e.fields),
+      [['achieve'], ['achieve']],
+      'its creation stays refused for the long answer alone',
     );
 
     await device.store.update(long.id, { achieve: 'Shortened' });
