@@ -266,7 +266,7 @@ describe('convergence of five devices under random operations and faults', () =>
           const faults = [...proxy.counts.entries()].filter(([f]) => f !== 'pass').reduce((n, [, c]) => n + c, 0);
           assert.ok(faults > 20, `faults were injected (${faults})`);
           const discarded = refusedHere.flat().length;
-          if (mix.tooLong > 0) assert.ok(discarded > 20, `changes were refused and discarded (${discarded})`);
+          if (mix.tooLong > 0) assert.ok(discarded > 10, `changes were refused and discarded (${discarded})`);
         } catch (error) {
           console.error(`convergence failed, ${mix.name}, seed ${seed}: reproduce with SEED=${seed}`);
           throw error;
