@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
+import { TEXT_MAX } from '../../src/content/worksheet.js';
 import { startSyncServer } from '../support/app-server.js';
 import { runBuild } from '../support/build-app.js';
 import { launchProfile } from '../support/browser.js';
@@ -243,5 +244,32 @@ describe('sync between two devices', () => {
     assert.equal(await teamRev(), afterFirst, 'the repeat was acknowledged without being applied again');
     assert.equal((await onServer())['audience'], text);
     await bystander.close();
+  });
+
+  it('keeps on the device an answer past the server’s limit, and a discard by keyboard brings back the team’s', async () => {
+    const teamAudience = (await onServer())['audience'];
+    await a.page.goto(draftUrl);
+    const audience = a.page.getByRole('textbox', { name: AUDIENCE, exact: true });
+    // Old or tampered data: maxlength only stops typing, so the value is set as a script would.
+    await audience.evaluate((el, length) => {
+      (el as HTMLTextAreaElement).value = 'x'.repeat(length);
+      el.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    }, TEXT_MAX + 1);
+    await a.page.getByRole('textbox', { name: 'Title' }).focus();
+    await a.page.goto(`${server.origin}/settings`);
+    const refusal = a.page.getByText(/An answer is longer than the team’s server takes/);
+    await syncUntil(a, async () => (await refusal.count()) > 0, 'Settings lists the refused change');
+    assert.equal((await onServer())['audience'], teamAudience, 'the team never got it');
+
+    await a.page.getByRole('button', { name: /^Discard the change of / }).focus();
+    await a.page.keyboard.press('Enter');
+    await refusal.waitFor({ state: 'detached' });
+    await a.page.goto(draftUrl);
+    await syncUntil(a, async () => (await field(a, AUDIENCE)) === teamAudience, 'A holds the team’s answer again');
+    await a.page
+      .getByText(/All changes synced/)
+      .first()
+      .waitFor();
+    assert.equal((await onServer())['audience'], teamAudience);
   });
 });
