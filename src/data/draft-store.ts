@@ -579,8 +579,13 @@ export class DraftStore {
     /** Just before the earliest draft to pull again; Infinity while none is. */
     let heldAt = Infinity;
     const queuedByDraft = new Map<string, OutboxEntry[]>();
+    /** Answers this device refused itself, by draft: see `kept` below. */
+    const refusedByDraft = new Map<string, string[]>();
     for (const e of queued) {
-      if (e.rejected) continue;
+      if (e.rejected) {
+        if (e.refused?.length) refusedByDraft.set(e.draftId, [...(refusedByDraft.get(e.draftId) ?? []), ...e.refused]);
+        continue;
+      }
       // Appended in place: a draft typed into all day offline has thousands of entries.
       const list = queuedByDraft.get(e.draftId);
       if (list) list.push(e);
@@ -591,11 +596,18 @@ export class DraftStore {
       const pending = queuedByDraft.get(remote.id) ?? [];
       const pendingFields = new Set(pending.flatMap((e) => e.fields));
       const pendingLifecycle = pending.some((e) => e.kind === 'delete' || e.kind === 'restore');
+      // An answer refused here for its length, while it is still that long, stays until the user
+      // shortens it (then it meets the team's as a conflict) or discards it (then the team's comes
+      // back): a teammate's edit must not silently replace text the user typed.
+      const kept = new Set(
+        local ? (refusedByDraft.get(remote.id) ?? []).filter((k) => local.fields[k] && refusedAlone(local, k)) : [],
+      );
       const fields: Record<string, DraftField> = { ...(local?.fields ?? {}) };
       const keys: string[] = [];
       // Whether the server changed what a local change waits to replace, since that change's base.
       let stale = pendingLifecycle && !!local && (local.deletedAt === null) !== (remote.deletedAt === null);
       for (const [key, f] of Object.entries(remote.fields)) {
+        if (kept.has(key)) continue;
         if (pendingFields.has(key)) {
           stale ||= f.rev > (local?.fields[key]?.rev ?? 0);
           continue;

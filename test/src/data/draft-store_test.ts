@@ -289,6 +289,31 @@ describe('DraftStore', () => {
       expect(after.fields['measure']!.value).to.equal('Turnout');
     });
 
+    it('keeps an answer refused for its length through a pull until it is shortened, and takes pulls after', async () => {
+      const s = await store();
+      const long = 'x'.repeat(TEXT_MAX + 1);
+      const draft = await s.create(WORKSHEET, { title: 'Shared' });
+      const created = await s.outboxBatch({ limit: 10 });
+      await s.acknowledge(created.entries, [{ seq: created.entries[0]!.seq!, status: 'applied', rev: 1 }]);
+      await s.update(draft.id, { achieve: long });
+      const [entry] = await s.outbox();
+      // As the sync engine answers a change it refused itself, naming the answer.
+      await s.acknowledge([entry!], [{ seq: entry!.seq!, status: 'rejected', reason: 'Too long.', rev: 0 }], {
+        refused: new Map([[entry!.seq!, { fields: ['achieve'], reason: 'Too long.' }]]),
+      });
+      expect((await s.outboxStatus()).rejected.map((e) => e.refused)).to.deep.equal([['achieve']]);
+      const pulled = (rev: number, value: string): ServerDraft =>
+        team(draft.id, rev, { title: field('Shared', 1), achieve: field(value, rev) });
+
+      await s.applyRemote([pulled(5, 'A teammate’s aim')]);
+      expect((await s.get(draft.id))!.fields['achieve']!.value).to.equal(long, 'the user’s text stays to be shortened');
+      await s.update(draft.id, { achieve: 'Shortened' });
+      const [, shortened] = await s.outbox();
+      await s.acknowledge([shortened!], [{ seq: shortened!.seq!, status: 'conflict', rev: 6 }]);
+      await s.applyRemote([pulled(7, 'The team’s, after the conflict')]);
+      expect((await s.get(draft.id))!.fields['achieve']!.value).to.equal('The team’s, after the conflict');
+    });
+
     it('takes back a refused deletion to the team’s draft, and one the team does not have stays deleted', async () => {
       const s = await store();
       const draft = await discarded(s, (id) => s.remove(id));
