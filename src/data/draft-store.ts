@@ -48,8 +48,8 @@ async function countSyncWrite(
 }
 
 /**
- * What a discarded change leaves to take back from the team, by draft: the fields it touched, and
- * whether it deleted or restored the draft. Kept until a sync has fetched the team's draft.
+ * What discarded changes leave to take back from the team, by draft: the answers they were refused
+ * for, and whether one deleted or restored the draft. Kept until a sync has fetched the team's draft.
  */
 const REVERTS = 'sync-reverts';
 
