@@ -87,12 +87,14 @@ export class SettingsPage extends PageView {
                 ${s.rejected.map(
                   (e) =>
                     html`<li>
-                      ${formatTime(e.at)}: ${e.rejected}
+                      <a href=${`/worksheet/${e.draftId}`}>${e.draftTitle}</a>, ${formatTime(e.at)}: ${e.rejected}
                       <button
                         class="button secondary"
                         @click=${() => this.dispatchEvent(new CustomEvent('rejected-discard', { detail: { seq: e.seq }, bubbles: true, composed: true }))}
                       >
-                        Discard<span class="visually-hidden"> the change of ${formatTime(e.at)}</span>
+                        Discard<span class="visually-hidden">
+                          the change to “${e.draftTitle}” of ${formatTime(e.at)}</span
+                        >
                       </button>
                     </li>`,
                 )}

@@ -1,10 +1,10 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { isAnswered, type Worksheet } from '../content/worksheet.js';
-import type { Draft } from '../data/draft.js';
+import { draftTitle, type Draft } from '../data/draft.js';
 import { SYNC_META } from '../sync/sync-engine.js';
 import type { DraftStore } from '../data/draft-store.js';
 import { toStorageWriteError } from '../data/storage-error.js';
-import { ImportError, draftTitle, parseDraftExport } from '../export/draft-export.js';
+import { ImportError, parseDraftExport } from '../export/draft-export.js';
 
 /** Where a draft stands with the team, in the user's words. */
 export type DraftSyncState = 'Saved on this device' | 'Waiting to sync' | 'Synced' | 'Conflict' | 'Needs attention';

@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { DraftStore } from '../data/draft-store.js';
-import type { OutboxEntry } from '../data/draft.js';
+import { draftTitle, type OutboxEntry } from '../data/draft.js';
 import { SYNC_TAG, runSync } from '../sync/run-sync.js';
 import { SYNC_META } from '../sync/sync-engine.js';
 import {
@@ -11,6 +11,11 @@ import {
   joinTeam,
 } from '../sync/sync-transport.js';
 
+/** A refused change, with the title of its draft, so the user knows which draft to fix. */
+export interface RefusedChange extends OutboxEntry {
+  readonly draftTitle: string;
+}
+
 /** What the user sees of sync, in one place. */
 export interface SyncStatus {
   readonly joined: boolean;
@@ -20,7 +25,7 @@ export interface SyncStatus {
   /** Changes on this device not yet acknowledged by the server. */
   readonly waiting: number;
   /** Changes the server refused, with why. */
-  readonly rejected: readonly OutboxEntry[];
+  readonly rejected: readonly RefusedChange[];
   readonly syncing: boolean;
   readonly lastSynced: number | null;
   /** Why the last attempt failed, for the user: offline, removed from the team, or a server fault. */
@@ -150,12 +155,18 @@ export class SyncController implements ReactiveController {
       store.meta(SYNC_META.team),
       store.meta(SYNC_META.lastSynced),
     ]);
+    // Few, and rarely any: each draft is read for its title.
+    const drafts = await Promise.all(outbox.rejected.map((e) => store.get(e.draftId)));
+    const rejected = outbox.rejected.map((e, i) => {
+      const draft = drafts[i];
+      return { ...e, draftTitle: draft ? draftTitle(draft) : 'A draft no longer on this device' };
+    });
     this.status = {
       ...this.status,
       joined: Boolean(token),
       team: team ? (JSON.parse(team) as SyncStatus['team']) : null,
       waiting: outbox.waiting,
-      rejected: outbox.rejected,
+      rejected,
       lastSynced: last ? Number(last) : null,
     };
     this.host.requestUpdate();

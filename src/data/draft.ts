@@ -86,3 +86,9 @@ export function withServerRevision(
   }
   return { ...draft, fields: next, rev: draft.rev ?? rev };
 }
+
+/** The draft's title, or what to call it when it has none. */
+export function draftTitle(draft: Draft): string {
+  const title = draft.fields['title']?.value;
+  return typeof title === 'string' && title.trim() ? title.trim() : 'Untitled draft';
+}

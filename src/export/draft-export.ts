@@ -1,5 +1,5 @@
 import { CONTEXT_FIELDS, TEXT_MAX, type Channel, type FieldValue, type Worksheet } from '../content/worksheet.js';
-import type { Draft, DraftField } from '../data/draft.js';
+import { draftTitle, type Draft, type DraftField } from '../data/draft.js';
 
 /** Marks a file as ours, and which version of the format it uses. */
 export const EXPORT_FORMAT = 'engagement-field-kit/draft';
@@ -128,12 +128,6 @@ function escapeMarkdown(text: string): string {
     .replace(/>/g, '&gt;')
     .replace(/([\\`*_[\]#|])/g, '\\$1')
     .replace(/^(\s*)([-+]|\d+\.)(\s)/gm, '$1\\$2$3');
-}
-
-/** The draft's title, or what to call it when it has none. */
-export function draftTitle(draft: Draft): string {
-  const title = draft.fields['title']?.value;
-  return typeof title === 'string' && title.trim() ? title.trim() : 'Untitled draft';
 }
 
 /** The draft as a Markdown document: context, then each question with its answer. */

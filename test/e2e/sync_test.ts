@@ -261,7 +261,7 @@ describe('sync between two devices', () => {
     await syncUntil(a, async () => (await refusal.count()) > 0, 'Settings lists the refused change');
     assert.equal((await onServer())['audience'], teamAudience, 'the team never got it');
 
-    await a.page.getByRole('button', { name: /^Discard the change of / }).focus();
+    await a.page.getByRole('button', { name: /^Discard the change to “Shared strategy” of / }).focus();
     await a.page.keyboard.press('Enter');
     await refusal.waitFor({ state: 'detached' });
     await a.page.goto(draftUrl);

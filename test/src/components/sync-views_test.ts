@@ -100,7 +100,8 @@ describe('settings-page team section', () => {
   it('lists the changes the server refused, says what discarding does, and discards the one asked', async () => {
     const refused = {
       seq: 7,
-      draftId: 'd',
+      draftId: '6b1e0a52-4a4f-4c1e-9d0e-2f6f3c1d8a90',
+      draftTitle: 'Riverside consultation',
       kind: 'update',
       fields: ['achieve'],
       at: Date.UTC(2026, 10, 26, 3, 0),
@@ -112,10 +113,16 @@ describe('settings-page team section', () => {
     );
     const root = el.shadowRoot!;
     expect(root.querySelector('li')!.textContent).to.contain('An answer is too long.');
+    // Which draft, so it can be opened and fixed.
+    const link = root.querySelector<HTMLAnchorElement>('li a')!;
+    expect(link.textContent).to.equal('Riverside consultation');
+    expect(link.getAttribute('href')).to.equal(`/worksheet/${refused.draftId}`);
     expect(root.textContent).to.contain('Discarding one takes its draft back to the team’s version');
     const discard = [...root.querySelectorAll('li button')][0] as HTMLButtonElement;
     // A native button, so Enter and Space work it as a click does; its name says which change.
-    expect(discard.textContent!.replace(/\s+/g, ' ').trim()).to.match(/^Discard the change of /);
+    expect(discard.textContent!.replace(/\s+/g, ' ').trim()).to.match(
+      /^Discard the change to “Riverside consultation” of /,
+    );
     setTimeout(() => discard.click());
     const event = (await oneEvent(el, 'rejected-discard')) as CustomEvent<{ seq: number }>;
     expect(event.detail.seq).to.equal(7);
