@@ -79,6 +79,23 @@ function refusedAlone(draft: Draft, key: string): boolean {
   );
 }
 
+/**
+ * What is left of a change refused for its answers alone once the server has taken `taken` (later
+ * edits of the same draft): an answer edited since and taken needs neither discarding nor taking
+ * back. The same array when nothing of it is settled; a change refused with other answers that
+ * never went stays whole, for the user to discard.
+ */
+function unsettledRefusal(
+  entry: OutboxEntry,
+  taken: readonly { readonly seq: number; readonly fields: readonly string[] }[],
+): readonly string[] {
+  const { refused } = entry;
+  if (!refused || entry.kind !== 'update' || !entry.fields.every((key) => refused.includes(key))) return entry.fields;
+  const since = new Set(taken.filter((t) => t.seq > entry.seq!).flatMap((t) => t.fields));
+  const rest = entry.fields.filter((key) => !since.has(key));
+  return rest.length === entry.fields.length ? entry.fields : rest;
+}
+
 /** The drafts `ids` that exist, by id, asked for at once: IndexedDB answers them in one pass. */
 async function draftsById(
   drafts: { get(id: string): Promise<Draft | undefined> },
@@ -477,9 +494,14 @@ export class DraftStore {
     if (meta) void tx.objectStore('meta').put({ key: meta.key, value: meta.value });
     const bySeq = new Map(entries.map((e) => [e.seq!, e]));
     const touched = new Set<string>();
-    const drafts = await this._currentDrafts(tx, [...new Set(entries.map((e) => e.draftId))], read);
+    const [drafts, refusedBefore] = await Promise.all([
+      this._currentDrafts(tx, [...new Set(entries.map((e) => e.draftId))], read),
+      tx.objectStore('outbox').index('by-rejected').getAll(),
+    ]);
     const writes: Promise<unknown>[] = [];
     const done: number[] = [];
+    /** What the server took, by draft: a refused answer edited since and taken is settled. */
+    const takenByDraft = new Map<string, { seq: number; fields: readonly string[] }[]>();
     for (const result of results) {
       const entry = bySeq.get(result.seq);
       if (!entry) continue;
@@ -503,6 +525,13 @@ export class DraftStore {
       const taken = held ? entry.fields.filter((key) => !held.fields.includes(key)) : entry.fields;
       drafts.set(draft.id, withServerRevision(draft, taken, result));
       touched.add(entry.draftId);
+      takenByDraft.set(draft.id, [...(takenByDraft.get(draft.id) ?? []), { seq: result.seq, fields: taken }]);
+    }
+    for (const entry of refusedBefore) {
+      const rest = unsettledRefusal(entry, takenByDraft.get(entry.draftId) ?? []);
+      if (rest === entry.fields) continue;
+      if (rest.length === 0) done.push(entry.seq!);
+      else writes.push(tx.objectStore('outbox').put({ ...entry, fields: rest, refused: rest }));
     }
     for (const id of touched) writes.push(tx.objectStore('drafts').put(drafts.get(id)!));
     writes.push(deleteFromOutbox(tx.objectStore('outbox'), done));

@@ -592,6 +592,11 @@ describe('sync engine, a long outbox', () => {
     await device.engine.sync();
     const shortened = (await server.store.pull(team.id, 0, 10)).drafts.find((d) => d.id === long.id);
     assert.equal(shortened?.fields['achieve']?.value, 'Shortened', 'an edit after shortening syncs');
+    assert.deepEqual(
+      [...new Set((await device.store.outboxStatus()).rejected.map((e) => e.draftId))],
+      [huge.id],
+      'the long draft’s refusals are settled by the shortened answer; the too-large change waits to be discarded',
+    );
     device.store.close();
   });
 

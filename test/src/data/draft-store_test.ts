@@ -289,19 +289,19 @@ describe('DraftStore', () => {
       expect(after.fields['measure']!.value).to.equal('Turnout');
     });
 
-    it('keeps an answer refused for its length through a pull until it is shortened, and takes pulls after', async () => {
+    it('keeps an answer refused for its length through a pull until it is shortened, then settles that refusal and takes pulls', async () => {
       const s = await store();
       const long = 'x'.repeat(TEXT_MAX + 1);
       const draft = await s.create(WORKSHEET, { title: 'Shared' });
       const created = await s.outboxBatch({ limit: 10 });
       await s.acknowledge(created.entries, [{ seq: created.entries[0]!.seq!, status: 'applied', rev: 1 }]);
-      await s.update(draft.id, { achieve: long });
+      await s.update(draft.id, { achieve: long, audience: long });
       const [entry] = await s.outbox();
-      // As the sync engine answers a change it refused itself, naming the answer.
+      // As the sync engine answers a change it refused itself, naming the answers.
       await s.acknowledge([entry!], [{ seq: entry!.seq!, status: 'rejected', reason: 'Too long.', rev: 0 }], {
-        refused: new Map([[entry!.seq!, { fields: ['achieve'], reason: 'Too long.' }]]),
+        refused: new Map([[entry!.seq!, { fields: ['achieve', 'audience'], reason: 'Too long.' }]]),
       });
-      expect((await s.outboxStatus()).rejected.map((e) => e.refused)).to.deep.equal([['achieve']]);
+      expect((await s.outboxStatus()).rejected.map((e) => e.refused)).to.deep.equal([['achieve', 'audience']]);
       const pulled = (rev: number, value: string): ServerDraft =>
         team(draft.id, rev, { title: field('Shared', 1), achieve: field(value, rev) });
 
@@ -310,8 +310,16 @@ describe('DraftStore', () => {
       await s.update(draft.id, { achieve: 'Shortened' });
       const [, shortened] = await s.outbox();
       await s.acknowledge([shortened!], [{ seq: shortened!.seq!, status: 'conflict', rev: 6 }]);
+      // The shortened answer was taken: that part of the refusal is settled, the other still stands.
+      expect((await s.outboxStatus()).rejected.map((e) => [e.fields, e.refused])).to.deep.equal([
+        [['audience'], ['audience']],
+      ]);
       await s.applyRemote([pulled(7, 'The team’s, after the conflict')]);
       expect((await s.get(draft.id))!.fields['achieve']!.value).to.equal('The team’s, after the conflict');
+      await s.update(draft.id, { audience: 'Short too' });
+      const [, last] = await s.outbox();
+      await s.acknowledge([last!], [{ seq: last!.seq!, status: 'applied', rev: 8 }]);
+      expect(await s.outboxStatus()).to.deep.equal({ waiting: 0, rejected: [] }, 'nothing left to discard');
     });
 
     it('takes back a refused deletion to the team’s draft, and one the team does not have stays deleted', async () => {
