@@ -53,7 +53,7 @@ export default [
       }),
       publicPlugin({ dir: 'public' }),
       ...(extraPublicDir ? [publicPlugin({ dir: extraPublicDir })] : []),
-      iconsPlugin({ source: 'public/icons/icon.svg', background: '#0b3d91' }),
+      iconsPlugin({ source: 'src/icons/icon.svg', background: '#0b3d91' }),
     ],
   },
   {

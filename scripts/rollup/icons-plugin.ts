@@ -2,8 +2,14 @@ import { readFile } from 'node:fs/promises';
 import type { Plugin } from 'rollup';
 import sharp from 'sharp';
 
-/** The PNG icons the manifest and iOS need, all drawn from one SVG. */
+/**
+ * The PNG icons the manifest, iOS and the page's favicon need, all drawn from one SVG. None is an
+ * SVG itself: Chromium draws an SVG icon (the favicon, and the manifest's icon for its
+ * installability check, at 144 px) as a document of its own on the page's main thread, which an
+ * offline cold start's trace caught just as the worksheet was being drawn.
+ */
 export const ICONS = [
+  { fileName: 'icons/favicon-48.png', size: 48, maskable: false },
   { fileName: 'icons/icon-192.png', size: 192, maskable: false },
   { fileName: 'icons/icon-512.png', size: 512, maskable: false },
   { fileName: 'icons/maskable-192.png', size: 192, maskable: true },
