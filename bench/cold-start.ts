@@ -40,6 +40,29 @@ interface InPage {
   };
 }
 
+/** The mark the harness sets at the frame that shows a page's moment (see SHOWN_SCRIPT). */
+const SHOWN = 'bench:shown';
+
+/**
+ * Set before each page starts (a few lines, run as the document is created): marks {@link SHOWN}
+ * once the browser has drawn the frame after the page's own moment, the worksheet's
+ * `efk:view-ready`, the floor's `efk:floor-ready`, the blank page's load event. The blank page's
+ * load event comes before its first layout and paint (and, in a browser started afresh, before
+ * its first text is shaped), which every page pays before anything is seen, and which the
+ * worksheet pays before it is ready: timed to its load event, the limit left out what the other
+ * two included.
+ */
+const SHOWN_SCRIPT = `(() => {
+  const shown = () => requestAnimationFrame(() => setTimeout(() => performance.mark(${JSON.stringify(SHOWN)})));
+  new PerformanceObserver((list, observer) => {
+    if (list.getEntries().some((e) => e.name === 'efk:view-ready' || e.name === 'efk:floor-ready')) {
+      observer.disconnect();
+      shown();
+    }
+  }).observe({ type: 'mark' });
+  addEventListener('load', () => { if (document.title === 'Blank') setTimeout(shown); });
+})()`;
+
 /**
  * A number from the page, by the DevTools protocol's own evaluation. Playwright's
  * `waitForFunction` and `evaluate` first inject their helper scripts into the page, and
@@ -134,8 +157,17 @@ export async function coldStartBench(): Promise<Figure[]> {
      * Samples the three pages, alternating, each in a browser started afresh with the network off;
      * `slowdown` slows the page's CPU as DevTools does (a mid-range phone is about 4× slower here).
      */
-    const sample = async (count: number, slowdown = 1): Promise<Record<'worksheet' | 'blank' | 'floor', number[]>> => {
-      const times = { worksheet: [] as number[], blank: [] as number[], floor: [] as number[] };
+    type Target = 'worksheet' | 'blank' | 'floor';
+    /** Each page's time to the frame that shows it, and to its own moment (its mark, or the load event). */
+    interface Times {
+      readonly shown: Record<Target, number[]>;
+      readonly own: Record<Target, number[]>;
+    }
+    const sample = async (count: number, slowdown = 1): Promise<Times> => {
+      const times: Times = {
+        shown: { worksheet: [], blank: [], floor: [] },
+        own: { worksheet: [], blank: [], floor: [] },
+      };
       for (let i = 0; i < count; i += 1) {
         for (const target of ['worksheet', 'blank', 'floor'] as const) {
           context = await launch();
@@ -144,19 +176,22 @@ export async function coldStartBench(): Promise<Figure[]> {
             const tab = context.pages()[0] ?? (await context.newPage());
             const cdp = await context.newCDPSession(tab);
             if (slowdown > 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: slowdown });
-            // goto waits for the load event from the browser's side; nothing of the harness runs in
-            // the page until then (see pageTime).
-            if (target === 'worksheet') {
-              await tab.goto(draftUrl);
-              times.worksheet.push(await pageTime(cdp, markTime('efk:view-ready')));
-            } else if (target === 'floor') {
-              await tab.goto(`${server.origin}/${FLOOR}`);
-              times.floor.push(await pageTime(cdp, markTime('efk:floor-ready')));
-            } else {
-              await tab.goto(`${server.origin}/${BLANK}`);
+            await cdp.send('Page.enable');
+            await cdp.send('Page.addScriptToEvaluateOnNewDocument', { source: SHOWN_SCRIPT });
+            // goto waits for the load event from the browser's side; nothing else of the harness
+            // runs in the page until then (see pageTime).
+            await tab.goto(
+              target === 'worksheet' ? draftUrl : `${server.origin}/${target === 'floor' ? FLOOR : BLANK}`,
+            );
+            times.shown[target].push(await pageTime(cdp, markTime(SHOWN)));
+            if (target === 'blank') {
               const served = await pageTime(cdp, 'document.title === "Blank" ? 1 : 0');
               if (served !== 1) throw new Error('the blank page was not served from the precache');
-              times.blank.push(await pageTime(cdp, LOAD_END));
+              times.own.blank.push(await pageTime(cdp, LOAD_END));
+            } else {
+              times.own[target].push(
+                await pageTime(cdp, markTime(target === 'worksheet' ? 'efk:view-ready' : 'efk:floor-ready')),
+              );
             }
           } finally {
             await context.close();
@@ -165,40 +200,46 @@ export async function coldStartBench(): Promise<Figure[]> {
       }
       return times;
     };
+    /** The same samples as the figures before this measure (to the page's own moment), for comparison. */
+    const ownMoments = (t: Times): string =>
+      `to their own moments (the worksheet's and the floor's marks, the blank page's load event, as measured before): worksheet ${median(t.own.worksheet).toFixed(0)}, blank ${median(t.own.blank).toFixed(0)}, floor ${median(t.own.floor).toFixed(0)} ms (${(median(t.own.worksheet) / median(t.own.blank)).toFixed(2)}× the blank page)`;
+    const list = (values: number[]): string => values.map(Math.round).join(', ');
     const times = await sample(SAMPLES);
     const slow = await sample(SLOW_SAMPLES, SLOWDOWN);
     return [
       {
-        name: `Offline cold start to a usable worksheet, median of ${SAMPLES} (ms)`,
-        ours: Math.round(median(times.worksheet)),
-        limit: Math.round(median(times.blank)),
-        limitName: 'precached blank page',
+        name: `Offline cold start to a usable worksheet on screen, median of ${SAMPLES} (ms)`,
+        ours: Math.round(median(times.shown.worksheet)),
+        limit: Math.round(median(times.shown.blank)),
+        limitName: 'precached blank page on screen',
         budget: 1.5,
         kind: 'at-most',
         notes: [
-          `worksheet ${times.worksheet.map(Math.round).join(', ')} ms; blank ${times.blank.map(Math.round).join(', ')} ms`,
+          `worksheet ${list(times.shown.worksheet)} ms; blank ${list(times.shown.blank)} ms; each to the frame that shows it`,
+          ownMoments(times),
         ],
       },
       {
         name: `Floor of an offline cold start that shows a stored draft, median of ${SAMPLES} (ms)`,
-        ours: Math.round(median(times.floor)),
-        limit: Math.round(median(times.blank)),
-        limitName: 'precached blank page',
+        ours: Math.round(median(times.shown.floor)),
+        limit: Math.round(median(times.shown.blank)),
+        limitName: 'precached blank page on screen',
         budget: Number.POSITIVE_INFINITY,
         kind: 'at-most',
         notes: [
-          `a precached page whose one small script opens IndexedDB, reads a record and shows it: ${times.floor.map(Math.round).join(', ')} ms; the worksheet takes ${(median(times.worksheet) / median(times.floor)).toFixed(2)}× this floor`,
+          `a precached page whose one small script opens IndexedDB, reads a record and shows it: ${list(times.shown.floor)} ms; the worksheet takes ${(median(times.shown.worksheet) / median(times.shown.floor)).toFixed(2)}× this floor`,
         ],
       },
       {
         name: `The same at ${SLOWDOWN}× CPU slowdown (a mid-range phone), median of ${SLOW_SAMPLES} (ms)`,
-        ours: Math.round(median(slow.worksheet)),
-        limit: Math.round(median(slow.blank)),
+        ours: Math.round(median(slow.shown.worksheet)),
+        limit: Math.round(median(slow.shown.blank)),
         limitName: 'precached blank page, slowed alike',
         budget: Number.POSITIVE_INFINITY,
         kind: 'at-most',
         notes: [
-          `worksheet ${slow.worksheet.map(Math.round).join(', ')} ms; blank ${slow.blank.map(Math.round).join(', ')} ms; floor ${slow.floor.map(Math.round).join(', ')} ms (the worksheet takes ${(median(slow.worksheet) / median(slow.floor)).toFixed(2)}× the floor): where the page's own main-thread work shows, which a fast machine hides in its noise`,
+          `worksheet ${list(slow.shown.worksheet)} ms; blank ${list(slow.shown.blank)} ms; floor ${list(slow.shown.floor)} ms (the worksheet takes ${(median(slow.shown.worksheet) / median(slow.shown.floor)).toFixed(2)}× the floor): where the page's own main-thread work shows, which a fast machine hides in its noise`,
+          ownMoments(slow),
         ],
       },
     ];
