@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import type { Draft } from '../../src/data/draft.js';
-import type { ServerDraft } from '../../src/sync/protocol.js';
 import { TEXT_MAX } from '../../src/content/worksheet.js';
 import { appliedOnServer } from '../support/applied-on-server.js';
 import { FAULTS, startFaultProxy } from '../support/fault-proxy.js';
@@ -116,15 +114,17 @@ async function syncTryingAgain(device: SimDevice): Promise<void> {
   }
 }
 
-/** What a device holds of a draft, in the server's terms, for comparing. */
-function comparable(d: Pick<Draft, 'id' | 'deletedAt' | 'fields'>): string {
-  const fields = Object.entries(d.fields)
-    .map(([k, f]) => [k, f.value, f.conflict?.value ?? null] as const)
-    .sort(([a], [b]) => a.localeCompare(b));
-  return JSON.stringify([d.id, d.deletedAt !== null, fields]);
+/** A draft as a device or the server holds it: what the comparison reads of either. */
+interface HeldDraft {
+  readonly id: string;
+  readonly deletedAt: number | null;
+  readonly fields: Readonly<
+    Record<string, { readonly value: unknown; readonly conflict?: { readonly value: unknown } | null }>
+  >;
 }
 
-function comparableServer(d: ServerDraft): string {
+/** What a device or the server holds of a draft, in the same terms, for comparing. */
+function comparable(d: HeldDraft): string {
   const fields = Object.entries(d.fields)
     .map(([k, f]) => [k, f.value, f.conflict?.value ?? null] as const)
     .sort(([a], [b]) => a.localeCompare(b));
@@ -240,7 +240,7 @@ describe('convergence of five devices under random operations and faults', () =>
           }
 
           const { drafts: serverDrafts } = await server.store.pull(team.id, 0, 100_000);
-          const expected = serverDrafts.map(comparableServer).sort();
+          const expected = serverDrafts.map(comparable).sort();
           for (const d of devices) {
             assert.deepEqual(await d.store.outbox(), [], `${d.name}: outbox drained (seed ${seed})`);
             assert.deepEqual(await d.store.revertsPending(), [], `${d.name}: nothing left to take back (seed ${seed})`);
