@@ -30,14 +30,10 @@ open.onsuccess = () => {
 };
 `;
 
-/** What the in-page checks read (this file is type-checked for Node, without the DOM's types). */
+/** What the install step's in-page checks read (this file is type-checked for Node, without the DOM's types). */
 interface InPage {
   readonly navigator: { serviceWorker: { controller: object | null; ready: Promise<unknown> } };
-  readonly document: { title: string };
-  readonly performance: {
-    getEntriesByName(name: string): { startTime: number }[];
-    getEntriesByType(type: string): { loadEventEnd: number }[];
-  };
+  readonly performance: { getEntriesByName(name: string): { startTime: number }[] };
 }
 
 /** The mark the harness sets at the frame that shows a page's moment (see SHOWN_SCRIPT). */
@@ -104,10 +100,11 @@ const LOAD_END = `new Promise((resolve) => {
 
 /**
  * Offline cold start: the browser starts afresh with the network off and the service worker in
- * control, and opens a draft's worksheet; timed from navigation to the view being usable (the
- * app's `efk:view-ready` mark). The limit is a blank page precached by the same service worker,
- * opened the same way (to its load event). Beside them, the floor of any page that shows a stored
- * draft, opened the same way (to its record on screen). Samples alternate between the three.
+ * control, and opens a draft's worksheet; timed from navigation to the frame that shows the view
+ * usable (after the app's `efk:view-ready` mark). The limit is a blank page precached by the same
+ * service worker, opened the same way, to the frame that shows it (after its load event). Beside
+ * them, the floor of any page that shows a stored draft, opened the same way, to the frame that
+ * shows its record. Samples alternate between the three.
  */
 export async function coldStartBench(): Promise<Figure[]> {
   const dir = await mkdtemp(path.join(tmpdir(), 'efk-cold-'));
