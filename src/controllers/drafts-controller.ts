@@ -1,6 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { isAnswered, type Worksheet } from '../content/worksheet.js';
 import { draftTitle, type Draft } from '../data/draft.js';
+import { newDraftId } from '../data/new-draft-id.js';
 import { SYNC_META } from '../sync/sync-engine.js';
 import type { DraftStore } from '../data/draft-store.js';
 import { toStorageWriteError } from '../data/storage-error.js';
@@ -193,7 +194,7 @@ export class DraftsController implements ReactiveController {
       return;
     }
     await this._run(async () => {
-      const copy: Draft = { ...state.draft, id: crypto.randomUUID() };
+      const copy: Draft = { ...state.draft, id: newDraftId() };
       await this.store.add(copy);
       this.importState = { kind: 'done', title: draftTitle(copy) };
     });

@@ -1,6 +1,7 @@
 import type { IDBPDatabase, IDBPObjectStore } from 'idb';
 import { CONTEXT_FIELDS, type ContextField, type FieldValue } from '../content/worksheet.js';
 import { openKitDb, type KitDB, type OpenOptions } from './db.js';
+import { newDraftId } from './new-draft-id.js';
 import { untakeable, type MutationResult, type ServerDraft } from '../sync/protocol.js';
 import { withServerRevision, type Draft, type DraftField, type OutboxEntry, type RefusedAnswers } from './draft.js';
 import { toStorageWriteError } from './storage-error.js';
@@ -311,7 +312,7 @@ export class DraftStore {
       if (value !== undefined) fields[key] = { value, changedAt: now, changedBy: this.deviceId };
     }
     const draft: Draft = {
-      id: crypto.randomUUID(),
+      id: newDraftId(now),
       worksheetId: worksheet.id,
       worksheetVersion: worksheet.version,
       createdAt: now,
@@ -359,7 +360,7 @@ export class DraftStore {
       changedBy: this.deviceId,
     };
     const copy: Draft = {
-      id: crypto.randomUUID(),
+      id: newDraftId(now),
       worksheetId: source.worksheetId,
       worksheetVersion: source.worksheetVersion,
       createdAt: now,

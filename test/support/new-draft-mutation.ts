@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { newDraftId } from '../../src/data/new-draft-id.js';
 import type { Mutation } from '../../src/sync/protocol.js';
 
-/** A mutation that creates a new draft with the given text fields, as a device would push it. */
+/** A mutation that creates a new draft with the given text fields, as a device would push it (its id made as a device makes one). */
 export function newDraftMutation(
   seq: number,
   fields: Record<string, string>,
-  draftId: string = randomUUID(),
+  draftId: string = newDraftId(),
 ): Mutation {
   return {
     seq,
