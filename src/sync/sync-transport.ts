@@ -8,6 +8,7 @@ import {
   type PushResponse,
   type ServerDraft,
 } from './protocol.js';
+import { utf8Length } from '../text/utf8-length.js';
 
 /** The server could not be reached (or did not answer in time): try again later. */
 export class SyncNetworkError extends Error {
@@ -138,8 +139,9 @@ interface Body {
 }
 
 async function encode(json: string, compress: boolean): Promise<Body> {
-  if (!compress || json.length < COMPRESS_FROM_BYTES || typeof CompressionStream !== 'function')
-    return { data: json, gzip: false };
+  // Each UTF-16 unit is one to three bytes of UTF-8: only a text shorter than the threshold needs its bytes counted.
+  const short = json.length < COMPRESS_FROM_BYTES && utf8Length(json) < COMPRESS_FROM_BYTES;
+  if (!compress || short || typeof CompressionStream !== 'function') return { data: json, gzip: false };
   // Compressing is an optimisation: if the browser's compressor fails, the body goes as it is.
   return gzipped(json).then(
     (data) => ({ data, gzip: true }),

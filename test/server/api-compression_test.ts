@@ -142,19 +142,28 @@ describe('sync API compression', () => {
       if (request.url.startsWith('/api/push')) seen.push(request.headers['content-encoding']);
     });
     await listening.app.listen({ host: '127.0.0.1', port: 0 });
-    const origin = `http://127.0.0.1:${(listening.app.server.address() as { port: number }).port}`;
-    const team = await listening.store.createTeam('Listening team');
-    const { token: device } = await joinTeam({ code: team.code, deviceName: 'Phone' }, origin);
-    const transport = new FetchTransport(device, origin);
-    const big = JSON.parse(pushBody(10, 1_000)) as Parameters<FetchTransport['push']>[0];
-    const small = JSON.parse(pushBody(1, 2_000)) as Parameters<FetchTransport['push']>[0];
-    const answers = [await transport.push(big), await transport.push(small)];
-    assert.deepEqual(
-      answers.map((a) => a.results.length),
-      [10, 1],
-    );
-    assert.deepEqual(seen, ['gzip', undefined]);
-    await listening.close();
+    try {
+      const origin = `http://127.0.0.1:${(listening.app.server.address() as { port: number }).port}`;
+      const team = await listening.store.createTeam('Listening team');
+      const { token: device } = await joinTeam({ code: team.code, deviceName: 'Phone' }, origin);
+      const transport = new FetchTransport(device, origin);
+      const big = JSON.parse(pushBody(10, 1_000)) as Parameters<FetchTransport['push']>[0];
+      const small = JSON.parse(pushBody(1, 2_000)) as Parameters<FetchTransport['push']>[0];
+      // Fewer than 1,024 characters, more than 1,024 bytes: the threshold counts what goes on the wire.
+      const wide = {
+        mutations: [newDraftMutation(3_000, { title: '社区', achieve: '社区在会上提出了很多意见。'.repeat(20) })],
+      };
+      const wideJson = JSON.stringify(wide);
+      assert.ok(wideJson.length < 1024 && Buffer.byteLength(wideJson) >= 1024, `${wideJson.length} characters`);
+      const answers = [await transport.push(big), await transport.push(small), await transport.push(wide)];
+      assert.deepEqual(
+        answers.map((a) => a.results.length),
+        [10, 1, 1],
+      );
+      assert.deepEqual(seen, ['gzip', undefined, 'gzip']);
+    } finally {
+      await listening.close();
+    }
   });
 });
 
