@@ -13,9 +13,11 @@ if (files.length === 0) {
   console.error('No Node test files found.');
   process.exit(1);
 }
+// --test-force-exit: a test that fails between starting a server and stopping it would otherwise
+// leave the file's process waiting on the open socket, and the run hanging instead of failing.
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
+  ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-force-exit', '--test-reporter=spec', ...files],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);
