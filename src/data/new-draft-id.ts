@@ -7,8 +7,9 @@
  * page per draft in each of those trees and the commit's `fsync` carried them all; ids that grow
  * with time land together at one edge. On SQLite, measured with 100,000 drafts stored: the push
  * route's commits 410 → 300–350 µs, the route 4,430–4,594 → 5,289–6,504 requests/s, batches of
- * 100 new drafts 6,529–8,397 → 14,395–17,072 mutations/s. The time in the id says no more than the draft's `createdAt`, which the
- * team sees anyway; 74 random bits keep two devices' ids from meeting in the same millisecond.
+ * 100 new drafts 6,529–8,397 → 14,395–17,072 mutations/s. The time in the id says no more than the
+ * draft's `createdAt`, which the team sees anyway; 74 random bits keep two devices' ids from
+ * meeting in the same millisecond.
  */
 export function newDraftId(now: number = Date.now()): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));

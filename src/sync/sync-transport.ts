@@ -139,7 +139,8 @@ interface Body {
 }
 
 async function encode(json: string, compress: boolean): Promise<Body> {
-  // Each UTF-16 unit is one to three bytes of UTF-8: only a text shorter than the threshold needs its bytes counted.
+  // Each UTF-16 unit is one to three bytes of UTF-8, so only a text shorter than the threshold
+  // needs its bytes counted.
   const short = json.length < COMPRESS_FROM_BYTES && utf8Length(json) < COMPRESS_FROM_BYTES;
   if (!compress || short || typeof CompressionStream !== 'function') return { data: json, gzip: false };
   // Compressing is an optimisation: if the browser's compressor fails, the body goes as it is.

@@ -24,7 +24,8 @@ describe('DraftStore', () => {
       community: 'Riverside',
       date: '2026-11-26',
     });
-    // A version 7 UUID, its first 48 bits the draft's creation time (so the server's indexes take new drafts together).
+    // A version 7 UUID, its first 48 bits the draft's creation time (the server's indexes then
+    // take new drafts together).
     expect(draft.id).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(parseInt(draft.id.replace(/-/g, '').slice(0, 12), 16)).to.equal(draft.createdAt);
     expect(draft.deletedAt).to.equal(null);

@@ -35,7 +35,7 @@ describe('newDraftId', () => {
     const now = Date.now();
     const ids = new Set(Array.from({ length: 10_000 }, () => newDraftId(now)));
     expect(ids.size).to.equal(10_000);
-    // The random part is random: each of its hex digits takes every value in 10,000 ids.
+    // The random part is random: its last hex digit takes every value in 10,000 ids.
     const digits = new Set([...ids].map((id) => id.slice(-1)));
     expect(digits.size).to.equal(16);
   });
