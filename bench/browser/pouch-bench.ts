@@ -1,5 +1,6 @@
 // Runs in Chromium beside drain-bench.ts: the same 1,000 drafts, each written then edited once,
 // kept by PouchDB in IndexedDB and replicated to pouchdb-server. Loaded after pouchdb.min.js.
+import { newDraftId } from '../../src/data/new-draft-id.js';
 
 /** The part of PouchDB this benchmark uses (its types are not a dependency of the kit). */
 interface PouchDatabase {
@@ -15,7 +16,8 @@ export async function run(remote: string): Promise<{ replicateMs: number; writte
   const Pouch = (globalThis as unknown as { PouchDB: PouchConstructor }).PouchDB;
   const local = new Pouch(`peer-${crypto.randomUUID()}`);
   for (let i = 0; i < 1_000; i += 1) {
-    const id = crypto.randomUUID();
+    // Ids made as the kit makes its drafts' (ordered by time), so neither side gains from its ids alone.
+    const id = newDraftId();
     const draft = {
       _id: id,
       worksheet: 'engagement-strategy',
