@@ -4,14 +4,7 @@ import type { Draft } from '../../../src/data/draft.js';
 import { draftToJson, parseDraftExport } from '../../../src/export/draft-export.js';
 import { PUSH_REQUEST_SCHEMA } from '../../../src/sync/protocol.js';
 import { builtWorksheet } from '../support/built-worksheet.js';
-
-/** RFC 9562's layout: version 7 in the third group, the variant's bits 10 opening the fourth. */
-const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-
-/** The milliseconds the id's first 48 bits say. */
-function timeOf(id: string): number {
-  return parseInt(id.replace(/-/g, '').slice(0, 12), 16);
-}
+import { timeOf, UUID_V7 } from '../support/uuid-v7.js';
 
 describe('newDraftId', () => {
   it('is a version 7 UUID whose first 48 bits are the time it was made', () => {
