@@ -23,5 +23,11 @@ export function withinBudget(f: Figure): boolean {
 
 /** The middle of the samples (the upper middle of an even count). */
 export function median(values: readonly number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  return percentile(values, 0.5);
+}
+
+/** The sample at fraction `p` (0 to 1) of the way up the sorted samples (nearest rank, rounded down). */
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 }

@@ -11,6 +11,7 @@ import { peerBench } from './peer.js';
 import { ratio, withinBudget, type Figure } from './figure.js';
 import { scaleBench } from './scale.js';
 import { syncBench } from './sync.js';
+import { typingBench } from './typing.js';
 
 const BENCHMARKS: Record<string, (dist: string) => Promise<Figure[]>> = {
   bytes: bytesBench,
@@ -19,6 +20,7 @@ const BENCHMARKS: Record<string, (dist: string) => Promise<Figure[]>> = {
   scale: scaleBench,
   lighthouse: lighthouseBench,
   'cold-start': coldStartBench,
+  typing: typingBench,
   peer: peerBench,
 };
 

@@ -10,16 +10,12 @@ import { shellStyles } from '../../src/styles/shell-styles.js';
 import { DraftStore } from '../../src/data/draft-store.js';
 import { SYNC_META } from '../../src/sync/sync-engine.js';
 import type { Draft } from '../../src/data/draft.js';
+import { percentile } from '../figure.js';
 
 const DRAFTS = 1_000;
 /** Chromium rounds performance.now() to 0.1 ms here, so each sample times a run of edits. */
 const SAMPLES = 60;
 const RUN = 10;
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 async function seed(store: DraftStore, worksheet: Worksheet): Promise<Draft[]> {
   const drafts: Draft[] = [];
@@ -143,14 +139,14 @@ export async function run(worksheet: Worksheet): Promise<Record<string, number>>
   }
   offline.close();
   return {
-    autosaveP50: percentile(ours, 50),
-    autosaveP95: percentile(ours, 95),
-    barePutP50: percentile(bare, 50),
-    barePutP95: percentile(bare, 95),
-    floorP50: percentile(floor, 50),
-    listRenderMedian: percentile(renders, 50),
-    listInTeamMedian: percentile(rendersInTeam, 50),
-    waitingMedian: percentile(asked, 50),
-    readAllMedian: percentile(readAll, 50),
+    autosaveP50: percentile(ours, 0.5),
+    autosaveP95: percentile(ours, 0.95),
+    barePutP50: percentile(bare, 0.5),
+    barePutP95: percentile(bare, 0.95),
+    floorP50: percentile(floor, 0.5),
+    listRenderMedian: percentile(renders, 0.5),
+    listInTeamMedian: percentile(rendersInTeam, 0.5),
+    waitingMedian: percentile(asked, 0.5),
+    readAllMedian: percentile(readAll, 0.5),
   };
 }
