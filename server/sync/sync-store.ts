@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PostgresAdapter, sql, type Insertable, type Kysely, type OnConflictBuilder, type Transaction } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type OnConflictBuilder, type Transaction } from 'kysely';
 import type { FieldValue } from '../../src/content/worksheet.js';
 import type {
   FieldConflict,
@@ -12,6 +12,7 @@ import type {
   ServerField,
 } from '../../src/sync/protocol.js';
 import { changeCount, changesOf, PUSH_BATCH_MAX } from '../../src/sync/protocol.js';
+import { CompiledOnce } from '../db/compiled-once.js';
 import type { Database } from '../db/schema.js';
 import { DeviceCache } from './device-cache.js';
 import { GroupCommit } from './group-commit.js';
@@ -61,6 +62,40 @@ function sameValue(a: FieldValue, b: FieldValue): boolean {
 
 type DraftRow = Database['drafts'];
 type FieldRow = Database['draft_fields'];
+type RecordRow = Database['applied_mutations'];
+
+/** Each written table's columns, in the order its rows' values are given to an insert. */
+const DRAFT_COLUMNS = [
+  'team_id',
+  'id',
+  'worksheet_id',
+  'worksheet_version',
+  'created_at',
+  'rev',
+  'deleted_at',
+  'note',
+] as const satisfies readonly (keyof DraftRow)[];
+const FIELD_COLUMNS = [
+  'team_id',
+  'draft_id',
+  'key',
+  'value',
+  'rev',
+  'changed_at',
+  'changed_by',
+  'conflict',
+] as const satisfies readonly (keyof FieldRow)[];
+const RECORD_COLUMNS = ['device_id', 'seq', 'result', 'applied_at'] as const satisfies readonly (keyof RecordRow)[];
+
+/** The rows' values in the order an insert of `columns` takes them. */
+function valuesOf<T>(rows: readonly T[], columns: readonly (keyof T)[]): unknown[] {
+  return rows.flatMap((row) => columns.map((c) => row[c]));
+}
+
+/** The rows with exactly `columns`, in that order: what an insert's SQL is compiled from. */
+function inColumns<T, K extends keyof T>(rows: readonly T[], columns: readonly K[]): Pick<T, K>[] {
+  return rows.map((row) => Object.fromEntries(columns.map((c) => [c, row[c]])) as Pick<T, K>);
+}
 
 /** A draft of a push batch: as stored (or created by the batch), with what the batch changed. */
 interface BatchDraft {
@@ -264,19 +299,18 @@ function applyMutation(batch: Batch, device: Device, m: Mutation, rev: number): 
  * Records how far each device of a group says its changes are settled, where that rose: what
  * lets `forgetSettled` remove their records. A mark only rises (a late push cannot lower it).
  */
-async function settle(trx: Transaction<Database>, items: readonly PushItem[]): Promise<void> {
+async function settle(trx: Transaction<Database>, compiled: CompiledOnce, items: readonly PushItem[]): Promise<void> {
   const marks = new Map<string, number>();
   for (const { device, settled } of items) {
     if (settled !== undefined && settled > Math.max(device.settledBelow, marks.get(device.id) ?? 0))
       marks.set(device.id, settled);
   }
   for (const [id, mark] of marks)
-    await trx
-      .updateTable('devices')
-      .set({ settled_below: mark })
-      .where('id', '=', id)
-      .where('settled_below', '<', mark)
-      .execute();
+    await trx.executeQuery(
+      compiled.query('push-settle', [mark, id, mark], () =>
+        trx.updateTable('devices').set({ settled_below: mark }).where('id', '=', id).where('settled_below', '<', mark),
+      ),
+    );
 }
 
 /**
@@ -299,6 +333,9 @@ export class SyncStore {
     this._postgres = db.getExecutor().adapter instanceof PostgresAdapter;
     this._devices = new DeviceCache(deviceCacheMs);
   }
+
+  /** The push's statements, compiled once per shape: see CompiledOnce. */
+  private readonly _compiled = new CompiledOnce();
 
   /** Whether the database answers (for /ready). */
   async ping(): Promise<boolean> {
@@ -497,20 +534,26 @@ export class SyncStore {
       // The team's lock, and whether any of the group's devices has been revoked since its token
       // was checked (a cached device can be up to deviceCacheMs old): in the same statement, as
       // every statement is a round trip on PostgreSQL. A revocation committed before it began is seen.
-      const team = await trx
-        .updateTable('teams')
-        .set((eb) => ({ rev: eb.ref('rev') }))
-        .where('id', '=', teamId)
-        .returning((eb) => [
-          'rev',
-          eb
-            .selectFrom('devices')
-            .select((d) => d.fn.countAll<number>().as('n'))
-            .where('id', 'in', deviceIds)
-            .where('revoked_at', 'is not', null)
-            .as('revoked'),
-        ])
-        .executeTakeFirstOrThrow();
+      const [team] = (
+        await trx.executeQuery(
+          this._compiled.query(`push-lock:${deviceIds.length}`, [teamId, ...deviceIds], () =>
+            trx
+              .updateTable('teams')
+              .set((eb) => ({ rev: eb.ref('rev') }))
+              .where('id', '=', teamId)
+              .returning((eb) => [
+                'rev',
+                eb
+                  .selectFrom('devices')
+                  .select((d) => d.fn.countAll<number>().as('n'))
+                  .where('id', 'in', deviceIds)
+                  .where('revoked_at', 'is not', null)
+                  .as('revoked'),
+              ]),
+          ),
+        )
+      ).rows;
+      if (!team) throw new Error(`No team ${teamId}`);
       const revoked = new Set<string>();
       if (Number(team.revoked) > 0) {
         const rows = await trx
@@ -536,12 +579,15 @@ export class SyncStore {
       const seqs = [...new Set(live.flatMap((i) => i.mutations.flatMap(changesOf)))];
       for (const part of chunks(seqs, 500)) {
         // Devices × seqs can over-read (another device's seq); the key below keeps only the pairs asked.
-        const rows = await trx
-          .selectFrom('applied_mutations')
-          .select(['device_id', 'seq', 'result'])
-          .where('device_id', 'in', deviceIds)
-          .where('seq', 'in', part)
-          .execute();
+        const { rows } = await trx.executeQuery(
+          this._compiled.query(`push-applied:${deviceIds.length}:${part.length}`, [...deviceIds, ...part], () =>
+            trx
+              .selectFrom('applied_mutations')
+              .select(['device_id', 'seq', 'result'])
+              .where('device_id', 'in', deviceIds)
+              .where('seq', 'in', part),
+          ),
+        );
         for (const row of rows)
           applied.set(key(row.device_id, Number(row.seq)), JSON.parse(row.result) as MutationResult);
       }
@@ -550,7 +596,7 @@ export class SyncStore {
       ]);
 
       const answers: PushResponse[] = [];
-      const records: Insertable<Database['applied_mutations']>[] = [];
+      const records: RecordRow[] = [];
       for (const { device, mutations, since } of live) {
         const before = rev;
         const results: MutationResult[] = [];
@@ -576,7 +622,7 @@ export class SyncStore {
         const echoOnly = since === before && results.every((r) => r.status === 'applied' || r.status === 'rejected');
         answers.push(echoOnly ? { results, cursor: rev } : { results });
       }
-      await settle(trx, live);
+      await settle(trx, this._compiled, live);
       if (records.length === 0) return answered(answers);
 
       const drafts = [...batch.values()].filter((d) => d.dirty).map((d) => d.row);
@@ -599,38 +645,71 @@ export class SyncStore {
     rev: number,
     drafts: readonly DraftRow[],
     fields: readonly FieldRow[],
-    records: readonly Insertable<Database['applied_mutations']>[],
+    records: readonly RecordRow[],
   ): Promise<void> {
     const rows = drafts.length + fields.length + records.length;
     if (this._postgres && drafts.length > 0 && fields.length > 0 && rows <= ONE_STATEMENT_ROWS) {
-      await trx
-        .with('written_drafts', (db) => db.insertInto('drafts').values(drafts).onConflict(onDraftConflict))
-        .with('written_fields', (db) => db.insertInto('draft_fields').values(fields).onConflict(onFieldConflict))
-        .with('written_mutations', (db) => db.insertInto('applied_mutations').values(records))
-        .updateTable('teams')
-        .set({ rev })
-        .where('id', '=', teamId)
-        .execute();
+      const shape = `push-write:${drafts.length}:${fields.length}:${records.length}`;
+      const parameters = [
+        ...valuesOf(drafts, DRAFT_COLUMNS),
+        ...valuesOf(fields, FIELD_COLUMNS),
+        ...valuesOf(records, RECORD_COLUMNS),
+        rev,
+        teamId,
+      ];
+      await trx.executeQuery(
+        this._compiled.query(shape, parameters, () =>
+          trx
+            .with('written_drafts', (db) =>
+              db.insertInto('drafts').values(inColumns(drafts, DRAFT_COLUMNS)).onConflict(onDraftConflict),
+            )
+            .with('written_fields', (db) =>
+              db.insertInto('draft_fields').values(inColumns(fields, FIELD_COLUMNS)).onConflict(onFieldConflict),
+            )
+            .with('written_mutations', (db) =>
+              db.insertInto('applied_mutations').values(inColumns(records, RECORD_COLUMNS)),
+            )
+            .updateTable('teams')
+            .set({ rev })
+            .where('id', '=', teamId),
+        ),
+      );
       return;
     }
-    await trx.updateTable('teams').set({ rev }).where('id', '=', teamId).execute();
+    await trx.executeQuery(
+      this._compiled.query('push-rev', [rev, teamId], () =>
+        trx.updateTable('teams').set({ rev }).where('id', '=', teamId),
+      ),
+    );
     for (const part of chunks(drafts, 1_000))
-      await trx.insertInto('drafts').values(part).onConflict(onDraftConflict).execute();
+      await trx.executeQuery(
+        this._compiled.query(`push-drafts-write:${part.length}`, valuesOf(part, DRAFT_COLUMNS), () =>
+          trx.insertInto('drafts').values(inColumns(part, DRAFT_COLUMNS)).onConflict(onDraftConflict),
+        ),
+      );
     for (const part of chunks(fields, 1_000))
-      await trx.insertInto('draft_fields').values(part).onConflict(onFieldConflict).execute();
-    for (const part of chunks(records, 1_000)) await trx.insertInto('applied_mutations').values(part).execute();
+      await trx.executeQuery(
+        this._compiled.query(`push-fields-write:${part.length}`, valuesOf(part, FIELD_COLUMNS), () =>
+          trx.insertInto('draft_fields').values(inColumns(part, FIELD_COLUMNS)).onConflict(onFieldConflict),
+        ),
+      );
+    for (const part of chunks(records, 1_000))
+      await trx.executeQuery(
+        this._compiled.query(`push-records-write:${part.length}`, valuesOf(part, RECORD_COLUMNS), () =>
+          trx.insertInto('applied_mutations').values(inColumns(part, RECORD_COLUMNS)),
+        ),
+      );
   }
 
   /** The batch's drafts as stored, with their fields, keyed by draft id. */
   private async _loadBatch(trx: Transaction<Database>, teamId: string, ids: readonly string[]): Promise<Batch> {
     const batch: Batch = new Map();
     for (const part of chunks(ids, 500)) {
-      const drafts = await trx
-        .selectFrom('drafts')
-        .selectAll()
-        .where('team_id', '=', teamId)
-        .where('id', 'in', part)
-        .execute();
+      const { rows: drafts } = await trx.executeQuery(
+        this._compiled.query(`push-drafts-read:${part.length}`, [teamId, ...part], () =>
+          trx.selectFrom('drafts').selectAll().where('team_id', '=', teamId).where('id', 'in', part),
+        ),
+      );
       for (const row of drafts) {
         batch.set(row.id, {
           row: { ...row, rev: Number(row.rev), deleted_at: row.deleted_at === null ? null : Number(row.deleted_at) },
@@ -639,12 +718,11 @@ export class SyncStore {
           dirtyFields: new Set(),
         });
       }
-      const fields = await trx
-        .selectFrom('draft_fields')
-        .selectAll()
-        .where('team_id', '=', teamId)
-        .where('draft_id', 'in', part)
-        .execute();
+      const { rows: fields } = await trx.executeQuery(
+        this._compiled.query(`push-fields-read:${part.length}`, [teamId, ...part], () =>
+          trx.selectFrom('draft_fields').selectAll().where('team_id', '=', teamId).where('draft_id', 'in', part),
+        ),
+      );
       for (const f of fields) {
         batch.get(f.draft_id)?.fields.set(f.key, { ...f, rev: Number(f.rev), changed_at: Number(f.changed_at) });
       }
