@@ -21,6 +21,8 @@ export class CompiledOnce {
    * shape's first use); `shape` must name everything else its SQL depends on.
    */
   query<R>(shape: string, parameters: readonly unknown[], build: () => Compilable<R>): CompiledQuery<R> {
+    // Kysely leaves a column out of the SQL where a row's value is undefined: another shape.
+    if (parameters.includes(undefined)) throw new Error(`Query shape "${shape}": a parameter is undefined`);
     const sql = this._sql.get(shape);
     if (sql !== undefined) {
       // Most recently used last, so the bound below drops the least recently used shape.

@@ -67,6 +67,19 @@ describe('CompiledOnce', () => {
     assert.equal(team.rev, 10);
   });
 
+  it('refuses an undefined parameter, which would change the SQL Kysely makes', async () => {
+    const compiled = new CompiledOnce();
+    const build = (note: string | undefined) => () =>
+      db.updateTable('teams').set({ rev: 11, name: note }).where('id', '=', 'b');
+    await db.executeQuery(compiled.query('rename', [11, 'Team b', 'b'], build('Team b')));
+    assert.throws(
+      () => compiled.query('rename', [11, undefined, 'b'], build(undefined)),
+      /Query shape "rename": a parameter is undefined/,
+    );
+    const team = await db.selectFrom('teams').select(['rev', 'name']).where('id', '=', 'b').executeTakeFirstOrThrow();
+    assert.deepEqual(team, { rev: 11, name: 'Team b' });
+  });
+
   it('holds at most its size of shapes, letting the least recently used go first', async () => {
     const compiled = new CompiledOnce(2);
     const built = { count: 0 };
