@@ -13,8 +13,11 @@ import { CompiledQuery, type Compilable } from 'kysely';
  */
 export class CompiledOnce {
   private readonly _sql = new Map<string, string>();
+  /** The characters of SQL held: a thousand rows' insert is some 30,000. */
+  private _chars = 0;
 
-  constructor(private readonly size = 512) {}
+  /** `maxChars`: how much SQL to hold at most (the least recently used shapes go first). */
+  constructor(private readonly maxChars = 2_000_000) {}
 
   /**
    * The query for `shape`: `build` makes it with exactly these `parameters` (it runs only on a
@@ -25,7 +28,7 @@ export class CompiledOnce {
     if (parameters.includes(undefined)) throw new Error(`Query shape "${shape}": a parameter is undefined`);
     const sql = this._sql.get(shape);
     if (sql !== undefined) {
-      // Most recently used last, so the bound below drops the least recently used shape.
+      // Most recently used last, so the bound below drops the least recently used shapes.
       this._sql.delete(shape);
       this._sql.set(shape, sql);
       return CompiledQuery.raw(sql, [...parameters]) as CompiledQuery<R>;
@@ -34,8 +37,13 @@ export class CompiledOnce {
     const given = compiled.parameters;
     if (given.length !== parameters.length || given.some((value, i) => value !== parameters[i]))
       throw new Error(`Query shape "${shape}": its parameters are not in the order given (${compiled.sql})`);
-    if (this._sql.size >= this.size) this._sql.delete(this._sql.keys().next().value!);
     this._sql.set(shape, compiled.sql);
+    this._chars += compiled.sql.length;
+    for (const [oldest, text] of this._sql) {
+      if (this._chars <= this.maxChars || oldest === shape) break;
+      this._sql.delete(oldest);
+      this._chars -= text.length;
+    }
     return compiled;
   }
 }

@@ -80,17 +80,25 @@ describe('CompiledOnce', () => {
     assert.deepEqual(team, { rev: 11, name: 'Team b' });
   });
 
-  it('holds at most its size of shapes, letting the least recently used go first', async () => {
-    const compiled = new CompiledOnce(2);
+  it('holds at most its budget of SQL, letting the least recently used shapes go first', async () => {
+    const probe = new CompiledOnce();
+    const length = (ids: string[]) =>
+      probe.query(`probe:${ids.length}`, ids, () =>
+        db.selectFrom('teams').select('name').where('id', 'in', ids).orderBy('id'),
+      ).sql.length;
+    // Room for the one-, two- and three-item shapes' SQL, not for a fourth.
+    const compiled = new CompiledOnce(length(['a']) + length(['a', 'b']) + length(['a', 'b', 'c']));
     const built = { count: 0 };
     await namesOf(compiled, ['a'], built); // names:1
     await namesOf(compiled, ['a', 'b'], built); // names:2
+    await namesOf(compiled, ['a', 'b', 'c'], built); // names:3
     await namesOf(compiled, ['c'], built); // names:1 used again: now the newest
-    await namesOf(compiled, ['a', 'b', 'c'], built); // names:3 drops names:2
     assert.equal(built.count, 3);
+    await namesOf(compiled, ['a', 'b', 'c', 'd'], built); // names:4 drops names:2, then names:3
+    assert.equal(built.count, 4);
     assert.deepEqual(await namesOf(compiled, ['d'], built), ['Team d']);
-    assert.equal(built.count, 3, 'names:1 was kept');
+    assert.equal(built.count, 4, 'names:1 was kept');
     assert.deepEqual(await namesOf(compiled, ['c', 'd'], built), ['Team c', 'Team d']);
-    assert.equal(built.count, 4, 'names:2 was dropped and built again');
+    assert.equal(built.count, 5, 'names:2 was dropped and built again');
   });
 });
