@@ -6,11 +6,13 @@ import type { SqliteDatabase } from 'kysely';
  * driver prepares every query afresh, and profiling the push route showed SQLite's statement
  * compiler taking a third of the database time. Statements are only ever run with `all`/`run`
  * to completion, so sharing one is safe; SQLite re-prepares a cached statement itself after a
- * schema change. The least recently used text is dropped once `size` are held (`IN (?, ?, …)`
- * lists make new texts).
+ * schema change. The least recently used texts are dropped once more than `maxChars` of SQL is
+ * held: a prepared statement's memory grows with its text (a thousand rows' insert, some 30,000
+ * characters, holds about 0.7 MB here), and a count alone let a few hundred of those pile up.
  */
-export function withStatementCache(sqlite: SQLiteDatabase, size = 256): SqliteDatabase {
+export function withStatementCache(sqlite: SQLiteDatabase, maxChars = 1_000_000): SqliteDatabase {
   const cache = new Map<string, Statement>();
+  let chars = 0;
   return {
     close: () => sqlite.close(),
     prepare: (sql) => {
@@ -19,9 +21,14 @@ export function withStatementCache(sqlite: SQLiteDatabase, size = 256): SqliteDa
         cache.delete(sql);
       } else {
         statement = sqlite.prepare(sql);
-        if (cache.size >= size) cache.delete(cache.keys().next().value!);
+        chars += sql.length;
       }
       cache.set(sql, statement);
+      for (const oldest of cache.keys()) {
+        if (chars <= maxChars || oldest === sql) break;
+        cache.delete(oldest);
+        chars -= oldest.length;
+      }
       return statement;
     },
   };
