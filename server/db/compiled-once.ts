@@ -1,4 +1,5 @@
 import { CompiledQuery, type Compilable } from 'kysely';
+import { SqlSizedCache } from './sql-sized-cache.js';
 
 /**
  * Queries whose SQL depends only on their shape (which statement, how many rows or list items),
@@ -12,12 +13,12 @@ import { CompiledQuery, type Compilable } from 'kysely';
  * loudly in the tests rather than running with its values in the wrong places.
  */
 export class CompiledOnce {
-  private readonly _sql = new Map<string, string>();
-  /** The characters of SQL held: a thousand rows' insert is some 30,000. */
-  private _chars = 0;
+  private readonly _sql: SqlSizedCache<string>;
 
   /** `maxChars`: how much SQL to hold at most (the least recently used shapes go first). */
-  constructor(private readonly maxChars = 2_000_000) {}
+  constructor(maxChars = 2_000_000) {
+    this._sql = new SqlSizedCache(maxChars);
+  }
 
   /**
    * The query for `shape`: `build` makes it with exactly these `parameters` (it runs only on a
@@ -27,23 +28,12 @@ export class CompiledOnce {
     // Kysely leaves a column out of the SQL where a row's value is undefined: another shape.
     if (parameters.includes(undefined)) throw new Error(`Query shape "${shape}": a parameter is undefined`);
     const sql = this._sql.get(shape);
-    if (sql !== undefined) {
-      // Most recently used last, so the bound below drops the least recently used shapes.
-      this._sql.delete(shape);
-      this._sql.set(shape, sql);
-      return CompiledQuery.raw(sql, [...parameters]) as CompiledQuery<R>;
-    }
+    if (sql !== undefined) return CompiledQuery.raw(sql, [...parameters]) as CompiledQuery<R>;
     const compiled = build().compile();
     const given = compiled.parameters;
     if (given.length !== parameters.length || given.some((value, i) => value !== parameters[i]))
       throw new Error(`Query shape "${shape}": its parameters are not in the order given (${compiled.sql})`);
-    this._sql.set(shape, compiled.sql);
-    this._chars += compiled.sql.length;
-    for (const [oldest, text] of this._sql) {
-      if (this._chars <= this.maxChars || oldest === shape) break;
-      this._sql.delete(oldest);
-      this._chars -= text.length;
-    }
+    this._sql.set(shape, compiled.sql, compiled.sql);
     return compiled;
   }
 }

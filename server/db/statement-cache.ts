@@ -1,5 +1,6 @@
 import type { Database as SQLiteDatabase, Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from 'kysely';
+import { SqlSizedCache } from './sql-sized-cache.js';
 
 /**
  * The SQLite connection as Kysely sees it, with each distinct SQL text prepared once. Kysely's
@@ -11,23 +12,14 @@ import type { SqliteDatabase } from 'kysely';
  * characters, holds about 0.7 MB here), and a count alone let a few hundred of those pile up.
  */
 export function withStatementCache(sqlite: SQLiteDatabase, maxChars = 1_000_000): SqliteDatabase {
-  const cache = new Map<string, Statement>();
-  let chars = 0;
+  const cache = new SqlSizedCache<Statement>(maxChars);
   return {
     close: () => sqlite.close(),
     prepare: (sql) => {
       let statement = cache.get(sql);
-      if (statement) {
-        cache.delete(sql);
-      } else {
+      if (!statement) {
         statement = sqlite.prepare(sql);
-        chars += sql.length;
-      }
-      cache.set(sql, statement);
-      for (const oldest of cache.keys()) {
-        if (chars <= maxChars || oldest === sql) break;
-        cache.delete(oldest);
-        chars -= oldest.length;
+        cache.set(sql, statement, sql);
       }
       return statement;
     },
