@@ -21,12 +21,11 @@ async function seed(store: DraftStore, worksheet: Worksheet): Promise<Draft[]> {
   const drafts: Draft[] = [];
   for (let i = 0; i < DRAFTS; i += 1) {
     const d = await store.create(worksheet, { title: `Consultation ${i}`, community: 'Riverside', date: '2026-11-26' });
-    drafts.push(
-      await store.update(d.id, {
-        achieve: 'An answer of a realistic length. '.repeat(8),
-        activities: ['consultation'],
-      }),
-    );
+    await store.update(d.id, {
+      achieve: 'An answer of a realistic length. '.repeat(8),
+      activities: ['consultation'],
+    });
+    drafts.push((await store.get(d.id))!);
   }
   return drafts;
 }

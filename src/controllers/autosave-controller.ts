@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { FieldValue } from '../content/worksheet.js';
-import type { Draft } from '../data/draft.js';
+import { withEdits, type Draft } from '../data/draft.js';
 import type { DraftStore } from '../data/draft-store.js';
 import { StorageWriteError, toStorageWriteError } from '../data/storage-error.js';
 
@@ -114,7 +114,9 @@ export class AutosaveController implements ReactiveController {
     this.state = 'saving';
     this.host.requestUpdate();
     try {
-      this.draft = await this.options.store.update(this.options.draftId, changes);
+      const edits = await this.options.store.update(this.options.draftId, changes);
+      // As stored: the draft's other fields stay as last read (another tab's edit is heard of).
+      this.draft = this.draft && withEdits(this.draft, edits);
       this._failures = 0;
       this.error = null;
       clearTimeout(this._retry);

@@ -1,9 +1,9 @@
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { FieldValue } from '../content/worksheet.js';
-import type { Draft, OutboxEntry } from './draft.js';
+import type { Draft, FieldEdit, OutboxEntry } from './draft.js';
 
 export const DB_NAME = 'engagement-field-kit';
-export const DB_VERSION = 4;
+export const DB_VERSION = 5;
 
 /** The database as it stands at {@link DB_VERSION}. */
 export interface KitDB extends DBSchema {
@@ -33,6 +33,15 @@ export interface KitDB extends DBSchema {
   journal: {
     key: number;
     value: JournalEntry;
+  };
+  /**
+   * Autosaved edits not yet folded into their drafts (version 5), one per draft and field: a later
+   * edit of the same field replaces the earlier. Each is a change not yet made as far as the outbox
+   * and the sync are concerned, so a version of the kit that does not know this store sees none.
+   */
+  edits: {
+    key: [string, string];
+    value: FieldEdit;
   };
 }
 
@@ -69,6 +78,10 @@ const MIGRATIONS: readonly ((db: IDBPDatabase<KitDB>, tx: UpgradeTx) => void)[] 
   // 4: the refused changes, found without reading every queued change.
   (_db, tx) => {
     tx.objectStore('outbox').createIndex('by-rejected', 'rejected');
+  },
+  // 5: autosaved edits, written without reading their draft.
+  (db) => {
+    db.createObjectStore('edits', { keyPath: ['draftId', 'key'] });
   },
 ];
 

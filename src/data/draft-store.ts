@@ -3,7 +3,15 @@ import { CONTEXT_FIELDS, type ContextField, type FieldValue } from '../content/w
 import { openKitDb, type KitDB, type OpenOptions } from './db.js';
 import { newDraftId } from './new-draft-id.js';
 import { untakeable, type MutationResult, type ServerDraft } from '../sync/protocol.js';
-import { withServerRevision, type Draft, type DraftField, type OutboxEntry, type RefusedAnswers } from './draft.js';
+import {
+  withEdits,
+  withServerRevision,
+  type Draft,
+  type DraftField,
+  type FieldEdit,
+  type OutboxEntry,
+  type RefusedAnswers,
+} from './draft.js';
 import { toStorageWriteError } from './storage-error.js';
 
 /** What other tabs hear when a draft changes. */
@@ -12,6 +20,15 @@ export interface DraftChange {
   /** The fields that changed; empty for a deletion or restore. */
   readonly fields: readonly string[];
   readonly kind: OutboxEntry['kind'];
+}
+
+/** A change made by this store, told to its own listeners (the sync engine's trigger). */
+export interface LocalChange extends DraftChange {
+  /**
+   * Whether the change is now in the outbox. A blind edit is not until it is folded in; the fold
+   * tells of each draft's change it queues.
+   */
+  readonly queued: boolean;
 }
 
 export interface WorksheetRef {
@@ -28,6 +45,11 @@ export interface DraftStoreOptions extends OpenOptions {
 
 const DEVICE_KEY = 'device-id';
 /**
+ * How long after the last blind edit its fold waits: long enough that an autosave while typing
+ * goes on never queues behind one, short enough that the outbox soon shows the change.
+ */
+const FOLD_AFTER_MS = 1_000;
+/**
  * Counts the writes to drafts that leave no outbox entry (acknowledgements and pulls), with the
  * last writer: `"<count> <writer>"`.
  */
@@ -40,7 +62,7 @@ function parseSyncWrites(value: string | undefined): { count: number; writer: st
 
 /** Counts one more sync write by `writer`, in the writing transaction; returns the count before it. */
 async function countSyncWrite(
-  meta: IDBPObjectStore<KitDB, ('drafts' | 'outbox' | 'meta')[], 'meta', 'readwrite'>,
+  meta: IDBPObjectStore<KitDB, WriteStores, 'meta', 'readwrite'>,
   writer: string,
 ): Promise<{ count: number; writer: string }> {
   const before = parseSyncWrites((await meta.get(SYNC_WRITES))?.value);
@@ -97,6 +119,17 @@ function unsettledRefusal(
   return rest.length === entry.fields.length ? entry.fields : rest;
 }
 
+/** Blind edits by draft, each draft's in the order IndexedDB holds them (by field). */
+function editsByDraft(edits: readonly FieldEdit[]): Map<string, FieldEdit[]> {
+  const byDraft = new Map<string, FieldEdit[]>();
+  for (const edit of edits) {
+    const list = byDraft.get(edit.draftId);
+    if (list) list.push(edit);
+    else byDraft.set(edit.draftId, [edit]);
+  }
+  return byDraft;
+}
+
 /** The drafts `ids` that exist, by id, asked for at once: IndexedDB answers them in one pass. */
 async function draftsById(
   drafts: { get(id: string): Promise<Draft | undefined> },
@@ -144,7 +177,10 @@ export class DraftNotFoundError extends Error {
 }
 
 /** IndexedDB's key range, as idb's types name it. */
-type OutboxQuery = Exclude<Parameters<IDBPDatabase<KitDB>['getAll']>[1], string | number | null | undefined>;
+type OutboxQuery = Exclude<
+  Parameters<IDBPDatabase<KitDB>['getAll']>[1],
+  string | number | readonly unknown[] | null | undefined
+>;
 
 /**
  * Outbox keys after `seq`. IndexedDB's key range factory is reached through globalThis because
@@ -159,9 +195,14 @@ function keysBetween(first: number, last: number): OutboxQuery {
   return keyRange().bound(first, last);
 }
 
+/** A draft's blind edits: keys [draftId, field], for every field (arrays sort after strings). */
+function editsOf(draftId: string): OutboxQuery {
+  return keyRange().bound([draftId], [draftId, []]);
+}
+
 interface KeyRangeFactory {
   lowerBound(lower: number, open: boolean): OutboxQuery;
-  bound(lower: number, upper: number): OutboxQuery;
+  bound(lower: number | readonly unknown[], upper: number | readonly unknown[]): OutboxQuery;
 }
 
 function keyRange(): KeyRangeFactory {
@@ -185,7 +226,7 @@ async function firstWaiting(
  * request rather than one per entry) when nothing else lies between them.
  */
 async function deleteFromOutbox(
-  outbox: IDBPObjectStore<KitDB, ('drafts' | 'outbox' | 'meta')[], 'outbox', 'readwrite'>,
+  outbox: IDBPObjectStore<KitDB, WriteStores, 'outbox', 'readwrite'>,
   seqs: readonly number[],
 ): Promise<void> {
   if (seqs.length === 0) return;
@@ -200,18 +241,30 @@ async function deleteFromOutbox(
   await Promise.all(seqs.map((seq) => outbox.delete(seq)));
 }
 
+/** The stores a write to drafts opens: with the blind edits, which it folds in first. */
+type WriteStores = ('drafts' | 'outbox' | 'meta' | 'edits')[];
+
+/** A write to drafts: every one folds the blind edits in before it reads (see DraftStore._fold). */
+function writing(db: IDBPDatabase<KitDB>, options?: { durability?: 'default' | 'strict' | 'relaxed' }) {
+  return db.transaction(['drafts', 'outbox', 'meta', 'edits'] as WriteStores, 'readwrite', options);
+}
+
+type WriteTx = ReturnType<typeof writing>;
+
 /**
  * An acknowledgement's transaction. Relaxed durability: if a crash loses its commit, the entries
  * are sent again and the server answers them from its record of applied changes, so waiting for
- * the disk buys nothing.
+ * the disk buys nothing. (Blind edits it folds in stay in their store if the commit is lost.)
  */
-function acknowledgement(db: IDBPDatabase<KitDB>) {
-  return db.transaction(['drafts', 'outbox', 'meta'], 'readwrite', { durability: 'relaxed' });
+function acknowledgement(db: IDBPDatabase<KitDB>): WriteTx {
+  return writing(db, { durability: 'relaxed' });
 }
 
 /**
  * The drafts on this device, in IndexedDB. Every change is one transaction that writes the draft
- * and its outbox entry together, so a change is either stored and queued for sync, or neither.
+ * and its outbox entry together, so a change is either stored and queued for sync, or neither;
+ * an edit of answers is written blind, as an edit of its own, and joins its draft and the outbox
+ * together when the next write to drafts folds it in (see {@link update}).
  * Other tabs hear of each change through a BroadcastChannel.
  */
 export class DraftStore {
@@ -220,8 +273,9 @@ export class DraftStore {
   private _connection: IDBPDatabase<KitDB> | null;
   private readonly _channel: DraftChannel;
   private readonly _listeners = new Set<(changes: readonly DraftChange[]) => void>();
-  private readonly _localListeners = new Set<(change: DraftChange) => void>();
+  private readonly _localListeners = new Set<(change: LocalChange) => void>();
   private _lastTime = 0;
+  private _foldTimer: ReturnType<typeof setTimeout> | undefined;
 
   private constructor(
     private readonly options: DraftStoreOptions,
@@ -265,7 +319,12 @@ export class DraftStore {
   }
 
   async get(id: string): Promise<Draft | undefined> {
-    return (await this._database()).get('drafts', id);
+    const tx = (await this._database()).transaction(['drafts', 'edits']);
+    const [draft, edits] = await Promise.all([
+      tx.objectStore('drafts').get(id),
+      tx.objectStore('edits').getAll(editsOf(id)),
+    ]);
+    return draft && withEdits(draft, edits);
   }
 
   /**
@@ -279,6 +338,8 @@ export class DraftStore {
     drafts: Map<string, Draft>;
     view: BatchView;
   }> {
+    // Blind edits join the outbox first, so the batch holds every change made before it.
+    await this._foldNow();
     const tx = (await this._database()).transaction(['outbox', 'drafts', 'meta']);
     const outbox = tx.objectStore('outbox');
     const [entries, newest, writes, waiting] = await Promise.all([
@@ -299,8 +360,18 @@ export class DraftStore {
   async list(): Promise<Draft[]> {
     // One request for the lot, reversed here: a cursor costs a round trip to IndexedDB per draft
     // (the drafts list with 1,000 drafts spent most of its time stepping it).
-    const all = await (await this._database()).getAllFromIndex('drafts', 'by-updated');
-    return all.filter((d) => d.deletedAt === null).reverse();
+    const tx = (await this._database()).transaction(['drafts', 'edits']);
+    const [all, edits] = await Promise.all([
+      tx.objectStore('drafts').index('by-updated').getAll(),
+      tx.objectStore('edits').getAll(),
+    ]);
+    let drafts = all.reverse();
+    if (edits.length > 0) {
+      const byDraft = editsByDraft(edits);
+      // An edited draft moves up by its edit's time; the sort is stable, so the rest keep their order.
+      drafts = drafts.map((d) => withEdits(d, byDraft.get(d.id) ?? [])).sort((a, b) => b.updatedAt - a.updatedAt);
+    }
+    return drafts.filter((d) => d.deletedAt === null);
   }
 
   /** Starts a draft of `worksheet`, with whatever consultation context is known. */
@@ -324,25 +395,29 @@ export class DraftStore {
   }
 
   /**
-   * Writes changed fields. The draft is read and written in one transaction, so a field another
-   * tab changed meanwhile is kept: only the fields named here are replaced.
+   * Writes changed fields blind: one request a field and no read, so an autosave is stored in one
+   * round trip to IndexedDB. Each is an edit of its own until the next write to drafts folds it
+   * into its draft and queues it for sync (see {@link _fold}); every read applies it meanwhile.
+   * Only the fields named here are replaced: a field another tab changed meanwhile is kept.
+   * @returns the edits written, for the caller to apply to its copy of the draft (withEdits)
    */
-  async update(id: string, changes: Readonly<Record<string, FieldValue>>): Promise<Draft> {
-    const keys = Object.keys(changes);
-    return this._write(id, 'update', keys, (current) => {
-      const now = this._now();
-      const fields = { ...current.fields };
-      // A field keeps its server revision (what the edit is based on); an edit settles any conflict.
-      for (const key of keys)
-        fields[key] = {
-          value: changes[key]!,
-          changedAt: now,
-          changedBy: this.deviceId,
-          rev: current.fields[key]?.rev ?? 0,
-          conflict: null,
-        };
-      return { ...current, fields, updatedAt: now };
-    });
+  async update(id: string, changes: Readonly<Record<string, FieldValue>>): Promise<FieldEdit[]> {
+    const at = this._now();
+    const edits = Object.entries(changes).map(([key, value]) => ({ draftId: id, key, value, at, by: this.deviceId }));
+    if (edits.length === 0) return edits;
+    try {
+      const tx = (await this._database()).transaction('edits', 'readwrite');
+      for (const edit of edits) void tx.store.put(edit);
+      tx.commit();
+      await tx.done;
+    } catch (error) {
+      if ((error as Error).name === 'InvalidStateError') this._reopen();
+      throw toStorageWriteError(error);
+    }
+    this._told({ draftId: id, fields: Object.keys(changes), kind: 'update' }, false);
+    clearTimeout(this._foldTimer);
+    this._foldTimer = setTimeout(() => void this._foldNow().catch(() => undefined), FOLD_AFTER_MS);
+    return edits;
   }
 
   /** Copies a draft under a new id, titled "Copy of …". */
@@ -425,6 +500,7 @@ export class DraftStore {
 
   /** The changes waiting for sync, oldest first (including any the server refused). */
   async outbox(): Promise<OutboxEntry[]> {
+    await this._foldNow();
     return (await this._database()).getAll('outbox');
   }
 
@@ -433,14 +509,21 @@ export class DraftStore {
    * change: a device offline for days may hold thousands, and this is asked after every edit.
    */
   async outboxStatus(): Promise<{ waiting: number; rejected: OutboxEntry[] }> {
-    const tx = (await this._database()).transaction(['outbox', 'meta']);
-    const [count, rejected, reverts] = await Promise.all([
+    const tx = (await this._database()).transaction(['outbox', 'meta', 'edits']);
+    const [count, rejected, reverts, edited] = await Promise.all([
       tx.objectStore('outbox').count(),
       tx.objectStore('outbox').index('by-rejected').getAll(),
       tx.objectStore('meta').get(REVERTS),
+      tx.objectStore('edits').getAllKeys(),
     ]);
-    // A draft going back to the team's version waits for a sync as a change does.
-    return { waiting: count - rejected.length + Object.keys(parseReverts(reverts?.value)).length, rejected };
+    // A draft going back to the team's version waits for a sync as a change does, and a draft's
+    // blind edits are one change once folded in.
+    const waiting =
+      count -
+      rejected.length +
+      Object.keys(parseReverts(reverts?.value)).length +
+      new Set(edited.map(([id]) => id)).size;
+    return { waiting, rejected };
   }
 
   /**
@@ -448,8 +531,12 @@ export class DraftStore {
    * one step per draft, not per change.
    */
   async draftsWithQueuedChanges(): Promise<Set<string>> {
-    const tx = (await this._database()).transaction(['outbox', 'meta']);
-    const ids = new Set(Object.keys(parseReverts((await tx.objectStore('meta').get(REVERTS))?.value)));
+    const tx = (await this._database()).transaction(['outbox', 'meta', 'edits']);
+    const [reverts, edited] = await Promise.all([
+      tx.objectStore('meta').get(REVERTS),
+      tx.objectStore('edits').getAllKeys(),
+    ]);
+    const ids = new Set([...Object.keys(parseReverts(reverts?.value)), ...edited.map(([id]) => id)]);
     const index = tx.objectStore('outbox').index('by-draft');
     for (let cursor = await index.openKeyCursor(null, 'nextunique'); cursor; cursor = await cursor.continue())
       ids.add(cursor.key);
@@ -492,6 +579,9 @@ export class DraftStore {
     const { meta, read, refused } = options;
     const db = await this._database();
     const tx = acknowledgement(db);
+    // Edits folded in now are changes made after the batch was read: they join the outbox after
+    // its head, so their drafts are read again below rather than taken from the batch's read.
+    await this._fold(tx);
     if (meta) void tx.objectStore('meta').put({ key: meta.key, value: meta.value });
     const bySeq = new Map(entries.map((e) => [e.seq!, e]));
     const touched = new Set<string>();
@@ -595,7 +685,9 @@ export class DraftStore {
       return undefined;
     }
     const db = await this._database();
-    const tx = db.transaction(['drafts', 'outbox', 'meta'], 'readwrite');
+    const tx = writing(db);
+    // Blind edits first, so a field edited here counts as waiting to go, as it does once queued.
+    await this._fold(tx);
     const changed: DraftChange[] = [];
     const writes: Promise<unknown>[] = [];
     // The page's reads asked for at once, then answered in order: one pass through IndexedDB.
@@ -687,7 +779,8 @@ export class DraftStore {
    */
   async discardRejected(seq: number): Promise<void> {
     const db = await this._database();
-    const tx = db.transaction(['outbox', 'drafts', 'meta'], 'readwrite');
+    const tx = writing(db);
+    await this._fold(tx);
     const outbox = tx.objectStore('outbox');
     const entry = await outbox.get(seq);
     if (!entry?.rejected) return tx.done;
@@ -729,7 +822,8 @@ export class DraftStore {
     await tx.done;
     this._announce([{ draftId: entry.draftId, fields: [], kind: 'update' }]);
     // A change queued again is a local change like any other: the sync engine hears of it.
-    for (const again of requeued) for (const listener of this._localListeners) listener({ ...again });
+    for (const { draftId, fields, kind } of requeued)
+      for (const listener of this._localListeners) listener({ draftId, fields, kind, queued: true });
   }
 
   /** The drafts waiting to go back to the team's version (see discardRejected). */
@@ -744,7 +838,8 @@ export class DraftStore {
    */
   async applyRevert(draftId: string, team: ServerDraft | null): Promise<void> {
     const db = await this._database();
-    const tx = db.transaction(['drafts', 'outbox', 'meta'], 'readwrite');
+    const tx = writing(db);
+    await this._fold(tx);
     const meta = tx.objectStore('meta');
     const [stored, local, queued] = await Promise.all([
       meta.get(REVERTS),
@@ -790,12 +885,13 @@ export class DraftStore {
   }
 
   /** Listens to changes made by this store itself (for the sync engine's trigger). */
-  onLocalChange(listener: (change: DraftChange) => void): () => void {
+  onLocalChange(listener: (change: LocalChange) => void): () => void {
     this._localListeners.add(listener);
     return () => this._localListeners.delete(listener);
   }
 
   close(): void {
+    clearTimeout(this._foldTimer);
     this._channel.close();
     void this._db.then((db) => db.close()).catch(() => undefined);
   }
@@ -812,8 +908,8 @@ export class DraftStore {
   ): Promise<Draft> {
     let result: Draft;
     try {
-      const db = await this._database();
-      const tx = db.transaction(['drafts', 'outbox'], 'readwrite');
+      const tx = writing(await this._database());
+      await this._fold(tx);
       const drafts = tx.objectStore('drafts');
       const current = await drafts.get(id);
       if (kind === 'create' ? current : !current) {
@@ -832,10 +928,57 @@ export class DraftStore {
       if ((error as Error).name === 'InvalidStateError') this._reopen();
       throw toStorageWriteError(error);
     }
-    const change: DraftChange = { draftId: id, fields, kind };
-    this._channel.postMessage([change]);
-    for (const listener of this._localListeners) listener(change);
+    this._told({ draftId: id, fields, kind }, true);
     return result;
+  }
+
+  /** Tells other tabs and this store's own listeners (the sync engine) of a change made here. */
+  private _told(change: DraftChange, queued: boolean): void {
+    this._channel.postMessage([change]);
+    for (const listener of this._localListeners) listener({ ...change, queued });
+  }
+
+  /**
+   * Folds the blind edits into their drafts and queues each draft's as one change in the outbox,
+   * inside a write's own transaction and before the write reads anything. The write then sees
+   * every edit made before it, exactly as if each had read its draft and merged itself in when it
+   * was made: nothing else can have written drafts in between, since every write folds first. An
+   * edit of a draft that does not exist (storage cleared under the page) has nothing to join.
+   */
+  private async _fold(tx: WriteTx): Promise<void> {
+    const store = tx.objectStore('edits');
+    const edits = await store.getAll();
+    if (edits.length === 0) return;
+    const byDraft = editsByDraft(edits);
+    const drafts = await draftsById(tx.objectStore('drafts'), [...byDraft.keys()]);
+    const folded = [...byDraft]
+      .flatMap(([id, ofDraft]) => {
+        const draft = drafts.get(id);
+        return draft ? [withEdits(draft, ofDraft)] : [];
+      })
+      // Queued in the order they were made, as their read-merge-writes would have been.
+      .sort((a, b) => a.updatedAt - b.updatedAt);
+    const queued: LocalChange[] = [];
+    for (const draft of folded) {
+      void tx.objectStore('drafts').put(draft);
+      const fields = byDraft.get(draft.id)!.map((e) => e.key);
+      void tx.objectStore('outbox').add({ draftId: draft.id, kind: 'update', fields, at: draft.updatedAt });
+      queued.push({ draftId: draft.id, fields, kind: 'update', queued: true });
+    }
+    await store.clear();
+    // Told once the fold is stored; other tabs need not hear: the drafts read as they did before.
+    void tx.done.then(
+      () => queued.forEach((change) => this._localListeners.forEach((listener) => listener(change))),
+      () => undefined,
+    );
+  }
+
+  /** Folds the blind edits in a transaction of their own (see {@link _fold}). */
+  private async _foldNow(): Promise<void> {
+    clearTimeout(this._foldTimer);
+    const tx = writing(await this._database());
+    await this._fold(tx);
+    await tx.done;
   }
 
   /**

@@ -37,6 +37,37 @@ export interface Draft {
   readonly note?: string | null;
 }
 
+/**
+ * An edit saved blind: one field's new value, written without reading its draft so that an
+ * autosave costs one request. It is folded into its draft (and queued in the outbox) by the
+ * store's next write to drafts; until then every read of the draft applies it (see withEdits).
+ */
+export interface FieldEdit {
+  readonly draftId: string;
+  readonly key: string;
+  readonly value: FieldValue;
+  /** When the edit was made, on this device. */
+  readonly at: number;
+  /** This device's id. */
+  readonly by: string;
+}
+
+/**
+ * The draft with blind edits applied, as a read-merge-write of each would have left it: the field
+ * takes the value and keeps its server revision (what the edit is based on), and an edit settles
+ * any conflict on it. The same object when there are none.
+ */
+export function withEdits(draft: Draft, edits: readonly FieldEdit[]): Draft {
+  if (edits.length === 0) return draft;
+  const fields = { ...draft.fields };
+  let updatedAt = 0;
+  for (const { key, value, at, by } of edits) {
+    fields[key] = { value, changedAt: at, changedBy: by, rev: draft.fields[key]?.rev ?? 0, conflict: null };
+    updatedAt = Math.max(updatedAt, at);
+  }
+  return { ...draft, fields, updatedAt };
+}
+
 /** A recorded change, waiting in the outbox for the sync engine. */
 export interface OutboxEntry {
   /** Assigned by IndexedDB, increasing: the order changes were made on this device. */

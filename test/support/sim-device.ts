@@ -40,6 +40,7 @@ export async function simDevice(
     engine: new SyncEngine(store, new FetchTransport(token, via, () => undefined, timeoutMs)),
     changes: 0,
   };
-  store.onLocalChange(() => (device.changes += 1));
+  // Changes as the outbox holds them: autosaved edits of a draft folded in together are one.
+  store.onLocalChange(({ queued }) => (device.changes += queued ? 1 : 0));
   return device;
 }

@@ -213,13 +213,13 @@ describe('convergence of five devices under random operations and faults', () =>
               if (mix.tooLong > 0 && rand() < mix.tooLong) {
                 // One change: an answer the server would never take, beside one it would.
                 const beside = pick(mix.fields.filter((f) => f !== field));
-                const saved = await device.store.update(draft.id, { [field]: TOO_LONG, [beside]: value });
-                record(draft.id, field, TOO_LONG, saved.fields[field]!.changedAt);
-                record(draft.id, beside, value, saved.fields[beside]!.changedAt);
+                const [saved] = await device.store.update(draft.id, { [field]: TOO_LONG, [beside]: value });
+                record(draft.id, field, TOO_LONG, saved!.at);
+                record(draft.id, beside, value, saved!.at);
                 continue;
               }
-              const saved = await device.store.update(draft.id, { [field]: value });
-              record(draft.id, field, value, saved.fields[field]!.changedAt);
+              const [saved] = await device.store.update(draft.id, { [field]: value });
+              record(draft.id, field, value, saved!.at);
             } else if (online[i]) {
               // Syncs overlap, so messages from different devices reach the server in random order.
               const pullOnly = roll >= 1 - mix.pulls;

@@ -39,7 +39,8 @@ describe('DraftStore', () => {
     const s = await store();
     const a = await s.create(WORKSHEET, { title: 'A' });
     const b = await s.create(WORKSHEET, { title: 'B' });
-    const edited = await s.update(a.id, { achieve: 'Better bus routes', activities: ['consultation'] });
+    await s.update(a.id, { achieve: 'Better bus routes', activities: ['consultation'] });
+    const edited = (await s.get(a.id))!;
     expect(edited.fields['achieve']!.value).to.equal('Better bus routes');
     expect(edited.fields['achieve']!.changedAt).to.be.greaterThan(a.createdAt);
     expect(edited.fields['title']!.changedAt).to.equal(a.createdAt, 'untouched fields keep their time');
@@ -69,15 +70,16 @@ describe('DraftStore', () => {
     const [refused] = (await s.outbox()).filter((e) => e.draftId === b.id);
     await s.acknowledge([refused!], [{ seq: refused!.seq!, status: 'rejected', reason: 'Not allowed.', rev: 0 }]);
     const outbox = await s.outbox();
-    expect(outbox).to.have.length(8);
+    // The five edits of one answer, folded in together, are one change (see 'folds blind edits').
+    expect(outbox).to.have.length(4);
     const status = await s.outboxStatus();
-    expect(status.waiting).to.equal(7, 'every change but the refused one');
+    expect(status.waiting).to.equal(3, 'every change but the refused one');
     expect(status.rejected).to.deep.equal(outbox.filter((e) => e.rejected));
     expect(status.rejected.map((e) => [e.draftId, e.rejected])).to.deep.equal([[b.id, 'Not allowed.']]);
     expect([...(await s.draftsWithQueuedChanges())].sort()).to.deep.equal([a.id, b.id, c.id].sort());
     await s.discardRejected(refused!.seq!);
     // Its title is one the server would take: queued again (see 'discarding a refused change').
-    expect(await s.outboxStatus()).to.deep.equal({ waiting: 8, rejected: [] });
+    expect(await s.outboxStatus()).to.deep.equal({ waiting: 4, rejected: [] });
     expect([...(await s.draftsWithQueuedChanges())].sort()).to.deep.equal([a.id, b.id, c.id].sort());
   });
 
@@ -166,6 +168,119 @@ describe('DraftStore', () => {
     const later = await s.outboxBatch({ limit: 10 });
     expect(later.view.settled).to.equal(later.entries.at(-1)!.seq, 'every change before the later edit settled');
     expect(later.view.settled).to.be.greaterThan(seqs[3]!);
+  });
+
+  describe('blind edits (an autosave writes its fields without reading the draft)', () => {
+    const teamDraft = (id: string, rev: number, achieve: string): ServerDraft => ({
+      id,
+      worksheetId: WORKSHEET.id,
+      worksheetVersion: WORKSHEET.version,
+      createdAt: 1,
+      rev,
+      deletedAt: null,
+      note: null,
+      fields: {
+        title: { value: 'Shared', rev: 1, changedAt: 1, changedBy: 'A', conflict: null },
+        achieve: { value: achieve, rev, changedAt: 2, changedBy: 'B', conflict: null },
+      },
+    });
+
+    it('stores the edit alone, reads it into the draft at once, and folds it in at the next write', async () => {
+      const name = freshDbName('blind');
+      const s = await store(name);
+      const older = await s.create(WORKSHEET, { title: 'Older' });
+      const d = await s.create(WORKSHEET, { title: 'Typed into' });
+      const newer = await s.create(WORKSHEET, { title: 'Newer' });
+      const edits = await s.update(older.id, { achieve: 'first words', audience: 'parents' });
+      expect(edits.map((e) => [e.key, e.value, e.by])).to.deep.equal([
+        ['achieve', 'first words', s.deviceId],
+        ['audience', 'parents', s.deviceId],
+      ]);
+      await s.update(older.id, { achieve: 'first words, and more' });
+
+      const db = await openKitDb({ name });
+      expect((await db.get('drafts', older.id))!.fields['achieve'], 'the draft itself is not written').to.equal(
+        undefined,
+      );
+      expect((await db.getAll('edits')).map((e) => [e.key, e.value])).to.deep.equal(
+        [
+          ['achieve', 'first words, and more'],
+          ['audience', 'parents'],
+        ],
+        'one edit a field: a later one replaces it',
+      );
+      const read = (await s.get(older.id))!;
+      expect(read.fields['achieve']).to.deep.include({ value: 'first words, and more', rev: 0, conflict: null });
+      expect(read.fields['title']!.value).to.equal('Older');
+      expect((await s.list()).map((x) => x.id)).to.deep.equal([older.id, newer.id, d.id], 'the edited draft first');
+      expect((await s.outboxStatus()).waiting).to.equal(4, 'three creations and the edits, one change');
+      expect([...(await s.draftsWithQueuedChanges())]).to.include(older.id);
+
+      // Any write to drafts folds first: the edits join their draft and the outbox, before it.
+      await s.remove(d.id);
+      expect(await db.getAll('edits')).to.deep.equal([]);
+      expect((await db.get('drafts', older.id))!.fields['audience']!.value).to.equal('parents');
+      expect((await db.getAll('outbox')).slice(-2).map((e) => [e.draftId, e.kind, e.fields])).to.deep.equal([
+        [older.id, 'update', ['achieve', 'audience']],
+        [d.id, 'delete', []],
+      ]);
+      expect(await s.get(older.id)).to.deep.equal(read, 'folding changed nothing a read sees');
+      db.close();
+    });
+
+    it('folds on its own a second after the last edit, and tells the sync of the queued change', async () => {
+      const s = await store();
+      const d = await s.create(WORKSHEET, { title: 'Left to settle' });
+      const told: { fields: readonly string[]; queued: boolean }[] = [];
+      s.onLocalChange(({ fields, queued }) => told.push({ fields, queued }));
+      await s.update(d.id, { achieve: 'then nothing more' });
+      expect(told).to.deep.equal([{ fields: ['achieve'], queued: false }]);
+      await waitUntil(() => told.length === 2, 'the fold told of its change', { timeout: 3_000 });
+      expect(told[1]).to.deep.equal({ fields: ['achieve'], queued: true });
+      expect((await s.outbox()).map((e) => e.fields)).to.deep.equal([['title'], ['achieve']]);
+    });
+
+    it('meets a pull as a change waiting to go: the local value stays and the cursor is held', async () => {
+      const s = await store();
+      const draft = await s.create(WORKSHEET, { title: 'Shared' });
+      const created = await s.outboxBatch({ limit: 10 });
+      await s.acknowledge(created.entries, [{ seq: created.entries[0]!.seq!, status: 'applied', rev: 1 }]);
+      // Not yet folded in when the team's newer answer to the same question arrives.
+      await s.update(draft.id, { achieve: 'Mine, just typed' });
+      expect(await s.applyRemote([teamDraft(draft.id, 4, 'B’s, from the team')], { key: 'cursor', value: 4 })).to.equal(
+        3,
+      );
+      const mine = (await s.get(draft.id))!;
+      expect(mine.fields['achieve']).to.deep.include({ value: 'Mine, just typed', rev: 0 });
+      expect((await s.outbox()).at(-1)!.fields).to.deep.equal(['achieve'], 'and it is queued to meet the team’s');
+    });
+
+    it('is sent with the batch it was made before, and one made after joins a later batch', async () => {
+      const s = await store();
+      const draft = await s.create(WORKSHEET, { title: 'Sent' });
+      await s.update(draft.id, { achieve: 'before the batch' });
+      const batch = await s.outboxBatch({ limit: 10 });
+      expect(batch.entries.map((e) => e.fields)).to.deep.equal([['title'], ['achieve']]);
+      expect(batch.drafts.get(draft.id)!.fields['achieve']!.value).to.equal('before the batch');
+      await s.update(draft.id, { audience: 'while it travels' });
+      await s.acknowledge(
+        batch.entries,
+        batch.entries.map((e) => ({ seq: e.seq!, status: 'applied' as const, rev: 1 })),
+        { read: { view: batch.view, drafts: batch.drafts, writer: 'w' } },
+      );
+      const after = (await s.get(draft.id))!;
+      expect(after.fields['audience']!.value).to.equal('while it travels', 'the acknowledgement kept it');
+      expect(after.fields['achieve']!.rev).to.equal(1);
+      expect((await s.outbox()).map((e) => e.fields)).to.deep.equal([['audience']]);
+    });
+
+    it('drops an edit whose draft is gone (storage cleared under the page), queuing nothing', async () => {
+      const s = await store();
+      await s.update('0190a000-0000-7000-8000-000000000000', { achieve: 'nowhere to go' });
+      expect(await s.get('0190a000-0000-7000-8000-000000000000')).to.equal(undefined);
+      expect(await s.outbox()).to.deep.equal([]);
+      expect(await s.outboxStatus()).to.deep.equal({ waiting: 0, rejected: [] });
+    });
   });
 
   it('holds the pull cursor before a draft whose queued field the server changed, and moves on once it is answered', async () => {
@@ -356,7 +471,8 @@ describe('DraftStore', () => {
     expect(saved.fields['achieve']!.value).to.equal('saved on the way out');
     expect(saved.fields['audience']!.value).to.equal('typed later in another tab');
     const outbox = await reopened.outbox();
-    expect(outbox.at(-1)!.fields).to.deep.equal(['achieve'], 'the merged edit is queued for sync');
+    // Queued with the other tab's edit, which was not yet folded in when that tab closed.
+    expect(outbox.at(-1)!.fields).to.deep.equal(['achieve', 'audience'], 'the merged edit is queued for sync');
     reopened.close();
     const again = await store(name);
     expect((await again.outbox()).length).to.equal(outbox.length, 'the journal is applied once');
@@ -381,7 +497,7 @@ describe('DraftStore', () => {
     expect((await s.list()).map((d) => d.id)).to.deep.equal([old.id]);
     const db = await openKitDb({ name });
     expect(db.version).to.equal(DB_VERSION);
-    expect([...db.objectStoreNames].sort()).to.deep.equal(['drafts', 'journal', 'meta', 'outbox']);
+    expect([...db.objectStoreNames].sort()).to.deep.equal(['drafts', 'edits', 'journal', 'meta', 'outbox']);
     db.close();
   });
 
@@ -445,13 +561,13 @@ describe('DraftStore', () => {
       request.onerror = () => reject(request.error);
     });
     // This tab's connection was closed for the upgrade; its next write opens the newer database.
-    const saved = await s.update(d.id, { achieve: 'typed after the upgrade' });
-    expect(saved.fields['achieve']!.value).to.equal('typed after the upgrade');
+    await s.update(d.id, { achieve: 'typed after the upgrade' });
+    expect((await s.get(d.id))!.fields['achieve']!.value).to.equal('typed after the upgrade');
     expect((await s.outboxStatus()).waiting).to.equal(2, 'the create and the edit, both queued');
     newer.close();
     const db = await openKitDb({ name });
     expect(db.version).to.equal(DB_VERSION + 1, 'opened as it is, not downgraded');
-    expect((await db.get('drafts', d.id))!.fields['achieve']!.value).to.equal('typed after the upgrade');
+    expect((await db.get('edits', [d.id, 'achieve']))!.value).to.equal('typed after the upgrade');
     db.close();
   });
 
@@ -469,8 +585,8 @@ describe('DraftStore', () => {
     expect(error).to.be.instanceOf(StorageWriteError);
     expect((error as StorageWriteError).kind).to.equal('unavailable');
     // The caller (autosave) keeps the edit and tries again; the store has reopened by then.
-    const saved = await s.update(d.id, { achieve: 'typed while the connection was gone' });
-    expect(saved.fields['achieve']!.value).to.equal('typed while the connection was gone');
+    await s.update(d.id, { achieve: 'typed while the connection was gone' });
+    expect((await s.get(d.id))!.fields['achieve']!.value).to.equal('typed while the connection was gone');
     expect((await s.get(d.id))!.fields['title']!.value).to.equal('Connection lost');
   });
 
@@ -532,8 +648,8 @@ describe('DraftStore', () => {
       expect((await s.outbox()).length).to.equal(outboxBefore, 'no outbox entry for the failed change');
 
       failing = false;
-      const saved = await s.update(d.id, { achieve: 'a long answer', audience: 'kept with it' });
-      expect(saved.fields['achieve']!.value).to.equal('a long answer');
+      await s.update(d.id, { achieve: 'a long answer', audience: 'kept with it' });
+      expect((await s.get(d.id))!.fields['achieve']!.value).to.equal('a long answer');
       expect((await s.outbox()).length).to.equal(outboxBefore + 1);
     });
   });
