@@ -31,6 +31,8 @@ export async function prepare(token: string, shared: boolean, queue: DrainQueue)
       const key = k % 3 === 0 ? 'audience' : 'achieve';
       answers[key] += `Sentence ${k} of what the room said. `;
       await store.update(d.id, { [key]: answers[key] });
+      // Typed a pause apart, as autosaves are: each is folded into the outbox a second later.
+      await store.foldEdits();
     }
   }
 }

@@ -339,7 +339,7 @@ export class DraftStore {
     view: BatchView;
   }> {
     // Blind edits join the outbox first, so the batch holds every change made before it.
-    await this._foldNow();
+    await this.foldEdits();
     const tx = (await this._database()).transaction(['outbox', 'drafts', 'meta']);
     const outbox = tx.objectStore('outbox');
     const [entries, newest, writes, waiting] = await Promise.all([
@@ -416,7 +416,7 @@ export class DraftStore {
     }
     this._told({ draftId: id, fields: Object.keys(changes), kind: 'update' }, false);
     clearTimeout(this._foldTimer);
-    this._foldTimer = setTimeout(() => void this._foldNow().catch(() => undefined), FOLD_AFTER_MS);
+    this._foldTimer = setTimeout(() => void this.foldEdits().catch(() => undefined), FOLD_AFTER_MS);
     return edits;
   }
 
@@ -500,7 +500,7 @@ export class DraftStore {
 
   /** The changes waiting for sync, oldest first (including any the server refused). */
   async outbox(): Promise<OutboxEntry[]> {
-    await this._foldNow();
+    await this.foldEdits();
     return (await this._database()).getAll('outbox');
   }
 
@@ -973,8 +973,11 @@ export class DraftStore {
     );
   }
 
-  /** Folds the blind edits in a transaction of their own (see {@link _fold}). */
-  private async _foldNow(): Promise<void> {
+  /**
+   * Folds the blind edits into their drafts and the outbox now, in a transaction of their own (see
+   * {@link _fold}), as the store does a second after the last edit and before any write or batch.
+   */
+  async foldEdits(): Promise<void> {
     clearTimeout(this._foldTimer);
     const tx = writing(await this._database());
     await this._fold(tx);

@@ -20,12 +20,12 @@ const WS = { id: 'engagement-strategy', version: 1 };
 
 /**
  * An autosave that has joined the outbox, as one does when it is folded in (a second later, or at
- * the next write): reading the outbox folds it. Edits saved back to back before a fold are one
- * change; the tests of a long outbox here are about changes that did join it one by one.
+ * the next write). Edits saved back to back before a fold are one change; the tests of a long
+ * outbox here are about changes that did join it one by one.
  */
 async function autosaved(device: SimDevice, id: string, changes: Record<string, string>): Promise<void> {
   await device.store.update(id, changes);
-  await device.store.outbox();
+  await device.store.foldEdits();
 }
 
 /** An outbox longer than one batch: the engine reads the next batch and writes answers while batches travel. */
