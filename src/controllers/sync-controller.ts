@@ -87,7 +87,8 @@ export class SyncController implements ReactiveController {
     if (this._store === store) return;
     this._store = store;
     this._unsubscribe?.();
-    const offLocal = store.onLocalChange(() => this._onOutboxGrew());
+    // A fold adds nothing to send: the edits it queues were told as they were made.
+    const offLocal = store.onLocalChange(({ step }) => step !== 'folded' && this._onOutboxGrew());
     const offOther = store.onChange(() => void this.refresh());
     this._unsubscribe = () => {
       offLocal();

@@ -25,10 +25,12 @@ export interface DraftChange {
 /** A change made by this store, told to its own listeners (the sync engine's trigger). */
 export interface LocalChange extends DraftChange {
   /**
-   * Whether the change is now in the outbox. A blind edit is not until it is folded in; the fold
-   * tells of each draft's change it queues.
+   * How it reached the outbox: stored and queued at once (`queued`), or as a blind edit not in it
+   * yet (`edited`), then with the draft's other such edits as one change (`folded`). A fold adds
+   * nothing to send, its edits having been told as they were made; it is told so changes can be
+   * counted as the outbox holds them.
    */
-  readonly queued: boolean;
+  readonly step: 'queued' | 'edited' | 'folded';
 }
 
 export interface WorksheetRef {
@@ -414,7 +416,7 @@ export class DraftStore {
       if ((error as Error).name === 'InvalidStateError') this._reopen();
       throw toStorageWriteError(error);
     }
-    this._told({ draftId: id, fields: Object.keys(changes), kind: 'update' }, false);
+    this._told({ draftId: id, fields: Object.keys(changes), kind: 'update' }, 'edited');
     clearTimeout(this._foldTimer);
     this._foldTimer = setTimeout(() => void this.foldEdits().catch(() => undefined), FOLD_AFTER_MS);
     return edits;
@@ -823,7 +825,7 @@ export class DraftStore {
     this._announce([{ draftId: entry.draftId, fields: [], kind: 'update' }]);
     // A change queued again is a local change like any other: the sync engine hears of it.
     for (const { draftId, fields, kind } of requeued)
-      for (const listener of this._localListeners) listener({ draftId, fields, kind, queued: true });
+      for (const listener of this._localListeners) listener({ draftId, fields, kind, step: 'queued' });
   }
 
   /** The drafts waiting to go back to the team's version (see discardRejected). */
@@ -928,14 +930,14 @@ export class DraftStore {
       if ((error as Error).name === 'InvalidStateError') this._reopen();
       throw toStorageWriteError(error);
     }
-    this._told({ draftId: id, fields, kind }, true);
+    this._told({ draftId: id, fields, kind }, 'queued');
     return result;
   }
 
   /** Tells other tabs and this store's own listeners (the sync engine) of a change made here. */
-  private _told(change: DraftChange, queued: boolean): void {
+  private _told(change: DraftChange, step: LocalChange['step']): void {
     this._channel.postMessage([change]);
-    for (const listener of this._localListeners) listener({ ...change, queued });
+    for (const listener of this._localListeners) listener({ ...change, step });
   }
 
   /**
@@ -963,7 +965,7 @@ export class DraftStore {
       void tx.objectStore('drafts').put(draft);
       const fields = byDraft.get(draft.id)!.map((e) => e.key);
       void tx.objectStore('outbox').add({ draftId: draft.id, kind: 'update', fields, at: draft.updatedAt });
-      queued.push({ draftId: draft.id, fields, kind: 'update', queued: true });
+      queued.push({ draftId: draft.id, fields, kind: 'update', step: 'folded' });
     }
     await store.clear();
     // Told once the fold is stored; other tabs need not hear: the drafts read as they did before.

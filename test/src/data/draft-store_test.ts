@@ -231,12 +231,12 @@ describe('DraftStore', () => {
     it('folds on its own a second after the last edit, and tells the sync of the queued change', async () => {
       const s = await store();
       const d = await s.create(WORKSHEET, { title: 'Left to settle' });
-      const told: { fields: readonly string[]; queued: boolean }[] = [];
-      s.onLocalChange(({ fields, queued }) => told.push({ fields, queued }));
+      const told: { fields: readonly string[]; step: string }[] = [];
+      s.onLocalChange(({ fields, step }) => told.push({ fields, step }));
       await s.update(d.id, { achieve: 'then nothing more' });
-      expect(told).to.deep.equal([{ fields: ['achieve'], queued: false }]);
+      expect(told).to.deep.equal([{ fields: ['achieve'], step: 'edited' }]);
       await waitUntil(() => told.length === 2, 'the fold told of its change', { timeout: 3_000 });
-      expect(told[1]).to.deep.equal({ fields: ['achieve'], queued: true });
+      expect(told[1]).to.deep.equal({ fields: ['achieve'], step: 'folded' });
       expect((await s.outbox()).map((e) => e.fields)).to.deep.equal([['title'], ['achieve']]);
     });
 
