@@ -234,6 +234,7 @@ describe('DraftStore', () => {
       const told: { fields: readonly string[]; step: string }[] = [];
       s.onLocalChange(({ fields, step }) => told.push({ fields, step }));
       await s.update(d.id, { achieve: 'then nothing more' });
+      await waitUntil(() => told.length === 1, 'the edit told of, a task after it is stored');
       expect(told).to.deep.equal([{ fields: ['achieve'], step: 'edited' }]);
       await waitUntil(() => told.length === 2, 'the fold told of its change', { timeout: 3_000 });
       expect(told[1]).to.deep.equal({ fields: ['achieve'], step: 'folded' });
