@@ -1,6 +1,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { openKitDb, openKitDbAtVersion, DB_VERSION, DatabaseUnavailableError } from '../../../src/data/db.js';
 import type { DraftChange, DraftStore } from '../../../src/data/draft-store.js';
+import type { Draft } from '../../../src/data/draft.js';
 import { StorageWriteError } from '../../../src/data/storage-error.js';
 import { TEXT_MAX } from '../../../src/content/worksheet.js';
 import type { ServerDraft } from '../../../src/sync/protocol.js';
@@ -17,6 +18,29 @@ describe('DraftStore', () => {
   afterEach(() => {
     for (const s of stores.splice(0)) s.close();
   });
+
+  /** The team's copy of a draft titled "Shared", its aim at `rev` as a teammate answered it. */
+  const teamDraft = (id: string, rev: number, achieve: string): ServerDraft => ({
+    id,
+    worksheetId: WORKSHEET.id,
+    worksheetVersion: WORKSHEET.version,
+    createdAt: 1,
+    rev,
+    deletedAt: null,
+    note: null,
+    fields: {
+      title: { value: 'Shared', rev: 1, changedAt: 1, changedBy: 'A', conflict: null },
+      achieve: { value: achieve, rev, changedAt: 2, changedBy: 'B', conflict: null },
+    },
+  });
+
+  /** A draft titled "Shared" whose creation the team's server has taken, at revision 1. */
+  async function sharedDraft(s: DraftStore): Promise<Draft> {
+    const draft = await s.create(WORKSHEET, { title: 'Shared' });
+    const created = await s.outboxBatch({ limit: 10 });
+    await s.acknowledge(created.entries, [{ seq: created.entries[0]!.seq!, status: 'applied', rev: 1 }]);
+    return draft;
+  }
 
   it('creates drafts with ids that say when they were made, context fields and timestamps', async () => {
     const s = await store();
@@ -171,20 +195,6 @@ describe('DraftStore', () => {
   });
 
   describe('blind edits (an autosave writes its fields without reading the draft)', () => {
-    const teamDraft = (id: string, rev: number, achieve: string): ServerDraft => ({
-      id,
-      worksheetId: WORKSHEET.id,
-      worksheetVersion: WORKSHEET.version,
-      createdAt: 1,
-      rev,
-      deletedAt: null,
-      note: null,
-      fields: {
-        title: { value: 'Shared', rev: 1, changedAt: 1, changedBy: 'A', conflict: null },
-        achieve: { value: achieve, rev, changedAt: 2, changedBy: 'B', conflict: null },
-      },
-    });
-
     it('stores the edit alone, reads it into the draft at once, and folds it in at the next write', async () => {
       const name = freshDbName('blind');
       const s = await store(name);
@@ -243,9 +253,7 @@ describe('DraftStore', () => {
 
     it('meets a pull as a change waiting to go: the local value stays and the cursor is held', async () => {
       const s = await store();
-      const draft = await s.create(WORKSHEET, { title: 'Shared' });
-      const created = await s.outboxBatch({ limit: 10 });
-      await s.acknowledge(created.entries, [{ seq: created.entries[0]!.seq!, status: 'applied', rev: 1 }]);
+      const draft = await sharedDraft(s);
       // Not yet folded in when the team's newer answer to the same question arrives.
       await s.update(draft.id, { achieve: 'Mine, just typed' });
       expect(await s.applyRemote([teamDraft(draft.id, 4, 'B’s, from the team')], { key: 'cursor', value: 4 })).to.equal(
@@ -286,27 +294,11 @@ describe('DraftStore', () => {
 
   it('holds the pull cursor before a draft whose queued field the server changed, and moves on once it is answered', async () => {
     const s = await store();
-    const draft = await s.create(WORKSHEET, { title: 'Shared' });
-    const created = await s.outboxBatch({ limit: 10 });
-    await s.acknowledge(created.entries, [{ seq: created.entries[0]!.seq!, status: 'applied', rev: 1 }]);
+    const draft = await sharedDraft(s);
     await s.update(draft.id, { achieve: 'Mine, queued' });
     const other = await s.create(WORKSHEET, { title: 'Other' });
-    const fromServer = (id: string, rev: number, achieve: string): ServerDraft => ({
-      id,
-      worksheetId: WORKSHEET.id,
-      worksheetVersion: WORKSHEET.version,
-      createdAt: 1,
-      rev,
-      deletedAt: null,
-      note: null,
-      fields: {
-        title: { value: 'Shared', rev: 1, changedAt: 1, changedBy: 'A', conflict: null },
-        achieve: { value: achieve, rev, changedAt: 2, changedBy: 'B', conflict: null },
-      },
-    });
-
     // The page's second draft (rev 5) has no queued field, the first (rev 4) does: held just before it.
-    const page = [fromServer(draft.id, 4, 'B’s, from the team'), { ...fromServer(other.id, 5, 'x'), fields: {} }];
+    const page = [teamDraft(draft.id, 4, 'B’s, from the team'), { ...teamDraft(other.id, 5, 'x'), fields: {} }];
     expect(await s.applyRemote(page, { key: 'cursor', value: 5 })).to.equal(3);
     expect(await s.meta('cursor')).to.equal('3');
     expect((await s.get(draft.id))!.fields['achieve']!.value).to.equal('Mine, queued', 'the queued value stays');
@@ -347,9 +339,7 @@ describe('DraftStore', () => {
 
     /** A synced draft, then a change to it the server refused, discarded. */
     async function discarded(s: DraftStore, change: (id: string) => Promise<unknown>): Promise<{ id: string }> {
-      const draft = await s.create(WORKSHEET, { title: 'Shared' });
-      const created = await s.outboxBatch({ limit: 10 });
-      await s.acknowledge(created.entries, [{ seq: created.entries[0]!.seq!, status: 'applied', rev: 1 }]);
+      const draft = await sharedDraft(s);
       await change(draft.id);
       const [refused] = await s.outbox();
       await s.acknowledge([refused!], [{ seq: refused!.seq!, status: 'rejected', reason: 'Not allowed.', rev: 0 }]);
@@ -412,9 +402,7 @@ describe('DraftStore', () => {
     it('keeps an answer refused for its length through a pull until it is shortened, then settles that refusal and takes pulls', async () => {
       const s = await store();
       const long = 'x'.repeat(TEXT_MAX + 1);
-      const draft = await s.create(WORKSHEET, { title: 'Shared' });
-      const created = await s.outboxBatch({ limit: 10 });
-      await s.acknowledge(created.entries, [{ seq: created.entries[0]!.seq!, status: 'applied', rev: 1 }]);
+      const draft = await sharedDraft(s);
       await s.update(draft.id, { achieve: long, audience: long });
       const [entry] = await s.outbox();
       // As the sync engine answers a change it refused itself, naming the answers.
