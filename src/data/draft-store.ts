@@ -178,8 +178,8 @@ export class DraftNotFoundError extends Error {
   override name = 'DraftNotFoundError';
 }
 
-/** IndexedDB's key range, as idb's types name it. */
-type OutboxQuery = Exclude<
+/** An IndexedDB key range (of outbox seqs or edit keys), as idb's types name it. */
+type KeyQuery = Exclude<
   Parameters<IDBPDatabase<KitDB>['getAll']>[1],
   string | number | readonly unknown[] | null | undefined
 >;
@@ -188,23 +188,23 @@ type OutboxQuery = Exclude<
  * Outbox keys after `seq`. IndexedDB's key range factory is reached through globalThis because
  * this store is also type-checked (for the Node tests' simulated devices) without the DOM's types.
  */
-function keysAfter(seq: number): OutboxQuery {
+function keysAfter(seq: number): KeyQuery {
   return keyRange().lowerBound(seq, true);
 }
 
 /** Outbox keys from `first` to `last`, both included. */
-function keysBetween(first: number, last: number): OutboxQuery {
+function keysBetween(first: number, last: number): KeyQuery {
   return keyRange().bound(first, last);
 }
 
 /** A draft's blind edits: keys [draftId, field], for every field (arrays sort after strings). */
-function editsOf(draftId: string): OutboxQuery {
+function editsOf(draftId: string): KeyQuery {
   return keyRange().bound([draftId], [draftId, []]);
 }
 
 interface KeyRangeFactory {
-  lowerBound(lower: number, open: boolean): OutboxQuery;
-  bound(lower: number | readonly unknown[], upper: number | readonly unknown[]): OutboxQuery;
+  lowerBound(lower: number, open: boolean): KeyQuery;
+  bound(lower: number | readonly unknown[], upper: number | readonly unknown[]): KeyQuery;
 }
 
 function keyRange(): KeyRangeFactory {
