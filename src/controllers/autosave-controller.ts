@@ -98,8 +98,9 @@ export class AutosaveController implements ReactiveController {
   };
 
   /**
-   * The page is being hidden or closed and may not live to finish a read-merge-write, so the
-   * edits also go to the journal in one blind request, then the normal save starts as well.
+   * The page is being hidden or closed and may not live to send the normal save, which waits
+   * behind any save in flight, so the edits also go to the journal in one request sent at once;
+   * then the normal save starts as well.
    */
   private readonly _onLeave = (): void => {
     if (this._pending.size) this.options.store.journal(this.options.draftId, Object.fromEntries(this._pending));
