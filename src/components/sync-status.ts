@@ -11,6 +11,8 @@ export function syncSummary(s: SyncStatus): string {
   if (s.syncing) return 'Syncing…';
   const waiting = s.waiting === 1 ? '1 change' : `${s.waiting} changes`;
   if (s.waiting > 0 && s.problem === 'offline') return `${waiting} waiting for a connection.`;
+  if (s.waiting > 0 && s.problem === 'storage')
+    return `${waiting} waiting: this device’s storage is full or not answering, so sync is held. Nothing is lost; free up some space and the kit will try again.`;
   if (s.waiting > 0 && s.problem === 'server')
     return `${waiting} waiting: the team’s server had a problem. The kit will try again.`;
   if (s.waiting > 0) return `${waiting} waiting to sync.`;

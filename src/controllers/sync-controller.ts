@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { DraftStore } from '../data/draft-store.js';
+import { storageFailureOf } from '../data/storage-error.js';
 import { draftTitle, type OutboxEntry } from '../data/draft.js';
 import { SYNC_TAG, runSync } from '../sync/run-sync.js';
 import { SYNC_META } from '../sync/sync-engine.js';
@@ -28,8 +29,11 @@ export interface SyncStatus {
   readonly rejected: readonly RefusedChange[];
   readonly syncing: boolean;
   readonly lastSynced: number | null;
-  /** Why the last attempt failed, for the user: offline, removed from the team, or a server fault. */
-  readonly problem: 'offline' | 'rejoin' | 'server' | null;
+  /**
+   * Why the last attempt failed, for the user: offline, removed from the team, a server fault, or
+   * this device's own storage (full, or not answering) while readying or recording a sync.
+   */
+  readonly problem: 'offline' | 'rejoin' | 'server' | 'storage' | null;
   readonly message: string | null;
 }
 
@@ -197,9 +201,14 @@ export class SyncController implements ReactiveController {
         this.status = { ...this.status, problem: null, message: null };
       }
     } catch (error) {
+      const storage = storageFailureOf(error);
       if (error instanceof SyncUnauthorizedError) {
         // Nothing unsent is lost: the outbox stays until the device rejoins.
         this._problem('rejoin', error.message);
+      } else if (storage) {
+        // Not the server's fault: the user can free space, and blaming the server would mislead.
+        this._problem('storage', storage.message);
+        this._retryLater();
       } else {
         this._problem(
           error instanceof SyncNetworkError ? 'offline' : 'server',

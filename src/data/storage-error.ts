@@ -33,6 +33,17 @@ function isQuota(error: unknown): boolean {
   return false;
 }
 
+/**
+ * The storage failure behind `error` when it came from the device's storage (an exception of
+ * IndexedDB's, or a database that would not open); null for anything else, such as a network or
+ * server error, so a caller can tell the user which of the two went wrong.
+ */
+export function storageFailureOf(error: unknown): StorageWriteError | null {
+  if (error instanceof StorageWriteError) return error;
+  if (error instanceof DatabaseUnavailableError || error instanceof DOMException) return toStorageWriteError(error);
+  return null;
+}
+
 /** Turns whatever a failed IndexedDB write threw into a {@link StorageWriteError}. */
 export function toStorageWriteError(error: unknown): StorageWriteError {
   if (error instanceof StorageWriteError) return error;

@@ -1,26 +1,15 @@
 import { expect } from '@open-wc/testing';
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { DraftsController } from '../../../src/controllers/drafts-controller.js';
 import { builtWorksheet } from '../support/built-worksheet.js';
+import { ControllerHost } from '../support/controller-host.js';
 import { openStore, WORKSHEET } from '../support/fresh-db.js';
-
-/** The least a controller's host does: holds it and is asked to update. */
-class Host implements ReactiveControllerHost {
-  updates = 0;
-  readonly updateComplete = Promise.resolve(true);
-  addController(_controller: ReactiveController): void {}
-  removeController(_controller: ReactiveController): void {}
-  requestUpdate(): void {
-    this.updates += 1;
-  }
-}
 
 describe('DraftsController', () => {
   it('reads the list once more for changes heard during a read, not once per change, and misses none', async () => {
     const store = await openStore();
     const worksheet = await builtWorksheet();
     for (let i = 0; i < 20; i += 1) await store.create(WORKSHEET, { title: `Draft ${i}` });
-    const controller = new DraftsController(new Host(), store, worksheet);
+    const controller = new DraftsController(new ControllerHost(), store, worksheet);
     // Counts the store's reads of the list (the real store, read as it is).
     let reads = 0;
     const list = store.list.bind(store);
