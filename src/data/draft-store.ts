@@ -121,15 +121,18 @@ function unsettledRefusal(
   return rest.length === entry.fields.length ? entry.fields : rest;
 }
 
-/** Blind edits by draft, each draft's in the order IndexedDB holds them (by field). */
-function editsByDraft(edits: readonly FieldEdit[]): Map<string, FieldEdit[]> {
-  const byDraft = new Map<string, FieldEdit[]>();
-  for (const edit of edits) {
-    const list = byDraft.get(edit.draftId);
-    if (list) list.push(edit);
-    else byDraft.set(edit.draftId, [edit]);
+/**
+ * Records by draft, each draft's in the order given. Appended in place: a draft typed into all
+ * day offline has thousands of outbox entries.
+ */
+function byDraft<T extends { readonly draftId: string }>(records: readonly T[]): Map<string, T[]> {
+  const grouped = new Map<string, T[]>();
+  for (const record of records) {
+    const list = grouped.get(record.draftId);
+    if (list) list.push(record);
+    else grouped.set(record.draftId, [record]);
   }
-  return byDraft;
+  return grouped;
 }
 
 /** The drafts `ids` that exist, by id, asked for at once: IndexedDB answers them in one pass. */
@@ -370,9 +373,9 @@ export class DraftStore {
     ]);
     let drafts = all.reverse();
     if (edits.length > 0) {
-      const byDraft = editsByDraft(edits);
+      const edited = byDraft(edits);
       // An edited draft moves up by its edit's time; the sort is stable, so the rest keep their order.
-      drafts = drafts.map((d) => withEdits(d, byDraft.get(d.id) ?? [])).sort((a, b) => b.updatedAt - a.updatedAt);
+      drafts = drafts.map((d) => withEdits(d, edited.get(d.id) ?? [])).sort((a, b) => b.updatedAt - a.updatedAt);
     }
     return drafts.filter((d) => d.deletedAt === null);
   }
@@ -705,18 +708,12 @@ export class DraftStore {
     ]);
     /** Just before the earliest draft to pull again; Infinity while none is. */
     let heldAt = Infinity;
-    const queuedByDraft = new Map<string, OutboxEntry[]>();
+    const queuedByDraft = byDraft(queued.filter((e) => !e.rejected));
     /** Answers this device refused itself, by draft: see `kept` below. */
     const refusedByDraft = new Map<string, string[]>();
     for (const e of queued) {
-      if (e.rejected) {
-        if (e.refused?.length) refusedByDraft.set(e.draftId, [...(refusedByDraft.get(e.draftId) ?? []), ...e.refused]);
-        continue;
-      }
-      // Appended in place: a draft typed into all day offline has thousands of entries.
-      const list = queuedByDraft.get(e.draftId);
-      if (list) list.push(e);
-      else queuedByDraft.set(e.draftId, [e]);
+      if (e.rejected && e.refused?.length)
+        refusedByDraft.set(e.draftId, [...(refusedByDraft.get(e.draftId) ?? []), ...e.refused]);
     }
     for (const [i, remote] of drafts.entries()) {
       const local = locals[i];
@@ -827,8 +824,7 @@ export class DraftStore {
     await tx.done;
     this._announce([{ draftId: entry.draftId, fields: [], kind: 'update' }]);
     // A change queued again is a local change like any other: the sync engine hears of it.
-    for (const { draftId, fields, kind } of requeued)
-      for (const listener of this._localListeners) listener({ draftId, fields, kind, step: 'queued' });
+    for (const { draftId, fields, kind } of requeued) this._toldHere({ draftId, fields, kind, step: 'queued' });
   }
 
   /** The drafts waiting to go back to the team's version (see discardRejected). */
@@ -942,7 +938,13 @@ export class DraftStore {
   private _told(change: DraftChange, step: LocalChange['step']): void {
     if (this._closed) return; // closed since (an edit's tell comes a task after it)
     this._channel.postMessage([change]);
-    for (const listener of this._localListeners) listener({ ...change, step });
+    this._toldHere({ ...change, step });
+  }
+
+  /** Tells this store's own listeners only, unless the store has been closed since. */
+  private _toldHere(change: LocalChange): void {
+    if (this._closed) return;
+    for (const listener of this._localListeners) listener(change);
   }
 
   /**
@@ -956,9 +958,9 @@ export class DraftStore {
     const store = tx.objectStore('edits');
     const edits = await store.getAll();
     if (edits.length === 0) return;
-    const byDraft = editsByDraft(edits);
-    const drafts = await draftsById(tx.objectStore('drafts'), [...byDraft.keys()]);
-    const folded = [...byDraft]
+    const edited = byDraft(edits);
+    const drafts = await draftsById(tx.objectStore('drafts'), [...edited.keys()]);
+    const folded = [...edited]
       .flatMap(([id, ofDraft]) => {
         const draft = drafts.get(id);
         return draft ? [withEdits(draft, ofDraft)] : [];
@@ -968,14 +970,14 @@ export class DraftStore {
     const queued: LocalChange[] = [];
     for (const draft of folded) {
       void tx.objectStore('drafts').put(draft);
-      const fields = byDraft.get(draft.id)!.map((e) => e.key);
+      const fields = edited.get(draft.id)!.map((e) => e.key);
       void tx.objectStore('outbox').add({ draftId: draft.id, kind: 'update', fields, at: draft.updatedAt });
       queued.push({ draftId: draft.id, fields, kind: 'update', step: 'folded' });
     }
     await store.clear();
     // Told once the fold is stored; other tabs need not hear: the drafts read as they did before.
     void tx.done.then(
-      () => queued.forEach((change) => this._localListeners.forEach((listener) => listener(change))),
+      () => queued.forEach((change) => this._toldHere(change)),
       () => undefined,
     );
   }

@@ -39,9 +39,9 @@ function isQuota(error: unknown): boolean {
  * server error, so a caller can tell the user which of the two went wrong.
  */
 export function storageFailureOf(error: unknown): StorageWriteError | null {
-  if (error instanceof StorageWriteError) return error;
-  if (error instanceof DatabaseUnavailableError || error instanceof DOMException) return toStorageWriteError(error);
-  return null;
+  const fromStorage =
+    error instanceof StorageWriteError || error instanceof DatabaseUnavailableError || error instanceof DOMException;
+  return fromStorage ? toStorageWriteError(error) : null;
 }
 
 /** Turns whatever a failed IndexedDB write threw into a {@link StorageWriteError}. */

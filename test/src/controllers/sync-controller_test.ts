@@ -4,14 +4,12 @@ import { SyncController } from '../../../src/controllers/sync-controller.js';
 import { SYNC_META } from '../../../src/sync/sync-engine.js';
 import { ControllerHost } from '../support/controller-host.js';
 import { openStore, WORKSHEET } from '../support/fresh-db.js';
+import { fillDisk } from '../support/full-disk.js';
 
 describe('SyncController', () => {
-  // Chromium gives no way to shrink a page's real quota from a test, so IndexedDB's own put is
-  // wrapped to fail as it does on a full disk; the store, the engine and the database are real.
-  const realPut = IDBObjectStore.prototype.put;
-  afterEach(() => {
-    IDBObjectStore.prototype.put = realPut;
-  });
+  // IndexedDB's put fails as on a full disk (see fillDisk); the store, engine and database are real.
+  let freeDisk: (() => void) | undefined;
+  afterEach(() => freeDisk?.());
 
   it('tells a full disk while readying a sync from a server fault, and keeps the edit', async () => {
     const store = await openStore();
@@ -19,9 +17,7 @@ describe('SyncController', () => {
     const draft = await store.create(WORKSHEET, { title: 'Typed on a full phone' });
     // The autosave's edit is small and stored; folding it into its draft and the outbox is not.
     await store.update(draft.id, { achieve: 'kept while the disk is full' });
-    IDBObjectStore.prototype.put = function put(): IDBRequest<IDBValidKey> {
-      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-    };
+    freeDisk = fillDisk();
     const controller = new SyncController(new ControllerHost());
     await controller.attach(store);
 
@@ -31,7 +27,7 @@ describe('SyncController', () => {
     expect(syncSummary(controller.status)).to.equal(
       '2 changes waiting: this device’s storage is full or not answering, so sync is held. Nothing is lost; free up some space and the kit will try again.',
     );
-    IDBObjectStore.prototype.put = realPut;
+    freeDisk();
     expect((await store.get(draft.id))!.fields['achieve']!.value).to.equal('kept while the disk is full');
     controller.hostDisconnected();
     store.close();

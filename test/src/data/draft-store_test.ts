@@ -6,6 +6,7 @@ import { StorageWriteError } from '../../../src/data/storage-error.js';
 import { TEXT_MAX } from '../../../src/content/worksheet.js';
 import type { ServerDraft } from '../../../src/sync/protocol.js';
 import { freshDbName, openStore, WORKSHEET } from '../support/fresh-db.js';
+import { fillDisk } from '../support/full-disk.js';
 import { timeOf, UUID_V7 } from '../support/uuid-v7.js';
 
 describe('DraftStore', () => {
@@ -603,27 +604,15 @@ describe('DraftStore', () => {
   });
 
   describe('when the device is out of space', () => {
-    // Chromium gives no way to shrink a page's real quota from a test, so IndexedDB's own put is
-    // wrapped to fail as it does on a full disk; everything around it is the real database.
-    const realPut = IDBObjectStore.prototype.put;
-    let failing = false;
-    beforeEach(() => {
-      IDBObjectStore.prototype.put = function put(this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
-        if (failing) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-        return realPut.apply(this, args);
-      };
-    });
-    afterEach(() => {
-      IDBObjectStore.prototype.put = realPut;
-      failing = false;
-    });
+    let freeDisk: (() => void) | undefined;
+    afterEach(() => freeDisk?.());
 
     it('reports a quota error, stores nothing half-written, and succeeds once space returns', async () => {
       const s = await store();
       const d = await s.create(WORKSHEET, { title: 'Tight on space' });
       const before = await s.get(d.id);
       const outboxBefore = (await s.outbox()).length;
-      failing = true;
+      freeDisk = fillDisk();
       let error: unknown;
       try {
         await s.update(d.id, { achieve: 'a long answer', audience: 'kept with it' });
@@ -636,7 +625,7 @@ describe('DraftStore', () => {
       expect(await s.get(d.id)).to.deep.equal(before, 'neither field was written');
       expect((await s.outbox()).length).to.equal(outboxBefore, 'no outbox entry for the failed change');
 
-      failing = false;
+      freeDisk();
       await s.update(d.id, { achieve: 'a long answer', audience: 'kept with it' });
       expect((await s.get(d.id))!.fields['achieve']!.value).to.equal('a long answer');
       expect((await s.outbox()).length).to.equal(outboxBefore + 1);
