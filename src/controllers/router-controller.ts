@@ -48,7 +48,10 @@ export class RouterController implements ReactiveController {
     history.replaceState(state, '');
     if (replace) history.replaceState({}, '', url);
     else history.pushState({}, '', url);
-    this._update(samePage && url.hash ? 'hash' : 'push');
+    // A redirect made while the page is loading (/worksheet/new to its draft, a join link to
+    // settings) is part of that load: the page keeps the browser's own start, as a fresh page does.
+    const loading = replace && this.kind === 'load';
+    this._update(loading ? 'load' : samePage && url.hash ? 'hash' : 'push');
   }
 
   private _update(kind: NavigationKind): void {

@@ -107,6 +107,21 @@ describe('app-shell', () => {
     expect(location.pathname).to.equal('/worksheet');
   });
 
+  it('opened fresh at /worksheet/new, shows the new draft and leaves focus where a fresh page has it', async () => {
+    const readyBefore = performance.getEntriesByName('efk:view-ready').length;
+    const shell = await shellAt('/worksheet/new');
+    await waitUntil(() => view(shell)?.localName === 'worksheet-page' && view(shell).shadowRoot?.querySelector('h1'));
+    expect(location.pathname).to.match(/^\/worksheet\/[0-9a-f-]{36}$/);
+    // The redirect to the draft's address is part of the page's load, not a navigation of the user's.
+    await waitUntil(
+      () => performance.getEntriesByName('efk:view-ready').length > readyBefore,
+      'the draft is ready to use',
+    );
+    await aTimeout(0);
+    expect(deepActiveElement()?.localName, 'focus stays at the start of the page').to.equal('body');
+    await expect(shell).to.be.accessible();
+  });
+
   it('lists the drafts on this device', async () => {
     const shell = await shellAt('/drafts');
     expect(view(shell).localName).to.equal('drafts-page');
