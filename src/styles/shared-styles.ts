@@ -12,6 +12,17 @@ export const sharedStyles = css`
     box-sizing: border-box;
   }
 
+  /* The worksheet's save status stays at the top of the screen; a control that takes focus
+     scrolls clear of it rather than under it (WCAG 2.4.11, focus not obscured). */
+  a,
+  button,
+  input,
+  select,
+  summary,
+  textarea {
+    scroll-margin-top: 3rem;
+  }
+
   h1,
   h2,
   h3 {
