@@ -1,5 +1,6 @@
 import { css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
 import type { Worksheet } from '../content/worksheet.js';
 import { DraftsController, type DraftSummary, type DraftSyncState } from '../controllers/drafts-controller.js';
 import type { DraftStore } from '../data/draft-store.js';
@@ -138,13 +139,32 @@ export class DraftsPage extends PageView {
     return html`<li><h2><a href=${`/worksheet/${d.id}`}>${d.title}</a></h2><p>${answered}</p><progress max=${d.total} .value=${d.answered} aria-label=${`${d.title}: ${answered}`}></progress><p class="meta">Last edited <time datetime=${new Date(d.updatedAt).toISOString()}>${formatTime(d.updatedAt)}</time>. <span class=${sync}>${d.sync}</span></p><div class="actions"><button class="button secondary" data-action="duplicate" data-id=${d.id} aria-label=${`Duplicate “${d.title}”`}>Duplicate</button> <button class="button secondary" data-action="delete" data-id=${d.id} aria-label=${`Delete “${d.title}”`}>Delete</button></div></li>`;
   }
 
-  /** The rows' Duplicate and Delete buttons, through one listener on the list. */
-  private _onRowAction(event: Event): void {
+  /**
+   * The rows' Duplicate and Delete buttons, through one listener on the list. A copy goes to the
+   * top of the list while focus stays on the button pressed (rows are keyed by draft, so it is
+   * still that draft's); a deleted row takes its focused button with it, so focus goes to the Undo
+   * that brings it back rather than to the page's start.
+   */
+  private async _onRowAction(event: Event): Promise<void> {
     const button = (event.target as Element).closest<HTMLButtonElement>('button[data-action]');
     const id = button?.dataset['id'];
-    if (!id || !this._drafts) return;
-    if (button.dataset['action'] === 'duplicate') void this._drafts.duplicate(id);
-    else void this._drafts.remove(id);
+    const drafts = this._drafts;
+    if (!id || !drafts) return;
+    if (button.dataset['action'] === 'duplicate') return drafts.duplicate(id);
+    await drafts.remove(id);
+    await this.updateComplete;
+    if (drafts.deleted?.id === id) this.renderRoot.querySelector<HTMLElement>('#undo')?.focus();
+  }
+
+  /** Brings the last deleted draft back, and focus back to its Delete button (where the user was). */
+  private async _onUndo(): Promise<void> {
+    const drafts = this._drafts!;
+    const id = drafts.deleted?.id;
+    await drafts.undoDelete();
+    await this.updateComplete;
+    const row = this.renderRoot.querySelector<HTMLElement>(`button[data-action="delete"][data-id="${id}"]`);
+    // Filtered out of view, the row has no button: the list's heading is the nearest place.
+    (row ?? this.renderRoot.querySelector<HTMLElement>('h1'))?.focus();
   }
 
   private _importNotice() {
@@ -184,9 +204,16 @@ export class DraftsPage extends PageView {
           c.deleted
             ? html`<div class="notice">
                 <p>Deleted “${c.deleted.title}”.</p>
-                <button class="button secondary" @click=${() => void c.undoDelete()}>
+                <button id="undo" class="button secondary" @click=${() => void this._onUndo()}>
                   Undo<span class="visually-hidden"> deleting “${c.deleted.title}”</span>
                 </button>
+              </div>`
+            : nothing
+        }
+        ${
+          c.duplicated
+            ? html`<div class="notice">
+                <p>Copied “${c.duplicated.of}” as “${c.duplicated.copy.title}”.</p>
               </div>`
             : nothing
         }
@@ -220,8 +247,12 @@ export class DraftsPage extends PageView {
           ? html`<p>No drafts yet.</p>`
           : shown.length === 0
             ? html`<p role="status">No drafts have “${this._filter}” in their title.</p>`
-            : html`<ul class="drafts" @click=${this._onRowAction}>
-                ${shown.map((d) => this._item(d))}
+            : html`<ul class="drafts" @click=${(e: Event) => void this._onRowAction(e)}>
+                ${repeat(
+                  shown,
+                  (d) => d.id,
+                  (d) => this._item(d),
+                )}
               </ul>`
       }
     `;

@@ -71,6 +71,8 @@ export class DraftsController implements ReactiveController {
   drafts: DraftSummary[] | undefined;
   /** The last deleted draft, which Undo brings back. */
   deleted: DraftSummary | null = null;
+  /** The last copy made, with the title of the draft it copies: the list says so. */
+  duplicated: { readonly of: string; readonly copy: DraftSummary } | null = null;
   importState: ImportState = { kind: 'idle' };
   /** A storage failure the user should hear about. */
   error: string | null = null;
@@ -144,7 +146,9 @@ export class DraftsController implements ReactiveController {
 
   duplicate(id: string): Promise<void> {
     return this._run(async () => {
-      await this.store.duplicate(id);
+      const of = this.drafts?.find((d) => d.id === id)?.title;
+      const copy = summarise(await this.store.duplicate(id), this.worksheet);
+      this.duplicated = { of: of ?? copy.title, copy };
     });
   }
 
@@ -152,6 +156,7 @@ export class DraftsController implements ReactiveController {
     return this._run(async () => {
       const draft = await this.store.remove(id);
       this.deleted = summarise(draft, this.worksheet);
+      this.duplicated = null;
     });
   }
 

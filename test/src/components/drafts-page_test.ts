@@ -143,6 +143,41 @@ describe('drafts-page', () => {
     expect(titles(el)).to.include('Copy of Keep me');
   });
 
+  it('keeps keyboard focus where the user acted: Undo after a delete, the row after Undo, the pressed button after a copy', async () => {
+    await store.create(WORKSHEET, { title: 'Older' });
+    await store.create(WORKSHEET, { title: 'Keep me' });
+    await store.create(WORKSHEET, { title: 'Newest' });
+    const el = await page();
+    const focused = (): string | null | undefined => {
+      const active = el.shadowRoot!.activeElement;
+      return active?.getAttribute('aria-label') ?? active?.textContent?.replace(/\s+/g, ' ').trim();
+    };
+
+    const press = (name: string): void => {
+      const target = button(el, name);
+      target.focus();
+      target.click(); // what Enter or Space on a focused button does
+    };
+    press('Delete “Keep me”');
+    await waitUntil(() => focused() === 'Undo deleting “Keep me”', `focus went to ${focused()}, not to Undo`);
+    expect(titles(el)).to.deep.equal(['Newest', 'Older']);
+
+    press('Undo deleting “Keep me”');
+    await waitUntil(() => focused() === 'Delete “Keep me”', `focus went to ${focused()}, not back to the row`);
+    expect(titles(el)).to.have.members(['Newest', 'Keep me', 'Older']);
+
+    // The copy lands first in the list; the button pressed must still be Keep me's, so a second
+    // press copies the same draft again rather than the one that slid into its place.
+    press('Duplicate “Keep me”');
+    await waitUntil(() => titles(el).length === 4, 'the copy is listed');
+    expect(titles(el)[0]).to.equal('Copy of Keep me');
+    expect(focused()).to.equal('Duplicate “Keep me”');
+    expect(el.shadowRoot!.querySelector('[role="status"]')!.textContent).to.contain(
+      'Copied “Keep me” as “Copy of Keep me”.',
+    );
+    await expect(el).to.be.accessible();
+  });
+
   it('imports an export, and asks before importing a draft that is already here', async () => {
     const original = await store.create(WORKSHEET, { title: 'Shared strategy' });
     const exported = draftToJson((await store.get(original.id))!);
