@@ -38,6 +38,11 @@ export abstract class QuestionField<Q extends Question = Question> extends LitEl
     `;
   }
 
+  /** Puts focus on the question's first control: its answer, or its first option. */
+  focusAnswer(): void {
+    this.shadowRoot?.querySelector<HTMLElement>('input, textarea, select, button')?.focus();
+  }
+
   /** The current value when it is text (answers and dates), else empty. */
   protected get text(): string {
     return typeof this.value === 'string' ? this.value : '';

@@ -16,6 +16,7 @@ import type { ConflictChooseEvent } from './field-conflict.js';
 import type { DraftExportEvent } from './export-controls.js';
 import type { FieldChangeEvent } from './field-events.js';
 import { PageView } from './page-view.js';
+import type { QuestionField } from './question-field.js';
 import './question-channels.js';
 import './question-choice.js';
 import './question-date.js';
@@ -161,9 +162,17 @@ export class WorksheetPage extends PageView {
     }
   }
 
-  private _onConflictChoose(event: ConflictChooseEvent): void {
+  private async _onConflictChoose(event: ConflictChooseEvent): Promise<void> {
     this._autosave?.set(event.key, event.value);
-    this._flush();
+    await this._autosave?.flush().catch(() => undefined); // a failure shows in the status and is retried
+    await this.updateComplete;
+    // Settled, the conflict's view leaves and takes the button pressed with it: focus goes to the
+    // answer now kept rather than to the start of the page.
+    if (this.shadowRoot!.activeElement) return;
+    const question = [...this.shadowRoot!.querySelectorAll<QuestionField>('.question')].find(
+      (q) => q.question?.id === event.key,
+    );
+    question?.focusAnswer();
   }
 
   /** A conflict the team has not settled yet, shown above its question. */
@@ -174,7 +183,7 @@ export class WorksheetPage extends PageView {
       .question=${q}
       .kept=${{ value: field.value, changedBy: field.changedBy, changedAt: field.changedAt }}
       .other=${field.conflict}
-      @conflict-choose=${this._onConflictChoose}
+      @conflict-choose=${(e: ConflictChooseEvent) => void this._onConflictChoose(e)}
     ></field-conflict>`;
   }
 

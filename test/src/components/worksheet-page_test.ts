@@ -152,6 +152,52 @@ describe('worksheet-page', () => {
     );
   });
 
+  it('settles a conflict with one button, then puts focus on the answer kept', async () => {
+    const store = await openStore(freshDbName('worksheet'));
+    stores.push(store);
+    const id = crypto.randomUUID();
+    const field = (value: string, conflict: string | null) => ({
+      value,
+      rev: 3,
+      changedAt: 2,
+      changedBy: 'Alex’s phone',
+      conflict: conflict ? { value: conflict, changedAt: 1, changedBy: 'Sam’s tablet' } : null,
+    });
+    await store.applyRemote([
+      {
+        id,
+        worksheetId: WORKSHEET.id,
+        worksheetVersion: WORKSHEET.version,
+        createdAt: 1,
+        rev: 3,
+        deletedAt: null,
+        note: null,
+        fields: { title: field('Riverside buses', null), achieve: field('More buses', 'Later buses') },
+      },
+    ]);
+    const page = await fixture<WorksheetPage>(
+      html`<worksheet-page .store=${store} .worksheet=${worksheet} .draftId=${id}></worksheet-page>`,
+    );
+    const conflict = (): HTMLElement | null => page.shadowRoot!.querySelector('field-conflict');
+    await waitUntil(conflict, 'the conflict is shown');
+    await expect(page).to.be.accessible();
+    const keep = [...conflict()!.shadowRoot!.querySelectorAll('button')].find(
+      (b) => b.textContent!.replace(/\s+/g, ' ').trim() === 'Keep this version (other version)',
+    )!;
+    keep.focus();
+    keep.click();
+    await waitUntil(() => !conflict(), 'the conflict is settled');
+    expect(textArea(page, 'achieve').value).to.equal('Later buses');
+    await waitUntil(
+      () => textArea(page, 'achieve').getRootNode() instanceof ShadowRoot && page.shadowRoot!.activeElement,
+      'focus is back in the draft',
+    );
+    const host = page.shadowRoot!.activeElement as HTMLElement & { question?: { id: string } };
+    expect(host.question?.id).to.equal('achieve');
+    expect(host.shadowRoot!.activeElement === textArea(page, 'achieve'), 'the answer has focus').to.equal(true);
+    expect((await store.get(id))!.fields['achieve']).to.include({ value: 'Later buses', conflict: null });
+  });
+
   it('is accessible', async () => {
     const { page } = await openDraft();
     await expect(page).to.be.accessible();
