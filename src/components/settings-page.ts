@@ -1,7 +1,8 @@
-import { css, html, nothing } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { css, html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
 import type { InstallOption } from '../controllers/install-controller.js';
-import type { SyncStatus } from '../controllers/sync-controller.js';
+import type { RefusedChange, SyncStatus } from '../controllers/sync-controller.js';
 import { formStyles } from '../styles/form-styles.js';
 import { formatTime } from '../text/format-time.js';
 import type { StorageStatus } from '../data/storage-status.js';
@@ -55,6 +56,40 @@ export class SettingsPage extends PageView {
     `;
   }
 
+  /** The refused change the user last discarded, until the list no longer has it. */
+  @state() private _discarding: { readonly seq: number; readonly title: string } | null = null;
+
+  /** What the last discard did, for the status line. */
+  @state() private _discarded = '';
+
+  private _discard(seq: number, title: string): void {
+    this._discarding = { seq, title };
+    this.dispatchEvent(new CustomEvent('rejected-discard', { detail: { seq }, bubbles: true, composed: true }));
+  }
+
+  /** Set when a discard has left the list, until focus has been seen to. */
+  private _refocus = false;
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    const discarding = this._discarding;
+    if (!changed.has('sync') || !discarding || this.sync?.rejected.some((e) => e.seq === discarding.seq)) return;
+    this._discarding = null;
+    this._discarded = `Discarded the change to “${discarding.title}”. The draft goes back to the team’s version at the next sync.`;
+    this._refocus = true;
+  }
+
+  override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    if (!this._refocus) return;
+    this._refocus = false;
+    // The discarded row took its focused button with it. Focus goes to the list's heading (or the
+    // section's, once the list is empty) rather than to the page's start, and never to the next
+    // row's Discard, where a second Enter would throw away another change.
+    if (this.shadowRoot!.activeElement) return;
+    const root = this.renderRoot;
+    (root.querySelector<HTMLElement>('#refused') ?? root.querySelector<HTMLElement>('#team'))?.focus();
+  }
+
   private _rename(event: SubmitEvent): void {
     event.preventDefault();
     const name = new FormData(event.target as HTMLFormElement).get('device-name');
@@ -76,22 +111,23 @@ export class SettingsPage extends PageView {
     return html`
       <p>Team: <strong>${s.team?.name ?? '…'}</strong></p>
       <sync-status .status=${s}></sync-status>
+      <div role="status">${this._discarded ? html`<p>${this._discarded}</p>` : nothing}</div>
       ${
         s.rejected.length
-          ? html`<h3>Changes the team’s server refused</h3>
+          ? html`<h3 id="refused" tabindex="-1">Changes the team’s server refused</h3>
               <p>
                 Discarding one takes its draft back to the team’s version of the answers the server would not take, at
                 the next sync; any other answers in it still go to the team.
               </p>
               <ul>
-                ${s.rejected.map(
+                ${repeat(
+                  // Stored changes, so each has its sequence number: a key that is the change's own.
+                  s.rejected.filter((e): e is RefusedChange & { seq: number } => e.seq !== undefined),
+                  (e) => e.seq,
                   (e) =>
                     html`<li>
                       <a href=${`/worksheet/${e.draftId}`}>${e.draftTitle}</a>, ${formatTime(e.at)}: ${e.rejected}
-                      <button
-                        class="button secondary"
-                        @click=${() => this.dispatchEvent(new CustomEvent('rejected-discard', { detail: { seq: e.seq }, bubbles: true, composed: true }))}
-                      >
+                      <button class="button secondary" @click=${() => this._discard(e.seq, e.draftTitle)}>
                         Discard<span class="visually-hidden">
                           the change to “${e.draftTitle}” of ${formatTime(e.at)}</span
                         >
@@ -130,7 +166,7 @@ export class SettingsPage extends PageView {
       <h1 tabindex="-1">Settings</h1>
       <h2>Storage on this device</h2>
       ${this._storage()}
-      <h2>Team and sync</h2>
+      <h2 id="team" tabindex="-1">Team and sync</h2>
       ${this.joinMessage ? html`<p role="alert">${this.joinMessage}</p>` : nothing} ${this._team()}
       <h2>Display</h2>
       <p>

@@ -264,6 +264,14 @@ describe('sync between two devices', () => {
     await a.page.getByRole('button', { name: /^Discard the change to “Shared strategy” of / }).focus();
     await a.page.keyboard.press('Enter');
     await refusal.waitFor({ state: 'detached' });
+    await a.page.getByText(/^Discarded the change to “Shared strategy”\./).waitFor();
+    // Focus stays in the team's section, not on the page's start (nor on another change's Discard).
+    const focused = await a.page.evaluate(() => {
+      let active = document.activeElement;
+      while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+      return active?.textContent;
+    });
+    assert.equal(focused, 'Team and sync');
     await a.page.goto(draftUrl);
     await syncUntil(a, async () => (await field(a, AUDIENCE)) === teamAudience, 'A holds the team’s answer again');
     await a.page

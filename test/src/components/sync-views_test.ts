@@ -129,6 +129,49 @@ describe('settings-page team section', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('after a discard, keeps keyboard focus off the next change’s Discard and says what was done', async () => {
+    const change = (seq: number, draftTitle: string) =>
+      ({
+        seq,
+        draftId: crypto.randomUUID(),
+        draftTitle,
+        kind: 'update',
+        fields: ['achieve'],
+        at: Date.UTC(2026, 10, 26, 3, seq),
+        rejected: 'An answer is too long.',
+      }) as const;
+    const first = change(7, 'Riverside consultation');
+    const second = change(9, 'Library hours');
+    const el = await fixture<SettingsPage>(
+      html`<settings-page .sync=${{ ...JOINED, rejected: [first, second] }}></settings-page>`,
+    );
+    const root = el.shadowRoot!;
+    const focused = (): string | undefined => root.activeElement?.textContent?.replace(/\s+/g, ' ').trim();
+    const press = async (title: string): Promise<number> => {
+      const discard = [...root.querySelectorAll<HTMLButtonElement>('li button')].find((b) =>
+        b.textContent!.includes(`“${title}”`),
+      )!;
+      discard.focus();
+      setTimeout(() => discard.click()); // what Enter or Space on the focused button does
+      return ((await oneEvent(el, 'rejected-discard')) as CustomEvent<{ seq: number }>).detail.seq;
+    };
+
+    expect(await press('Riverside consultation')).to.equal(7);
+    el.sync = { ...JOINED, rejected: [second] }; // as the app hands the page the list once discarded
+    await el.updateComplete;
+    expect(focused()).to.equal('Changes the team’s server refused');
+    expect(root.querySelector('[role="status"]')!.textContent).to.contain(
+      'Discarded the change to “Riverside consultation”.',
+    );
+    await expect(el).to.be.accessible();
+
+    expect(await press('Library hours')).to.equal(9);
+    el.sync = { ...JOINED, rejected: [] };
+    await el.updateComplete;
+    expect(focused(), 'with the list gone, its section').to.equal('Team and sync');
+    expect(root.querySelector('[role="status"]')!.textContent).to.contain('Discarded the change to “Library hours”.');
+  });
+
   it('tells a device outside any team how to join', async () => {
     const el = await fixture<SettingsPage>(html`<settings-page .sync=${{ ...JOINED, joined: false }}></settings-page>`);
     expect(el.shadowRoot!.textContent).to.contain('This device is not in a team yet');
