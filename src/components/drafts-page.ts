@@ -167,6 +167,13 @@ export class DraftsPage extends PageView {
     (row ?? this.renderRoot.querySelector<HTMLElement>('h1'))?.focus();
   }
 
+  /** Answers the question an import asked; its buttons leave with it, so focus goes back to the file picker. */
+  private async _onResolveImport(keepBoth: boolean): Promise<void> {
+    await this._drafts!.resolveImport(keepBoth);
+    await this.updateComplete;
+    if (!this.shadowRoot!.activeElement) this.renderRoot.querySelector<HTMLElement>('#import')?.focus();
+  }
+
   private _importNotice() {
     const c = this._drafts!;
     const s = c.importState;
@@ -183,8 +190,8 @@ export class DraftsPage extends PageView {
         return html`<div class="notice" role="alert">
           <p>“${s.existingTitle}” is already on this device. Keep both, with the imported one as a copy?</p>
           <div class="actions">
-            <button class="button" @click=${() => void c.resolveImport(true)}>Keep both</button>
-            <button class="button secondary" @click=${() => void c.resolveImport(false)}>Don’t import</button>
+            <button class="button" @click=${() => void this._onResolveImport(true)}>Keep both</button>
+            <button class="button secondary" @click=${() => void this._onResolveImport(false)}>Don’t import</button>
           </div>
         </div>`;
     }

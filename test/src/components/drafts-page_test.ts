@@ -188,9 +188,13 @@ describe('drafts-page', () => {
       '“Shared strategy” is already on this device',
     );
     await expect(el).to.be.accessible();
-    button(el, 'Keep both').click();
+    const keep = button(el, 'Keep both');
+    keep.focus();
+    keep.click();
     await waitUntil(() => titles(el).length === 1);
     expect(el.shadowRoot!.querySelector('.notice')!.textContent).to.contain('Imported “Shared strategy”');
+    // The question's buttons are gone: focus is back where the import began.
+    await waitUntil(() => el.shadowRoot!.activeElement?.id === 'import', 'focus returns to the file picker');
     const imported = (await store.list())[0]!;
     expect(imported.id).to.not.equal(original.id);
   });
