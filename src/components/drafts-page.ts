@@ -153,7 +153,7 @@ export class DraftsPage extends PageView {
     if (button.dataset['action'] === 'duplicate') return drafts.duplicate(id);
     await drafts.remove(id);
     await this.updateComplete;
-    if (drafts.deleted?.id === id) this.renderRoot.querySelector<HTMLElement>('#undo')?.focus();
+    if (drafts.deleted?.id === id) this.refocus(this.renderRoot.querySelector<HTMLElement>('#undo'));
   }
 
   /** Brings the last deleted draft back, and focus back to its Delete button (where the user was). */
@@ -164,14 +164,14 @@ export class DraftsPage extends PageView {
     await this.updateComplete;
     const row = this.renderRoot.querySelector<HTMLElement>(`button[data-action="delete"][data-id="${id}"]`);
     // Filtered out of view, the row has no button: the list's heading is the nearest place.
-    (row ?? this.renderRoot.querySelector<HTMLElement>('h1'))?.focus();
+    this.refocus(row ?? this.renderRoot.querySelector<HTMLElement>('h1'));
   }
 
   /** Answers the question an import asked; its buttons leave with it, so focus goes back to the file picker. */
   private async _onResolveImport(keepBoth: boolean): Promise<void> {
     await this._drafts!.resolveImport(keepBoth);
     await this.updateComplete;
-    if (!this.shadowRoot!.activeElement) this.renderRoot.querySelector<HTMLElement>('#import')?.focus();
+    this.refocus(this.renderRoot.querySelector<HTMLElement>('#import'));
   }
 
   private _importNotice() {

@@ -11,6 +11,15 @@ export abstract class PageView extends LitElement {
   }
 
   /**
+   * Puts focus on `target` once an action has taken away the control that had it (a deleted
+   * row's button, a settled conflict's): focus would otherwise fall to the start of the page.
+   * Focus the user has meanwhile put elsewhere in the view stays where it is.
+   */
+  protected refocus(target: HTMLElement | null | undefined): void {
+    if (!this.shadowRoot?.activeElement) target?.focus();
+  }
+
+  /**
    * The element that takes focus when the view is shown.
    * @param fragment the URL fragment (without `#`); empty for the view itself
    */

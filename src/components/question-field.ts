@@ -38,9 +38,9 @@ export abstract class QuestionField<Q extends Question = Question> extends LitEl
     `;
   }
 
-  /** Puts focus on the question's first control: its answer, or its first option. */
-  focusAnswer(): void {
-    this.shadowRoot?.querySelector<HTMLElement>('input, textarea, select, button')?.focus();
+  /** The question's first control: its answer, or its first option. */
+  get answerControl(): HTMLElement | null {
+    return this.shadowRoot?.querySelector<HTMLElement>('input, textarea, select, button') ?? null;
   }
 
   /** The current value when it is text (answers and dates), else empty. */

@@ -85,9 +85,8 @@ export class SettingsPage extends PageView {
     // The discarded row took its focused button with it. Focus goes to the list's heading (or the
     // section's, once the list is empty) rather than to the page's start, and never to the next
     // row's Discard, where a second Enter would throw away another change.
-    if (this.shadowRoot!.activeElement) return;
     const root = this.renderRoot;
-    (root.querySelector<HTMLElement>('#refused') ?? root.querySelector<HTMLElement>('#team'))?.focus();
+    this.refocus(root.querySelector<HTMLElement>('#refused') ?? root.querySelector<HTMLElement>('#team'));
   }
 
   private _rename(event: SubmitEvent): void {

@@ -168,11 +168,10 @@ export class WorksheetPage extends PageView {
     await this.updateComplete;
     // Settled, the conflict's view leaves and takes the button pressed with it: focus goes to the
     // answer now kept rather than to the start of the page.
-    if (this.shadowRoot!.activeElement) return;
     const question = [...this.shadowRoot!.querySelectorAll<QuestionField>('.question')].find(
       (q) => q.question?.id === event.key,
     );
-    question?.focusAnswer();
+    this.refocus(question?.answerControl);
   }
 
   /** A conflict the team has not settled yet, shown above its question. */
