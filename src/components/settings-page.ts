@@ -1,8 +1,8 @@
 import { css, html, nothing, type PropertyValues } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
-import { repeat } from 'lit/directives/repeat.js';
+import { customElement, property } from 'lit/decorators.js';
+import { keyed } from 'lit/directives/keyed.js';
 import type { InstallOption } from '../controllers/install-controller.js';
-import type { RefusedChange, SyncStatus } from '../controllers/sync-controller.js';
+import type { SyncStatus } from '../controllers/sync-controller.js';
 import { formStyles } from '../styles/form-styles.js';
 import { formatTime } from '../text/format-time.js';
 import type { StorageStatus } from '../data/storage-status.js';
@@ -56,11 +56,13 @@ export class SettingsPage extends PageView {
     `;
   }
 
+  // Internal state, declared through `property` as `@state()` would: lit's `state` module would
+  // otherwise be a chunk of its own, shared with the worksheet's, and one more fetch for both.
   /** The refused change the user last discarded, until the list no longer has it. */
-  @state() private _discarding: { readonly seq: number; readonly title: string } | null = null;
+  @property({ state: true }) private _discarding: { readonly seq: number; readonly title: string } | null = null;
 
   /** What the last discard did, for the status line. */
-  @state() private _discarded = '';
+  @property({ state: true }) private _discarded = '';
 
   private _discard(seq: number, title: string): void {
     this._discarding = { seq, title };
@@ -119,19 +121,23 @@ export class SettingsPage extends PageView {
                 the next sync; any other answers in it still go to the team.
               </p>
               <ul>
-                ${repeat(
-                  // Stored changes, so each has its sequence number: a key that is the change's own.
-                  s.rejected.filter((e): e is RefusedChange & { seq: number } => e.seq !== undefined),
-                  (e) => e.seq,
-                  (e) =>
+                ${s.rejected.map((e) =>
+                  // Each row is its change's own: when one leaves, the next is not drawn into its
+                  // place (with the focus a Discard had), but anew.
+                  keyed(
+                    e.seq,
                     html`<li>
                       <a href=${`/worksheet/${e.draftId}`}>${e.draftTitle}</a>, ${formatTime(e.at)}: ${e.rejected}
-                      <button class="button secondary" @click=${() => this._discard(e.seq, e.draftTitle)}>
+                      <button
+                        class="button secondary"
+                        @click=${() => e.seq !== undefined && this._discard(e.seq, e.draftTitle)}
+                      >
                         Discard<span class="visually-hidden">
                           the change to “${e.draftTitle}” of ${formatTime(e.at)}</span
                         >
                       </button>
                     </li>`,
+                  ),
                 )}
               </ul>`
           : nothing
