@@ -486,6 +486,10 @@ export class DraftStore {
       void tx.store.add({ draftId, fields, at: this._now() });
       tx.commit();
       tx.done.catch(() => undefined);
+      // Told at once, not a task later as an autosave is: the page may not live that long, and
+      // the sync engine's listener asks for Background Sync, which sends the edit (merged by the
+      // service worker's own open of the store) once the network is back, app closed or not.
+      this._toldHere({ draftId, fields: Object.keys(fields), kind: 'update', step: 'edited' });
       return true;
     } catch {
       return false;

@@ -151,6 +151,18 @@ describe('sync between two devices', () => {
     assert.equal((await onServer())['audience'], 'Sent by the service worker');
   });
 
+  it('delivers a change typed offline in a page closed at once, before its autosave, through the service worker', async () => {
+    await a.context.setOffline(true);
+    const page = await a.context.newPage();
+    await page.goto(draftUrl);
+    await page.getByRole('textbox', { name: ACHIEVE, exact: true }).fill('Typed, then the app closed');
+    // Within the autosave's half second: the edit leaves in the page's last moment, journalled.
+    await page.close();
+    await a.context.setOffline(false);
+    await syncUntil(b, async () => (await field(b, ACHIEVE)) === 'Typed, then the app closed', 'B sees the change');
+    assert.equal((await onServer())['achieve'], 'Typed, then the app closed');
+  });
+
   async function teamRev(): Promise<number> {
     const team = (await server.store.firstTeam())!;
     return Number(

@@ -1,6 +1,6 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { openKitDb, openKitDbAtVersion, DB_VERSION, DatabaseUnavailableError } from '../../../src/data/db.js';
-import type { DraftChange, DraftStore } from '../../../src/data/draft-store.js';
+import type { DraftChange, DraftStore, LocalChange } from '../../../src/data/draft-store.js';
 import type { Draft } from '../../../src/data/draft.js';
 import { StorageWriteError } from '../../../src/data/storage-error.js';
 import { TEXT_MAX } from '../../../src/content/worksheet.js';
@@ -450,9 +450,13 @@ describe('DraftStore', () => {
     const name = freshDbName('journal');
     const first = await store(name);
     const d = await first.create(WORKSHEET, { title: 'Closing fast' });
+    const told: LocalChange[] = [];
+    first.onLocalChange((change) => told.push(change));
     expect(first.journal(d.id, { achieve: 'saved on the way out', audience: 'older than the edit below' })).to.equal(
       true,
     );
+    // At once: a closing page may not live another task, and the tell is what asks for Background Sync.
+    expect(told).to.deep.equal([{ draftId: d.id, fields: ['achieve', 'audience'], kind: 'update', step: 'edited' }]);
     await new Promise((r) => setTimeout(r, 5));
     await first.update(d.id, { audience: 'typed later in another tab' });
     first.close();
