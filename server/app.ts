@@ -11,6 +11,7 @@ import Fastify, {
 import { isAppPath } from '../src/routing/route.js';
 import { apiCompression } from './api-compression.js';
 import { endIdleConnectionsOnClose } from './end-idle-connections.js';
+import { answerServerErrors } from './server-errors.js';
 import type { ServerMetrics } from './metrics.js';
 import { PreloadHintsFile } from './preload-hints.js';
 import { securityHeaders } from './security-headers.js';
@@ -104,6 +105,7 @@ export async function buildApp({
   const create = Fastify as unknown as (opts: Record<string, unknown>) => FastifyInstance;
   const app = create({ ...options, ...(https ? { https: { cert: https.cert, key: https.key } } : {}) });
   endIdleConnectionsOnClose(app, { secure: https !== undefined });
+  answerServerErrors(app);
 
   if (metrics) {
     app.addHook('onResponse', async (request, reply) => {

@@ -1,5 +1,5 @@
 import type { Database as SQLiteDatabase, Statement } from 'better-sqlite3';
-import type { SqliteDatabase } from 'kysely';
+import type { SqliteDatabase, SqliteStatement } from 'kysely';
 import { SqlSizedCache } from './sql-sized-cache.js';
 
 /**
@@ -16,6 +16,10 @@ export function withStatementCache(sqlite: SQLiteDatabase, maxChars = 1_000_000)
   return {
     close: () => sqlite.close(),
     prepare: (sql) => {
+      // SQLite ends a transaction itself on some errors (a full disk, memory run out). Kysely's
+      // ROLLBACK after such an error then fails with "no transaction is active", and that, not the
+      // cause, is what the request answered. With no transaction open it has nothing to undo.
+      if (sql === 'rollback' && !sqlite.inTransaction) return NOTHING_TO_ROLL_BACK;
       let statement = cache.get(sql);
       if (!statement) {
         statement = sqlite.prepare(sql);
@@ -25,3 +29,11 @@ export function withStatementCache(sqlite: SQLiteDatabase, maxChars = 1_000_000)
     },
   };
 }
+
+/** A ROLLBACK once SQLite has already rolled back: it runs, and changes nothing. */
+const NOTHING_TO_ROLL_BACK: SqliteStatement = {
+  reader: false,
+  all: () => [],
+  run: () => ({ changes: 0, lastInsertRowid: 0 }),
+  iterate: () => [][Symbol.iterator](),
+};

@@ -6,12 +6,15 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { request } from 'node:https';
+import { sql } from 'kysely';
 import { buildApp } from '../../server/app.js';
 import { openDatabase } from '../../server/db/open-database.js';
 import { ServerMetrics } from '../../server/metrics.js';
 import { randomSecret } from '../../server/secrets.js';
 import { readServerConfig } from '../../server/server-config.js';
+import { STORAGE_FULL_MESSAGE } from '../../server/server-errors.js';
 import { SyncStore } from '../../server/sync/sync-store.js';
+import { newDraftMutation } from '../support/new-draft-mutation.js';
 import { tempDirWith } from '../support/temp-dir.js';
 
 /** An HTTPS request that trusts only the given certificate. */
@@ -153,6 +156,73 @@ describe('operations', () => {
     assert.match(text, /efk_sync_errors_total\{route="\/api\/push",kind="refused"\} 1/);
     assert.match(text, /efk_db_query_duration_seconds_count\{outcome="ok"\} [1-9]/);
     assert.match(text, /efk_http_request_duration_seconds_bucket/);
+    await app.close();
+    await db.destroy();
+  });
+
+  it('refuses writes on a full disk with a 503 that says so, applies none of them, and takes them once there is room', async () => {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(...chunk.toString().split('\n').filter(Boolean));
+        done();
+      },
+    });
+    const { app, db, store, team } = await syncApp({ logger: { level: 'info', stream } });
+    const { token } = (
+      await app.inject({ method: 'POST', url: '/api/join', payload: { code: team.code, deviceName: 'Full' } })
+    ).json<{ token: string }>();
+    const push = (seq: number) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/push',
+        headers: { authorization: `Bearer ${token}` },
+        payload: { mutations: [newDraftMutation(seq, { achieve: `answer ${seq} `.repeat(400) })] },
+      });
+    // The database may grow by a few pages only: as a disk with nothing left would have it.
+    const pages = (await sql<{ page_count: number }>`PRAGMA page_count`.execute(db)).rows[0]!.page_count;
+    await sql.raw(`PRAGMA max_page_count = ${pages + 3}`).execute(db);
+    const answers = [];
+    for (let seq = 1; seq <= 20; seq += 1) answers.push(await push(seq));
+    const refused = answers.filter((a) => a.statusCode !== 200);
+    assert.ok(refused.length > 0, 'the disk filled up');
+    for (const answer of refused) {
+      assert.equal(answer.statusCode, 503);
+      assert.equal(answer.headers['retry-after'], '60');
+      assert.deepEqual(answer.json(), { statusCode: 503, error: 'storage_full', message: STORAGE_FULL_MESSAGE });
+    }
+    const applied = answers.length - refused.length;
+    assert.equal((await store.pull(team.id, 0, 100)).drafts.length, applied, 'a refused push left nothing behind');
+    const logged = lines.map((l) => JSON.parse(l) as { level: number; msg: string; err?: { code?: string } });
+    assert.ok(
+      logged.some((l) => l.level === 50 && l.err?.code === 'SQLITE_FULL' && /free disk space/.test(l.msg)),
+      'the log tells whoever runs the server what is wrong',
+    );
+
+    await sql.raw(`PRAGMA max_page_count = ${pages * 100}`).execute(db);
+    const again = await push(1 + answers.findIndex((a) => a.statusCode !== 200));
+    assert.equal(again.statusCode, 200, 'sent again once there is room, the push is taken');
+    assert.equal((await store.pull(team.id, 0, 100)).drafts.length, applied + 1);
+    await app.close();
+    await db.destroy();
+  });
+
+  it('answers any other failure with a 500 that keeps the database’s own words out of it', async () => {
+    const { app, db, team } = await syncApp();
+    const { token } = (
+      await app.inject({ method: 'POST', url: '/api/join', payload: { code: team.code, deviceName: 'Broken' } })
+    ).json<{ token: string }>();
+    await sql`DROP TABLE drafts`.execute(db);
+    const answer = await app.inject({
+      method: 'POST',
+      url: '/api/push',
+      headers: { authorization: `Bearer ${token}` },
+      payload: { mutations: [newDraftMutation(1, { achieve: 'lost table' })] },
+    });
+    assert.equal(answer.statusCode, 500);
+    const body = answer.json<{ error: string; message: string }>();
+    assert.equal(body.error, 'server_error');
+    assert.doesNotMatch(body.message, /drafts|table|SQLITE/i);
     await app.close();
     await db.destroy();
   });
