@@ -35,7 +35,8 @@ export function answerServerErrors(app: FastifyInstance): void {
         .send({ statusCode: 503, error: 'storage_full', message: STORAGE_FULL_MESSAGE });
     }
     const status = error.statusCode ?? 500;
-    if (status < 500) return reply.send(error);
+    // As fastify answers them (a thrown plain object, as the rate limiter's, keeps its own status).
+    if (status < 500) return reply.code(status).send(error);
     request.log.error({ err: error }, 'request failed');
     return reply.code(status).send({
       statusCode: status,
