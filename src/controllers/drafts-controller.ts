@@ -5,7 +5,7 @@ import { newDraftId } from '../data/new-draft-id.js';
 import { SYNC_META } from '../sync/sync-engine.js';
 import type { DraftStore } from '../data/draft-store.js';
 import { toStorageWriteError } from '../data/storage-error.js';
-import { ImportError, parseDraftExport } from '../export/draft-export.js';
+import { ImportError, readDraftExport } from '../export/draft-export.js';
 
 /** Where a draft stands with the team, in the user's words. */
 export type DraftSyncState = 'Saved on this device' | 'Waiting to sync' | 'Synced' | 'Conflict' | 'Needs attention';
@@ -174,7 +174,7 @@ export class DraftsController implements ReactiveController {
     this.importState = { kind: 'reading' };
     this.host.requestUpdate();
     try {
-      const draft = parseDraftExport(await file.text(), this.worksheet);
+      const draft = await readDraftExport(file, this.worksheet);
       const existing = await this.store.get(draft.id);
       if (existing) {
         this.importState = { kind: 'conflict', draft, existingTitle: draftTitle(existing) };

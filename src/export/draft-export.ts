@@ -60,13 +60,38 @@ function checkValue(key: string, value: unknown): FieldValue {
 }
 
 /**
+ * The largest file an import reads. A draft the team's server takes is at most 900 KB as a change
+ * (MUTATION_BYTES_MAX); an export of one, pretty-printed, a little more. A file dozens of times
+ * larger is not a draft (a video picked by mistake), and reading it whole could run a phone out of
+ * memory.
+ */
+export const IMPORT_MAX_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Reads an export file: refused before it is read whole when it is too large or does not begin
+ * as JSON does (a photo, a PDF), then checked as {@link parseDraftExport} does.
+ */
+export async function readDraftExport(file: Blob, worksheet: Worksheet): Promise<Draft> {
+  if (file.size > IMPORT_MAX_BYTES) {
+    throw new ImportError(
+      `This file is too large to be a draft exported from Engagement Field Kit (${Math.round(file.size / 1024 / 1024)} MB; an export is at most ${IMPORT_MAX_BYTES / 1024 / 1024} MB).`,
+    );
+  }
+  if (!/^\uFEFF?\s*\{/.test(await file.slice(0, 256).text())) {
+    throw new ImportError('This is not a draft exported from Engagement Field Kit.');
+  }
+  return parseDraftExport(await file.text(), worksheet);
+}
+
+/**
  * Reads a JSON export, checking every part of it against the format and the worksheet. A
  * corrupt, truncated or foreign file, or one from a newer kit, throws an {@link ImportError}.
  */
 export function parseDraftExport(text: string, worksheet: Worksheet): Draft {
   let file: unknown;
   try {
-    file = JSON.parse(text);
+    // An export opened and saved again in some text editors gains a byte-order mark.
+    file = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch {
     throw new ImportError(
       'This file is damaged or incomplete: it is not valid JSON. Export the draft again and retry.',

@@ -1,7 +1,14 @@
 import { expect } from '@open-wc/testing';
 import type { Worksheet } from '../../../src/content/worksheet.js';
 import type { Draft } from '../../../src/data/draft.js';
-import { draftToJson, draftToMarkdown, exportFileName, parseDraftExport } from '../../../src/export/draft-export.js';
+import {
+  draftToJson,
+  draftToMarkdown,
+  exportFileName,
+  IMPORT_MAX_BYTES,
+  parseDraftExport,
+  readDraftExport,
+} from '../../../src/export/draft-export.js';
 import { builtWorksheet } from '../support/built-worksheet.js';
 
 function draftWith(fields: Record<string, unknown>): Draft {
@@ -48,5 +55,31 @@ describe('draft export', () => {
     const draft = draftWith({ title: 'T', achieve: 'A', activities: ['communication'], review: '2027-01-01' });
     expect(parseDraftExport(draftToJson(draft), worksheet)).to.deep.equal(draft);
     expect(exportFileName(draft, 'md')).to.equal('t.md');
+  });
+
+  it('reads a file only when it can be an export: not too large, beginning as JSON does', async () => {
+    const draft = draftWith({ title: 'T', achieve: 'A' });
+    const refusal = (file: Blob): Promise<string> =>
+      readDraftExport(file, worksheet).then(
+        () => 'read',
+        (error: Error) => `${error.name}: ${error.message}`,
+      );
+    // A photo picked by mistake: refused on its first bytes.
+    const png = new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13])]);
+    expect(await refusal(png)).to.equal('ImportError: This is not a draft exported from Engagement Field Kit.');
+    // A video: refused on its size, never read (reading it would throw here).
+    class Huge extends Blob {
+      override get size(): number {
+        return 2 * 1024 ** 3;
+      }
+      override text(): Promise<string> {
+        throw new Error('read whole');
+      }
+    }
+    expect(await refusal(new Huge(['{}']))).to.equal(
+      `ImportError: This file is too large to be a draft exported from Engagement Field Kit (2048 MB; an export is at most ${IMPORT_MAX_BYTES / 1024 ** 2} MB).`,
+    );
+    // Saved again by a text editor that adds a byte-order mark: still the same draft.
+    expect(await readDraftExport(new Blob([`\uFEFF${draftToJson(draft)}`]), worksheet)).to.deep.equal(draft);
   });
 });
