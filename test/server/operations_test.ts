@@ -34,6 +34,18 @@ function httpsJson(
   });
 }
 
+/** A log destination that keeps the server's JSON lines for the test to read. */
+function logLines(): { lines: string[]; stream: Writable } {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(...chunk.toString().split('\n').filter(Boolean));
+      done();
+    },
+  });
+  return { lines, stream };
+}
+
 describe('operations', () => {
   let dir: Awaited<ReturnType<typeof tempDirWith>>;
   before(async () => {
@@ -66,13 +78,7 @@ describe('operations', () => {
   });
 
   it('logs JSON lines with a request id, and never a token, a join code or draft content', async () => {
-    const lines: string[] = [];
-    const stream = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(...chunk.toString().split('\n').filter(Boolean));
-        done();
-      },
-    });
+    const { lines, stream } = logLines();
     const { app, team, db } = await syncApp({ logger: { level: 'trace', stream } });
     const joined = await app.inject({
       method: 'POST',
@@ -161,13 +167,7 @@ describe('operations', () => {
   });
 
   it('refuses writes on a full disk with a 503 that says so, applies none of them, and takes them once there is room', async () => {
-    const lines: string[] = [];
-    const stream = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(...chunk.toString().split('\n').filter(Boolean));
-        done();
-      },
-    });
+    const { lines, stream } = logLines();
     const { app, db, store, team } = await syncApp({ logger: { level: 'info', stream } });
     const { token } = (
       await app.inject({ method: 'POST', url: '/api/join', payload: { code: team.code, deviceName: 'Full' } })
