@@ -56,13 +56,13 @@ export class SettingsPage extends PageView {
     `;
   }
 
-  // Internal state, declared through `property` as `@state()` would: lit's `state` module would
-  // otherwise be a chunk of its own, shared with the worksheet's, and one more fetch for both.
+  // Plain fields, not reactive state: a discard needs no render of its own, and what it did is
+  // worked out in willUpdate, as the `sync` without it renders.
   /** The refused change the user last discarded, until the list no longer has it. */
-  @property({ state: true }) private _discarding: { readonly seq: number; readonly title: string } | null = null;
+  private _discarding: { readonly seq: number; readonly title: string } | null = null;
 
   /** What the last discard did, for the status line. */
-  @property({ state: true }) private _discarded = '';
+  private _discarded = '';
 
   private _discard(seq: number, title: string): void {
     this._discarding = { seq, title };
