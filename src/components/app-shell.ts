@@ -13,6 +13,7 @@ import { UpdateController } from '../controllers/update-controller.js';
 import { DraftStore } from '../data/draft-store.js';
 import { readStorageStatus, requestPersistentStorage } from '../data/storage-status.js';
 import { ConnectionMonitor } from '../net/connection-monitor.js';
+import { SyncNetworkError } from '../sync/sync-transport.js';
 import { WORKSHEET_ROUTES, type Route } from '../routing/route.js';
 import './guide-page.js';
 import './home-page.js';
@@ -116,6 +117,28 @@ export class AppShell extends LitElement {
       this._joinMessage = `This device has joined ${this._sync.status.team?.name ?? 'the team'}. Drafts now sync with teammates.`;
     } catch (error) {
       this._joinMessage = `This device could not join the team. ${error instanceof Error ? error.message : String(error)}`;
+    }
+    this.requestUpdate();
+  }
+
+  /** What came of the last rename of this device, for Settings. */
+  private _renameResult: { readonly saved: boolean; readonly message: string } | null = null;
+
+  /** Renames the device with the team's server, and says whether it took (it needs a connection). */
+  private async _rename(name: string): Promise<void> {
+    this._renameResult = null;
+    this.requestUpdate();
+    try {
+      await this._sync.renameDevice(name);
+      this._renameResult = { saved: true, message: `Saved. Teammates now see this device as “${name}”.` };
+    } catch (error) {
+      const why =
+        error instanceof SyncNetworkError
+          ? 'the team’s server cannot be reached from here. Try again once the device has a connection.'
+          : error instanceof Error
+            ? error.message
+            : String(error);
+      this._renameResult = { saved: false, message: `The name was not saved: ${why}` };
     }
     this.requestUpdate();
   }
@@ -321,7 +344,8 @@ export class AppShell extends LitElement {
               .joinMessage=${this._joinMessage}
               @install-request=${this._onInstall}
               @sync-now=${() => this._sync.syncNow()}
-              @device-rename=${(e: CustomEvent<{ name: string }>) => void this._sync.renameDevice(e.detail.name)}
+              .renameResult=${this._renameResult}
+              @device-rename=${(e: CustomEvent<{ name: string }>) => void this._rename(e.detail.name)}
               @rejected-discard=${(e: CustomEvent<{ seq: number }>) => void this._sync.discardRejected(e.detail.seq)}
             ></settings-page>`,
         }) as TemplateResult;

@@ -34,6 +34,9 @@ export class SettingsPage extends PageView {
   /** What happened to the last join link opened here, in words. */
   @property() joinMessage = '';
 
+  /** What came of the last "Save name": saved, or why not (the name is kept in the field to try again). */
+  @property({ attribute: false }) renameResult: { readonly saved: boolean; readonly message: string } | null = null;
+
   /** How the device stores the kit's data; `null` while unknown or unsupported. */
   @property({ attribute: false }) storage: StorageStatus | null = null;
 
@@ -154,6 +157,8 @@ export class SettingsPage extends PageView {
           .value=${s.deviceName ?? ''}
         />
         <p><button class="button secondary" type="submit">Save name</button></p>
+        <div role="status">${this.renameResult?.saved ? html`<p>${this.renameResult.message}</p>` : nothing}</div>
+        ${this.renameResult && !this.renameResult.saved ? html`<p role="alert">${this.renameResult.message}</p>` : nothing}
       </form>
       ${
         s.joinLink

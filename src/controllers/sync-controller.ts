@@ -121,7 +121,8 @@ export class SyncController implements ReactiveController {
 
   async renameDevice(name: string): Promise<void> {
     const token = await this._store?.meta(SYNC_META.token);
-    if (!token) return;
+    // Said, not skipped: Settings tells the user whether the name was saved.
+    if (!token) throw new Error('this device is not in a team.');
     await new FetchTransport(token).renameDevice(name);
     this.status = { ...this.status, deviceName: name };
     this.host.requestUpdate();

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { TEXT_MAX } from '../../src/content/worksheet.js';
+import { SYNC_TAG } from '../../src/sync/run-sync.js';
 import { startSyncServer } from '../support/app-server.js';
 import { runBuild } from '../support/build-app.js';
 import { launchProfile } from '../support/browser.js';
@@ -151,18 +152,6 @@ describe('sync between two devices', () => {
     assert.equal((await onServer())['audience'], 'Sent by the service worker');
   });
 
-  it('delivers a change typed offline in a page closed at once, before its autosave, through the service worker', async () => {
-    await a.context.setOffline(true);
-    const page = await a.context.newPage();
-    await page.goto(draftUrl);
-    await page.getByRole('textbox', { name: ACHIEVE, exact: true }).fill('Typed, then the app closed');
-    // Within the autosave's half second: the edit leaves in the page's last moment, journalled.
-    await page.close();
-    await a.context.setOffline(false);
-    await syncUntil(b, async () => (await field(b, ACHIEVE)) === 'Typed, then the app closed', 'B sees the change');
-    assert.equal((await onServer())['achieve'], 'Typed, then the app closed');
-  });
-
   async function teamRev(): Promise<number> {
     const team = (await server.store.firstTeam())!;
     return Number(
@@ -291,5 +280,71 @@ describe('sync between two devices', () => {
       .first()
       .waitFor();
     assert.equal((await onServer())['audience'], teamAudience);
+  });
+  it('renames a device and says so; with no connection, says the name was not saved and keeps it to try again', async () => {
+    await a.page.goto(`${server.origin}/settings`);
+    const name = a.page.getByRole('textbox', { name: 'This device’s name' });
+    const save = a.page.getByRole('button', { name: 'Save name' });
+    // What came of a Save name, saved or not (so a failure says why rather than timing out).
+    const outcome = a.page.getByText(/^(Saved\. Teammates now see this device as|The name was not saved)/);
+    // The field shows the name the server has first (as Settings reads it), so typing is not overwritten.
+    for (const deadline = Date.now() + 10_000; (await name.inputValue()) === ''; await a.page.waitForTimeout(100))
+      assert.ok(Date.now() < deadline, 'Settings never showed the device’s name');
+    await name.fill('Sam’s field phone');
+    await save.click();
+    await outcome.waitFor();
+    assert.equal(await outcome.textContent(), 'Saved. Teammates now see this device as “Sam’s field phone”.');
+    const team = (await server.store.firstTeam())!;
+    assert.ok((await server.store.devices(team.id)).some((d) => d.name === 'Sam’s field phone'));
+
+    await a.context.setOffline(true);
+    await name.fill('Renamed in a field');
+    await save.click();
+    await a.page
+      .getByRole('alert')
+      .filter({ hasText: /^The name was not saved: the team’s server cannot be reached/ })
+      .waitFor();
+    assert.equal(await name.inputValue(), 'Renamed in a field', 'the name stays in the field to try again');
+    assert.ok(!(await server.store.devices(team.id)).some((d) => d.name === 'Renamed in a field'));
+    await a.context.setOffline(false);
+    await save.click();
+    await a.page.getByText('Saved. Teammates now see this device as “Renamed in a field”.').waitFor();
+  });
+  /** The Background Sync tags waiting on a device, read from a page of the kit's origin that runs none of its code. */
+  async function pendingSyncTags(d: Device): Promise<string[]> {
+    const probe = await d.context.newPage();
+    await probe.goto(`${server.origin}/icons/favicon-48.png`);
+    const tags = await probe.evaluate(async () => {
+      const registration = (await navigator.serviceWorker.ready) as ServiceWorkerRegistration & {
+        sync: { getTags(): Promise<string[]> };
+      };
+      return registration.sync.getTags();
+    });
+    await probe.close();
+    return tags;
+  }
+
+  it('asks for Background Sync for a change typed offline in a page closed at once, and loses nothing', async () => {
+    // A device of its own: nothing it did before has left a sync waiting.
+    const c = await device();
+    await c.page.goto(draftUrl);
+    await syncUntil(c, async () => (await field(c, ACHIEVE)) !== '', 'C has the team’s draft');
+    await c.page.close();
+    assert.deepEqual(await pendingSyncTags(c), [], 'no sync waits on C yet');
+
+    await c.context.setOffline(true);
+    const page = await c.context.newPage();
+    await page.goto(draftUrl);
+    await page.getByRole('textbox', { name: ACHIEVE, exact: true }).fill('Typed, then the app closed');
+    // Within the autosave's half second: the edit leaves in the page's last moment, journalled, and
+    // the closing page asks for Background Sync, which sends it once the network is back.
+    await page.close();
+    assert.deepEqual(await pendingSyncTags(c), [SYNC_TAG]);
+    await c.context.setOffline(false);
+    // Background Sync or the app opened again, whichever comes first, sends it; it arrives once.
+    c.page = await c.context.newPage();
+    await c.page.goto(draftUrl);
+    await syncUntil(b, async () => (await field(b, ACHIEVE)) === 'Typed, then the app closed', 'B sees the change');
+    assert.equal((await onServer())['achieve'], 'Typed, then the app closed');
   });
 });

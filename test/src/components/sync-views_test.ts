@@ -172,6 +172,28 @@ describe('settings-page team section', () => {
     expect(root.querySelector('[role="status"]')!.textContent).to.contain('Discarded the change to “Library hours”.');
   });
 
+  it('says whether a new device name was saved, as a status when it was and an alert when not', async () => {
+    const el = await fixture<SettingsPage>(
+      html`<settings-page
+        .sync=${JOINED}
+        .renameResult=${{ saved: true, message: 'Saved. Teammates now see this device as “Sam’s field phone”.' }}
+      ></settings-page>`,
+    );
+    const root = el.shadowRoot!;
+    const form = root.querySelector('form')!;
+    expect(form.querySelector('[role="status"]')!.textContent).to.equal(
+      'Saved. Teammates now see this device as “Sam’s field phone”.',
+    );
+    expect(form.querySelector('[role="alert"]')).to.equal(null);
+    el.renameResult = { saved: false, message: 'The name was not saved: the team’s server cannot be reached.' };
+    await el.updateComplete;
+    expect(form.querySelector('[role="status"]')!.textContent).to.equal('');
+    expect(form.querySelector('[role="alert"]')!.textContent).to.equal(
+      'The name was not saved: the team’s server cannot be reached.',
+    );
+    await expect(el).to.be.accessible();
+  });
+
   it('tells a device outside any team how to join', async () => {
     const el = await fixture<SettingsPage>(html`<settings-page .sync=${{ ...JOINED, joined: false }}></settings-page>`);
     expect(el.shadowRoot!.textContent).to.contain('This device is not in a team yet');
