@@ -109,6 +109,19 @@ export class AppShell extends LitElement {
       this._joinMessage = 'This join link has no code in it. Ask your team lead for the whole link.';
       return;
     }
+    await this._tryJoin(code);
+  }
+
+  /**
+   * A join link's code whose join could not reach the server (a QR code scanned with no signal),
+   * kept in this page's memory only, never stored: the join is tried again when the device comes
+   * online or the user asks, without the link.
+   */
+  private _joinCode: string | null = null;
+
+  private async _tryJoin(code: string): Promise<void> {
+    this._joinCode = null;
+    window.removeEventListener('online', this._retryJoin);
     this._joinMessage = 'Joining the team…';
     this.requestUpdate();
     try {
@@ -116,9 +129,25 @@ export class AppShell extends LitElement {
       await this._sync.join(code, defaultDeviceName());
       this._joinMessage = `This device has joined ${this._sync.status.team?.name ?? 'the team'}. Drafts now sync with teammates.`;
     } catch (error) {
-      this._joinMessage = `This device could not join the team. ${error instanceof Error ? error.message : String(error)}`;
+      if (error instanceof SyncNetworkError) {
+        this._joinCode = code;
+        window.addEventListener('online', this._retryJoin);
+        this._joinMessage =
+          'This device has not joined the team yet: the team’s server cannot be reached from here. It will join when the device has a connection, with no need for the link again.';
+      } else {
+        this._joinMessage = `This device could not join the team. ${error instanceof Error ? error.message : String(error)}`;
+      }
     }
     this.requestUpdate();
+  }
+
+  private readonly _retryJoin = (): void => {
+    if (this._joinCode) void this._tryJoin(this._joinCode);
+  };
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('online', this._retryJoin);
   }
 
   /** What came of the last rename of this device, for Settings. */
@@ -342,6 +371,8 @@ export class AppShell extends LitElement {
               .storage=${storage}
               .sync=${this._sync.status}
               .joinMessage=${this._joinMessage}
+              .canRetryJoin=${this._joinCode !== null}
+              @join-retry=${this._retryJoin}
               @install-request=${this._onInstall}
               @sync-now=${() => this._sync.syncNow()}
               .renameResult=${this._renameResult}

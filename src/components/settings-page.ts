@@ -34,6 +34,9 @@ export class SettingsPage extends PageView {
   /** What happened to the last join link opened here, in words. */
   @property() joinMessage = '';
 
+  /** A join that could not reach the server can be tried again (the shell keeps its code). */
+  @property({ type: Boolean }) canRetryJoin = false;
+
   /** What came of the last "Save name": saved, or why not (the name is kept in the field to try again). */
   @property({ attribute: false }) renameResult: { readonly saved: boolean; readonly message: string } | null = null;
 
@@ -177,7 +180,20 @@ export class SettingsPage extends PageView {
       <h2>Storage on this device</h2>
       ${this._storage()}
       <h2 id="team" tabindex="-1">Team and sync</h2>
-      ${this.joinMessage ? html`<p role="alert">${this.joinMessage}</p>` : nothing} ${this._team()}
+      ${this.joinMessage ? html`<p role="alert">${this.joinMessage}</p>` : nothing}
+      ${
+        this.canRetryJoin
+          ? html`<p>
+              <button
+                class="button secondary"
+                @click=${() => this.dispatchEvent(new Event('join-retry', { bubbles: true, composed: true }))}
+              >
+                Try joining now
+              </button>
+            </p>`
+          : nothing
+      }
+      ${this._team()}
       <h2>Display</h2>
       <p>
         The kit follows your device's light or dark appearance and its reduced-motion setting. Text grows with your

@@ -347,4 +347,21 @@ describe('sync between two devices', () => {
     await syncUntil(b, async () => (await field(b, ACHIEVE)) === 'Typed, then the app closed', 'B sees the change');
     assert.equal((await onServer())['achieve'], 'Typed, then the app closed');
   });
+  it('joins through a link opened with no signal once the device has a connection, without the link again', async () => {
+    const profile = await launchProfile();
+    cleanups.push(profile.close);
+    const page = profile.context.pages()[0] ?? (await profile.context.newPage());
+    await page.goto(`${server.origin}/`); // a first visit with signal installs the kit
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    const before = (await server.store.devices((await server.store.firstTeam())!.id)).length;
+    await profile.context.setOffline(true);
+    await page.goto(server.joinLink);
+    await page.getByText(/^This device has not joined the team yet/).waitFor({ timeout: 15_000 });
+    assert.equal(new URL(page.url()).hash, '', 'the code left the address all the same');
+    await page.getByRole('button', { name: 'Try joining now' }).waitFor();
+    await profile.context.setOffline(false);
+    await page.getByText(/This device has joined Riverside team/).waitFor({ timeout: 15_000 });
+    assert.equal((await server.store.devices((await server.store.firstTeam())!.id)).length, before + 1);
+    assert.equal(await page.getByRole('button', { name: 'Try joining now' }).count(), 0);
+  });
 });

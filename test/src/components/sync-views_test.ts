@@ -194,6 +194,22 @@ describe('settings-page team section', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('offers to try a join again that could not reach the server', async () => {
+    const el = await fixture<SettingsPage>(
+      html`<settings-page
+        .sync=${{ ...JOINED, joined: false }}
+        joinMessage="This device has not joined the team yet: the team’s server cannot be reached from here."
+        canRetryJoin
+      ></settings-page>`,
+    );
+    const retry = [...el.shadowRoot!.querySelectorAll('button')].find(
+      (b) => b.textContent!.trim() === 'Try joining now',
+    )!;
+    setTimeout(() => retry.click());
+    await oneEvent(el, 'join-retry');
+    await expect(el).to.be.accessible();
+  });
+
   it('tells a device outside any team how to join', async () => {
     const el = await fixture<SettingsPage>(html`<settings-page .sync=${{ ...JOINED, joined: false }}></settings-page>`);
     expect(el.shadowRoot!.textContent).to.contain('This device is not in a team yet');
