@@ -15,6 +15,7 @@ import { readStorageStatus, requestPersistentStorage } from '../data/storage-sta
 import { ConnectionMonitor } from '../net/connection-monitor.js';
 import { SyncNetworkError } from '../sync/sync-transport.js';
 import { WORKSHEET_ROUTES, type Route } from '../routing/route.js';
+import { localIsoDate } from '../text/local-iso-date.js';
 import './guide-page.js';
 import './home-page.js';
 import './not-found-page.js';
@@ -206,7 +207,7 @@ export class AppShell extends LitElement {
       if (navigation === null) return;
       const [worksheet, store] = await Promise.all([this.store.worksheet(), this._drafts()]);
       const first = (await store.list()).length === 0;
-      const draft = await store.create(worksheet, { date: new Date().toISOString().slice(0, 10) });
+      const draft = await store.create(worksheet, { date: localIsoDate() });
       // The first draft is when keeping the device's data starts to matter.
       if (first) void requestPersistentStorage();
       this._router.navigate(`/worksheet/${draft.id}`, { replace: true });

@@ -29,6 +29,20 @@ describe('drafts on the device', () => {
     return { page, url: page.url() };
   }
 
+  it('dates a new draft by the device’s own calendar, not by UTC’s', async () => {
+    // A time zone whose date differs from UTC's at this moment, whatever the time of day here.
+    const timezoneId = new Date().getUTCHours() >= 10 ? 'Pacific/Kiritimati' : 'Pacific/Pago_Pago';
+    const local = new Intl.DateTimeFormat('en-CA', { timeZone: timezoneId }).format(new Date());
+    assert.notEqual(local, new Date().toISOString().slice(0, 10), 'the zone is a day off UTC');
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setTimezoneOverride', { timezoneId });
+    await page.goto(`${server.origin}/worksheet/new`);
+    await page.waitForURL(/\/worksheet\/[0-9a-f-]{36}$/);
+    assert.equal(await page.getByLabel('Date of the consultation').inputValue(), local);
+    await page.close();
+  });
+
   it('keeps a keystroke made 200 ms before the page was closed, and shows it offline', async () => {
     const { page, url } = await newDraft();
     const text = 'Safer crossings near the school, typed just before closing';
