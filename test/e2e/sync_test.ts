@@ -316,40 +316,51 @@ describe('sync between two devices', () => {
     await save.click();
     await a.page.getByText('Saved. Teammates now see this device as “Renamed in a field”.').waitFor();
   });
-  /** Fires a device's Background Sync registration through DevTools, with no page of the kit open. */
-  async function fireBackgroundSync(d: Device): Promise<void> {
+  /**
+   * Runs `use` in a page of the kit's origin that runs none of the kit's code (an icon), so that
+   * nothing of the app is open while it looks; the page is closed after, whatever happens.
+   */
+  async function onProbePage<T>(d: Device, use: (probe: Page) => Promise<T>): Promise<T> {
     const probe = await d.context.newPage();
-    await probe.goto(`${server.origin}/icons/favicon-48.png`);
-    const cdp = await d.context.newCDPSession(probe);
-    const registrationId = new Promise<string>((resolve) => {
-      cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
-        const kit = registrations.find((r) => !r.isDeleted && r.scopeURL === `${server.origin}/`);
-        if (kit) resolve(kit.registrationId);
-      });
-    });
-    await cdp.send('ServiceWorker.enable');
-    await cdp.send('ServiceWorker.dispatchSyncEvent', {
-      origin: server.origin,
-      registrationId: await registrationId,
-      tag: SYNC_TAG,
-      lastChance: false,
-    });
-    await cdp.detach();
-    await probe.close();
+    try {
+      await probe.goto(`${server.origin}/icons/favicon-48.png`);
+      return await use(probe);
+    } finally {
+      await probe.close();
+    }
   }
 
-  /** The Background Sync tags waiting on a device, read from a page of the kit's origin that runs none of its code. */
-  async function pendingSyncTags(d: Device): Promise<string[]> {
-    const probe = await d.context.newPage();
-    await probe.goto(`${server.origin}/icons/favicon-48.png`);
-    const tags = await probe.evaluate(async () => {
-      const registration = (await navigator.serviceWorker.ready) as ServiceWorkerRegistration & {
-        sync: { getTags(): Promise<string[]> };
-      };
-      return registration.sync.getTags();
+  /** Fires a device's Background Sync registration through DevTools, with no page of the kit open. */
+  function fireBackgroundSync(d: Device): Promise<void> {
+    return onProbePage(d, async (probe) => {
+      const cdp = await d.context.newCDPSession(probe);
+      const registrationId = new Promise<string>((resolve) => {
+        cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+          const kit = registrations.find((r) => !r.isDeleted && r.scopeURL === `${server.origin}/`);
+          if (kit) resolve(kit.registrationId);
+        });
+      });
+      await cdp.send('ServiceWorker.enable');
+      await cdp.send('ServiceWorker.dispatchSyncEvent', {
+        origin: server.origin,
+        registrationId: await registrationId,
+        tag: SYNC_TAG,
+        lastChance: false,
+      });
+      await cdp.detach();
     });
-    await probe.close();
-    return tags;
+  }
+
+  /** The Background Sync tags waiting on a device. */
+  function pendingSyncTags(d: Device): Promise<string[]> {
+    return onProbePage(d, (probe) =>
+      probe.evaluate(async () => {
+        const registration = (await navigator.serviceWorker.ready) as ServiceWorkerRegistration & {
+          sync: { getTags(): Promise<string[]> };
+        };
+        return registration.sync.getTags();
+      }),
+    );
   }
 
   it('asks for Background Sync for a change typed offline in a page closed at once, and loses nothing', async () => {
