@@ -75,6 +75,9 @@ export class AutosaveController implements ReactiveController {
     if (this.state !== 'error') this.state = 'pending';
     // Wait for a pause in typing, but never longer than a few pauses' worth while typing goes on.
     const delay = this.options.delayMs ?? 500;
+    // A pause's first edit: said at once, while the page is surely alive (the sync asks for
+    // Background Sync, in case the page is closed before the save).
+    if (this._pendingSince === undefined) this.options.store.editing(this.options.draftId, [key]);
     this._pendingSince ??= Date.now();
     const waited = Date.now() - this._pendingSince;
     clearTimeout(this._timer);

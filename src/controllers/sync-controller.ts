@@ -91,8 +91,17 @@ export class SyncController implements ReactiveController {
     if (this._store === store) return;
     this._store = store;
     this._unsubscribe?.();
-    // A fold adds nothing to send: the edits it queues were told as they were made.
-    const offLocal = store.onLocalChange(({ step }) => step !== 'folded' && this._onOutboxGrew());
+    const offLocal = store.onLocalChange(({ step }) => {
+      // Offline, an edit begun asks for Background Sync at once: the page may be closed before its
+      // save can ask. Online, the save is followed by a sync within a second anyway, and a
+      // registration would fire at once with nothing stored yet.
+      if (step === 'editing') {
+        if (!navigator.onLine) this._askBackgroundSync();
+      } else if (step !== 'folded') {
+        // A fold adds nothing to send: the edits it queues were told as they were made.
+        this._onOutboxGrew();
+      }
+    });
     const offOther = store.onChange(() => void this.refresh());
     this._unsubscribe = () => {
       offLocal();
@@ -240,7 +249,13 @@ export class SyncController implements ReactiveController {
 
   private _onOutboxGrew(): void {
     void this.refresh();
-    // Hand the work to Background Sync too: it runs when the network returns, app open or not.
+    this._askBackgroundSync();
+    clearTimeout(this._timer);
+    this._timer = setTimeout(() => this.syncNow(), 1_000);
+  }
+
+  /** Hands the work to Background Sync too: it runs when the network returns, app open or not. */
+  private _askBackgroundSync(): void {
     void navigator.serviceWorker?.ready
       .then((registration) =>
         (
@@ -248,8 +263,6 @@ export class SyncController implements ReactiveController {
         ).sync?.register(SYNC_TAG),
       )
       .catch(() => undefined);
-    clearTimeout(this._timer);
-    this._timer = setTimeout(() => this.syncNow(), 1_000);
   }
 
   private readonly _soon = (): void => this.syncNow();

@@ -28,9 +28,10 @@ export interface LocalChange extends DraftChange {
    * How it reached the outbox: stored and queued at once (`queued`), or as a blind edit not in it
    * yet (`edited`), then with the draft's other such edits as one change (`folded`). A fold adds
    * nothing to send, its edits having been told as they were made; it is told so changes can be
-   * counted as the outbox holds them.
+   * counted as the outbox holds them. `editing`: an edit begun and still only in the page's memory
+   * (see {@link DraftStore.editing}); nothing is stored yet.
    */
-  readonly step: 'queued' | 'edited' | 'folded';
+  readonly step: 'editing' | 'queued' | 'edited' | 'folded';
 }
 
 export interface WorksheetRef {
@@ -470,6 +471,16 @@ export class DraftStore {
   /** Adds a draft from an export file as it is (its id must be new on this device). */
   async add(draft: Draft): Promise<Draft> {
     return this._write(draft.id, 'create', Object.keys(draft.fields), () => draft);
+  }
+
+  /**
+   * Says that an edit of `fields` has begun and is held in the page's memory until it is saved
+   * (the autosave waits for a pause). Told to this store's listeners only, at once, while the page
+   * is surely alive: the sync engine can ask for Background Sync then, where a page closed before
+   * the save may not live long enough to ask (see {@link journal}). Nothing is stored.
+   */
+  editing(draftId: string, fields: readonly string[]): void {
+    this._toldHere({ draftId, fields, kind: 'update', step: 'editing' });
   }
 
   /**

@@ -41,6 +41,6 @@ export async function simDevice(
     changes: 0,
   };
   // Changes as the outbox holds them: autosaved edits of a draft folded in together are one.
-  store.onLocalChange(({ step }) => (device.changes += step === 'edited' ? 0 : 1));
+  store.onLocalChange(({ step }) => (device.changes += step === 'queued' || step === 'folded' ? 1 : 0));
   return device;
 }

@@ -446,6 +446,18 @@ describe('DraftStore', () => {
     });
   });
 
+  it('tells its own listeners at once of an edit begun in memory, and stores nothing for it', async () => {
+    const s = await store();
+    const d = await s.create(WORKSHEET, { title: 'Typing' });
+    const waitingBefore = (await s.outboxStatus()).waiting;
+    const told: LocalChange[] = [];
+    s.onLocalChange((change) => told.push(change));
+    s.editing(d.id, ['achieve']);
+    expect(told).to.deep.equal([{ draftId: d.id, fields: ['achieve'], kind: 'update', step: 'editing' }]);
+    expect((await s.outboxStatus()).waiting).to.equal(waitingBefore);
+    expect((await s.get(d.id))!.fields['achieve']).to.equal(undefined);
+  });
+
   it('merges edits journalled as a page closed when it next opens, unless a later edit exists', async () => {
     const name = freshDbName('journal');
     const first = await store(name);
