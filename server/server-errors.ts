@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { STORAGE_FULL } from '../src/sync/protocol.js';
 
 /** What a device hears when the server's database has no room left; its changes stay queued. */
 export const STORAGE_FULL_MESSAGE =
@@ -32,7 +33,7 @@ export function answerServerErrors(app: FastifyInstance): void {
       return reply
         .code(503)
         .header('retry-after', String(STORAGE_FULL_RETRY_S))
-        .send({ statusCode: 503, error: 'storage_full', message: STORAGE_FULL_MESSAGE });
+        .send({ statusCode: 503, error: STORAGE_FULL, message: STORAGE_FULL_MESSAGE });
     }
     const status = error.statusCode ?? 500;
     // As fastify answers them (a thrown plain object, as the rate limiter's, keeps its own status).

@@ -13,6 +13,8 @@ export function syncSummary(s: SyncStatus): string {
   if (s.waiting > 0 && s.problem === 'offline') return `${waiting} waiting for a connection.`;
   if (s.waiting > 0 && s.problem === 'storage')
     return `${waiting} waiting: this device’s storage is full or not answering, so sync is held. Nothing is lost; free up some space and the kit will try again.`;
+  if (s.waiting > 0 && s.problem === 'server-full')
+    return `${waiting} waiting: the team’s server has run out of space. They are kept on this device and go when the server has room; if this lasts, tell whoever runs it.`;
   if (s.waiting > 0 && s.problem === 'server')
     return `${waiting} waiting: the team’s server had a problem. The kit will try again.`;
   if (s.waiting > 0) return `${waiting} waiting to sync.`;

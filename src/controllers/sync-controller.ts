@@ -4,6 +4,7 @@ import { storageFailureOf } from '../data/storage-error.js';
 import { draftTitle, type OutboxEntry } from '../data/draft.js';
 import { SYNC_TAG, runSync } from '../sync/run-sync.js';
 import { SYNC_META } from '../sync/sync-engine.js';
+import { STORAGE_FULL } from '../sync/protocol.js';
 import {
   FetchTransport,
   SyncHttpError,
@@ -30,21 +31,26 @@ export interface SyncStatus {
   readonly syncing: boolean;
   readonly lastSynced: number | null;
   /**
-   * Why the last attempt failed, for the user: offline, removed from the team, a server fault, or
-   * this device's own storage (full, or not answering) while readying or recording a sync.
+   * Why the last attempt failed, for the user: offline, removed from the team, a server fault, the
+   * server out of disk space, or this device's own storage (full, or not answering) while readying
+   * or recording a sync.
    */
-  readonly problem: 'offline' | 'rejoin' | 'server' | 'storage' | null;
+  readonly problem: 'offline' | 'rejoin' | 'server' | 'server-full' | 'storage' | null;
   readonly message: string | null;
 }
 
 const BACKOFF_MIN_MS = 1_000;
 const BACKOFF_MAX_MS = 60_000;
+/** The longest a server's Retry-After holds back automatic syncs: a garbled one cannot stall sync for a day. */
+const RETRY_AFTER_MAX_MS = 10 * 60_000;
 
 /**
  * Keeps drafts moving between this device and the team's server. Work is triggered when the
  * outbox grows (and handed to Background Sync, so it goes even if the app is closed), on start,
  * when the network returns, when the app comes back to the foreground, and on a retry timer
- * with exponential backoff (1 s doubling to 60 s, with jitter) while anything is waiting.
+ * with exponential backoff (1 s doubling to 60 s, with jitter) while anything is waiting. When
+ * the server asks for time (Retry-After, as when its disk is full), the timers wait at least that
+ * long; only the user's own "Sync now" and the network or the app coming back go sooner.
  */
 export class SyncController implements ReactiveController {
   status: SyncStatus = {
@@ -63,6 +69,8 @@ export class SyncController implements ReactiveController {
   private _store: DraftStore | null = null;
   private _timer: ReturnType<typeof setTimeout> | undefined;
   private _failures = 0;
+  /** Until when the server asked not to be sent to (epoch ms), as automatic syncs go. */
+  private _quietUntil = 0;
   private _running: Promise<void> | null = null;
   private _again = false;
   private _unsubscribe: (() => void) | undefined;
@@ -208,6 +216,7 @@ export class SyncController implements ReactiveController {
       const result = await runSync(store, { onNetwork: this.onNetwork });
       if (result !== 'busy') {
         this._failures = 0;
+        this._quietUntil = 0;
         this.status = { ...this.status, problem: null, message: null };
       }
     } catch (error) {
@@ -220,8 +229,14 @@ export class SyncController implements ReactiveController {
         this._problem('storage', storage.message);
         this._retryLater();
       } else {
+        if (error instanceof SyncHttpError && error.retryAfterMs !== null)
+          this._quietUntil = Date.now() + Math.min(error.retryAfterMs, RETRY_AFTER_MAX_MS);
         this._problem(
-          error instanceof SyncNetworkError ? 'offline' : 'server',
+          error instanceof SyncNetworkError
+            ? 'offline'
+            : error instanceof SyncHttpError && error.code === STORAGE_FULL
+              ? 'server-full'
+              : 'server',
           error instanceof Error ? error.message : String(error),
         );
         if (!(error instanceof SyncHttpError) || error.status >= 500 || error.status === 429 || error.status === 200)
@@ -243,15 +258,19 @@ export class SyncController implements ReactiveController {
     const base = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** this._failures);
     this._failures += 1;
     const jitter = base * (0.8 + Math.random() * 0.4);
-    clearTimeout(this._timer);
-    this._timer = setTimeout(() => this.syncNow(), jitter);
+    this._syncIn(jitter);
   }
 
   private _onOutboxGrew(): void {
     void this.refresh();
     this._askBackgroundSync();
+    this._syncIn(1_000);
+  }
+
+  /** Syncs after `ms`, or once the server's asked-for quiet is over if that is later. */
+  private _syncIn(ms: number): void {
     clearTimeout(this._timer);
-    this._timer = setTimeout(() => this.syncNow(), 1_000);
+    this._timer = setTimeout(() => this.syncNow(), Math.max(ms, this._quietUntil - Date.now()));
   }
 
   /** Hands the work to Background Sync too: it runs when the network returns, app open or not. */

@@ -366,6 +366,9 @@ export const DRAFT_PARAMS_SCHEMA = {
 /** The error code of `GET /api/drafts/:id` for a draft the team does not have (any other 404 is not that). */
 export const NO_SUCH_DRAFT = 'no_such_draft';
 
+/** The error code of a 503 from a server whose database has no room left; a device keeps its changes queued. */
+export const STORAGE_FULL = 'storage_full';
+
 export const JOIN_REQUEST_SCHEMA = {
   type: 'object',
   additionalProperties: false,

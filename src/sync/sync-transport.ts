@@ -22,9 +22,24 @@ export class SyncHttpError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** How long the server asked to be left alone (its Retry-After), in milliseconds; null if it did not. */
+    readonly retryAfterMs: number | null = null,
   ) {
     super(message);
   }
+}
+
+/**
+ * A Retry-After header in milliseconds from `now`: delay-seconds or an HTTP date (RFC 9110
+ * §10.2.3). Null when absent or unreadable, so a garbled header cannot stall sync.
+ */
+export function retryAfterMs(header: string | null, now = Date.now()): number | null {
+  if (header === null) return null;
+  const text = header.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  // Every HTTP date form names its month; Date.parse alone would take "-5" as a year.
+  const at = /[A-Za-z]{3}/.test(text) ? Date.parse(text) : Number.NaN;
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
 /** This device's token is unknown or revoked: it must join again; nothing unsent is lost. */
@@ -196,7 +211,7 @@ async function request<T>(
       message?: string;
     };
     const Err = response.status === 401 ? SyncUnauthorizedError : SyncHttpError;
-    throw new Err(response.status, error, message);
+    throw new Err(response.status, error, message, retryAfterMs(response.headers.get('retry-after')));
   }
   if (data === null) throw new SyncHttpError(response.status, 'bad_response', 'The server’s answer could not be read.');
   return data as T;

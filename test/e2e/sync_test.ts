@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import type { BrowserContext, Page } from 'playwright-core';
 import { TEXT_MAX } from '../../src/content/worksheet.js';
 import { SYNC_TAG } from '../../src/sync/run-sync.js';
@@ -385,6 +386,36 @@ describe('sync between two devices', () => {
     await c.page.goto(draftUrl);
     await syncUntil(b, async () => (await field(b, ACHIEVE)) === 'Typed, then the app closed', 'B sees the change');
     assert.equal((await onServer())['achieve'], 'Typed, then the app closed');
+  });
+  it('says when the team’s server is out of space, waits as long as it asks, and sends the change once it has room', async () => {
+    const pages = (await sql<{ page_count: number }>`PRAGMA page_count`.execute(server.db)).rows[0]!.page_count;
+    // The database may not grow: as on a server whose disk has nothing left.
+    await sql.raw(`PRAGMA max_page_count = ${pages}`).execute(server.db);
+    await a.page.goto(draftUrl);
+    const pushes: number[] = [];
+    a.page.on('request', (r) => {
+      if (r.method() === 'POST' && PUSH.test(r.url())) pushes.push(Date.now());
+    });
+    const refused = a.page.waitForResponse((r) => PUSH.test(r.url()) && r.status() === 503);
+    // Longer than the pages a few deletes could have left free: the write needs new ones.
+    const answer = 'Room for this answer was found later. '.repeat(1_000);
+    await a.page.getByRole('textbox', { name: AUDIENCE, exact: true }).fill(answer);
+    assert.equal((await refused).headers()['retry-after'], '60');
+    await a.page.getByText(/^1 change waiting: the team’s server has run out of space\./).waitFor();
+    const sent = pushes.length;
+    // The server asked for a minute; the old backoff would have tried again within about a second.
+    await a.page.waitForTimeout(4_000);
+    assert.equal(pushes.length, sent, 'no push before the server’s Retry-After');
+    assert.notEqual((await onServer())['audience'], answer);
+
+    await sql.raw(`PRAGMA max_page_count = ${pages * 1000}`).execute(server.db);
+    await a.page.getByRole('button', { name: 'Sync now' }).click();
+    await a.page.getByText(/^All changes synced/).waitFor();
+    assert.equal(
+      (await onServer())['audience'],
+      answer,
+      'the user’s own Sync now goes at once, and the change arrives',
+    );
   });
   it('joins through a link opened with no signal once the device has a connection, without the link again', async () => {
     const profile = await launchProfile();

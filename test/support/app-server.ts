@@ -1,7 +1,9 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
 import { buildApp } from '../../server/app.js';
 import { openDatabase } from '../../server/db/open-database.js';
+import type { Database } from '../../server/db/schema.js';
 import { randomSecret } from '../../server/secrets.js';
 import { joinLink } from '../../server/sync/sync-routes.js';
 import { SyncStore } from '../../server/sync/sync-store.js';
@@ -25,7 +27,7 @@ export async function startServer(distDir: string, port = 0): Promise<RunningSer
 /** Serves a built app with the sync API on a fresh SQLite database, and one team to join. */
 export async function startSyncServer(
   distDir: string,
-): Promise<RunningServer & { joinLink: string; store: SyncStore }> {
+): Promise<RunningServer & { joinLink: string; store: SyncStore; db: Kysely<Database> }> {
   const data = await tempDirWith();
   const { db } = await openDatabase({ sqliteFile: path.join(data.dir, 'efk.sqlite') });
   const store = new SyncStore(db, randomSecret());
@@ -39,6 +41,7 @@ export async function startSyncServer(
     port,
     origin,
     store,
+    db,
     joinLink: joinLink(origin, team.code),
     close: async () => {
       await app.close();

@@ -34,6 +34,16 @@ describe('sync-status', () => {
     expect(syncSummary({ ...JOINED, joined: false })).to.contain('saved on this device only');
   });
 
+  it('tells the server out of space apart from the device out of space and from other server faults', () => {
+    const server = syncSummary({ ...JOINED, waiting: 2, problem: 'server-full' });
+    expect(server).to.match(
+      /^2 changes waiting: the team’s server has run out of space\. They are kept on this device/,
+    );
+    expect(server).to.contain('tell whoever runs it');
+    expect(syncSummary({ ...JOINED, waiting: 2, problem: 'storage' })).to.contain('this device’s storage is full');
+    expect(syncSummary({ ...JOINED, waiting: 2, problem: 'server' })).to.contain('the team’s server had a problem');
+  });
+
   it('offers Sync now, and is accessible', async () => {
     const el = await fixture<SyncStatusView>(
       html`<sync-status .status=${{ ...JOINED, waiting: 2, problem: 'offline' }}></sync-status>`,
