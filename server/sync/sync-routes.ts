@@ -166,6 +166,17 @@ export async function syncRoutes(
     },
   );
 
+  // A device leaving its team (to join another, or handed to someone else) revokes its own token:
+  // the team's device list stays true, and the token is no use to whoever finds it later.
+  app.delete(
+    '/api/me',
+    { config: perDevice, onRequest: authenticate, schema: { response: { 204: { type: 'null' }, ...errors } } },
+    async (request, reply) => {
+      await store.revokeDevice(request.device!.id);
+      return reply.code(204).send();
+    },
+  );
+
   app.post<{
     Body: PushRequest;
     Querystring: { since?: number; settled?: number };

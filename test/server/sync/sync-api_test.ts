@@ -93,6 +93,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     it('needs a valid device token for every route but joining', async () => {
       for (const [method, url] of [
         ['GET', '/api/me'],
+        ['DELETE', '/api/me'],
         ['GET', '/api/pull'],
         ['POST', '/api/push'],
         ['GET', `/api/drafts/${randomUUID()}`],
@@ -645,6 +646,17 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       const res = await me();
       assert.equal(res.statusCode, 401);
       assert.equal(res.json<{ error: string }>().error, 'revoked');
+    });
+
+    it('lets a device leave its team: its token is revoked, and the team no longer counts it', async () => {
+      const device = await join(teamCode, 'Leaving phone');
+      const before = (await server.store.devices(teamId)).filter((d) => d.revokedAt === null).length;
+      const left = await server.app.inject({ method: 'DELETE', url: '/api/me', headers: auth(device.token) });
+      assert.equal(left.statusCode, 204, left.body);
+      assert.equal((await server.store.devices(teamId)).filter((d) => d.revokedAt === null).length, before - 1);
+      const after = await server.app.inject({ url: '/api/pull', headers: auth(device.token) });
+      assert.equal(after.statusCode, 401);
+      assert.equal(after.json<{ error: string }>().error, 'revoked');
     });
 
     it('refuses at once a push from a device revoked elsewhere, and its pulls within the time a device is held', async () => {
