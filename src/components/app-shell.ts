@@ -127,8 +127,12 @@ export class AppShell extends LitElement {
     this.requestUpdate();
     try {
       await this._drafts();
-      await this._sync.join(code, defaultDeviceName());
-      this._joinMessage = `This device has joined ${this._sync.status.team?.name ?? 'the team'}. Drafts now sync with teammates.`;
+      const joined = await this._sync.join(code, defaultDeviceName());
+      const ask = this._sync.status.teamSwitch;
+      this._joinMessage =
+        joined === 'asked' && ask
+          ? `This is ${ask.to.name}’s join link, and this device is in ${ask.from.name}. Choose below whether it leaves ${ask.from.name} to join ${ask.to.name}.`
+          : `This device has joined ${this._sync.status.team?.name ?? 'the team'}. Drafts now sync with teammates.`;
     } catch (error) {
       if (error instanceof SyncNetworkError) {
         this._joinCode = code;
@@ -149,6 +153,24 @@ export class AppShell extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('online', this._retryJoin);
+  }
+
+  /** Follows the user's answer to another team's join link: leave this team for it, or stay. */
+  private async _answerTeamSwitch(leave: boolean): Promise<void> {
+    const ask = this._sync.status.teamSwitch;
+    if (!ask) return;
+    try {
+      if (leave) {
+        await this._sync.switchTeam();
+        this._joinMessage = `This device has joined ${ask.to.name}, and ${ask.from.name}’s drafts have left it. Drafts now sync with ${ask.to.name}.`;
+      } else {
+        await this._sync.stayInTeam();
+        this._joinMessage = `This device stays in ${ask.from.name}, with its drafts. ${ask.to.name}’s link was not used.`;
+      }
+    } catch (error) {
+      this._joinMessage = `This device is still in ${ask.from.name}, with its drafts: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    this.requestUpdate();
   }
 
   /** What came of the last rename of this device, for Settings. */
@@ -379,6 +401,7 @@ export class AppShell extends LitElement {
               .renameResult=${this._renameResult}
               @device-rename=${(e: CustomEvent<{ name: string }>) => void this._rename(e.detail.name)}
               @rejected-discard=${(e: CustomEvent<{ seq: number }>) => void this._sync.discardRejected(e.detail.seq)}
+              @team-switch=${(e: CustomEvent<{ leave: boolean }>) => void this._answerTeamSwitch(e.detail.leave)}
             ></settings-page>`,
         }) as TemplateResult;
       case 'not-found':

@@ -23,6 +23,15 @@ export class SettingsPage extends PageView {
       .join-link {
         overflow-wrap: anywhere;
       }
+      .team-switch .warning {
+        border-left: 6px solid var(--color-warning);
+        padding-left: var(--space-2);
+      }
+      .team-switch .actions {
+        display: flex;
+        flex-wrap: wrap;
+        gap: var(--space-2) var(--space-3);
+      }
     `,
   ];
 
@@ -88,6 +97,11 @@ export class SettingsPage extends PageView {
 
   override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
+    if (this._answered && !this.sync?.teamSwitch) {
+      // The question took its focused button with it: focus goes to the section the answer is told in.
+      this._answered = false;
+      this.refocus(this.renderRoot.querySelector<HTMLElement>('#team'));
+    }
     if (!this._refocus) return;
     this._refocus = false;
     // The discarded row took its focused button with it. Focus goes to the list's heading (or the
@@ -95,6 +109,46 @@ export class SettingsPage extends PageView {
     // row's Discard, where a second Enter would throw away another change.
     const root = this.renderRoot;
     this.refocus(root.querySelector<HTMLElement>('#refused') ?? root.querySelector<HTMLElement>('#team'));
+  }
+
+  /** Set when the user has answered a team switch, until focus has been seen to. */
+  private _answered = false;
+
+  private _answerTeamSwitch(leave: boolean): void {
+    this._answered = true;
+    this.dispatchEvent(new CustomEvent('team-switch', { detail: { leave }, bubbles: true, composed: true }));
+  }
+
+  /** Another team's join link, opened on this device: leave this team for it, or stay. */
+  private _teamSwitch() {
+    const ask = this.sync?.teamSwitch;
+    if (!ask) return nothing;
+    const drafts = ask.drafts === 1 ? 'its draft' : `its ${ask.drafts} drafts`;
+    const waiting = ask.waiting === 1 ? '1 change' : `${ask.waiting} changes`;
+    return html`<section class="team-switch" aria-labelledby="team-switch">
+      <h3 id="team-switch">Leave ${ask.from.name} to join ${ask.to.name}?</h3>
+      <p>
+        A device works for one team at a time. Joining ${ask.to.name} takes ${ask.from.name} and ${drafts} off this
+        device; ${ask.from.name}’s server keeps what reached it.
+      </p>
+      ${
+        ask.waiting > 0
+          ? html`<p class="warning">
+              <strong
+                >${waiting} ${ask.waiting === 1 ? 'has' : 'have'} not reached ${ask.from.name}’s server yet, and would
+                be lost.</strong
+              >
+              Sync first (Sync now, below), or keep a copy of a draft with its “Download as JSON”.
+            </p>`
+          : nothing
+      }
+      <p class="actions">
+        <button class="button" @click=${() => this._answerTeamSwitch(true)}>
+          Join ${ask.to.name}${ask.waiting > 0 ? `, losing ${waiting}` : ''}
+        </button>
+        <button class="button secondary" @click=${() => this._answerTeamSwitch(false)}>Stay in ${ask.from.name}</button>
+      </p>
+    </section>`;
   }
 
   private _rename(event: SubmitEvent): void {
@@ -180,7 +234,7 @@ export class SettingsPage extends PageView {
       <h2>Storage on this device</h2>
       ${this._storage()}
       <h2 id="team" tabindex="-1">Team and sync</h2>
-      ${this.joinMessage ? html`<p role="alert">${this.joinMessage}</p>` : nothing}
+      ${this.joinMessage ? html`<p role="alert">${this.joinMessage}</p>` : nothing} ${this._teamSwitch()}
       ${
         this.canRetryJoin
           ? html`<p>

@@ -12,16 +12,36 @@ import {
   SyncUnauthorizedError,
   joinTeam,
 } from '../sync/sync-transport.js';
+import type { JoinResponse } from '../sync/protocol.js';
 
 /** A refused change, with the title of its draft, so the user knows which draft to fix. */
 export interface RefusedChange extends OutboxEntry {
   readonly draftTitle: string;
 }
 
+/** A team as the device knows it. */
+export interface TeamRef {
+  readonly id: string;
+  readonly name: string;
+}
+
+/**
+ * A join link of another team opened on a device that holds its own team's drafts: a device works
+ * for one team at a time, so the user says whether it leaves its team (and its drafts) for the new.
+ */
+export interface TeamSwitch {
+  readonly from: TeamRef;
+  readonly to: TeamRef;
+  /** Drafts on this device, which would leave it. */
+  readonly drafts: number;
+  /** Changes not yet on the old team's server, which would be lost. */
+  readonly waiting: number;
+}
+
 /** What the user sees of sync, in one place. */
 export interface SyncStatus {
   readonly joined: boolean;
-  readonly team: { readonly id: string; readonly name: string } | null;
+  readonly team: TeamRef | null;
   readonly deviceName: string | null;
   readonly joinLink: string | null;
   /** Changes on this device not yet acknowledged by the server. */
@@ -37,6 +57,8 @@ export interface SyncStatus {
    */
   readonly problem: 'offline' | 'rejoin' | 'server' | 'server-full' | 'storage' | null;
   readonly message: string | null;
+  /** Another team's join, waiting on the user's word (see {@link SyncController.switchTeam}). */
+  readonly teamSwitch: TeamSwitch | null;
 }
 
 const BACKOFF_MIN_MS = 1_000;
@@ -64,6 +86,7 @@ export class SyncController implements ReactiveController {
     lastSynced: null,
     problem: null,
     message: null,
+    teamSwitch: null,
   };
 
   private _store: DraftStore | null = null;
@@ -120,20 +143,93 @@ export class SyncController implements ReactiveController {
     this.syncNow();
   }
 
-  /** Joins the team whose code came in a join link; the device gets its own token. */
-  async join(code: string, deviceName: string): Promise<void> {
+  /**
+   * Joins the team whose code came in a join link; the device gets its own token. Its own team's
+   * link again (a rejoin) keeps everything. Another team's, on a device holding drafts or changes
+   * of its team, joins nothing yet: it is 'asked', and {@link switchTeam} or {@link stayInTeam}
+   * follows the user's answer.
+   */
+  async join(code: string, deviceName: string): Promise<'joined' | 'asked'> {
     const store = this._store;
     if (!store) throw new Error('Drafts are not open yet');
     const joined = await joinTeam({ code, deviceName });
+    const current = await store.meta(SYNC_META.team);
+    const from = current ? (JSON.parse(current) as TeamRef) : null;
+    if (from && from.id !== joined.team.id) {
+      const [drafts, outbox] = await Promise.all([store.list(), store.outboxStatus()]);
+      this._pendingJoin = { joined, deviceName };
+      if (drafts.length > 0 || outbox.waiting > 0) {
+        const teamSwitch = { from, to: joined.team, drafts: drafts.length, waiting: outbox.waiting };
+        this.status = { ...this.status, teamSwitch };
+        this.host.requestUpdate();
+        return 'asked';
+      }
+      await this.switchTeam();
+      return 'joined';
+    }
     await store.setMeta(SYNC_META.token, joined.token);
     await store.setMeta(SYNC_META.deviceId, joined.deviceId);
     await store.setMeta(SYNC_META.team, JSON.stringify(joined.team));
     // A device joining (or rejoining) takes the whole team's drafts from the start.
     await store.setMeta(SYNC_META.cursor, '0');
-    this.status = { ...this.status, joined: true, team: joined.team, deviceName, problem: null, message: null };
-    this.host.requestUpdate();
+    this._joined(joined.team, deviceName);
     await this._loadTeam();
     this.syncNow();
+    return 'joined';
+  }
+
+  /** Another team's join the user has been asked about, with the token it got; memory only. */
+  private _pendingJoin: { readonly joined: JoinResponse; readonly deviceName: string } | null = null;
+
+  /**
+   * Leaves this device's team for the one asked about: its drafts and queued changes leave the
+   * device (the old team's server keeps what reached it), and the old team's token is revoked.
+   */
+  async switchTeam(): Promise<void> {
+    const store = this._store;
+    const pending = this._pendingJoin;
+    if (!store || !pending) return;
+    // A sync of the old team still running would write its answers over the new team's start.
+    while (this._running) await this._running;
+    const oldToken = await store.meta(SYNC_META.token);
+    const { joined, deviceName } = pending;
+    await store.changeTeam({
+      [SYNC_META.token]: joined.token,
+      [SYNC_META.deviceId]: joined.deviceId,
+      [SYNC_META.team]: JSON.stringify(joined.team),
+      [SYNC_META.cursor]: '0',
+    });
+    this._pendingJoin = null;
+    this._joined(joined.team, deviceName);
+    // The old team's link must not be offered as this team's, should the new one not load.
+    this.status = { ...this.status, joinLink: null };
+    // Best effort: a token left behind only lists a device the old team no longer has.
+    if (oldToken) void new FetchTransport(oldToken).leave().catch(() => undefined);
+    await this.refresh();
+    await this._loadTeam();
+    this.syncNow();
+  }
+
+  /** Keeps this device in its team: the other team's device made by the join is taken out again. */
+  async stayInTeam(): Promise<void> {
+    const pending = this._pendingJoin;
+    this._pendingJoin = null;
+    this.status = { ...this.status, teamSwitch: null };
+    this.host.requestUpdate();
+    if (pending) await new FetchTransport(pending.joined.token).leave().catch(() => undefined);
+  }
+
+  private _joined(team: TeamRef, deviceName: string): void {
+    this.status = {
+      ...this.status,
+      joined: true,
+      team,
+      deviceName,
+      problem: null,
+      message: null,
+      teamSwitch: null,
+    };
+    this.host.requestUpdate();
   }
 
   async renameDevice(name: string): Promise<void> {
@@ -187,10 +283,12 @@ export class SyncController implements ReactiveController {
     this.status = {
       ...this.status,
       joined: Boolean(token),
-      team: team ? (JSON.parse(team) as SyncStatus['team']) : null,
+      team: team ? (JSON.parse(team) as TeamRef) : null,
       waiting: outbox.waiting,
       rejected,
       lastSynced: last ? Number(last) : null,
+      // What a switch would lose shrinks as a sync sends the old team's changes.
+      teamSwitch: this.status.teamSwitch && { ...this.status.teamSwitch, waiting: outbox.waiting },
     };
     this.host.requestUpdate();
   }

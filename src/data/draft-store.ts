@@ -78,6 +78,8 @@ async function countSyncWrite(
  * for, and whether one deleted or restored the draft. Kept until a sync has fetched the team's draft.
  */
 const REVERTS = 'sync-reverts';
+/** What every team-bound fact's key in `meta` starts with (the sync engine's, and REVERTS). */
+const SYNC_KEY_PREFIX = 'sync-';
 
 interface Revert {
   readonly fields: readonly string[];
@@ -466,6 +468,37 @@ export class DraftStore {
   /** Undoes a deletion. */
   async restore(id: string): Promise<Draft> {
     return this._write(id, 'restore', [], (current) => ({ ...current, deletedAt: null, updatedAt: this._now() }));
+  }
+
+  /**
+   * Leaves this device's team for `next`'s (the new team's sync facts), in one transaction: every
+   * draft, queued change and unsaved edit goes, with the old team's sync facts. A device holds one
+   * team's drafts, so none is ever sent to another team; the old team's server still has them.
+   */
+  async changeTeam(next: Readonly<Record<string, string>>): Promise<void> {
+    let removed: string[];
+    try {
+      const tx = (await this._database()).transaction(['drafts', 'outbox', 'edits', 'journal', 'meta'], 'readwrite');
+      const [ids, keys] = await Promise.all([
+        tx.objectStore('drafts').getAllKeys(),
+        tx.objectStore('meta').getAllKeys(),
+      ]);
+      removed = ids;
+      await Promise.all([
+        tx.objectStore('drafts').clear(),
+        tx.objectStore('outbox').clear(),
+        tx.objectStore('edits').clear(),
+        tx.objectStore('journal').clear(),
+        // The device's own id stays: it is this device's, whatever its team.
+        ...keys.filter((key) => key.startsWith(SYNC_KEY_PREFIX)).map((key) => tx.objectStore('meta').delete(key)),
+        ...Object.entries(next).map(([key, value]) => tx.objectStore('meta').put({ key, value })),
+      ]);
+      await tx.done;
+    } catch (error) {
+      if ((error as Error).name === 'InvalidStateError') this._reopen();
+      throw toStorageWriteError(error);
+    }
+    this._announce(removed.map((draftId) => ({ draftId, fields: [], kind: 'delete' })));
   }
 
   /** Adds a draft from an export file as it is (its id must be new on this device). */

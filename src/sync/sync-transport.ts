@@ -120,6 +120,11 @@ export class FetchTransport implements SyncTransport {
     await this._call<unknown>('PUT', '/api/me', { name });
   }
 
+  /** Takes this device out of its team: the token stops working. */
+  async leave(): Promise<void> {
+    await this._call<unknown>('DELETE', '/api/me');
+  }
+
   private async _call<T>(method: string, path: string, body?: unknown, prepared?: Promise<Body>): Promise<T> {
     const send = async (encoded: Promise<Body> | undefined): Promise<T> =>
       request<T>(

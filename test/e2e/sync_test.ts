@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type { BrowserContext, Page } from 'playwright-core';
 import { TEXT_MAX } from '../../src/content/worksheet.js';
 import { SYNC_TAG } from '../../src/sync/run-sync.js';
+import { joinLink } from '../../server/sync/sync-routes.js';
 import { startSyncServer } from '../support/app-server.js';
 import { runBuild } from '../support/build-app.js';
 import { launchProfile } from '../support/browser.js';
@@ -416,6 +417,60 @@ describe('sync between two devices', () => {
       answer,
       'the user’s own Sync now goes at once, and the change arrives',
     );
+  });
+  it('asks before another team’s link takes a device and its drafts from its team, and sends none of them to the new team', async () => {
+    const c = await device();
+    await c.page.goto(`${server.origin}/worksheet/new`);
+    await c.page.getByRole('textbox', { name: 'Title' }).fill('Riverside only');
+    const riverside = (await server.store.firstTeam())!;
+    const onRiverside = async () =>
+      (await server.store.pull(riverside.id, 0, 1000)).drafts.map((d) => d.fields['title']?.value);
+    await syncUntil(
+      c,
+      async () => (await onRiverside()).includes('Riverside only'),
+      'the draft reaches Riverside team',
+    );
+    const hillside = await server.store.createTeam('Hillside team');
+    const active = async (teamId: string) =>
+      (await server.store.devices(teamId)).filter((d) => d.revokedAt === null).length;
+    const question = c.page.getByRole('heading', { name: 'Leave Riverside team to join Hillside team?' });
+
+    await c.page.goto(joinLink(server.origin, hillside.code));
+    await question.waitFor({ timeout: 15_000 });
+    await c.page.getByRole('button', { name: 'Stay in Riverside team' }).click();
+    await c.page.getByText(/^This device stays in Riverside team, with its drafts\./).waitFor();
+    assert.equal(await active(hillside.id), 0, 'the device the declined join made is taken out again');
+    await c.page.goto(`${server.origin}/drafts`);
+    await c.page.getByRole('link', { name: 'Riverside only' }).waitFor();
+
+    const riversideDevices = await active(riverside.id);
+    await c.page.goto(joinLink(server.origin, hillside.code));
+    await question.waitFor({ timeout: 15_000 });
+    await c.page.getByRole('button', { name: 'Join Hillside team', exact: true }).click();
+    await c.page
+      .getByText(/^This device has joined Hillside team, and Riverside team’s drafts have left it\./)
+      .waitFor();
+    assert.equal(await active(hillside.id), 1);
+    // The old team's token is revoked as the switch ends, without holding it up.
+    for (let tries = 0; (await active(riverside.id)) !== riversideDevices - 1; tries += 1) {
+      assert.ok(tries < 50, 'C leaves Riverside team');
+      await c.page.waitForTimeout(100);
+    }
+    await c.page.goto(`${server.origin}/drafts`);
+    await c.page.getByRole('heading', { name: 'Drafts', level: 1 }).waitFor();
+    assert.equal(await c.page.getByRole('link', { name: 'Riverside only' }).count(), 0);
+    assert.ok((await onRiverside()).includes('Riverside only'), 'Riverside team keeps its draft');
+
+    await c.page.goto(`${server.origin}/worksheet/new`);
+    await c.page.getByRole('textbox', { name: 'Title' }).fill('Hillside’s first');
+    const onHillside = async () =>
+      (await server.store.pull(hillside.id, 0, 1000)).drafts.map((d) => d.fields['title']?.value);
+    await syncUntil(
+      c,
+      async () => (await onHillside()).includes('Hillside’s first'),
+      'the draft reaches Hillside team',
+    );
+    assert.deepEqual(await onHillside(), ['Hillside’s first'], 'nothing of Riverside team went to Hillside team');
   });
   it('joins through a link opened with no signal once the device has a connection, without the link again', async () => {
     const profile = await launchProfile();

@@ -20,6 +20,7 @@ const JOINED: SyncStatus = {
   lastSynced: Date.UTC(2026, 10, 26, 4, 0),
   problem: null,
   message: null,
+  teamSwitch: null,
 };
 
 describe('sync-status', () => {
@@ -180,6 +181,38 @@ describe('settings-page team section', () => {
     await el.updateComplete;
     expect(focused(), 'with the list gone, its section').to.equal('Team and sync');
     expect(root.querySelector('[role="status"]')!.textContent).to.contain('Discarded the change to “Library hours”.');
+  });
+
+  it('asks before another team’s link takes this device from its team, says what would be lost, and keeps focus in the section once answered', async () => {
+    const teamSwitch = { from: JOINED.team!, to: { id: 'h', name: 'Hillside team' }, drafts: 4, waiting: 2 };
+    const el = await fixture<SettingsPage>(html`<settings-page .sync=${{ ...JOINED, teamSwitch }}></settings-page>`);
+    const root = el.shadowRoot!;
+    const text = (node: Element | null): string => node?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
+    const question = root.querySelector('section.team-switch')!;
+    expect(text(question.querySelector('h3'))).to.equal('Leave Riverside team to join Hillside team?');
+    expect(text(question)).to.contain('takes Riverside team and its 4 drafts off this device');
+    expect(text(question.querySelector('.warning'))).to.match(
+      /^2 changes have not reached Riverside team’s server yet, and would be lost\./,
+    );
+    const buttons = [...question.querySelectorAll('button')].map((b) => text(b));
+    expect(buttons).to.deep.equal(['Join Hillside team, losing 2 changes', 'Stay in Riverside team']);
+    await expect(el).to.be.accessible();
+
+    const stay = question.querySelectorAll('button')[1]!;
+    stay.focus();
+    setTimeout(() => stay.click());
+    const answer = (await oneEvent(el, 'team-switch')) as CustomEvent<{ leave: boolean }>;
+    expect(answer.detail.leave).to.equal(false);
+    el.sync = { ...JOINED }; // as the app hands the page its state once answered
+    await el.updateComplete;
+    expect(root.querySelector('section.team-switch')).to.equal(null);
+    expect(text(root.activeElement), 'focus did not fall to the page’s start').to.equal('Team and sync');
+
+    el.sync = { ...JOINED, teamSwitch: { ...teamSwitch, drafts: 1, waiting: 0 } };
+    await el.updateComplete;
+    expect(root.querySelector('.team-switch .warning'), 'nothing to lose, no warning').to.equal(null);
+    expect(text(root.querySelector('.team-switch button'))).to.equal('Join Hillside team');
+    expect(text(root.querySelector('.team-switch'))).to.contain('takes Riverside team and its draft off');
   });
 
   it('says whether a new device name was saved, as a status when it was and an alert when not', async () => {

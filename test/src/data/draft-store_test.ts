@@ -5,6 +5,7 @@ import type { Draft } from '../../../src/data/draft.js';
 import { StorageWriteError } from '../../../src/data/storage-error.js';
 import { TEXT_MAX } from '../../../src/content/worksheet.js';
 import type { ServerDraft } from '../../../src/sync/protocol.js';
+import { SYNC_META } from '../../../src/sync/sync-engine.js';
 import { freshDbName, openStore, WORKSHEET } from '../support/fresh-db.js';
 import { fillDisk } from '../support/full-disk.js';
 import { timeOf, UUID_V7 } from '../support/uuid-v7.js';
@@ -456,6 +457,38 @@ describe('DraftStore', () => {
     expect(told).to.deep.equal([{ draftId: d.id, fields: ['achieve'], kind: 'update', step: 'editing' }]);
     expect((await s.outboxStatus()).waiting).to.equal(waitingBefore);
     expect((await s.get(d.id))!.fields['achieve']).to.equal(undefined);
+  });
+
+  it('changes team in one step: drafts, queued changes, unsaved edits and the old team’s facts go; the device stays itself', async () => {
+    const name = freshDbName('change-team');
+    const s = await store(name);
+    const otherTab = await store(name);
+    const kept = await s.create(WORKSHEET, { title: 'Riverside’s draft' });
+    await s.update(kept.id, { achieve: 'an edit not yet folded in' });
+    const gone = await s.create(WORKSHEET, { title: 'Deleted, undo still possible' });
+    await s.remove(gone.id);
+    s.journal(kept.id, { audience: 'saved as a page closed' });
+    await s.setMeta(SYNC_META.token, 'riverside token');
+    await s.setMeta(SYNC_META.cursor, '42');
+    await s.setMeta(SYNC_META.lastSynced, '1');
+    const heard: DraftChange[] = [];
+    otherTab.onChange((changes) => heard.push(...changes));
+
+    await s.changeTeam({ [SYNC_META.token]: 'hillside token', [SYNC_META.cursor]: '0' });
+
+    expect(await s.list()).to.deep.equal([]);
+    expect(await s.get(kept.id)).to.equal(undefined);
+    expect(await s.outbox()).to.deep.equal([]);
+    expect(await s.meta(SYNC_META.token)).to.equal('hillside token');
+    expect(await s.meta(SYNC_META.cursor)).to.equal('0');
+    expect(await s.meta(SYNC_META.lastSynced)).to.equal(undefined, 'no fact of the old team is left');
+    await waitUntil(() => heard.length === 2, 'the other tab hears both drafts go');
+    expect(heard.map((c) => c.kind)).to.deep.equal(['delete', 'delete']);
+    s.close();
+    const reopened = await store(name);
+    expect(reopened.deviceId).to.equal(s.deviceId, 'the device keeps its own id');
+    expect(await reopened.list()).to.deep.equal([], 'no journalled edit brings a draft back');
+    expect(await reopened.outbox()).to.deep.equal([]);
   });
 
   it('merges edits journalled as a page closed when it next opens, unless a later edit exists', async () => {
