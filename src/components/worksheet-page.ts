@@ -107,10 +107,21 @@ export class WorksheetPage extends PageView {
     return this._autosave?.flush() ?? Promise.resolve();
   }
 
+  /**
+   * What screen readers hear of saving. The line on screen goes "Saving…", "Saved" at every pause
+   * in typing; announced, that would talk over the user's own typing echo each time. The live
+   * region says what matters only: that edits are not being saved, and that they are again; read
+   * in place, it says how saving works.
+   */
+  private _announced = 'Edits are saved on this device as you type.';
+
   override willUpdate(changed: PropertyValues<this>): void {
     if ((changed.has('store') || changed.has('draftId')) && this.store && this.draftId && !this._autosave) {
       this._autosave = new AutosaveController(this, { store: this.store, draftId: this.draftId });
     }
+    const state = this._autosave?.state;
+    if (state === 'error') this._announced = 'Not saved yet.';
+    else if (state === 'saved' && this._announced === 'Not saved yet.') this._announced = 'Saved on this device again.';
   }
 
   private _onFieldChange(event: FieldChangeEvent): void {
@@ -252,7 +263,8 @@ export class WorksheetPage extends PageView {
     return html`
       <h1 tabindex="-1">${heading}</h1>
       ${autosave.draft?.note ? html`<p class="error screen-only">${autosave.draft.note}</p>` : nothing}
-      <p class="status screen-only" role="status">${STATUS[autosave.state]}</p>
+      <p class="status screen-only" aria-hidden="true">${STATUS[autosave.state]}</p>
+      <p class="visually-hidden" role="status">${this._announced}</p>
       ${
         autosave.state === 'error' && autosave.error
           ? html`<div class="error screen-only" role="alert">${autosave.error.message}</div>`

@@ -22,6 +22,11 @@ function status(page: WorksheetPage): string {
   return page.shadowRoot!.querySelector('.status')!.textContent!.trim();
 }
 
+/** What the save status's live region holds: what a screen reader announces when it changes. */
+function announced(page: WorksheetPage): string {
+  return page.shadowRoot!.querySelector('[role="status"]')!.textContent!.trim();
+}
+
 describe('worksheet-page', () => {
   let worksheet: Worksheet;
   const stores: DraftStore[] = [];
@@ -128,6 +133,31 @@ describe('worksheet-page', () => {
     );
     await waitUntil(() => status(page) === 'Saved on this device');
     expect(page.shadowRoot!.querySelector('[role="alert"]')).to.equal(null);
+    expect(announced(page)).to.equal('Saved on this device again.', 'the recovery is announced');
+  });
+
+  it('announces to screen readers only what matters of saving, not every pause in typing', async () => {
+    const { page, store, id } = await openDraft();
+    const heard: string[] = [];
+    const region = page.shadowRoot!.querySelector('[role="status"]')!;
+    const steady = announced(page);
+    expect(steady).to.equal('Edits are saved on this device as you type.');
+    new MutationObserver(() => heard.push(announced(page))).observe(region, {
+      childList: true,
+      characterData: true,
+      subtree: true,
+    });
+    const achieve = textArea(page, 'achieve');
+    for (const words of ['Better', 'Better bus', 'Better bus routes']) {
+      type(achieve, words);
+      await page.updateComplete;
+      expect(status(page), 'the line on screen shows each save').to.equal('Saving…');
+      await waitUntil(async () => (await store.get(id))!.fields['achieve']?.value === words, 'saved after the pause');
+      await waitUntil(() => status(page) === 'Saved on this device');
+    }
+    expect(heard, 'nothing announced while saving goes well').to.deep.equal([]);
+    expect(page.shadowRoot!.querySelector('.status')!.getAttribute('aria-hidden')).to.equal('true');
+    await expect(page).to.be.accessible();
   });
 
   it('shows another tab’s edits, and neither tab overwrites the field the other changed', async () => {
