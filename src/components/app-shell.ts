@@ -130,7 +130,7 @@ export class AppShell extends LitElement {
       const joined = await this._sync.join(code, defaultDeviceName());
       const ask = this._sync.status.teamSwitch;
       this._joinMessage =
-        joined === 'asked' && ask
+        joined === 'asked' && ask?.to
           ? `This is ${ask.to.name}’s join link, and this device is in ${ask.from.name}. Choose below whether it leaves ${ask.from.name} to join ${ask.to.name}.`
           : `This device has joined ${this._sync.status.team?.name ?? 'the team'}. Drafts now sync with teammates.`;
     } catch (error) {
@@ -155,17 +155,20 @@ export class AppShell extends LitElement {
     window.removeEventListener('online', this._retryJoin);
   }
 
-  /** Follows the user's answer to another team's join link: leave this team for it, or stay. */
+  /** Follows the user's answer to leaving the team (for another team's link, or alone): leave, or stay. */
   private async _answerTeamSwitch(leave: boolean): Promise<void> {
     const ask = this._sync.status.teamSwitch;
     if (!ask) return;
+    const { from, to } = ask;
     try {
       if (leave) {
         await this._sync.switchTeam();
-        this._joinMessage = `This device has joined ${ask.to.name}, and ${ask.from.name}’s drafts have left it. Drafts now sync with ${ask.to.name}.`;
+        this._joinMessage = to
+          ? `This device has joined ${to.name}, and ${from.name}’s drafts have left it. Drafts now sync with ${to.name}.`
+          : `This device has left ${from.name}, and its drafts have left the device.`;
       } else {
         await this._sync.stayInTeam();
-        this._joinMessage = `This device stays in ${ask.from.name}, with its drafts. ${ask.to.name}’s link was not used.`;
+        this._joinMessage = `This device stays in ${from.name}, with its drafts.${to ? ` ${to.name}’s link was not used.` : ''}`;
       }
     } catch (error) {
       this._joinMessage = `This device is still in ${ask.from.name}, with its drafts: ${error instanceof Error ? error.message : String(error)}`;
@@ -402,6 +405,7 @@ export class AppShell extends LitElement {
               @device-rename=${(e: CustomEvent<{ name: string }>) => void this._rename(e.detail.name)}
               @rejected-discard=${(e: CustomEvent<{ seq: number }>) => void this._sync.discardRejected(e.detail.seq)}
               @team-switch=${(e: CustomEvent<{ leave: boolean }>) => void this._answerTeamSwitch(e.detail.leave)}
+              @team-leave=${() => void this._sync.askToLeave()}
             ></settings-page>`,
         }) as TemplateResult;
       case 'not-found':

@@ -97,6 +97,11 @@ export class SettingsPage extends PageView {
 
   override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
+    if (this._askedToLeave && this.sync?.teamSwitch) {
+      // The question appears above the button that asked it: focus goes to it, to be read first.
+      this._askedToLeave = false;
+      this.renderRoot.querySelector<HTMLElement>('#team-switch')?.focus();
+    }
     if (this._answered && !this.sync?.teamSwitch) {
       // The question took its focused button with it: focus goes to the section the answer is told in.
       this._answered = false;
@@ -119,24 +124,38 @@ export class SettingsPage extends PageView {
     this.dispatchEvent(new CustomEvent('team-switch', { detail: { leave }, bubbles: true, composed: true }));
   }
 
-  /** Another team's join link, opened on this device: leave this team for it, or stay. */
+  /** Set when the user has asked to leave the team, until the question has taken focus. */
+  private _askedToLeave = false;
+
+  private _askToLeave(): void {
+    this._askedToLeave = true;
+    this.dispatchEvent(new Event('team-leave', { bubbles: true, composed: true }));
+  }
+
+  /** Leaving the team, put to the user: for another team's join link opened here, or alone. */
   private _teamSwitch() {
     const ask = this.sync?.teamSwitch;
     if (!ask) return nothing;
-    const drafts = ask.drafts === 1 ? 'its draft' : `its ${ask.drafts} drafts`;
+    const { from, to } = ask;
+    const drafts = ask.drafts === 0 ? '' : ask.drafts === 1 ? ' and its draft' : ` and its ${ask.drafts} drafts`;
     const waiting = ask.waiting === 1 ? '1 change' : `${ask.waiting} changes`;
+    const losing = ask.waiting > 0 ? `, losing ${waiting}` : '';
     return html`<section class="team-switch" aria-labelledby="team-switch">
-      <h3 id="team-switch">Leave ${ask.from.name} to join ${ask.to.name}?</h3>
+      <h3 id="team-switch" tabindex="-1">${to ? `Leave ${from.name} to join ${to.name}?` : `Leave ${from.name}?`}</h3>
       <p>
-        A device works for one team at a time. Joining ${ask.to.name} takes ${ask.from.name} and ${drafts} off this
-        device; ${ask.from.name}’s server keeps what reached it.
+        ${
+          to
+            ? `A device works for one team at a time. Joining ${to.name} takes ${from.name}${drafts} off this device;`
+            : `Leaving takes ${from.name}${drafts} off this device, and it stops syncing;`
+        }
+        ${from.name}’s server keeps what reached it.
       </p>
       ${
         ask.waiting > 0
           ? html`<p class="warning">
               <strong
-                >${waiting} ${ask.waiting === 1 ? 'has' : 'have'} not reached ${ask.from.name}’s server yet, and would
-                be lost.</strong
+                >${waiting} ${ask.waiting === 1 ? 'has' : 'have'} not reached ${from.name}’s server yet, and would be
+                lost.</strong
               >
               Sync first (Sync now, below), or keep a copy of a draft with its “Download as JSON”.
             </p>`
@@ -144,9 +163,9 @@ export class SettingsPage extends PageView {
       }
       <p class="actions">
         <button class="button" @click=${() => this._answerTeamSwitch(true)}>
-          Join ${ask.to.name}${ask.waiting > 0 ? `, losing ${waiting}` : ''}
+          ${to ? `Join ${to.name}` : `Leave ${from.name}`}${losing}
         </button>
-        <button class="button secondary" @click=${() => this._answerTeamSwitch(false)}>Stay in ${ask.from.name}</button>
+        <button class="button secondary" @click=${() => this._answerTeamSwitch(false)}>Stay in ${from.name}</button>
       </p>
     </section>`;
   }
@@ -224,6 +243,20 @@ export class SettingsPage extends PageView {
               <p><code class="join-link">${s.joinLink}</code></p>
               <qr-code .value=${s.joinLink} label="QR code of the team’s join link"></qr-code>`
           : nothing
+      }
+      ${
+        s.teamSwitch
+          ? nothing
+          : html`<h3>Leave the team</h3>
+              <p>
+                For a device handed on, or no longer used for ${s.team?.name ?? 'the team'}: its drafts leave the
+                device, and it stops syncing.
+              </p>
+              <p>
+                <button class="button secondary" @click=${this._askToLeave}>
+                  Leave ${s.team?.name ?? 'the team'}…
+                </button>
+              </p>`
       }
     `;
   }

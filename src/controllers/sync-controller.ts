@@ -26,12 +26,14 @@ export interface TeamRef {
 }
 
 /**
- * A join link of another team opened on a device that holds its own team's drafts: a device works
- * for one team at a time, so the user says whether it leaves its team (and its drafts) for the new.
+ * Leaving the device's team, asked of the user: a join link of another team opened on a device that
+ * holds its own team's drafts (a device works for one team at a time), or "Leave the team" in
+ * Settings. The user says whether the device leaves its team, and its drafts.
  */
 export interface TeamSwitch {
   readonly from: TeamRef;
-  readonly to: TeamRef;
+  /** The team whose link was opened; null when the device is only leaving. */
+  readonly to: TeamRef | null;
   /** Drafts on this device, which would leave it. */
   readonly drafts: number;
   /** Changes not yet on the old team's server, which would be lost. */
@@ -156,15 +158,10 @@ export class SyncController implements ReactiveController {
     const current = await store.meta(SYNC_META.team);
     const from = current ? (JSON.parse(current) as TeamRef) : null;
     if (from && from.id !== joined.team.id) {
-      const [drafts, outbox] = await Promise.all([store.list(), store.outboxStatus()]);
+      if (this._pendingJoin) await this.stayInTeam();
       this._pendingJoin = { joined, deviceName };
-      if (drafts.length > 0 || outbox.waiting > 0) {
-        const teamSwitch = { from, to: joined.team, drafts: drafts.length, waiting: outbox.waiting };
-        this.status = { ...this.status, teamSwitch };
-        this.host.requestUpdate();
-        return 'asked';
-      }
-      await this.switchTeam();
+      if (await this._ask(store, from, joined.team)) return 'asked';
+      await this._changeTeam(store, this._pendingJoin);
       return 'joined';
     }
     await store.setMeta(SYNC_META.token, joined.token);
@@ -178,39 +175,72 @@ export class SyncController implements ReactiveController {
     return 'joined';
   }
 
+  /** Asks the user whether this device leaves its team (a device handed on, say); see {@link switchTeam}. */
+  async askToLeave(): Promise<void> {
+    const store = this._store;
+    const from = this.status.team;
+    if (!store || !from) return;
+    if (this._pendingJoin) await this.stayInTeam();
+    await this._ask(store, from, null);
+  }
+
   /** Another team's join the user has been asked about, with the token it got; memory only. */
   private _pendingJoin: { readonly joined: JoinResponse; readonly deviceName: string } | null = null;
 
+  /** Puts the question to the user if leaving would take anything off the device; says whether it did. */
+  private async _ask(store: DraftStore, from: TeamRef, to: TeamRef | null): Promise<boolean> {
+    const [drafts, outbox] = await Promise.all([store.list(), store.outboxStatus()]);
+    if (to && drafts.length === 0 && outbox.waiting === 0) return false;
+    this.status = { ...this.status, teamSwitch: { from, to, drafts: drafts.length, waiting: outbox.waiting } };
+    this.host.requestUpdate();
+    return true;
+  }
+
   /**
-   * Leaves this device's team for the one asked about: its drafts and queued changes leave the
-   * device (the old team's server keeps what reached it), and the old team's token is revoked.
+   * The user's yes: this device leaves its team, for the one whose link was opened if any. Its
+   * drafts and queued changes leave the device (the old team's server keeps what reached it), and
+   * the old team's token is revoked.
    */
   async switchTeam(): Promise<void> {
     const store = this._store;
-    const pending = this._pendingJoin;
-    if (!store || !pending) return;
+    if (store && this.status.teamSwitch) await this._changeTeam(store, this._pendingJoin);
+  }
+
+  private async _changeTeam(
+    store: DraftStore,
+    pending: { readonly joined: JoinResponse; readonly deviceName: string } | null,
+  ): Promise<void> {
     // A sync of the old team still running would write its answers over the new team's start.
     while (this._running) await this._running;
     const oldToken = await store.meta(SYNC_META.token);
-    const { joined, deviceName } = pending;
-    await store.changeTeam({
-      [SYNC_META.token]: joined.token,
-      [SYNC_META.deviceId]: joined.deviceId,
-      [SYNC_META.team]: JSON.stringify(joined.team),
-      [SYNC_META.cursor]: '0',
-    });
+    await store.changeTeam(
+      pending
+        ? {
+            [SYNC_META.token]: pending.joined.token,
+            [SYNC_META.deviceId]: pending.joined.deviceId,
+            [SYNC_META.team]: JSON.stringify(pending.joined.team),
+            [SYNC_META.cursor]: '0',
+          }
+        : {},
+    );
     this._pendingJoin = null;
-    this._joined(joined.team, deviceName);
-    // The old team's link must not be offered as this team's, should the new one not load.
-    this.status = { ...this.status, joinLink: null };
+    clearTimeout(this._timer);
+    this._failures = 0;
+    this._quietUntil = 0;
+    // The old team's link must not be offered as the new one's, should the new one not load.
+    this.status = { ...this.status, joined: false, team: null, deviceName: null, joinLink: null, teamSwitch: null };
+    if (pending) this._joined(pending.joined.team, pending.deviceName);
+    else this.status = { ...this.status, problem: null, message: null };
+    this.host.requestUpdate();
     // Best effort: a token left behind only lists a device the old team no longer has.
     if (oldToken) void new FetchTransport(oldToken).leave().catch(() => undefined);
     await this.refresh();
+    if (!pending) return;
     await this._loadTeam();
     this.syncNow();
   }
 
-  /** Keeps this device in its team: the other team's device made by the join is taken out again. */
+  /** Keeps this device in its team: a device the other team's join made is taken out again. */
   async stayInTeam(): Promise<void> {
     const pending = this._pendingJoin;
     this._pendingJoin = null;

@@ -472,6 +472,43 @@ describe('sync between two devices', () => {
     );
     assert.deepEqual(await onHillside(), ['Hillside’s first'], 'nothing of Riverside team went to Hillside team');
   });
+  it('lets a device handed on leave its team from Settings: its drafts leave it, and its token is revoked', async () => {
+    const d = await device();
+    await d.page.goto(`${server.origin}/worksheet/new`);
+    await d.page.getByRole('textbox', { name: 'Title' }).fill('Left behind on the server');
+    const riverside = (await server.store.firstTeam())!;
+    const titles = async () =>
+      (await server.store.pull(riverside.id, 0, 1000)).drafts.map((x) => x.fields['title']?.value);
+    await syncUntil(
+      d,
+      async () => (await titles()).includes('Left behind on the server'),
+      'the draft reaches the team',
+    );
+    const active = async () => (await server.store.devices(riverside.id)).filter((x) => x.revokedAt === null).length;
+    const before = await active();
+
+    await d.page.goto(`${server.origin}/settings`);
+    await d.page.getByRole('button', { name: 'Leave Riverside team…' }).click();
+    await d.page.getByRole('heading', { name: 'Leave Riverside team?' }).waitFor();
+    await d.page.keyboard.press('Tab'); // from the question's heading, as a keyboard user goes on
+    const focused = await d.page.evaluate(() => {
+      let active = document.activeElement;
+      while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+      return active?.textContent?.trim();
+    });
+    assert.equal(focused, 'Leave Riverside team');
+    await d.page.keyboard.press('Enter');
+    await d.page.getByText(/^This device has left Riverside team, and its drafts have left the device\./).waitFor();
+    await d.page.getByText(/This device is not in a team yet/).waitFor();
+    for (let tries = 0; (await active()) !== before - 1; tries += 1) {
+      assert.ok(tries < 50, 'the device is taken out of the team');
+      await d.page.waitForTimeout(100);
+    }
+    await d.page.goto(`${server.origin}/drafts`);
+    await d.page.getByRole('heading', { name: 'Drafts', level: 1 }).waitFor();
+    assert.equal(await d.page.getByRole('link', { name: 'Left behind on the server' }).count(), 0);
+    assert.ok((await titles()).includes('Left behind on the server'), 'the team keeps the draft');
+  });
   it('joins through a link opened with no signal once the device has a connection, without the link again', async () => {
     const profile = await launchProfile();
     cleanups.push(profile.close);

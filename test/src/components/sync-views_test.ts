@@ -215,6 +215,32 @@ describe('settings-page team section', () => {
     expect(text(root.querySelector('.team-switch'))).to.contain('takes Riverside team and its draft off');
   });
 
+  it('asks before the device leaves its team alone, with focus on the question, and says the drafts would go', async () => {
+    const el = await fixture<SettingsPage>(html`<settings-page .sync=${JOINED}></settings-page>`);
+    const root = el.shadowRoot!;
+    const text = (node: Element | null): string => node?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
+    const leave = [...root.querySelectorAll('button')].find((b) => text(b) === 'Leave Riverside team…')!;
+    leave.focus();
+    setTimeout(() => leave.click());
+    await oneEvent(el, 'team-leave');
+    el.sync = { ...JOINED, teamSwitch: { from: JOINED.team!, to: null, drafts: 3, waiting: 0 } };
+    await el.updateComplete;
+    expect(text(root.activeElement)).to.equal('Leave Riverside team?');
+    const question = root.querySelector('section.team-switch')!;
+    expect(text(question)).to.contain(
+      'Leaving takes Riverside team and its 3 drafts off this device, and it stops syncing',
+    );
+    expect([...question.querySelectorAll('button')].map((b) => text(b))).to.deep.equal([
+      'Leave Riverside team',
+      'Stay in Riverside team',
+    ]);
+    expect(
+      [...root.querySelectorAll('button')].some((b) => text(b) === 'Leave Riverside team…'),
+      'asked once at a time',
+    ).to.equal(false);
+    await expect(el).to.be.accessible();
+  });
+
   it('says whether a new device name was saved, as a status when it was and an alert when not', async () => {
     const el = await fixture<SettingsPage>(
       html`<settings-page
