@@ -2,7 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { DraftStore } from '../data/draft-store.js';
 import { storageFailureOf } from '../data/storage-error.js';
 import { draftTitle, type OutboxEntry } from '../data/draft.js';
-import { SYNC_TAG, runSync } from '../sync/run-sync.js';
+import { SYNC_TAG, runSync, withSyncHeld } from '../sync/run-sync.js';
 import { SYNC_META } from '../sync/sync-engine.js';
 import { STORAGE_FULL } from '../sync/protocol.js';
 import {
@@ -210,19 +210,22 @@ export class SyncController implements ReactiveController {
     store: DraftStore,
     pending: { readonly joined: JoinResponse; readonly deviceName: string } | null,
   ): Promise<void> {
-    // A sync of the old team still running would write its answers over the new team's start.
-    while (this._running) await this._running;
-    const oldToken = await store.meta(SYNC_META.token);
-    await store.changeTeam(
-      pending
-        ? {
-            [SYNC_META.token]: pending.joined.token,
-            [SYNC_META.deviceId]: pending.joined.deviceId,
-            [SYNC_META.team]: JSON.stringify(pending.joined.team),
-            [SYNC_META.cursor]: '0',
-          }
-        : {},
-    );
+    // Held from every sync on the device (this page's, another tab's, the service worker's): one
+    // of the old team running on would write its answers, or the old team's drafts, after it.
+    const oldToken = await withSyncHeld(async () => {
+      const token = await store.meta(SYNC_META.token);
+      await store.changeTeam(
+        pending
+          ? {
+              [SYNC_META.token]: pending.joined.token,
+              [SYNC_META.deviceId]: pending.joined.deviceId,
+              [SYNC_META.team]: JSON.stringify(pending.joined.team),
+              [SYNC_META.cursor]: '0',
+            }
+          : {},
+      );
+      return token;
+    });
     this._pendingJoin = null;
     clearTimeout(this._timer);
     this._failures = 0;

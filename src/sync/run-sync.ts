@@ -15,12 +15,27 @@ export async function runSync(
   store: DraftStore,
   options: { base?: string; onNetwork?: (reached: boolean) => void } = {},
 ): Promise<SyncOutcome | 'not-joined' | 'busy'> {
-  const token = await store.meta(SYNC_META.token);
-  if (!token) return 'not-joined';
-  const run = (): Promise<SyncOutcome> =>
-    new SyncEngine(store, new FetchTransport(token, options.base, options.onNetwork)).sync();
-  // Pages and workers both have navigator.locks; its type differs by global, so name what is used.
-  const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
+  // The token is read under the lock: a change of team (which holds it) may come between.
+  const run = async (): Promise<SyncOutcome | 'not-joined'> => {
+    const token = await store.meta(SYNC_META.token);
+    if (!token) return 'not-joined';
+    return new SyncEngine(store, new FetchTransport(token, options.base, options.onNetwork)).sync();
+  };
+  const locks = syncLocks();
   if (!locks) return run();
   return locks.request(SYNC_LOCK, { ifAvailable: true }, (lock: Lock | null) => (lock ? run() : ('busy' as const)));
+}
+
+/**
+ * Runs `task` once no sync runs on this device (in any tab or the service worker), and none can
+ * start until it ends: for a change of team, which no sync of the old team may write after.
+ */
+export async function withSyncHeld<T>(task: () => Promise<T>): Promise<T> {
+  const locks = syncLocks();
+  return locks ? locks.request(SYNC_LOCK, task) : task();
+}
+
+/** Pages and workers both have navigator.locks; its type differs by global, so name what is used. */
+function syncLocks(): LockManager | undefined {
+  return (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
 }
