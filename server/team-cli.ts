@@ -13,6 +13,7 @@ const USAGE = `Usage: npm run team -- <command>
   link <team>            Print a team's join link
   rotate <team>          Make a new join link (the old one stops working)
   revoke <device-id>     Remove a device from its team (it keeps its drafts and must rejoin)
+  delete <team> --yes    Delete a team and all of its drafts and devices from this server
 
 <team> is a team's id or name. Settings come from the same environment as npm start
 (DATABASE_URL, DATA_DIR, PUBLIC_URL, EFK_SECRET, HOST, PORT).`;
@@ -74,6 +75,25 @@ async function main(args: string[]): Promise<number> {
           throw new ConfigError(`No active device "${id}". See: npm run team -- list`);
         console.log(
           `Revoked device ${id}. It keeps its drafts and unsent changes, and can rejoin with the team's join link.`,
+        );
+        return 0;
+      }
+      case 'delete': {
+        const yes = rest.includes('--yes');
+        const t = await team(rest.filter((a) => a !== '--yes').join(' '));
+        if (!yes) {
+          const devices = (await store.devices(t.id)).length;
+          console.error(
+            `This deletes ${t.name} (${t.id}) from this server for good: all of its drafts, and its ${devices} device${devices === 1 ? '' : 's'}. ` +
+              'Take a backup first (npm run backup) if they may be needed.\n' +
+              `To go ahead: npm run team -- delete "${t.name}" --yes`,
+          );
+          return 2;
+        }
+        const deleted = (await store.deleteTeam(t.id))!;
+        console.log(
+          `Deleted ${t.name}: ${deleted.drafts} draft${deleted.drafts === 1 ? '' : 's'} and ${deleted.devices} device${deleted.devices === 1 ? '' : 's'}. ` +
+            'Its devices keep what is on them until they leave the team (Settings) or join another.',
         );
         return 0;
       }

@@ -402,6 +402,30 @@ export class SyncStore {
     return code;
   }
 
+  /**
+   * Deletes a team and everything of it on this server, in one transaction: its drafts and their
+   * fields, its devices (whose tokens stop working) and their record of applied changes. For a
+   * project that has ended and whose community's words should not be kept. Says what went.
+   */
+  async deleteTeam(teamId: string): Promise<{ drafts: number; devices: number } | undefined> {
+    const result = await this.db.transaction().execute(async (trx) => {
+      const team = await trx.selectFrom('teams').select('id').where('id', '=', teamId).executeTakeFirst();
+      if (!team) return undefined;
+      const devices = await trx.selectFrom('devices').select('id').where('team_id', '=', teamId).execute();
+      const ids = devices.map((d) => d.id);
+      for (const part of chunks(ids, 500))
+        await trx.deleteFrom('applied_mutations').where('device_id', 'in', part).execute();
+      await trx.deleteFrom('draft_fields').where('team_id', '=', teamId).execute();
+      const drafts = await trx.deleteFrom('drafts').where('team_id', '=', teamId).executeTakeFirst();
+      await trx.deleteFrom('devices').where('team_id', '=', teamId).execute();
+      await trx.deleteFrom('teams').where('id', '=', teamId).execute();
+      return { drafts: Number(drafts.numDeletedRows), devices: ids };
+    });
+    if (!result) return undefined;
+    for (const id of result.devices) this._devices.forget(id);
+    return { drafts: result.drafts, devices: result.devices.length };
+  }
+
   /** Joins a device to the team whose code this is; the token is shown once and stored as a hash. */
   async join(code: string, deviceName: string): Promise<{ token: string; device: Device; team: Team } | undefined> {
     const team = await this.db
@@ -553,7 +577,8 @@ export class SyncStore {
           ),
         )
       ).rows;
-      if (!team) throw new Error(`No team ${teamId}`);
+      // Deleted (npm run team -- delete) since its devices were read: they are in no team now.
+      if (!team) return items.map(() => DEVICE_REVOKED);
       const revoked = new Set<string>();
       if (Number(team.revoked) > 0) {
         const rows = await trx

@@ -659,6 +659,30 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       assert.equal(after.json<{ error: string }>().error, 'revoked');
     });
 
+    it('deletes a team whole, and answers a device of it read just before as in no team, storing nothing', async () => {
+      const ending = await server.store.createTeam('Ending project');
+      const device = await join(ending.code, 'Project phone');
+      await push(device.token, [
+        upsert(1, randomUUID(), { title: { value: 'Said at the hall', baseRev: 0, changedAt: 1 } }),
+      ]);
+      await server.app.inject({ url: '/api/me', headers: auth(device.token) }); // this instance now holds the device
+      // Deleted through another instance on the same database (or `npm run team`): this one is not told.
+      assert.deepEqual(await new SyncStore(server.db, randomSecret()).deleteTeam(ending.id), { drafts: 1, devices: 1 });
+      const later = randomUUID();
+      const refused = await server.app.inject({
+        method: 'POST',
+        url: '/api/push',
+        headers: auth(device.token),
+        payload: { mutations: [upsert(2, later, { title: { value: 'After', baseRev: 0, changedAt: 2 } })] },
+      });
+      assert.equal(refused.statusCode, 401, refused.body);
+      assert.equal(refused.json<{ error: string }>().error, 'revoked');
+      const left = await server.db.selectFrom('drafts').select('id').where('team_id', '=', ending.id).execute();
+      assert.deepEqual(left, [], 'nothing of the team is stored');
+      assert.equal(await server.store.deleteTeam(ending.id), undefined, 'a team deleted is not found again');
+      assert.ok((await server.store.findTeam(teamId))!, 'other teams stay');
+    });
+
     it('refuses at once a push from a device revoked elsewhere, and its pulls within the time a device is held', async () => {
       const device = await join(teamCode, 'Lost phone');
       await push(device.token, [upsert(1, randomUUID(), { title: { value: 'Before', baseRev: 0, changedAt: 1 } })]);
