@@ -5,6 +5,7 @@ import { newDraftId } from './new-draft-id.js';
 import { untakeable, type MutationResult, type ServerDraft } from '../sync/protocol.js';
 import {
   withEdits,
+  lastEdited,
   withServerRevision,
   type Draft,
   type DraftField,
@@ -465,9 +466,19 @@ export class DraftStore {
     });
   }
 
-  /** Undoes a deletion. */
+  /**
+   * Undoes a deletion. Not an edit: the draft is last edited when its answers last changed, so it
+   * goes back to its place in the list (newest first); the restore is queued as of now.
+   */
   async restore(id: string): Promise<Draft> {
-    return this._write(id, 'restore', [], (current) => ({ ...current, deletedAt: null, updatedAt: this._now() }));
+    const now = this._now();
+    return this._write(
+      id,
+      'restore',
+      [],
+      (current) => ({ ...current, deletedAt: null, updatedAt: lastEdited(current) }),
+      now,
+    );
   }
 
   /**
@@ -955,6 +966,8 @@ export class DraftStore {
     kind: OutboxEntry['kind'],
     fields: readonly string[],
     next: (current: Draft) => Draft,
+    /** When the change was made, if not the draft's new `updatedAt`. */
+    at?: number,
   ): Promise<Draft> {
     let result: Draft;
     try {
@@ -969,7 +982,7 @@ export class DraftStore {
       }
       result = next(current!);
       void drafts.put(result);
-      void tx.objectStore('outbox').add({ draftId: id, kind, fields, at: result.updatedAt });
+      void tx.objectStore('outbox').add({ draftId: id, kind, fields, at: at ?? result.updatedAt });
       // Commit now rather than when the task ends: a page being closed may not get that far.
       tx.commit();
       await tx.done;

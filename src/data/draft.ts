@@ -52,6 +52,11 @@ export interface FieldEdit {
   readonly by: string;
 }
 
+/** When the draft's answers last changed (or it was made, if never). */
+export function lastEdited(draft: Draft): number {
+  return Math.max(draft.createdAt, ...Object.values(draft.fields).map((f) => f.changedAt));
+}
+
 /**
  * The draft with blind edits applied, as a read-merge-write of each would have left it: the field
  * takes the value and keeps its server revision (what the edit is based on), and an edit settles

@@ -164,7 +164,8 @@ describe('drafts-page', () => {
 
     press('Undo deleting “Keep me”');
     await waitUntil(() => focused() === 'Delete “Keep me”', `focus went to ${focused()}, not back to the row`);
-    expect(titles(el)).to.have.members(['Newest', 'Keep me', 'Older']);
+    // Back where it was: an Undo is not an edit, so the draft keeps its place and its "Last edited".
+    expect(titles(el)).to.deep.equal(['Newest', 'Keep me', 'Older']);
 
     // The copy lands first in the list; the button pressed must still be Keep me's, so a second
     // press copies the same draft again rather than the one that slid into its place.

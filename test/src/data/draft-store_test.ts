@@ -119,6 +119,9 @@ describe('DraftStore', () => {
     expect(tombstone!.fields['title']!.value).to.equal('Gone soon', 'the content is kept');
     await s.restore(d.id);
     expect((await s.list()).map((x) => x.id)).to.deep.equal([d.id]);
+    expect((await s.get(d.id))!.updatedAt).to.equal(d.updatedAt, 'restoring is not editing: last edited as before');
+    expect((await s.outbox()).at(-1)).to.include({ kind: 'restore' });
+    expect((await s.outbox()).at(-1)!.at).to.be.greaterThan(tombstone!.deletedAt!, 'the restore is queued as of now');
   });
 
   it('duplicates a draft under a new id and title', async () => {
