@@ -66,6 +66,31 @@ describe('sync between two devices', () => {
     return Object.fromEntries(Object.entries(draft?.fields ?? {}).map(([k, f]) => [k, f.value]));
   }
 
+  /** The titles of a team's drafts on the server. */
+  async function titlesOn(teamId: string): Promise<unknown[]> {
+    return (await server.store.pull(teamId, 0, 1000)).drafts.map((x) => x.fields['title']?.value);
+  }
+
+  /** How many of a team's devices are still in it. */
+  async function activeDevices(teamId: string): Promise<number> {
+    return (await server.store.devices(teamId)).filter((x) => x.revokedAt === null).length;
+  }
+
+  /** Starts a draft titled `title` on `d`, and waits until the team's server has it. */
+  async function newDraftOnTeam(d: Device, teamId: string, title: string): Promise<void> {
+    await d.page.goto(`${server.origin}/worksheet/new`);
+    await d.page.getByRole('textbox', { name: 'Title' }).fill(title);
+    await syncUntil(d, async () => (await titlesOn(teamId)).includes(title), `“${title}” reaches the team`);
+  }
+
+  /** Waits until `teamId` has `count` devices in it (a device's leaving goes without holding up its page). */
+  async function untilActiveDevices(teamId: string, count: number): Promise<void> {
+    for (let tries = 0; (await activeDevices(teamId)) !== count; tries += 1) {
+      assert.ok(tries < 50, `the team has ${count} devices`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
   before(async () => {
     const out = await tempDirWith();
     cleanups.push(out.cleanup);
@@ -420,72 +445,45 @@ describe('sync between two devices', () => {
   });
   it('asks before another team’s link takes a device and its drafts from its team, and sends none of them to the new team', async () => {
     const c = await device();
-    await c.page.goto(`${server.origin}/worksheet/new`);
-    await c.page.getByRole('textbox', { name: 'Title' }).fill('Riverside only');
     const riverside = (await server.store.firstTeam())!;
-    const onRiverside = async () =>
-      (await server.store.pull(riverside.id, 0, 1000)).drafts.map((d) => d.fields['title']?.value);
-    await syncUntil(
-      c,
-      async () => (await onRiverside()).includes('Riverside only'),
-      'the draft reaches Riverside team',
-    );
+    await newDraftOnTeam(c, riverside.id, 'Riverside only');
     const hillside = await server.store.createTeam('Hillside team');
-    const active = async (teamId: string) =>
-      (await server.store.devices(teamId)).filter((d) => d.revokedAt === null).length;
     const question = c.page.getByRole('heading', { name: 'Leave Riverside team to join Hillside team?' });
 
     await c.page.goto(joinLink(server.origin, hillside.code));
     await question.waitFor({ timeout: 15_000 });
     await c.page.getByRole('button', { name: 'Stay in Riverside team' }).click();
     await c.page.getByText(/^This device stays in Riverside team, with its drafts\./).waitFor();
-    assert.equal(await active(hillside.id), 0, 'the device the declined join made is taken out again');
+    assert.equal(await activeDevices(hillside.id), 0, 'the device the declined join made is taken out again');
     await c.page.goto(`${server.origin}/drafts`);
     await c.page.getByRole('link', { name: 'Riverside only' }).waitFor();
 
-    const riversideDevices = await active(riverside.id);
+    const riversideDevices = await activeDevices(riverside.id);
     await c.page.goto(joinLink(server.origin, hillside.code));
     await question.waitFor({ timeout: 15_000 });
     await c.page.getByRole('button', { name: 'Join Hillside team', exact: true }).click();
     await c.page
       .getByText(/^This device has joined Hillside team, and Riverside team’s drafts have left it\./)
       .waitFor();
-    assert.equal(await active(hillside.id), 1);
-    // The old team's token is revoked as the switch ends, without holding it up.
-    for (let tries = 0; (await active(riverside.id)) !== riversideDevices - 1; tries += 1) {
-      assert.ok(tries < 50, 'C leaves Riverside team');
-      await c.page.waitForTimeout(100);
-    }
+    assert.equal(await activeDevices(hillside.id), 1);
+    await untilActiveDevices(riverside.id, riversideDevices - 1);
     await c.page.goto(`${server.origin}/drafts`);
     await c.page.getByRole('heading', { name: 'Drafts', level: 1 }).waitFor();
     assert.equal(await c.page.getByRole('link', { name: 'Riverside only' }).count(), 0);
-    assert.ok((await onRiverside()).includes('Riverside only'), 'Riverside team keeps its draft');
+    assert.ok((await titlesOn(riverside.id)).includes('Riverside only'), 'Riverside team keeps its draft');
 
-    await c.page.goto(`${server.origin}/worksheet/new`);
-    await c.page.getByRole('textbox', { name: 'Title' }).fill('Hillside’s first');
-    const onHillside = async () =>
-      (await server.store.pull(hillside.id, 0, 1000)).drafts.map((d) => d.fields['title']?.value);
-    await syncUntil(
-      c,
-      async () => (await onHillside()).includes('Hillside’s first'),
-      'the draft reaches Hillside team',
+    await newDraftOnTeam(c, hillside.id, 'Hillside’s first');
+    assert.deepEqual(
+      await titlesOn(hillside.id),
+      ['Hillside’s first'],
+      'nothing of Riverside team went to Hillside team',
     );
-    assert.deepEqual(await onHillside(), ['Hillside’s first'], 'nothing of Riverside team went to Hillside team');
   });
   it('lets a device handed on leave its team from Settings: its drafts leave it, and its token is revoked', async () => {
     const d = await device();
-    await d.page.goto(`${server.origin}/worksheet/new`);
-    await d.page.getByRole('textbox', { name: 'Title' }).fill('Left behind on the server');
     const riverside = (await server.store.firstTeam())!;
-    const titles = async () =>
-      (await server.store.pull(riverside.id, 0, 1000)).drafts.map((x) => x.fields['title']?.value);
-    await syncUntil(
-      d,
-      async () => (await titles()).includes('Left behind on the server'),
-      'the draft reaches the team',
-    );
-    const active = async () => (await server.store.devices(riverside.id)).filter((x) => x.revokedAt === null).length;
-    const before = await active();
+    await newDraftOnTeam(d, riverside.id, 'Left behind on the server');
+    const before = await activeDevices(riverside.id);
 
     await d.page.goto(`${server.origin}/settings`);
     await d.page.getByRole('button', { name: 'Leave Riverside team…' }).click();
@@ -500,14 +498,11 @@ describe('sync between two devices', () => {
     await d.page.keyboard.press('Enter');
     await d.page.getByText(/^This device has left Riverside team, and its drafts have left the device\./).waitFor();
     await d.page.getByText(/This device is not in a team yet/).waitFor();
-    for (let tries = 0; (await active()) !== before - 1; tries += 1) {
-      assert.ok(tries < 50, 'the device is taken out of the team');
-      await d.page.waitForTimeout(100);
-    }
+    await untilActiveDevices(riverside.id, before - 1);
     await d.page.goto(`${server.origin}/drafts`);
     await d.page.getByRole('heading', { name: 'Drafts', level: 1 }).waitFor();
     assert.equal(await d.page.getByRole('link', { name: 'Left behind on the server' }).count(), 0);
-    assert.ok((await titles()).includes('Left behind on the server'), 'the team keeps the draft');
+    assert.ok((await titlesOn(riverside.id)).includes('Left behind on the server'), 'the team keeps the draft');
   });
   it('joins through a link opened with no signal once the device has a connection, without the link again', async () => {
     const profile = await launchProfile();

@@ -48,6 +48,18 @@ for (const engine of ['sqlite', 'postgres'] as const) {
 
     const push = (token: string, mutations: Mutation[]): Promise<MutationResult[]> => api.push(token, mutations);
 
+    /** Pushes a new draft `id` and checks the device is told it is revoked (out of its team). */
+    async function pushRefusedAsRevoked(token: string, id: string): Promise<void> {
+      const refused = await server.app.inject({
+        method: 'POST',
+        url: '/api/push',
+        headers: auth(token),
+        payload: { mutations: [upsert(2, id, { title: { value: 'After', baseRev: 0, changedAt: 2 } })] },
+      });
+      assert.equal(refused.statusCode, 401, refused.body);
+      assert.equal(refused.json<{ error: string }>().error, 'revoked');
+    }
+
     async function pullAll(token: string, limit = 100): Promise<{ drafts: Map<string, ServerDraft>; pages: number }> {
       const drafts = new Map<string, ServerDraft>();
       let since = 0;
@@ -668,15 +680,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       await server.app.inject({ url: '/api/me', headers: auth(device.token) }); // this instance now holds the device
       // Deleted through another instance on the same database (or `npm run team`): this one is not told.
       assert.deepEqual(await new SyncStore(server.db, randomSecret()).deleteTeam(ending.id), { drafts: 1, devices: 1 });
-      const later = randomUUID();
-      const refused = await server.app.inject({
-        method: 'POST',
-        url: '/api/push',
-        headers: auth(device.token),
-        payload: { mutations: [upsert(2, later, { title: { value: 'After', baseRev: 0, changedAt: 2 } })] },
-      });
-      assert.equal(refused.statusCode, 401, refused.body);
-      assert.equal(refused.json<{ error: string }>().error, 'revoked');
+      await pushRefusedAsRevoked(device.token, randomUUID());
       const left = await server.db.selectFrom('drafts').select('id').where('team_id', '=', ending.id).execute();
       assert.deepEqual(left, [], 'nothing of the team is stored');
       assert.equal(await server.store.deleteTeam(ending.id), undefined, 'a team deleted is not found again');
@@ -689,14 +693,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       // Revoked through another instance on the same database (or `npm run team`): this one is not told.
       assert.ok(await new SyncStore(server.db, randomSecret()).revokeDevice(device.deviceId));
       const later = randomUUID();
-      const refused = await server.app.inject({
-        method: 'POST',
-        url: '/api/push',
-        headers: auth(device.token),
-        payload: { mutations: [upsert(2, later, { title: { value: 'After', baseRev: 0, changedAt: 2 } })] },
-      });
-      assert.equal(refused.statusCode, 401, refused.body);
-      assert.equal(refused.json<{ error: string }>().error, 'revoked');
+      await pushRefusedAsRevoked(device.token, later);
       const written = await server.db.selectFrom('drafts').select('id').where('id', '=', later).execute();
       assert.deepEqual(written, [], 'nothing of the refused push is stored');
       await new Promise((resolve) => setTimeout(resolve, DEVICE_CACHE_MS + 50));
