@@ -171,7 +171,7 @@ export class AppShell extends LitElement {
         this._joinMessage = `This device stays in ${from.name}, with its drafts.${to ? ` ${to.name}’s link was not used.` : ''}`;
       }
     } catch (error) {
-      this._joinMessage = `This device is still in ${ask.from.name}, with its drafts: ${error instanceof Error ? error.message : String(error)}`;
+      this._joinMessage = `This device is still in ${from.name}, with its drafts: ${error instanceof Error ? error.message : String(error)}`;
     }
     this.requestUpdate();
   }

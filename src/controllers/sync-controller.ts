@@ -4,7 +4,7 @@ import { storageFailureOf } from '../data/storage-error.js';
 import { draftTitle, type OutboxEntry } from '../data/draft.js';
 import { SYNC_TAG, runSync, withSyncHeld } from '../sync/run-sync.js';
 import { SYNC_META } from '../sync/sync-engine.js';
-import { STORAGE_FULL } from '../sync/protocol.js';
+import { STORAGE_FULL, type JoinResponse } from '../sync/protocol.js';
 import {
   FetchTransport,
   SyncHttpError,
@@ -12,7 +12,6 @@ import {
   SyncUnauthorizedError,
   joinTeam,
 } from '../sync/sync-transport.js';
-import type { JoinResponse } from '../sync/protocol.js';
 
 /** A refused change, with the title of its draft, so the user knows which draft to fix. */
 export interface RefusedChange extends OutboxEntry {
@@ -59,8 +58,14 @@ export interface SyncStatus {
    */
   readonly problem: 'offline' | 'rejoin' | 'server' | 'server-full' | 'storage' | null;
   readonly message: string | null;
-  /** Another team's join, waiting on the user's word (see {@link SyncController.switchTeam}). */
+  /** Leaving the team, put to the user and waiting on their word (see {@link SyncController.switchTeam}). */
   readonly teamSwitch: TeamSwitch | null;
+}
+
+/** A join to another team, made on the server, that this device has not taken up yet. */
+interface PendingJoin {
+  readonly joined: JoinResponse;
+  readonly deviceName: string;
 }
 
 const BACKOFF_MIN_MS = 1_000;
@@ -185,7 +190,7 @@ export class SyncController implements ReactiveController {
   }
 
   /** Another team's join the user has been asked about, with the token it got; memory only. */
-  private _pendingJoin: { readonly joined: JoinResponse; readonly deviceName: string } | null = null;
+  private _pendingJoin: PendingJoin | null = null;
 
   /** Puts the question to the user if leaving would take anything off the device; says whether it did. */
   private async _ask(store: DraftStore, from: TeamRef, to: TeamRef | null): Promise<boolean> {
@@ -206,10 +211,7 @@ export class SyncController implements ReactiveController {
     if (store && this.status.teamSwitch) await this._changeTeam(store, this._pendingJoin);
   }
 
-  private async _changeTeam(
-    store: DraftStore,
-    pending: { readonly joined: JoinResponse; readonly deviceName: string } | null,
-  ): Promise<void> {
+  private async _changeTeam(store: DraftStore, pending: PendingJoin | null): Promise<void> {
     // Held from every sync on the device (this page's, another tab's, the service worker's): one
     // of the old team running on would write its answers, or the old team's drafts, after it.
     const oldToken = await withSyncHeld(async () => {
