@@ -70,6 +70,16 @@ export class WorksheetPage extends PageView {
       .print-only {
         display: none;
       }
+      .deleted {
+        border-left: 6px solid var(--color-warning);
+        padding-left: var(--space-2);
+      }
+      .actions {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: var(--space-2) var(--space-4);
+      }
       .answer {
         white-space: pre-wrap;
       }
@@ -119,9 +129,21 @@ export class WorksheetPage extends PageView {
     if ((changed.has('store') || changed.has('draftId')) && this.store && this.draftId && !this._autosave) {
       this._autosave = new AutosaveController(this, { store: this.store, draftId: this.draftId });
     }
+    const deleted = this._autosave?.deleted ?? false;
+    // Deleted under the user (another tab, a teammate): the field they were in is about to go.
+    if (deleted && !this._wasDeleted && this.matches(':focus-within')) this._focusedWhenDeleted = true;
+    this._wasDeleted = deleted;
     const state = this._autosave?.state;
     if (state === 'error') this._announced = 'Not saved yet.';
     else if (state === 'saved' && this._announced === 'Not saved yet.') this._announced = 'Saved on this device again.';
+  }
+
+  override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    if (!this._focusedWhenDeleted) return;
+    this._focusedWhenDeleted = false;
+    // Not to the page's start: to what undoes it, as the notice above it says.
+    this.renderRoot.querySelector<HTMLElement>('#restore')?.focus();
   }
 
   private _onFieldChange(event: FieldChangeEvent): void {
@@ -260,6 +282,23 @@ export class WorksheetPage extends PageView {
     }
     const title = autosave.value('title');
     const heading = typeof title === 'string' && title.trim() ? title.trim() : 'Untitled draft';
+    if (autosave.deleted) {
+      // Not the form: typing into a deleted draft would be saved where no list shows it.
+      return html`
+        <h1 tabindex="-1">${heading}</h1>
+        <div class="deleted" role="alert">
+          <p>
+            This draft has been deleted, on this device or by a teammate. Its answers are kept: restore it to go on with
+            it.
+          </p>
+        </div>
+        <p class="actions screen-only">
+          <button class="button" id="restore" @click=${this._restore}>Restore this draft</button>
+          <a href="/drafts">Go to your drafts</a>
+        </p>
+        <section>${this._answers(worksheet)}</section>
+      `;
+    }
     return html`
       <h1 tabindex="-1">${heading}</h1>
       ${autosave.draft?.note ? html`<p class="error screen-only">${autosave.draft.note}</p>` : nothing}
@@ -286,23 +325,40 @@ export class WorksheetPage extends PageView {
           @draft-export=${(e: DraftExportEvent) => void this._onExport(e)}
         ></export-controls>
       </div>
-      <section class="print-only">
-        ${(['community', 'date'] as const).map((key) => {
-          const v = autosave.value(key);
-          return typeof v === 'string' && v
-            ? html`<p>
-                <strong>${key === 'date' ? 'Date' : 'Community or location'}:</strong>
-                ${key === 'date' ? formatDate(v) : v}
-              </p>`
-            : nothing;
-        })}
-        ${worksheet.questions.map(
-          (q) =>
-            html`<h2>${q.label}</h2>
-              ${this._printAnswer(q)}`,
-        )}
-      </section>
+      <section class="print-only">${this._answers(worksheet)}</section>
     `;
+  }
+
+  /** The draft's answers as text: what it prints, and what a deleted draft shows. */
+  private _answers(worksheet: Worksheet) {
+    return html`
+      ${(['community', 'date'] as const).map((key) => {
+        const v = this._autosave?.value(key);
+        return typeof v === 'string' && v
+          ? html`<p>
+              <strong>${key === 'date' ? 'Date' : 'Community or location'}:</strong>
+              ${key === 'date' ? formatDate(v) : v}
+            </p>`
+          : nothing;
+      })}
+      ${worksheet.questions.map(
+        (q) =>
+          html`<h2>${q.label}</h2>
+            ${this._printAnswer(q)}`,
+      )}
+    `;
+  }
+
+  /** Set while the page had focus when its draft was deleted under it, until focus is seen to. */
+  private _focusedWhenDeleted = false;
+
+  private _wasDeleted = false;
+
+  private async _restore(): Promise<void> {
+    await this._autosave?.restore();
+    await this.updateComplete;
+    // The button went with the notice: focus goes to the draft's heading, above the form again.
+    this.renderRoot.querySelector<HTMLElement>('h1')?.focus();
   }
 }
 

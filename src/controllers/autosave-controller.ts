@@ -64,6 +64,17 @@ export class AutosaveController implements ReactiveController {
     this._flushNow();
   }
 
+  /** Whether the draft has been deleted (here, in another tab, or by a teammate): it is kept, to restore. */
+  get deleted(): boolean {
+    return this.draft !== undefined && this.draft.deletedAt !== null;
+  }
+
+  /** Undoes the draft's deletion, to go on with it. */
+  async restore(): Promise<void> {
+    await this.options.store.restore(this.options.draftId);
+    await this._reload();
+  }
+
   /** The field's value as the user last left it, saved or not. */
   value(key: string): FieldValue | undefined {
     return this._pending.has(key) ? this._pending.get(key) : this.draft?.fields[key]?.value;
@@ -143,7 +154,8 @@ export class AutosaveController implements ReactiveController {
   private async _reload(): Promise<void> {
     try {
       const draft = await this.options.store.get(this.options.draftId);
-      this.draft = draft && draft.deletedAt === null ? draft : undefined;
+      // A deleted draft stays in hand: its answers are shown, and it can be restored.
+      this.draft = draft;
       if (this.state === 'loading' || this.state === 'missing') this.state = this.draft ? 'saved' : 'missing';
     } catch (error) {
       this.error = toStorageWriteError(error);

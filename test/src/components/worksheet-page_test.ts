@@ -160,6 +160,34 @@ describe('worksheet-page', () => {
     await expect(page).to.be.accessible();
   });
 
+  it('keeps a draft deleted under the user on screen with its answers, not the form, and restores it from the keyboard', async () => {
+    const name = freshDbName('deleted-under');
+    const { page, store, id } = await openDraft(name);
+    const otherTab = await openStore(name);
+    stores.push(otherTab);
+    const achieve = textArea(page, 'achieve');
+    type(achieve, 'What the hall asked for');
+    await page.flush();
+    achieve.focus();
+
+    await otherTab.remove(id); // or a teammate's delete, taken in by a sync
+    await waitUntil(() => page.shadowRoot!.querySelector('[role="alert"]'), 'the page says what happened');
+    const root = page.shadowRoot!;
+    expect(root.querySelector('[role="alert"]')!.textContent).to.contain('This draft has been deleted');
+    expect(root.querySelector('h1')!.textContent).to.equal('Riverside buses', 'not “Untitled draft”');
+    expect(root.textContent).to.contain('What the hall asked for', 'the answers stay on screen');
+    expect(root.querySelectorAll('question-text')).to.have.length(0, 'no form to type into a deleted draft');
+    expect(root.activeElement?.id, 'focus went from the vanished field to what undoes it').to.equal('restore');
+    await expect(page).to.be.accessible();
+
+    (root.activeElement as HTMLButtonElement).click(); // Enter on the focused button
+    await waitUntil(() => root.querySelector('question-text'), 'the form is back');
+    expect(textArea(page, 'achieve').value).to.equal('What the hall asked for');
+    expect(root.activeElement?.tagName).to.equal('H1');
+    expect((await store.get(id))!.deletedAt).to.equal(null);
+    expect((await otherTab.list()).map((d) => d.id)).to.include(id);
+  });
+
   it('shows another tab’s edits, and neither tab overwrites the field the other changed', async () => {
     const name = freshDbName('two-tabs');
     const first = await openDraft(name);
