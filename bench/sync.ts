@@ -268,6 +268,9 @@ export async function drainOurs(
     target: 'es2022',
     outfile: path.join(site, 'bench.js'),
   });
+  // The harness's own page: any address the app does not know would serve the app itself (its
+  // not-found view), whose sync engine would then send the queue as the harness builds it.
+  await writeFile(path.join(site, 'bench.html'), '<!doctype html><title>Drain bench</title>');
   const { db } = await openDatabase({ sqliteFile: path.join(dir, 'drain.sqlite') });
   const store = new SyncStore(db, randomSecret());
   const team = await store.createTeam('Drain team');
@@ -291,7 +294,7 @@ export async function drainOurs(
     // One browser profile: the app's tab below shares the queue's database and hears of its batches.
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${origin}/not-the-app`);
+    await page.goto(`${origin}/bench.html`);
     await page.evaluate(
       async ([token, shared, kind]) => {
         const bench = (await import('/bench.js' as string)) as DrainBench;
@@ -324,7 +327,7 @@ export async function drainOurs(
     if (!join) return result;
     const second = await joinTeam({ code: team.code, deviceName: 'Joining' }, origin);
     const joining = await browser.newPage();
-    await joining.goto(`${origin}/not-the-app`);
+    await joining.goto(`${origin}/bench.html`);
     if (slow) await onSlowLink(joining);
     const first = await joining.evaluate(
       async (token) => ((await import('/bench.js' as string)) as DrainBench).join(token),
