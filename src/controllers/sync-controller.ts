@@ -68,6 +68,21 @@ interface PendingJoin {
   readonly deviceName: string;
 }
 
+/**
+ * Tokens of teams this device left whose revocation has not reached the server yet (a JSON list).
+ * Not a `sync-` fact: it outlives the change of team that cleared those.
+ */
+const LEFT_TOKENS = 'left-tokens';
+
+function parseTokens(json: string | undefined): string[] {
+  try {
+    const list: unknown = JSON.parse(json ?? '[]');
+    return Array.isArray(list) ? list.filter((t): t is string => typeof t === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
 const BACKOFF_MIN_MS = 1_000;
 const BACKOFF_MAX_MS = 60_000;
 /** The longest a server's Retry-After holds back automatic syncs: a garbled one cannot stall sync for a day. */
@@ -147,6 +162,7 @@ export class SyncController implements ReactiveController {
     };
     await this.refresh();
     void this._loadTeam();
+    void this._revokeLeft();
     this.syncNow();
   }
 
@@ -237,8 +253,7 @@ export class SyncController implements ReactiveController {
     if (pending) this._joined(pending.joined.team, pending.deviceName);
     else this.status = { ...this.status, problem: null, message: null };
     this.host.requestUpdate();
-    // Best effort: a token left behind only lists a device the old team no longer has.
-    if (oldToken) void new FetchTransport(oldToken).leave().catch(() => undefined);
+    if (oldToken) void this._leaveWith(oldToken);
     await this.refresh();
     if (!pending) return;
     await this._loadTeam();
@@ -251,7 +266,41 @@ export class SyncController implements ReactiveController {
     this._pendingJoin = null;
     this.status = { ...this.status, teamSwitch: null };
     this.host.requestUpdate();
-    if (pending) await new FetchTransport(pending.joined.token).leave().catch(() => undefined);
+    if (pending) await this._leaveWith(pending.joined.token);
+  }
+
+  /**
+   * Takes the device `token` names out of its team on the server. With no connection (or a server
+   * fault) the token is kept to try again when the device is next online or opened, so the team's
+   * list of devices comes to say what is true; nothing else waits on it.
+   */
+  private async _leaveWith(token: string): Promise<void> {
+    if (await this._revoked(token)) return;
+    const store = this._store;
+    if (!store) return;
+    const left = parseTokens(await store.meta(LEFT_TOKENS));
+    if (!left.includes(token)) await store.setMeta(LEFT_TOKENS, JSON.stringify([...left, token]));
+  }
+
+  /** Tries again the revocations that could not reach the server. */
+  private async _revokeLeft(): Promise<void> {
+    const store = this._store;
+    const left = parseTokens(await store?.meta(LEFT_TOKENS));
+    if (!store || left.length === 0) return;
+    const done = await Promise.all(left.map((token) => this._revoked(token)));
+    // Read again: another tab may have added one meanwhile.
+    const now = parseTokens(await store.meta(LEFT_TOKENS)).filter((token) => !done[left.indexOf(token)]);
+    await store.setMeta(LEFT_TOKENS, now.length ? JSON.stringify(now) : null);
+  }
+
+  /** Whether the server has taken the device out (now, or before: it no longer knows the token). */
+  private async _revoked(token: string): Promise<boolean> {
+    try {
+      await new FetchTransport(token).leave();
+      return true;
+    } catch (error) {
+      return error instanceof SyncHttpError && error.status >= 400 && error.status < 500 && error.status !== 429;
+    }
   }
 
   private _joined(team: TeamRef, deviceName: string): void {
@@ -417,7 +466,10 @@ export class SyncController implements ReactiveController {
       .catch(() => undefined);
   }
 
-  private readonly _soon = (): void => this.syncNow();
+  private readonly _soon = (): void => {
+    this.syncNow();
+    void this._revokeLeft();
+  };
 
   private readonly _onVisible = (): void => {
     if (document.visibilityState === 'visible') this.syncNow();

@@ -479,13 +479,14 @@ describe('sync between two devices', () => {
       'nothing of Riverside team went to Hillside team',
     );
   });
-  it('lets a device handed on leave its team from Settings: its drafts leave it, and its token is revoked', async () => {
+  it('lets a device handed on leave its team from Settings, with no signal: its drafts leave it, and its token is revoked once online', async () => {
     const d = await device();
     const riverside = (await server.store.firstTeam())!;
     await newDraftOnTeam(d, riverside.id, 'Left behind on the server');
     const before = await activeDevices(riverside.id);
 
     await d.page.goto(`${server.origin}/settings`);
+    await d.context.setOffline(true);
     await d.page.getByRole('button', { name: 'Leave Riverside team…' }).click();
     await d.page.getByRole('heading', { name: 'Leave Riverside team?' }).waitFor();
     await d.page.keyboard.press('Tab'); // from the question's heading, as a keyboard user goes on
@@ -498,6 +499,9 @@ describe('sync between two devices', () => {
     await d.page.keyboard.press('Enter');
     await d.page.getByText(/^This device has left Riverside team, and its drafts have left the device\./).waitFor();
     await d.page.getByText(/This device is not in a team yet/).waitFor();
+    await d.page.waitForTimeout(500);
+    assert.equal(await activeDevices(riverside.id), before, 'no signal: the server has not heard yet');
+    await d.context.setOffline(false);
     await untilActiveDevices(riverside.id, before - 1);
     await d.page.goto(`${server.origin}/drafts`);
     await d.page.getByRole('heading', { name: 'Drafts', level: 1 }).waitFor();
