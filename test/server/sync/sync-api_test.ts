@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import {
   NO_SUCH_DRAFT,
   PULL_PAGE_MAX,
@@ -12,6 +13,7 @@ import {
   type ServerDraft,
 } from '../../../src/sync/protocol.js';
 import { randomSecret } from '../../../server/secrets.js';
+import { STORAGE_FULL_MESSAGE } from '../../../server/server-errors.js';
 import { DEVICE_CACHE_MS, DeviceRevokedError, SyncStore } from '../../../server/sync/sync-store.js';
 import { syncApiClient } from '../../support/sync-api-client.js';
 import { EngineHost, type SyncServer } from '../../support/sync-server.js';
@@ -526,6 +528,55 @@ for (const engine of ['sqlite', 'postgres'] as const) {
         .where('id', '=', teamId)
         .executeTakeFirstOrThrow();
       assert.equal(Number(after.rev), before + 6);
+    });
+
+    it('refuses a push on a full disk with a 503 that says so, applies nothing of it, and takes it once there is room', async () => {
+      const fresh = await host.server();
+      try {
+        const team = await fresh.store.createTeam('Full disk team');
+        const { token } = await syncApiClient(() => fresh).join(team.code, 'Full');
+        const push = () =>
+          fresh.app.inject({
+            method: 'POST',
+            url: '/api/push',
+            headers: { authorization: `Bearer ${token}` },
+            payload: {
+              mutations: [
+                upsert(1, randomUUID(), { achieve: { value: 'words '.repeat(2_000), baseRev: 0, changedAt: 1 } }),
+              ],
+            },
+          });
+        // The disk filled. SQLite: the database may not grow a page (its size limit stands in for
+        // the disk). PostgreSQL: the server itself raises disk_full (53100) inside the push's
+        // transaction, as it does when it cannot extend a file; a real full filesystem is not made.
+        const room =
+          engine === 'sqlite'
+            ? (await sql<{ page_count: number }>`PRAGMA page_count`.execute(fresh.db)).rows[0]!.page_count
+            : 0;
+        if (engine === 'sqlite') await sql.raw(`PRAGMA max_page_count = ${room}`).execute(fresh.db);
+        else
+          await sql
+            .raw(
+              `CREATE FUNCTION disk_full() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+                 RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = 'disk_full';
+               END $$;
+               CREATE TRIGGER disk_full BEFORE INSERT ON draft_fields FOR EACH ROW EXECUTE FUNCTION disk_full();`,
+            )
+            .execute(fresh.db);
+        const refused = await push();
+        assert.equal(refused.statusCode, 503, refused.body);
+        assert.equal(refused.headers['retry-after'], '60');
+        assert.deepEqual(refused.json(), { statusCode: 503, error: 'storage_full', message: STORAGE_FULL_MESSAGE });
+        assert.equal((await fresh.store.pull(team.id, 0, 10)).drafts.length, 0, 'nothing of it applied');
+
+        if (engine === 'sqlite') await sql.raw(`PRAGMA max_page_count = ${room * 1000}`).execute(fresh.db);
+        else await sql.raw('DROP TRIGGER disk_full ON draft_fields').execute(fresh.db);
+        const taken = await push();
+        assert.equal(taken.statusCode, 200, taken.body);
+        assert.equal((await fresh.store.pull(team.id, 0, 10)).drafts.length, 1, 'sent again, it is applied once');
+      } finally {
+        await fresh.close();
+      }
     });
 
     it('pages a long catch-up in bounded pages, missing nothing', async () => {
