@@ -185,11 +185,15 @@ export class SyncController implements ReactiveController {
       await this._changeTeam(store, this._pendingJoin);
       return 'joined';
     }
+    const oldToken = await store.meta(SYNC_META.token);
     await store.setMeta(SYNC_META.token, joined.token);
     await store.setMeta(SYNC_META.deviceId, joined.deviceId);
     await store.setMeta(SYNC_META.team, JSON.stringify(joined.team));
     // A device joining (or rejoining) takes the whole team's drafts from the start.
     await store.setMeta(SYNC_META.cursor, '0');
+    // The link opened again (scanned twice, say): the join made a new device, so the one it
+    // replaces leaves, or the team would list this device twice.
+    if (oldToken && oldToken !== joined.token) void this._leaveWith(oldToken);
     this._joined(joined.team, deviceName);
     await this._loadTeam();
     this.syncNow();

@@ -508,6 +508,15 @@ describe('sync between two devices', () => {
     assert.equal(await d.page.getByRole('link', { name: 'Left behind on the server' }).count(), 0);
     assert.ok((await titlesOn(riverside.id)).includes('Left behind on the server'), 'the team keeps the draft');
   });
+  it('lists a device once when it opens its team’s link again, and it goes on syncing', async () => {
+    const e = await device();
+    const riverside = (await server.store.firstTeam())!;
+    const before = await activeDevices(riverside.id);
+    await e.page.goto(server.joinLink); // scanned again by mistake
+    await e.page.getByText(/This device has joined Riverside team/).waitFor({ timeout: 15_000 });
+    await untilActiveDevices(riverside.id, before);
+    await newDraftOnTeam(e, riverside.id, 'After the second scan');
+  });
   it('joins through a link opened with no signal once the device has a connection, without the link again', async () => {
     const profile = await launchProfile();
     cleanups.push(profile.close);
