@@ -154,9 +154,11 @@ export class AutosaveController implements ReactiveController {
   private async _reload(): Promise<void> {
     try {
       const draft = await this.options.store.get(this.options.draftId);
-      // A deleted draft stays in hand: its answers are shown, and it can be restored.
+      // A deleted draft stays in hand: its answers are shown, and it can be restored. One gone
+      // from the device altogether (its team left in another tab) is missing, not an empty form.
       this.draft = draft;
-      if (this.state === 'loading' || this.state === 'missing') this.state = this.draft ? 'saved' : 'missing';
+      if (!draft) this.state = 'missing';
+      else if (this.state === 'loading' || this.state === 'missing') this.state = 'saved';
     } catch (error) {
       this.error = toStorageWriteError(error);
       if (this.state === 'loading') this.state = 'error';

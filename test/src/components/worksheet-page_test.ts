@@ -188,6 +188,17 @@ describe('worksheet-page', () => {
     expect((await otherTab.list()).map((d) => d.id)).to.include(id);
   });
 
+  it('says a draft is not on the device any more when another tab takes it off (leaving the team), not an empty form', async () => {
+    const name = freshDbName('gone-under');
+    const { page } = await openDraft(name);
+    const otherTab = await openStore(name);
+    stores.push(otherTab);
+    await otherTab.changeTeam({});
+    await waitUntil(() => page.shadowRoot!.querySelector('h1')?.textContent === 'Draft not found', 'the page says so');
+    expect(page.shadowRoot!.querySelectorAll('question-text')).to.have.length(0);
+    await expect(page).to.be.accessible();
+  });
+
   it('shows another tab’s edits, and neither tab overwrites the field the other changed', async () => {
     const name = freshDbName('two-tabs');
     const first = await openDraft(name);
