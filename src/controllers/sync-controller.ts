@@ -368,10 +368,15 @@ export class SyncController implements ReactiveController {
       const draft = drafts[i];
       return { ...e, draftTitle: draft ? draftTitle(draft) : 'A draft no longer on this device' };
     });
+    const now = team ? (JSON.parse(team) as TeamRef) : null;
+    // The device changed team in another tab: what this one knew of the old team must go (its
+    // join link above all, or Settings would invite people to the team the device left).
+    const switched = this.status.team !== null && now?.id !== this.status.team.id;
     this.status = {
       ...this.status,
+      ...(switched ? { joinLink: null, deviceName: null, problem: null, message: null } : {}),
       joined: Boolean(token),
-      team: team ? (JSON.parse(team) as TeamRef) : null,
+      team: now,
       waiting: outbox.waiting,
       rejected,
       lastSynced: last ? Number(last) : null,
@@ -379,6 +384,7 @@ export class SyncController implements ReactiveController {
       teamSwitch: this.status.teamSwitch && { ...this.status.teamSwitch, waiting: outbox.waiting },
     };
     this.host.requestUpdate();
+    if (switched && token) void this._loadTeam();
   }
 
   private async _loadTeam(): Promise<void> {

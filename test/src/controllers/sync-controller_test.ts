@@ -3,7 +3,7 @@ import { syncSummary } from '../../../src/components/sync-status.js';
 import { SyncController } from '../../../src/controllers/sync-controller.js';
 import { SYNC_META } from '../../../src/sync/sync-engine.js';
 import { ControllerHost } from '../support/controller-host.js';
-import { openStore, WORKSHEET } from '../support/fresh-db.js';
+import { freshDbName, openStore, WORKSHEET } from '../support/fresh-db.js';
 import { fillDisk } from '../support/full-disk.js';
 
 describe('SyncController', () => {
@@ -31,5 +31,30 @@ describe('SyncController', () => {
     expect((await store.get(draft.id))!.fields['achieve']!.value).to.equal('kept while the disk is full');
     controller.hostDisconnected();
     store.close();
+  });
+
+  it('forgets the old team’s join link when another tab moves the device to another team', async () => {
+    const name = freshDbName('switched-elsewhere');
+    const store = await openStore(name);
+    const otherTab = await openStore(name);
+    await store.setMeta(SYNC_META.token, 'riverside token');
+    await store.setMeta(SYNC_META.team, JSON.stringify({ id: 'r', name: 'Riverside team' }));
+    await store.create(WORKSHEET, { title: 'Riverside’s' });
+    const controller = new SyncController(new ControllerHost());
+    await controller.attach(store);
+    // As the team's server told it (no server here: the test sets what /api/me would have said).
+    controller.status = { ...controller.status, joinLink: 'http://kit.test/join#riverside-code', deviceName: 'Sam' };
+
+    await otherTab.changeTeam({
+      [SYNC_META.token]: 'hillside token',
+      [SYNC_META.team]: JSON.stringify({ id: 'h', name: 'Hillside team' }),
+    });
+    await waitUntil(() => controller.status.team?.id === 'h', 'this tab hears of the change');
+    expect(controller.status.joinLink, 'no invitation to the team the device left').to.equal(null);
+    expect(controller.status.deviceName).to.equal(null);
+    expect(controller.status.waiting).to.equal(0);
+    controller.hostDisconnected();
+    store.close();
+    otherTab.close();
   });
 });
