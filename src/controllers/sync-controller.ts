@@ -204,7 +204,7 @@ export class SyncController implements ReactiveController {
   async askToLeave(): Promise<void> {
     const store = this._store;
     const from = this.status.team;
-    if (!store || !from) return;
+    if (!store || !from || this._changing) return;
     if (this._pendingJoin) await this.stayInTeam();
     await this._ask(store, from, null);
   }
@@ -228,8 +228,15 @@ export class SyncController implements ReactiveController {
    */
   async switchTeam(): Promise<void> {
     const store = this._store;
-    if (store && this.status.teamSwitch) await this._changeTeam(store, this._pendingJoin);
+    if (!store || !this.status.teamSwitch) return;
+    // Once: a second press while the first runs would take the new team's token for the old one's,
+    // and revoke the device the user has just joined with.
+    this._changing ??= this._changeTeam(store, this._pendingJoin).finally(() => (this._changing = null));
+    await this._changing;
   }
+
+  /** The change of team under way, if one is. */
+  private _changing: Promise<void> | null = null;
 
   private async _changeTeam(store: DraftStore, pending: PendingJoin | null): Promise<void> {
     // Held from every sync on the device (this page's, another tab's, the service worker's): one
@@ -266,6 +273,7 @@ export class SyncController implements ReactiveController {
 
   /** Keeps this device in its team: a device the other team's join made is taken out again. */
   async stayInTeam(): Promise<void> {
+    if (this._changing) return; // answered already: the change goes on
     const pending = this._pendingJoin;
     this._pendingJoin = null;
     this.status = { ...this.status, teamSwitch: null };

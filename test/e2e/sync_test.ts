@@ -461,7 +461,8 @@ describe('sync between two devices', () => {
     const riversideDevices = await activeDevices(riverside.id);
     await c.page.goto(joinLink(server.origin, hillside.code));
     await question.waitFor({ timeout: 15_000 });
-    await c.page.getByRole('button', { name: 'Join Hillside team', exact: true }).click();
+    // Pressed twice, as an impatient thumb does: the second press must not undo the first.
+    await c.page.getByRole('button', { name: 'Join Hillside team', exact: true }).dblclick();
     await c.page
       .getByText(/^This device has joined Hillside team, and Riverside team’s drafts have left it\./)
       .waitFor();
