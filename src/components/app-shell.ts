@@ -162,6 +162,9 @@ export class AppShell extends LitElement {
     const { from, to } = ask;
     try {
       if (leave) {
+        // A sync under way finishes first (on a weak signal, seconds): say something is happening.
+        this._joinMessage = to ? `Joining ${to.name}…` : `Leaving ${from.name}…`;
+        this.requestUpdate();
         await this._sync.switchTeam();
         this._joinMessage = to
           ? `This device has joined ${to.name}, and ${from.name}’s drafts have left it. Drafts now sync with ${to.name}.`
