@@ -2,6 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { DraftStore } from '../data/draft-store.js';
 import { storageFailureOf } from '../data/storage-error.js';
 import { draftTitle, type OutboxEntry } from '../data/draft.js';
+import { leaveTeamWith, revokeLeft } from '../sync/leave-team.js';
 import { SYNC_TAG, runSync, withSyncHeld } from '../sync/run-sync.js';
 import { SYNC_META } from '../sync/sync-engine.js';
 import { STORAGE_FULL, type JoinResponse } from '../sync/protocol.js';
@@ -66,21 +67,6 @@ export interface SyncStatus {
 interface PendingJoin {
   readonly joined: JoinResponse;
   readonly deviceName: string;
-}
-
-/**
- * Tokens of teams this device left whose revocation has not reached the server yet (a JSON list).
- * Not a `sync-` fact: it outlives the change of team that cleared those.
- */
-const LEFT_TOKENS = 'left-tokens';
-
-function parseTokens(json: string | undefined): string[] {
-  try {
-    const list: unknown = JSON.parse(json ?? '[]');
-    return Array.isArray(list) ? list.filter((t): t is string => typeof t === 'string') : [];
-  } catch {
-    return [];
-  }
 }
 
 const BACKOFF_MIN_MS = 1_000;
@@ -162,7 +148,7 @@ export class SyncController implements ReactiveController {
     };
     await this.refresh();
     void this._loadTeam();
-    void this._revokeLeft();
+    void revokeLeft(store);
     this.syncNow();
   }
 
@@ -193,7 +179,7 @@ export class SyncController implements ReactiveController {
     await store.setMeta(SYNC_META.cursor, '0');
     // The link opened again (scanned twice, say): the join made a new device, so the one it
     // replaces leaves, or the team would list this device twice.
-    if (oldToken && oldToken !== joined.token) void this._leaveWith(oldToken);
+    if (oldToken && oldToken !== joined.token) void leaveTeamWith(store, oldToken);
     this._joined(joined.team, deviceName);
     await this._loadTeam();
     this.syncNow();
@@ -264,7 +250,7 @@ export class SyncController implements ReactiveController {
     if (pending) this._joined(pending.joined.team, pending.deviceName);
     else this.status = { ...this.status, problem: null, message: null };
     this.host.requestUpdate();
-    if (oldToken) void this._leaveWith(oldToken);
+    if (oldToken) void leaveTeamWith(store, oldToken);
     await this.refresh();
     if (!pending) return;
     await this._loadTeam();
@@ -278,41 +264,7 @@ export class SyncController implements ReactiveController {
     this._pendingJoin = null;
     this.status = { ...this.status, teamSwitch: null };
     this.host.requestUpdate();
-    if (pending) await this._leaveWith(pending.joined.token);
-  }
-
-  /**
-   * Takes the device `token` names out of its team on the server. With no connection (or a server
-   * fault) the token is kept to try again when the device is next online or opened, so the team's
-   * list of devices comes to say what is true; nothing else waits on it.
-   */
-  private async _leaveWith(token: string): Promise<void> {
-    if (await this._revoked(token)) return;
-    const store = this._store;
-    if (!store) return;
-    const left = parseTokens(await store.meta(LEFT_TOKENS));
-    if (!left.includes(token)) await store.setMeta(LEFT_TOKENS, JSON.stringify([...left, token]));
-  }
-
-  /** Tries again the revocations that could not reach the server. */
-  private async _revokeLeft(): Promise<void> {
-    const store = this._store;
-    const left = parseTokens(await store?.meta(LEFT_TOKENS));
-    if (!store || left.length === 0) return;
-    const done = await Promise.all(left.map((token) => this._revoked(token)));
-    // Read again: another tab may have added one meanwhile.
-    const now = parseTokens(await store.meta(LEFT_TOKENS)).filter((token) => !done[left.indexOf(token)]);
-    await store.setMeta(LEFT_TOKENS, now.length ? JSON.stringify(now) : null);
-  }
-
-  /** Whether the server has taken the device out (now, or before: it no longer knows the token). */
-  private async _revoked(token: string): Promise<boolean> {
-    try {
-      await new FetchTransport(token).leave();
-      return true;
-    } catch (error) {
-      return error instanceof SyncHttpError && error.status >= 400 && error.status < 500 && error.status !== 429;
-    }
+    if (pending && this._store) await leaveTeamWith(this._store, pending.joined.token);
   }
 
   private _joined(team: TeamRef, deviceName: string): void {
@@ -486,7 +438,7 @@ export class SyncController implements ReactiveController {
 
   private readonly _soon = (): void => {
     this.syncNow();
-    void this._revokeLeft();
+    if (this._store) void revokeLeft(this._store);
   };
 
   private readonly _onVisible = (): void => {
