@@ -70,10 +70,6 @@ export class WorksheetPage extends PageView {
       .print-only {
         display: none;
       }
-      .deleted {
-        border-left: 6px solid var(--color-warning);
-        padding-left: var(--space-2);
-      }
       .actions {
         display: flex;
         flex-wrap: wrap;
@@ -286,7 +282,7 @@ export class WorksheetPage extends PageView {
       // Not the form: typing into a deleted draft would be saved where no list shows it.
       return html`
         <h1 tabindex="-1">${heading}</h1>
-        <div class="deleted" role="alert">
+        <div class="error" role="alert">
           <p>
             This draft has been deleted, on this device or by a teammate. Its answers are kept: restore it to go on with
             it.

@@ -147,7 +147,6 @@ export class SyncController implements ReactiveController {
       offOther();
     };
     await this.refresh();
-    void this._loadTeam();
     void revokeLeft(store);
     this.syncNow();
   }
@@ -245,15 +244,13 @@ export class SyncController implements ReactiveController {
     clearTimeout(this._timer);
     this._failures = 0;
     this._quietUntil = 0;
-    // The old team's link must not be offered as the new one's, should the new one not load.
-    this.status = { ...this.status, joined: false, team: null, deviceName: null, joinLink: null, teamSwitch: null };
-    if (pending) this._joined(pending.joined.team, pending.deviceName);
-    else this.status = { ...this.status, problem: null, message: null };
-    this.host.requestUpdate();
+    this.status = { ...this.status, teamSwitch: null };
     if (oldToken) void leaveTeamWith(store, oldToken);
+    // Reading the new team's facts, refresh forgets the old team's and asks for the new one's.
     await this.refresh();
     if (!pending) return;
-    await this._loadTeam();
+    this.status = { ...this.status, deviceName: pending.deviceName };
+    this.host.requestUpdate();
     this.syncNow();
   }
 
@@ -329,9 +326,10 @@ export class SyncController implements ReactiveController {
       return { ...e, draftTitle: draft ? draftTitle(draft) : 'A draft no longer on this device' };
     });
     const now = team ? (JSON.parse(team) as TeamRef) : null;
-    // The device changed team in another tab: what this one knew of the old team must go (its
-    // join link above all, or Settings would invite people to the team the device left).
-    const switched = this.status.team !== null && now?.id !== this.status.team.id;
+    // The device's team is new to this controller (opened, or changed here or in another tab):
+    // what it knew of the old team must go (its join link above all, or Settings would invite
+    // people to the team the device left), and the new team's is asked of the server.
+    const switched = now?.id !== this.status.team?.id;
     this.status = {
       ...this.status,
       ...(switched ? { joinLink: null, deviceName: null, problem: null, message: null } : {}),
