@@ -13,7 +13,7 @@ import {
   type OutboxEntry,
   type RefusedAnswers,
 } from './draft.js';
-import { toStorageWriteError } from './storage-error.js';
+import { toStorageWriteError, type StorageWriteError } from './storage-error.js';
 
 /** What other tabs hear when a draft changes. */
 export interface DraftChange {
@@ -421,8 +421,7 @@ export class DraftStore {
       tx.commit();
       await tx.done;
     } catch (error) {
-      if ((error as Error).name === 'InvalidStateError') this._reopen();
-      throw toStorageWriteError(error);
+      throw this._writeFailed(error);
     }
     // Told in a task of its own: the caller hears first that the edit is stored, and the other
     // tabs (a message through the browser, ~50 µs of this page's time) a moment later.
@@ -506,8 +505,7 @@ export class DraftStore {
       ]);
       await tx.done;
     } catch (error) {
-      if ((error as Error).name === 'InvalidStateError') this._reopen();
-      throw toStorageWriteError(error);
+      throw this._writeFailed(error);
     }
     this._announce(removed.map((draftId) => ({ draftId, fields: [], kind: 'delete' })));
   }
@@ -988,8 +986,7 @@ export class DraftStore {
       await tx.done;
     } catch (error) {
       if (error instanceof DraftNotFoundError) throw error;
-      if ((error as Error).name === 'InvalidStateError') this._reopen();
-      throw toStorageWriteError(error);
+      throw this._writeFailed(error);
     }
     this._told({ draftId: id, fields, kind }, 'queued');
     return result;
@@ -1083,6 +1080,12 @@ export class DraftStore {
       this._reopen();
       return this._db;
     }
+  }
+
+  /** What a failed write says to its caller; a connection the browser closed is opened again. */
+  private _writeFailed(error: unknown): StorageWriteError {
+    if ((error as Error).name === 'InvalidStateError') this._reopen();
+    return toStorageWriteError(error);
   }
 
   private _reopen(): void {
