@@ -44,10 +44,15 @@ export class RouterController implements ReactiveController {
   navigate(href: string, { replace = false } = {}): void {
     const url = new URL(href, location.href);
     const samePage = url.pathname === location.pathname;
-    const state: HistoryState = { scrollY: window.scrollY };
-    history.replaceState(state, '');
-    if (replace) history.replaceState({}, '', url);
-    else history.pushState({}, '', url);
+    if (replace) {
+      // The entry is replaced, so there is no scroll position to keep for Back. Not reading it
+      // matters: reading scrollY forces a style and layout, during a load a whole view's.
+      history.replaceState({}, '', url);
+    } else {
+      const state: HistoryState = { scrollY: window.scrollY };
+      history.replaceState(state, '');
+      history.pushState({}, '', url);
+    }
     // A redirect made while the page is loading (/worksheet/new to its draft, a join link to
     // settings) is part of that load: the page keeps the browser's own start, as a fresh page does.
     const loading = replace && this.kind === 'load';
