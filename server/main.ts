@@ -6,9 +6,13 @@ import { ServerMetrics } from './metrics.js';
 import { openDatabase } from './db/open-database.js';
 import { serverSecret } from './server-secret.js';
 import { ConfigError, readServerConfig } from './server-config.js';
-import { forgetSettledEvery } from './sync/forget-settled.js';
+import { eraseDeleted } from './sync/erase-deleted.js';
+import { FORGET_EVERY_MS, forgetSettledEvery } from './sync/forget-settled.js';
+import { runEvery } from './sync/run-every.js';
 import { joinLink } from './sync/sync-routes.js';
 import { SyncStore } from './sync/sync-store.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 async function main(): Promise<void> {
   const config = readServerConfig();
@@ -58,6 +62,21 @@ async function main(): Promise<void> {
     },
   });
 
+  // A deleted draft's answers go once its keeping period is over: a community's words that a team
+  // deleted are not kept, nor handed to every device that joins, for as long as the team exists.
+  const erasing = runEvery(() => eraseDeleted(db, { keepMs: config.deletedKeepDays * DAY_MS }), {
+    everyMs: FORGET_EVERY_MS,
+    onRun: (erased) => {
+      metrics.erased.inc(erased);
+      if (erased)
+        app.log.info({ erased }, `erased the answers of drafts deleted over ${config.deletedKeepDays} days ago`);
+    },
+    onError: (error) => {
+      metrics.eraseErrors.inc();
+      app.log.error({ err: error }, 'erasing deleted drafts failed; trying again next run');
+    },
+  });
+
   let closing = false;
   const shutdown = (signal: string): void => {
     if (closing) {
@@ -66,8 +85,7 @@ async function main(): Promise<void> {
     }
     closing = true;
     console.log(`${signal}: finishing open requests, then stopping…`);
-    forgetting
-      .stop()
+    Promise.all([forgetting.stop(), erasing.stop()])
       .then(() => app.close())
       .then(() => db.destroy())
       .then(

@@ -44,6 +44,16 @@ export class ServerMetrics {
     help: 'Runs of forgetting settled records that failed (tried again on the next run)',
     registers: [this.registry],
   });
+  readonly erased = new Counter({
+    name: 'efk_sync_drafts_erased_total',
+    help: 'Deleted drafts whose answers were erased, their keeping period (DELETED_DRAFTS_KEEP_DAYS) over',
+    registers: [this.registry],
+  });
+  readonly eraseErrors = new Counter({
+    name: 'efk_sync_erase_errors_total',
+    help: 'Runs of erasing deleted drafts that failed (tried again on the next run)',
+    registers: [this.registry],
+  });
   readonly database = new Histogram({
     name: 'efk_db_query_duration_seconds',
     help: 'Database query latency',

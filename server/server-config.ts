@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DELETED_KEEP_DAYS } from './sync/erase-deleted.js';
 
 /** Settings read from the environment at start; a bad value stops the server with its name. */
 export interface ServerConfig {
@@ -18,6 +19,8 @@ export interface ServerConfig {
   readonly trustProxy: boolean | number | string;
   /** Largest request body accepted, in bytes. */
   readonly bodyLimit: number;
+  /** Days a deleted draft's answers are kept before the server erases them. */
+  readonly deletedKeepDays: number;
 }
 
 export class ConfigError extends Error {
@@ -68,6 +71,11 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
       `BODY_LIMIT_BYTES must be a whole number from 1048576 (a device's push may be that large) to 104857600, got "${limitText}"`,
     );
   }
+  const keepText = env['DELETED_DRAFTS_KEEP_DAYS']?.trim() || String(DELETED_KEEP_DAYS);
+  const deletedKeepDays = Number(keepText);
+  if (!/^\d+$/.test(keepText) || deletedKeepDays < 1 || deletedKeepDays > 36500) {
+    throw new ConfigError(`DELETED_DRAFTS_KEEP_DAYS must be a whole number of days from 1 to 36500, got "${keepText}"`);
+  }
   return {
     host,
     port,
@@ -79,5 +87,6 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     tls: certFile && keyFile ? { certFile, keyFile } : undefined,
     trustProxy,
     bodyLimit,
+    deletedKeepDays,
   };
 }

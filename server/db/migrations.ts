@@ -68,6 +68,13 @@ const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  '0003-drafts-erased': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('drafts').addColumn('erased_at', 'bigint').execute();
+      // What the erasing run looks for: deleted drafts, by when.
+      await db.schema.createIndex('drafts_by_deleted').on('drafts').columns(['deleted_at']).execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

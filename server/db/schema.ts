@@ -34,6 +34,11 @@ export interface Database {
     rev: number;
     deleted_at: number | null;
     note: string | null;
+    /**
+     * When the server erased the answers of this deleted draft, its retention over (see
+     * eraseDeleted): the draft stays as a bare record of its deletion, and cannot come back.
+     */
+    erased_at: number | null;
   };
   draft_fields: {
     team_id: string;

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { runEvery } from './run-every.js';
 
 /**
  * How long a record of an applied change is kept after its device said it is settled: longer
@@ -70,10 +71,7 @@ export async function forgetSettled(
   return forgotten;
 }
 
-/**
- * Runs {@link forgetSettled} now and every `everyMs`, never two at once. `stop()` ends the timer
- * and waits for a run in progress, so the database can be closed after it.
- */
+/** Runs {@link forgetSettled} now and every `everyMs`: see {@link runEvery}. */
 export function forgetSettledEvery(
   db: Kysely<Database>,
   {
@@ -88,22 +86,5 @@ export function forgetSettledEvery(
     readonly onError: (error: unknown) => void;
   },
 ): { stop(): Promise<void> } {
-  let running: Promise<void> = Promise.resolve();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let stopped = false;
-  const run = (): void => {
-    running = forgetSettled(db, { graceMs })
-      .then(onRun, onError)
-      .finally(() => {
-        if (!stopped) timer = setTimeout(run, everyMs).unref();
-      });
-  };
-  timer = setTimeout(run, 0).unref();
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  return runEvery(() => forgetSettled(db, { graceMs }), { everyMs, onRun, onError });
 }

@@ -14,6 +14,7 @@ import type {
 import { changeCount, changesOf, PUSH_BATCH_MAX } from '../../src/sync/protocol.js';
 import { CompiledOnce } from '../db/compiled-once.js';
 import type { Database } from '../db/schema.js';
+import { ERASED_REASON } from './erase-deleted.js';
 import { DeviceCache } from './device-cache.js';
 import { GroupCommit } from './group-commit.js';
 import { hashSecret, joinCode, randomSecret } from '../secrets.js';
@@ -199,6 +200,10 @@ function applyMutation(batch: Batch, device: Device, m: Mutation, rev: number): 
   if (!existing && m.kind !== 'upsert') return reject('There is no such draft on the team’s server.');
   if (existing && existing.row.worksheet_id !== m.worksheetId)
     return reject('This draft belongs to another worksheet.');
+  // Its retention over, the server erased its answers: a restore or an edit would bring back a
+  // draft missing every answer it did not carry, on every device, as if that were all of it.
+  if (existing?.row.erased_at != null && (m.kind === 'restore' || Object.keys(m.fields).length > 0))
+    return reject(ERASED_REASON);
 
   if (m.kind === 'delete') {
     const draft = existing!;
@@ -239,6 +244,7 @@ function applyMutation(batch: Batch, device: Device, m: Mutation, rev: number): 
       rev,
       deleted_at: null,
       note: null,
+      erased_at: null,
     },
     dirty: true,
     fields: new Map(),
@@ -737,7 +743,12 @@ export class SyncStore {
       );
       for (const row of drafts) {
         batch.set(row.id, {
-          row: { ...row, rev: Number(row.rev), deleted_at: row.deleted_at === null ? null : Number(row.deleted_at) },
+          row: {
+            ...row,
+            rev: Number(row.rev),
+            deleted_at: row.deleted_at === null ? null : Number(row.deleted_at),
+            erased_at: row.erased_at === null ? null : Number(row.erased_at),
+          },
           dirty: false,
           fields: new Map(),
           dirtyFields: new Set(),

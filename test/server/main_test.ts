@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { openDatabase } from '../../server/db/open-database.js';
 import { randomSecret } from '../../server/secrets.js';
 import { readServerConfig } from '../../server/server-config.js';
+import { DELETED_KEEP_DAYS } from '../../server/sync/erase-deleted.js';
 import { FORGET_GRACE_MS } from '../../server/sync/forget-settled.js';
 import { SyncStore } from '../../server/sync/sync-store.js';
 import { ROOT, builtApp } from '../support/build-app.js';
@@ -79,7 +80,7 @@ describe('npm start', () => {
     await once(again, 'exit');
     assert.equal(/join#([A-Za-z0-9_-]+)/.exec(second)![1], link[3]);
   });
-  it('forgets, once started, the records of changes their devices settled more than a day ago', async () => {
+  it('forgets, once started, the records of changes their devices settled more than a day ago, and erases drafts deleted over 30 days ago', async () => {
     const data = await tempDirWith();
     after(() => data.cleanup());
     const sqliteFile = path.join(data.dir, 'efk.sqlite');
@@ -93,6 +94,29 @@ describe('npm start', () => {
       .values([1, 2, 3].map((seq) => ({ device_id: device.id, seq, result: '{}', applied_at: old })))
       .execute();
     await seeded.db.updateTable('devices').set({ settled_below: 3 }).where('id', '=', device.id).execute();
+    const deletedAt = Date.now() - DELETED_KEEP_DAYS * 24 * 60 * 60 * 1000 - 60_000;
+    const draft = {
+      team_id: team.id,
+      worksheet_id: 'engagement-strategy',
+      worksheet_version: 1,
+      created_at: 1,
+      rev: 1,
+    };
+    await seeded.db
+      .insertInto('drafts')
+      .values([
+        { ...draft, id: 'deleted-long-ago', deleted_at: deletedAt, note: null, erased_at: null },
+        { ...draft, id: 'live', deleted_at: null, note: null, erased_at: null },
+      ])
+      .execute();
+    const field = { team_id: team.id, key: 'title', value: '"Hall meeting"', rev: 1, changed_at: 1, conflict: null };
+    await seeded.db
+      .insertInto('draft_fields')
+      .values([
+        { ...field, draft_id: 'deleted-long-ago', changed_by: device.id },
+        { ...field, draft_id: 'live', changed_by: device.id },
+      ])
+      .execute();
     await seeded.db.destroy();
 
     const child = startServer(data.dir);
@@ -109,6 +133,10 @@ describe('npm start', () => {
     const until = Date.now() + 20_000;
     while ((await left()).length !== 1 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(await left(), [3], `seqs 1 and 2 forgotten, 3 (not settled) kept:\n${output}`);
+    const answered = async (): Promise<string[]> =>
+      (await watching.db.selectFrom('draft_fields').select('draft_id').execute()).map((r) => r.draft_id);
+    while ((await answered()).length !== 1 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(await answered(), ['live'], `the long-deleted draft's answers erased:\n${output}`);
     child.kill('SIGTERM');
     const [code] = (await once(child, 'exit')) as [number | null];
     assert.equal(code, 0, output);

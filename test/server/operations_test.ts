@@ -294,6 +294,10 @@ describe('operations', () => {
     assert.throws(() => readServerConfig({ TLS_CERT_FILE: 'a.pem' }), /TLS_CERT_FILE and TLS_KEY_FILE go together/);
     assert.throws(() => readServerConfig({ TRUST_PROXY: 'maybe' }), /TRUST_PROXY must be/);
     assert.throws(() => readServerConfig({ BODY_LIMIT_BYTES: '12' }), /BODY_LIMIT_BYTES must be/);
+    assert.throws(() => readServerConfig({ DELETED_DRAFTS_KEEP_DAYS: '0' }), /DELETED_DRAFTS_KEEP_DAYS must be/);
+    assert.throws(() => readServerConfig({ DELETED_DRAFTS_KEEP_DAYS: '2 weeks' }), /DELETED_DRAFTS_KEEP_DAYS must be/);
+    assert.equal(readServerConfig({}).deletedKeepDays, 30);
+    assert.equal(readServerConfig({ DELETED_DRAFTS_KEEP_DAYS: '90' }).deletedKeepDays, 90);
     assert.throws(
       () => readServerConfig({ BODY_LIMIT_BYTES: '524288' }),
       /BODY_LIMIT_BYTES must be a whole number from 1048576 \(a device's push may be that large\)/,
