@@ -13,6 +13,7 @@ import { UpdateController } from '../controllers/update-controller.js';
 import { DraftStore } from '../data/draft-store.js';
 import { readStorageStatus, requestPersistentStorage } from '../data/storage-status.js';
 import { ConnectionMonitor } from '../net/connection-monitor.js';
+import { SYNC_META } from '../sync/sync-engine.js';
 import { SyncNetworkError } from '../sync/sync-transport.js';
 import { WORKSHEET_ROUTES, type Route } from '../routing/route.js';
 import { localIsoDate } from '../text/local-iso-date.js';
@@ -65,6 +66,12 @@ export class AppShell extends LitElement {
   /** Opens the drafts database; tests hand in their own, on a fresh database. */
   @property({ attribute: false }) openDrafts: () => Promise<DraftStore> = () => DraftStore.open();
 
+  /**
+   * How long after the drafts open the device erases drafts deleted long ago: later than the
+   * start's own work, which it would otherwise slow. Tests set it to 0.
+   */
+  @property({ attribute: false }) eraseDeletedAfterMs = 10_000;
+
   private _draftStore: Promise<DraftStore> | undefined;
 
   private readonly _sync = new SyncController(this, (reached) =>
@@ -79,6 +86,7 @@ export class AppShell extends LitElement {
     this._draftStore ??= this.openDrafts().then(
       (store) => {
         void this._sync.attach(store);
+        this._eraseDeletedLater(store);
         return store;
       },
       (error: unknown) => {
@@ -87,6 +95,19 @@ export class AppShell extends LitElement {
       },
     );
     return this._draftStore;
+  }
+
+  /**
+   * Drafts deleted over 30 days ago leave the device (see DraftStore.eraseDeleted); on a device in
+   * a team, once their deletion has reached it. A failure (a full disk) waits for the next start.
+   */
+  private _eraseDeletedLater(store: DraftStore): void {
+    setTimeout(() => {
+      void store
+        .meta(SYNC_META.token)
+        .then((token) => store.eraseDeleted({ keepUnsent: token !== undefined }))
+        .catch(() => undefined);
+    }, this.eraseDeletedAfterMs);
   }
 
   override connectedCallback(): void {

@@ -81,6 +81,8 @@ async function countSyncWrite(
 const REVERTS = 'sync-reverts';
 /** What every team-bound fact's key in `meta` starts with (the sync engine's, and REVERTS). */
 const SYNC_KEY_PREFIX = 'sync-';
+/** How long a deleted draft stays on the device (for Undo, and "Restore this draft") before it is erased. */
+export const DELETED_KEEP_MS = 30 * 24 * 60 * 60 * 1000;
 
 interface Revert {
   readonly fields: readonly string[];
@@ -508,6 +510,52 @@ export class DraftStore {
       throw this._writeFailed(error);
     }
     this._announce(removed.map((draftId) => ({ draftId, fields: [], kind: 'delete' })));
+  }
+
+  /**
+   * Takes drafts deleted more than `keepMs` ago off this device, answers and all, and says how many
+   * went: what a deletion promises the people whose words a draft holds. A draft whose deletion
+   * has not reached its team (`keepUnsent`: the device is in a team) stays until it has, or the
+   * team would keep it; so does one with an edit not yet folded or a discarded change still to take
+   * back. A device in no team drops the deleted draft's queued changes with it: they would only
+   * tell a team it joins later of a draft deleted before.
+   */
+  async eraseDeleted({
+    keepMs = DELETED_KEEP_MS,
+    keepUnsent,
+  }: {
+    readonly keepMs?: number;
+    readonly keepUnsent: boolean;
+  }): Promise<number> {
+    const before = this._now() - keepMs;
+    let erased: string[];
+    try {
+      const tx = writing(await this._database());
+      await this._fold(tx);
+      const [old, reverts] = await Promise.all([
+        // A deleted draft's updatedAt is when it was deleted, unless something touched it since.
+        tx.objectStore('drafts').index('by-updated').getAll(IDBKeyRange.upperBound(before)),
+        tx.objectStore('meta').get(REVERTS),
+      ]);
+      const reverting = parseReverts(reverts?.value);
+      const candidates = old.filter((d) => d.deletedAt !== null && d.deletedAt < before && !reverting[d.id]);
+      const queued = await Promise.all(
+        candidates.map((d) => tx.objectStore('outbox').index('by-draft').getAllKeys(d.id)),
+      );
+      erased = [];
+      candidates.forEach((draft, i) => {
+        const seqs = queued[i]!;
+        if (keepUnsent && seqs.length > 0) return;
+        void tx.objectStore('drafts').delete(draft.id);
+        for (const seq of seqs) void tx.objectStore('outbox').delete(seq);
+        erased.push(draft.id);
+      });
+      await tx.done;
+    } catch (error) {
+      throw this._writeFailed(error);
+    }
+    this._announce(erased.map((draftId) => ({ draftId, fields: [], kind: 'delete' })));
+    return erased.length;
   }
 
   /** Adds a draft from an export file as it is (its id must be new on this device). */

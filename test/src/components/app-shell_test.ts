@@ -182,6 +182,32 @@ describe('app-shell', () => {
     expect(location.pathname).to.equal('/guide/social-media');
   });
 
+  it('erases, once started, drafts deleted over 30 days ago, and keeps those deleted since', async () => {
+    const dbName = freshDbName('shell-erase');
+    let clock = Date.now() - 31 * 24 * 60 * 60 * 1000;
+    const before = await openStore(dbName, { now: () => clock });
+    const old = await before.create({ id: 'engagement-strategy', version: 1 }, { title: 'Deleted last month' });
+    await before.remove(old.id);
+    clock = Date.now();
+    const recent = await before.create({ id: 'engagement-strategy', version: 1 }, { title: 'Deleted today' });
+    await before.remove(recent.id);
+    before.close();
+
+    fixtureCleanup();
+    history.replaceState({}, '', '/');
+    await fixture<AppShell>(
+      html`<app-shell
+        .store=${builtContentStore()}
+        .openDrafts=${() => openStore(dbName)}
+        .eraseDeletedAfterMs=${0}
+      ></app-shell>`,
+    );
+    const check = await openStore(dbName);
+    await waitUntil(async () => (await check.get(old.id)) === undefined, 'the draft deleted last month is erased');
+    expect((await check.get(recent.id))?.deletedAt).to.be.a('number', 'one deleted today can still be restored');
+    check.close();
+  });
+
   it('is accessible on every view', async () => {
     for (const path of [
       '/',

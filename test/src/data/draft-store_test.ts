@@ -494,6 +494,60 @@ describe('DraftStore', () => {
     expect(await reopened.outbox()).to.deep.equal([]);
   });
 
+  describe('erasing drafts deleted long ago', () => {
+    const DAY = 24 * 60 * 60 * 1000;
+    let clock = Date.now();
+    /** A store whose clock the test sets, as if its writes were made at `clock`. */
+    async function at(name: string): Promise<DraftStore> {
+      const s = await openStore(name, { now: () => clock });
+      stores.push(s);
+      return s;
+    }
+
+    it('takes drafts deleted over 30 days ago off a device in no team, with their queued changes; nothing else', async () => {
+      const name = freshDbName('erase');
+      clock = Date.now() - 40 * DAY;
+      const s = await at(name);
+      const old = await s.create(WORKSHEET, { title: 'Mrs Lee, 0400 000 000' });
+      await s.update(old.id, { achieve: 'said at the hall' });
+      await s.remove(old.id);
+      const oldLive = await s.create(WORKSHEET, { title: 'Old but kept' });
+      clock = Date.now() - 2 * DAY;
+      const recent = await s.create(WORKSHEET, { title: 'Deleted this week' });
+      await s.remove(recent.id);
+      clock = Date.now();
+      const otherTab = await store(name);
+      const heard: DraftChange[] = [];
+      otherTab.onChange((changes) => heard.push(...changes));
+
+      expect(await s.eraseDeleted({ keepUnsent: false })).to.equal(1);
+      expect(await s.get(old.id)).to.equal(undefined, 'the draft and its answers are gone');
+      expect((await s.outbox()).filter((e) => e.draftId === old.id)).to.deep.equal([]);
+      expect((await s.get(recent.id))!.deletedAt).to.be.a(
+        'number',
+        'deleted this week: Undo and restore still possible',
+      );
+      expect((await s.list()).map((d) => d.id)).to.deep.equal([oldLive.id]);
+      await waitUntil(() => heard.some((c) => c.draftId === old.id && c.kind === 'delete'), 'other tabs hear it go');
+      expect(await s.eraseDeleted({ keepUnsent: false })).to.equal(0);
+    });
+
+    it('on a device in a team, keeps a deleted draft until its deletion has reached the team', async () => {
+      const name = freshDbName('erase-team');
+      clock = Date.now() - 40 * DAY;
+      const s = await at(name);
+      const draft = await sharedDraft(s);
+      await s.remove(draft.id);
+      clock = Date.now();
+      expect(await s.eraseDeleted({ keepUnsent: true })).to.equal(0);
+      expect((await s.get(draft.id))!.deletedAt).to.be.a('number', 'kept: the team would otherwise keep it live');
+      const batch = await s.outboxBatch({ limit: 10 });
+      await s.acknowledge(batch.entries, [{ seq: batch.entries[0]!.seq!, status: 'applied', rev: 2 }]);
+      expect(await s.eraseDeleted({ keepUnsent: true })).to.equal(1);
+      expect(await s.get(draft.id)).to.equal(undefined);
+    });
+  });
+
   it('merges edits journalled as a page closed when it next opens, unless a later edit exists', async () => {
     const name = freshDbName('journal');
     const first = await store(name);
