@@ -211,8 +211,14 @@ function editsOf(draftId: string): KeyQuery {
   return keyRange().bound([draftId], [draftId, []]);
 }
 
+/** Drafts by `updatedAt`, up to `time` included. */
+function updatedUpTo(time: number): KeyQuery {
+  return keyRange().upperBound(time);
+}
+
 interface KeyRangeFactory {
   lowerBound(lower: number, open: boolean): KeyQuery;
+  upperBound(upper: number): KeyQuery;
   bound(lower: number | readonly unknown[], upper: number | readonly unknown[]): KeyQuery;
 }
 
@@ -534,7 +540,7 @@ export class DraftStore {
       await this._fold(tx);
       const [old, reverts] = await Promise.all([
         // A deleted draft's updatedAt is when it was deleted, unless something touched it since.
-        tx.objectStore('drafts').index('by-updated').getAll(IDBKeyRange.upperBound(before)),
+        tx.objectStore('drafts').index('by-updated').getAll(updatedUpTo(before)),
         tx.objectStore('meta').get(REVERTS),
       ]);
       const reverting = parseReverts(reverts?.value);
