@@ -1,10 +1,13 @@
 // `npm run team -- <command>`: manage teams and devices on this server's database.
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { slugify } from '../scripts/content/slugify.js';
 import { openDatabase } from './db/open-database.js';
 import { serverSecret } from './server-secret.js';
 import { ConfigError, readServerConfig } from './server-config.js';
 import { joinLink } from './sync/sync-routes.js';
 import { SyncStore } from './sync/sync-store.js';
+import { ExportFolderError, exportTeam, worksheetFromContent } from './team-export.js';
 
 const USAGE = `Usage: npm run team -- <command>
 
@@ -13,6 +16,9 @@ const USAGE = `Usage: npm run team -- <command>
   link <team>            Print a team's join link
   rotate <team>          Make a new join link (the old one stops working)
   revoke <device-id>     Remove a device from its team (it keeps its drafts and must rejoin)
+  export <team> [--to <folder>]
+                         Write each of a team's drafts as Markdown and as JSON the app imports
+                         (default folder: DATA_DIR/exports/<team>-<time>)
   delete <team> --yes    Delete a team and all of its drafts and devices from this server
 
 <team> is a team's id or name. Settings come from the same environment as npm start
@@ -78,6 +84,22 @@ async function main(args: string[]): Promise<number> {
         );
         return 0;
       }
+      case 'export': {
+        const to = rest.indexOf('--to');
+        if (to !== -1 && !rest[to + 1]) throw new ConfigError('Name the folder after --to.');
+        const t = await team((to === -1 ? rest : rest.slice(0, to)).join(' '));
+        const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+        const folder = path.resolve(
+          to === -1 ? path.join(config.dataDir, 'exports', `${slugify(t.name) || 'team'}-${stamp}`) : rest[to + 1]!,
+        );
+        const worksheet = await worksheetFromContent(fileURLToPath(new URL('../content', import.meta.url)));
+        const { drafts } = await exportTeam(store, t.id, folder, worksheet);
+        console.log(
+          `Exported ${drafts} draft${drafts === 1 ? '' : 's'} of ${t.name} to ${folder} (each as Markdown, and as JSON the app imports).`,
+        );
+        console.log('They hold what people in the community said: keep them as your agency keeps such records.');
+        return 0;
+      }
       case 'delete': {
         const yes = rest.includes('--yes');
         const t = await team(rest.filter((a) => a !== '--yes').join(' '));
@@ -85,7 +107,7 @@ async function main(args: string[]): Promise<number> {
           const devices = (await store.devices(t.id)).length;
           console.error(
             `This deletes ${t.name} (${t.id}) from this server for good: all of its drafts, and its ${devices} device${devices === 1 ? '' : 's'}. ` +
-              'Take a backup first (npm run backup) if they may be needed.\n' +
+              `Export its drafts first (npm run team -- export "${t.name}") or take a backup (npm run backup) if they may be needed.\n` +
               `To go ahead: npm run team -- delete "${t.name}" --yes`,
           );
           return 2;
@@ -109,7 +131,7 @@ async function main(args: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof ConfigError ? error.message : error);
+    console.error(error instanceof ConfigError || error instanceof ExportFolderError ? error.message : error);
     process.exit(1);
   },
 );

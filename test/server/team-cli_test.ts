@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { openDatabase } from '../../server/db/open-database.js';
 import { randomSecret } from '../../server/secrets.js';
 import { SyncStore } from '../../server/sync/sync-store.js';
+import { worksheetFromContent } from '../../server/team-export.js';
+import { parseDraftExport } from '../../src/export/draft-export.js';
 import { ROOT } from '../support/build-app.js';
 import { newDraftMutation } from '../support/new-draft-mutation.js';
 import { tempDirWith } from '../support/temp-dir.js';
@@ -98,5 +101,56 @@ describe('npm run team', () => {
     assert.ok(await store.deviceByToken(stays.token));
     await db.destroy();
     assert.equal(team('delete', 'Riverside team', '--yes').code, 1, 'a team deleted is not found again');
+  });
+
+  it('exports a team’s drafts as Markdown and as JSON the app imports, never into a folder with files in it', async () => {
+    const team = await cli();
+    const code = /join#([A-Za-z0-9_-]+)/.exec(team('create', 'Riverside team').out)![1]!;
+    const { db } = await openDatabase({ sqliteFile: path.join(team.dataDir, 'efk.sqlite') });
+    const store = new SyncStore(db, randomSecret());
+    const phone = (await store.join(code, 'Riverside phone'))!;
+    const first = newDraftMutation(1, { title: 'Hall meeting', achieve: 'Hear what the river walk means to people' });
+    const again = newDraftMutation(2, { title: 'Hall meeting', achieve: 'The second evening' });
+    const deleted = newDraftMutation(3, { title: 'Deleted by the team' });
+    const [, , made] = (await store.push(phone.device, [first, again, deleted])).results;
+    await store.push(phone.device, [{ ...deleted, seq: 4, kind: 'delete', baseRev: made!.rev, fields: {} }]);
+    await db.destroy();
+
+    const folder = path.join(team.dataDir, 'for-records');
+    const exported = team('export', 'Riverside team', '--to', folder);
+    assert.equal(exported.code, 0, exported.out);
+    assert.match(exported.out, /^Exported 2 drafts of Riverside team to .*for-records/);
+    const files = (await readdir(folder)).sort();
+    assert.equal(files.length, 4, files.join(', '));
+    assert.ok(files.includes('hall-meeting.md') && files.includes('hall-meeting.json'));
+    const worksheet = await worksheetFromContent(path.join(ROOT, 'content'));
+    const byId = new Map<string, string>();
+    for (const file of files.filter((f) => f.endsWith('.json'))) {
+      const draft = parseDraftExport(await readFile(path.join(folder, file), 'utf8'), worksheet);
+      assert.equal(draft.fields['title']!.changedBy, 'Riverside phone', 'each change named for its device');
+      byId.set(draft.id, String(draft.fields['achieve']!.value));
+    }
+    assert.deepEqual(
+      byId,
+      new Map([
+        [first.draftId, 'Hear what the river walk means to people'],
+        [again.draftId, 'The second evening'],
+      ]),
+    );
+    assert.equal((await stat(folder)).mode & 0o777, 0o700, 'the folder is its maker’s only');
+    assert.equal((await stat(path.join(folder, 'hall-meeting.md'))).mode & 0o777, 0o600);
+    const markdown = await readFile(path.join(folder, 'hall-meeting.md'), 'utf8');
+    assert.match(markdown, /^# Hall meeting$/m);
+    assert.match(markdown, /Hear what the river walk means to people|The second evening/);
+
+    const refused = team('export', 'Riverside team', '--to', folder);
+    assert.equal(refused.code, 1);
+    assert.match(refused.out, /is not empty: name a new folder, so no file is overwritten/);
+    assert.equal((await readdir(folder)).length, 4, 'nothing written over');
+
+    const byDefault = team('export', 'Riverside team');
+    assert.equal(byDefault.code, 0, byDefault.out);
+    const [made2] = await readdir(path.join(team.dataDir, 'exports'));
+    assert.match(made2!, /^riverside-team-\d{4}-/);
   });
 });

@@ -1,0 +1,85 @@
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { buildGuidesFromDir } from '../scripts/content/build-guides.js';
+import { buildWorksheet } from '../scripts/content/build-worksheet.js';
+import type { Worksheet } from '../src/content/worksheet.js';
+import { lastEdited, type Draft } from '../src/data/draft.js';
+import { draftToJson, draftToMarkdown, exportFileName } from '../src/export/draft-export.js';
+import type { ServerDraft } from '../src/sync/protocol.js';
+import type { SyncStore } from './sync/sync-store.js';
+
+/** The folder to export into holds files already: an export never overwrites or mixes in. */
+export class ExportFolderError extends Error {
+  override name = 'ExportFolderError';
+}
+
+/** Drafts read from the database a page at a time. */
+const PAGE = 500;
+
+/** The worksheet as the build makes it, from the guidance and `worksheet.yaml` in `contentDir`. */
+export async function worksheetFromContent(contentDir: string): Promise<Worksheet> {
+  const { guides } = await buildGuidesFromDir(contentDir);
+  return buildWorksheet('worksheet.yaml', await readFile(path.join(contentDir, 'worksheet.yaml'), 'utf8'), guides);
+}
+
+/**
+ * A draft as the team's server holds it, as the app's export gives it (each change named for the
+ * device that made it): a file the app imports.
+ */
+export function draftOfTeam(d: ServerDraft): Draft {
+  const fields = Object.fromEntries(
+    Object.entries(d.fields).map(([key, f]) => [
+      key,
+      { value: f.value, changedAt: f.changedAt, changedBy: f.changedBy },
+    ]),
+  );
+  const draft: Draft = {
+    id: d.id,
+    worksheetId: d.worksheetId,
+    worksheetVersion: d.worksheetVersion,
+    createdAt: d.createdAt,
+    updatedAt: d.createdAt,
+    fields,
+    deletedAt: null,
+  };
+  return { ...draft, updatedAt: lastEdited(draft) };
+}
+
+/**
+ * Writes every draft a team holds (not the deleted ones) into `folder`, each as Markdown to read
+ * and as JSON the app imports, named for its title: the team's record, for an agency's records
+ * system, an information request, or before the team is deleted. `folder` must be new or empty.
+ */
+export async function exportTeam(
+  store: SyncStore,
+  teamId: string,
+  folder: string,
+  worksheet: Worksheet,
+): Promise<{ drafts: number }> {
+  // Readable by the account that made it only: the files hold what people in a community said.
+  await mkdir(folder, { recursive: true, mode: 0o700 });
+  if ((await readdir(folder)).length > 0)
+    throw new ExportFolderError(`${folder} is not empty: name a new folder, so no file is overwritten.`);
+  const names = new Set<string>();
+  let drafts = 0;
+  for (let since = 0; ;) {
+    const page = await store.pull(teamId, since, PAGE);
+    for (const held of page.drafts) {
+      if (held.deletedAt !== null) continue;
+      const draft = draftOfTeam(held);
+      let name = exportFileName(draft, 'md').replace(/\.md$/, '');
+      // Two drafts of one title (a consultation run twice) each keep their own files.
+      if (names.has(name)) name = `${name}-${draft.id.slice(-12)}`;
+      names.add(name);
+      // `wx`: should a file appear meanwhile, the export stops rather than overwrite it.
+      await writeFile(path.join(folder, `${name}.md`), draftToMarkdown(draft, worksheet), {
+        flag: 'wx',
+        mode: 0o600,
+      });
+      await writeFile(path.join(folder, `${name}.json`), draftToJson(draft), { flag: 'wx', mode: 0o600 });
+      drafts += 1;
+    }
+    if (!page.more) return { drafts };
+    since = page.cursor;
+  }
+}
