@@ -5,6 +5,7 @@ import {
   QUESTION_TYPES,
   type ChoiceOption,
   type Question,
+  type RetiredQuestion,
   type QuestionType,
   type Worksheet,
 } from '../../src/content/worksheet.js';
@@ -54,6 +55,20 @@ export function buildWorksheet(file: string, source: string, guides: readonly Gu
     return value;
   };
 
+  /**
+   * Refuses a key `parent` should not have. Above all for YAML's flow style: in
+   * `{ quote: who, where }` the comma ends the quote, and `where` becomes a key of its own, so a
+   * quote cut short would otherwise pass the word-for-word check and show cut short in the app.
+   */
+  const only = (parent: Node, keys: readonly string[], where: string): void => {
+    for (const pair of isMap(parent) ? parent.items : []) {
+      const key = (pair.key as { value?: unknown } | null)?.value;
+      if (typeof key !== 'string' || !keys.includes(key))
+        fail((pair.key as Node | null) ?? parent, `${where}"${String(key)}" is not one of ${keys.join(', ')} (inside { … }, a comma ends a value: put a value with a comma in quotes)`);
+    }
+  };
+  only(root, ['id', 'version', 'title', 'intro', 'guide', 'questions', 'retired'], '');
+
   const guideSlug = text(root, 'guide', '');
   const guide = guides.find((g) => g.slug === guideSlug) ?? fail(root, `guide "${guideSlug}" is not in content/`);
   const versionNode = isMap(root) ? (root.get('version', true) as Node | undefined) : undefined;
@@ -66,6 +81,7 @@ export function buildWorksheet(file: string, source: string, guides: readonly Gu
   const questions = (questionsNode as unknown as { items: Node[] }).items.map((q, i): Question => {
     const where = `question ${i + 1}: `;
     if (!isMap(q)) fail(q, `${where}must be a set of "key: value" lines`);
+    only(q, ['id', 'type', 'label', 'hint', 'guidance', 'options'], where);
     const qid = id(q, where);
     if (seen.has(qid)) fail(q, `${where}id "${qid}" is used twice (or is one of ${CONTEXT_FIELDS.join(', ')})`);
     seen.add(qid);
@@ -73,6 +89,7 @@ export function buildWorksheet(file: string, source: string, guides: readonly Gu
     if (!QUESTION_TYPES.includes(type)) fail(q, `${where}type "${type}" is not one of ${QUESTION_TYPES.join(', ')}`);
     const guidanceNode = isMap(q) ? (q.get('guidance', true) as Node | undefined) : undefined;
     if (!isMap(guidanceNode)) fail(guidanceNode ?? q, `${where}needs "guidance" with the guide section and quote behind it`);
+    only(guidanceNode as Node, ['section', 'quote'], `${where}guidance: `);
     const sectionId = text(guidanceNode as Node, 'section', where);
     const section = guide.sections.find((s) => s.id === sectionId) ?? fail(guidanceNode, `${where}section "${sectionId}" is not a section of ${guide.slug}`);
     const quote = text(guidanceNode as Node, 'quote', where);
@@ -86,10 +103,25 @@ export function buildWorksheet(file: string, source: string, guides: readonly Gu
     if (type !== 'choice') return { ...base, type };
     const optionsNode = isMap(q) ? (q.get('options', true) as Node | undefined) : undefined;
     if (!isSeq(optionsNode) || optionsNode.items.length < 2) fail(optionsNode ?? q, `${where}a choice needs at least two "options"`);
-    const options = (optionsNode as unknown as { items: Node[] }).items.map(
-      (o, k): ChoiceOption => ({ id: id(o, `${where}option ${k + 1}: `), label: text(o, 'label', `${where}option ${k + 1}: `), hint: text(o, 'hint', `${where}option ${k + 1}: `) }),
-    );
+    const options = (optionsNode as unknown as { items: Node[] }).items.map((o, k): ChoiceOption => {
+      const at = `${where}option ${k + 1}: `;
+      only(o, ['id', 'label', 'hint'], at);
+      return { id: id(o, at), label: text(o, 'label', at), hint: text(o, 'hint', at) };
+    });
     return { ...base, type, options };
+  });
+
+  // Questions taken out: an answer a draft already holds to one keeps its question's words.
+  const retiredNode = isMap(root) ? (root.get('retired', true) as Node | undefined) : undefined;
+  if (retiredNode && !isSeq(retiredNode)) fail(retiredNode, '"retired" must be a list of questions taken out (id and label)');
+  const retired = ((retiredNode as unknown as { items: Node[] } | undefined)?.items ?? []).map((q, i): RetiredQuestion => {
+    const where = `retired question ${i + 1}: `;
+    if (!isMap(q)) fail(q, `${where}must be a set of "key: value" lines`);
+    only(q, ['id', 'label'], where);
+    const qid = id(q, where);
+    if (seen.has(qid)) fail(q, `${where}id "${qid}" is still asked, or retired twice: a retired id is never used again`);
+    seen.add(qid);
+    return { id: qid, label: text(q, 'label', where) };
   });
 
   return {
@@ -99,5 +131,6 @@ export function buildWorksheet(file: string, source: string, guides: readonly Gu
     intro: text(root, 'intro', ''),
     guide: guide.slug,
     questions,
+    ...(retired.length ? { retired } : {}),
   };
 }

@@ -1,7 +1,14 @@
 import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
-import { TEXT_MAX, type Channel, type ContextField, type Question, type Worksheet } from '../content/worksheet.js';
+import {
+  otherAnswers,
+  TEXT_MAX,
+  type Channel,
+  type ContextField,
+  type Question,
+  type Worksheet,
+} from '../content/worksheet.js';
 import { AutosaveController } from '../controllers/autosave-controller.js';
 import { draftTitle, type Draft } from '../data/draft.js';
 import type { DraftStore } from '../data/draft-store.js';
@@ -315,6 +322,7 @@ export class WorksheetPage extends PageView {
         </fieldset>
         <h2>${worksheet.title}</h2>
         ${worksheet.questions.map((q) => html`${this._conflict(q)}${this._question(q)}`)}
+        ${this._otherAnswers(worksheet)}
         <h2>Take the strategy with you</h2>
         <export-controls
           .canShare=${'share' in navigator}
@@ -342,7 +350,27 @@ export class WorksheetPage extends PageView {
           html`<h2>${q.label}</h2>
             ${this._printAnswer(q)}`,
       )}
+      ${this._otherAnswers(worksheet)}
     `;
+  }
+
+  /** Answers to questions the worksheet no longer asks: shown, not editable, never out of sight. */
+  private _otherAnswers(worksheet: Worksheet) {
+    const fields = this._autosave?.draft?.fields;
+    const others = fields ? otherAnswers(worksheet, fields) : [];
+    if (others.length === 0) return nothing;
+    return html`<section class="retired">
+      <h2>Answers to questions no longer in this worksheet</h2>
+      <p>
+        The worksheet changed after these answers were written. They stay with the draft and go with its exports, but
+        can no longer be edited here.
+      </p>
+      ${others.map(
+        (o) =>
+          html`<h3>${o.label}</h3>
+            <p class="answer">${o.text}</p>`,
+      )}
+    </section>`;
   }
 
   /** Set while the page had focus when its draft was deleted under it, until focus is seen to. */

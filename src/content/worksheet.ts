@@ -43,6 +43,12 @@ export type Question = TextQuestion | ChoiceQuestion | ChannelsQuestion | DateQu
 export const QUESTION_TYPES = ['text', 'choice', 'channels', 'date'] as const;
 export type QuestionType = (typeof QUESTION_TYPES)[number];
 
+/** A question taken out of the worksheet, kept by id and label so that answers to it still show. */
+export interface RetiredQuestion {
+  readonly id: string;
+  readonly label: string;
+}
+
 export interface Worksheet {
   readonly id: string;
   readonly version: number;
@@ -50,6 +56,8 @@ export interface Worksheet {
   readonly intro: string;
   readonly guide: string;
   readonly questions: readonly Question[];
+  /** Questions the worksheet asked once and no longer does. */
+  readonly retired?: readonly RetiredQuestion[];
 }
 
 /** A channel under consideration, with the team's note on its strengths and weaknesses. */
@@ -77,4 +85,36 @@ export function isAnswered(value: FieldValue | undefined): boolean {
   if (value === undefined) return false;
   if (typeof value === 'string') return value.trim() !== '';
   return value.some((v) => (typeof v === 'string' ? v !== '' : v.name.trim() !== '' || v.note.trim() !== ''));
+}
+
+/** An answer a draft holds to a question the worksheet no longer asks, as text to show. */
+export interface OtherAnswer {
+  readonly key: string;
+  readonly label: string;
+  readonly text: string;
+}
+
+/**
+ * The draft's answers to questions the worksheet does not ask (any more: the worksheet changed
+ * after they were written), in the draft's order: shown as text and exported, so an update of
+ * the worksheet never takes an answer out of sight.
+ */
+export function otherAnswers(
+  worksheet: Worksheet,
+  fields: Readonly<Record<string, { readonly value: FieldValue }>>,
+): OtherAnswer[] {
+  const asked = new Set<string>([...CONTEXT_FIELDS, ...worksheet.questions.map((q) => q.id)]);
+  const labels = new Map((worksheet.retired ?? []).map((q) => [q.id, q.label]));
+  return Object.entries(fields)
+    .filter(([key, f]) => !asked.has(key) && isAnswered(f.value))
+    .map(([key, { value }]) => ({
+      key,
+      label: labels.get(key) ?? `A question no longer in the worksheet (“${key}”)`,
+      text:
+        typeof value === 'string'
+          ? value.trim()
+          : value
+              .map((v) => (typeof v === 'string' ? v : `${v.name.trim() || 'Unnamed channel'}${v.note.trim() ? `: ${v.note.trim()}` : ''}`))
+              .join('\n'),
+    }));
 }

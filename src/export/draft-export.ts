@@ -1,4 +1,4 @@
-import { CONTEXT_FIELDS, TEXT_MAX, type Channel, type FieldValue, type Worksheet } from '../content/worksheet.js';
+import { otherAnswers, TEXT_MAX, type Channel, type FieldValue, type Worksheet } from '../content/worksheet.js';
 import { draftTitle, type Draft, type DraftField } from '../data/draft.js';
 
 /** Marks a file as ours, and which version of the format it uses. */
@@ -23,6 +23,8 @@ export class ImportError extends Error {
   override name = 'ImportError';
 }
 
+const FIELD_KEY = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+const FIELDS_MAX = 64;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -118,11 +120,15 @@ export function parseDraftExport(text: string, worksheet: Worksheet): Draft {
   if (!isTime(d['createdAt']) || !isTime(d['updatedAt']) || !(d['deletedAt'] === null || isTime(d['deletedAt']))) {
     throw new ImportError('The dates in this draft file are damaged.');
   }
-  const known = new Set<string>([...CONTEXT_FIELDS, ...worksheet.questions.map((q) => q.id)]);
   if (!isPlainObject(d['fields'])) throw new ImportError('The answers in this draft file are missing.');
+  const entries = Object.entries(d['fields']);
+  // As many as one change to the team's server may carry: an import is queued as one.
+  if (entries.length > FIELDS_MAX) throw new ImportError('This draft file has more answers than a draft can hold.');
   const fields: Record<string, DraftField> = {};
-  for (const [key, raw] of Object.entries(d['fields'])) {
-    if (!known.has(key))
+  for (const [key, raw] of entries) {
+    // A question the worksheet no longer asks (the draft was written before it changed) is kept
+    // and shown as such; a key no worksheet could have is not an answer.
+    if (!FIELD_KEY.test(key) || key.length > 64)
       throw new ImportError(`This draft has an answer to "${key}", which is not a question of this worksheet.`);
     if (!isPlainObject(raw) || !isTime(raw['changedAt']) || typeof raw['changedBy'] !== 'string') {
       throw new ImportError(`The answer to "${key}" is damaged.`);
@@ -187,6 +193,11 @@ export function draftToMarkdown(draft: Draft, worksheet: Worksheet): string {
       lines.push(answer ? escapeMarkdown(answer) : '_Not answered yet._');
     }
     lines.push('');
+  }
+  const others = otherAnswers(worksheet, draft.fields);
+  if (others.length) {
+    lines.push('## Answers to questions no longer in this worksheet', '');
+    for (const o of others) lines.push(`### ${escapeMarkdown(o.label)}`, '', escapeMarkdown(o.text), '');
   }
   return lines.join('\n');
 }

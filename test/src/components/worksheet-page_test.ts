@@ -267,6 +267,39 @@ describe('worksheet-page', () => {
     expect((await store.get(id))!.fields['achieve']).to.include({ value: 'Later buses', conflict: null });
   });
 
+  it('shows answers to questions the worksheet no longer asks, as text, on screen and in print', async () => {
+    const store = await openStore(freshDbName('retired'));
+    stores.push(store);
+    // A draft written before the worksheet changed: its import keeps the answer to the old question.
+    const draft = await store.add({
+      id: '0190f7a8-0000-7000-8000-000000000001',
+      worksheetId: WORKSHEET.id,
+      worksheetVersion: 1,
+      createdAt: 1,
+      updatedAt: 2,
+      deletedAt: null,
+      fields: {
+        title: { value: 'Written last year', changedAt: 1, changedBy: 'd' },
+        budget: { value: 'Two evenings of hall hire', changedAt: 2, changedBy: 'd' },
+      },
+    });
+    const changed: Worksheet = { ...worksheet, retired: [{ id: 'budget', label: 'What the engagement may cost' }] };
+    const page = await fixture<WorksheetPage>(
+      html`<worksheet-page .store=${store} .worksheet=${changed} .draftId=${draft.id}></worksheet-page>`,
+    );
+    await waitUntil(() => page.shadowRoot!.querySelector('.retired'), 'the old answer is shown');
+    const [onScreen, inPrint] = [...page.shadowRoot!.querySelectorAll('.retired')];
+    for (const section of [onScreen!, inPrint!]) {
+      expect(section.querySelector('h2')!.textContent).to.equal('Answers to questions no longer in this worksheet');
+      expect(section.querySelector('h3')!.textContent).to.equal('What the engagement may cost');
+      expect(section.querySelector('.answer')!.textContent).to.equal('Two evenings of hall hire');
+      expect(section.querySelector('textarea, input'), 'not editable').to.equal(null);
+    }
+    expect(onScreen!.closest('.screen-only')).to.not.equal(null);
+    expect(inPrint!.closest('.print-only')).to.not.equal(null);
+    await expect(page).to.be.accessible();
+  });
+
   it('is accessible', async () => {
     const { page } = await openDraft();
     await expect(page).to.be.accessible();

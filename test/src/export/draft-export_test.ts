@@ -57,6 +57,25 @@ describe('draft export', () => {
     expect(exportFileName(draft, 'md')).to.equal('t.md');
   });
 
+  it('keeps answers to questions the worksheet no longer asks: in the Markdown, and through an import', () => {
+    const changed: Worksheet = { ...worksheet, retired: [{ id: 'budget', label: 'What the engagement may cost' }] };
+    const draft = draftWith({
+      title: 'Written before the worksheet changed',
+      budget: 'Two evenings of hall hire',
+      'old-unnamed': ['radio', 'letterbox'],
+      'old-empty': '  ',
+    });
+    const md = draftToMarkdown(draft, changed);
+    expect(md).to.contain(
+      '## Answers to questions no longer in this worksheet\n\n### What the engagement may cost\n\nTwo evenings of hall hire\n',
+    );
+    expect(md).to.contain('### A question no longer in the worksheet (“old-unnamed”)\n\nradio\nletterbox\n');
+    expect(md, 'an empty answer is not listed').to.not.contain('old-empty');
+    expect(parseDraftExport(draftToJson(draft), changed)).to.deep.equal(draft, 'imported whole, not refused');
+    const many = draftWith(Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`q${i}`, 'x'])));
+    expect(() => parseDraftExport(draftToJson(many), changed)).to.throw(/more answers than a draft can hold/);
+  });
+
   it('reads a file only when it can be an export: not too large, beginning as JSON does', async () => {
     const draft = draftWith({ title: 'T', achieve: 'A' });
     const refusal = (file: Blob): Promise<string> =>
