@@ -74,6 +74,8 @@ export class AppShell extends LitElement {
 
   private _draftStore: Promise<DraftStore> | undefined;
 
+  private _eraseTimer: ReturnType<typeof setTimeout> | undefined;
+
   private readonly _sync = new SyncController(this, (reached) =>
     reached ? this._connection.monitor.reportSuccess() : this._connection.monitor.reportFailure(),
   );
@@ -102,7 +104,8 @@ export class AppShell extends LitElement {
    * a team, once their deletion has reached it. A failure (a full disk) waits for the next start.
    */
   private _eraseDeletedLater(store: DraftStore): void {
-    setTimeout(() => {
+    clearTimeout(this._eraseTimer);
+    this._eraseTimer = setTimeout(() => {
       void store
         .meta(SYNC_META.token)
         .then((token) => store.eraseDeleted({ keepUnsent: token !== undefined }))
@@ -174,6 +177,7 @@ export class AppShell extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('online', this._retryJoin);
+    clearTimeout(this._eraseTimer);
   }
 
   /** Follows the user's answer to leaving the team (for another team's link, or alone): leave, or stay. */

@@ -533,6 +533,7 @@ export class DraftStore {
     readonly keepMs?: number;
     readonly keepUnsent: boolean;
   }): Promise<number> {
+    if (this._closed) return 0; // its page has gone: a write now would open the database again
     const before = this._now() - keepMs;
     let erased: string[];
     try {
