@@ -1,6 +1,7 @@
 import './components/load-worksheet-views.js';
 import { Workbox } from 'workbox-window';
 import './components/app-shell.js';
+import { ensureControlled } from './net/ensure-controlled.js';
 import { globalStyles } from './styles/global-styles.js';
 import { sharedStyles } from './styles/shared-styles.js';
 import { shellStyles } from './styles/shell-styles.js';
@@ -13,5 +14,5 @@ if ('serviceWorker' in navigator) {
   const workbox = new Workbox('/sw.js');
   const shell = document.querySelector('app-shell');
   if (shell) shell.workbox = workbox;
-  void workbox.register();
+  void workbox.register().then(() => ensureControlled(navigator.serviceWorker));
 }

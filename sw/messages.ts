@@ -2,4 +2,6 @@
 export const SW_MESSAGES = {
   /** The user accepted the update banner: a waiting worker may take over now (workbox-window's `messageSkipWaiting`). */
   skipWaiting: 'SKIP_WAITING',
+  /** A page the active worker does not control asks to be taken under its control. */
+  claim: 'CLAIM',
 } as const;

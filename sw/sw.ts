@@ -21,5 +21,8 @@ clientsClaim();
 listenForBackgroundSync();
 
 self.addEventListener('message', (event: ExtendableMessageEvent) => {
-  if ((event.data as { type?: unknown } | null)?.type === SW_MESSAGES.skipWaiting) void self.skipWaiting();
+  const type = (event.data as { type?: unknown } | null)?.type;
+  if (type === SW_MESSAGES.skipWaiting) void self.skipWaiting();
+  // A page whose load was under way as this worker took control: the claim above missed it.
+  else if (type === SW_MESSAGES.claim) event.waitUntil(self.clients.claim().catch(() => undefined));
 });
