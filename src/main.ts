@@ -1,6 +1,7 @@
 import './components/load-worksheet-views.js';
 import { Workbox } from 'workbox-window';
 import './components/app-shell.js';
+import { SW_URL } from '../sw/messages.js';
 import { ensureControlled } from './net/ensure-controlled.js';
 import { globalStyles } from './styles/global-styles.js';
 import { sharedStyles } from './styles/shared-styles.js';
@@ -11,8 +12,10 @@ document.adoptedStyleSheets = [globalStyles, sharedStyles, shellStyles].map((s) 
 
 // The service worker makes every page of the kit open offline after the first visit.
 if ('serviceWorker' in navigator) {
-  const workbox = new Workbox('/sw.js');
+  const workbox = new Workbox(SW_URL);
   const shell = document.querySelector('app-shell');
   if (shell) shell.workbox = workbox;
-  void workbox.register().then(() => ensureControlled(navigator.serviceWorker));
+  const registering = workbox.register();
+  if (shell) shell.registering = registering;
+  void registering.then(() => ensureControlled(navigator.serviceWorker));
 }

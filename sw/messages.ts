@@ -1,3 +1,6 @@
+/** Where the page finds the service worker (registered at the site's root, so it serves every path). */
+export const SW_URL = '/sw.js';
+
 /** Messages the page sends the service worker. */
 export const SW_MESSAGES = {
   /** The user accepted the update banner: a waiting worker may take over now (workbox-window's `messageSkipWaiting`). */

@@ -7,6 +7,7 @@ import type { Guide } from '../content/guide.js';
 import { ContentStore } from '../content/content-store.js';
 import { ConnectionController } from '../controllers/connection-controller.js';
 import { InstallController } from '../controllers/install-controller.js';
+import { OfflineReadyController } from '../controllers/offline-ready-controller.js';
 import { RouterController } from '../controllers/router-controller.js';
 import { SyncController } from '../controllers/sync-controller.js';
 import { UpdateController } from '../controllers/update-controller.js';
@@ -14,6 +15,7 @@ import { DraftStore } from '../data/draft-store.js';
 import { readStorageStatus, requestPersistentStorage } from '../data/storage-status.js';
 import { ConnectionMonitor } from '../net/connection-monitor.js';
 import { SYNC_META } from '../sync/sync-engine.js';
+import { SW_URL } from '../../sw/messages.js';
 import { SyncNetworkError } from '../sync/sync-transport.js';
 import { WORKSHEET_ROUTES, type Route } from '../routing/route.js';
 import { localIsoDate } from '../text/local-iso-date.js';
@@ -61,6 +63,13 @@ export class AppShell extends LitElement {
       workbox,
       () => this.querySelector('worksheet-page')?.flush() ?? Promise.resolve(),
     );
+  }
+
+  private readonly _offline = new OfflineReadyController(this, SW_URL);
+
+  /** The service worker's registration as main.ts makes it, once the page has loaded. */
+  set registering(registering: Promise<ServiceWorkerRegistration | undefined>) {
+    this._offline.follow(registering);
   }
 
   /** Opens the drafts database; tests hand in their own, on a fresh database. */
@@ -372,7 +381,10 @@ export class AppShell extends LitElement {
               class="view"
               .guides=${index?.guides ?? []}
               .installOption=${this._install.option}
+              .offline=${this._offline.readiness}
+              .offlineNews=${this._offline.becameReady}
               @install-request=${this._onInstall}
+              @offline-retry=${() => this._offline.retry()}
             ></home-page>`,
         }) as TemplateResult;
       case 'guide':
@@ -423,6 +435,8 @@ export class AppShell extends LitElement {
               class="view"
               .installOption=${this._install.option}
               .storage=${storage}
+              .offline=${this._offline.readiness}
+              @offline-retry=${() => this._offline.retry()}
               .sync=${this._sync.status}
               .joinMessage=${this._joinMessage}
               .canRetryJoin=${this._joinCode !== null}

@@ -4,7 +4,9 @@ import { guidePath, type GuideSummary } from '../content/guide.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 import { formatDate } from '../text/format-date.js';
 import type { InstallOption } from '../controllers/install-controller.js';
+import type { OfflineReadiness } from '../controllers/offline-ready-controller.js';
 import './install-button.js';
+import './offline-readiness.js';
 import { PageView } from './page-view.js';
 
 /** The start page: the guidance in the kit and the way into the worksheet. */
@@ -49,6 +51,12 @@ export class HomePage extends PageView {
   /** Shown as an "Install app" button only where the browser offers installation. */
   @property() installOption: InstallOption = 'none';
 
+  /** Whether the kit is saved on this device for use without a signal. */
+  @property() offline: OfflineReadiness = 'ready';
+
+  /** It was saved while this page was open. */
+  @property({ type: Boolean }) offlineNews = false;
+
   override render() {
     return html`
       <h1 tabindex="-1">Engagement Field Kit</h1>
@@ -75,6 +83,7 @@ export class HomePage extends PageView {
         <a class="button" href="/worksheet">Start a strategy worksheet</a>
         <a class="button secondary" href="/drafts">Your drafts</a>
       </p>
+      <offline-readiness .readiness=${this.offline} .news=${this.offlineNews}></offline-readiness>
       ${
         // Last on the page: the browser offers installing after the page is shown, and an offer
         // above the guidance would push it down under the reader's eyes.

@@ -2,6 +2,7 @@ import { css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
 import type { InstallOption } from '../controllers/install-controller.js';
+import type { OfflineReadiness } from '../controllers/offline-ready-controller.js';
 import type { SyncStatus } from '../controllers/sync-controller.js';
 import { formStyles } from '../styles/form-styles.js';
 import { formatTime } from '../text/format-time.js';
@@ -9,6 +10,7 @@ import type { StorageStatus } from '../data/storage-status.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 import { formatBytes } from '../text/format-bytes.js';
 import './install-button.js';
+import './offline-readiness.js';
 import './qr-code.js';
 import './sync-status.js';
 import { PageView } from './page-view.js';
@@ -48,6 +50,9 @@ export class SettingsPage extends PageView {
 
   /** What came of the last "Save name": saved, or why not (the name is kept in the field to try again). */
   @property({ attribute: false }) renameResult: { readonly saved: boolean; readonly message: string } | null = null;
+
+  /** Whether the kit is saved on this device for use without a signal. */
+  @property() offline: OfflineReadiness = 'ready';
 
   /** How the device stores the kit's data; `null` while unknown or unsupported. */
   @property({ attribute: false }) storage: StorageStatus | null = null;
@@ -265,6 +270,7 @@ export class SettingsPage extends PageView {
     return html`
       <h1 tabindex="-1">Settings</h1>
       <h2>Storage on this device</h2>
+      <offline-readiness always .readiness=${this.offline}></offline-readiness>
       ${this._storage()}
       <h2 id="team" tabindex="-1">Team and sync</h2>
       ${this.joinMessage ? html`<p role="alert">${this.joinMessage}</p>` : nothing} ${this._teamSwitch()}

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startServer, type RunningServer } from '../support/app-server.js';
 import { launchProfile } from '../support/browser.js';
@@ -101,5 +103,37 @@ describe('a first visit', () => {
   it('keeps each page still as it loads: nothing moves under the reader (no layout shift)', () => {
     const shifts = Object.fromEntries(PAGES.map(([path]) => [path, visits.get(path)!.shift]));
     assert.deepEqual(shifts, Object.fromEntries(PAGES.map(([path]) => [path, 0])));
+  });
+});
+
+describe('a first visit that cannot save the kit for offline use', () => {
+  it('says so, and saves it when asked again once the server has every file', async () => {
+    const out = await builtApp();
+    // A file the service worker must save, missing: as when the signal drops during the first visit.
+    const icon = path.join(out.dir, 'icons/icon-512.png');
+    const bytes = await readFile(icon);
+    await rm(icon);
+    const server = await startServer(out.dir);
+    const profile = await launchProfile();
+    try {
+      const page = profile.context.pages()[0] ?? (await profile.context.newPage());
+      await page.goto(`${server.origin}/`);
+      await page.getByText('The kit could not be saved on this device').waitFor({ timeout: 20_000 });
+      assert.equal(await page.evaluate(() => navigator.serviceWorker.controller), null);
+
+      await writeFile(icon, bytes);
+      const retry = page.getByRole('button', { name: 'Try again' });
+      await retry.focus();
+      await page.keyboard.press('Enter');
+      await page.getByText('The kit is saved on this device: it opens without a signal.').waitFor({ timeout: 20_000 });
+      await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+      await profile.context.setOffline(true);
+      await page.goto(`${server.origin}/settings`);
+      await page.getByText('The kit is saved on this device: it opens without a signal.').waitFor();
+    } finally {
+      await profile.close();
+      await server.close();
+      await out.cleanup();
+    }
   });
 });
