@@ -58,8 +58,8 @@ describe('offline and installable', () => {
     assert.equal(manifest.url, `${server.origin}/manifest.webmanifest`);
   });
 
-  // Chromium's claim misses a page whose load is under way as the first worker takes control (one
-  // first visit reopened at once in about thirty, here); a hard reload loads a page past the worker
+  // Chromium's claim misses a page whose load is under way as the first worker takes control (twice in
+  // ninety first visits reopened at once, here); a hard reload loads a page past the worker
   // on purpose. Either way the page asks to be controlled, or its fetches go to the network offline.
   it('takes under its control a page loaded past it, which then works offline', async () => {
     const tab = await context.newPage();
