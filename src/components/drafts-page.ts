@@ -186,6 +186,8 @@ export class DraftsPage extends PageView {
         return html`<div class="notice error" role="alert"><p>${s.message}</p></div>`;
       case 'done':
         return html`<div class="notice" role="status"><p>Imported “${s.title}”.</p></div>`;
+      case 'done-many':
+        return html`<div class="notice" role="status"><p>${importedMany(s)}</p></div>`;
       case 'conflict':
         return html`<div class="notice" role="alert">
           <p>“${s.existingTitle}” is already on this device. Keep both, with the imported one as a copy?</p>
@@ -238,8 +240,10 @@ export class DraftsPage extends PageView {
           />
         </div>
         <div>
-          <label for="import">Import a draft</label>
-          <p class="hint" id="import-hint">Choose a JSON file exported from the kit.</p>
+          <label for="import">Import drafts</label>
+          <p class="hint" id="import-hint">
+            Choose a JSON file exported from the kit: one draft, or every draft of a device.
+          </p>
           <input
             id="import"
             type="file"
@@ -248,6 +252,18 @@ export class DraftsPage extends PageView {
             @change=${(e: Event) => void this._onImport(e)}
           />
         </div>
+        ${
+          c.drafts.length > 0
+            ? html`<div>
+                <button class="button secondary" id="export-all" @click=${() => void c.exportAll()}>
+                  Export all drafts
+                </button>
+                <p class="hint">
+                  One JSON file with every draft on this device: keep it, or import it on another device.
+                </p>
+              </div>`
+            : nothing
+        }
       </div>
       ${
         c.drafts.length === 0
@@ -264,6 +280,22 @@ export class DraftsPage extends PageView {
       }
     `;
   }
+}
+
+/** What an import of several drafts did, in words. */
+function importedMany({ added, copies, same }: { added: number; copies: number; same: number }): string {
+  const drafts = (n: number): string => `${n} draft${n === 1 ? '' : 's'}`;
+  if (added + copies === 0) return `Nothing new: the file’s ${drafts(same)} are already on this device.`;
+  const parts = [`Imported ${drafts(added + copies)}.`];
+  if (copies)
+    parts.push(
+      `${drafts(copies)} differed from ${copies === 1 ? 'the draft' : 'the drafts'} of the same name on this device and came in as ${copies === 1 ? 'a copy' : 'copies'}.`,
+    );
+  if (same)
+    parts.push(
+      `${drafts(same)} ${same === 1 ? 'was' : 'were'} already on this device, and left as ${same === 1 ? 'it is' : 'they are'}.`,
+    );
+  return parts.join(' ');
 }
 
 declare global {

@@ -5,7 +5,9 @@ import { newDraftId } from '../data/new-draft-id.js';
 import { SYNC_META } from '../sync/sync-engine.js';
 import type { DraftStore } from '../data/draft-store.js';
 import { toStorageWriteError } from '../data/storage-error.js';
-import { ImportError, readDraftExport } from '../export/draft-export.js';
+import { downloadFile } from '../export/download-file.js';
+import { draftsToJson, ImportError, readDraftsExport } from '../export/draft-export.js';
+import { localIsoDate } from '../text/local-iso-date.js';
 
 /** Where a draft stands with the team, in the user's words. */
 export type DraftSyncState = 'Saved on this device' | 'Waiting to sync' | 'Synced' | 'Conflict' | 'Needs attention';
@@ -26,7 +28,9 @@ export type ImportState =
   | { readonly kind: 'reading' }
   | { readonly kind: 'error'; readonly message: string }
   | { readonly kind: 'conflict'; readonly draft: Draft; readonly existingTitle: string }
-  | { readonly kind: 'done'; readonly title: string };
+  | { readonly kind: 'done'; readonly title: string }
+  /** A file of several drafts: how many came in new, as copies (they differed from the device's), or not at all (the same). */
+  | { readonly kind: 'done-many'; readonly added: number; readonly copies: number; readonly same: number };
 
 /** Which drafts have changes in the outbox, and which have a change the server refused. */
 export interface QueuedDrafts {
@@ -35,6 +39,16 @@ export interface QueuedDrafts {
 }
 
 const NOTHING_QUEUED: QueuedDrafts = { queued: new Set(), refused: new Set() };
+
+/** A draft's answers, when and where each changed aside: two drafts alike in this say the same. */
+function answersOf(draft: Draft): string {
+  return JSON.stringify(
+    Object.entries(draft.fields)
+      .filter(([, f]) => isAnswered(f.value))
+      .map(([key, f]) => [key, f.value])
+      .sort(([x], [y]) => (String(x) < String(y) ? -1 : 1)),
+  );
+}
 
 /** Builds the list's row for a draft: how many questions have answers, and where it stands with the team. */
 export function summarise(
@@ -169,24 +183,56 @@ export class DraftsController implements ReactiveController {
     });
   }
 
-  /** Reads an export file; a draft already on this device waits for the user's choice. */
+  /**
+   * Reads an export file. One draft already on this device waits for the user's choice; a file of
+   * several (a device's export) takes the new ones, leaves the ones this device holds as they are,
+   * and takes one that differs from this device's copy as a copy of its own, so nothing in the file
+   * or on the device is lost, and importing the same file twice adds nothing.
+   */
   async importFile(file: Blob): Promise<void> {
     this.importState = { kind: 'reading' };
     this.host.requestUpdate();
     try {
-      const draft = await readDraftExport(file, this.worksheet);
-      const existing = await this.store.get(draft.id);
-      if (existing) {
-        this.importState = { kind: 'conflict', draft, existingTitle: draftTitle(existing) };
+      const drafts = await readDraftsExport(file, this.worksheet);
+      const [draft] = drafts;
+      const existing = await Promise.all(drafts.map((d) => this.store.get(d.id)));
+      if (drafts.length === 1 && existing[0]) {
+        this.importState = { kind: 'conflict', draft: draft!, existingTitle: draftTitle(existing[0]) };
+      } else if (drafts.length === 1) {
+        await this.store.add(draft!);
+        this.importState = { kind: 'done', title: draftTitle(draft!) };
       } else {
-        await this.store.add(draft);
-        this.importState = { kind: 'done', title: draftTitle(draft) };
+        // A draft whose answers some draft here already has (itself, or the copy an earlier
+        // import of this file made) is not taken again.
+        const held = new Set((await this.store.list()).map(answersOf));
+        const fresh = drafts.filter((_, i) => !existing[i]);
+        const copies = drafts
+          .filter((d, i) => existing[i] && !held.has(answersOf(d)))
+          .map((d): Draft => ({ ...d, id: newDraftId() }));
+        await this.store.addAll([...fresh, ...copies]);
+        this.importState = {
+          kind: 'done-many',
+          added: fresh.length,
+          copies: copies.length,
+          same: drafts.length - fresh.length - copies.length,
+        };
       }
     } catch (error) {
       const message = error instanceof ImportError ? error.message : toStorageWriteError(error).message;
       this.importState = { kind: 'error', message: `The draft was not imported. ${message}` };
     }
     await this.refresh();
+  }
+
+  /**
+   * Offers every draft on this device as one file: to keep, or to import on another device (a
+   * phone handed back, a device in no team). Pending edits included, as a draft's own export does.
+   */
+  async exportAll(): Promise<void> {
+    await this._run(async () => {
+      const drafts = await this.store.list();
+      downloadFile(`engagement-field-kit-drafts-${localIsoDate()}.json`, 'application/json', draftsToJson(drafts));
+    });
   }
 
   /** Answers the "already on this device" question: keep both (the import as a copy), or not. */

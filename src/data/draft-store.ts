@@ -571,6 +571,44 @@ export class DraftStore {
   }
 
   /**
+   * Adds drafts from an export file, all in one transaction: every one of them, or (a full disk,
+   * an id already taken) none. Each is queued as a new draft, as {@link add} does.
+   */
+  async addAll(drafts: readonly Draft[]): Promise<void> {
+    if (drafts.length === 0) return;
+    try {
+      const tx = writing(await this._database());
+      await this._fold(tx);
+      const store = tx.objectStore('drafts');
+      const taken = await Promise.all(drafts.map((d) => store.getKey(d.id)));
+      const twice = drafts.find((_, i) => taken[i] !== undefined);
+      if (twice) {
+        tx.done.catch(() => undefined); // the abort below is the expected outcome
+        tx.abort();
+        throw new DraftNotFoundError(`A draft with id ${twice.id} already exists`);
+      }
+      for (const draft of drafts) {
+        void store.add(draft);
+        void tx.objectStore('outbox').add({
+          draftId: draft.id,
+          kind: 'create',
+          fields: Object.keys(draft.fields),
+          at: draft.updatedAt,
+        });
+      }
+      await tx.done;
+    } catch (error) {
+      if (error instanceof DraftNotFoundError) throw error;
+      throw this._writeFailed(error);
+    }
+    if (this._closed) return;
+    // Told as one message, as a sync's batch is: other tabs read their lists once.
+    const changes = drafts.map((d): DraftChange => ({ draftId: d.id, fields: Object.keys(d.fields), kind: 'create' }));
+    this._channel.postMessage(changes);
+    for (const change of changes) this._toldHere({ ...change, step: 'queued' });
+  }
+
+  /**
    * Says that an edit of `fields` has begun and is held in the page's memory until it is saved
    * (the autosave waits for a pause). Told to this store's listeners only, at once, while the page
    * is surely alive: the sync engine can ask for Background Sync then, where a page closed before

@@ -5,6 +5,12 @@ import { draftTitle, type Draft, type DraftField } from '../data/draft.js';
 export const EXPORT_FORMAT = 'engagement-field-kit/draft';
 export const EXPORT_VERSION = 1;
 
+/** Marks a file of every draft on a device (version 1 of its own format). */
+export const EXPORT_ALL_FORMAT = 'engagement-field-kit/drafts';
+
+/** The most drafts one file is read for: far more than a device holds, far fewer than would hang it. */
+export const IMPORT_MAX_DRAFTS = 10_000;
+
 export interface DraftExport {
   readonly format: typeof EXPORT_FORMAT;
   readonly version: number;
@@ -15,6 +21,12 @@ export interface DraftExport {
 /** The JSON export of a draft: everything needed to import it again, on any device. */
 export function draftToJson(draft: Draft, now = new Date()): string {
   const file: DraftExport = { format: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt: now.toISOString(), draft };
+  return `${JSON.stringify(file, null, 2)}\n`;
+}
+
+/** Every draft given, in one file: a device's drafts to keep, or to import on another device. */
+export function draftsToJson(drafts: readonly Draft[], now = new Date()): string {
+  const file = { format: EXPORT_ALL_FORMAT, version: EXPORT_VERSION, exportedAt: now.toISOString(), drafts };
   return `${JSON.stringify(file, null, 2)}\n`;
 }
 
@@ -70,10 +82,11 @@ function checkValue(key: string, value: unknown): FieldValue {
 export const IMPORT_MAX_BYTES = 32 * 1024 * 1024;
 
 /**
- * Reads an export file: refused before it is read whole when it is too large or does not begin
- * as JSON does (a photo, a PDF), then checked as {@link parseDraftExport} does.
+ * Reads an export file, of one draft or of all of a device's: refused before it is read whole when
+ * it is too large or does not begin as JSON does (a photo, a PDF), then checked as
+ * {@link parseDraftsExport} does.
  */
-export async function readDraftExport(file: Blob, worksheet: Worksheet): Promise<Draft> {
+export async function readDraftsExport(file: Blob, worksheet: Worksheet): Promise<Draft[]> {
   if (file.size > IMPORT_MAX_BYTES) {
     throw new ImportError(
       `This file is too large to be a draft exported from Engagement Field Kit (${Math.round(file.size / 1024 / 1024)} MB; an export is at most ${IMPORT_MAX_BYTES / 1024 / 1024} MB).`,
@@ -82,7 +95,7 @@ export async function readDraftExport(file: Blob, worksheet: Worksheet): Promise
   if (!/^\uFEFF?\s*\{/.test(await file.slice(0, 256).text())) {
     throw new ImportError('This is not a draft exported from Engagement Field Kit.');
   }
-  return parseDraftExport(await file.text(), worksheet);
+  return parseDraftsExport(await file.text(), worksheet);
 }
 
 /**
@@ -90,6 +103,18 @@ export async function readDraftExport(file: Blob, worksheet: Worksheet): Promise
  * corrupt, truncated or foreign file, or one from a newer kit, throws an {@link ImportError}.
  */
 export function parseDraftExport(text: string, worksheet: Worksheet): Draft {
+  const drafts = parseDraftsExport(text, worksheet);
+  if (drafts.length !== 1) throw new ImportError('This file holds several drafts, not one.');
+  return drafts[0]!;
+}
+
+/**
+ * Reads a JSON export of one draft or of several (every draft on a device), checking every part
+ * of each against the format and the worksheet. A corrupt, truncated or foreign file, one from a
+ * newer kit, or one any draft of which is damaged, throws an {@link ImportError}: nothing of it
+ * is taken.
+ */
+export function parseDraftsExport(text: string, worksheet: Worksheet): Draft[] {
   let file: unknown;
   try {
     // An export opened and saved again in some text editors gains a byte-order mark.
@@ -99,7 +124,7 @@ export function parseDraftExport(text: string, worksheet: Worksheet): Draft {
       'This file is damaged or incomplete: it is not valid JSON. Export the draft again and retry.',
     );
   }
-  if (!isPlainObject(file) || file['format'] !== EXPORT_FORMAT) {
+  if (!isPlainObject(file) || (file['format'] !== EXPORT_FORMAT && file['format'] !== EXPORT_ALL_FORMAT)) {
     throw new ImportError('This is not a draft exported from Engagement Field Kit.');
   }
   const version = file['version'];
@@ -111,7 +136,28 @@ export function parseDraftExport(text: string, worksheet: Worksheet): Draft {
       'This draft was exported by a newer version of the kit. Update the kit (reload it with a connection), then import again.',
     );
   }
-  const d = file['draft'];
+  if (file['format'] === EXPORT_FORMAT) return [checkDraft(file['draft'], worksheet)];
+  const drafts = file['drafts'];
+  if (!Array.isArray(drafts) || drafts.length === 0) throw new ImportError('This file has no drafts in it.');
+  if (drafts.length > IMPORT_MAX_DRAFTS)
+    throw new ImportError(`This file holds more drafts than the kit imports at once (${IMPORT_MAX_DRAFTS}).`);
+  const ids = new Set<string>();
+  return drafts.map((d, i) => {
+    const which = `Draft ${i + 1} of ${drafts.length} in this file`;
+    let draft: Draft;
+    try {
+      draft = checkDraft(d, worksheet);
+    } catch (error) {
+      throw error instanceof ImportError ? new ImportError(`${which}: ${error.message}`) : error;
+    }
+    if (ids.has(draft.id)) throw new ImportError(`${which} is there twice.`);
+    ids.add(draft.id);
+    return draft;
+  });
+}
+
+/** One draft of an export file, checked against the format and the worksheet. */
+function checkDraft(d: unknown, worksheet: Worksheet): Draft {
   if (!isPlainObject(d)) throw new ImportError('This file has no draft in it.');
   if (typeof d['id'] !== 'string' || !UUID.test(d['id']))
     throw new ImportError('The draft in this file has no valid id.');

@@ -5,7 +5,7 @@ import '../../../src/components/export-controls.js';
 import type { DraftExportEvent, ExportControls } from '../../../src/components/export-controls.js';
 import type { Worksheet } from '../../../src/content/worksheet.js';
 import type { DraftStore } from '../../../src/data/draft-store.js';
-import { draftToJson, EXPORT_FORMAT } from '../../../src/export/draft-export.js';
+import { draftsToJson, draftToJson, EXPORT_FORMAT, parseDraftsExport } from '../../../src/export/draft-export.js';
 import { builtWorksheet } from '../support/built-worksheet.js';
 import type { ServerDraft } from '../../../src/sync/protocol.js';
 import { SYNC_META } from '../../../src/sync/sync-engine.js';
@@ -198,6 +198,65 @@ describe('drafts-page', () => {
     await waitUntil(() => el.shadowRoot!.activeElement?.id === 'import', 'focus returns to the file picker');
     const imported = (await store.list())[0]!;
     expect(imported.id).to.not.equal(original.id);
+  });
+
+  it('imports every draft of another device’s export at once: the new ones, a differing one as a copy, none twice', async () => {
+    const same = await store.create(WORKSHEET, { title: 'On both devices' });
+    const differs = await store.create(WORKSHEET, { title: 'Edited on each' });
+    const elsewhere = await openStore();
+    const fresh = await elsewhere.create(WORKSHEET, { title: 'Only on the other device' });
+    await elsewhere.add({ ...(await store.get(same.id))! });
+    await elsewhere.add({ ...(await store.get(differs.id))! });
+    await elsewhere.update(differs.id, { achieve: 'Written on the other device' });
+    const file = draftsToJson(await elsewhere.list());
+    elsewhere.close();
+    const el = await page();
+    const outboxBefore = (await store.outbox()).length;
+
+    await importFile(el, file);
+    const notice = el.shadowRoot!.querySelector('.notice[role="status"]')!.textContent!.replace(/\s+/g, ' ').trim();
+    expect(notice).to.equal(
+      'Imported 2 drafts. 1 draft differed from the draft of the same name on this device and came in as a copy. 1 draft was already on this device, and left as it is.',
+    );
+    await waitUntil(() => titles(el).length === 4, 'the new draft and the copy are listed');
+    expect(titles(el).filter((t) => t === 'Edited on each')).to.have.length(2, 'both versions kept');
+    const copy = (await store.list()).find(
+      (d) => d.id !== differs.id && d.fields['title']?.value === 'Edited on each',
+    )!;
+    expect(copy.fields['achieve']!.value).to.equal('Written on the other device');
+    expect((await store.get(differs.id))!.fields['achieve']).to.equal(undefined, 'this device’s own draft untouched');
+    expect((await store.get(fresh.id))!.fields['title']!.value).to.equal('Only on the other device');
+    expect((await store.outbox()).length - outboxBefore).to.equal(2, 'each new draft queued once');
+
+    await importFile(el, file);
+    expect(el.shadowRoot!.querySelector('.notice[role="status"]')!.textContent!.replace(/\s+/g, ' ').trim()).to.equal(
+      'Nothing new: the file’s 3 drafts are already on this device.',
+    );
+    expect(titles(el)).to.have.length(4, 'importing the same file again adds nothing');
+    await expect(el).to.be.accessible();
+  });
+
+  it('offers every draft on the device as one file, which imports whole', async () => {
+    await store.create(WORKSHEET, { title: 'Kept for the handover' });
+    const el = await page();
+    const exportAll = button(el, 'Export all drafts');
+    let saved = '';
+    const realCreate = URL.createObjectURL;
+    URL.createObjectURL = (blob: Blob | MediaSource) => {
+      void (blob as Blob).text().then((t) => (saved = t));
+      return realCreate.call(URL, blob);
+    };
+    try {
+      exportAll.focus();
+      exportAll.click();
+      await waitUntil(() => saved !== '', 'the file is offered');
+    } finally {
+      URL.createObjectURL = realCreate;
+    }
+    expect(parseDraftsExport(saved, worksheet).map((d) => d.fields['title']!.value)).to.deep.equal([
+      'Kept for the handover',
+    ]);
+    await expect(el).to.be.accessible();
   });
 
   it('refuses a corrupt, truncated, foreign or future file and changes nothing', async () => {

@@ -494,6 +494,23 @@ describe('DraftStore', () => {
     expect(await reopened.outbox()).to.deep.equal([]);
   });
 
+  it('adds a file’s drafts all in one transaction, or none of them when one is already here', async () => {
+    const s = await store();
+    const here = await s.create(WORKSHEET, { title: 'Already here' });
+    const other = await store();
+    const a = await other.create(WORKSHEET, { title: 'A' });
+    const b = await other.create(WORKSHEET, { title: 'B' });
+    const [fileA, fileB, fileHere] = [await other.get(a.id), await other.get(b.id), await s.get(here.id)];
+    let refused: unknown;
+    await s.addAll([fileA!, fileB!, fileHere!]).catch((error: unknown) => (refused = error));
+    expect(refused).to.be.instanceOf(Error);
+    expect((await s.list()).map((d) => d.id)).to.deep.equal([here.id], 'none of the three taken');
+    await s.addAll([fileA!, fileB!]);
+    expect((await s.list()).map((d) => d.id).sort()).to.deep.equal([here.id, a.id, b.id].sort());
+    const queued = (await s.outbox()).filter((e) => e.draftId === a.id || e.draftId === b.id);
+    expect(queued.map((e) => e.kind)).to.deep.equal(['create', 'create'], 'each queued as a new draft');
+  });
+
   describe('erasing drafts deleted long ago', () => {
     const DAY = 24 * 60 * 60 * 1000;
     let clock = Date.now();

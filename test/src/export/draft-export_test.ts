@@ -7,7 +7,9 @@ import {
   exportFileName,
   IMPORT_MAX_BYTES,
   parseDraftExport,
-  readDraftExport,
+  parseDraftsExport,
+  readDraftsExport,
+  draftsToJson,
 } from '../../../src/export/draft-export.js';
 import { builtWorksheet } from '../support/built-worksheet.js';
 
@@ -76,10 +78,25 @@ describe('draft export', () => {
     expect(() => parseDraftExport(draftToJson(many), changed)).to.throw(/more answers than a draft can hold/);
   });
 
+  it('round-trips every draft of a device through one file, and refuses the whole file for one damaged draft', () => {
+    const first = draftWith({ title: 'First', achieve: 'A' });
+    const second = { ...draftWith({ title: 'Second', audience: 'B' }), id: '0190f7a8-0000-7000-8000-000000000002' };
+    const file = draftsToJson([first, second]);
+    expect(parseDraftsExport(file, worksheet)).to.deep.equal([first, second]);
+    expect(() => parseDraftExport(file, worksheet)).to.throw(/several drafts, not one/);
+    const damaged = file.replace('"createdAt": 1', '"createdAt": "yesterday"');
+    expect(() => parseDraftsExport(damaged, worksheet)).to.throw(
+      'Draft 1 of 2 in this file: The dates in this draft file are damaged.',
+    );
+    const twice = draftsToJson([first, first]);
+    expect(() => parseDraftsExport(twice, worksheet)).to.throw('Draft 2 of 2 in this file is there twice.');
+    expect(() => parseDraftsExport(draftsToJson([]), worksheet)).to.throw('This file has no drafts in it.');
+  });
+
   it('reads a file only when it can be an export: not too large, beginning as JSON does', async () => {
     const draft = draftWith({ title: 'T', achieve: 'A' });
     const refusal = (file: Blob): Promise<string> =>
-      readDraftExport(file, worksheet).then(
+      readDraftsExport(file, worksheet).then(
         () => 'read',
         (error: Error) => `${error.name}: ${error.message}`,
       );
@@ -99,6 +116,6 @@ describe('draft export', () => {
       `ImportError: This file is too large to be a draft exported from Engagement Field Kit (2048 MB; an export is at most ${IMPORT_MAX_BYTES / 1024 ** 2} MB).`,
     );
     // Saved again by a text editor that adds a byte-order mark: still the same draft.
-    expect(await readDraftExport(new Blob([`\uFEFF${draftToJson(draft)}`]), worksheet)).to.deep.equal(draft);
+    expect(await readDraftsExport(new Blob([`\uFEFF${draftToJson(draft)}`]), worksheet)).to.deep.equal([draft]);
   });
 });
