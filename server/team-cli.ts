@@ -17,7 +17,8 @@ const USAGE = `Usage: npm run team -- <command>
   rotate <team>          Make a new join link (the old one stops working)
   revoke <device-id>     Remove a device from its team (it keeps its drafts and must rejoin)
   export <team> [--to <folder>]
-                         Write each of a team's drafts as Markdown and as JSON the app imports
+                         Write each of a team's drafts as Markdown and as JSON the app imports,
+                         and all of them in all-drafts.json
                          (default folder: DATA_DIR/exports/<team>-<time>)
   delete <team> --yes    Delete a team and all of its drafts and devices from this server
 

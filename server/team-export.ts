@@ -4,7 +4,7 @@ import { buildGuidesFromDir } from '../scripts/content/build-guides.js';
 import { buildWorksheet } from '../scripts/content/build-worksheet.js';
 import type { Worksheet } from '../src/content/worksheet.js';
 import { lastEdited, type Draft } from '../src/data/draft.js';
-import { draftToJson, draftToMarkdown, exportFileName } from '../src/export/draft-export.js';
+import { draftsToJson, draftToJson, draftToMarkdown, exportFileName } from '../src/export/draft-export.js';
 import type { ServerDraft } from '../src/sync/protocol.js';
 import type { SyncStore } from './sync/sync-store.js';
 
@@ -47,7 +47,7 @@ export function draftOfTeam(d: ServerDraft): Draft {
 
 /**
  * Writes every draft a team holds (not the deleted ones) into `folder`, each as Markdown to read
- * and as JSON the app imports, named for its title: the team's record, for an agency's records
+ * and as JSON the app imports, named for its title, and all of them in `all-drafts.json`: the team's record, for an agency's records
  * system, an information request, or before the team is deleted. `folder` must be new or empty.
  */
 export async function exportTeam(
@@ -60,8 +60,8 @@ export async function exportTeam(
   await mkdir(folder, { recursive: true, mode: 0o700 });
   if ((await readdir(folder)).length > 0)
     throw new ExportFolderError(`${folder} is not empty: name a new folder, so no file is overwritten.`);
-  const names = new Set<string>();
-  let drafts = 0;
+  const names = new Set<string>(['all-drafts']);
+  const all: Draft[] = [];
   for (let since = 0; ;) {
     const page = await store.pull(teamId, since, PAGE);
     for (const held of page.drafts) {
@@ -77,9 +77,12 @@ export async function exportTeam(
         mode: 0o600,
       });
       await writeFile(path.join(folder, `${name}.json`), draftToJson(draft), { flag: 'wx', mode: 0o600 });
-      drafts += 1;
+      all.push(draft);
     }
-    if (!page.more) return { drafts };
+    if (!page.more) break;
     since = page.cursor;
   }
+  // Every draft in one file as well, which the app imports at once ("Import drafts").
+  await writeFile(path.join(folder, 'all-drafts.json'), draftsToJson(all), { flag: 'wx', mode: 0o600 });
+  return { drafts: all.length };
 }

@@ -7,7 +7,7 @@ import { openDatabase } from '../../server/db/open-database.js';
 import { randomSecret } from '../../server/secrets.js';
 import { SyncStore } from '../../server/sync/sync-store.js';
 import { worksheetFromContent } from '../../server/team-export.js';
-import { parseDraftExport } from '../../src/export/draft-export.js';
+import { parseDraftExport, parseDraftsExport } from '../../src/export/draft-export.js';
 import { ROOT } from '../support/build-app.js';
 import { newDraftMutation } from '../support/new-draft-mutation.js';
 import { tempDirWith } from '../support/temp-dir.js';
@@ -120,12 +120,14 @@ describe('npm run team', () => {
     const exported = team('export', 'Riverside team', '--to', folder);
     assert.equal(exported.code, 0, exported.out);
     assert.match(exported.out, /^Exported 2 drafts of Riverside team to .*for-records/);
-    const files = (await readdir(folder)).sort();
-    assert.equal(files.length, 4, files.join(', '));
-    assert.ok(files.includes('hall-meeting.md') && files.includes('hall-meeting.json'));
     const worksheet = await worksheetFromContent(path.join(ROOT, 'content'));
+    const files = (await readdir(folder)).sort();
+    assert.equal(files.length, 5, files.join(', '));
+    const all = parseDraftsExport(await readFile(path.join(folder, 'all-drafts.json'), 'utf8'), worksheet);
+    assert.deepEqual(all.map((d) => d.id).sort(), [first.draftId, again.draftId].sort(), 'every draft in one file too');
+    assert.ok(files.includes('hall-meeting.md') && files.includes('hall-meeting.json'));
     const byId = new Map<string, string>();
-    for (const file of files.filter((f) => f.endsWith('.json'))) {
+    for (const file of files.filter((f) => f.endsWith('.json') && f !== 'all-drafts.json')) {
       const draft = parseDraftExport(await readFile(path.join(folder, file), 'utf8'), worksheet);
       assert.equal(draft.fields['title']!.changedBy, 'Riverside phone', 'each change named for its device');
       byId.set(draft.id, String(draft.fields['achieve']!.value));
@@ -146,7 +148,7 @@ describe('npm run team', () => {
     const refused = team('export', 'Riverside team', '--to', folder);
     assert.equal(refused.code, 1);
     assert.match(refused.out, /is not empty: name a new folder, so no file is overwritten/);
-    assert.equal((await readdir(folder)).length, 4, 'nothing written over');
+    assert.equal((await readdir(folder)).length, 5, 'nothing written over');
 
     const byDefault = team('export', 'Riverside team');
     assert.equal(byDefault.code, 0, byDefault.out);
