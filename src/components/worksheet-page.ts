@@ -1,5 +1,5 @@
 import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import {
   otherAnswers,
@@ -12,6 +12,7 @@ import {
 import { AutosaveController } from '../controllers/autosave-controller.js';
 import { draftTitle, type Draft } from '../data/draft.js';
 import type { DraftStore } from '../data/draft-store.js';
+import { toStorageWriteError } from '../data/storage-error.js';
 import { downloadFile } from '../export/download-file.js';
 import { draftToJson, draftToMarkdown, exportFileName } from '../export/draft-export.js';
 import { formStyles } from '../styles/form-styles.js';
@@ -297,8 +298,19 @@ export class WorksheetPage extends PageView {
         </div>
         <p class="actions screen-only">
           <button class="button" id="restore" @click=${this._restore}>Restore this draft</button>
+          <button class="button secondary" id="keep-copy" @click=${this._keepCopy}>
+            Keep the answers as a new draft
+          </button>
           <a href="/drafts">Go to your drafts</a>
         </p>
+        ${
+          this._copy
+            ? html`<p class="screen-only" role="status">
+                Kept as a new draft: <a id="open-copy" href=${`/worksheet/${this._copy.id}`}>${this._copy.title}</a>
+              </p>`
+            : nothing
+        }
+        ${this._copyError ? html`<p class="error screen-only" role="alert">${this._copyError}</p>` : nothing}
         <section>${this._answers(worksheet)}</section>
       `;
     }
@@ -377,6 +389,24 @@ export class WorksheetPage extends PageView {
   private _focusedWhenDeleted = false;
 
   private _wasDeleted = false;
+
+  /** The new draft the deleted one's answers were kept as, to open. */
+  @state() private _copy: { readonly id: string; readonly title: string } | null = null;
+
+  @state() private _copyError = '';
+
+  private async _keepCopy(): Promise<void> {
+    try {
+      const copy = await this._autosave!.keepAsNew();
+      this._copy = { id: copy.id, title: draftTitle(copy) };
+      this._copyError = '';
+      await this.updateComplete;
+      // The way to the copy is what the user came for: focus goes there.
+      this.renderRoot.querySelector<HTMLElement>('#open-copy')?.focus();
+    } catch (error) {
+      this._copyError = toStorageWriteError(error).message;
+    }
+  }
 
   private async _restore(): Promise<void> {
     await this._autosave?.restore();

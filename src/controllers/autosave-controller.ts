@@ -75,6 +75,14 @@ export class AutosaveController implements ReactiveController {
     await this._reload();
   }
 
+  /**
+   * Keeps the deleted draft's answers as a new draft of this device's (the teammate who deleted
+   * it, or the team's server, need not agree), and says which: the page offers to open it.
+   */
+  async keepAsNew(): Promise<Draft> {
+    return this.options.store.duplicate(this.options.draftId);
+  }
+
   /** The field's value as the user last left it, saved or not. */
   value(key: string): FieldValue | undefined {
     return this._pending.has(key) ? this._pending.get(key) : this.draft?.fields[key]?.value;

@@ -188,6 +188,31 @@ describe('worksheet-page', () => {
     expect((await otherTab.list()).map((d) => d.id)).to.include(id);
   });
 
+  it('keeps a deleted draft’s answers as a new draft of the user’s own, and leads to it from the keyboard', async () => {
+    const name = freshDbName('keep-copy');
+    const { page, store, id } = await openDraft(name);
+    type(textArea(page, 'achieve'), 'What the hall asked for');
+    await page.flush();
+    const otherTab = await openStore(name);
+    stores.push(otherTab);
+    await otherTab.remove(id); // a teammate's delete, say, that this user does not agree with
+    await waitUntil(() => page.shadowRoot!.querySelector('#keep-copy'), 'the page offers to keep the answers');
+    const root = page.shadowRoot!;
+    const keep = root.querySelector<HTMLButtonElement>('#keep-copy')!;
+    keep.focus();
+    keep.click();
+    await waitUntil(() => root.activeElement?.id === 'open-copy', 'focus goes to the way to the copy');
+    const link = root.querySelector<HTMLAnchorElement>('#open-copy')!;
+    expect(link.textContent).to.equal('Copy of Riverside buses');
+    const copyId = link.getAttribute('href')!.replace('/worksheet/', '');
+    const copy = (await store.get(copyId))!;
+    expect(copy.deletedAt).to.equal(null);
+    expect(copy.fields['achieve']!.value).to.equal('What the hall asked for');
+    expect((await store.get(id))!.deletedAt, 'the deleted draft stays deleted').to.be.a('number');
+    expect((await store.list()).map((d) => d.id)).to.deep.equal([copyId]);
+    await expect(page).to.be.accessible();
+  });
+
   it('says a draft is not on the device any more when another tab takes it off (leaving the team), not an empty form', async () => {
     const name = freshDbName('gone-under');
     const { page } = await openDraft(name);
