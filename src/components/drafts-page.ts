@@ -255,12 +255,17 @@ export class DraftsPage extends PageView {
         ${
           c.drafts.length > 0
             ? html`<div>
-                <button class="button secondary" id="export-all" @click=${() => void c.exportAll()}>
-                  Export all drafts
-                </button>
-                <p class="hint">
+                <p class="hint" id="export-hint">
                   One JSON file with every draft on this device: keep it, or import it on another device.
                 </p>
+                <button
+                  class="button secondary"
+                  id="export-all"
+                  aria-describedby="export-hint"
+                  @click=${() => void c.exportAll()}
+                >
+                  Export all drafts
+                </button>
               </div>`
             : nothing
         }
