@@ -229,10 +229,15 @@ export class DraftsController implements ReactiveController {
    * phone handed back, a device in no team). Pending edits included, as a draft's own export does.
    */
   async exportAll(): Promise<void> {
-    await this._run(async () => {
+    try {
       const drafts = await this.store.list();
       downloadFile(`engagement-field-kit-drafts-${localIsoDate()}.json`, 'application/json', draftsToJson(drafts));
-    });
+      this.error = null;
+    } catch (error) {
+      this.error = toStorageWriteError(error).message;
+    }
+    // Nothing changed on the device: the list is not read again.
+    this.host.requestUpdate();
   }
 
   /** Answers the "already on this device" question: keep both (the import as a copy), or not. */
