@@ -6,6 +6,7 @@ import { DraftsController, type DraftSummary, type DraftSyncState } from '../con
 import type { DraftStore } from '../data/draft-store.js';
 import { formStyles } from '../styles/form-styles.js';
 import { sharedStyles } from '../styles/shared-styles.js';
+import { formatCount } from '../text/format-count.js';
 import { formatTime } from '../text/format-time.js';
 import { PageView } from './page-view.js';
 
@@ -289,7 +290,7 @@ export class DraftsPage extends PageView {
 
 /** What an import of several drafts did, in words. */
 function importedMany({ added, copies, same }: { added: number; copies: number; same: number }): string {
-  const drafts = (n: number): string => `${n} draft${n === 1 ? '' : 's'}`;
+  const drafts = (n: number): string => formatCount(n, 'draft');
   if (added + copies === 0) return `Nothing new: the file’s ${drafts(same)} are already on this device.`;
   const parts = [`Imported ${drafts(added + copies)}.`];
   if (copies)

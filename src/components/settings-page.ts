@@ -9,6 +9,7 @@ import { formatTime } from '../text/format-time.js';
 import type { StorageStatus } from '../data/storage-status.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 import { formatBytes } from '../text/format-bytes.js';
+import { formatCount } from '../text/format-count.js';
 import './install-button.js';
 import './offline-readiness.js';
 import './qr-code.js';
@@ -143,7 +144,7 @@ export class SettingsPage extends PageView {
     if (!ask) return nothing;
     const { from, to } = ask;
     const drafts = ask.drafts === 0 ? '' : ask.drafts === 1 ? ' and its draft' : ` and its ${ask.drafts} drafts`;
-    const waiting = ask.waiting === 1 ? '1 change' : `${ask.waiting} changes`;
+    const waiting = formatCount(ask.waiting, 'change');
     const losing = ask.waiting > 0 ? `, losing ${waiting}` : '';
     return html`<section class="team-switch" aria-labelledby="team-switch">
       <h3 id="team-switch" tabindex="-1">${to ? `Leave ${from.name} to join ${to.name}?` : `Leave ${from.name}?`}</h3>

@@ -3,13 +3,14 @@ import { customElement, property } from 'lit/decorators.js';
 import type { SyncStatus } from '../controllers/sync-controller.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 import { formatTime } from '../text/format-time.js';
+import { formatCount } from '../text/format-count.js';
 
 /** The sync line in words: waiting and sent never look the same. */
 export function syncSummary(s: SyncStatus): string {
   if (!s.joined) return 'Drafts are saved on this device only. Join a team in Settings to share them.';
   if (s.problem === 'rejoin') return 'Sync is paused: this device needs to rejoin the team. Nothing on it is lost.';
   if (s.syncing) return 'Syncing…';
-  const waiting = s.waiting === 1 ? '1 change' : `${s.waiting} changes`;
+  const waiting = formatCount(s.waiting, 'change');
   if (s.waiting > 0 && s.problem === 'offline') return `${waiting} waiting for a connection.`;
   if (s.waiting > 0 && s.problem === 'storage')
     return `${waiting} waiting: this device’s storage is full or not answering, so sync is held. Nothing is lost; free up some space and the kit will try again.`;
