@@ -23,6 +23,7 @@ import './guide-page.js';
 import './home-page.js';
 import './not-found-page.js';
 import './offline-indicator.js';
+import './offline-readiness.js';
 import { PageView } from './page-view.js';
 import './site-nav.js';
 import './sync-status.js';
@@ -470,6 +471,18 @@ export class AppShell extends LitElement {
           .ready=${this._update.updateReady}
           @update-accept=${() => void this._update.accept()}
         ></update-banner>
+        ${
+          // Home and Settings say where saving the kit for offline use stands; elsewhere, only a
+          // failure is worth the space (a first visit straight to a draft, say).
+          this._offline.readiness === 'failed' && !['home', 'settings', 'join'].includes(this._router.route.name)
+            ? html`<offline-readiness
+                class="shell-notice"
+                alert
+                readiness="failed"
+                @offline-retry=${() => this._offline.retry()}
+              ></offline-readiness>`
+            : ''
+        }
         ${
           this._sync.status.joined && !['settings', 'join'].includes(this._router.route.name)
             ? html`<sync-status .status=${this._sync.status} @sync-now=${() => this._sync.syncNow()}></sync-status>`

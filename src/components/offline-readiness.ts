@@ -18,6 +18,15 @@ export class OfflineReadinessView extends LitElement {
       :host {
         display: block;
       }
+      /* Among the page's notices: a callout in the warning colour, as the sync line's problems are. */
+      :host([alert]) {
+        padding: var(--space-2) var(--space-3);
+        border-left: 6px solid var(--color-warning);
+        background: var(--color-surface);
+      }
+      :host([alert]) p {
+        margin: 0 0 var(--space-2);
+      }
     `,
   ];
 
@@ -27,6 +36,12 @@ export class OfflineReadinessView extends LitElement {
   @property({ type: Boolean }) always = false;
 
   @property({ type: Boolean }) news = false;
+
+  /**
+   * Put on a page that did not have it from the start (the shell shows a failure on every page):
+   * then it is an alert, which screen readers announce as it appears, where a status is not.
+   */
+  @property({ type: Boolean, reflect: true }) alert = false;
 
   private _retry(): void {
     this.dispatchEvent(new Event('offline-retry', { bubbles: true, composed: true }));
@@ -50,7 +65,7 @@ export class OfflineReadinessView extends LitElement {
   override render() {
     const message = this._message();
     // The live region stays in place whatever it says, so each change is announced.
-    return html`<p role="status">${message ?? nothing}</p>
+    return html`<p role=${this.alert ? 'alert' : 'status'}>${message ?? nothing}</p>
       ${
         this.readiness === 'failed'
           ? html`<p><button class="button secondary" @click=${this._retry}>Try again</button></p>`

@@ -117,9 +117,19 @@ describe('a first visit that cannot save the kit for offline use', () => {
     const profile = await launchProfile();
     try {
       const page = profile.context.pages()[0] ?? (await profile.context.newPage());
-      await page.goto(`${server.origin}/`);
-      await page.getByText('The kit could not be saved on this device').waitFor({ timeout: 20_000 });
+      // Straight to a page other than Home (a link to the drafts, say): the failure shows there too.
+      await page.goto(`${server.origin}/drafts`);
+      await page.getByRole('alert').filter({ hasText: 'The kit could not be saved on this device' }).waitFor({
+        timeout: 20_000,
+      });
       assert.equal(await page.evaluate(() => navigator.serviceWorker.controller), null);
+      await page.getByRole('link', { name: 'Guidance' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Engagement Field Kit' }).waitFor();
+      assert.equal(
+        await page.getByText('The kit could not be saved on this device').count(),
+        1,
+        'Home says it once, in its own place',
+      );
 
       await writeFile(icon, bytes);
       const retry = page.getByRole('button', { name: 'Try again' });

@@ -40,4 +40,13 @@ describe('offline-readiness', () => {
     await expect(el).to.be.accessible();
     expect((await view('preparing')).shadowRoot!.querySelector('button')).to.equal(null);
   });
+
+  it('is an alert where it appears on a page that did not have it (the shell, on other pages)', async () => {
+    const el = await fixture<OfflineReadinessView>(
+      html`<offline-readiness alert readiness="failed"></offline-readiness>`,
+    );
+    expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.match(/^The kit could not be saved/);
+    expect(el.shadowRoot!.querySelector('[role="status"]')).to.equal(null);
+    await expect(el).to.be.accessible();
+  });
 });
