@@ -313,11 +313,13 @@ export class SyncController implements ReactiveController {
   async refresh(): Promise<void> {
     const store = this._store;
     if (!store) return;
-    const [outbox, token, team, last] = await Promise.all([
+    const [outbox, token, team, last, draftCount] = await Promise.all([
       store.outboxStatus(),
       store.meta(SYNC_META.token),
       store.meta(SYNC_META.team),
       store.meta(SYNC_META.lastSynced),
+      // Only while the user is asked whether to leave: the question says how many drafts would go.
+      this.status.teamSwitch ? store.list().then((list) => list.length) : undefined,
     ]);
     // Few, and rarely any: each draft is read for its title.
     const drafts = await Promise.all(outbox.rejected.map((e) => store.get(e.draftId)));
@@ -338,8 +340,13 @@ export class SyncController implements ReactiveController {
       waiting: outbox.waiting,
       rejected,
       lastSynced: last ? Number(last) : null,
-      // What a switch would lose shrinks as a sync sends the old team's changes.
-      teamSwitch: this.status.teamSwitch && { ...this.status.teamSwitch, waiting: outbox.waiting },
+      // What a switch would lose shrinks as a sync sends the old team's changes, and the drafts
+      // it would take off the device are those there now (one made or deleted since, in any tab).
+      teamSwitch: this.status.teamSwitch && {
+        ...this.status.teamSwitch,
+        waiting: outbox.waiting,
+        ...(draftCount === undefined ? {} : { drafts: draftCount }),
+      },
     };
     this.host.requestUpdate();
     if (switched && token) void this._loadTeam();

@@ -33,6 +33,27 @@ describe('SyncController', () => {
     store.close();
   });
 
+  it('counts the drafts that leaving would take off the device as they are, not as they were when asked', async () => {
+    const name = freshDbName('leave-count');
+    const store = await openStore(name);
+    const otherTab = await openStore(name);
+    await store.setMeta(SYNC_META.token, 'riverside token');
+    await store.setMeta(SYNC_META.team, JSON.stringify({ id: 'r', name: 'Riverside team' }));
+    await store.create(WORKSHEET, { title: 'Riverside’s first' });
+    const controller = new SyncController(new ControllerHost());
+    await controller.attach(store);
+    await controller.askToLeave();
+    expect(controller.status.teamSwitch?.drafts).to.equal(1);
+
+    const made = await otherTab.create(WORKSHEET, { title: 'Made in another tab while asked' });
+    await waitUntil(() => controller.status.teamSwitch?.drafts === 2, 'the question counts the new draft');
+    await otherTab.remove(made.id);
+    await waitUntil(() => controller.status.teamSwitch?.drafts === 1, 'and not a deleted one');
+    controller.hostDisconnected();
+    store.close();
+    otherTab.close();
+  });
+
   it('forgets the old team’s join link when another tab moves the device to another team', async () => {
     const name = freshDbName('switched-elsewhere');
     const store = await openStore(name);
