@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { RunningServer } from '../support/app-server.js';
+import { launchProfile } from '../support/browser.js';
 import { e2eApp, type E2eApp } from '../support/e2e-app.js';
 
 const ACHIEVE = 'What you’re trying to achieve and what success looks like';
@@ -87,5 +88,43 @@ describe('drafts on the device', () => {
     assert.equal(await check.getByRole('textbox', { name: ACHIEVE }).inputValue(), 'From the first tab');
     assert.equal(await check.getByRole('textbox', { name: AUDIENCE }).inputValue(), 'From the second tab');
     await check.close();
+  });
+
+  it('moves every draft to another device in one file: Export all drafts here, Import drafts there', async () => {
+    const written: string[] = [];
+    for (const title of ['Riverside hall', 'Library forum']) {
+      const { page } = await newDraft();
+      await page.getByLabel('Title').fill(title);
+      await page.getByRole('textbox', { name: ACHIEVE }).fill(`What ${title} wants`);
+      await page.getByRole('heading', { level: 1, name: title }).waitFor();
+      await page.keyboard.press('Tab'); // leaving the field saves it at once
+      written.push(title);
+      await page.close();
+    }
+    const page = await context.newPage();
+    await page.goto(`${server.origin}/drafts`);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export all drafts' }).click(),
+    ]);
+    assert.match(download.suggestedFilename(), /^engagement-field-kit-drafts-\d{4}-\d{2}-\d{2}\.json$/);
+    const file = await download.path();
+    await page.close();
+
+    const other = await launchProfile(); // another phone: its own storage, nothing of this one's
+    try {
+      const there = other.context.pages()[0] ?? (await other.context.newPage());
+      await there.goto(`${server.origin}/drafts`);
+      await there.getByText('No drafts yet.').waitFor();
+      await there.locator('#import').setInputFiles(file);
+      await there.getByText(/^Imported \d+ drafts\.$/).waitFor();
+      for (const title of written) {
+        await there.getByRole('link', { name: title, exact: true }).click();
+        assert.equal(await there.getByRole('textbox', { name: ACHIEVE }).inputValue(), `What ${title} wants`);
+        await there.goBack();
+      }
+    } finally {
+      await other.close();
+    }
   });
 });
