@@ -6,6 +6,19 @@ import { ControllerHost } from '../support/controller-host.js';
 import { freshDbName, openStore, WORKSHEET } from '../support/fresh-db.js';
 import { fillDisk } from '../support/full-disk.js';
 
+/** A device in Riverside team holding one draft, with a second tab open, and this tab's controller attached. */
+async function inRiverside(label: string) {
+  const name = freshDbName(label);
+  const store = await openStore(name);
+  const otherTab = await openStore(name);
+  await store.setMeta(SYNC_META.token, 'riverside token');
+  await store.setMeta(SYNC_META.team, JSON.stringify({ id: 'r', name: 'Riverside team' }));
+  await store.create(WORKSHEET, { title: 'Riverside’s' });
+  const controller = new SyncController(new ControllerHost());
+  await controller.attach(store);
+  return { store, otherTab, controller };
+}
+
 describe('SyncController', () => {
   // IndexedDB's put fails as on a full disk (see fillDisk); the store, engine and database are real.
   let freeDisk: (() => void) | undefined;
@@ -34,14 +47,7 @@ describe('SyncController', () => {
   });
 
   it('counts the drafts that leaving would take off the device as they are, not as they were when asked', async () => {
-    const name = freshDbName('leave-count');
-    const store = await openStore(name);
-    const otherTab = await openStore(name);
-    await store.setMeta(SYNC_META.token, 'riverside token');
-    await store.setMeta(SYNC_META.team, JSON.stringify({ id: 'r', name: 'Riverside team' }));
-    await store.create(WORKSHEET, { title: 'Riverside’s first' });
-    const controller = new SyncController(new ControllerHost());
-    await controller.attach(store);
+    const { store, otherTab, controller } = await inRiverside('leave-count');
     await controller.askToLeave();
     expect(controller.status.teamSwitch?.drafts).to.equal(1);
 
@@ -55,14 +61,7 @@ describe('SyncController', () => {
   });
 
   it('forgets the old team’s join link when another tab moves the device to another team', async () => {
-    const name = freshDbName('switched-elsewhere');
-    const store = await openStore(name);
-    const otherTab = await openStore(name);
-    await store.setMeta(SYNC_META.token, 'riverside token');
-    await store.setMeta(SYNC_META.team, JSON.stringify({ id: 'r', name: 'Riverside team' }));
-    await store.create(WORKSHEET, { title: 'Riverside’s' });
-    const controller = new SyncController(new ControllerHost());
-    await controller.attach(store);
+    const { store, otherTab, controller } = await inRiverside('switched-elsewhere');
     // As the team's server told it (no server here: the test sets what /api/me would have said).
     controller.status = { ...controller.status, joinLink: 'http://kit.test/join#riverside-code', deviceName: 'Sam' };
 
