@@ -1,5 +1,6 @@
 import { otherAnswers, TEXT_MAX, type Channel, type FieldValue, type Worksheet } from '../content/worksheet.js';
 import { draftTitle, type Draft, type DraftField } from '../data/draft.js';
+import { FIELD_KEY_MAX, FIELD_KEY_PATTERN, MUTATION_FIELDS_MAX } from '../sync/protocol.js';
 
 /** Marks a file as ours, and which version of the format it uses. */
 export const EXPORT_FORMAT = 'engagement-field-kit/draft';
@@ -35,8 +36,7 @@ export class ImportError extends Error {
   override name = 'ImportError';
 }
 
-const FIELD_KEY = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-const FIELDS_MAX = 64;
+const FIELD_KEY = new RegExp(FIELD_KEY_PATTERN);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -169,12 +169,13 @@ function checkDraft(d: unknown, worksheet: Worksheet): Draft {
   if (!isPlainObject(d['fields'])) throw new ImportError('The answers in this draft file are missing.');
   const entries = Object.entries(d['fields']);
   // As many as one change to the team's server may carry: an import is queued as one.
-  if (entries.length > FIELDS_MAX) throw new ImportError('This draft file has more answers than a draft can hold.');
+  if (entries.length > MUTATION_FIELDS_MAX)
+    throw new ImportError('This draft file has more answers than a draft can hold.');
   const fields: Record<string, DraftField> = {};
   for (const [key, raw] of entries) {
     // A question the worksheet no longer asks (the draft was written before it changed) is kept
     // and shown as such; a key no worksheet could have is not an answer.
-    if (!FIELD_KEY.test(key) || key.length > 64)
+    if (!FIELD_KEY.test(key) || key.length > FIELD_KEY_MAX)
       throw new ImportError(`This draft has an answer to "${key}", which is not a question of this worksheet.`);
     if (!isPlainObject(raw) || !isTime(raw['changedAt']) || typeof raw['changedBy'] !== 'string') {
       throw new ImportError(`The answer to "${key}" is damaged.`);

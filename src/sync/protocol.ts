@@ -193,13 +193,20 @@ export const MUTATION_BYTES_MAX = 900 * 1024;
 /** Mutations a push may carry: fewer, larger batches drain a long queue faster (one transaction each). */
 export const PUSH_BATCH_MAX = 1000;
 
+/** What a field's key is: lower-case words joined by hyphens, as a worksheet's question ids are. */
+export const FIELD_KEY_PATTERN = '^[a-z0-9]+(-[a-z0-9]+)*$';
+/** The longest field key, in characters. */
+export const FIELD_KEY_MAX = 64;
+/** The most fields one mutation carries: a draft's creation carries all of them. */
+export const MUTATION_FIELDS_MAX = 64;
+
 // JSON schemas. Strict (no unknown properties) and bounded, so a malformed request is refused
 // with a 400 before it reaches storage.
 const id = { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' } as const;
 const time = { type: 'integer', minimum: 0, maximum: 8_640_000_000_000_000 } as const;
 const rev = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
 const seq = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
-const fieldKey = { type: 'string', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 64 } as const;
+const fieldKey = { type: 'string', pattern: FIELD_KEY_PATTERN, maxLength: FIELD_KEY_MAX } as const;
 const text = { type: 'string', maxLength: TEXT_MAX } as const;
 const fieldValue = {
   anyOf: [
@@ -257,7 +264,7 @@ export const PUSH_REQUEST_SCHEMA = {
           baseRev: rev,
           fields: {
             type: 'object',
-            maxProperties: 64,
+            maxProperties: MUTATION_FIELDS_MAX,
             propertyNames: fieldKey,
             additionalProperties: {
               type: 'object',
