@@ -567,12 +567,13 @@ export class DraftStore {
 
   /** Adds a draft from an export file as it is (its id must be new on this device). */
   async add(draft: Draft): Promise<Draft> {
-    return this._write(draft.id, 'create', Object.keys(draft.fields), () => draft);
+    await this.addAll([draft]);
+    return draft;
   }
 
   /**
    * Adds drafts from an export file, all in one transaction: every one of them, or (a full disk,
-   * an id already taken) none. Each is queued as a new draft, as {@link add} does.
+   * an id already taken) none. Each is queued as a new draft.
    */
   async addAll(drafts: readonly Draft[]): Promise<void> {
     if (drafts.length === 0) return;
@@ -596,6 +597,8 @@ export class DraftStore {
           at: draft.updatedAt,
         });
       }
+      // Commit now rather than when the task ends, as every write does.
+      tx.commit();
       await tx.done;
     } catch (error) {
       if (error instanceof DraftNotFoundError) throw error;
