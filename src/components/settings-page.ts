@@ -203,7 +203,8 @@ export class SettingsPage extends PageView {
           ? html`<h3 id="refused" tabindex="-1">Changes the team’s server refused</h3>
               <p>
                 Discarding one takes its draft back to the team’s version of the answers the server would not take, at
-                the next sync; any other answers in it still go to the team.
+                the next sync; any other answers in it still go to the team. A change to a draft the server has erased
+                takes the draft back to deleted: to keep its answers, duplicate it from the drafts list first.
               </p>
               <ul>
                 ${s.rejected.map((e) =>

@@ -930,7 +930,8 @@ export class DraftStore {
    * applyRevert): kept on the device alone, such a value would sit there as if synced while the
    * team holds another. Its other answers are queued again, one change each (together they may
    * be what was too large), so a discard loses nothing the team would take. A refused deletion or
-   * restore goes back to whether the team has the draft deleted.
+   * restore goes back to whether the team has the draft deleted, and so does a change the server
+   * refused for its draft (erased since it was deleted): its answers go back to the team's too.
    */
   async discardRejected(seq: number): Promise<void> {
     const db = await this._database();
@@ -953,12 +954,17 @@ export class DraftStore {
       const touched = (
         entry.kind === 'create' ? Object.keys(draft.fields) : entry.kind === 'update' ? entry.fields : []
       ).filter((key) => draft.fields[key] && !later.has(key));
-      // Refused here, the change says which; refused by the server or before changes said, what is
-      // too long now. Never an answer the server would take: that goes again.
-      const back = entry.refused
+      // Refused here, the change says which; refused before changes said, what is too long now.
+      // Never an answer the server would take: that goes again.
+      const tooLong = entry.refused
         ? touched.filter((key) => entry.refused!.includes(key))
         : touched.filter((key) => refusedAlone(draft, key));
-      const lifecycle = entry.kind === 'delete' || entry.kind === 'restore';
+      // The server refuses a change for its draft (erased, or not the team's to change), not for
+      // its answers: sent again, they would be refused again, on every sync, for ever. The draft
+      // goes back to the team's version, deleted or not, for all the change touched.
+      const forDraft = !entry.refused && tooLong.length === 0;
+      const back = forDraft ? touched : tooLong;
+      const lifecycle = forDraft || entry.kind === 'delete' || entry.kind === 'restore';
       if (back.length > 0 || lifecycle) {
         const reverts = parseReverts(stored?.value);
         const prior = reverts[draft.id];

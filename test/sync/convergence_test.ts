@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { TEXT_MAX } from '../../src/content/worksheet.js';
+import { eraseDeleted } from '../../server/sync/erase-deleted.js';
 import { appliedOnServer } from '../support/applied-on-server.js';
 import { FAULTS, startFaultProxy } from '../support/fault-proxy.js';
 import { simDevice, type SimDevice } from '../support/sim-device.js';
@@ -31,6 +32,10 @@ interface Mix {
   readonly tooLong: number;
   /** The share of steps that discard a change the server refused. */
   readonly discards: number;
+  /** The share of steps that restore a deleted draft, or copy a live one. */
+  readonly restores: number;
+  /** The share of steps that erase deleted drafts, on the server or on a device, as their keeping periods end. */
+  readonly erases: number;
 }
 
 const MIXES: readonly Mix[] = [
@@ -46,6 +51,8 @@ const MIXES: readonly Mix[] = [
     timeoutMs: 300,
     tooLong: 0,
     discards: 0,
+    restores: 0,
+    erases: 0,
   },
   // Found what the spread mix rarely meets: answers lost while the same field changed elsewhere.
   {
@@ -60,6 +67,8 @@ const MIXES: readonly Mix[] = [
     timeoutMs: 150,
     tooLong: 0,
     discards: 0,
+    restores: 0,
+    erases: 0,
   },
   // Changes refused on the device and discarded at any moment: the draft goes back to the team's
   // version of the refused answers and sends the rest, while syncs, pulls and faults go on.
@@ -75,6 +84,26 @@ const MIXES: readonly Mix[] = [
     timeoutMs: 300,
     tooLong: 0.06,
     discards: 0.05,
+    restores: 0,
+    erases: 0,
+  },
+  // Deleted drafts erased at any moment (every deletion's keeping period ends at once), on the
+  // server and on devices, while drafts are deleted, restored, copied and edited elsewhere: a
+  // restore or an edit of an erased draft is refused and discarded, the rest converges.
+  {
+    name: 'erasing',
+    seeds: [1, 2],
+    steps: 1_000,
+    drafts: 6,
+    fields: FIELDS,
+    faults: 0.25,
+    overlap: 4,
+    pulls: 0.05,
+    timeoutMs: 300,
+    tooLong: 0,
+    discards: 0.05,
+    restores: 0.1,
+    erases: 0.03,
   },
 ];
 
@@ -149,7 +178,10 @@ describe('convergence of five devices under random operations and faults', () =>
         const faultRandom = random(seed + 0x9e3779b9);
         const proxy = await startFaultProxy(origin, faultRandom);
         let clock = 1_000_000;
-        const tick = (): number => (clock += 1);
+        // Erasing compares a deletion's time, from a device or the server, with the time now: the
+        // devices' clocks then keep the server's time, still one step on at every reading.
+        const tick =
+          mix.erases > 0 ? (): number => (clock = Math.max(clock + 1, Date.now())) : (): number => (clock += 1);
         const devices: SimDevice[] = [];
         for (let i = 0; i < DEVICES; i += 1)
           devices.push(await simDevice(`Device ${i}`, origin, proxy.origin, team.code, tick, mix.timeoutMs));
@@ -181,6 +213,9 @@ describe('convergence of five devices under random operations and faults', () =>
             discarded += 1;
           }
         };
+        const created = new Set<string>();
+        /** What the erasing mix did, to check it did it. */
+        const done = { restores: 0, copies: 0, conflictedCopies: 0, erasedOnServer: 0, erasedOnDevices: 0 };
         proxy.choose = () => (faultRandom() < mix.faults ? FAULTS[Math.floor(faultRandom() * FAULTS.length)]! : 'pass');
         const inFlight: Promise<unknown>[] = [];
 
@@ -198,9 +233,30 @@ describe('convergence of five devices under random operations and faults', () =>
               await discardRefused(i, 'one');
               continue;
             }
+            if (mix.erases > 0 && rand() < mix.erases) {
+              if (rand() < 0.5) done.erasedOnServer += await eraseDeleted(server.db, { keepMs: 0 });
+              else done.erasedOnDevices += await device.store.eraseDeleted({ keepMs: 0, keepUnsent: true });
+              continue;
+            }
+            if (mix.restores > 0 && created.size > 0 && rand() < mix.restores) {
+              const held = await device.store.get(pick([...created]));
+              if (held?.deletedAt != null) {
+                await device.store.restore(held.id);
+                done.restores += 1;
+              } else if (held) {
+                const copy = await device.store.duplicate(held.id);
+                created.add(copy.id);
+                done.copies += 1;
+                if (Object.values(held.fields).some((f) => f.conflict)) done.conflictedCopies += 1;
+                for (const [key, field] of Object.entries(copy.fields))
+                  record(copy.id, key, field.value as string, field.changedAt);
+              }
+              continue;
+            }
             const drafts = await device.store.list();
             if ((roll < 0.12 && drafts.length < mix.drafts) || drafts.length === 0) {
               const draft = await device.store.create(WS, { title: `Draft ${step}` });
+              created.add(draft.id);
               record(draft.id, 'title', `Draft ${step}`, draft.fields['title']!.changedAt);
             } else if (roll < 0.17) {
               await device.store.remove(pick(drafts).id);
@@ -234,13 +290,23 @@ describe('convergence of five devices under random operations and faults', () =>
           proxy.choose = () => 'pass';
           for (let round = 0; round < 3; round += 1) for (const d of devices) await syncTryingAgain(d);
           // What the devices themselves refused is discarded, and the syncs go on until nothing moves.
-          if (mix.tooLong > 0) {
+          if (mix.tooLong > 0 || mix.erases > 0) {
             for (let i = 0; i < DEVICES; i += 1) await discardRefused(i, 'all');
             for (let round = 0; round < 3; round += 1) for (const d of devices) await syncTryingAgain(d);
           }
+          // Every keeping period over: the server erases what is deleted, and so does each device.
+          if (mix.erases > 0) {
+            await eraseDeleted(server.db, { keepMs: 0 });
+            for (const d of devices) await d.store.eraseDeleted({ keepMs: 0, keepUnsent: true });
+          }
 
           const { drafts: serverDrafts } = await server.store.pull(team.id, 0, 100_000);
-          const expected = serverDrafts.map(comparable).sort();
+          // An erased draft is a bare record of its deletion on the server, and gone from devices.
+          const held = (s: HeldDraft): string => (mix.erases > 0 && s.deletedAt !== null ? 'missing' : comparable(s));
+          if (mix.erases > 0)
+            for (const s of serverDrafts.filter((d) => d.deletedAt !== null))
+              assert.deepEqual(s.fields, {}, `${s.id} erased on the server (seed ${seed})`);
+          const expected = serverDrafts.map(held).sort();
           for (const d of devices) {
             assert.deepEqual(await d.store.outbox(), [], `${d.name}: outbox drained (seed ${seed})`);
             assert.deepEqual(await d.store.revertsPending(), [], `${d.name}: nothing left to take back (seed ${seed})`);
@@ -256,6 +322,7 @@ describe('convergence of five devices under random operations and faults', () =>
           for (const [key, edit] of edits) {
             if (edit.refused) continue;
             const [draftId, field] = key.split('/') as [string, string];
+            if (mix.erases > 0 && byId.get(draftId)?.deletedAt != null) continue; // erased with its answers
             assert.equal(
               byId.get(draftId)?.fields[field]?.value,
               edit.value,
@@ -278,6 +345,10 @@ describe('convergence of five devices under random operations and faults', () =>
           const faults = [...proxy.counts.entries()].filter(([f]) => f !== 'pass').reduce((n, [, c]) => n + c, 0);
           assert.ok(faults > 20, `faults were injected (${faults})`);
           if (mix.tooLong > 0) assert.ok(discarded > 10, `changes were refused and discarded (${discarded})`);
+          if (mix.erases > 0) {
+            assert.ok(discarded > 5, `changes refused for erased drafts were discarded (${discarded})`);
+            for (const [what, count] of Object.entries(done)) assert.ok(count > 0, `${what}: ${count}`);
+          }
         } catch (error) {
           console.error(`convergence failed, ${mix.name}, seed ${seed}: reproduce with SEED=${seed}`);
           throw error;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { ERASED_REASON, eraseDeleted } from '../../server/sync/erase-deleted.js';
 import { FORGET_GRACE_MS, forgetSettled } from '../../server/sync/forget-settled.js';
 import { TEXT_MAX } from '../../src/content/worksheet.js';
 import {
@@ -647,6 +648,40 @@ describe('sync engine, a long outbox', () => {
     assert.equal(await server.store.draft(team.id, unsent.id), undefined);
     assert.deepEqual(await a.store.revertsPending(), []);
     assert.deepEqual(await a.store.outboxStatus(), { waiting: 0, rejected: [] });
+    a.store.close();
+    b.store.close();
+  });
+
+  it('takes a draft back to deleted when its edit, refused because the team’s server erased it, is discarded, and sends the edit no more', async () => {
+    const { team, a, b, draft } = await sharedDraft('Erasing team');
+    // A, away from signal for longer than the team keeps deleted drafts, edits a draft B deleted.
+    await a.store.update(draft.id, { achieve: 'Written while away', audience: 'Parents' });
+    await b.store.remove(draft.id);
+    await b.engine.sync();
+    assert.ok((await eraseDeleted(server.db, { keepMs: 0 })) >= 1); // other teams' deleted drafts go too
+
+    assert.equal((await a.engine.sync()).rejected, 1);
+    const [refused] = (await a.store.outboxStatus()).rejected;
+    assert.equal(refused?.rejected, ERASED_REASON);
+    await a.store.discardRejected(refused!.seq!);
+    await a.engine.sync();
+    await a.engine.sync();
+
+    assert.deepEqual(
+      await a.store.outboxStatus(),
+      { waiting: 0, rejected: [] },
+      'refused once, not again at each sync',
+    );
+    assert.deepEqual(await a.store.revertsPending(), []);
+    const mine = (await a.store.get(draft.id))!;
+    assert.notEqual(mine.deletedAt, null, 'deleted, as the team has it');
+    assert.deepEqual(
+      [mine.fields['achieve'], mine.fields['audience']],
+      [undefined, undefined],
+      'the discarded answers are gone, as the team has none',
+    );
+    const onServer = (await server.store.pull(team.id, 0, 10)).drafts.find((d) => d.id === draft.id)!;
+    assert.deepEqual(onServer.fields, {}, 'still erased on the server');
     a.store.close();
     b.store.close();
   });
