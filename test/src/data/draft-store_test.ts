@@ -104,8 +104,12 @@ describe('DraftStore', () => {
     expect(status.rejected.map((e) => [e.draftId, e.rejected])).to.deep.equal([[b.id, 'Not allowed.']]);
     expect([...(await s.draftsWithQueuedChanges())].sort()).to.deep.equal([a.id, b.id, c.id].sort());
     await s.discardRejected(refused!.seq!);
-    // Its title is one the server would take: queued again (see 'discarding a refused change').
+    // Refused by the server for the draft, not for an answer past its limits: not queued again,
+    // the draft goes back to the team's version (see 'discarding a refused change'), and counts
+    // as waiting until it has.
     expect(await s.outboxStatus()).to.deep.equal({ waiting: 4, rejected: [] });
+    expect((await s.outbox()).filter((e) => e.draftId === b.id)).to.deep.equal([]);
+    expect(await s.revertsPending()).to.deep.equal([b.id]);
     expect([...(await s.draftsWithQueuedChanges())].sort()).to.deep.equal([a.id, b.id, c.id].sort());
   });
 
