@@ -446,8 +446,10 @@ export class DraftStore {
     const now = this._now();
     const title = source.fields['title']?.value;
     const fields: Record<string, DraftField> = {};
-    for (const [key, field] of Object.entries(source.fields))
-      fields[key] = { ...field, changedAt: now, changedBy: this.deviceId };
+    // Each answer as the source shows it, and new: no revision of the team's (the copy is a draft
+    // the team has never had) and no teammate's conflicting value, which only the source holds.
+    for (const [key, { value }] of Object.entries(source.fields))
+      fields[key] = { value, changedAt: now, changedBy: this.deviceId };
     fields['title'] = {
       value: `Copy of ${typeof title === 'string' && title ? title : 'untitled draft'}`,
       changedAt: now,

@@ -686,6 +686,30 @@ describe('sync engine, a long outbox', () => {
     b.store.close();
   });
 
+  it('sends a copy of a draft holding a conflict as a new draft of its own, with no conflict on any device', async () => {
+    const { a, b, draft } = await sharedDraft('Copying team');
+    await a.store.update(draft.id, { achieve: 'A’s aim' });
+    await b.store.update(draft.id, { achieve: 'B’s aim' });
+    await b.engine.sync();
+    await a.engine.sync();
+    assert.ok((await a.store.get(draft.id))!.fields['achieve']!.conflict, 'the original holds a conflict');
+
+    const copy = await a.store.duplicate(draft.id);
+    await a.engine.sync();
+    await b.engine.sync();
+    const held = [await a.store.get(copy.id), await b.store.get(copy.id)].map((d) => ({
+      value: d!.fields['achieve']!.value,
+      conflict: d!.fields['achieve']!.conflict ?? null,
+    }));
+    const kept = (await a.store.get(draft.id))!.fields['achieve']!.value;
+    assert.deepEqual(held, [
+      { value: kept, conflict: null },
+      { value: kept, conflict: null },
+    ]);
+    a.store.close();
+    b.store.close();
+  });
+
   for (const fault of ['reset-after-apply', 'drop', '500'] satisfies Fault[]) {
     it(`loses nothing and applies nothing twice when the second batch meets “${fault}”`, async () => {
       const { device, teamId, straddler } = await straddling(`Fault ${fault} team`);
