@@ -30,7 +30,8 @@ export function draftOfTeam(d: ServerDraft): Draft {
   const fields = Object.fromEntries(
     Object.entries(d.fields).map(([key, f]) => [
       key,
-      { value: f.value, changedAt: f.changedAt, changedBy: f.changedBy },
+      // A teammate's other answer, not yet chosen between, is part of the record too.
+      { value: f.value, changedAt: f.changedAt, changedBy: f.changedBy, conflict: f.conflict ?? null },
     ]),
   );
   const draft: Draft = {

@@ -17,7 +17,9 @@ import { downloadFile } from '../export/download-file.js';
 import { draftToJson, draftToMarkdown, exportFileName } from '../export/draft-export.js';
 import { formStyles } from '../styles/form-styles.js';
 import { sharedStyles } from '../styles/shared-styles.js';
+import { describeValue } from '../text/describe-value.js';
 import { formatDate } from '../text/format-date.js';
+import { formatTime } from '../text/format-time.js';
 import './export-controls.js';
 import './field-conflict.js';
 import type { ConflictChooseEvent } from './field-conflict.js';
@@ -345,6 +347,17 @@ export class WorksheetPage extends PageView {
     `;
   }
 
+  /** A teammate's other version of the answer, not yet chosen between: on paper too, as in the Markdown. */
+  private _printConflict(q: Question) {
+    const conflict = this._autosave?.draft?.fields[q.id]?.conflict;
+    return conflict
+      ? html`<p class="answer">
+          <strong>Another version, not yet chosen</strong> (by ${conflict.changedBy},
+          ${formatTime(conflict.changedAt)}): ${describeValue(q, conflict.value)}
+        </p>`
+      : nothing;
+  }
+
   /** The draft's answers as text: what it prints, and what a deleted draft shows. */
   private _answers(worksheet: Worksheet) {
     return html`
@@ -360,7 +373,7 @@ export class WorksheetPage extends PageView {
       ${worksheet.questions.map(
         (q) =>
           html`<h2>${q.label}</h2>
-            ${this._printAnswer(q)}`,
+            ${this._printAnswer(q)} ${this._printConflict(q)}`,
       )}
       ${this._otherAnswers(worksheet)}
     `;

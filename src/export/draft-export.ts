@@ -1,6 +1,8 @@
 import { otherAnswers, TEXT_MAX, type Channel, type FieldValue, type Worksheet } from '../content/worksheet.js';
 import { draftTitle, type Draft, type DraftField } from '../data/draft.js';
 import { FIELD_KEY_MAX, FIELD_KEY_PATTERN, MUTATION_FIELDS_MAX } from '../sync/protocol.js';
+import { describeValue } from '../text/describe-value.js';
+import { formatTime } from '../text/format-time.js';
 
 /** Marks a file as ours, and which version of the format it uses. */
 export const EXPORT_FORMAT = 'engagement-field-kit/draft';
@@ -238,6 +240,16 @@ export function draftToMarkdown(draft: Draft, worksheet: Worksheet): string {
     } else {
       const answer = typeof value === 'string' ? value.trim() : '';
       lines.push(answer ? escapeMarkdown(answer) : '_Not answered yet._');
+    }
+    const conflict = draft.fields[q.id]?.conflict;
+    if (conflict) {
+      // Not yet chosen between: a record of the draft holds both teammates' answers.
+      const other = escapeMarkdown(describeValue(q, conflict.value).trim()).split('\n');
+      lines.push(
+        '',
+        `> **Another version, not yet chosen** (by ${escapeMarkdown(conflict.changedBy)}, ${formatTime(conflict.changedAt)}):`,
+        ...other.map((line) => (line ? `> ${line}` : '>')),
+      );
     }
     lines.push('');
   }

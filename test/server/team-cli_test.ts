@@ -114,6 +114,9 @@ describe('npm run team', () => {
     const deleted = newDraftMutation(3, { title: 'Deleted by the team' });
     const [, , made] = (await store.push(phone.device, [first, again, deleted])).results;
     await store.push(phone.device, [{ ...deleted, seq: 4, kind: 'delete', baseRev: made!.rev, fields: {} }]);
+    // A teammate answered the same question without having seen the phone's answer: not yet chosen between.
+    const tablet = (await store.join(code, 'Riverside tablet'))!;
+    await store.push(tablet.device, [newDraftMutation(5, { achieve: 'Find a quieter evening' }, first.draftId)]);
     await db.destroy();
 
     const folder = path.join(team.dataDir, 'for-records');
@@ -135,7 +138,7 @@ describe('npm run team', () => {
     assert.deepEqual(
       byId,
       new Map([
-        [first.draftId, 'Hear what the river walk means to people'],
+        [first.draftId, 'Find a quieter evening'], // the later of the two answers, as the team's server keeps it
         [again.draftId, 'The second evening'],
       ]),
     );
@@ -143,7 +146,18 @@ describe('npm run team', () => {
     assert.equal((await stat(path.join(folder, 'hall-meeting.md'))).mode & 0o777, 0o600);
     const markdown = await readFile(path.join(folder, 'hall-meeting.md'), 'utf8');
     assert.match(markdown, /^# Hall meeting$/m);
-    assert.match(markdown, /Hear what the river walk means to people|The second evening/);
+    assert.match(markdown, /Find a quieter evening|The second evening/);
+    const both = await Promise.all(
+      files
+        .filter((f) => f.startsWith('hall-meeting') && f.endsWith('.md'))
+        .map((f) => readFile(path.join(folder, f), 'utf8')),
+    );
+    const conflicted = both.find((md) => md.includes('Find a quieter evening'));
+    assert.match(
+      conflicted ?? '',
+      /\n> \*\*Another version, not yet chosen\*\* \(by Riverside phone, .+\):\n> Hear what the river walk means to people\n/,
+      'the teammate’s other answer is in the record',
+    );
 
     const refused = team('export', 'Riverside team', '--to', folder);
     assert.equal(refused.code, 1);

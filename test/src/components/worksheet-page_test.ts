@@ -3,6 +3,7 @@ import '../../../src/components/worksheet-page.js';
 import type { WorksheetPage } from '../../../src/components/worksheet-page.js';
 import { TEXT_MAX, type Worksheet } from '../../../src/content/worksheet.js';
 import type { DraftStore } from '../../../src/data/draft-store.js';
+import { formatTime } from '../../../src/text/format-time.js';
 import { builtWorksheet } from '../support/built-worksheet.js';
 import { freshDbName, openStore, WORKSHEET } from '../support/fresh-db.js';
 
@@ -275,6 +276,11 @@ describe('worksheet-page', () => {
     const conflict = (): HTMLElement | null => page.shadowRoot!.querySelector('field-conflict');
     await waitUntil(conflict, 'the conflict is shown');
     await expect(page).to.be.accessible();
+    const inPrint = (): string => page.shadowRoot!.querySelector('.print-only')!.textContent!.replace(/\s+/g, ' ');
+    expect(inPrint()).to.contain(
+      `More buses Another version, not yet chosen (by Sam’s tablet, ${formatTime(1)}): Later buses`,
+      'printed with both versions',
+    );
     const keep = [...conflict()!.shadowRoot!.querySelectorAll('button')].find(
       (b) => b.textContent!.replace(/\s+/g, ' ').trim() === 'Keep this version (other version)',
     )!;
@@ -290,6 +296,7 @@ describe('worksheet-page', () => {
     expect(host.question?.id).to.equal('achieve');
     expect(host.shadowRoot!.activeElement === textArea(page, 'achieve'), 'the answer has focus').to.equal(true);
     expect((await store.get(id))!.fields['achieve']).to.include({ value: 'Later buses', conflict: null });
+    expect(inPrint()).to.not.contain('Another version');
   });
 
   it('shows answers to questions the worksheet no longer asks, as text, on screen and in print', async () => {

@@ -11,6 +11,7 @@ import {
   readDraftsExport,
   draftsToJson,
 } from '../../../src/export/draft-export.js';
+import { formatTime } from '../../../src/text/format-time.js';
 import { builtWorksheet } from '../support/built-worksheet.js';
 
 function draftWith(fields: Record<string, unknown>): Draft {
@@ -51,6 +52,30 @@ describe('draft export', () => {
     expect(md).to.contain('- **Radio**: Wide reach');
     for (const q of worksheet.questions) expect(md).to.contain(`## ${q.label.replace(/([()])/g, '$1')}`);
     expect(md).to.contain('_Not answered yet._');
+  });
+
+  it('writes a teammate’s other version of an answer, not yet chosen between, under the answer', () => {
+    const draft = draftWith({ achieve: 'Our aim', activities: ['consultation'] });
+    const at = Date.UTC(2026, 10, 27, 4, 5);
+    const conflicted: Draft = {
+      ...draft,
+      fields: {
+        ...draft.fields,
+        achieve: {
+          ...draft.fields['achieve']!,
+          conflict: { value: 'Their aim\n\n# still text', changedAt: at, changedBy: 'Sam’s phone' },
+        },
+        activities: {
+          ...draft.fields['activities']!,
+          conflict: { value: ['communication'], changedAt: at, changedBy: 'Kim_s tablet' },
+        },
+      },
+    };
+    const md = draftToMarkdown(conflicted, worksheet);
+    const by = (who: string): string => `> **Another version, not yet chosen** (by ${who}, ${formatTime(at)}):`;
+    expect(md).to.contain(`\nOur aim\n\n${by('Sam’s phone')}\n> Their aim\n>\n> \\# still text\n\n## `);
+    expect(md).to.contain(`- Consultation\n\n${by('Kim\\_s tablet')}\n> Communication\n\n## `);
+    expect(draftToMarkdown(draft, worksheet), 'none without a conflict').to.not.contain('Another version');
   });
 
   it('round-trips a draft through JSON', () => {
