@@ -67,7 +67,7 @@ export function buildWorksheet(file: string, source: string, guides: readonly Gu
         fail((pair.key as Node | null) ?? parent, `${where}"${String(key)}" is not one of ${keys.join(', ')} (inside { … }, a comma ends a value: put a value with a comma in quotes)`);
     }
   };
-  only(root, ['id', 'version', 'title', 'intro', 'guide', 'questions', 'retired'], '');
+  only(root, ['id', 'version', 'title', 'intro', 'guide', 'covers', 'questions', 'retired'], '');
 
   const guideSlug = text(root, 'guide', '');
   const guide = guides.find((g) => g.slug === guideSlug) ?? fail(root, `guide "${guideSlug}" is not in content/`);
@@ -110,6 +110,22 @@ export function buildWorksheet(file: string, source: string, guides: readonly Gu
     });
     return { ...base, type, options };
   });
+
+  // Sections whose every point the worksheet asks: a point the department adds to the guide stops
+  // the build until a question quotes it, rather than the worksheet falling behind unseen.
+  const coversNode = isMap(root) ? (root.get('covers', true) as Node | undefined) : undefined;
+  if (coversNode && !isSeq(coversNode)) fail(coversNode, '"covers" must be a list of guide section ids, as [develop]');
+  for (const item of (coversNode as unknown as { items: Node[] } | undefined)?.items ?? []) {
+    const sectionId = item && 'value' in item ? (item as { value: unknown }).value : undefined;
+    const section = guide.sections.find((s) => s.id === sectionId) ?? fail(item, `covers: "${String(sectionId)}" is not a section of ${guide.slug}`);
+    const points = [...section.html.matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) => plainText(m[1]!));
+    if (points.length === 0) fail(item, `covers: the "${section.title}" section has no list of points`);
+    const whole = (t: string): string => t.replace(/\.$/, '');
+    const asked = new Set(questions.filter((q) => q.guidance.section === section.id).map((q) => whole(q.guidance.quote)));
+    for (const point of points)
+      if (!asked.has(whole(point)))
+        fail(item, `covers: the "${section.title}" point "${point}" has no question; add one whose guidance quotes it whole ({ section: ${section.id}, quote: '…' })`);
+  }
 
   // Questions taken out: an answer a draft already holds to one keeps its question's words.
   const retiredNode = isMap(root) ? (root.get('retired', true) as Node | undefined) : undefined;

@@ -161,7 +161,7 @@ function comparable(d: HeldDraft): string {
 }
 
 describe('convergence of five devices under random operations and faults', () => {
-  const host = new EngineHost('sqlite');
+  const host = new EngineHost('postgres');
   after(() => host.stop());
 
   for (const mix of MIXES)

@@ -59,6 +59,35 @@ describe('building the worksheet', () => {
     assert.match(error.reason, /question 2: the quote "what you are trying to achieve.*" is not in the/);
   });
 
+  it('stops when the guide gains a point of its strategy that no question asks, or a question asks only part of one', () => {
+    const extended = guides.map((g) => ({
+      ...g,
+      sections: g.sections.map((s) =>
+        s.id === 'develop'
+          ? { ...s, html: s.html.replace('</ul>', '<li>how you will <em>evaluate</em> the engagement</li>\n</ul>') }
+          : s,
+      ),
+    }));
+    assert.ok(extended.some((g) => g.sections.some((s) => s.html.includes('evaluate'))), 'the guide has the point');
+    let error: unknown;
+    try {
+      buildWorksheet('worksheet.yaml', source, extended);
+    } catch (e) {
+      error = e;
+    }
+    assert.ok(error instanceof ContentError, String(error));
+    assert.match(
+      error.reason,
+      /covers: the "Develop an engagement strategy" point "how you will evaluate the engagement" has no question/,
+    );
+    assert.equal(error.line, source.split('\n').findIndex((l) => l.startsWith('covers:')) + 1);
+    const partly = errorOf((yaml) =>
+      yaml.replace('quote: if you have a team with the right skills', 'quote: if you have a team'),
+    );
+    assert.match(partly.reason, /point "if you have a team with the right skills" has no question/);
+    assert.match(errorOf((yaml) => yaml.replace('covers: [develop]', 'covers: [nowhere]')).reason, /"nowhere" is not a section/);
+  });
+
   it('keeps the questions taken out, by id and label, and never lets a retired id be asked again', () => {
     const retired = `${source}retired:\n  - { id: budget, label: What the engagement may cost }\n`;
     assert.deepEqual(buildWorksheet('worksheet.yaml', retired, guides).retired, [
