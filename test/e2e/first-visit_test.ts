@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../support/app-server.js';
 import { launchProfile } from '../support/browser.js';
 import { builtApp } from '../support/build-app.js';
@@ -107,9 +108,15 @@ describe('a first visit', () => {
 });
 
 describe('a first visit that cannot save the kit for offline use', () => {
-  it('says so, and saves it when asked again once the server has every file', async () => {
+  /**
+   * A first visit of the drafts list while a file the service worker must save is missing (as
+   * when the signal drops during it), run until the page says the kit could not be saved; `restore`
+   * puts the file back.
+   */
+  async function failedFirstVisit(
+    run: (page: Page, origin: string, restore: () => Promise<void>, context: BrowserContext) => Promise<void>,
+  ): Promise<void> {
     const out = await builtApp();
-    // A file the service worker must save, missing: as when the signal drops during the first visit.
     const icon = path.join(out.dir, 'icons/icon-512.png');
     const bytes = await readFile(icon);
     await rm(icon);
@@ -123,6 +130,16 @@ describe('a first visit that cannot save the kit for offline use', () => {
         timeout: 20_000,
       });
       assert.equal(await page.evaluate(() => navigator.serviceWorker.controller), null);
+      await run(page, server.origin, () => writeFile(icon, bytes), profile.context);
+    } finally {
+      await profile.close();
+      await server.close();
+      await out.cleanup();
+    }
+  }
+
+  it('says so, and saves it when asked again once the server has every file', async () => {
+    await failedFirstVisit(async (page, origin, restore, context) => {
       await page.getByRole('link', { name: 'Guidance' }).click();
       await page.getByRole('heading', { level: 1, name: 'Engagement Field Kit' }).waitFor();
       assert.equal(
@@ -131,19 +148,32 @@ describe('a first visit that cannot save the kit for offline use', () => {
         'Home says it once, in its own place',
       );
 
-      await writeFile(icon, bytes);
+      await restore();
       const retry = page.getByRole('button', { name: 'Try again' });
       await retry.focus();
       await page.keyboard.press('Enter');
       await page.getByText('The kit is saved on this device: it opens without a signal.').waitFor({ timeout: 20_000 });
       await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
-      await profile.context.setOffline(true);
-      await page.goto(`${server.origin}/settings`);
+      await context.setOffline(true);
+      await page.goto(`${origin}/settings`);
       await page.getByText('The kit is saved on this device: it opens without a signal.').waitFor();
-    } finally {
-      await profile.close();
-      await server.close();
-      await out.cleanup();
-    }
+    });
+  });
+
+  it('saves it by itself when the connection comes back, unasked', async () => {
+    await failedFirstVisit(async (page, origin, restore, context) => {
+      await restore();
+      await context.setOffline(true);
+      await context.setOffline(false);
+      await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 20_000 });
+      assert.equal(
+        await page.getByText('The kit could not be saved on this device').count(),
+        0,
+        'the failure is no longer said',
+      );
+      await context.setOffline(true);
+      await page.goto(`${origin}/settings`);
+      await page.getByText('The kit is saved on this device: it opens without a signal.').waitFor();
+    });
   });
 });
