@@ -4,7 +4,7 @@ import { TEXT_MAX } from '../../src/content/worksheet.js';
 import { eraseDeleted } from '../../server/sync/erase-deleted.js';
 import { appliedOnServer } from '../support/applied-on-server.js';
 import { FAULTS, startFaultProxy } from '../support/fault-proxy.js';
-import { simDevice, type SimDevice } from '../support/sim-device.js';
+import { simDevice, type SimDevice, type SimTab } from '../support/sim-device.js';
 import { EngineHost } from '../support/sync-server.js';
 
 const WS = { id: 'engagement-strategy', version: 1 };
@@ -36,6 +36,8 @@ interface Mix {
   readonly restores: number;
   /** The share of steps that erase deleted drafts, on the server or on a device, as their keeping periods end. */
   readonly erases: number;
+  /** How many tabs each device has open, each with its own store and sync engine on the device's database. */
+  readonly tabs: number;
 }
 
 const MIXES: readonly Mix[] = [
@@ -53,6 +55,7 @@ const MIXES: readonly Mix[] = [
     discards: 0,
     restores: 0,
     erases: 0,
+    tabs: 1,
   },
   // Found what the spread mix rarely meets: answers lost while the same field changed elsewhere.
   {
@@ -69,6 +72,7 @@ const MIXES: readonly Mix[] = [
     discards: 0,
     restores: 0,
     erases: 0,
+    tabs: 1,
   },
   // Changes refused on the device and discarded at any moment: the draft goes back to the team's
   // version of the refused answers and sends the rest, while syncs, pulls and faults go on.
@@ -86,6 +90,7 @@ const MIXES: readonly Mix[] = [
     discards: 0.05,
     restores: 0,
     erases: 0,
+    tabs: 1,
   },
   // Deleted drafts erased at any moment (every deletion's keeping period ends at once), on the
   // server and on devices, while drafts are deleted, restored, copied and edited elsewhere: a
@@ -104,6 +109,25 @@ const MIXES: readonly Mix[] = [
     discards: 0.05,
     restores: 0.1,
     erases: 0.03,
+    tabs: 1,
+  },
+  // Two tabs a device, each editing, folding, deleting, restoring, discarding and syncing on the
+  // same database: the page and the service worker, or two windows, as a device can have them.
+  {
+    name: 'tabs',
+    seeds: [1, 2],
+    steps: 1_000,
+    drafts: 6,
+    fields: FIELDS,
+    faults: 0.25,
+    overlap: 4,
+    pulls: 0.05,
+    timeoutMs: 300,
+    tooLong: 0.06,
+    discards: 0.05,
+    restores: 0.06,
+    erases: 0,
+    tabs: 2,
   },
 ];
 
@@ -197,26 +221,31 @@ for (const engine of ['sqlite', 'postgres'] as const)
           const record = (draftId: string, field: string, value: string, at: number): void => {
             const key = `${draftId}/${field}`;
             const previous = edits.get(key);
-            if (!previous || previous.at < at) edits.set(key, { value, at, refused: value === TOO_LONG });
+            if (!previous || previous.at < at) edits.set(key, { value, at, refused: value.length > TEXT_MAX });
           };
           /**
            * Changes each device refused itself, as its sync engine answered them: the only ones it may
            * never have sent. Read as the answers are written (the store itself does the writing).
            */
           const refusedHere = devices.map(() => new Set<number>());
-          for (const [i, d] of devices.entries()) {
-            const acknowledge = d.store.acknowledge.bind(d.store);
-            d.store.acknowledge = (entries, results, options) => {
-              for (const r of results)
-                if (r.status === 'rejected' && REFUSED_ON_DEVICE.test(r.reason ?? '')) refusedHere[i]!.add(r.seq);
-              return acknowledge(entries, results, options);
-            };
-          }
+          /** Each device's tabs, its own first. */
+          const tabs: SimTab[][] = [];
+          for (const d of devices)
+            tabs.push([d, ...(await Promise.all(Array.from({ length: mix.tabs - 1 }, () => d.openTab())))]);
+          for (const [i, ofDevice] of tabs.entries())
+            for (const { store } of ofDevice) {
+              const acknowledge = store.acknowledge.bind(store);
+              store.acknowledge = (entries, results, options) => {
+                for (const r of results)
+                  if (r.status === 'rejected' && REFUSED_ON_DEVICE.test(r.reason ?? '')) refusedHere[i]!.add(r.seq);
+                return acknowledge(entries, results, options);
+              };
+            }
           let discarded = 0;
-          const discardRefused = async (i: number, which: 'one' | 'all'): Promise<void> => {
-            const { rejected } = await devices[i]!.store.outboxStatus();
+          const discardRefused = async (i: number, which: 'one' | 'all', tab: SimTab = devices[i]!): Promise<void> => {
+            const { rejected } = await tab.store.outboxStatus();
             for (const entry of which === 'all' ? rejected : rejected.slice(0, 1)) {
-              await devices[i]!.store.discardRejected(entry.seq!);
+              await tab.store.discardRejected(entry.seq!);
               discarded += 1;
             }
           };
@@ -230,7 +259,8 @@ for (const engine of ['sqlite', 'postgres'] as const)
           try {
             for (let step = 0; step < mix.steps; step += 1) {
               const i = Math.floor(rand() * DEVICES);
-              const device = devices[i]!;
+              // Drawn only where devices have tabs, so the other mixes' seeds replay as they always did.
+              const device = mix.tabs > 1 ? tabs[i]![Math.floor(rand() * mix.tabs)]! : devices[i]!;
               const roll = rand();
               if (roll < 0.02) {
                 online[i] = !online[i];
@@ -238,7 +268,7 @@ for (const engine of ['sqlite', 'postgres'] as const)
               }
               // Drawn only where the mix has them, so the other mixes' seeds replay as they always did.
               if (mix.discards > 0 && rand() < mix.discards) {
-                await discardRefused(i, 'one');
+                await discardRefused(i, 'one', device);
                 continue;
               }
               if (mix.erases > 0 && rand() < mix.erases) {
@@ -273,7 +303,7 @@ for (const engine of ['sqlite', 'postgres'] as const)
                 // Resolving a conflict is an edit of the conflicted field; otherwise any field.
                 const conflicted = Object.keys(draft.fields).filter((k) => draft.fields[k]?.conflict);
                 const field = conflicted.length && rand() < 0.5 ? pick(conflicted) : pick(mix.fields);
-                const value = `${device.name} at step ${step}`;
+                const value = `${devices[i]!.name} at step ${step}`;
                 if (mix.tooLong > 0 && rand() < mix.tooLong) {
                   // One change: an answer the server would never take, beside one it would.
                   const beside = pick(mix.fields.filter((f) => f !== field));
@@ -315,7 +345,9 @@ for (const engine of ['sqlite', 'postgres'] as const)
               for (const s of serverDrafts.filter((d) => d.deletedAt !== null))
                 assert.deepEqual(s.fields, {}, `${s.id} erased on the server (seed ${seed})`);
             const expected = serverDrafts.map(held).sort();
-            for (const d of devices) {
+            for (const d of tabs.flatMap((ofDevice) =>
+              ofDevice.map((tab, t) => ({ ...tab, name: `${devices[tabs.indexOf(ofDevice)]!.name}, tab ${t + 1}` })),
+            )) {
               assert.deepEqual(await d.store.outbox(), [], `${d.name}: outbox drained (seed ${seed})`);
               assert.deepEqual(
                 await d.store.revertsPending(),
@@ -365,7 +397,7 @@ for (const engine of ['sqlite', 'postgres'] as const)
             console.error(`convergence failed on ${engine}, ${mix.name}, seed ${seed}: reproduce with SEED=${seed}`);
             throw error;
           } finally {
-            for (const d of devices) d.store.close();
+            for (const { store } of tabs.flat()) store.close();
             await proxy.close();
             await server.close();
           }
