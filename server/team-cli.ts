@@ -12,7 +12,7 @@ import { ExportFolderError, exportTeam, worksheetFromContent } from './team-expo
 const USAGE = `Usage: npm run team -- <command>
 
   create <name>          Create a team and print its join link
-  list                   List teams and their devices
+  list                   List teams and their devices, with when each last reached the server
   link <team>            Print a team's join link
   rotate <team>          Make a new join link (the old one stops working)
   revoke <device-id>     Remove a device from its team (it keeps its drafts and must rejoin)
@@ -24,6 +24,18 @@ const USAGE = `Usage: npm run team -- <command>
 
 <team> is a team's id or name. Settings come from the same environment as npm start
 (DATABASE_URL, DATA_DIR, PUBLIC_URL, EFK_SECRET, HOST, PORT).`;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Days without contact after which `list` points a device out as maybe lost. */
+const QUIET_DAYS = 30;
+
+/** When a device last reached the server, as `list` says it (to within the hour it is noted in). */
+function lastContact(at: number | null, now: number): string {
+  if (at === null) return 'last reached the server: not known (before this server noted it)';
+  const days = Math.floor((now - at) / DAY_MS);
+  const ago = days <= 0 ? 'today' : days === 1 ? '1 day ago' : `${days} days ago`;
+  return `last reached the server ${new Date(at).toISOString().slice(0, 10)} (${ago})`;
+}
 
 async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args;
@@ -55,14 +67,24 @@ async function main(args: string[]): Promise<number> {
         return 0;
       }
       case 'list': {
+        const now = Date.now();
+        let quiet = 0;
         for (const t of await store.teams()) {
           console.log(`${t.name} (${t.id}): ${t.devices} device${t.devices === 1 ? '' : 's'}`);
           for (const d of await store.devices(t.id)) {
-            console.log(
-              `  ${d.id}  ${d.name}${d.revokedAt ? `  (revoked ${new Date(d.revokedAt).toISOString()})` : ''}`,
-            );
+            if (d.revokedAt) {
+              console.log(`  ${d.id}  ${d.name}  (revoked ${new Date(d.revokedAt).toISOString()})`);
+              continue;
+            }
+            if (d.lastSeenAt === null || now - d.lastSeenAt >= QUIET_DAYS * DAY_MS) quiet += 1;
+            console.log(`  ${d.id}  ${d.name}  ${lastContact(d.lastSeenAt, now)}`);
           }
         }
+        if (quiet > 0)
+          console.log(
+            `\n${quiet} device${quiet === 1 ? ' has' : 's have'} not reached this server for ${QUIET_DAYS} days or more: if lost or no longer used, ` +
+              'revoke it (npm run team -- revoke <device-id>); its token then stops working.',
+          );
         return 0;
       }
       case 'link': {

@@ -75,6 +75,12 @@ const MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex('drafts_by_deleted').on('drafts').columns(['deleted_at']).execute();
     },
   },
+  '0004-devices-last-seen': {
+    async up(db: Kysely<unknown>) {
+      // When each device last reached the server, to within SEEN_EVERY_MS: a lost phone shows.
+      await db.schema.alterTable('devices').addColumn('last_seen_at', 'bigint').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

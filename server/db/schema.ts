@@ -24,6 +24,8 @@ export interface Database {
      * records in applied_mutations may go once no request carrying them can still arrive.
      */
     settled_below: number;
+    /** When the device last reached the server (joined, pushed, pulled), to within SEEN_EVERY_MS. */
+    last_seen_at: number | null;
   };
   drafts: {
     team_id: string;

@@ -103,6 +103,10 @@ export async function syncRoutes(
       return;
     }
     request.device = device;
+    // Hourly at most: a failure to note it (a full disk) is no reason to refuse the request.
+    await store
+      .seen(device.id)
+      .catch((error: unknown) => request.log.warn({ err: error }, 'could not note the device’s last contact'));
   };
 
   app.post<{ Body: JoinRequest; Reply: JoinResponse | { error: string; message: string } }>(

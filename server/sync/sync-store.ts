@@ -49,6 +49,12 @@ export interface SyncStoreOptions {
   readonly deviceCacheMs?: number;
 }
 
+/**
+ * How often, at most, a device's last contact is written: an hour is close enough to tell a phone
+ * in use from one lost or left in a drawer, and costs one write a device an hour, never one a request.
+ */
+export const SEEN_EVERY_MS = 60 * 60 * 1000;
+
 /** What a push group answers for an item whose device turned out to be revoked. */
 const DEVICE_REVOKED = 'revoked';
 
@@ -330,6 +336,9 @@ export class SyncStore {
 
   private readonly _devices: DeviceCache<Device & { teamName: string }>;
 
+  /** When this process last wrote each device's last contact (see SEEN_EVERY_MS). */
+  private readonly _seenWritten = new Map<string, number>();
+
   constructor(
     private readonly db: Kysely<Database>,
     /** Derives join codes; the same on every instance that shares the database. */
@@ -442,6 +451,7 @@ export class SyncStore {
     if (!team) return undefined;
     const token = randomSecret();
     const device: Device = { id: randomUUID(), name: deviceName, teamId: team.id, revokedAt: null, settledBelow: 0 };
+    const now = Date.now();
     await this.db
       .insertInto('devices')
       .values({
@@ -449,12 +459,30 @@ export class SyncStore {
         team_id: team.id,
         name: deviceName,
         token_hash: hashSecret(token),
-        created_at: Date.now(),
+        created_at: now,
         revoked_at: null,
         settled_below: 0,
+        last_seen_at: now,
       })
       .execute();
+    this._seenWritten.set(device.id, now);
     return { token, device, team };
+  }
+
+  /**
+   * Notes that `deviceId` reached the server at `now`: written when this process last wrote it
+   * SEEN_EVERY_MS or more ago (an instance of several writes its own hourly at most).
+   */
+  async seen(deviceId: string, now = Date.now()): Promise<void> {
+    const written = this._seenWritten.get(deviceId);
+    if (written !== undefined && now - written < SEEN_EVERY_MS) return;
+    this._seenWritten.set(deviceId, now);
+    await this.db
+      .updateTable('devices')
+      .set({ last_seen_at: now })
+      .where('id', '=', deviceId)
+      .where((eb) => eb.or([eb('last_seen_at', 'is', null), eb('last_seen_at', '<', now)]))
+      .execute();
   }
 
   /**
@@ -493,7 +521,7 @@ export class SyncStore {
     return device;
   }
 
-  async devices(teamId: string): Promise<(Device & { createdAt: number })[]> {
+  async devices(teamId: string): Promise<(Device & { createdAt: number; lastSeenAt: number | null })[]> {
     const rows = await this.db
       .selectFrom('devices')
       .selectAll()
@@ -507,6 +535,7 @@ export class SyncStore {
       revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
       settledBelow: Number(r.settled_below),
       createdAt: Number(r.created_at),
+      lastSeenAt: r.last_seen_at === null ? null : Number(r.last_seen_at),
     }));
   }
 

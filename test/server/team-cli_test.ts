@@ -54,6 +54,41 @@ describe('npm run team', () => {
     assert.equal(team().code, 2);
   });
 
+  it('lists each device with when it last reached the server, and points out those quiet for 30 days', async () => {
+    const team = await cli();
+    const code = /join#([A-Za-z0-9_-]+)/.exec(team('create', 'Riverside team').out)![1]!;
+    const { db } = await openDatabase({ sqliteFile: path.join(team.dataDir, 'efk.sqlite') });
+    const store = new SyncStore(db, randomSecret());
+    const phone = (await store.join(code, 'Riverside phone'))!.device;
+    const drawer = (await store.join(code, 'Tablet in a drawer'))!.device;
+    const gone = (await store.join(code, 'Revoked phone'))!.device;
+    const DAY = 24 * 60 * 60 * 1000;
+    const quietSince = Date.now() - 40 * DAY;
+    await db.updateTable('devices').set({ last_seen_at: quietSince }).where('id', '=', drawer.id).execute();
+    await store.revokeDevice(gone.id);
+    await db.destroy();
+
+    const listed = team('list');
+    assert.equal(listed.code, 0, listed.out);
+    const today = new Date().toISOString().slice(0, 10);
+    assert.match(
+      listed.out,
+      new RegExp(`^  ${phone.id}  Riverside phone  last reached the server ${today} \\(today\\)$`, 'm'),
+    );
+    assert.match(
+      listed.out,
+      new RegExp(
+        `^  ${drawer.id}  Tablet in a drawer  last reached the server ${new Date(quietSince).toISOString().slice(0, 10)} \\(40 days ago\\)$`,
+        'm',
+      ),
+    );
+    assert.match(listed.out, new RegExp(`^  ${gone.id}  Revoked phone  \\(revoked `, 'm'));
+    assert.match(
+      listed.out,
+      /^1 device has not reached this server for 30 days or more: if lost or no longer used, revoke it/m,
+    );
+  });
+
   it('deletes a team with all of its drafts and devices, only when told --yes, and leaves other teams alone', async () => {
     const team = await cli();
     const codeOf = (out: string): string => /join#([A-Za-z0-9_-]+)/.exec(out)![1]!;
