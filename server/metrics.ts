@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The server's Prometheus metrics, in a registry of its own (so several servers in one process do not clash). */
 export class ServerMetrics {
@@ -64,5 +64,17 @@ export class ServerMetrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'efk_' });
+  }
+
+  /** Reports `count()` (read at each scrape) as the devices silent for QUIET_DEVICE_DAYS: see SyncStore.quietDevices. */
+  countQuietDevices(count: () => Promise<number>): void {
+    new Gauge({
+      name: 'efk_devices_quiet',
+      help: 'Devices in a team that have not reached the server for 30 days or more: if lost or no longer used, revoke them (npm run team -- revoke)',
+      registers: [this.registry],
+      async collect() {
+        this.set(await count());
+      },
+    });
   }
 }

@@ -6,7 +6,7 @@ import { openDatabase } from './db/open-database.js';
 import { serverSecret } from './server-secret.js';
 import { ConfigError, readServerConfig } from './server-config.js';
 import { joinLink } from './sync/sync-routes.js';
-import { SyncStore } from './sync/sync-store.js';
+import { QUIET_DEVICE_DAYS, SyncStore } from './sync/sync-store.js';
 import { ExportFolderError, exportTeam, worksheetFromContent } from './team-export.js';
 
 const USAGE = `Usage: npm run team -- <command>
@@ -26,8 +26,6 @@ const USAGE = `Usage: npm run team -- <command>
 (DATABASE_URL, DATA_DIR, PUBLIC_URL, EFK_SECRET, HOST, PORT).`;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** Days without contact after which `list` points a device out as maybe lost. */
-const QUIET_DAYS = 30;
 
 /** When a device last reached the server, as `list` says it (to within the hour it is noted in). */
 function lastContact(at: number | null, now: number): string {
@@ -76,13 +74,13 @@ async function main(args: string[]): Promise<number> {
               console.log(`  ${d.id}  ${d.name}  (revoked ${new Date(d.revokedAt).toISOString()})`);
               continue;
             }
-            if (d.lastSeenAt === null || now - d.lastSeenAt >= QUIET_DAYS * DAY_MS) quiet += 1;
+            if (d.lastSeenAt === null || now - d.lastSeenAt >= QUIET_DEVICE_DAYS * DAY_MS) quiet += 1;
             console.log(`  ${d.id}  ${d.name}  ${lastContact(d.lastSeenAt, now)}`);
           }
         }
         if (quiet > 0)
           console.log(
-            `\n${quiet} device${quiet === 1 ? ' has' : 's have'} not reached this server for ${QUIET_DAYS} days or more: if lost or no longer used, ` +
+            `\n${quiet} device${quiet === 1 ? ' has' : 's have'} not reached this server for ${QUIET_DEVICE_DAYS} days or more: if lost or no longer used, ` +
               'revoke it (npm run team -- revoke <device-id>); its token then stops working.',
           );
         return 0;

@@ -55,6 +55,9 @@ export interface SyncStoreOptions {
  */
 export const SEEN_EVERY_MS = 60 * 60 * 1000;
 
+/** Days without contact after which a device is pointed out as maybe lost (team list, metrics). */
+export const QUIET_DEVICE_DAYS = 30;
+
 /** What a push group answers for an item whose device turned out to be revoked. */
 const DEVICE_REVOKED = 'revoked';
 
@@ -537,6 +540,17 @@ export class SyncStore {
       createdAt: Number(r.created_at),
       lastSeenAt: r.last_seen_at === null ? null : Number(r.last_seen_at),
     }));
+  }
+
+  /** How many devices, not revoked, have not reached the server since `since` (or not since it began noting). */
+  async quietDevices(since: number): Promise<number> {
+    const row = await this.db
+      .selectFrom('devices')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('revoked_at', 'is', null)
+      .where((eb) => eb.or([eb('last_seen_at', 'is', null), eb('last_seen_at', '<', since)]))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 
   async renameDevice(deviceId: string, name: string): Promise<void> {

@@ -162,6 +162,16 @@ describe('operations', () => {
     assert.match(text, /efk_sync_errors_total\{route="\/api\/push",kind="refused"\} 1/);
     assert.match(text, /efk_db_query_duration_seconds_count\{outcome="ok"\} [1-9]/);
     assert.match(text, /efk_http_request_duration_seconds_bucket/);
+    assert.match(text, /^efk_devices_quiet 0$/m, 'the device that just pushed is not quiet');
+    // One more device, silent for 40 days (a phone in a drawer), and one revoked (not counted).
+    const quiet = (await store.join(team.code, 'Drawer'))!.device;
+    await db
+      .updateTable('devices')
+      .set({ last_seen_at: Date.now() - 40 * 24 * 60 * 60 * 1000 })
+      .where('id', '=', quiet.id)
+      .execute();
+    await store.revokeDevice((await store.join(team.code, 'Revoked'))!.device.id);
+    assert.match((await app.inject({ url: '/metrics' })).body, /^efk_devices_quiet 1$/m);
     await app.close();
     await db.destroy();
   });
