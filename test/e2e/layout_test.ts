@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { RunningServer } from '../support/app-server.js';
 import { e2eApp, type E2eApp } from '../support/e2e-app.js';
+
+/** axe-core's browser build, put into each page under test. */
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 describe('layout on small screens', () => {
   let server: RunningServer;
@@ -67,6 +72,47 @@ describe('layout on small screens', () => {
     } finally {
       await page.emulateMedia({ reducedMotion: null });
     }
+  });
+
+  // Component tests check each view alone; this checks the pages as the app puts them together
+  // (landmarks, headings, the shell around each view), on a phone's screen and a desktop's.
+  it('passes axe’s WCAG 2.2 A and AA checks, target size included, on every page as the app composes it', async () => {
+    await page.goto(`${server.origin}/worksheet/new`);
+    await page.waitForURL(/\/worksheet\/[0-9a-f-]{36}$/);
+    const draft = new URL(page.url()).pathname;
+    await page.getByRole('button', { name: 'Add a channel' }).click();
+    const axeSource = await readFile(AXE, 'utf8');
+    const found: string[] = [];
+    for (const viewport of [
+      { width: 360, height: 740 },
+      { width: 1280, height: 800 },
+    ]) {
+      await page.setViewportSize(viewport);
+      for (const path of ['/', '/guide/social-media', '/worksheet', draft, '/drafts', '/settings', '/nowhere']) {
+        await page.goto(`${server.origin}${path}`);
+        await page.getByRole('heading', { level: 1 }).first().waitFor();
+        // Evaluated, not added as a script tag, which the app's Content Security Policy refuses.
+        await page.evaluate(axeSource);
+        const violations = await page.evaluate(async () => {
+          const { axe } = window as unknown as {
+            axe: {
+              run(
+                context: Document,
+                options: unknown,
+              ): Promise<{ violations: { id: string; nodes: { target: unknown[] }[] }[] }>;
+            };
+          };
+          const results = await axe.run(document, {
+            runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+            rules: { 'target-size': { enabled: true } },
+            resultTypes: ['violations'],
+          });
+          return results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
+        });
+        found.push(...violations.map((v) => `${path} at ${viewport.width} px: ${v}`));
+      }
+    }
+    assert.deepEqual(found, []);
   });
 
   it('keeps the main navigation’s targets at 44 px or more', async () => {
