@@ -51,6 +51,12 @@ export class DraftsPage extends PageView {
       .drafts p {
         margin: 0 0 var(--space-2);
       }
+      .drafts .place {
+        font-weight: 600;
+      }
+      .drafts .place:empty {
+        display: none;
+      }
       progress {
         width: 100%;
         max-width: 20rem;
@@ -137,7 +143,7 @@ export class DraftsPage extends PageView {
     const answered = `${d.answered} of ${d.total} questions answered`;
     const sync = ATTENTION.has(d.sync) ? 'sync attention' : 'sync';
     // prettier-ignore
-    return html`<li><h2><a href=${`/worksheet/${d.id}`}>${d.title}</a></h2><p>${answered}</p><progress max=${d.total} .value=${d.answered} aria-label=${`${d.title}: ${answered}`}></progress><p class="meta">Last edited <time datetime=${new Date(d.updatedAt).toISOString()}>${formatTime(d.updatedAt)}</time>. <span class=${sync}>${d.sync}</span></p><div class="actions"><button class="button secondary" data-action="duplicate" data-id=${d.id} aria-label=${`Duplicate “${d.title}”`}>Duplicate</button> <button class="button secondary" data-action="delete" data-id=${d.id} aria-label=${`Delete “${d.title}”`}>Delete</button></div></li>`;
+    return html`<li><h2><a href=${`/worksheet/${d.id}`}>${d.title}</a></h2><p class="place">${d.place}</p><p>${answered}</p><progress max=${d.total} .value=${d.answered} aria-label=${`${d.title}: ${answered}`}></progress><p class="meta">Last edited <time datetime=${new Date(d.updatedAt).toISOString()}>${formatTime(d.updatedAt)}</time>. <span class=${sync}>${d.sync}</span></p><div class="actions"><button class="button secondary" data-action="duplicate" data-id=${d.id} aria-label=${`Duplicate “${d.title}”`}>Duplicate</button> <button class="button secondary" data-action="delete" data-id=${d.id} aria-label=${`Delete “${d.title}”`}>Delete</button></div></li>`;
   }
 
   /**
@@ -204,7 +210,9 @@ export class DraftsPage extends PageView {
     const c = this._drafts;
     if (!c?.drafts) return html`<p role="status">Opening your drafts…</p>`;
     const filter = this._filter.trim().toLocaleLowerCase('en-AU');
-    const shown = filter ? c.drafts.filter((d) => d.title.toLocaleLowerCase('en-AU').includes(filter)) : c.drafts;
+    const shown = filter
+      ? c.drafts.filter((d) => `${d.title}\n${d.place}`.toLocaleLowerCase('en-AU').includes(filter))
+      : c.drafts;
     return html`
       <h1 tabindex="-1">Drafts</h1>
       <p>Strategy drafts kept on this device, the most recently edited first.</p>
@@ -232,7 +240,7 @@ export class DraftsPage extends PageView {
       ${this._importNotice()}
       <div class="tools">
         <div>
-          <label for="filter">Filter by title</label>
+          <label for="filter">Filter by title, community or date</label>
           <input
             id="filter"
             type="search"
@@ -275,7 +283,7 @@ export class DraftsPage extends PageView {
         c.drafts.length === 0
           ? html`<p>No drafts yet.</p>`
           : shown.length === 0
-            ? html`<p role="status">No drafts have “${this._filter}” in their title.</p>`
+            ? html`<p role="status">No drafts have “${this._filter}” in their title, community or date.</p>`
             : html`<ul class="drafts" @click=${(e: Event) => void this._onRowAction(e)}>
                 ${repeat(
                   shown,

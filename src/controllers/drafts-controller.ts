@@ -7,6 +7,7 @@ import type { DraftStore } from '../data/draft-store.js';
 import { toStorageWriteError } from '../data/storage-error.js';
 import { downloadFile } from '../export/download-file.js';
 import { draftsToJson, ImportError, readDraftsExport } from '../export/draft-export.js';
+import { formatDate } from '../text/format-date.js';
 import { localIsoDate } from '../text/local-iso-date.js';
 
 /** Where a draft stands with the team, in the user's words. */
@@ -20,6 +21,8 @@ export interface DraftSummary {
   readonly answered: number;
   readonly total: number;
   readonly sync: DraftSyncState;
+  /** Where and when the consultation was, as its context says ("Riverside, 3 December 2026"), or "". */
+  readonly place: string;
 }
 
 /** Where an import stands; the view says it in words. */
@@ -67,6 +70,14 @@ export function summarise(
         : outbox.queued.has(draft.id) || draft.rev === undefined
           ? 'Waiting to sync'
           : 'Synced';
+  const community = draft.fields['community']?.value;
+  const date = draft.fields['date']?.value;
+  const place = [
+    typeof community === 'string' ? community.trim() : '',
+    typeof date === 'string' && date ? formatDate(date) : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
   return {
     id: draft.id,
     title: draftTitle(draft),
@@ -74,6 +85,7 @@ export function summarise(
     answered,
     total: worksheet.questions.length,
     sync,
+    place,
   };
 }
 

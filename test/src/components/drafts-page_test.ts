@@ -109,6 +109,35 @@ describe('drafts-page', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('says where and when each consultation was, and finds drafts by their community or date too', async () => {
+    await store.create(WORKSHEET, { title: 'Bus routes', community: 'Riverside', date: '2026-12-03' });
+    await store.create(WORKSHEET, { title: 'Library hours', community: 'Hillside' });
+    await store.create(WORKSHEET, { title: 'Footpaths' });
+    const el = await page();
+    const places = (): (string | undefined)[] =>
+      [...el.shadowRoot!.querySelectorAll('.drafts li')].map((li) => li.querySelector('.place')!.textContent!);
+    expect(places()).to.deep.equal(['', 'Hillside', 'Riverside, 3 December 2026']);
+    const filter = el.shadowRoot!.querySelector<HTMLInputElement>('#filter')!;
+    expect(filter.labels![0]!.textContent).to.equal('Filter by title, community or date');
+    for (const [text, found] of [
+      ['riverside', ['Bus routes']],
+      ['december', ['Bus routes']],
+      ['side', ['Library hours', 'Bus routes']],
+    ] as const) {
+      filter.value = text;
+      filter.dispatchEvent(new InputEvent('input'));
+      await el.updateComplete;
+      expect(titles(el), text).to.deep.equal(found);
+    }
+    filter.value = 'Seaside';
+    filter.dispatchEvent(new InputEvent('input'));
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[role="status"]:last-of-type')!.textContent).to.contain(
+      'No drafts have “Seaside” in their title, community or date.',
+    );
+    await expect(el).to.be.accessible();
+  });
+
   it('draws only the rows near the screen, and a row reached by keyboard or scrolling is drawn', async () => {
     for (let i = 0; i < 40; i += 1) await store.create(WORKSHEET, { title: `Consultation ${i}` });
     const el = await page();
