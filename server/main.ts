@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { build, isBuildStale, outDir } from '../scripts/build.js';
 import { buildApp } from './app.js';
+import type { FastifyBaseLogger } from 'fastify';
 import { ServerMetrics } from './metrics.js';
 import { openDatabase } from './db/open-database.js';
 import { serverSecret } from './server-secret.js';
@@ -21,10 +22,18 @@ async function main(): Promise<void> {
     await build();
   }
   const metrics = new ServerMetrics();
+  // The app's logger once it is built; a connection lost before then is told on stderr.
+  let log: FastifyBaseLogger | undefined = undefined;
   const { db, engine } = await openDatabase({
     databaseUrl: config.databaseUrl,
     sqliteFile: path.join(config.dataDir, 'efk.sqlite'),
     onQuery: (ms, ok) => metrics.database.observe({ outcome: ok ? 'ok' : 'error' }, ms / 1000),
+    onConnectionError: (error) => {
+      metrics.connectionErrors.inc();
+      const message = 'a database connection was lost; a new one opens when needed';
+      if (log) log.warn({ err: error }, message);
+      else console.error(`${message}: ${error.message}`);
+    },
   });
   const store = new SyncStore(db, await serverSecret(config.dataDir, config.secret));
   // A fresh install gets its first team, so a team lead can share a link straight away.
@@ -42,6 +51,7 @@ async function main(): Promise<void> {
     metrics,
     ready: () => store.ping(),
   });
+  log = app.log;
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -54,6 +54,11 @@ export class ServerMetrics {
     help: 'Runs of erasing deleted drafts that failed (tried again on the next run)',
     registers: [this.registry],
   });
+  readonly connectionErrors = new Counter({
+    name: 'efk_db_connection_errors_total',
+    help: 'Idle PostgreSQL connections lost (a restart, a failover, a proxy closing them); new ones open when needed',
+    registers: [this.registry],
+  });
   readonly database = new Histogram({
     name: 'efk_db_query_duration_seconds',
     help: 'Database query latency',

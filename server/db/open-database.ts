@@ -19,6 +19,11 @@ export interface DatabaseConfig {
   readonly sqliteFile?: string;
   /** Told the duration of every query, for metrics. */
   readonly onQuery?: (ms: number, ok: boolean) => void;
+  /**
+   * Told when an idle PostgreSQL connection is lost (the server restarted or failed over, or a
+   * proxy closed it); the pool opens a new one when next needed. By default, a line on stderr.
+   */
+  readonly onConnectionError?: (error: Error) => void;
 }
 
 export interface OpenedDatabase {
@@ -33,6 +38,13 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenedDataba
   const log = onQuery ? (event: LogEvent) => onQuery(event.queryDurationMillis, event.level === 'query') : undefined;
   if (config.databaseUrl) {
     const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10 });
+    // Unheard, the pool's 'error' (an idle connection lost) would end the process: a PostgreSQL
+    // restart would take the kit's server down with it, where a new connection is all it needs.
+    pool.on(
+      'error',
+      config.onConnectionError ??
+        ((error) => console.error(`A database connection was lost (${error.message}); a new one opens when needed.`)),
+    );
     opened = {
       db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) }),
       engine: 'postgres',
