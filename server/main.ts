@@ -4,6 +4,7 @@ import { build, isBuildStale, outDir } from '../scripts/build.js';
 import { buildApp } from './app.js';
 import type { FastifyBaseLogger } from 'fastify';
 import { ServerMetrics } from './metrics.js';
+import { DatabaseOpenError } from './db/database-open-error.js';
 import { openDatabase } from './db/open-database.js';
 import { serverSecret } from './server-secret.js';
 import { ConfigError, readServerConfig } from './server-config.js';
@@ -14,6 +15,8 @@ import { joinLink } from './sync/sync-routes.js';
 import { SyncStore } from './sync/sync-store.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** How long the server waits at start for a PostgreSQL that cannot be reached yet. */
+const DATABASE_WAIT_MS = 30_000;
 
 async function main(): Promise<void> {
   const config = readServerConfig();
@@ -34,6 +37,9 @@ async function main(): Promise<void> {
       if (log) log.warn({ err: error }, message);
       else console.error(`${message}: ${error.message}`);
     },
+    // Started beside PostgreSQL (containers, a reboot), the kit waits for it rather than failing.
+    waitMs: DATABASE_WAIT_MS,
+    onWait: (reason) => console.log(`Waiting for the database (${reason})…`),
   });
   const store = new SyncStore(db, await serverSecret(config.dataDir, config.secret));
   // A fresh install gets its first team, so a team lead can share a link straight away.
@@ -111,6 +117,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? `Configuration error: ${error.message}` : error);
+  console.error(
+    error instanceof ConfigError
+      ? `Configuration error: ${error.message}`
+      : error instanceof DatabaseOpenError
+        ? error.message
+        : error,
+  );
   process.exit(1);
 });

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { slugify } from '../scripts/content/slugify.js';
+import { DatabaseOpenError } from './db/database-open-error.js';
 import { openDatabase } from './db/open-database.js';
 import { serverSecret } from './server-secret.js';
 import { ConfigError, readServerConfig } from './server-config.js';
@@ -152,7 +153,11 @@ async function main(args: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof ConfigError || error instanceof ExportFolderError ? error.message : error);
+    console.error(
+      error instanceof ConfigError || error instanceof ExportFolderError || error instanceof DatabaseOpenError
+        ? error.message
+        : error,
+    );
     process.exit(1);
   },
 );

@@ -3,6 +3,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
+import { databaseOpenError, isUnreachable } from './database-open-error.js';
 import { migrationProvider } from './migrations.js';
 import { withStatementCache } from './statement-cache.js';
 import type { Database } from './schema.js';
@@ -24,6 +25,13 @@ export interface DatabaseConfig {
    * proxy closed it); the pool opens a new one when next needed. By default, a line on stderr.
    */
   readonly onConnectionError?: (error: Error) => void;
+  /**
+   * How long to wait for a PostgreSQL that cannot be reached yet (starting beside the kit, as
+   * containers do) before giving up; 0, the default, gives up at once.
+   */
+  readonly waitMs?: number;
+  /** Told each time the first connection fails and is tried again, with why. */
+  readonly onWait?: (reason: string) => void;
 }
 
 export interface OpenedDatabase {
@@ -69,8 +77,25 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenedDataba
       engine: 'sqlite',
     };
   }
-  const { error, results } = await new Migrator({ db: opened.db, provider: migrationProvider }).migrateToLatest();
-  for (const r of results ?? []) if (r.status === 'Error') throw new Error(`migration ${r.migrationName} failed`);
-  if (error) throw error;
-  return opened;
+  const migrator = new Migrator({ db: opened.db, provider: migrationProvider });
+  const started = Date.now();
+  for (;;) {
+    let failed: unknown;
+    try {
+      const { error, results } = await migrator.migrateToLatest();
+      for (const r of results ?? []) if (r.status === 'Error') throw new Error(`migration ${r.migrationName} failed`);
+      failed = error;
+    } catch (error) {
+      failed = error;
+    }
+    if (failed === undefined) return opened;
+    if (!config.databaseUrl) throw failed;
+    if (isUnreachable(failed) && Date.now() - started < (config.waitMs ?? 0)) {
+      config.onWait?.(failed instanceof Error ? failed.message : String(failed));
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      continue;
+    }
+    await opened.db.destroy().catch(() => undefined);
+    throw databaseOpenError(failed, config.databaseUrl);
+  }
 }

@@ -1,0 +1,59 @@
+/** The database could not be opened; the message says why, in words for whoever runs the server. */
+export class DatabaseOpenError extends Error {
+  override name = 'DatabaseOpenError';
+}
+
+/**
+ * Errors that mean the database is not there yet, rather than refusing: nothing listening, a name
+ * not resolving yet (a container starting), no route, or PostgreSQL still starting up (57P03).
+ */
+const NOT_THERE_YET = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  '57P03',
+]);
+
+function codeOf(error: unknown): unknown {
+  return typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+}
+
+/** Whether `error` says the database cannot be reached yet: worth waiting for at start. */
+export function isUnreachable(error: unknown): boolean {
+  return NOT_THERE_YET.has(String(codeOf(error)));
+}
+
+/** A database URL as it may be shown in a log: its password hidden. */
+export function shownUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'DATABASE_URL';
+  }
+}
+
+/** Why opening the database at `url` failed with `error`, and what to do about it. */
+export function databaseOpenError(error: unknown, url: string): DatabaseOpenError {
+  const at = shownUrl(url);
+  const detail = error instanceof Error ? error.message : String(error);
+  const code = codeOf(error);
+  if (isUnreachable(error))
+    return new DatabaseOpenError(
+      `Could not reach the database at ${at} (${detail}). Is PostgreSQL running there, and is DATABASE_URL right?`,
+    );
+  if (code === '28P01' || code === '28000')
+    return new DatabaseOpenError(
+      `The database at ${at} refused the login (${detail}): check the user and password in DATABASE_URL.`,
+    );
+  if (code === '3D000')
+    return new DatabaseOpenError(
+      `The database named in DATABASE_URL does not exist (${detail}): create it (createdb), or correct ${at}.`,
+    );
+  return new DatabaseOpenError(`Could not open the database at ${at}: ${detail}`);
+}
