@@ -57,3 +57,18 @@ export function databaseOpenError(error: unknown, url: string): DatabaseOpenErro
     );
   return new DatabaseOpenError(`Could not open the database at ${at}: ${detail}`);
 }
+
+/** Why opening the SQLite file `file` failed with `error`, and what to do about it. */
+export function sqliteOpenError(error: unknown, file: string): DatabaseOpenError {
+  const detail = error instanceof Error ? error.message : String(error);
+  const code = String(codeOf(error));
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT')
+    return new DatabaseOpenError(
+      `${file} is not a database the kit can read (${detail}). Restore a backup (npm run restore -- <backup>), or move the file away to start with an empty one.`,
+    );
+  if (code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY' || code === 'EACCES' || code === 'EROFS')
+    return new DatabaseOpenError(
+      `Could not open ${file} for writing (${detail}): check that DATA_DIR exists, is writable by this user, and is on a disk that is mounted read-write.`,
+    );
+  return new DatabaseOpenError(`Could not open ${file}: ${detail}`);
+}

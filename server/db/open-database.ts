@@ -3,7 +3,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
-import { databaseOpenError, isUnreachable } from './database-open-error.js';
+import { databaseOpenError, isUnreachable, sqliteOpenError } from './database-open-error.js';
 import { migrationProvider } from './migrations.js';
 import { withStatementCache } from './statement-cache.js';
 import type { Database } from './schema.js';
@@ -59,16 +59,21 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenedDataba
     };
   } else {
     const file = config.sqliteFile ?? path.resolve('data/efk.sqlite');
-    mkdirSync(path.dirname(file), { recursive: true });
-    const sqlite = new SQLite(file);
-    // WAL lets readers go on while one writer commits; a busy timeout rides out brief locks.
-    sqlite.pragma('journal_mode = WAL');
-    // FULL: a commit reaches the disk before the push is acknowledged, since a device deletes what
-    // the server acknowledged (NORMAL could lose the last commits to a power cut). With a batch a
-    // transaction it costs ~10% on one-mutation pushes and nothing measurable on batches.
-    sqlite.pragma('synchronous = FULL');
-    sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma('busy_timeout = 5000');
+    let sqlite: SQLite.Database;
+    try {
+      mkdirSync(path.dirname(file), { recursive: true });
+      sqlite = new SQLite(file);
+      // WAL lets readers go on while one writer commits; a busy timeout rides out brief locks.
+      sqlite.pragma('journal_mode = WAL');
+      // FULL: a commit reaches the disk before the push is acknowledged, since a device deletes what
+      // the server acknowledged (NORMAL could lose the last commits to a power cut). With a batch a
+      // transaction it costs ~10% on one-mutation pushes and nothing measurable on batches.
+      sqlite.pragma('synchronous = FULL');
+      sqlite.pragma('foreign_keys = ON');
+      sqlite.pragma('busy_timeout = 5000');
+    } catch (error) {
+      throw sqliteOpenError(error, file);
+    }
     opened = {
       db: new Kysely<Database>({
         dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
