@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { STORAGE_FULL } from '../src/sync/protocol.js';
+import { isUnreachable } from './db/database-open-error.js';
 
 /** What a device hears when the server's database has no room left; its changes stay queued. */
 export const STORAGE_FULL_MESSAGE =
@@ -15,6 +16,25 @@ const STORAGE_FULL_RETRY_S = 60;
 export function isStorageFull(error: unknown): boolean {
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   return code === 'SQLITE_FULL' || code === '53100' || code === 'ENOSPC';
+}
+
+/** What a device hears when the server cannot reach its database; its changes stay queued. */
+export const DATABASE_UNAVAILABLE_MESSAGE =
+  'The team’s server cannot reach its database just now. Your changes stay on this device and will be sent when it can.';
+
+/** How long a device is asked to wait when the database cannot be reached, in seconds. */
+const DATABASE_UNAVAILABLE_RETRY_S = 15;
+
+/**
+ * Whether `error` says the database cannot be reached: a connection refused or cut (PostgreSQL
+ * restarting, failing over, shutting down: 57P01–57P03, class 08), or the pool's wait for one over.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (isUnreachable(error)) return true;
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  if (typeof code === 'string' && (/^57P0[123]$/.test(code) || /^08/.test(code))) return true;
+  const message = error instanceof Error ? error.message : '';
+  return /^Connection terminated|timeout exceeded when trying to connect/.test(message);
 }
 
 /**
@@ -34,6 +54,13 @@ export function answerServerErrors(app: FastifyInstance): void {
         .code(503)
         .header('retry-after', String(STORAGE_FULL_RETRY_S))
         .send({ statusCode: 503, error: STORAGE_FULL, message: STORAGE_FULL_MESSAGE });
+    }
+    if (isDatabaseUnavailable(error)) {
+      request.log.error({ err: error }, 'the database cannot be reached: requests are answered 503 until it can');
+      return reply
+        .code(503)
+        .header('retry-after', String(DATABASE_UNAVAILABLE_RETRY_S))
+        .send({ statusCode: 503, error: 'database_unavailable', message: DATABASE_UNAVAILABLE_MESSAGE });
     }
     const status = error.statusCode ?? 500;
     // As fastify answers them (a thrown plain object, as the rate limiter's, keeps its own status).

@@ -46,13 +46,17 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenedDataba
   const log = onQuery ? (event: LogEvent) => onQuery(event.queryDurationMillis, event.level === 'query') : undefined;
   if (config.databaseUrl) {
     const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10 });
-    // Unheard, the pool's 'error' (an idle connection lost) would end the process: a PostgreSQL
-    // restart would take the kit's server down with it, where a new connection is all it needs.
-    pool.on(
-      'error',
+    const lost =
       config.onConnectionError ??
-        ((error) => console.error(`A database connection was lost (${error.message}); a new one opens when needed.`)),
-    );
+      ((error: Error) =>
+        console.error(`A database connection was lost (${error.message}); a new one opens when needed.`));
+    // A connection's 'error' (PostgreSQL restarting or failing over, a proxy closing it) is heard on
+    // the connection itself, idle or in use: unheard, it would end the process, taking the kit's
+    // server down with PostgreSQL where a new connection is all it needs. A connection lost in use
+    // fails its query, and the pool drops it when it comes back.
+    pool.on('connect', (client) => client.on('error', lost));
+    // The pool repeats an idle connection's error, already heard above.
+    pool.on('error', () => undefined);
     opened = {
       db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) }),
       engine: 'postgres',

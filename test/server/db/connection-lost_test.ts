@@ -1,12 +1,44 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { connect, createServer, type Server } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import pg from 'pg';
 import { DatabaseOpenError } from '../../../server/db/database-open-error.js';
 import { openDatabase, type OpenedDatabase } from '../../../server/db/open-database.js';
+import { buildApp } from '../../../server/app.js';
+import { DATABASE_UNAVAILABLE_MESSAGE } from '../../../server/server-errors.js';
 import { SyncStore } from '../../../server/sync/sync-store.js';
 import { freePort } from '../../support/free-port.js';
 import { startPostgres, type TestPostgres } from '../../support/postgres.js';
+
+/** A TCP relay on a port of its own to `target`'s PostgreSQL, which can be cut and opened again. */
+async function relay(target: URL): Promise<{ url: string; open(): Promise<void>; cut(): Promise<void> }> {
+  const port = await freePort();
+  const sockets = new Set<Socket>();
+  let server: Server | undefined;
+  const url = new URL(target);
+  url.port = String(port);
+  return {
+    url: url.toString(),
+    open: () =>
+      new Promise((resolve) => {
+        server = createServer((client) => {
+          const upstream = connect(Number(target.port), target.hostname);
+          for (const s of [client, upstream]) {
+            sockets.add(s);
+            s.on('close', () => sockets.delete(s));
+          }
+          client.pipe(upstream).pipe(client);
+          client.on('error', () => upstream.destroy());
+          upstream.on('error', () => client.destroy());
+        }).listen(port, '127.0.0.1', () => resolve());
+      }),
+    cut: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+      server = undefined;
+    },
+  };
+}
 
 describe('PostgreSQL connections lost (a restart, a failover, a proxy closing them), or not there yet', () => {
   let postgres: TestPostgres;
@@ -72,23 +104,12 @@ describe('PostgreSQL connections lost (a restart, a failover, a proxy closing th
 
   it('waits at start for a PostgreSQL that comes up after the kit, rather than failing', async () => {
     // The database's address answers nothing for its first second and a half, then leads to it.
-    const port = await freePort();
-    const target = new URL(url);
+    const late = await relay(new URL(url));
     const waits: string[] = [];
-    let proxy: Server | undefined;
-    const later = setTimeout(() => {
-      proxy = createServer((client) => {
-        const upstream = connect(Number(target.port), target.hostname);
-        client.pipe(upstream).pipe(client);
-        client.on('error', () => upstream.destroy());
-        upstream.on('error', () => client.destroy());
-      }).listen(port, '127.0.0.1');
-    }, 1_500);
-    const late = new URL(url);
-    late.port = String(port);
+    const later = setTimeout(() => void late.open(), 1_500);
     try {
       const { db } = await openDatabase({
-        databaseUrl: late.toString(),
+        databaseUrl: late.url,
         waitMs: 20_000,
         onWait: (reason) => waits.push(reason),
       });
@@ -97,7 +118,38 @@ describe('PostgreSQL connections lost (a restart, a failover, a proxy closing th
       await db.destroy();
     } finally {
       clearTimeout(later);
-      proxy?.close();
+      await late.cut();
+    }
+  });
+
+  it('answers 503, with a time to try again and words a person can act on, while the database cannot be reached', async () => {
+    const path = await relay(new URL(url));
+    await path.open();
+    const { db } = await openDatabase({ databaseUrl: path.url, onConnectionError: () => undefined });
+    const store = new SyncStore(db, 'secret', { deviceCacheMs: 0 });
+    const app = await buildApp({ distDir: 'dist', sync: { store } });
+    try {
+      const { code } = await store.createTeam('Relay team');
+      const { token } = (await store.join(code, 'Phone'))!;
+      const pull = () => app.inject({ url: '/api/pull?since=0', headers: { authorization: `Bearer ${token}` } });
+      assert.equal((await pull()).statusCode, 200);
+
+      await path.cut();
+      const refused = await pull();
+      assert.equal(refused.statusCode, 503, refused.body);
+      assert.equal(refused.headers['retry-after'], '15');
+      assert.deepEqual(refused.json(), {
+        statusCode: 503,
+        error: 'database_unavailable',
+        message: DATABASE_UNAVAILABLE_MESSAGE,
+      });
+
+      await path.open();
+      assert.equal((await pull()).statusCode, 200, 'answered again once the database is back');
+    } finally {
+      await app.close();
+      await db.destroy();
+      await path.cut();
     }
   });
 });
