@@ -48,6 +48,13 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
   if (publicUrl && !/^https?:\/\/[^/]+/.test(publicUrl)) {
     throw new ConfigError(`PUBLIC_URL must be an http:// or https:// address, got "${publicUrl}"`);
   }
+  // The app's pages, service worker (scope /) and API are at the root of their host: a join link
+  // under a path would lead to pages whose every link and request goes to the host's root.
+  if (publicUrl && !/^https?:\/\/[^/?#]+\/?$/.test(publicUrl)) {
+    throw new ConfigError(
+      `PUBLIC_URL must be the address of a host of the kit's own, with no path (the kit is served at the root of its host, such as https://fieldkit.agency.gov.au), got "${publicUrl}"`,
+    );
+  }
   const secret = env['EFK_SECRET']?.trim() || undefined;
   if (secret && secret.length < 32) throw new ConfigError('EFK_SECRET must be at least 32 characters of random text');
   const certFile = env['TLS_CERT_FILE']?.trim() || undefined;

@@ -162,5 +162,13 @@ describe('server settings', () => {
     assert.throws(() => readServerConfig({ LOG_LEVEL: 'loud' }), /LOG_LEVEL must be one of/);
     assert.throws(() => readServerConfig({ DATABASE_URL: 'mysql://x' }), /DATABASE_URL must be a PostgreSQL URL/);
     assert.throws(() => readServerConfig({ PUBLIC_URL: 'kit.example' }), /PUBLIC_URL must be an http/);
+    assert.throws(
+      () => readServerConfig({ PUBLIC_URL: 'https://agency.example.gov.au/field-kit' }),
+      /PUBLIC_URL must be the address of a host of the kit's own, with no path/,
+    );
+    assert.equal(
+      readServerConfig({ PUBLIC_URL: 'https://fieldkit.example.gov.au/' }).publicUrl,
+      'https://fieldkit.example.gov.au/',
+    );
   });
 });
