@@ -265,16 +265,27 @@ export class DraftsPage extends PageView {
           c.drafts.length > 0
             ? html`<div>
                 <p class="hint" id="export-hint">
-                  One JSON file with every draft on this device: keep it, or import it on another device.
+                  Every draft on this device in one file: JSON to keep, or to import on another device; Markdown to
+                  read, print or send on.
                 </p>
-                <button
-                  class="button secondary"
-                  id="export-all"
-                  aria-describedby="export-hint"
-                  @click=${() => void c.exportAll()}
-                >
-                  Export all drafts
-                </button>
+                <div class="actions">
+                  <button
+                    class="button secondary"
+                    id="export-all"
+                    aria-describedby="export-hint"
+                    @click=${() => void c.exportAll('json')}
+                  >
+                    Export all drafts
+                  </button>
+                  <button
+                    class="button secondary"
+                    id="export-all-markdown"
+                    aria-describedby="export-hint"
+                    @click=${() => void c.exportAll('markdown')}
+                  >
+                    Export all as Markdown
+                  </button>
+                </div>
               </div>`
             : nothing
         }

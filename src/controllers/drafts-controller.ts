@@ -6,7 +6,7 @@ import { SYNC_META } from '../sync/sync-engine.js';
 import type { DraftStore } from '../data/draft-store.js';
 import { toStorageWriteError } from '../data/storage-error.js';
 import { downloadFile } from '../export/download-file.js';
-import { draftsToJson, ImportError, readDraftsExport } from '../export/draft-export.js';
+import { draftsToJson, draftsToMarkdown, ImportError, readDraftsExport } from '../export/draft-export.js';
 import { formatDate } from '../text/format-date.js';
 import { localIsoDate } from '../text/local-iso-date.js';
 
@@ -240,10 +240,13 @@ export class DraftsController implements ReactiveController {
    * Offers every draft on this device as one file: to keep, or to import on another device (a
    * phone handed back, a device in no team). Pending edits included, as a draft's own export does.
    */
-  async exportAll(): Promise<void> {
+  /** Every draft on the device in one file: JSON to keep or import elsewhere, or Markdown to read. */
+  async exportAll(format: 'json' | 'markdown' = 'json'): Promise<void> {
     try {
       const drafts = await this.store.list();
-      downloadFile(`engagement-field-kit-drafts-${localIsoDate()}.json`, 'application/json', draftsToJson(drafts));
+      const name = `engagement-field-kit-drafts-${localIsoDate()}`;
+      if (format === 'markdown') downloadFile(`${name}.md`, 'text/markdown', draftsToMarkdown(drafts, this.worksheet));
+      else downloadFile(`${name}.json`, 'application/json', draftsToJson(drafts));
       this.error = null;
     } catch (error) {
       this.error = toStorageWriteError(error).message;

@@ -261,6 +261,11 @@ export function draftToMarkdown(draft: Draft, worksheet: Worksheet): string {
   return lines.join('\n');
 }
 
+/** Every draft given as one Markdown document to read or send on, each as its own export gives it. */
+export function draftsToMarkdown(drafts: readonly Draft[], worksheet: Worksheet): string {
+  return drafts.map((d) => draftToMarkdown(d, worksheet)).join('\n---\n\n');
+}
+
 /** A file name for an export of this draft: its title, made safe. */
 export function exportFileName(draft: Draft, extension: 'md' | 'json'): string {
   const base = draftTitle(draft)

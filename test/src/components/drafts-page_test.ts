@@ -265,26 +265,51 @@ describe('drafts-page', () => {
     await expect(el).to.be.accessible();
   });
 
+  /** What pressing `name` offers to download: the file's name and text. */
+  async function offered(el: DraftsPage, name: string): Promise<{ file: string; text: string }> {
+    let saved: { file: string; text: string } | undefined;
+    const realClick = HTMLAnchorElement.prototype.click;
+    HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
+      const file = this.download;
+      void fetch(this.href)
+        .then((r) => r.text())
+        .then((text) => (saved = { file, text }));
+    };
+    try {
+      const pressed = button(el, name);
+      pressed.focus();
+      pressed.click();
+      await waitUntil(() => saved, 'the file is offered');
+    } finally {
+      HTMLAnchorElement.prototype.click = realClick;
+    }
+    return saved!;
+  }
+
   it('offers every draft on the device as one file, which imports whole', async () => {
     await store.create(WORKSHEET, { title: 'Kept for the handover' });
     const el = await page();
-    const exportAll = button(el, 'Export all drafts');
-    let saved = '';
-    const realCreate = URL.createObjectURL;
-    URL.createObjectURL = (blob: Blob | MediaSource) => {
-      void (blob as Blob).text().then((t) => (saved = t));
-      return realCreate.call(URL, blob);
-    };
-    try {
-      exportAll.focus();
-      exportAll.click();
-      await waitUntil(() => saved !== '', 'the file is offered');
-    } finally {
-      URL.createObjectURL = realCreate;
-    }
-    expect(parseDraftsExport(saved, worksheet).map((d) => d.fields['title']!.value)).to.deep.equal([
+    const { file, text } = await offered(el, 'Export all drafts');
+    expect(file).to.match(/^engagement-field-kit-drafts-\d{4}-\d{2}-\d{2}\.json$/);
+    expect(parseDraftsExport(text, worksheet).map((d) => d.fields['title']!.value)).to.deep.equal([
       'Kept for the handover',
     ]);
+    await expect(el).to.be.accessible();
+  });
+
+  it('offers every draft on the device as one Markdown document to read or send on', async () => {
+    await store.create(WORKSHEET, { title: 'Riverside hall', community: 'Riverside' });
+    const newest = await store.create(WORKSHEET, { title: 'Hillside library' });
+    await store.update(newest.id, { achieve: 'Longer opening hours' });
+    const el = await page();
+    const { file, text } = await offered(el, 'Export all as Markdown');
+    expect(file).to.match(/^engagement-field-kit-drafts-\d{4}-\d{2}-\d{2}\.md$/);
+    const [first, second, ...more] = text.split('\n---\n\n');
+    expect(more).to.deep.equal([]);
+    expect(first!.split('\n')[0]).to.equal('# Hillside library', 'newest first, as the list shows them');
+    expect(first).to.contain('Longer opening hours');
+    expect(second!.split('\n')[0]).to.equal('# Riverside hall');
+    expect(second).to.contain('**Community or location:** Riverside');
     await expect(el).to.be.accessible();
   });
 
