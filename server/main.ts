@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { FastifyBaseLogger } from 'fastify';
 import { build, isBuildStale, outDir } from '../scripts/build.js';
 import { buildApp } from './app.js';
-import type { FastifyBaseLogger } from 'fastify';
 import { ServerMetrics } from './metrics.js';
 import { DatabaseOpenError } from './db/database-open-error.js';
 import { openDatabase } from './db/open-database.js';

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { STORAGE_FULL } from '../src/sync/protocol.js';
-import { isUnreachable } from './db/database-open-error.js';
+import { errorCode, isUnreachable } from './db/database-open-error.js';
 
 /** What a device hears when the server's database has no room left; its changes stay queued. */
 export const STORAGE_FULL_MESSAGE =
@@ -14,7 +14,7 @@ const STORAGE_FULL_RETRY_S = 60;
  * database at its size limit), PostgreSQL's disk_full (53100), or the operating system's ENOSPC.
  */
 export function isStorageFull(error: unknown): boolean {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  const code = errorCode(error);
   return code === 'SQLITE_FULL' || code === '53100' || code === 'ENOSPC';
 }
 
@@ -31,7 +31,7 @@ const DATABASE_UNAVAILABLE_RETRY_S = 15;
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (isUnreachable(error)) return true;
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  const code = errorCode(error);
   if (typeof code === 'string' && (/^57P0[123]$/.test(code) || /^08/.test(code))) return true;
   const message = error instanceof Error ? error.message : '';
   return /^Connection terminated|timeout exceeded when trying to connect/.test(message);

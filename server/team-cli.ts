@@ -7,7 +7,7 @@ import { openDatabase } from './db/open-database.js';
 import { serverSecret } from './server-secret.js';
 import { ConfigError, readServerConfig } from './server-config.js';
 import { joinLink } from './sync/sync-routes.js';
-import { QUIET_DEVICE_DAYS, SyncStore } from './sync/sync-store.js';
+import { isQuiet, QUIET_DEVICE_DAYS, SyncStore } from './sync/sync-store.js';
 import { ExportFolderError, exportTeam, worksheetFromContent } from './team-export.js';
 
 const USAGE = `Usage: npm run team -- <command>
@@ -75,7 +75,7 @@ async function main(args: string[]): Promise<number> {
               console.log(`  ${d.id}  ${d.name}  (revoked ${new Date(d.revokedAt).toISOString()})`);
               continue;
             }
-            if (d.lastSeenAt === null || now - d.lastSeenAt >= QUIET_DEVICE_DAYS * DAY_MS) quiet += 1;
+            if (isQuiet(d.lastSeenAt, now)) quiet += 1;
             console.log(`  ${d.id}  ${d.name}  ${lastContact(d.lastSeenAt, now)}`);
           }
         }

@@ -18,13 +18,14 @@ const NOT_THERE_YET = new Set([
   '57P03',
 ]);
 
-function codeOf(error: unknown): unknown {
+/** The `code` a database driver or the operating system put on `error` (SQLITE_FULL, 57P01, ECONNREFUSED), if any. */
+export function errorCode(error: unknown): unknown {
   return typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
 }
 
 /** Whether `error` says the database cannot be reached yet: worth waiting for at start. */
 export function isUnreachable(error: unknown): boolean {
-  return NOT_THERE_YET.has(String(codeOf(error)));
+  return NOT_THERE_YET.has(String(errorCode(error)));
 }
 
 /** A database URL as it may be shown in a log: its password hidden. */
@@ -42,7 +43,7 @@ export function shownUrl(url: string): string {
 export function databaseOpenError(error: unknown, url: string): DatabaseOpenError {
   const at = shownUrl(url);
   const detail = error instanceof Error ? error.message : String(error);
-  const code = codeOf(error);
+  const code = errorCode(error);
   if (isUnreachable(error))
     return new DatabaseOpenError(
       `Could not reach the database at ${at} (${detail}). Is PostgreSQL running there, and is DATABASE_URL right?`,
@@ -61,7 +62,7 @@ export function databaseOpenError(error: unknown, url: string): DatabaseOpenErro
 /** Why opening the SQLite file `file` failed with `error`, and what to do about it. */
 export function sqliteOpenError(error: unknown, file: string): DatabaseOpenError {
   const detail = error instanceof Error ? error.message : String(error);
-  const code = String(codeOf(error));
+  const code = String(errorCode(error));
   if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT')
     return new DatabaseOpenError(
       `${file} is not a database the kit can read (${detail}). Restore a backup (npm run restore -- <backup>), or move the file away to start with an empty one.`,

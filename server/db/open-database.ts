@@ -21,8 +21,9 @@ export interface DatabaseConfig {
   /** Told the duration of every query, for metrics. */
   readonly onQuery?: (ms: number, ok: boolean) => void;
   /**
-   * Told when an idle PostgreSQL connection is lost (the server restarted or failed over, or a
-   * proxy closed it); the pool opens a new one when next needed. By default, a line on stderr.
+   * Told when a PostgreSQL connection is lost, idle or in use (the server restarted or failed
+   * over, or a proxy closed it); the pool opens a new one when next needed. By default, a line on
+   * stderr.
    */
   readonly onConnectionError?: (error: Error) => void;
   /**

@@ -28,7 +28,7 @@ import {
   type ServerDraft,
 } from '../../src/sync/protocol.js';
 import type { ServerMetrics } from '../metrics.js';
-import { DeviceRevokedError, QUIET_DEVICE_DAYS, type Device, type SyncStore } from './sync-store.js';
+import { DeviceRevokedError, type Device, type SyncStore } from './sync-store.js';
 
 export interface SyncRoutesOptions {
   readonly store: SyncStore;
@@ -87,8 +87,7 @@ export async function syncRoutes(
     },
   };
 
-  const DAY_MS = 24 * 60 * 60 * 1000;
-  metrics?.countQuietDevices(() => store.quietDevices(Date.now() - QUIET_DEVICE_DAYS * DAY_MS));
+  metrics?.countQuietDevices(() => store.quietDevices());
 
   /** Every route but joining needs a device token; a revoked device is told so, to rejoin. */
   const authenticate = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {

@@ -57,6 +57,12 @@ export const SEEN_EVERY_MS = 60 * 60 * 1000;
 
 /** Days without contact after which a device is pointed out as maybe lost (team list, metrics). */
 export const QUIET_DEVICE_DAYS = 30;
+const QUIET_DEVICE_MS = QUIET_DEVICE_DAYS * 24 * 60 * 60 * 1000;
+
+/** Whether a device last in contact at `lastSeenAt` (null: not known) has been silent QUIET_DEVICE_DAYS by `now`. */
+export function isQuiet(lastSeenAt: number | null, now = Date.now()): boolean {
+  return lastSeenAt === null || now - lastSeenAt >= QUIET_DEVICE_MS;
+}
 
 /** What a push group answers for an item whose device turned out to be revoked. */
 const DEVICE_REVOKED = 'revoked';
@@ -542,13 +548,13 @@ export class SyncStore {
     }));
   }
 
-  /** How many devices, not revoked, have not reached the server since `since` (or not since it began noting). */
-  async quietDevices(since: number): Promise<number> {
+  /** How many devices, not revoked, are quiet by `now` (see isQuiet). */
+  async quietDevices(now = Date.now()): Promise<number> {
     const row = await this.db
       .selectFrom('devices')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('revoked_at', 'is', null)
-      .where((eb) => eb.or([eb('last_seen_at', 'is', null), eb('last_seen_at', '<', since)]))
+      .where((eb) => eb.or([eb('last_seen_at', 'is', null), eb('last_seen_at', '<=', now - QUIET_DEVICE_MS)]))
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }
