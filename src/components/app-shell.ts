@@ -415,6 +415,7 @@ export class AppShell extends LitElement {
                 .store=${data.store}
                 .worksheet=${data.worksheet}
                 .draftId=${id}
+                .refused=${this._sync.status.rejected.filter((e) => e.draftId === id)}
               ></worksheet-page>`,
             );
           },

@@ -10,7 +10,7 @@ import {
   type Worksheet,
 } from '../content/worksheet.js';
 import { AutosaveController } from '../controllers/autosave-controller.js';
-import { draftTitle, type Draft } from '../data/draft.js';
+import { draftTitle, type Draft, type OutboxEntry } from '../data/draft.js';
 import type { DraftStore } from '../data/draft-store.js';
 import { toStorageWriteError } from '../data/storage-error.js';
 import { downloadFile } from '../export/download-file.js';
@@ -40,6 +40,11 @@ const STATUS: Record<AutosaveController['state'], string> = {
   saving: 'Saving…',
   error: 'Not saved yet',
 };
+
+/** What a list of refused changes says, to tell one list from another. */
+function refusals(entries: readonly OutboxEntry[] | undefined): string {
+  return (entries ?? []).map((e) => `${e.seq} ${e.rejected ?? ''}`).join('\n');
+}
 
 /**
  * A strategy draft being filled in: the consultation context, then every question of the
@@ -109,6 +114,17 @@ export class WorksheetPage extends PageView {
   @property({ attribute: false }) store: DraftStore | undefined;
 
   @property() draftId = '';
+
+  /**
+   * The draft's changes the team's server refused (the shell's sync status says which). The shell
+   * hands a new list at each of its updates, a sync status after every edit among them: only a
+   * different set of refusals updates the page.
+   */
+  @property({
+    attribute: false,
+    hasChanged: (a: readonly OutboxEntry[], b?: readonly OutboxEntry[]) => refusals(a) !== refusals(b),
+  })
+  refused: readonly OutboxEntry[] = [];
 
   private _autosave: AutosaveController | undefined;
 
@@ -305,20 +321,14 @@ export class WorksheetPage extends PageView {
           </button>
           <a href="/drafts">Go to your drafts</a>
         </p>
-        ${
-          this._copy
-            ? html`<p class="screen-only" role="status">
-                Kept as a new draft: <a id="open-copy" href=${`/worksheet/${this._copy.id}`}>${this._copy.title}</a>
-              </p>`
-            : nothing
-        }
-        ${this._copyError ? html`<p class="error screen-only" role="alert">${this._copyError}</p>` : nothing}
+        ${this.refused.length ? this._refusedNotice() : this._copyNotice()}
         <section>${this._answers(worksheet)}</section>
       `;
     }
     return html`
       <h1 tabindex="-1">${heading}</h1>
       ${autosave.draft?.note ? html`<p class="error screen-only">${autosave.draft.note}</p>` : nothing}
+      ${this._refusedNotice()}
       <p class="status screen-only" aria-hidden="true">${STATUS[autosave.state]}</p>
       <p class="visually-hidden" role="status">${this._announced}</p>
       ${
@@ -396,6 +406,44 @@ export class WorksheetPage extends PageView {
             <p class="answer">${o.text}</p>`,
       )}
     </section>`;
+  }
+
+  /**
+   * Where the draft's changes refused by the team's server stand, as the shell's sync knows them
+   * (discarded in Settings): said at the top of the draft, where its answers are.
+   */
+  private _refusedNotice() {
+    const refused = this.refused;
+    if (refused.length === 0) return nothing;
+    const reasons = [...new Set(refused.map((e) => e.rejected ?? ''))].filter(Boolean);
+    return html`<div class="error screen-only" id="refused-notice">
+      <h2>
+        The team’s server refused ${refused.length === 1 ? 'a change' : `${refused.length} changes`} to this draft
+      </h2>
+      ${reasons.map((r) => html`<p>${r}</p>`)}
+      <p>
+        The answers are still on this device. To keep them whatever happens to the change, keep them as a new draft; to
+        give the change up, discard it in <a href="/settings#refused">Settings</a>.
+      </p>
+      <p class="actions">
+        <button class="button secondary" id="keep-refused" @click=${this._keepCopy}>
+          Keep the answers as a new draft
+        </button>
+      </p>
+      ${this._copyNotice()}
+    </div>`;
+  }
+
+  /** Where the copy made by "Keep the answers as a new draft" went, or why it could not be made. */
+  private _copyNotice() {
+    return html`${
+      this._copy
+        ? html`<p class="screen-only" role="status">
+            Kept as a new draft: <a id="open-copy" href=${`/worksheet/${this._copy.id}`}>${this._copy.title}</a>
+          </p>`
+        : nothing
+    }
+    ${this._copyError ? html`<p class="error screen-only" role="alert">${this._copyError}</p>` : nothing}`;
   }
 
   /** Set while the page had focus when its draft was deleted under it, until focus is seen to. */

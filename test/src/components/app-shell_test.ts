@@ -208,6 +208,29 @@ describe('app-shell', () => {
     check.close();
   });
 
+  it('tells a draft’s page of its changes the team’s server refused, and no longer once they are discarded', async () => {
+    const dbName = freshDbName('shell-refused');
+    const before = await openStore(dbName);
+    const draft = await before.create({ id: 'engagement-strategy', version: 1 }, { title: 'Refused' });
+    const [entry] = await before.outbox();
+    await before.acknowledge([entry!], [{ seq: entry!.seq!, status: 'rejected', reason: 'Not the team’s.', rev: 0 }]);
+    before.close();
+
+    fixtureCleanup();
+    history.replaceState({}, '', `/worksheet/${draft.id}`);
+    const shell = await fixture<AppShell>(
+      html`<app-shell .store=${builtContentStore()} .openDrafts=${() => openStore(dbName)}></app-shell>`,
+    );
+    const notice = (): Element | null | undefined => view(shell)?.shadowRoot?.querySelector('#refused-notice');
+    await waitUntil(notice, 'the draft says a change was refused');
+    expect(notice()!.textContent).to.contain('Not the team’s.');
+
+    const other = await openStore(dbName); // Settings' Discard, as another tab would do it
+    await other.discardRejected(entry!.seq!);
+    other.close();
+    await waitUntil(() => !notice(), 'the notice goes once the change is discarded');
+  });
+
   it('is accessible on every view', async () => {
     for (const path of [
       '/',

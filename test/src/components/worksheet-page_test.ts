@@ -332,6 +332,33 @@ describe('worksheet-page', () => {
     await expect(page).to.be.accessible();
   });
 
+  it('says at the top of the draft that the team’s server refused a change, and keeps the answers as a new draft', async () => {
+    const { page, store, id } = await openDraft();
+    await store.update(id, { achieve: 'Written while away' });
+    const [change] = await store.outbox().then((o) => o.filter((e) => e.draftId === id && e.kind === 'update'));
+    const reason = 'This draft was deleted long enough ago that the team’s server has erased its answers.';
+    page.refused = [{ ...change!, rejected: reason }];
+    await page.updateComplete;
+    const notice = page.shadowRoot!.querySelector('#refused-notice')!;
+    expect(notice.querySelector('h2')!.textContent!.trim()).to.equal('The team’s server refused a change to this draft');
+    expect(notice.textContent).to.contain(reason);
+    expect(notice.querySelector('a')!.getAttribute('href')).to.equal('/settings#refused');
+    await expect(page).to.be.accessible();
+
+    const keep = notice.querySelector<HTMLButtonElement>('#keep-refused')!;
+    keep.focus();
+    keep.click();
+    await waitUntil(() => page.shadowRoot!.querySelector('#open-copy'), 'the copy is offered');
+    const link = page.shadowRoot!.querySelector<HTMLAnchorElement>('#open-copy')!;
+    expect(page.shadowRoot!.activeElement).to.equal(link, 'focus goes to the copy');
+    const copy = await store.get(link.getAttribute('href')!.split('/').pop()!);
+    expect(copy!.fields['achieve']!.value).to.equal('Written while away');
+
+    page.refused = [];
+    await page.updateComplete;
+    expect(page.shadowRoot!.querySelector('#refused-notice'), 'gone once discarded').to.equal(null);
+  });
+
   it('is accessible', async () => {
     const { page } = await openDraft();
     await expect(page).to.be.accessible();
