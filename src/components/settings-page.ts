@@ -204,7 +204,7 @@ export class SettingsPage extends PageView {
               <p>
                 Discarding one takes its draft back to the team’s version of the answers the server would not take, at
                 the next sync; any other answers in it still go to the team. A change to a draft the server has erased
-                takes the draft back to deleted: to keep its answers, duplicate it from the drafts list first.
+                takes the draft back to deleted: to keep its answers, open the draft and keep them as a new draft first.
               </p>
               <ul>
                 ${s.rejected.map((e) =>
