@@ -32,9 +32,7 @@ const DATABASE_UNAVAILABLE_RETRY_S = 15;
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (isUnreachable(error)) return true;
   const code = errorCode(error);
-  if (typeof code === 'string' && (/^57P0[123]$/.test(code) || /^08/.test(code))) return true;
-  const message = error instanceof Error ? error.message : '';
-  return /^Connection terminated|timeout exceeded when trying to connect/.test(message);
+  return typeof code === 'string' && (/^57P0[123]$/.test(code) || /^08/.test(code));
 }
 
 /**

@@ -23,9 +23,14 @@ export function errorCode(error: unknown): unknown {
   return typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
 }
 
-/** Whether `error` says the database cannot be reached yet: worth waiting for at start. */
+/**
+ * Whether `error` says the database cannot be reached yet: worth waiting for at start. The pool
+ * says so in words when a connection took too long to open or was cut as it opened.
+ */
 export function isUnreachable(error: unknown): boolean {
-  return NOT_THERE_YET.has(String(errorCode(error)));
+  if (NOT_THERE_YET.has(String(errorCode(error)))) return true;
+  const message = error instanceof Error ? error.message : '';
+  return /^timeout exceeded when trying to connect|^Connection terminated/.test(message);
 }
 
 /** A database URL as it may be shown in a log: its password hidden. */

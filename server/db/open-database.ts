@@ -33,7 +33,12 @@ export interface DatabaseConfig {
   readonly waitMs?: number;
   /** Told each time the first connection fails and is tried again, with why. */
   readonly onWait?: (reason: string) => void;
+  /** How long a PostgreSQL connection may take to open (default CONNECT_TIMEOUT_MS). */
+  readonly connectTimeoutMs?: number;
 }
+
+/** How long a PostgreSQL connection may take to open before its request fails. */
+export const CONNECT_TIMEOUT_MS = 10_000;
 
 export interface OpenedDatabase {
   readonly db: Kysely<Database>;
@@ -46,7 +51,15 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenedDataba
   const onQuery = config.onQuery;
   const log = onQuery ? (event: LogEvent) => onQuery(event.queryDurationMillis, event.level === 'query') : undefined;
   if (config.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10 });
+    const pool = new pg.Pool({
+      connectionString: config.databaseUrl,
+      max: 10,
+      // A PostgreSQL that takes connections but never answers (a network partition, a host gone
+      // without a reset) fails a request in this time rather than holding it until it times out,
+      // and keepalives find an idle connection to such a host dead.
+      connectionTimeoutMillis: config.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
+      keepAlive: true,
+    });
     const lost =
       config.onConnectionError ??
       ((error: Error) =>

@@ -11,7 +11,9 @@ import { freePort } from '../../support/free-port.js';
 import { startPostgres, type TestPostgres } from '../../support/postgres.js';
 
 /** A TCP relay on a port of its own to `target`'s PostgreSQL, which can be cut and opened again. */
-async function relay(target: URL): Promise<{ url: string; open(): Promise<void>; cut(): Promise<void> }> {
+async function relay(
+  target: URL,
+): Promise<{ url: string; open(how?: 'forward' | 'swallow'): Promise<void>; cut(): Promise<void> }> {
   const port = await freePort();
   const sockets = new Set<Socket>();
   let server: Server | undefined;
@@ -19,14 +21,16 @@ async function relay(target: URL): Promise<{ url: string; open(): Promise<void>;
   url.port = String(port);
   return {
     url: url.toString(),
-    open: () =>
+    // `swallow`: connections are taken and never answered, as a host lost behind a partition.
+    open: (how = 'forward') =>
       new Promise((resolve) => {
         server = createServer((client) => {
+          sockets.add(client);
+          client.on('close', () => sockets.delete(client));
+          if (how === 'swallow') return;
           const upstream = connect(Number(target.port), target.hostname);
-          for (const s of [client, upstream]) {
-            sockets.add(s);
-            s.on('close', () => sockets.delete(s));
-          }
+          sockets.add(upstream);
+          upstream.on('close', () => sockets.delete(upstream));
           client.pipe(upstream).pipe(client);
           client.on('error', () => upstream.destroy());
           upstream.on('error', () => client.destroy());
@@ -69,10 +73,11 @@ describe('PostgreSQL connections lost (a restart, a failover, a proxy closing th
     );
     await admin.end();
     assert.ok((rowCount ?? 0) >= 1, 'the pool’s connections were cut');
-    for (let waited = 0; lost.length === 0 && waited < 5_000; waited += 50)
+    // Every connection cut is told (as each hears of it) before the next query picks one.
+    for (let waited = 0; lost.length < (rowCount ?? 1) && waited < 5_000; waited += 50)
       await new Promise((resolve) => setTimeout(resolve, 50));
 
-    assert.ok(lost.length >= 1, 'the loss was told');
+    assert.equal(lost.length, rowCount, 'each loss was told');
     assert.match(lost[0]!.message, /terminating connection/);
     assert.deepEqual(
       (await store.teams()).map((t) => t.name),
@@ -82,6 +87,16 @@ describe('PostgreSQL connections lost (a restart, a failover, a proxy closing th
   });
 
   it('says in words why the database cannot be opened, its password hidden', async () => {
+    const silent = await relay(new URL(url));
+    await silent.open('swallow');
+    try {
+      await assert.rejects(
+        openDatabase({ databaseUrl: silent.url, connectTimeoutMs: 300 }),
+        /^DatabaseOpenError: Could not reach the database at .*\((Connection terminated due to connection timeout|timeout exceeded when trying to connect)\)/,
+      );
+    } finally {
+      await silent.cut();
+    }
     const port = await freePort();
     const nobody = `postgres://efk:s3cret-pass@127.0.0.1:${port}/efk`;
     await assert.rejects(openDatabase({ databaseUrl: nobody }), (error: unknown) => {
@@ -125,7 +140,11 @@ describe('PostgreSQL connections lost (a restart, a failover, a proxy closing th
   it('answers 503, with a time to try again and words a person can act on, while the database cannot be reached', async () => {
     const path = await relay(new URL(url));
     await path.open();
-    const { db } = await openDatabase({ databaseUrl: path.url, onConnectionError: () => undefined });
+    const { db } = await openDatabase({
+      databaseUrl: path.url,
+      onConnectionError: () => undefined,
+      connectTimeoutMs: 500,
+    });
     const store = new SyncStore(db, 'secret', { deviceCacheMs: 0 });
     const app = await buildApp({ distDir: 'dist', sync: { store } });
     try {
@@ -143,6 +162,14 @@ describe('PostgreSQL connections lost (a restart, a failover, a proxy closing th
         error: 'database_unavailable',
         message: DATABASE_UNAVAILABLE_MESSAGE,
       });
+
+      // Taken but never answered: the request fails once a connection has had its time to open.
+      await path.open('swallow');
+      const started = Date.now();
+      const swallowed = await pull();
+      assert.equal(swallowed.statusCode, 503, swallowed.body);
+      assert.ok(Date.now() - started < 5_000, 'failed in the connection’s time, not the request’s');
+      await path.cut();
 
       await path.open();
       assert.equal((await pull()).statusCode, 200, 'answered again once the database is back');

@@ -340,7 +340,9 @@ describe('worksheet-page', () => {
     page.refused = [{ ...change!, rejected: reason }];
     await page.updateComplete;
     const notice = page.shadowRoot!.querySelector('#refused-notice')!;
-    expect(notice.querySelector('h2')!.textContent!.trim()).to.equal('The team’s server refused a change to this draft');
+    expect(notice.querySelector('h2')!.textContent!.trim()).to.equal(
+      'The team’s server refused a change to this draft',
+    );
     expect(notice.textContent).to.contain(reason);
     expect(notice.querySelector('a')!.getAttribute('href')).to.equal('/settings#refused');
     await expect(page).to.be.accessible();
