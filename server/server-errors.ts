@@ -18,21 +18,22 @@ export function isStorageFull(error: unknown): boolean {
   return code === 'SQLITE_FULL' || code === '53100' || code === 'ENOSPC';
 }
 
-/** What a device hears when the server cannot reach its database; its changes stay queued. */
+/** What a device hears when the server cannot use its database; its changes stay queued. */
 export const DATABASE_UNAVAILABLE_MESSAGE =
-  'The team’s server cannot reach its database just now. Your changes stay on this device and will be sent when it can.';
+  'The team’s server cannot use its database just now. Your changes stay on this device and will be sent when it can.';
 
 /** How long a device is asked to wait when the database cannot be reached, in seconds. */
 const DATABASE_UNAVAILABLE_RETRY_S = 15;
 
 /**
- * Whether `error` says the database cannot be reached: a connection refused or cut (PostgreSQL
- * restarting, failing over, shutting down: 57P01–57P03, class 08), or the pool's wait for one over.
+ * Whether `error` says the database cannot be used just now: a connection refused or cut
+ * (PostgreSQL restarting, failing over, shutting down: 57P01–57P03, class 08), the pool's wait for
+ * one over, or SQLite's file locked by another process's write for longer than a write waits.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (isUnreachable(error)) return true;
   const code = errorCode(error);
-  return typeof code === 'string' && (/^57P0[123]$/.test(code) || /^08/.test(code));
+  return typeof code === 'string' && (/^57P0[123]$/.test(code) || /^08/.test(code) || code === 'SQLITE_BUSY');
 }
 
 /**
@@ -54,7 +55,7 @@ export function answerServerErrors(app: FastifyInstance): void {
         .send({ statusCode: 503, error: STORAGE_FULL, message: STORAGE_FULL_MESSAGE });
     }
     if (isDatabaseUnavailable(error)) {
-      request.log.error({ err: error }, 'the database cannot be reached: requests are answered 503 until it can');
+      request.log.error({ err: error }, 'the database cannot be used: requests are answered 503 until it can');
       return reply
         .code(503)
         .header('retry-after', String(DATABASE_UNAVAILABLE_RETRY_S))

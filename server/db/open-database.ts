@@ -35,7 +35,12 @@ export interface DatabaseConfig {
   readonly onWait?: (reason: string) => void;
   /** How long a PostgreSQL connection may take to open (default CONNECT_TIMEOUT_MS). */
   readonly connectTimeoutMs?: number;
+  /** How long a SQLite write waits for another process's write to end (default BUSY_TIMEOUT_MS). */
+  readonly busyTimeoutMs?: number;
 }
+
+/** How long a SQLite write waits for the lock another process holds before its request fails. */
+export const BUSY_TIMEOUT_MS = 5_000;
 
 /** How long a PostgreSQL connection may take to open before its request fails. */
 export const CONNECT_TIMEOUT_MS = 10_000;
@@ -88,7 +93,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenedDataba
       // transaction it costs ~10% on one-mutation pushes and nothing measurable on batches.
       sqlite.pragma('synchronous = FULL');
       sqlite.pragma('foreign_keys = ON');
-      sqlite.pragma('busy_timeout = 5000');
+      sqlite.pragma(`busy_timeout = ${config.busyTimeoutMs ?? BUSY_TIMEOUT_MS}`);
     } catch (error) {
       throw sqliteOpenError(error, file);
     }

@@ -6,13 +6,14 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { request } from 'node:https';
+import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import { buildApp } from '../../server/app.js';
 import { openDatabase } from '../../server/db/open-database.js';
 import { ServerMetrics } from '../../server/metrics.js';
 import { randomSecret } from '../../server/secrets.js';
 import { readServerConfig } from '../../server/server-config.js';
-import { STORAGE_FULL_MESSAGE } from '../../server/server-errors.js';
+import { DATABASE_UNAVAILABLE_MESSAGE, STORAGE_FULL_MESSAGE } from '../../server/server-errors.js';
 import { SyncStore } from '../../server/sync/sync-store.js';
 import { newDraftMutation } from '../support/new-draft-mutation.js';
 import { tempDirWith } from '../support/temp-dir.js';
@@ -174,6 +175,41 @@ describe('operations', () => {
     assert.match((await app.inject({ url: '/metrics' })).body, /^efk_devices_quiet 1$/m);
     await app.close();
     await db.destroy();
+  });
+
+  it('answers 503 while another process holds the SQLite file’s write lock (an administrator’s shell), and takes the push after', async () => {
+    const file = path.join(dir.dir, `${randomUUID()}.sqlite`);
+    const { db } = await openDatabase({ sqliteFile: file, busyTimeoutMs: 200 });
+    const store = new SyncStore(db, randomSecret());
+    const team = await store.createTeam('Busy team');
+    const app = await buildApp({ distDir: path.join(dir.dir, 'dist'), sync: { store } });
+    const { token } = (await store.join(team.code, 'Phone'))!;
+    const push = (seq: number) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/push',
+        headers: { authorization: `Bearer ${token}` },
+        payload: { mutations: [newDraftMutation(seq, { title: `Change ${seq}` })] },
+      });
+    const other = new SQLite(file);
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      const refused = await push(1);
+      assert.equal(refused.statusCode, 503, refused.body);
+      assert.equal(refused.headers['retry-after'], '15');
+      assert.deepEqual(refused.json(), {
+        statusCode: 503,
+        error: 'database_unavailable',
+        message: DATABASE_UNAVAILABLE_MESSAGE,
+      });
+      other.exec('COMMIT');
+      assert.equal((await push(1)).statusCode, 200, 'taken once the lock is gone');
+      assert.equal((await store.pull(team.id, 0, 10)).drafts.length, 1);
+    } finally {
+      other.close();
+      await app.close();
+      await db.destroy();
+    }
   });
 
   it('refuses writes on a full disk with a 503 that says so, applies none of them, and takes them once there is room', async () => {
