@@ -321,7 +321,7 @@ export class WorksheetPage extends PageView {
           </button>
           <a href="/drafts">Go to your drafts</a>
         </p>
-        ${this.refused.length ? this._refusedNotice() : this._copyNotice()}
+        ${this._refusedNotice(false)} ${this._copyNotice()}
         <section>${this._answers(worksheet)}</section>
       `;
     }
@@ -410,9 +410,10 @@ export class WorksheetPage extends PageView {
 
   /**
    * Where the draft's changes refused by the team's server stand, as the shell's sync knows them
-   * (discarded in Settings): said at the top of the draft, where its answers are.
+   * (discarded in Settings): said at the top of the draft, where its answers are. A deleted
+   * draft's page has its own "Keep the answers as a new draft" (`keep` false): not a second one.
    */
-  private _refusedNotice() {
+  private _refusedNotice(keep = true) {
     const refused = this.refused;
     if (refused.length === 0) return nothing;
     const reasons = [...new Set(refused.map((e) => e.rejected ?? ''))].filter(Boolean);
@@ -425,12 +426,16 @@ export class WorksheetPage extends PageView {
         The answers are still on this device. To keep them whatever happens to the change, keep them as a new draft; to
         give the change up, discard it in <a href="/settings#refused">Settings</a>.
       </p>
-      <p class="actions">
-        <button class="button secondary" id="keep-refused" @click=${this._keepCopy}>
-          Keep the answers as a new draft
-        </button>
-      </p>
-      ${this._copyNotice()}
+      ${
+        keep
+          ? html`<p class="actions">
+                <button class="button secondary" id="keep-refused" @click=${this._keepCopy}>
+                  Keep the answers as a new draft
+                </button>
+              </p>
+              ${this._copyNotice()}`
+          : nothing
+      }
     </div>`;
   }
 

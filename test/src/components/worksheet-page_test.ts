@@ -333,7 +333,8 @@ describe('worksheet-page', () => {
   });
 
   it('says at the top of the draft that the team’s server refused a change, and keeps the answers as a new draft', async () => {
-    const { page, store, id } = await openDraft();
+    const name = freshDbName('refused');
+    const { page, store, id } = await openDraft(name);
     await store.update(id, { achieve: 'Written while away' });
     const [change] = await store.outbox().then((o) => o.filter((e) => e.draftId === id && e.kind === 'update'));
     const reason = 'This draft was deleted long enough ago that the team’s server has erased its answers.';
@@ -359,6 +360,19 @@ describe('worksheet-page', () => {
     page.refused = [];
     await page.updateComplete;
     expect(page.shadowRoot!.querySelector('#refused-notice'), 'gone once discarded').to.equal(null);
+
+    // Deleted under it in another tab (and a restore refused, say), the page offers the copy once.
+    const other = await openStore(name);
+    await other.remove(id);
+    other.close();
+    page.refused = [{ ...change!, rejected: reason }];
+    await waitUntil(() => page.shadowRoot!.querySelector('#restore'), 'the deleted draft’s page shows');
+    expect(page.shadowRoot!.querySelector('#refused-notice')!.textContent).to.contain(reason);
+    const keeps = [...page.shadowRoot!.querySelectorAll('button')].filter((b) =>
+      b.textContent!.includes('Keep the answers as a new draft'),
+    );
+    expect(keeps).to.have.length(1);
+    await expect(page).to.be.accessible();
   });
 
   it('is accessible', async () => {
