@@ -13,8 +13,9 @@ import { openDatabase } from '../../server/db/open-database.js';
 import { ServerMetrics } from '../../server/metrics.js';
 import { randomSecret } from '../../server/secrets.js';
 import { readServerConfig } from '../../server/server-config.js';
-import { DATABASE_UNAVAILABLE_MESSAGE, STORAGE_FULL_MESSAGE } from '../../server/server-errors.js';
+import { STORAGE_FULL_MESSAGE } from '../../server/server-errors.js';
 import { SyncStore } from '../../server/sync/sync-store.js';
+import { assertDatabaseUnavailable } from '../support/assert-database-unavailable.js';
 import { newDraftMutation } from '../support/new-draft-mutation.js';
 import { tempDirWith } from '../support/temp-dir.js';
 
@@ -194,14 +195,7 @@ describe('operations', () => {
     const other = new SQLite(file);
     try {
       other.exec('BEGIN IMMEDIATE');
-      const refused = await push(1);
-      assert.equal(refused.statusCode, 503, refused.body);
-      assert.equal(refused.headers['retry-after'], '15');
-      assert.deepEqual(refused.json(), {
-        statusCode: 503,
-        error: 'database_unavailable',
-        message: DATABASE_UNAVAILABLE_MESSAGE,
-      });
+      assertDatabaseUnavailable(await push(1));
       other.exec('COMMIT');
       assert.equal((await push(1)).statusCode, 200, 'taken once the lock is gone');
       assert.equal((await store.pull(team.id, 0, 10)).drafts.length, 1);
