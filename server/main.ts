@@ -27,6 +27,7 @@ async function main(): Promise<void> {
   const metrics = new ServerMetrics();
   // The app's logger once it is built; a connection lost before then is told on stderr.
   let log: FastifyBaseLogger | undefined = undefined;
+  let waits = 0;
   const { db, engine } = await openDatabase({
     databaseUrl: config.databaseUrl,
     sqliteFile: path.join(config.dataDir, 'efk.sqlite'),
@@ -39,7 +40,11 @@ async function main(): Promise<void> {
     },
     // Started beside PostgreSQL (containers, a reboot), the kit waits for it rather than failing.
     waitMs: DATABASE_WAIT_MS,
-    onWait: (reason) => console.log(`Waiting for the database (${reason})…`),
+    // Said once, then every ten tries (about ten seconds), not once a second.
+    onWait: (reason) => {
+      waits += 1;
+      if (waits % 10 === 1) console.log(`Waiting for the database (${reason})…`);
+    },
   });
   const store = new SyncStore(db, await serverSecret(config.dataDir, config.secret));
   // A fresh install gets its first team, so a team lead can share a link straight away.
