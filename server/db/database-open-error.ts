@@ -23,14 +23,18 @@ export function errorCode(error: unknown): unknown {
   return typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
 }
 
+/** What `error` says, in its own words. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /**
  * Whether `error` says the database cannot be reached yet: worth waiting for at start. The pool
  * says so in words when a connection took too long to open or was cut as it opened.
  */
 export function isUnreachable(error: unknown): boolean {
   if (NOT_THERE_YET.has(String(errorCode(error)))) return true;
-  const message = error instanceof Error ? error.message : '';
-  return /^timeout exceeded when trying to connect|^Connection terminated/.test(message);
+  return /^timeout exceeded when trying to connect|^Connection terminated/.test(errorMessage(error));
 }
 
 /** A database URL as it may be shown in a log: its password hidden. */
@@ -47,7 +51,7 @@ export function shownUrl(url: string): string {
 /** Why opening the database at `url` failed with `error`, and what to do about it. */
 export function databaseOpenError(error: unknown, url: string): DatabaseOpenError {
   const at = shownUrl(url);
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = errorMessage(error);
   const code = errorCode(error);
   if (isUnreachable(error))
     return new DatabaseOpenError(
@@ -66,7 +70,7 @@ export function databaseOpenError(error: unknown, url: string): DatabaseOpenErro
 
 /** Why opening the SQLite file `file` failed with `error`, and what to do about it. */
 export function sqliteOpenError(error: unknown, file: string): DatabaseOpenError {
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = errorMessage(error);
   const code = String(errorCode(error));
   if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT')
     return new DatabaseOpenError(

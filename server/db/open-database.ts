@@ -3,7 +3,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
-import { databaseOpenError, isUnreachable, sqliteOpenError } from './database-open-error.js';
+import { databaseOpenError, errorMessage, isUnreachable, sqliteOpenError } from './database-open-error.js';
 import { migrationProvider } from './migrations.js';
 import { withStatementCache } from './statement-cache.js';
 import type { Database } from './schema.js';
@@ -119,7 +119,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenedDataba
     if (failed === undefined) return opened;
     if (!config.databaseUrl) throw failed;
     if (isUnreachable(failed) && Date.now() - started < (config.waitMs ?? 0)) {
-      config.onWait?.(failed instanceof Error ? failed.message : String(failed));
+      config.onWait?.(errorMessage(failed));
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       continue;
     }

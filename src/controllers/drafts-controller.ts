@@ -237,10 +237,10 @@ export class DraftsController implements ReactiveController {
   }
 
   /**
-   * Offers every draft on this device as one file: to keep, or to import on another device (a
-   * phone handed back, a device in no team). Pending edits included, as a draft's own export does.
+   * Offers every draft on this device as one file: JSON to keep, or to import on another device (a
+   * phone handed back, a device in no team); Markdown to read, print or send on. Pending edits
+   * included, as a draft's own export does.
    */
-  /** Every draft on the device in one file: JSON to keep or import elsewhere, or Markdown to read. */
   async exportAll(format: 'json' | 'markdown' = 'json'): Promise<void> {
     try {
       const drafts = await this.store.list();
