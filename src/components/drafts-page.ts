@@ -143,7 +143,7 @@ export class DraftsPage extends PageView {
     const answered = `${d.answered} of ${d.total} questions answered`;
     const sync = ATTENTION.has(d.sync) ? 'sync attention' : 'sync';
     // prettier-ignore
-    return html`<li><h2><a href=${`/worksheet/${d.id}`}>${d.title}</a></h2><p class="place">${d.place}</p><p>${answered}</p><progress max=${d.total} .value=${d.answered} aria-label=${`${d.title}: ${answered}`}></progress><p class="meta">Last edited <time datetime=${new Date(d.updatedAt).toISOString()}>${formatTime(d.updatedAt)}</time>. <span class=${sync}>${d.sync}</span></p><div class="actions"><button class="button secondary" data-action="duplicate" data-id=${d.id} aria-label=${`Duplicate “${d.title}”`}>Duplicate</button> <button class="button secondary" data-action="delete" data-id=${d.id} aria-label=${`Delete “${d.title}”`}>Delete</button></div></li>`;
+    return html`<li><h2 dir="auto"><a href=${`/worksheet/${d.id}`}>${d.title}</a></h2><p class="place" dir="auto">${d.place}</p><p>${answered}</p><progress max=${d.total} .value=${d.answered} aria-label=${`${d.title}: ${answered}`}></progress><p class="meta">Last edited <time datetime=${new Date(d.updatedAt).toISOString()}>${formatTime(d.updatedAt)}</time>. <span class=${sync}>${d.sync}</span></p><div class="actions"><button class="button secondary" data-action="duplicate" data-id=${d.id} aria-label=${`Duplicate “${d.title}”`}>Duplicate</button> <button class="button secondary" data-action="delete" data-id=${d.id} aria-label=${`Delete “${d.title}”`}>Delete</button></div></li>`;
   }
 
   /**
@@ -192,12 +192,12 @@ export class DraftsPage extends PageView {
       case 'error':
         return html`<div class="notice error" role="alert"><p>${s.message}</p></div>`;
       case 'done':
-        return html`<div class="notice" role="status"><p>Imported “${s.title}”.</p></div>`;
+        return html`<div class="notice" role="status"><p>Imported “<bdi>${s.title}</bdi>”.</p></div>`;
       case 'done-many':
         return html`<div class="notice" role="status"><p>${importedMany(s)}</p></div>`;
       case 'conflict':
         return html`<div class="notice" role="alert">
-          <p>“${s.existingTitle}” is already on this device. Keep both, with the imported one as a copy?</p>
+          <p>“<bdi>${s.existingTitle}</bdi>” is already on this device. Keep both, with the imported one as a copy?</p>
           <div class="actions">
             <button class="button" @click=${() => void this._onResolveImport(true)}>Keep both</button>
             <button class="button secondary" @click=${() => void this._onResolveImport(false)}>Don’t import</button>
@@ -221,9 +221,9 @@ export class DraftsPage extends PageView {
         ${
           c.deleted
             ? html`<div class="notice">
-                <p>Deleted “${c.deleted.title}”.</p>
+                <p>Deleted “<bdi>${c.deleted.title}</bdi>”.</p>
                 <button id="undo" class="button secondary" @click=${() => void this._onUndo()}>
-                  Undo<span class="visually-hidden"> deleting “${c.deleted.title}”</span>
+                  Undo<span class="visually-hidden"> deleting “<bdi>${c.deleted.title}</bdi>”</span>
                 </button>
               </div>`
             : nothing
@@ -231,7 +231,7 @@ export class DraftsPage extends PageView {
         ${
           c.duplicated
             ? html`<div class="notice">
-                <p>Copied “${c.duplicated.of}” as “${c.duplicated.copy.title}”.</p>
+                <p>Copied “<bdi>${c.duplicated.of}</bdi>” as “<bdi>${c.duplicated.copy.title}</bdi>”.</p>
               </div>`
             : nothing
         }
@@ -244,6 +244,7 @@ export class DraftsPage extends PageView {
           <input
             id="filter"
             type="search"
+            dir="auto"
             .value=${this._filter}
             @input=${(e: Event) => (this._filter = (e.target as HTMLInputElement).value)}
           />
@@ -294,7 +295,7 @@ export class DraftsPage extends PageView {
         c.drafts.length === 0
           ? html`<p>No drafts yet.</p>`
           : shown.length === 0
-            ? html`<p role="status">No drafts have “${this._filter}” in their title, community or date.</p>`
+            ? html`<p role="status">No drafts have “<bdi>${this._filter}</bdi>” in their title, community or date.</p>`
             : html`<ul class="drafts" @click=${(e: Event) => void this._onRowAction(e)}>
                 ${repeat(
                   shown,

@@ -55,6 +55,7 @@ export class FieldConflictView extends LitElement {
       }
       .value {
         white-space: pre-wrap;
+        unicode-bidi: plaintext;
       }
     `,
   ];
@@ -70,8 +71,8 @@ export class FieldConflictView extends LitElement {
   private _version(title: string, v: ConflictVersion) {
     return html`<div class="version">
       <h4>${title}</h4>
-      <p class="value">${describeValue(this.question, v.value)}</p>
-      <p class="meta">By ${v.changedBy}, ${formatTime(v.changedAt)}</p>
+      <p class="value" dir="auto">${describeValue(this.question, v.value)}</p>
+      <p class="meta">By <bdi>${v.changedBy}</bdi>, ${formatTime(v.changedAt)}</p>
       <button class="button secondary" @click=${() => this._choose(v.value)}>
         Keep this version<span class="visually-hidden"> (${title.toLowerCase()})</span>
       </button>

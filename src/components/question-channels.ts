@@ -78,20 +78,24 @@ export class QuestionChannels extends QuestionField<ChannelsQuestion> {
               <input
                 type="text"
                 id=${`name-${c.id}`}
+                dir="auto"
                 maxlength=${TEXT_MAX}
                 .value=${live(c.name)}
                 @input=${(e: Event) => this._edit(c.id, 'name', (e.target as HTMLInputElement).value)}
               />
-              <label for=${`note-${c.id}`}>Strengths and weaknesses of ${c.name.trim() || `channel ${i + 1}`}</label>
+              <label for=${`note-${c.id}`}
+                >Strengths and weaknesses of <bdi>${c.name.trim() || `channel ${i + 1}`}</bdi></label
+              >
               <textarea
                 id=${`note-${c.id}`}
+                dir="auto"
                 rows="3"
                 maxlength=${TEXT_MAX}
                 .value=${live(c.note)}
                 @input=${(e: Event) => this._edit(c.id, 'note', (e.target as HTMLTextAreaElement).value)}
               ></textarea>
               <button class="button secondary" @click=${() => void this._remove(i)}>
-                Remove ${c.name.trim() || `channel ${i + 1}`}
+                Remove <bdi>${c.name.trim() || `channel ${i + 1}`}</bdi>
               </button>
             </li>`,
         )}

@@ -18,6 +18,7 @@ export class QuestionText extends QuestionField<TextQuestion> {
       q,
       html`<textarea
         id="answer"
+        dir="auto"
         rows="4"
         maxlength=${TEXT_MAX}
         aria-describedby="hint"

@@ -195,7 +195,7 @@ export class SettingsPage extends PageView {
       </p>`;
     }
     return html`
-      <p>Team: <strong>${s.team?.name ?? '…'}</strong></p>
+      <p>Team: <strong dir="auto">${s.team?.name ?? '…'}</strong></p>
       <sync-status .status=${s}></sync-status>
       <div role="status">${this._discarded ? html`<p>${this._discarded}</p>` : nothing}</div>
       ${
@@ -213,13 +213,14 @@ export class SettingsPage extends PageView {
                   keyed(
                     e.seq,
                     html`<li>
-                      <a href=${`/worksheet/${e.draftId}`}>${e.draftTitle}</a>, ${formatTime(e.at)}: ${e.rejected}
+                      <a href=${`/worksheet/${e.draftId}`} dir="auto">${e.draftTitle}</a>, ${formatTime(e.at)}:
+                      ${e.rejected}
                       <button
                         class="button secondary"
                         @click=${() => e.seq !== undefined && this._discard(e.seq, e.draftTitle)}
                       >
                         Discard<span class="visually-hidden">
-                          the change to “${e.draftTitle}” of ${formatTime(e.at)}</span
+                          the change to “<bdi>${e.draftTitle}</bdi>” of ${formatTime(e.at)}</span
                         >
                       </button>
                     </li>`,
@@ -235,6 +236,7 @@ export class SettingsPage extends PageView {
           id="device-name"
           name="device-name"
           type="text"
+          dir="auto"
           maxlength="80"
           aria-describedby="device-name-hint"
           .value=${s.deviceName ?? ''}

@@ -93,6 +93,7 @@ export class WorksheetPage extends PageView {
       }
       .answer {
         white-space: pre-wrap;
+        unicode-bidi: plaintext;
       }
       @media print {
         .screen-only {
@@ -262,6 +263,7 @@ export class WorksheetPage extends PageView {
       <input
         id=${`context-${key}`}
         type=${type}
+        dir=${type === 'text' ? 'auto' : nothing}
         autocomplete="off"
         maxlength=${TEXT_MAX}
         .value=${live(typeof value === 'string' ? value : '')}
@@ -284,13 +286,19 @@ export class WorksheetPage extends PageView {
       const channels = (Array.isArray(value) ? value : []) as Channel[];
       return channels.length
         ? html`<ul>
-            ${channels.map((c) => html`<li><strong>${c.name || 'Unnamed channel'}</strong>${c.note ? html`: ${c.note}` : nothing}</li>`)}
+            ${channels.map(
+              (c) =>
+                html`<li>
+                  <strong><bdi>${c.name || 'Unnamed channel'}</bdi></strong
+                  >${c.note ? html`: <span class="answer" dir="auto">${c.note}</span>` : nothing}
+                </li>`,
+            )}
           </ul>`
         : html`<p>Not answered yet.</p>`;
     }
     const text = typeof value === 'string' && value.trim() ? value : '';
     if (q.type === 'date' && text) return html`<p>${formatDate(text)}</p>`;
-    return html`<p class="answer">${text || 'Not answered yet.'}</p>`;
+    return html`<p class="answer" dir="auto">${text || 'Not answered yet.'}</p>`;
   }
 
   override render() {
@@ -307,7 +315,7 @@ export class WorksheetPage extends PageView {
     if (autosave.deleted) {
       // Not the form: typing into a deleted draft would be saved where no list shows it.
       return html`
-        <h1 tabindex="-1">${heading}</h1>
+        <h1 tabindex="-1" dir="auto">${heading}</h1>
         <div class="error" role="alert">
           <p>
             This draft has been deleted, on this device or by a teammate. Its answers are kept: restore it to go on with
@@ -326,7 +334,7 @@ export class WorksheetPage extends PageView {
       `;
     }
     return html`
-      <h1 tabindex="-1">${heading}</h1>
+      <h1 tabindex="-1" dir="auto">${heading}</h1>
       ${autosave.draft?.note ? html`<p class="error screen-only">${autosave.draft.note}</p>` : nothing}
       ${this._refusedNotice()}
       <p class="status screen-only" aria-hidden="true">${STATUS[autosave.state]}</p>
@@ -361,10 +369,11 @@ export class WorksheetPage extends PageView {
   private _printConflict(q: Question) {
     const conflict = this._autosave?.draft?.fields[q.id]?.conflict;
     return conflict
-      ? html`<p class="answer">
-          <strong>Another version, not yet chosen</strong> (by ${conflict.changedBy},
-          ${formatTime(conflict.changedAt)}): ${describeValue(q, conflict.value)}
-        </p>`
+      ? html`<p>
+            <strong>Another version, not yet chosen</strong> (by <bdi>${conflict.changedBy}</bdi>,
+            ${formatTime(conflict.changedAt)}):
+          </p>
+          <p class="answer" dir="auto">${describeValue(q, conflict.value)}</p>`
       : nothing;
   }
 
@@ -376,7 +385,7 @@ export class WorksheetPage extends PageView {
         return typeof v === 'string' && v
           ? html`<p>
               <strong>${key === 'date' ? 'Date' : 'Community or location'}:</strong>
-              ${key === 'date' ? formatDate(v) : v}
+              ${key === 'date' ? formatDate(v) : html`<bdi>${v}</bdi>`}
             </p>`
           : nothing;
       })}
@@ -403,7 +412,7 @@ export class WorksheetPage extends PageView {
       ${others.map(
         (o) =>
           html`<h3>${o.label}</h3>
-            <p class="answer">${o.text}</p>`,
+            <p class="answer" dir="auto">${o.text}</p>`,
       )}
     </section>`;
   }
@@ -444,7 +453,8 @@ export class WorksheetPage extends PageView {
     return html`${
       this._copy
         ? html`<p class="screen-only" role="status">
-            Kept as a new draft: <a id="open-copy" href=${`/worksheet/${this._copy.id}`}>${this._copy.title}</a>
+            Kept as a new draft:
+            <a id="open-copy" href=${`/worksheet/${this._copy.id}`} dir="auto">${this._copy.title}</a>
           </p>`
         : nothing
     }

@@ -41,6 +41,9 @@ export const formStyles = css`
     width: auto;
   }
   textarea {
+    /* Words in any script: each paragraph runs the way its own words do (with dir="auto" on
+       the field), so an Arabic quote under an English note reads right to left. */
+    unicode-bidi: plaintext;
     min-height: 7rem;
     resize: vertical;
     field-sizing: content;

@@ -6,6 +6,7 @@ import type { DraftExportEvent, ExportControls } from '../../../src/components/e
 import type { Worksheet } from '../../../src/content/worksheet.js';
 import type { DraftStore } from '../../../src/data/draft-store.js';
 import { draftsToJson, draftToJson, EXPORT_FORMAT, parseDraftsExport } from '../../../src/export/draft-export.js';
+import { ARABIC, ARABIC_NAME, elementWithText, readsRightToLeft } from '../support/bidi.js';
 import { builtWorksheet } from '../support/built-worksheet.js';
 import type { ServerDraft } from '../../../src/sync/protocol.js';
 import { SYNC_META } from '../../../src/sync/sync-engine.js';
@@ -135,6 +136,24 @@ describe('drafts-page', () => {
     expect(el.shadowRoot!.querySelector('[role="status"]:last-of-type')!.textContent).to.contain(
       'No drafts have “Seaside” in their title, community or date.',
     );
+    await expect(el).to.be.accessible();
+  });
+
+  it('shows titles and communities in a right-to-left script right to left, and names them apart in sentences', async () => {
+    await store.create(WORKSHEET, { title: ARABIC, community: ARABIC_NAME, date: '2026-12-03' });
+    await store.create(WORKSHEET, { title: 'Bus routes', community: 'Riverside' });
+    const el = await page();
+    const [english, arabic] = [...el.shadowRoot!.querySelectorAll('.drafts li')]; // newest first
+    expect(readsRightToLeft(arabic!.querySelector('h2')!), 'an Arabic title').to.equal(true);
+    expect(readsRightToLeft(arabic!.querySelector('.place')!), 'an Arabic community').to.equal(true);
+    expect(readsRightToLeft(english!.querySelector('h2')!)).to.equal(false);
+    expect(readsRightToLeft(english!.querySelector('.place')!)).to.equal(false);
+    button(el, `Delete “${ARABIC}”`).click();
+    await waitUntil(() => titles(el).length === 1, 'the draft leaves the list');
+    const notice = el.shadowRoot!.querySelector('.notice p')!;
+    expect(notice.textContent).to.equal(`Deleted “${ARABIC}”.`);
+    expect(readsRightToLeft(notice), 'the sentence stays English').to.equal(false);
+    expect(readsRightToLeft(elementWithText(notice, ARABIC))).to.equal(true);
     await expect(el).to.be.accessible();
   });
 

@@ -9,6 +9,7 @@ import type { QuestionDate } from '../../../src/components/question-date.js';
 import '../../../src/components/question-text.js';
 import type { QuestionText } from '../../../src/components/question-text.js';
 import { TEXT_MAX, type Channel, type Question, type Worksheet } from '../../../src/content/worksheet.js';
+import { ARABIC, elementWithText, readsRightToLeft } from '../support/bidi.js';
 import { builtWorksheet } from '../support/built-worksheet.js';
 
 function question<T extends Question['type']>(worksheet: Worksheet, type: T): Extract<Question, { type: T }> {
@@ -89,6 +90,33 @@ describe('question elements', () => {
     expect(change.value).to.deep.equal([]);
     await el.updateComplete;
     expect(el.shadowRoot!.activeElement).to.equal(add, 'focus goes to Add, not the page start');
+  });
+
+  it('question-text and question-channels: words typed in a right-to-left script read right to left', async () => {
+    const text = await fixture<QuestionText>(
+      html`<question-text .question=${question(worksheet, 'text')} .value=${ARABIC}></question-text>`,
+    );
+    const answer = text.shadowRoot!.querySelector('textarea')!;
+    expect(readsRightToLeft(answer), 'Arabic runs from the right').to.equal(true);
+    // Each paragraph takes its own words' direction: an English note above an Arabic quote.
+    expect(getComputedStyle(answer).unicodeBidi).to.equal('plaintext');
+    answer.value = 'More buses';
+    answer.dispatchEvent(new InputEvent('input'));
+    expect(readsRightToLeft(answer), 'English runs from the left again').to.equal(false);
+
+    const channels = await fixture<QuestionChannels>(
+      html`<question-channels
+        .question=${question(worksheet, 'channels')}
+        .value=${[{ id: 'c', name: ARABIC, note: ARABIC }]}
+      ></question-channels>`,
+    );
+    const root = channels.shadowRoot!;
+    expect(readsRightToLeft(root.querySelector('input[type="text"]')!)).to.equal(true);
+    expect(readsRightToLeft(root.querySelector('textarea')!)).to.equal(true);
+    // Inside the English label and button, the name is set apart: its direction does not reorder theirs.
+    expect(readsRightToLeft(elementWithText(root.querySelector('label[for="note-c"]')!, ARABIC))).to.equal(true);
+    expect(readsRightToLeft(elementWithText(root.querySelector('li button')!, ARABIC))).to.equal(true);
+    await expect(channels).to.be.accessible();
   });
 
   it('question-date: a date field labelled by the question', async () => {

@@ -7,6 +7,7 @@ import '../../../src/components/sync-status.js';
 import { syncSummary, type SyncStatusView } from '../../../src/components/sync-status.js';
 import type { Question } from '../../../src/content/worksheet.js';
 import type { SyncStatus } from '../../../src/controllers/sync-controller.js';
+import { ARABIC, ARABIC_NAME, elementWithText, lineGaps, readsRightToLeft } from '../support/bidi.js';
 import { builtWorksheet } from '../support/built-worksheet.js';
 
 const JOINED: SyncStatus = {
@@ -86,6 +87,29 @@ describe('field-conflict', () => {
       'Kept words\n\nOther words',
     );
   });
+
+  it('shows a version and a device name in a right-to-left script right to left, each paragraph its own way', async () => {
+    const worksheet = await builtWorksheet();
+    const q = worksheet.questions.find((x) => x.id === 'achieve') as Question;
+    const el = await fixture<FieldConflictView>(
+      html`<field-conflict
+        .question=${q}
+        .kept=${{ value: `Kept words\n${ARABIC}`, changedBy: ARABIC_NAME, changedAt: Date.UTC(2026, 10, 26, 3) }}
+        .other=${{ value: ARABIC, changedBy: 'Bo’s tablet', changedAt: Date.UTC(2026, 10, 26, 2) }}
+      ></field-conflict>`,
+    );
+    const [kept, other] = [...el.shadowRoot!.querySelectorAll('.version')];
+    const keptValue = kept!.querySelector('.value')!;
+    expect(lineGaps(keptValue, 'Kept words').left).to.equal(0);
+    expect(lineGaps(keptValue, ARABIC).right).to.equal(0);
+    expect(readsRightToLeft(other!.querySelector('.value')!)).to.equal(true);
+    expect(lineGaps(other!.querySelector('.value')!, ARABIC).right).to.equal(0);
+    // "By هاتف سارة, 26 Nov…": the name set apart, the sentence still English, left to right.
+    const by = kept!.querySelector('.meta')!;
+    expect(readsRightToLeft(by)).to.equal(false);
+    expect(readsRightToLeft(elementWithText(by, ARABIC_NAME))).to.equal(true);
+    await expect(el).to.be.accessible();
+  });
 });
 
 describe('settings-page team section', () => {
@@ -137,6 +161,38 @@ describe('settings-page team section', () => {
     setTimeout(() => discard.click());
     const event = (await oneEvent(el, 'rejected-discard')) as CustomEvent<{ seq: number }>;
     expect(event.detail.seq).to.equal(7);
+    await expect(el).to.be.accessible();
+  });
+
+  it('names a team, a device and a draft in a right-to-left script right to left, set apart in their sentences', async () => {
+    const el = await fixture<SettingsPage>(
+      html`<settings-page
+        .sync=${{
+          ...JOINED,
+          team: { id: 't', name: ARABIC_NAME },
+          deviceName: ARABIC_NAME,
+          rejected: [
+            {
+              seq: 7,
+              draftId: '6b1e0a52-4a4f-4c1e-9d0e-2f6f3c1d8a90',
+              draftTitle: ARABIC,
+              kind: 'update',
+              fields: ['achieve'],
+              at: Date.UTC(2026, 10, 26, 3, 0),
+              rejected: 'An answer is too long.',
+            },
+          ],
+        }}
+      ></settings-page>`,
+    );
+    const root = el.shadowRoot!;
+    expect(readsRightToLeft(root.querySelector('#device-name')!), 'the device name field').to.equal(true);
+    const team = [...root.querySelectorAll('p')].find((p) => p.textContent!.startsWith('Team:'))!;
+    expect(readsRightToLeft(elementWithText(team, ARABIC_NAME))).to.equal(true);
+    const row = root.querySelector('li')!;
+    expect(readsRightToLeft(row), 'the row’s sentence stays English').to.equal(false);
+    expect(readsRightToLeft(elementWithText(row, ARABIC))).to.equal(true);
+    expect(readsRightToLeft(elementWithText(row.querySelector('button')!, ARABIC))).to.equal(true);
     await expect(el).to.be.accessible();
   });
 

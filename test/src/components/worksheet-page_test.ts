@@ -4,6 +4,7 @@ import type { WorksheetPage } from '../../../src/components/worksheet-page.js';
 import { TEXT_MAX, type Worksheet } from '../../../src/content/worksheet.js';
 import type { DraftStore } from '../../../src/data/draft-store.js';
 import { formatTime } from '../../../src/text/format-time.js';
+import { ARABIC, ARABIC_NAME, elementWithText, lineGaps, readsRightToLeft } from '../support/bidi.js';
 import { builtWorksheet } from '../support/built-worksheet.js';
 import { freshDbName, openStore, WORKSHEET } from '../support/fresh-db.js';
 
@@ -105,6 +106,39 @@ describe('worksheet-page', () => {
     expect(page.shadowRoot!.querySelector('h1')!.textContent).to.equal('Bus routes, Riverside hall');
     const saved = (await store.get(id))!;
     expect(saved.fields['community']!.value).to.equal('Riverside');
+  });
+
+  it('shows words in a right-to-left script right to left, each paragraph of an answer its own way', async () => {
+    const name = freshDbName('rtl');
+    const { page, id } = await openDraft(name);
+    const root = page.shadowRoot!;
+    const title = root.querySelector<HTMLInputElement>('#context-title')!;
+    const community = root.querySelector<HTMLInputElement>('#context-community')!;
+    type(title, ARABIC);
+    type(community, ARABIC_NAME);
+    const english = 'Notes from the hall';
+    type(textArea(page, 'achieve'), `${english}\n${ARABIC}`);
+    await page.flush();
+    await page.updateComplete;
+    expect(readsRightToLeft(title), 'the title field').to.equal(true);
+    expect(readsRightToLeft(community), 'the community field').to.equal(true);
+    expect(readsRightToLeft(root.querySelector('h1')!), 'the heading, which is the title').to.equal(true);
+    expect(readsRightToLeft(textArea(page, 'achieve')), 'an answer that starts in English').to.equal(false);
+
+    // Deleted (here by another tab), the draft shows its answers as text: laid out, each paragraph
+    // starts at its own side, the English line at the left, the Arabic one at the right.
+    const otherTab = await openStore(name);
+    stores.push(otherTab);
+    await otherTab.remove(id);
+    await waitUntil(() => root.querySelector('#restore'), 'the answers are shown as text');
+    const answer = [...root.querySelectorAll('section:not(.print-only) .answer')].find((p) =>
+      p.textContent!.includes(english),
+    )!;
+    expect(lineGaps(answer, english).left, 'the English line starts at the left').to.equal(0);
+    expect(lineGaps(answer, ARABIC).right, 'the Arabic line starts at the right').to.equal(0);
+    const place = elementWithText(root.querySelector('section:not(.print-only)')!, ARABIC_NAME);
+    expect(readsRightToLeft(place), 'the community, set apart in its sentence').to.equal(true);
+    await expect(page).to.be.accessible();
   });
 
   it('keeps an edit in memory and says so when storage is full, then saves it when space returns', async () => {
