@@ -8,6 +8,7 @@ import { formStyles } from '../styles/form-styles.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 import { formatCount } from '../text/format-count.js';
 import { formatTime } from '../text/format-time.js';
+import { matchKey } from '../text/match-key.js';
 import { PageView } from './page-view.js';
 
 /** The states a user should act on: shown in words, and in bold in the warning colour. */
@@ -209,10 +210,8 @@ export class DraftsPage extends PageView {
   override render() {
     const c = this._drafts;
     if (!c?.drafts) return html`<p role="status">Opening your drafts…</p>`;
-    const filter = this._filter.trim().toLocaleLowerCase('en-AU');
-    const shown = filter
-      ? c.drafts.filter((d) => `${d.title}\n${d.place}`.toLocaleLowerCase('en-AU').includes(filter))
-      : c.drafts;
+    const filter = matchKey(this._filter.trim());
+    const shown = filter ? c.drafts.filter((d) => matchKey(`${d.title}\n${d.place}`).includes(filter)) : c.drafts;
     return html`
       <h1 tabindex="-1">Drafts</h1>
       <p>Strategy drafts kept on this device, the most recently edited first.</p>

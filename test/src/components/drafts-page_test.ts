@@ -114,16 +114,20 @@ describe('drafts-page', () => {
     await store.create(WORKSHEET, { title: 'Bus routes', community: 'Riverside', date: '2026-12-03' });
     await store.create(WORKSHEET, { title: 'Library hours', community: 'Hillside' });
     await store.create(WORKSHEET, { title: 'Footpaths' });
+    await store.create(WORKSHEET, { title: 'Market day', community: 'Đà Nẵng Hall' });
     const el = await page();
     const places = (): (string | undefined)[] =>
       [...el.shadowRoot!.querySelectorAll('.drafts li')].map((li) => li.querySelector('.place')!.textContent!);
-    expect(places()).to.deep.equal(['', 'Hillside', 'Riverside, 3 December 2026']);
+    expect(places()).to.deep.equal(['Đà Nẵng Hall', '', 'Hillside', 'Riverside, 3 December 2026']);
     const filter = el.shadowRoot!.querySelector<HTMLInputElement>('#filter')!;
     expect(filter.labels![0]!.textContent).to.equal('Filter by title, community or date');
     for (const [text, found] of [
       ['riverside', ['Bus routes']],
       ['december', ['Bus routes']],
       ['side', ['Library hours', 'Bus routes']],
+      // As a person types a filter: without the accents a community's name is written with.
+      ['da nang', ['Market day']],
+      ['DÀ NẴNG', ['Market day']],
     ] as const) {
       filter.value = text;
       filter.dispatchEvent(new InputEvent('input'));
