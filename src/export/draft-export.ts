@@ -266,12 +266,17 @@ export function draftsToMarkdown(drafts: readonly Draft[], worksheet: Worksheet)
   return drafts.map((d) => draftToMarkdown(d, worksheet)).join('\n---\n\n');
 }
 
-/** A file name for an export of this draft: its title, made safe. */
+/**
+ * A file name for an export of this draft: its title, made safe. Letters and digits of any script
+ * stay (a title in Vietnamese or Arabic names its file, not "draft"); everything else, path
+ * separators and dots included, becomes a hyphen. At most 60 characters, counted whole.
+ */
 export function exportFileName(draft: Draft, extension: 'md' | 'json'): string {
-  const base = draftTitle(draft)
+  const words = draftTitle(draft)
+    .normalize('NFC')
     .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60);
+    .replace(/[^\p{L}\p{M}\p{N}]+/gu, '-')
+    .replace(/^-+/, '');
+  const base = [...words].slice(0, 60).join('').replace(/-+$/, '');
   return `${base || 'draft'}.${extension}`;
 }

@@ -84,6 +84,21 @@ describe('draft export', () => {
     expect(exportFileName(draft, 'md')).to.equal('t.md');
   });
 
+  it('names an export for its title in any script, so a folder of them says which is which', () => {
+    const named = (title: string): string => exportFileName(draftWith({ title }), 'md');
+    expect(named('Bus routes: Riverside hall, 3/12')).to.equal('bus-routes-riverside-hall-3-12.md');
+    expect(named('Họp cộng đồng Đà Nẵng')).to.equal('họp-cộng-đồng-đà-nẵng.md');
+    expect(named('نحتاج حافلات أكثر')).to.equal('نحتاج-حافلات-أكثر.md');
+    expect(named('社区咨询 2026')).to.equal('社区咨询-2026.md');
+    // Nothing a file system or a shell treats specially, and no name made only of punctuation.
+    expect(named('../../etc/passwd')).to.equal('etc-passwd.md');
+    expect(named('?*<>|"')).to.equal('draft.md');
+    // At most 60 characters, never half a character: a letter outside the first plane is two UTF-16 units.
+    const long = named('𝒜'.repeat(100));
+    expect([...long.replace(/\.md$/, '')]).to.have.length(60);
+    expect(() => encodeURIComponent(long), 'no lone half of a pair').to.not.throw();
+  });
+
   it('keeps answers to questions the worksheet no longer asks: in the Markdown, and through an import', () => {
     const changed: Worksheet = { ...worksheet, retired: [{ id: 'budget', label: 'What the engagement may cost' }] };
     const draft = draftWith({
