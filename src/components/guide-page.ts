@@ -49,6 +49,20 @@ export class GuidePage extends PageView {
         font-size: var(--text-small);
         color: var(--color-text-secondary);
       }
+      /* On paper a link cannot be followed: its address is printed after it, the licence's too
+         (reuse under it asks for the licence's text or address beside the work). */
+      @media print {
+        a[href^='http']::after,
+        .prose a.external::after {
+          content: ' (' attr(href) ')';
+          display: inline;
+          margin-left: 0;
+          overflow-wrap: anywhere;
+        }
+        :host([offline]) .needs-connection {
+          display: none;
+        }
+      }
     `,
   ];
 

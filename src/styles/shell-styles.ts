@@ -79,4 +79,17 @@ export const shellStyles = css`
   .site-footer p {
     margin: var(--space-2) 0;
   }
+  /* Paper gets the view alone (a guide to read at a meeting, a draft to hand round): not the way
+     round the app, nor what it says of its connection, sync or updates. */
+  @media print {
+    .skip-link,
+    .banner,
+    .notices,
+    .site-footer {
+      display: none !important;
+    }
+    main {
+      min-height: 0;
+    }
+  }
 `;

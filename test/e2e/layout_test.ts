@@ -115,6 +115,43 @@ describe('layout on small screens', () => {
     assert.deepEqual(found, []);
   });
 
+  // A guide printed to read at a meeting, a draft printed to hand round or keep on file.
+  it('prints a guide and a draft as documents: no navigation, notices or footer, and a guide’s links with their addresses', async () => {
+    await page.setViewportSize({ width: 800, height: 1000 });
+    await page.emulateMedia({ media: 'print' });
+    try {
+      const shellOnPaper = (): Promise<string[]> =>
+        page.evaluate(() =>
+          ['.skip-link', 'header.banner', 'nav', '.notices', 'footer.site-footer'].filter((s) =>
+            document.querySelector(s)?.checkVisibility(),
+          ),
+        );
+      await page.goto(`${server.origin}/guide/social-media`);
+      await page.getByRole('heading', { level: 1 }).first().waitFor();
+      assert.deepEqual(await shellOnPaper(), [], 'the app’s own parts on a printed guide');
+      // On paper a link cannot be followed: its address is printed after it. The licence's among
+      // them, which the guide's reuse terms ask for (the licence's text or its address).
+      const links = await page.evaluate(() =>
+        [
+          ...document.querySelector('guide-page')!.shadowRoot!.querySelectorAll<HTMLAnchorElement>('a[href^="http"]'),
+        ].map((a) => ({ href: a.href, after: getComputedStyle(a, '::after').content })),
+      );
+      assert.ok(links.length > 1, 'the guide has external links');
+      for (const { href, after } of links) assert.ok(after.includes(href), `${href} is printed as ${after}`);
+      assert.ok(
+        links.some((l) => /creativecommons\.org\/licenses/.test(l.href)),
+        'the licence is among them',
+      );
+
+      await page.goto(`${server.origin}/worksheet/new`);
+      await page.waitForURL(/\/worksheet\/[0-9a-f-]{36}$/);
+      await page.getByRole('heading', { level: 1 }).first().waitFor();
+      assert.deepEqual(await shellOnPaper(), [], 'the app’s own parts on a printed draft');
+    } finally {
+      await page.emulateMedia({ media: null });
+    }
+  });
+
   it('keeps the main navigation’s targets at 44 px or more', async () => {
     await page.goto(`${server.origin}/`);
     const heights = await page
