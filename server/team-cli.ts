@@ -6,6 +6,7 @@ import { DatabaseOpenError } from './db/database-open-error.js';
 import { openDatabase } from './db/open-database.js';
 import { serverSecret } from './server-secret.js';
 import { ConfigError, readServerConfig } from './server-config.js';
+import { NOT_IN_NAMES } from '../src/sync/protocol.js';
 import { joinLink } from './sync/sync-routes.js';
 import { isQuiet, QUIET_DEVICE_DAYS, SyncStore } from './sync/sync-store.js';
 import { ExportFolderError, exportTeam, worksheetFromContent } from './team-export.js';
@@ -29,6 +30,17 @@ const USAGE = `Usage: npm run team -- <command>
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** When a device last reached the server, as `list` says it (to within the hour it is noted in). */
+/**
+ * A name as the terminal should print it: what a device could not be named now (an escape
+ * sequence, a reversing mark) but a name stored before may hold, written out as `\\u001b`.
+ */
+function shown(name: string): string {
+  return name.replace(
+    new RegExp(`[${NOT_IN_NAMES}]`, 'gu'),
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 function lastContact(at: number | null, now: number): string {
   if (at === null) return 'last reached the server: not known (before this server noted it)';
   const days = Math.floor((now - at) / DAY_MS);
@@ -69,14 +81,14 @@ async function main(args: string[]): Promise<number> {
         const now = Date.now();
         let quiet = 0;
         for (const t of await store.teams()) {
-          console.log(`${t.name} (${t.id}): ${t.devices} device${t.devices === 1 ? '' : 's'}`);
+          console.log(`${shown(t.name)} (${t.id}): ${t.devices} device${t.devices === 1 ? '' : 's'}`);
           for (const d of await store.devices(t.id)) {
             if (d.revokedAt) {
-              console.log(`  ${d.id}  ${d.name}  (revoked ${new Date(d.revokedAt).toISOString()})`);
+              console.log(`  ${d.id}  ${shown(d.name)}  (revoked ${new Date(d.revokedAt).toISOString()})`);
               continue;
             }
             if (isQuiet(d.lastSeenAt, now)) quiet += 1;
-            console.log(`  ${d.id}  ${d.name}  ${lastContact(d.lastSeenAt, now)}`);
+            console.log(`  ${d.id}  ${shown(d.name)}  ${lastContact(d.lastSeenAt, now)}`);
           }
         }
         if (quiet > 0)

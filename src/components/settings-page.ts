@@ -10,6 +10,7 @@ import type { StorageStatus } from '../data/storage-status.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 import { formatBytes } from '../text/format-bytes.js';
 import { formatCount } from '../text/format-count.js';
+import { cleanName } from '../sync/protocol.js';
 import './install-button.js';
 import './offline-readiness.js';
 import './qr-code.js';
@@ -178,12 +179,10 @@ export class SettingsPage extends PageView {
 
   private _rename(event: SubmitEvent): void {
     event.preventDefault();
-    const name = new FormData(event.target as HTMLFormElement).get('device-name');
-    if (typeof name === 'string' && name.trim()) {
-      this.dispatchEvent(
-        new CustomEvent('device-rename', { detail: { name: name.trim() }, bubbles: true, composed: true }),
-      );
-    }
+    const typed = new FormData(event.target as HTMLFormElement).get('device-name');
+    // A tab or line break pasted in would have the server refuse the name: it goes as a space.
+    const name = typeof typed === 'string' ? cleanName(typed) : '';
+    if (name) this.dispatchEvent(new CustomEvent('device-rename', { detail: { name }, bubbles: true, composed: true }));
   }
 
   private _team() {

@@ -258,7 +258,7 @@ export const PUSH_REQUEST_SCHEMA = {
           covers: { type: 'array', maxItems: PUSH_BATCH_MAX, items: seq },
           draftId: id,
           kind: { enum: ['upsert', 'delete', 'restore'] },
-          worksheetId: { type: 'string', minLength: 1, maxLength: 64 },
+          worksheetId: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' },
           worksheetVersion: { type: 'integer', minimum: 1, maximum: 1_000_000 },
           createdAt: time,
           baseRev: rev,
@@ -376,13 +376,36 @@ export const NO_SUCH_DRAFT = 'no_such_draft';
 /** The error code of a 503 from a server whose database has no room left; a device keeps its changes queued. */
 export const STORAGE_FULL = 'storage_full';
 
+/**
+ * Characters no name may hold, as a regular expression's character class (without its brackets):
+ * control characters (an escape sequence, a NUL, a line break) and bidirectional overrides.
+ */
+export const NOT_IN_NAMES = '\\p{Cc}\\u202A-\\u202E';
+
+/**
+ * A device's name, as teammates see it beside its changes and an administrator in `team list` on a
+ * terminal: none of {@link NOT_IN_NAMES} (an escape sequence would act on the terminal, an
+ * override makes a name read backwards), and something to see in it.
+ */
+const deviceName = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 80,
+  pattern: `^[^${NOT_IN_NAMES}]*[^${NOT_IN_NAMES}\\s][^${NOT_IN_NAMES}]*$`,
+} as const;
+
+/** A name as typed, made one the server takes: what it must not hold becomes a space, and the ends are trimmed. */
+export function cleanName(name: string): string {
+  return name.replace(new RegExp(`[${NOT_IN_NAMES}]`, 'gu'), ' ').trim();
+}
+
 export const JOIN_REQUEST_SCHEMA = {
   type: 'object',
   additionalProperties: false,
   required: ['code', 'deviceName'],
   properties: {
     code: { type: 'string', minLength: 20, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' },
-    deviceName: { type: 'string', minLength: 1, maxLength: 80 },
+    deviceName,
   },
 } as const;
 
@@ -419,5 +442,5 @@ export const RENAME_DEVICE_SCHEMA = {
   type: 'object',
   additionalProperties: false,
   required: ['name'],
-  properties: { name: { type: 'string', minLength: 1, maxLength: 80 } },
+  properties: { name: deviceName },
 } as const;

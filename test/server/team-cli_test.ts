@@ -62,6 +62,10 @@ describe('npm run team', () => {
     const phone = (await store.join(code, 'Riverside phone'))!.device;
     const drawer = (await store.join(code, 'Tablet in a drawer'))!.device;
     const gone = (await store.join(code, 'Revoked phone'))!.device;
+    // A name stored before the server refused control characters in names: on the terminal, an
+    // escape sequence in it would clear the screen or recolour what follows.
+    const odd = (await store.join(code, 'Odd phone'))!.device;
+    await db.updateTable('devices').set({ name: 'Odd\u001b[2J\u202Ephone' }).where('id', '=', odd.id).execute();
     const DAY = 24 * 60 * 60 * 1000;
     const quietSince = Date.now() - 40 * DAY;
     await db.updateTable('devices').set({ last_seen_at: quietSince }).where('id', '=', drawer.id).execute();
@@ -83,6 +87,11 @@ describe('npm run team', () => {
       ),
     );
     assert.match(listed.out, new RegExp(`^  ${gone.id}  Revoked phone  \\(revoked `, 'm'));
+    assert.ok(
+      !listed.out.includes('\u001b') && !listed.out.includes('\u202e'),
+      'nothing in a name acts on the terminal',
+    );
+    assert.match(listed.out, new RegExp(`^  ${odd.id}  Odd\\\\u001b\\[2J\\\\u202ephone  last reached`, 'm'));
     assert.match(
       listed.out,
       /^1 device has not reached this server for 30 days or more: if lost or no longer used, revoke it/m,

@@ -831,6 +831,49 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       assert.equal(Number(after.n), Number(before.n));
     });
 
+    // A name goes into the team's list on an administrator's terminal: a control character (an
+    // escape sequence, a NUL, a line break), a reversing mark, or no visible letter at all is
+    // refused with a 400 that says why.
+    it('refuses a device name or worksheet id with control characters, or a blank name, with a 400', async () => {
+      const device = await join(teamCode, 'Field phone');
+      const names = ['\u001b[2J\u001b[31mAdmin', 'Sam\u0000phone', 'Two\nlines', '\u202Eenohp', '   ', ''];
+      for (const name of names) {
+        const joined = await server.app.inject({
+          method: 'POST',
+          url: '/api/join',
+          payload: { code: teamCode, deviceName: name },
+        });
+        assert.equal(joined.statusCode, 400, `join as ${JSON.stringify(name)}: ${joined.body}`);
+        assert.match(joined.json<{ message: string }>().message, /deviceName/);
+        const renamed = await server.app.inject({
+          method: 'PUT',
+          url: '/api/me',
+          headers: auth(device.token),
+          payload: { name },
+        });
+        assert.equal(renamed.statusCode, 400, `rename to ${JSON.stringify(name)}: ${renamed.body}`);
+      }
+      const pushed = await server.app.inject({
+        method: 'POST',
+        url: '/api/push',
+        headers: auth(device.token),
+        payload: { mutations: [{ ...upsert(1, randomUUID(), {}), worksheetId: 'engagement\u0000strategy' }] },
+      });
+      assert.equal(pushed.statusCode, 400, pushed.body);
+      const me = await server.app.inject({ url: '/api/me', headers: auth(device.token) });
+      assert.equal(me.json<MeResponse>().deviceName, 'Field phone', 'the name it had stays');
+      // Names people write are taken as they are: accents, other scripts, emoji joined by ZWJ.
+      for (const name of ['Đà Nẵng tablet', 'هاتف سارة', 'Sam’s 👩\u200D💻 phone']) {
+        const renamed = await server.app.inject({
+          method: 'PUT',
+          url: '/api/me',
+          headers: auth(device.token),
+          payload: { name },
+        });
+        assert.equal(renamed.statusCode, 204, `${name}: ${renamed.body}`);
+      }
+    });
+
     it('describes itself in OpenAPI', async () => {
       const res = await server.app.inject({ url: '/api/openapi.json' });
       assert.equal(res.statusCode, 200);

@@ -129,6 +129,11 @@ describe('settings-page team section', () => {
     setTimeout(() => root.querySelector<HTMLButtonElement>('form button')!.click());
     const renamed = (await oneEvent(el, 'device-rename')) as CustomEvent<{ name: string }>;
     expect(renamed.detail.name).to.equal('Sam’s field phone');
+    // A tab or line break pasted in goes as a space: the server refuses control characters in names.
+    name.value = ' Sam’s\tfield\u001bphone ';
+    setTimeout(() => root.querySelector<HTMLButtonElement>('form button')!.click());
+    const cleaned = (await oneEvent(el, 'device-rename')) as CustomEvent<{ name: string }>;
+    expect(cleaned.detail.name).to.equal('Sam’s field phone');
     await expect(el).to.be.accessible();
   });
 
