@@ -68,6 +68,20 @@ function assignHeadingIds(guides: readonly ReadGuide[], bundled: ReadonlySet<str
   return ids;
 }
 
+/** The language the kit's own words are in: what its notes in a guide of another language say they are. */
+const KIT_LANG = 'en-AU';
+
+/** A guide's language and direction, for its built data: none for a guide in the kit's own language. */
+function language(guide: ReadGuide): Pick<Guide, 'lang' | 'dir'> {
+  const { lang, dir } = guide.frontMatter;
+  return lang && dir ? { lang, dir } : {};
+}
+
+/** The attribute that marks the kit's own words inside a guide written in another language. */
+function kitLang(guide: ReadGuide): string {
+  return guide.frontMatter.lang ? ` lang="${KIT_LANG}"` : '';
+}
+
 /** Rewrites one link for the app: in-kit links route inside the app, the rest say where they go. */
 function rewriteLink(guide: ReadGuide, link: GuideLinkSite, bundled: ReadonlySet<string>, slugOf: (file: string) => string, sectionId: (file: string, anchor: string) => string | null): void {
   // Earlier rewrites in the same paragraph may have added tokens, so positions are found afresh.
@@ -83,14 +97,14 @@ function rewriteLink(guide: ReadGuide, link: GuideLinkSite, bundled: ReadonlySet
     siblings.splice(
       close,
       0,
-      htmlToken('<span class="visually-hidden"> (external link, opens in a new tab)</span><span class="needs-connection"> (needs a connection)</span>'),
+      htmlToken(`<span class="visually-hidden"${kitLang(guide)}> (external link, opens in a new tab)</span><span class="needs-connection"${kitLang(guide)}> (needs a connection)</span>`),
     );
     return;
   }
   if (target.kind === 'not-in-kit') {
     // A link to a page the kit does not carry would be broken offline and confusing online.
     siblings[at] = htmlToken('<span class="not-in-kit">');
-    siblings[close] = htmlToken('</span><span class="not-in-kit-note"> (not part of this kit)</span>');
+    siblings[close] = htmlToken(`</span><span class="not-in-kit-note"${kitLang(guide)}> (not part of this kit)</span>`);
     return;
   }
   let id: string | null = null;
@@ -161,6 +175,7 @@ export function buildGuides(read: readonly ReadGuide[]): Guide[] {
       updated: guide.updated,
       attribution: guide.frontMatter.attribution,
       source: guide.file,
+      ...language(guide),
     };
   });
 }
@@ -196,6 +211,7 @@ export function guideOutputFiles(guides: readonly Guide[]): BuiltFile[] {
         updated: guide.updated,
         toc: guide.sections.map(({ id, title, level }) => ({ id, title, level })),
         url: `/${fileName}`,
+        ...(guide.lang ? { lang: guide.lang, dir: guide.dir } : {}),
       };
     });
   const index: GuideIndex = { guides: summaries };

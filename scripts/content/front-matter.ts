@@ -8,6 +8,9 @@ export interface GuideFrontMatter {
   readonly slug?: string;
   readonly updated?: string;
   readonly attribution: GuideAttribution;
+  /** The guide's language (a BCP 47 tag) and its direction, when it is not the kit's own English. */
+  readonly lang?: string;
+  readonly dir?: 'ltr' | 'rtl';
 }
 
 export interface ParsedGuideFile {
@@ -17,7 +20,15 @@ export interface ParsedGuideFile {
   readonly bodyLine: number;
 }
 
-const KNOWN_KEYS = new Set(['title', 'layout', 'slug', 'updated', 'attribution']);
+const KNOWN_KEYS = new Set(['title', 'layout', 'slug', 'updated', 'lang', 'attribution']);
+
+/** Scripts written right to left (ISO 15924), as Unicode's likely-subtags data gives a language's script. */
+const RTL_SCRIPTS = new Set(['Adlm', 'Arab', 'Hebr', 'Mand', 'Nkoo', 'Rohg', 'Samr', 'Syrc', 'Thaa', 'Yezi']);
+
+/** The direction a language is written in: `ar`, `fa`, `he`, `ur`, `ps` right to left. */
+export function directionOf(lang: string): 'ltr' | 'rtl' {
+  return RTL_SCRIPTS.has(new Intl.Locale(lang).maximize().script ?? '') ? 'rtl' : 'ltr';
+}
 const ATTRIBUTION_KEYS = ['publisher', 'work', 'licence', 'licence_url', 'changes'] as const;
 const REQUIRED_ATTRIBUTION = ['publisher', 'work', 'licence', 'licence_url'] as const;
 
@@ -75,6 +86,20 @@ export function parseFrontMatter(file: string, source: string): ParsedGuideFile 
       throw new ContentError(file, lineOfKey('updated'), `front matter "updated" must be a date like 2015-03-27, got "${updated}"`);
     }
   }
+  let lang: string | undefined;
+  if (data['lang'] !== undefined) {
+    const tag = text('lang', data['lang']);
+    try {
+      lang = Intl.getCanonicalLocales(tag)[0];
+    } catch {
+      // Intl takes any well-formed tag; a name or a typo is not one.
+    }
+    if (!lang) {
+      throw new ContentError(file, lineOfKey('lang'), `front matter "lang" must be a language tag such as ar or vi, got "${tag}"`);
+    }
+    // The kit's own language needs no mark: the page already says it.
+    if (/^en(-|$)/i.test(lang)) lang = undefined;
+  }
   const rawAttribution = data['attribution'];
   if (typeof rawAttribution !== 'object' || rawAttribution === null || Array.isArray(rawAttribution)) {
     throw new ContentError(
@@ -101,7 +126,13 @@ export function parseFrontMatter(file: string, source: string): ParsedGuideFile 
     ...(attr['changes'] === undefined ? {} : { changes: text('changes', attr['changes'], 'attribution.changes') }),
   };
   return {
-    frontMatter: { title, attribution, ...(slug ? { slug } : {}), ...(updated ? { updated } : {}) },
+    frontMatter: {
+      title,
+      attribution,
+      ...(slug ? { slug } : {}),
+      ...(updated ? { updated } : {}),
+      ...(lang ? { lang, dir: directionOf(lang) } : {}),
+    },
     body: lines.slice(end + 1).join('\n'),
     bodyLine: end + 2,
   };

@@ -11,7 +11,7 @@ const OPTIONS: sanitizeHtml.IOptions = {
   ],
   allowedAttributes: {
     a: ['href', 'target', 'rel', 'class', 'data-section'],
-    span: ['class'],
+    span: ['class', 'lang'],
     abbr: ['title'],
     th: ['scope'],
     ol: ['start'],

@@ -87,11 +87,14 @@ export class GuidePage extends PageView {
     const guide = this.guide;
     if (!guide) return nothing;
     const { attribution } = guide;
+    // The guide's own words carry its language (WCAG 3.1.2); the kit's around them stay its English.
+    const lang = guide.lang ?? nothing;
+    const dir = guide.dir ?? nothing;
     return html`
       <article>
         <header>
-          <h1 tabindex="-1">${guide.title}</h1>
-          ${guide.summary ? html`<p class="lead">${guide.summary}</p>` : nothing}
+          <h1 tabindex="-1" lang=${lang} dir=${dir}>${guide.title}</h1>
+          ${guide.summary ? html`<p class="lead" lang=${lang} dir=${dir}>${guide.summary}</p>` : nothing}
           ${
             guide.updated
               ? html`<p class="meta">
@@ -100,18 +103,23 @@ export class GuidePage extends PageView {
               : nothing
           }
         </header>
-        <guide-toc .slug=${guide.slug} .entries=${guide.sections}></guide-toc>
-        <div class="prose">${unsafeHTML(guide.introHtml)}</div>
+        <guide-toc
+          .slug=${guide.slug}
+          .entries=${guide.sections}
+          .guideLang=${guide.lang}
+          .guideDir=${guide.dir}
+        ></guide-toc>
+        <div class="prose" lang=${lang} dir=${dir}>${unsafeHTML(guide.introHtml)}</div>
         ${guide.sections.map(
           (s) =>
-            html`<section>
+            html`<section lang=${lang} dir=${dir}>
               ${this._heading(s)}
               <div class="prose">${unsafeHTML(s.html)}</div>
             </section>`,
         )}
         <footer>
           <p>
-            From “${attribution.work}” by ${attribution.publisher}, used under
+            From “<bdi>${attribution.work}</bdi>” by <bdi>${attribution.publisher}</bdi>, used under
             <a href=${attribution.licenceUrl} target="_blank" rel="noopener"
               >${attribution.licence}<span class="visually-hidden"> (external link, opens in a new tab)</span></a
             >. ${attribution.changes ?? ''}

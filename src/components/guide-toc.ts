@@ -61,12 +61,16 @@ export class GuideToc extends LitElement {
 
   @property({ attribute: false }) entries: readonly TocEntry[] = [];
 
+  /** The guide's language and direction, for its section titles (not for "Contents", the kit's). */
+  @property({ attribute: false }) guideLang: string | undefined;
+  @property({ attribute: false }) guideDir: 'ltr' | 'rtl' | undefined;
+
   override render() {
     const link = (e: TocEntry) => html`<a href=${guidePath(this.slug, e.id)}>${e.title}</a>`;
     return html`
       <nav aria-labelledby="toc-heading">
         <h2 id="toc-heading">Contents</h2>
-        <ol>
+        <ol lang=${this.guideLang ?? nothing} dir=${this.guideDir ?? nothing}>
           ${nest(this.entries).map(
             ({ entry, children }) =>
               html`<li>

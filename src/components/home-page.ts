@@ -1,4 +1,4 @@
-import { css, html } from 'lit';
+import { css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { guidePath, type GuideSummary } from '../content/guide.js';
 import { sharedStyles } from '../styles/shared-styles.js';
@@ -68,8 +68,8 @@ export class HomePage extends PageView {
         ${this.guides.map(
           (g) =>
             html`<li>
-              <h3><a href=${guidePath(g.slug)}>${g.title}</a></h3>
-              ${g.summary ? html`<p>${g.summary}</p>` : ''}
+              <h3 lang=${g.lang ?? nothing} dir=${g.dir ?? nothing}><a href=${guidePath(g.slug)}>${g.title}</a></h3>
+              ${g.summary ? html`<p lang=${g.lang ?? nothing} dir=${g.dir ?? nothing}>${g.summary}</p>` : ''}
               <p class="meta">
                 ${g.toc.length}
                 sections${g.updated ? html` · last updated <time datetime=${g.updated}>${formatDate(g.updated)}</time>` : ''}

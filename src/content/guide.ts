@@ -40,6 +40,13 @@ export interface Guide {
   readonly attribution: GuideAttribution;
   /** The content file the guide was built from, relative to `content/`. */
   readonly source: string;
+  /**
+   * The guide's language and direction, when it is not the kit's own English: the page marks the
+   * guide's text with them (WCAG 3.1.2), so it is read in that language's voice, and laid out
+   * right to left where its script is.
+   */
+  readonly lang?: string;
+  readonly dir?: 'ltr' | 'rtl';
 }
 
 /** What the guide list needs without loading every guide. */
@@ -51,6 +58,8 @@ export interface GuideSummary {
   readonly toc: readonly TocEntry[];
   /** URL of the guide's data file, content-hashed so it can be cached for ever. */
   readonly url: string;
+  readonly lang?: string;
+  readonly dir?: 'ltr' | 'rtl';
 }
 
 export interface GuideIndex {

@@ -165,6 +165,36 @@ describe('content mistakes stop the build with file and line', () => {
     assert.match(none.message, /^c\.md:1: front matter must start/);
   });
 
+  // WCAG 3.1.2 (language of parts): guidance in another language is read in that language's voice,
+  // and Arabic or Persian runs right to left; what the kit itself adds to it stays the kit's English.
+  it('carries a guide’s language and direction from its front matter, and marks the kit’s own notes in it as English', async () => {
+    const temp = await tempDirWith({
+      'arabic.md': `${FRONT.replace('title: test', 'title: test\nlang: ar')}دليل\n====\n\nمقدمة.\n\n## البداية\n\nانظر [موقعنا](https://example.gov.au/) و[صفحة](../other.md).\n`,
+      'vietnamese.md': `${FRONT.replace('title: test', 'title: test\nlang: VI')}Hướng dẫn\n=========\n\nGiới thiệu.\n`,
+      'english.md': `${FRONT}English\n=======\n\nIntro.\n\n## Part\n\nSee [a site](https://example.gov.au/).\n`,
+    });
+    after(() => temp.cleanup());
+    const { guides } = await buildGuidesFromDir(temp.dir);
+    const bySlug = (slug: string): Guide => guides.find((g) => g.slug === slug)!;
+    assert.deepEqual([bySlug('arabic').lang, bySlug('arabic').dir], ['ar', 'rtl']);
+    assert.deepEqual([bySlug('vietnamese').lang, bySlug('vietnamese').dir], ['vi', 'ltr'], 'the tag as written canonically');
+    assert.deepEqual([bySlug('english').lang, bySlug('english').dir], [undefined, undefined], 'the kit’s own language');
+    const arabic = bySlug('arabic').sections[0]!.html;
+    assert.match(arabic, /<span class="visually-hidden" lang="en-AU"> \(external link, opens in a new tab\)<\/span>/);
+    assert.match(arabic, /<span class="not-in-kit-note" lang="en-AU"> \(not part of this kit\)<\/span>/);
+    assert.doesNotMatch(bySlug('english').sections[0]!.html, /lang=/);
+    const index = JSON.parse(guideOutputFiles(guides).find((f) => f.fileName === 'content/guides.json')!.source) as {
+      guides: { slug: string; lang?: string; dir?: string }[];
+    };
+    assert.deepEqual(
+      index.guides.find((g) => g.slug === 'arabic'),
+      { ...index.guides.find((g) => g.slug === 'arabic'), lang: 'ar', dir: 'rtl' },
+      'the index too, for the list of guides',
+    );
+    const bad = await buildError({ 'd.md': FRONT.replace('title: test', 'title: test\nlang: Arabic language') + 'D\n=\n' });
+    assert.match(bad.message, /^d\.md:3: front matter "lang" must be a language tag such as ar or vi/);
+  });
+
   it('refuses two headings with the same id', async () => {
     const error = await buildError({ 'd.md': `${FRONT}D\n=\n\n## Same\n\n## Same\n` });
     assert.match(error.message, /^d\.md:14: heading "Same" has the same id "same" as the heading on line 12$/);

@@ -1,7 +1,36 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../../src/components/guide-page.js';
 import type { GuidePage } from '../../../src/components/guide-page.js';
+import type { Guide } from '../../../src/content/guide.js';
+import { lineGaps, readsRightToLeft } from '../support/bidi.js';
 import { builtGuide } from '../support/built-guides.js';
+
+/** A guide in Arabic, as the build writes one whose front matter says `lang: ar`. */
+const ARABIC_GUIDE: Guide = {
+  slug: 'dalil',
+  title: 'دليل المشاركة',
+  summary: 'كيف ومتى نستخدم وسائل التواصل',
+  introHtml: '<p>مقدمة الدليل.</p>',
+  sections: [
+    {
+      id: 'start',
+      aliases: [],
+      title: 'البداية',
+      level: 2,
+      html: '<p>اقرأ <a href="https://example.gov.au/" class="external" target="_blank" rel="noopener">الموقع<span class="visually-hidden" lang="en-AU"> (external link, opens in a new tab)</span></a> أولاً.</p>',
+    },
+  ],
+  updated: '2026-11-01',
+  attribution: {
+    publisher: 'Test publisher',
+    work: 'دليل المشاركة',
+    licence: 'CC BY 4.0',
+    licenceUrl: 'https://creativecommons.org/licenses/by/4.0/',
+  },
+  source: 'dalil.md',
+  lang: 'ar',
+  dir: 'rtl',
+};
 
 describe('guide-page', () => {
   async function showGuide(): Promise<GuidePage> {
@@ -63,6 +92,25 @@ describe('guide-page', () => {
     expect(el.focusTarget('develop')!.textContent).to.equal('Develop an engagement strategy');
     expect(el.focusTarget('develop-an-engagement-strategy')!.id).to.equal('develop');
     expect(el.focusTarget('no-such-section')!.localName).to.equal('h1');
+  });
+
+  it('marks a guide in another language as written in it, right to left for Arabic, and the kit’s own words as English', async () => {
+    const el = await fixture<GuidePage>(html`<guide-page .guide=${ARABIC_GUIDE}></guide-page>`);
+    const root = el.shadowRoot!;
+    const langOf = (e: Element): string | undefined => e.closest('[lang]')?.getAttribute('lang') ?? undefined;
+    const h1 = root.querySelector('h1')!;
+    expect([langOf(h1), readsRightToLeft(h1)]).to.deep.equal(['ar', true]);
+    const paragraph = root.querySelector('section .prose p')!;
+    expect(langOf(paragraph)).to.equal('ar');
+    expect(lineGaps(paragraph, 'اقرأ').right, 'the paragraph starts at the right').to.equal(0);
+    expect(langOf(root.querySelector('section .visually-hidden')!), 'the kit’s note in it').to.equal('en-AU');
+    const meta = root.querySelector('.meta')!;
+    expect([langOf(meta), readsRightToLeft(meta)], '“Last updated” is the kit’s').to.deep.equal([undefined, false]);
+    const toc = root.querySelector('guide-toc')!;
+    await toc.updateComplete;
+    expect(langOf(toc.shadowRoot!.querySelector('a')!)).to.equal('ar');
+    expect(langOf(toc.shadowRoot!.querySelector('h2')!), '“Contents” is the kit’s').to.equal(undefined);
+    await expect(el).to.be.accessible();
   });
 
   it('is accessible', async () => {

@@ -18,6 +18,24 @@ describe('home-page', () => {
     );
     await expect(el).to.be.accessible();
   });
+
+  it('marks a guide in another language as written in it', async () => {
+    const arabic = {
+      slug: 'dalil',
+      title: 'دليل المشاركة',
+      summary: 'كيف ومتى',
+      updated: null,
+      toc: [],
+      url: '/x.json',
+      lang: 'ar',
+      dir: 'rtl',
+    } as const;
+    const el = await fixture<HomePage>(html`<home-page .guides=${[arabic]}></home-page>`);
+    const title = el.shadowRoot!.querySelector('.cards h3')!;
+    expect([title.getAttribute('lang'), title.matches(':dir(rtl)')]).to.deep.equal(['ar', true]);
+    expect(el.shadowRoot!.querySelector('.cards p')!.getAttribute('lang')).to.equal('ar');
+    await expect(el).to.be.accessible();
+  });
 });
 
 describe('not-found-page', () => {
