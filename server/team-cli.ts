@@ -6,7 +6,7 @@ import { DatabaseOpenError } from './db/database-open-error.js';
 import { openDatabase } from './db/open-database.js';
 import { serverSecret } from './server-secret.js';
 import { ConfigError, readServerConfig } from './server-config.js';
-import { NOT_IN_NAMES } from '../src/sync/protocol.js';
+import { cleanName, NOT_IN_NAMES } from '../src/sync/protocol.js';
 import { joinLink } from './sync/sync-routes.js';
 import { isQuiet, QUIET_DEVICE_DAYS, SyncStore } from './sync/sync-store.js';
 import { ExportFolderError, exportTeam, worksheetFromContent } from './team-export.js';
@@ -72,6 +72,11 @@ async function main(args: string[]): Promise<number> {
       case 'create': {
         const name = rest.join(' ').trim();
         if (!name) throw new ConfigError('Give the team a name: npm run team -- create "Riverside team"');
+        // Devices show it, and `list` prints it: the same rule as a device's name.
+        if (cleanName(name) !== name)
+          throw new ConfigError(
+            'A team name cannot hold control characters (a tab, a line break, an escape) or reversing marks.',
+          );
         const created = await store.createTeam(name);
         console.log(`Created team ${created.name} (${created.id})`);
         console.log(`Join link: ${joinLink(base, created.code)}`);

@@ -52,6 +52,10 @@ describe('npm run team', () => {
     assert.equal(unknown.code, 1);
     assert.match(unknown.out, /No team "Nobody"/);
     assert.equal(team().code, 2);
+    const odd = team('create', 'Odd\u001b[2Jteam');
+    assert.equal(odd.code, 1, odd.out);
+    assert.match(odd.out, /A team name cannot hold control characters/);
+    assert.doesNotMatch(team('list').out, /Odd/, 'no such team made');
   });
 
   it('lists each device with when it last reached the server, and points out those quiet for 30 days', async () => {
