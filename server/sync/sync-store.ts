@@ -183,6 +183,24 @@ function withoutApplied(m: Mutation, unapplied: readonly number[]): Mutation {
 }
 
 /**
+ * `m` with no time later than `now`, when it arrived: nothing was changed after it reached the
+ * server, and a device whose clock runs ahead (set by hand, or reset) would otherwise win every
+ * conflict (the later change wins) and stamp its answers months on. A clock behind cannot be told
+ * from an edit made long ago offline, so it stands.
+ */
+function notAfter(m: Mutation, now: number): Mutation {
+  const ahead = m.createdAt > now || Object.values(m.fields).some((edit) => edit.changedAt > now);
+  if (!ahead) return m;
+  return {
+    ...m,
+    createdAt: Math.min(m.createdAt, now),
+    fields: Object.fromEntries(
+      Object.entries(m.fields).map(([key, edit]) => [key, { ...edit, changedAt: Math.min(edit.changedAt, now) }]),
+    ),
+  };
+}
+
+/**
  * `result` with the answers of the changes `m` covers that were applied apart from it (a run sent
  * again after its answer was lost), where those differ from it: see MutationResult.earlier.
  */
@@ -651,6 +669,7 @@ export class SyncStore {
         return items.map((i) => (revoked.has(i.device.id) ? DEVICE_REVOKED : answers[next++]!));
       };
       let rev = Number(team.rev);
+      const now = Date.now();
       const applied = new Map<string, MutationResult>();
       const key = (deviceId: string, seq: number): string => `${deviceId} ${seq}`;
       /** The changes of `m` not yet applied: usually all or none, some when a run grew since. */
@@ -688,7 +707,7 @@ export class SyncStore {
           } else {
             // Every mutation takes the team's next revision, as it always has (refused ones too).
             rev += 1;
-            result = applyMutation(batch, device, withoutApplied(m, unapplied), rev);
+            result = applyMutation(batch, device, notAfter(withoutApplied(m, unapplied), now), rev);
             const stored = JSON.stringify(result);
             for (const seq of unapplied) {
               applied.set(key(device.id, seq), result);

@@ -338,6 +338,46 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       assert.equal(after.conflict, null);
     });
 
+    // A phone whose clock runs a year ahead (set by hand, or a reset) must not win every conflict,
+    // nor stamp its answers a year on: no change was made after it reached the server.
+    it('takes no change as made later than it arrived: a device clock running ahead does not win every conflict', async () => {
+      const ahead = await join(teamCode, 'Phone a year ahead');
+      const right = await join(teamCode, 'Phone on time');
+      const id = randomUUID();
+      const YEAR = 365 * 24 * 60 * 60 * 1000;
+      const [created] = await push(right.token, [
+        upsert(1, id, { achieve: { value: 'first', baseRev: 0, changedAt: 1 } }),
+      ]);
+      const base = created!.rev;
+      const before = Date.now();
+      await push(ahead.token, [
+        {
+          ...upsert(
+            1,
+            id,
+            { achieve: { value: 'From the fast clock', baseRev: base, changedAt: before + YEAR } },
+            base,
+          ),
+          createdAt: before + YEAR,
+        },
+      ]);
+      const arrived = Date.now();
+      // Made after the other arrived, from the same revision: the later change, so it wins.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const [fromRight] = await push(right.token, [
+        upsert(2, id, { achieve: { value: 'From the right clock', baseRev: base, changedAt: Date.now() } }, base),
+      ]);
+      assert.equal(fromRight!.status, 'conflict');
+      const field = (await pullAll(right.token)).drafts.get(id)!.fields['achieve']!;
+      assert.equal(field.value, 'From the right clock');
+      assert.equal(field.conflict!.value, 'From the fast clock');
+      const stamped = field.conflict!.changedAt;
+      assert.ok(
+        stamped >= before && stamped <= arrived,
+        `stamped when it arrived, not a year on: ${new Date(stamped).toISOString()}`,
+      );
+    });
+
     it('lets an edit beat a concurrent delete: the draft comes back with a note', async () => {
       const a = await join(teamCode, 'Deleter');
       const b = await join(teamCode, 'Editor');
