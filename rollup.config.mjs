@@ -1,5 +1,6 @@
 // The app build. Run it through `npm run build` (or `npm run dev`), which loads the TypeScript
 // plugins below with tsx; plain `rollup -c` cannot import them.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import nodeResolve from '@rollup/plugin-node-resolve';
 import replace from '@rollup/plugin-replace';
@@ -13,6 +14,8 @@ import { publicPlugin } from './scripts/rollup/public-plugin.ts';
 import { GUIDE_INDEX_URL } from './src/content/guide.ts';
 import { WORKSHEET_URL } from './src/content/worksheet.ts';
 import { WORKSHEET_ROUTES } from './src/routing/route.ts';
+
+const PACKAGE_VERSION = JSON.parse(readFileSync('package.json', 'utf8')).version;
 
 // Tests build variants of the app (other content, another folder) through these two variables.
 const outDir = process.env.EFK_OUT_DIR ?? 'dist';
@@ -35,7 +38,6 @@ export default [
       nodeResolve({ browser: true }),
       esbuild({ tsconfig: 'tsconfig.json', target: 'es2022', minify: true, legalComments: 'none' }),
       contentPlugin({ contentDir: path.resolve(contentDir) }),
-      htmlPlugin({ template: 'index.html', entry: '/src/main.ts' }),
       // What each page loads after the entry script (src/components/app-shell.ts and
       // load-worksheet-views.ts); test/e2e/first-visit_test.ts fails when the two disagree.
       hintsPlugin({
@@ -54,6 +56,8 @@ export default [
       publicPlugin({ dir: 'public' }),
       ...(extraPublicDir ? [publicPlugin({ dir: extraPublicDir })] : []),
       iconsPlugin({ source: 'src/icons/icon.svg', background: '#0b3d91' }),
+      // Last: it names the build by every file the plugins above wrote.
+      htmlPlugin({ template: 'index.html', entry: '/src/main.ts', version: PACKAGE_VERSION }),
     ],
   },
   {

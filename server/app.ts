@@ -13,6 +13,7 @@ import { apiCompression } from './api-compression.js';
 import { endIdleConnectionsOnClose } from './end-idle-connections.js';
 import { answerServerErrors } from './server-errors.js';
 import type { ServerMetrics } from './metrics.js';
+import { BuildVersion } from './build-version.js';
 import { PreloadHintsFile } from './preload-hints.js';
 import { securityHeaders } from './security-headers.js';
 import { staticCacheControl } from './static-cache-control.js';
@@ -166,7 +167,13 @@ export async function buildApp({
     if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
   });
 
-  app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  // Which build it serves, too: a phone's Settings names the build it runs, so a phone still on
+  // the last one can be told from one that took the update.
+  const build = new BuildVersion(path.resolve(distDir));
+  app.get('/health', { schema: { hide: true } }, async () => {
+    const version = await build.version();
+    return version ? { status: 'ok', version } : { status: 'ok' };
+  });
   app.get('/ready', { schema: { hide: true } }, async (_request, reply) => {
     const ok = ready ? await ready().catch(() => false) : true;
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'database unreachable' });

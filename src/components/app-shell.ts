@@ -19,6 +19,7 @@ import { SW_URL } from '../../sw/messages.js';
 import { SyncNetworkError } from '../sync/sync-transport.js';
 import { WORKSHEET_ROUTES, type Route } from '../routing/route.js';
 import { localIsoDate } from '../text/local-iso-date.js';
+import { VERSION_META } from '../content/app-version.js';
 import './guide-page.js';
 import './home-page.js';
 import './not-found-page.js';
@@ -31,6 +32,9 @@ import './update-banner.js';
 import { loadWorksheetViews } from './load-worksheet-views.js';
 
 const APP_NAME = 'Engagement Field Kit';
+
+/** The build this page runs, as the build named it in the page; none in a page the build did not write (tests). */
+const APP_VERSION = document.querySelector<HTMLMetaElement>(`meta[name="${VERSION_META}"]`)?.content || null;
 
 /**
  * The app's frame: skip link, banner with navigation, the view for the current URL, and footer.
@@ -382,6 +386,7 @@ export class AppShell extends LitElement {
               class="view"
               .guides=${index?.guides ?? []}
               .installOption=${this._install.option}
+              .version=${APP_VERSION}
               .offline=${this._offline.readiness}
               .offlineNews=${this._offline.becameReady}
               @install-request=${this._onInstall}
@@ -436,6 +441,7 @@ export class AppShell extends LitElement {
             html`<settings-page
               class="view"
               .installOption=${this._install.option}
+              .version=${APP_VERSION}
               .storage=${storage}
               .offline=${this._offline.readiness}
               @offline-retry=${() => this._offline.retry()}

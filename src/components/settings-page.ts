@@ -59,6 +59,9 @@ export class SettingsPage extends PageView {
   /** How the device stores the kit's data; `null` while unknown or unsupported. */
   @property({ attribute: false }) storage: StorageStatus | null = null;
 
+  /** The build this page runs (see VERSION_META), or null when the page does not name one. */
+  @property({ attribute: false }) version: string | null = null;
+
   private _storage() {
     const s = this.storage;
     if (!s) return html`<p>This browser does not say how it stores the kit's data.</p>`;
@@ -294,6 +297,11 @@ export class SettingsPage extends PageView {
       <p>
         The kit follows your device's light or dark appearance and its reduced-motion setting. Text grows with your
         browser's text size and zoom.
+      </p>
+      <h2>About this kit</h2>
+      <p>
+        Version <span class="version">${this.version ?? 'not known (a build for development)'}</span>. Say it when you
+        report a problem; your IT team can tell from it whether this device has the kit's latest update.
       </p>
       <h2>Install</h2>
       ${

@@ -51,6 +51,13 @@ describe('updating to a new version', () => {
     const profile = await launchProfile();
     cleanups.push(profile.close, () => server.close());
     const page = profile.context.pages()[0] ?? (await profile.context.newPage());
+    // Settings names the build the phone runs, as /health names the one the server serves.
+    const served = async (): Promise<string> =>
+      ((await (await fetch(`${server.origin}/health`)).json()) as { version: string }).version;
+    const shown = (): Promise<string> => page.locator('settings-page .version').innerText();
+    const first = await served();
+    await page.goto(`${server.origin}/settings`);
+    assert.equal(await shown(), first);
     await page.goto(`${server.origin}/guide/social-media`);
     assert.equal(await strapline(page), OLD_TEXT);
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
@@ -74,5 +81,8 @@ describe('updating to a new version', () => {
     assert.equal(await strapline(page), NEW_TEXT);
     assert.equal(loads, 1, 'exactly one reload, after consent');
     assert.equal(await page.getByText('A new version of the kit is ready').count(), 0);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+    assert.equal(await shown(), await served(), 'the phone now runs what the server serves');
+    assert.notEqual(await shown(), first, 'another build');
   });
 });

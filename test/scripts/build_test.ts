@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { runBuild } from '../support/build-app.js';
+import { ROOT, runBuild } from '../support/build-app.js';
 import { tempDirWith } from '../support/temp-dir.js';
 
 describe('npm run build', () => {
@@ -27,6 +27,33 @@ describe('npm run build', () => {
       sections: unknown[];
     };
     assert.equal(guide.sections.length, 5);
+  });
+
+  // What a help desk asks for ("which version is on your phone?"), and what tells a phone still
+  // on the last build from one that took the update.
+  it('names the build in its shell: the same for the same files, another when any file changes', async () => {
+    const guide = (words: string): string =>
+      `---\ntitle: G\nattribution:\n  publisher: P\n  work: W\n  licence: L\n  licence_url: https://example.org/licence\n---\nG\n=\n\n## Only section\n\n${words}\n`;
+    const { version } = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    const built: string[] = [];
+    for (const words of ['Words.', 'Words.', 'Other words.']) {
+      const content = await tempDirWith({ 'g.md': guide(words) });
+      const out = await tempDirWith();
+      after(() => Promise.all([content.cleanup(), out.cleanup()]));
+      const result = await runBuild(out.dir, content.dir);
+      assert.equal(result.code, 0, result.output);
+      const html = await readFile(path.join(out.dir, 'index.html'), 'utf8');
+      const meta = /<meta name="efk-version" content="([^"]+)">/.exec(html);
+      assert.ok(meta, 'index.html names its build');
+      built.push(meta[1]!);
+    }
+    assert.match(
+      built[0]!,
+      new RegExp(`^${version.replaceAll('.', '\\.')}\\+[0-9a-f]{10}$`),
+      'the package’s version, then the build’s',
+    );
+    assert.equal(built[1], built[0], 'the same files, the same name');
+    assert.notEqual(built[2], built[0], 'a guide changed: another name');
   });
 
   it('writes what each page loads after its script, naming only files the build wrote', async () => {

@@ -159,9 +159,12 @@ describe('the server', () => {
     assert.equal(res.headers['x-frame-options'], 'DENY');
   });
 
-  it('reports that it is up', async () => {
+  it('reports that it is up, and which build of the app it serves', async () => {
     const res = await app.inject({ url: '/health' });
     assert.equal(res.statusCode, 200);
-    assert.deepEqual(res.json(), { status: 'ok' });
+    const built = /<meta name="efk-version" content="([^"]+)">/.exec(
+      await readFile(path.join(distDir, 'index.html'), 'utf8'),
+    )![1]!;
+    assert.deepEqual(res.json(), { status: 'ok', version: built });
   });
 });

@@ -19,6 +19,17 @@ describe('settings-page', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('names the build the device runs, to say when reporting a problem', async () => {
+    const el = await fixture<SettingsPage>(html`<settings-page .version=${'0.1.0+510359c652'}></settings-page>`);
+    const about = [...el.shadowRoot!.querySelectorAll('h2')].find((h) => h.textContent === 'About this kit')!;
+    const text = about.nextElementSibling!.textContent!.replace(/\s+/g, ' ');
+    expect(text).to.contain('Version 0.1.0+510359c652. Say it when you report a problem');
+    el.version = null;
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('.version')!.textContent).to.equal('not known (a build for development)');
+    await expect(el).to.be.accessible();
+  });
+
   it('offers installation only as the browser allows', async () => {
     const el = await fixture<SettingsPage>(html`<settings-page installOption="prompt"></settings-page>`);
     const button = el.shadowRoot!.querySelector('install-button')!;
