@@ -1,7 +1,7 @@
 // `npm run team -- <command>`: manage teams and devices on this server's database.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { slugify } from '../scripts/content/slugify.js';
+import { headingId } from '../scripts/content/slugify.js';
 import { DatabaseOpenError } from './db/database-open-error.js';
 import { openDatabase } from './db/open-database.js';
 import { serverSecret } from './server-secret.js';
@@ -129,7 +129,7 @@ async function main(args: string[]): Promise<number> {
         const t = await team((to === -1 ? rest : rest.slice(0, to)).join(' '));
         const stamp = new Date().toISOString().replace(/[:.]/g, '-');
         const folder = path.resolve(
-          to === -1 ? path.join(config.dataDir, 'exports', `${slugify(t.name) || 'team'}-${stamp}`) : rest[to + 1]!,
+          to === -1 ? path.join(config.dataDir, 'exports', `${headingId(t.name) || 'team'}-${stamp}`) : rest[to + 1]!,
         );
         const worksheet = await worksheetFromContent(fileURLToPath(new URL('../content', import.meta.url)));
         const { drafts } = await exportTeam(store, t.id, folder, worksheet);

@@ -2,7 +2,7 @@ import MarkdownIt from 'markdown-it';
 import type Token from 'markdown-it/lib/token.mjs';
 import { ContentError } from './content-error.js';
 import { parseFrontMatter, type GuideFrontMatter } from './front-matter.js';
-import { slugify } from './slugify.js';
+import { headingId, slugify } from './slugify.js';
 
 /**
  * Raw HTML in Markdown is not parsed (it shows as text): guides are prose, and this keeps a stray
@@ -85,7 +85,7 @@ export function readGuide(file: string, source: string): ReadGuide {
         if (title !== null) throw new ContentError(file, line, `a guide has one level-1 heading; "${text}" is a second`);
         title = text;
       } else if (level <= 3) {
-        headings.push({ text, slug: slugify(text), level, tokenIndex: i, line });
+        headings.push({ text, slug: headingId(text), level, tokenIndex: i, line });
       }
     }
     if (token.type !== 'inline' || !token.children) return;
@@ -120,5 +120,7 @@ export function readGuide(file: string, source: string): ReadGuide {
     seen.set(h.slug, h);
   }
   const slug = frontMatter.slug ?? slugify(file.replace(/\.md$/i, '').split('/').pop()!);
+  // The guide's address is made of Latin letters (src/routing/route.ts): a file named otherwise says so.
+  if (!slug) throw new ContentError(file, 1, `the file's name has no Latin letters or digits for the guide's address: give it a "slug:" in the front matter, such as slug: community-guide`);
   return { file, slug, frontMatter, tokens, title, headings, links, updated, lastUpdatedTokens };
 }

@@ -195,6 +195,22 @@ describe('content mistakes stop the build with file and line', () => {
     assert.match(bad.message, /^d\.md:3: front matter "lang" must be a language tag such as ar or vi/);
   });
 
+  it('gives headings in any script ids of their own words, and links to them by those words', async () => {
+    const temp = await tempDirWith({
+      'arabic.md': `${FRONT.replace('title: test', 'title: test\nlang: ar')}دليل\n====\n\nمقدمة.\n\n## البداية\n\nثم [الخطوات التالية](arabic.md#الخطوات-التالية).\n\n## الخطوات التالية\n\nنص.\n\n## Kết quả mong đợi\n\nVăn bản.\n`,
+    });
+    after(() => temp.cleanup());
+    const [guide] = (await buildGuidesFromDir(temp.dir)).guides;
+    assert.deepEqual(
+      guide!.sections.map((s) => s.id),
+      ['البداية', 'الخطوات-التالية', 'ket-qua-mong-đoi'],
+    );
+    assert.match(guide!.sections[0]!.html, /<a href="\/guide\/arabic#الخطوات-التالية" class="in-kit">/);
+    // Only the URL's own part of the guide stays in Latin letters: a file named in Arabic needs a slug.
+    const unnamed = await buildError({ 'دليل.md': `${FRONT}D\n=\n` });
+    assert.match(unnamed.message, /^دليل\.md:1: .*give it a "slug:"/);
+  });
+
   it('refuses two headings with the same id', async () => {
     const error = await buildError({ 'd.md': `${FRONT}D\n=\n\n## Same\n\n## Same\n` });
     assert.match(error.message, /^d\.md:14: heading "Same" has the same id "same" as the heading on line 12$/);
