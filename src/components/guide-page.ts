@@ -25,7 +25,7 @@ export class GuidePage extends PageView {
       .prose a.external::after {
         content: '\\2197' / '';
         display: inline-block;
-        margin-left: 0.15em;
+        margin-inline-start: 0.15em;
         text-decoration: none;
       }
       .needs-connection {
@@ -56,7 +56,7 @@ export class GuidePage extends PageView {
         .prose a.external::after {
           content: ' (' attr(href) ')';
           display: inline;
-          margin-left: 0;
+          margin-inline-start: 0;
           overflow-wrap: anywhere;
         }
         :host([offline]) .needs-connection {

@@ -42,7 +42,8 @@ export class GuideToc extends LitElement {
         margin: 0;
       }
       ol ol {
-        padding-left: var(--space-3);
+        /* From the start of the line: the right in a guide written right to left. */
+        padding-inline-start: var(--space-3);
       }
       li + li,
       ol ol {

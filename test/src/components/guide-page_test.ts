@@ -19,6 +19,7 @@ const ARABIC_GUIDE: Guide = {
       level: 2,
       html: '<p>اقرأ <a href="https://example.gov.au/" class="external" target="_blank" rel="noopener">الموقع<span class="visually-hidden" lang="en-AU"> (external link, opens in a new tab)</span></a> أولاً.</p>',
     },
+    { id: 'الخطوات', aliases: [], title: 'الخطوات', level: 3, html: '<p>نص.</p>' },
   ],
   updated: '2026-11-01',
   attribution: {
@@ -110,6 +111,12 @@ describe('guide-page', () => {
     await toc.updateComplete;
     expect(langOf(toc.shadowRoot!.querySelector('a')!)).to.equal('ar');
     expect(langOf(toc.shadowRoot!.querySelector('h2')!), '“Contents” is the kit’s').to.equal(undefined);
+    const nested = getComputedStyle(toc.shadowRoot!.querySelector('ol ol')!);
+    expect([nested.paddingLeft, nested.paddingRight], 'a subsection indented from the right').to.deep.equal([
+      '0px',
+      nested.paddingInlineStart,
+    ]);
+    expect(nested.paddingRight).to.not.equal('0px');
     await expect(el).to.be.accessible();
   });
 
