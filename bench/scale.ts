@@ -62,7 +62,8 @@ async function client(origin: string, code: string): Promise<number> {
  * team's writes are serialised by design; an agency's load is many teams).
  */
 export async function scaleBench(distDir: string): Promise<Figure[]> {
-  const postgres = await startPostgres();
+  // As a real server runs it: with fsync on, so a commit is as durable as SQLite's here.
+  const postgres = await startPostgres({ durable: true });
   const data = await tempDirWith();
   const children: ChildProcess[] = [];
   try {

@@ -403,7 +403,8 @@ async function drainFigures(distDir: string, dir: string): Promise<Figure[]> {
 
 export async function syncBench(distDir: string): Promise<Figure[]> {
   const dir = await mkdtemp(path.join(tmpdir(), 'efk-sync-bench-'));
-  const postgres = await startPostgres();
+  // As a real server runs it: with fsync on, so a commit is as durable as SQLite's here.
+  const postgres = await startPostgres({ durable: true });
   try {
     await writeFile(path.join(dir, 'index.html'), '<!doctype html><title>bench</title>');
     return [

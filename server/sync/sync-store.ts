@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { PostgresAdapter, sql, type Kysely, type OnConflictBuilder, type Transaction } from 'kysely';
+import {
+  PostgresAdapter,
+  sql,
+  type CompiledQuery,
+  type Kysely,
+  type OnConflictBuilder,
+  type Transaction,
+} from 'kysely';
 import type { FieldValue } from '../../src/content/worksheet.js';
 import type {
   FieldConflict,
@@ -148,6 +155,9 @@ const DRAFT_OVERHEAD_BYTES = 200;
  * inside its 65,535 parameters a statement.
  */
 const ONE_STATEMENT_ROWS = 4_000;
+
+/** The most parameters the group's read takes in one statement on PostgreSQL (it allows 65,535). */
+const ONE_READ_PARAMETERS = 20_000;
 
 /** A draft written again takes the group's revision, deletion and note. */
 function onDraftConflict(oc: OnConflictBuilder<Database, 'drafts'>) {
@@ -334,17 +344,22 @@ function applyMutation(batch: Batch, device: Device, m: Mutation, rev: number): 
   return { seq: m.seq, status, rev };
 }
 
-/**
- * Records how far each device of a group says its changes are settled, where that rose: what
- * lets `forgetSettled` remove their records. A mark only rises (a late push cannot lower it).
- */
-async function settle(trx: Transaction<Database>, compiled: CompiledOnce, items: readonly PushItem[]): Promise<void> {
+/** Each device's new settled mark from a group's pushes, where it rose (see {@link settle}). */
+function settleMarks(items: readonly PushItem[]): Map<string, number> {
   const marks = new Map<string, number>();
   for (const { device, settled } of items) {
     if (settled !== undefined && settled > Math.max(device.settledBelow, marks.get(device.id) ?? 0))
       marks.set(device.id, settled);
   }
-  for (const [id, mark] of marks)
+  return marks;
+}
+
+/**
+ * Records how far each device of a group says its changes are settled, where that rose: what
+ * lets `forgetSettled` remove their records. A mark only rises (a late push cannot lower it).
+ */
+async function settle(trx: Transaction<Database>, compiled: CompiledOnce, items: readonly PushItem[]): Promise<void> {
+  for (const [id, mark] of settleMarks(items))
     await trx.executeQuery(
       compiled.query('push-settle', [mark, id, mark], () =>
         trx.updateTable('devices').set({ settled_below: mark }).where('id', '=', id).where('settled_below', '<', mark),
@@ -631,24 +646,29 @@ export class SyncStore {
       // The team's lock, and whether any of the group's devices has been revoked since its token
       // was checked (a cached device can be up to deviceCacheMs old): in the same statement, as
       // every statement is a round trip on PostgreSQL. A revocation committed before it began is seen.
+      // On PostgreSQL the devices' settled marks are written in the same statement (a round trip
+      // less); they only rise, and a mark is the device's word alone, whatever the group does.
+      const marks = this._postgres ? settleMarks(items) : new Map<string, number>();
       const [team] = (
-        await trx.executeQuery(
-          this._compiled.query(`push-lock:${deviceIds.length}`, [teamId, ...deviceIds], () =>
-            trx
-              .updateTable('teams')
-              .set((eb) => ({ rev: eb.ref('rev') }))
-              .where('id', '=', teamId)
-              .returning((eb) => [
-                'rev',
-                eb
-                  .selectFrom('devices')
-                  .select((d) => d.fn.countAll<number>().as('n'))
-                  .where('id', 'in', deviceIds)
-                  .where('revoked_at', 'is not', null)
-                  .as('revoked'),
-              ]),
-          ),
-        )
+        marks.size > 0
+          ? await trx.executeQuery(this._lockAndSettle(trx, teamId, deviceIds, marks))
+          : await trx.executeQuery(
+              this._compiled.query(`push-lock:${deviceIds.length}`, [teamId, ...deviceIds], () =>
+                trx
+                  .updateTable('teams')
+                  .set((eb) => ({ rev: eb.ref('rev') }))
+                  .where('id', '=', teamId)
+                  .returning((eb) => [
+                    'rev',
+                    eb
+                      .selectFrom('devices')
+                      .select((d) => d.fn.countAll<number>().as('n'))
+                      .where('id', 'in', deviceIds)
+                      .where('revoked_at', 'is not', null)
+                      .as('revoked'),
+                  ]),
+              ),
+            )
       ).rows;
       // Deleted (npm run team -- delete) since its devices were read: they are in no team now.
       if (!team) return items.map(() => DEVICE_REVOKED);
@@ -676,23 +696,36 @@ export class SyncStore {
       const fresh = (device: Device, m: Mutation): number[] =>
         changesOf(m).filter((seq) => !applied.has(key(device.id, seq)));
       const seqs = [...new Set(live.flatMap((i) => i.mutations.flatMap(changesOf)))];
-      for (const part of chunks(seqs, 500)) {
-        // Devices × seqs can over-read (another device's seq); the key below keeps only the pairs asked.
-        const { rows } = await trx.executeQuery(
-          this._compiled.query(`push-applied:${deviceIds.length}:${part.length}`, [...deviceIds, ...part], () =>
-            trx
-              .selectFrom('applied_mutations')
-              .select(['device_id', 'seq', 'result'])
-              .where('device_id', 'in', deviceIds)
-              .where('seq', 'in', part),
+      const draftIds = [...new Set(live.flatMap((i) => i.mutations.map((m) => m.draftId)))];
+      let batch: Batch;
+      if (this._postgres && seqs.length > 0 && seqs.length + 2 * draftIds.length <= ONE_READ_PARAMETERS) {
+        // One statement, not three: on PostgreSQL each is a round trip, and the team's next group
+        // waits for this one. Every draft of the group is read, a repeat's too (it is then left as is).
+        const read = await this._readGroup(trx, teamId, deviceIds, seqs, draftIds);
+        for (const [deviceId, seq, result] of read.applied)
+          applied.set(key(deviceId, Number(seq)), JSON.parse(result) as MutationResult);
+        batch = read.batch;
+      } else {
+        for (const part of chunks(seqs, 500)) {
+          // Devices × seqs can over-read (another device's seq); the key below keeps only the pairs asked.
+          const { rows } = await trx.executeQuery(
+            this._compiled.query(`push-applied:${deviceIds.length}:${part.length}`, [...deviceIds, ...part], () =>
+              trx
+                .selectFrom('applied_mutations')
+                .select(['device_id', 'seq', 'result'])
+                .where('device_id', 'in', deviceIds)
+                .where('seq', 'in', part),
+            ),
+          );
+          for (const row of rows)
+            applied.set(key(row.device_id, Number(row.seq)), JSON.parse(row.result) as MutationResult);
+        }
+        batch = await this._loadBatch(trx, teamId, [
+          ...new Set(
+            live.flatMap((i) => i.mutations.filter((m) => fresh(i.device, m).length > 0).map((m) => m.draftId)),
           ),
-        );
-        for (const row of rows)
-          applied.set(key(row.device_id, Number(row.seq)), JSON.parse(row.result) as MutationResult);
+        ]);
       }
-      const batch = await this._loadBatch(trx, teamId, [
-        ...new Set(live.flatMap((i) => i.mutations.filter((m) => fresh(i.device, m).length > 0).map((m) => m.draftId))),
-      ]);
 
       const answers: PushResponse[] = [];
       const records: RecordRow[] = [];
@@ -721,7 +754,7 @@ export class SyncStore {
         const echoOnly = since === before && results.every((r) => r.status === 'applied' || r.status === 'rejected');
         answers.push(echoOnly ? { results, cursor: rev } : { results });
       }
-      await settle(trx, this._compiled, live);
+      if (!this._postgres) await settle(trx, this._compiled, live);
       if (records.length === 0) return answered(answers);
 
       const drafts = [...batch.values()].filter((d) => d.dirty).map((d) => d.row);
@@ -798,6 +831,81 @@ export class SyncStore {
           trx.insertInto('applied_mutations').values(inColumns(part, RECORD_COLUMNS)),
         ),
       );
+  }
+
+  /**
+   * The push's lock statement with the devices' new settled marks written in it (PostgreSQL: a
+   * data-modifying CTE): the team's revision, and how many of the group's devices are revoked.
+   */
+  private _lockAndSettle(
+    trx: Transaction<Database>,
+    teamId: string,
+    deviceIds: readonly string[],
+    marks: ReadonlyMap<string, number>,
+  ): CompiledQuery<{ rev: number | string; revoked: number | string }> {
+    const settled = [...marks];
+    const parameters = [...settled.flat(), teamId, ...deviceIds];
+    return this._compiled.query(`push-lock-settle:${settled.length}:${deviceIds.length}`, parameters, () => ({
+      compile: () =>
+        sql<{ rev: number | string; revoked: number | string }>`with settled as (
+            update devices set settled_below = v.mark
+            from (values ${sql.join(settled.map(([id, mark]) => sql`(${id}, ${mark}::bigint)`))}) as v (id, mark)
+            where devices.id = v.id and devices.settled_below < v.mark
+          )
+          update teams set rev = rev where id = ${teamId}
+          returning rev, (select count(*) from devices where id in (${sql.join(deviceIds.map((d) => sql`${d}`))})
+            and revoked_at is not null) as revoked`.compile(trx),
+    }));
+  }
+
+  /**
+   * On PostgreSQL, in one statement: the records of the group's changes already applied (device,
+   * seq, result) and the group's drafts with their fields, as {@link _loadBatch} reads them.
+   */
+  private async _readGroup(
+    trx: Transaction<Database>,
+    teamId: string,
+    deviceIds: readonly string[],
+    seqs: readonly number[],
+    draftIds: readonly string[],
+  ): Promise<{ applied: [string, number | string, string][]; batch: Batch }> {
+    const shape = `push-read:${deviceIds.length}:${seqs.length}:${draftIds.length}`;
+    const parameters = [...deviceIds, ...seqs, teamId, ...draftIds, teamId, ...draftIds];
+    const list = (values: readonly unknown[]) => sql.join(values.map((v) => sql`${v}`));
+    const {
+      rows: [read],
+    } = await trx.executeQuery(
+      this._compiled.query(shape, parameters, () => ({
+        compile: () =>
+          sql<{ applied: [string, number | string, string][]; drafts: DraftRow[]; fields: FieldRow[] }>`select
+            (select coalesce(json_agg(json_build_array(a.device_id, a.seq, a.result)), '[]'::json)
+              from applied_mutations a where a.device_id in (${list(deviceIds)}) and a.seq in (${list(seqs)})) as applied,
+            (select coalesce(json_agg(d), '[]'::json)
+              from drafts d where d.team_id = ${teamId} and d.id in (${list(draftIds)})) as drafts,
+            (select coalesce(json_agg(f), '[]'::json)
+              from draft_fields f where f.team_id = ${teamId} and f.draft_id in (${list(draftIds)})) as fields`.compile(
+            trx,
+          ),
+      })),
+    );
+    const batch: Batch = new Map();
+    for (const row of read!.drafts) {
+      batch.set(row.id, {
+        row: {
+          ...row,
+          rev: Number(row.rev),
+          deleted_at: row.deleted_at === null ? null : Number(row.deleted_at),
+          erased_at: row.erased_at === null ? null : Number(row.erased_at),
+        },
+        dirty: false,
+        fields: new Map(),
+        dirtyFields: new Set(),
+      });
+    }
+    for (const f of read!.fields) {
+      batch.get(f.draft_id)?.fields.set(f.key, { ...f, rev: Number(f.rev), changed_at: Number(f.changed_at) });
+    }
+    return { applied: read!.applied, batch };
   }
 
   /** The batch's drafts as stored, with their fields, keyed by draft id. */

@@ -26,9 +26,11 @@ function binDir(): string {
 
 /**
  * A PostgreSQL server for one test file: the one at TEST_DATABASE_URL if given, else a throwaway
- * cluster started here on 127.0.0.1 and a free port, and removed by `stop()`.
+ * cluster started here on 127.0.0.1 and a free port, and removed by `stop()`. Tests run it with
+ * `fsync` off (what they prove does not need the disk, and it is faster); `durable` keeps it on,
+ * as a real server has it, for benchmarks that weigh a commit against SQLite's durable one.
  */
-export async function startPostgres(): Promise<TestPostgres> {
+export async function startPostgres({ durable = false }: { durable?: boolean } = {}): Promise<TestPostgres> {
   const given = process.env['TEST_DATABASE_URL'];
   let adminUrl: string;
   let stopCluster = (): void => undefined;
@@ -58,7 +60,7 @@ export async function startPostgres(): Promise<TestPostgres> {
       '-D',
       data,
       '-o',
-      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${durable ? '' : ' -c fsync=off'}`,
       '-l',
       path.join(dir, 'log'),
       '-w',
