@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import { build, isBuildStale, outDir } from '../scripts/build.js';
 import { buildApp } from './app.js';
+import { BuildVersion } from './build-version.js';
 import { ServerMetrics } from './metrics.js';
 import { DatabaseOpenError } from './db/database-open-error.js';
 import { openDatabase } from './db/open-database.js';
@@ -67,8 +68,10 @@ async function main(): Promise<void> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const publicUrl = config.publicUrl ?? `${scheme}://${shownHost}:${port}`;
+  // The version too, as /health gives it: what a deploy is checked by, beside a phone's Settings.
+  const version = await new BuildVersion(outDir()).version();
   console.log(
-    `Engagement Field Kit is running at ${scheme}://${shownHost}:${port}/ (${engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'})`,
+    `Engagement Field Kit is running at ${scheme}://${shownHost}:${port}/ (${engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'}${version ? `, version ${version}` : ''})`,
   );
   console.log(`Join link: ${joinLink(publicUrl, (await store.joinCodeOf(team.id))!)}`);
   // Records of changes their devices have settled go, so the record of applied changes stays bounded.

@@ -57,6 +57,13 @@ describe('npm start', () => {
     assert.doesNotMatch(output, /Building the app/, 'a fresh dist/ is not rebuilt');
     const res = await fetch(new URL('/guide/social-media', url));
     assert.equal(res.status, 200);
+    const { version } = (await (await fetch(new URL('/health', url))).json()) as { version: string };
+    assert.match(
+      output,
+      new RegExp(
+        `running at ${url.replaceAll('.', '\\.')} \\(SQLite, version ${version.replaceAll('.', '\\.').replace('+', '\\+')}\\)`,
+      ),
+    );
     assert.match(await res.text(), /<app-shell>/);
     child.kill('SIGTERM');
     const [code] = (await once(child, 'exit')) as [number | null];
