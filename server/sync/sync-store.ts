@@ -54,6 +54,11 @@ export const DEVICE_CACHE_MS = 2_000;
 export interface SyncStoreOptions {
   /** How long a device read by its token is used without reading it again; 0 reads it every time. */
   readonly deviceCacheMs?: number;
+  /**
+   * The time now, which no change is taken as made after (see notAfter). Tests that run devices
+   * on a simulated clock give the server the same one.
+   */
+  readonly now?: () => number;
 }
 
 /**
@@ -385,11 +390,14 @@ export class SyncStore {
     private readonly db: Kysely<Database>,
     /** Derives join codes; the same on every instance that shares the database. */
     private readonly serverSecret: string,
-    { deviceCacheMs = DEVICE_CACHE_MS }: SyncStoreOptions = {},
+    { deviceCacheMs = DEVICE_CACHE_MS, now = Date.now }: SyncStoreOptions = {},
   ) {
+    this._now = now;
     this._postgres = db.getExecutor().adapter instanceof PostgresAdapter;
     this._devices = new DeviceCache(deviceCacheMs);
   }
+
+  private readonly _now: () => number;
 
   /** The push's statements, compiled once per shape: see CompiledOnce. */
   private readonly _compiled = new CompiledOnce();
@@ -689,7 +697,7 @@ export class SyncStore {
         return items.map((i) => (revoked.has(i.device.id) ? DEVICE_REVOKED : answers[next++]!));
       };
       let rev = Number(team.rev);
-      const now = Date.now();
+      const now = this._now();
       const applied = new Map<string, MutationResult>();
       const key = (deviceId: string, seq: number): string => `${deviceId} ${seq}`;
       /** The changes of `m` not yet applied: usually all or none, some when a run grew since. */

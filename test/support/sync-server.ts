@@ -4,7 +4,7 @@ import { buildApp } from '../../server/app.js';
 import { openDatabase, type Engine } from '../../server/db/open-database.js';
 import type { Database } from '../../server/db/schema.js';
 import { randomSecret } from '../../server/secrets.js';
-import { SyncStore } from '../../server/sync/sync-store.js';
+import { SyncStore, type SyncStoreOptions } from '../../server/sync/sync-store.js';
 import { startPostgres, type TestPostgres } from './postgres.js';
 import { tempDirWith } from './temp-dir.js';
 
@@ -24,7 +24,11 @@ export class EngineHost {
   constructor(readonly engine: Engine) {}
 
   /** A sync server (fastify app, not listening) on a fresh, empty database of this engine. */
-  async server(distDir = 'dist', rateLimits?: { joinPerMinute: number; apiPerMinute: number }): Promise<SyncServer> {
+  async server(
+    distDir = 'dist',
+    rateLimits?: { joinPerMinute: number; apiPerMinute: number },
+    storeOptions?: SyncStoreOptions,
+  ): Promise<SyncServer> {
     let opened;
     if (this.engine === 'postgres') {
       this._postgres ??= await startPostgres();
@@ -34,7 +38,7 @@ export class EngineHost {
       this._cleanups.push(dir.cleanup);
       opened = await openDatabase({ sqliteFile: `${dir.dir}/efk.sqlite` });
     }
-    const store = new SyncStore(opened.db, randomSecret());
+    const store = new SyncStore(opened.db, randomSecret(), storeOptions);
     const app = await buildApp({ distDir, sync: { store, publicUrl: 'http://kit.test', rateLimits } });
     return {
       app,

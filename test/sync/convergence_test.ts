@@ -200,7 +200,14 @@ for (const engine of ['sqlite', 'postgres'] as const)
         it(`converges, ${mix.name} (seed ${seed}; reproduce with SEED=${seed} npm run test:node -- convergence)`, async () => {
           const rand = random(seed);
           const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
-          const server = await host.server();
+          let clock = 1_000_000;
+          // Erasing compares a deletion's time, from a device or the server, with the time now: the
+          // devices' clocks then keep the server's time, still one step on at every reading.
+          const tick =
+            mix.erases > 0 ? (): number => (clock = Math.max(clock + 1, Date.now())) : (): number => (clock += 1);
+          // The server takes no change as made after its time now (a device clock running ahead):
+          // its time is the devices' simulated one, which runs a step on at every reading.
+          const server = await host.server('dist', undefined, { now: () => Math.max(clock, Date.now()) });
           const team = await server.store.createTeam(`${mix.name} ${seed}`);
           await server.app.listen({ host: '127.0.0.1', port: 0 });
           const origin = `http://127.0.0.1:${(server.app.server.address() as { port: number }).port}`;
@@ -208,11 +215,6 @@ for (const engine of ['sqlite', 'postgres'] as const)
           // operations' stream would make the operations themselves depend on timing.
           const faultRandom = random(seed + 0x9e3779b9);
           const proxy = await startFaultProxy(origin, faultRandom);
-          let clock = 1_000_000;
-          // Erasing compares a deletion's time, from a device or the server, with the time now: the
-          // devices' clocks then keep the server's time, still one step on at every reading.
-          const tick =
-            mix.erases > 0 ? (): number => (clock = Math.max(clock + 1, Date.now())) : (): number => (clock += 1);
           const devices: SimDevice[] = [];
           for (let i = 0; i < DEVICES; i += 1)
             devices.push(await simDevice(`Device ${i}`, origin, proxy.origin, team.code, tick, mix.timeoutMs));
