@@ -349,6 +349,29 @@ function applyMutation(batch: Batch, device: Device, m: Mutation, rev: number): 
   return { seq: m.seq, status, rev };
 }
 
+/**
+ * Puts drafts and their fields as read into a batch: numbers as numbers (PostgreSQL gives a
+ * bigint as text), nothing yet changed.
+ */
+function addToBatch(batch: Batch, drafts: readonly DraftRow[], fields: readonly FieldRow[]): void {
+  for (const row of drafts) {
+    batch.set(row.id, {
+      row: {
+        ...row,
+        rev: Number(row.rev),
+        deleted_at: row.deleted_at === null ? null : Number(row.deleted_at),
+        erased_at: row.erased_at === null ? null : Number(row.erased_at),
+      },
+      dirty: false,
+      fields: new Map(),
+      dirtyFields: new Set(),
+    });
+  }
+  for (const f of fields) {
+    batch.get(f.draft_id)?.fields.set(f.key, { ...f, rev: Number(f.rev), changed_at: Number(f.changed_at) });
+  }
+}
+
 /** Each device's new settled mark from a group's pushes, where it rose (see {@link settle}). */
 function settleMarks(items: readonly PushItem[]): Map<string, number> {
   const marks = new Map<string, number>();
@@ -897,22 +920,7 @@ export class SyncStore {
       })),
     );
     const batch: Batch = new Map();
-    for (const row of read!.drafts) {
-      batch.set(row.id, {
-        row: {
-          ...row,
-          rev: Number(row.rev),
-          deleted_at: row.deleted_at === null ? null : Number(row.deleted_at),
-          erased_at: row.erased_at === null ? null : Number(row.erased_at),
-        },
-        dirty: false,
-        fields: new Map(),
-        dirtyFields: new Set(),
-      });
-    }
-    for (const f of read!.fields) {
-      batch.get(f.draft_id)?.fields.set(f.key, { ...f, rev: Number(f.rev), changed_at: Number(f.changed_at) });
-    }
+    addToBatch(batch, read!.drafts, read!.fields);
     return { applied: read!.applied, batch };
   }
 
@@ -925,27 +933,12 @@ export class SyncStore {
           trx.selectFrom('drafts').selectAll().where('team_id', '=', teamId).where('id', 'in', part),
         ),
       );
-      for (const row of drafts) {
-        batch.set(row.id, {
-          row: {
-            ...row,
-            rev: Number(row.rev),
-            deleted_at: row.deleted_at === null ? null : Number(row.deleted_at),
-            erased_at: row.erased_at === null ? null : Number(row.erased_at),
-          },
-          dirty: false,
-          fields: new Map(),
-          dirtyFields: new Set(),
-        });
-      }
       const { rows: fields } = await trx.executeQuery(
         this._compiled.query(`push-fields-read:${part.length}`, [teamId, ...part], () =>
           trx.selectFrom('draft_fields').selectAll().where('team_id', '=', teamId).where('draft_id', 'in', part),
         ),
       );
-      for (const f of fields) {
-        batch.get(f.draft_id)?.fields.set(f.key, { ...f, rev: Number(f.rev), changed_at: Number(f.changed_at) });
-      }
+      addToBatch(batch, drafts, fields);
     }
     return batch;
   }
