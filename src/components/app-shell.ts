@@ -386,7 +386,6 @@ export class AppShell extends LitElement {
               class="view"
               .guides=${index?.guides ?? []}
               .installOption=${this._install.option}
-              .version=${APP_VERSION}
               .offline=${this._offline.readiness}
               .offlineNews=${this._offline.becameReady}
               @install-request=${this._onInstall}
