@@ -95,7 +95,7 @@ export class QuestionChannels extends QuestionField<ChannelsQuestion> {
                 @input=${(e: Event) => this._edit(c.id, 'note', (e.target as HTMLTextAreaElement).value)}
               ></textarea>
               <button class="button secondary" @click=${() => void this._remove(i)}>
-                Remove <bdi>${c.name.trim() || `channel ${i + 1}`}</bdi>
+                <span>Remove <bdi>${c.name.trim() || `channel ${i + 1}`}</bdi></span>
               </button>
             </li>`,
         )}
