@@ -150,21 +150,26 @@ export class SettingsPage extends PageView {
     const drafts = ask.drafts === 0 ? '' : ask.drafts === 1 ? ' and its draft' : ` and its ${ask.drafts} drafts`;
     const waiting = formatCount(ask.waiting, 'change');
     const losing = ask.waiting > 0 ? `, losing ${waiting}` : '';
+    // Team names set apart in the sentences: one in Arabic neither reorders them nor is reordered.
+    const fromName = html`<bdi>${from.name}</bdi>`;
+    const toName = to ? html`<bdi>${to.name}</bdi>` : nothing;
     return html`<section class="team-switch" aria-labelledby="team-switch">
-      <h3 id="team-switch" tabindex="-1">${to ? `Leave ${from.name} to join ${to.name}?` : `Leave ${from.name}?`}</h3>
+      <h3 id="team-switch" tabindex="-1">
+        ${to ? html`Leave ${fromName} to join ${toName}?` : html`Leave ${fromName}?`}
+      </h3>
       <p>
         ${
           to
-            ? `A device works for one team at a time. Joining ${to.name} takes ${from.name}${drafts} off this device;`
-            : `Leaving takes ${from.name}${drafts} off this device, and it stops syncing;`
+            ? html`A device works for one team at a time. Joining ${toName} takes ${fromName}${drafts} off this device;`
+            : html`Leaving takes ${fromName}${drafts} off this device, and it stops syncing;`
         }
-        ${from.name}’s server keeps what reached it.
+        ${fromName}’s server keeps what reached it.
       </p>
       ${
         ask.waiting > 0
           ? html`<p class="warning">
               <strong
-                >${waiting} ${ask.waiting === 1 ? 'has' : 'have'} not reached ${from.name}’s server yet, and would be
+                >${waiting} ${ask.waiting === 1 ? 'has' : 'have'} not reached ${fromName}’s server yet, and would be
                 lost.</strong
               >
               Sync first (Sync now, below), or keep a copy of a draft with its “Download as JSON”.
@@ -173,9 +178,9 @@ export class SettingsPage extends PageView {
       }
       <p class="actions">
         <button class="button" @click=${() => this._answerTeamSwitch(true)}>
-          ${to ? `Join ${to.name}` : `Leave ${from.name}`}${losing}
+          ${to ? html`Join ${toName}` : html`Leave ${fromName}`}${losing}
         </button>
-        <button class="button secondary" @click=${() => this._answerTeamSwitch(false)}>Stay in ${from.name}</button>
+        <button class="button secondary" @click=${() => this._answerTeamSwitch(false)}>Stay in ${fromName}</button>
       </p>
     </section>`;
   }
@@ -260,12 +265,12 @@ export class SettingsPage extends PageView {
           ? nothing
           : html`<h3>Leave the team</h3>
               <p>
-                For a device handed on, or no longer used for ${s.team?.name ?? 'the team'}: its drafts leave the
-                device, and it stops syncing.
+                For a device handed on, or no longer used for ${s.team ? html`<bdi>${s.team.name}</bdi>` : 'the team'}:
+                its drafts leave the device, and it stops syncing.
               </p>
               <p>
                 <button class="button secondary" @click=${this._askToLeave}>
-                  Leave ${s.team?.name ?? 'the team'}…
+                  Leave ${s.team ? html`<bdi>${s.team.name}</bdi>` : 'the team'}…
                 </button>
               </p>`
       }

@@ -198,6 +198,24 @@ describe('settings-page team section', () => {
     expect(readsRightToLeft(row), 'the row’s sentence stays English').to.equal(false);
     expect(readsRightToLeft(elementWithText(row, ARABIC))).to.equal(true);
     expect(readsRightToLeft(elementWithText(row.querySelector('button')!, ARABIC))).to.equal(true);
+    const leave = [...root.querySelectorAll('button')].find((b) => b.textContent!.trim().startsWith('Leave'))!;
+    expect(leave.textContent!.trim()).to.equal(`Leave ${ARABIC_NAME}…`);
+    expect(readsRightToLeft(elementWithText(leave, ARABIC_NAME))).to.equal(true);
+    // Another team's link: the question names both teams, each set apart.
+    el.sync = {
+      ...el.sync!,
+      teamSwitch: {
+        from: { id: 't', name: ARABIC_NAME },
+        to: { id: 'u', name: 'Hillside team' },
+        drafts: 2,
+        waiting: 0,
+      },
+    };
+    await el.updateComplete;
+    const question = root.querySelector('#team-switch')!;
+    expect(question.textContent!.trim()).to.equal(`Leave ${ARABIC_NAME} to join Hillside team?`);
+    expect(readsRightToLeft(question), 'the question stays English').to.equal(false);
+    expect(readsRightToLeft(elementWithText(question, ARABIC_NAME))).to.equal(true);
     await expect(el).to.be.accessible();
   });
 
