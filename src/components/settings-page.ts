@@ -151,6 +151,8 @@ export class SettingsPage extends PageView {
     const waiting = formatCount(ask.waiting, 'change');
     const losing = ask.waiting > 0 ? `, losing ${waiting}` : '';
     // Team names set apart in the sentences: one in Arabic neither reorders them nor is reordered.
+    // In a button, the words go in one span: a button lays its content out as flex items, and a
+    // name on its own item would lose the spaces around it.
     const fromName = html`<bdi>${from.name}</bdi>`;
     const toName = to ? html`<bdi>${to.name}</bdi>` : nothing;
     return html`<section class="team-switch" aria-labelledby="team-switch">
@@ -178,9 +180,11 @@ export class SettingsPage extends PageView {
       }
       <p class="actions">
         <button class="button" @click=${() => this._answerTeamSwitch(true)}>
-          ${to ? html`Join ${toName}` : html`Leave ${fromName}`}${losing}
+          <span>${to ? html`Join ${toName}` : html`Leave ${fromName}`}${losing}</span>
         </button>
-        <button class="button secondary" @click=${() => this._answerTeamSwitch(false)}>Stay in ${fromName}</button>
+        <button class="button secondary" @click=${() => this._answerTeamSwitch(false)}>
+          <span>Stay in ${fromName}</span>
+        </button>
       </p>
     </section>`;
   }
@@ -270,7 +274,7 @@ export class SettingsPage extends PageView {
               </p>
               <p>
                 <button class="button secondary" @click=${this._askToLeave}>
-                  Leave ${s.team ? html`<bdi>${s.team.name}</bdi>` : 'the team'}…
+                  <span>Leave ${s.team ? html`<bdi>${s.team.name}</bdi>` : 'the team'}…</span>
                 </button>
               </p>`
       }

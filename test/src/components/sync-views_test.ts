@@ -199,7 +199,7 @@ describe('settings-page team section', () => {
     expect(readsRightToLeft(elementWithText(row, ARABIC))).to.equal(true);
     expect(readsRightToLeft(elementWithText(row.querySelector('button')!, ARABIC))).to.equal(true);
     const leave = [...root.querySelectorAll('button')].find((b) => b.textContent!.trim().startsWith('Leave'))!;
-    expect(leave.textContent!.trim()).to.equal(`Leave ${ARABIC_NAME}…`);
+    expect(leave.innerText, 'as drawn').to.equal(`Leave ${ARABIC_NAME}…`);
     expect(readsRightToLeft(elementWithText(leave, ARABIC_NAME))).to.equal(true);
     // Another team's link: the question names both teams, each set apart.
     el.sync = {
@@ -216,6 +216,8 @@ describe('settings-page team section', () => {
     expect(question.textContent!.trim()).to.equal(`Leave ${ARABIC_NAME} to join Hillside team?`);
     expect(readsRightToLeft(question), 'the question stays English').to.equal(false);
     expect(readsRightToLeft(elementWithText(question, ARABIC_NAME))).to.equal(true);
+    const answers = [...root.querySelectorAll<HTMLButtonElement>('.team-switch button')].map((b) => b.innerText);
+    expect(answers, 'as drawn').to.deep.equal(['Join Hillside team', `Stay in ${ARABIC_NAME}`]);
     await expect(el).to.be.accessible();
   });
 
