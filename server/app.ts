@@ -15,6 +15,7 @@ import { answerServerErrors } from './server-errors.js';
 import type { ServerMetrics } from './metrics.js';
 import { BuildVersion } from './build-version.js';
 import { PreloadHintsFile } from './preload-hints.js';
+import { requestValidatorCompiler } from './request-validator.js';
 import { securityHeaders } from './security-headers.js';
 import { staticCacheControl } from './static-cache-control.js';
 import { syncRoutes, type SyncRoutesOptions } from './sync/sync-routes.js';
@@ -92,8 +93,6 @@ export async function buildApp({
     // A slow or stalled client cannot hold a connection for ever.
     requestTimeout: 30_000,
     connectionTimeout: 60_000,
-    // Strict request checking: unknown properties are refused rather than quietly dropped.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array' as const, allErrors: false } },
     // Request ids let a log line be followed across one request; a proxy's id is kept.
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
@@ -105,6 +104,9 @@ export async function buildApp({
   // omit the number-of-hops form of trustProxy, which it supports).
   const create = Fastify as unknown as (opts: Record<string, unknown>) => FastifyInstance;
   const app = create({ ...options, ...(https ? { https: { cert: https.cert, key: https.key } } : {}) });
+  // Strict request checking: unknown properties are refused rather than quietly dropped, and a
+  // body's values are taken as sent, never converted to the type a schema expects.
+  app.setValidatorCompiler(requestValidatorCompiler());
   endIdleConnectionsOnClose(app, { secure: https !== undefined });
   answerServerErrors(app);
 

@@ -63,9 +63,9 @@ export class QuestionChannels extends QuestionField<ChannelsQuestion> {
     const q = this.question;
     if (!q) return nothing;
     const channels = this._channels;
-    return html`<fieldset aria-describedby="hint">
+    return html`<fieldset aria-describedby=${this.describedBy}>
       <legend>${q.label}</legend>
-      <p class="hint" id="hint">${q.hint}</p>
+      ${this.described(q)}
       <guidance-passage .passage=${q.guidance} .topic=${q.label}></guidance-passage>
       ${channels.length === 0 ? html`<p class="empty">No channels added yet.</p>` : nothing}
       <ol>

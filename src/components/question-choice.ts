@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
-import type { ChoiceQuestion } from '../content/worksheet.js';
+import { chosenOptions, type ChoiceQuestion } from '../content/worksheet.js';
 import './guidance-passage.js';
 import { QuestionField } from './question-field.js';
 
@@ -9,7 +9,7 @@ import { QuestionField } from './question-field.js';
 @customElement('question-choice')
 export class QuestionChoice extends QuestionField<ChoiceQuestion> {
   private get _chosen(): readonly string[] {
-    return Array.isArray(this.value) ? (this.value as readonly string[]).filter((v) => typeof v === 'string') : [];
+    return this.question ? chosenOptions(this.question, this.value).map((o) => o.id) : [];
   }
 
   private _onToggle(optionId: string, checked: boolean): void {
@@ -23,9 +23,9 @@ export class QuestionChoice extends QuestionField<ChoiceQuestion> {
     const q = this.question;
     if (!q) return nothing;
     const chosen = this._chosen;
-    return html`<fieldset aria-describedby="hint">
+    return html`<fieldset aria-describedby=${this.describedBy}>
       <legend>${q.label}</legend>
-      <p class="hint" id="hint">${q.hint}</p>
+      ${this.described(q)}
       <guidance-passage .passage=${q.guidance} .topic=${q.label}></guidance-passage>
       ${q.options.map(
         (o) =>

@@ -16,7 +16,13 @@ export class QuestionDate extends QuestionField<DateQuestion> {
     if (!q) return nothing;
     return this.labelled(
       q,
-      html`<input id="answer" type="date" aria-describedby="hint" .value=${live(this.text)} @input=${this._onInput} />`,
+      html`<input
+        id="answer"
+        type="date"
+        aria-describedby=${this.describedBy}
+        .value=${live(this.text)}
+        @input=${this._onInput}
+      />`,
     );
   }
 }

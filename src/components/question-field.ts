@@ -1,10 +1,17 @@
-import { LitElement, html, type TemplateResult } from 'lit';
+import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { FieldValue, Question } from '../content/worksheet.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 import { formStyles } from '../styles/form-styles.js';
+import { formatTime } from '../text/format-time.js';
 import { FieldChangeEvent, FieldCommitEvent } from './field-events.js';
 import './guidance-passage.js';
+
+/** Who last changed an answer, and when: a teammate, named as the team's server knows them. */
+export interface AnswerAuthor {
+  readonly by: string;
+  readonly at: number;
+}
 
 /**
  * What every question element shares: it shows a question and its current value, and reports
@@ -20,6 +27,9 @@ export abstract class QuestionField<Q extends Question = Question> extends LitEl
 
   @property({ attribute: false }) value: FieldValue | undefined;
 
+  /** The teammate whose change the answer is; unset when it is this device's own (or no one's). */
+  @property({ attribute: false }) changedBy: AnswerAuthor | undefined;
+
   constructor() {
     super();
     this.addEventListener('focusout', (event: FocusEvent) => {
@@ -32,10 +42,32 @@ export abstract class QuestionField<Q extends Question = Question> extends LitEl
   protected labelled(q: Question, control: TemplateResult): TemplateResult {
     return html`
       <label for="answer">${q.label}</label>
-      <p class="hint" id="hint">${q.hint}</p>
+      ${this.described(q)}
       <guidance-passage .passage=${q.guidance} .topic=${q.label}></guidance-passage>
       ${control}
     `;
+  }
+
+  /**
+   * The hint, then who on the team last changed the answer when it was not this device: opening
+   * a draft a teammate filled in, a field worker sees whose words each answer is (and a screen
+   * reader hears it with the answer, through `describedBy`).
+   */
+  protected described(q: Question): TemplateResult {
+    const author = this.changedBy;
+    return html`<p class="hint" id="hint">${q.hint}</p>
+      ${
+        author
+          ? html`<p class="meta author" id="author">
+              Last changed by <bdi>${author.by}</bdi>, ${formatTime(author.at)}
+            </p>`
+          : nothing
+      }`;
+  }
+
+  /** The ids of what describes the answer, for its `aria-describedby`. */
+  protected get describedBy(): string {
+    return this.changedBy ? 'hint author' : 'hint';
   }
 
   /** The question's first control: its answer, or its first option. */

@@ -21,7 +21,7 @@ export class QuestionText extends QuestionField<TextQuestion> {
         dir="auto"
         rows="4"
         maxlength=${TEXT_MAX}
-        aria-describedby="hint"
+        aria-describedby=${this.describedBy}
         .value=${live(this.text)}
         @input=${this._onInput}
       ></textarea>`,

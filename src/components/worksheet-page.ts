@@ -2,6 +2,7 @@ import { css, html, nothing, type PropertyValues, type TemplateResult } from 'li
 import { customElement, property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import {
+  chosenOptions,
   otherAnswers,
   TEXT_MAX,
   type Channel,
@@ -26,7 +27,7 @@ import type { ConflictChooseEvent } from './field-conflict.js';
 import type { DraftExportEvent } from './export-controls.js';
 import type { FieldChangeEvent } from './field-events.js';
 import { PageView } from './page-view.js';
-import type { QuestionField } from './question-field.js';
+import type { AnswerAuthor, QuestionField } from './question-field.js';
 import './question-channels.js';
 import './question-choice.js';
 import './question-date.js';
@@ -242,17 +243,39 @@ export class WorksheetPage extends PageView {
     ></field-conflict>`;
   }
 
+  /**
+   * The teammate whose change an answer is: a field the team's server sent (it has a revision,
+   * and names its device) that this device has not changed since, nor is changing now.
+   */
+  private _author(key: string): AnswerAuthor | undefined {
+    const field = this._autosave?.draft?.fields[key];
+    if (!field || field.rev === undefined || field.changedBy === this.store?.deviceId) return undefined;
+    if (this._autosave?.value(key) !== field.value) return undefined; // an edit of this device's, not yet saved
+    return { by: field.changedBy, at: field.changedAt };
+  }
+
   private _question(q: Question): TemplateResult {
     const value = this._autosave?.value(q.id);
+    const by = this._author(q.id);
     switch (q.type) {
       case 'text':
-        return html`<question-text class="question" .question=${q} .value=${value}></question-text>`;
+        return html`<question-text class="question" .question=${q} .value=${value} .changedBy=${by}></question-text>`;
       case 'choice':
-        return html`<question-choice class="question" .question=${q} .value=${value}></question-choice>`;
+        return html`<question-choice
+          class="question"
+          .question=${q}
+          .value=${value}
+          .changedBy=${by}
+        ></question-choice>`;
       case 'channels':
-        return html`<question-channels class="question" .question=${q} .value=${value}></question-channels>`;
+        return html`<question-channels
+          class="question"
+          .question=${q}
+          .value=${value}
+          .changedBy=${by}
+        ></question-channels>`;
       case 'date':
-        return html`<question-date class="question" .question=${q} .value=${value}></question-date>`;
+        return html`<question-date class="question" .question=${q} .value=${value} .changedBy=${by}></question-date>`;
     }
   }
 
@@ -275,7 +298,7 @@ export class WorksheetPage extends PageView {
   private _printAnswer(q: Question): TemplateResult {
     const value = this._autosave?.value(q.id);
     if (q.type === 'choice') {
-      const chosen = Array.isArray(value) ? q.options.filter((o) => (value as string[]).includes(o.id)) : [];
+      const chosen = chosenOptions(q, value);
       return chosen.length
         ? html`<ul>
             ${chosen.map((o) => html`<li>${o.label}</li>`)}

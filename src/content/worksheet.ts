@@ -87,6 +87,16 @@ export function isAnswered(value: FieldValue | undefined): boolean {
   return value.some((v) => (typeof v === 'string' ? v !== '' : v.name.trim() !== '' || v.note.trim() !== ''));
 }
 
+/**
+ * The options a choice answer holds, in the worksheet's order. An answer of one option held as
+ * that option's id alone is read as chosen: the team's server stored a list of one option so
+ * until its request checking stopped converting answers (see server/request-validator.ts).
+ */
+export function chosenOptions(q: ChoiceQuestion, value: FieldValue | undefined): ChoiceOption[] {
+  const ids: readonly unknown[] = typeof value === 'string' ? [value] : (value ?? []);
+  return q.options.filter((o) => ids.includes(o.id));
+}
+
 /** An answer a draft holds to a question the worksheet no longer asks, as text to show. */
 export interface OtherAnswer {
   readonly key: string;

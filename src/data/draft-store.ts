@@ -894,7 +894,7 @@ export class DraftStore {
         fields[key] = {
           value: f.value,
           changedAt: f.changedAt,
-          changedBy: f.changedBy,
+          changedBy: this._ownChange(local?.fields[key], f) ? this.deviceId : f.changedBy,
           rev: f.rev,
           conflict: f.conflict,
         };
@@ -924,6 +924,19 @@ export class DraftStore {
     await Promise.all([...writes, tx.done]);
     this._announce(changed);
     return heldAt === Infinity ? undefined : heldAt;
+  }
+
+  /**
+   * Whether a pulled field is this device's own change coming back (its time and value, made
+   * here): the server names the device that made a change, and this device keeps its own id for
+   * its own, so its answers are never shown as a teammate's (two devices may share a name).
+   */
+  private _ownChange(local: DraftField | undefined, remote: ServerDraft['fields'][string]): boolean {
+    return (
+      local?.changedBy === this.deviceId &&
+      local.changedAt === remote.changedAt &&
+      JSON.stringify(local.value) === JSON.stringify(remote.value)
+    );
   }
 
   /**

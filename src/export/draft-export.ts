@@ -1,4 +1,11 @@
-import { otherAnswers, TEXT_MAX, type Channel, type FieldValue, type Worksheet } from '../content/worksheet.js';
+import {
+  chosenOptions,
+  otherAnswers,
+  TEXT_MAX,
+  type Channel,
+  type FieldValue,
+  type Worksheet,
+} from '../content/worksheet.js';
 import { draftTitle, type Draft, type DraftField } from '../data/draft.js';
 import { FIELD_KEY_MAX, FIELD_KEY_PATTERN, MUTATION_FIELDS_MAX } from '../sync/protocol.js';
 import { describeValue } from '../text/describe-value.js';
@@ -224,7 +231,7 @@ export function draftToMarkdown(draft: Draft, worksheet: Worksheet): string {
     lines.push(`## ${escapeMarkdown(q.label)}`, '');
     const value = draft.fields[q.id]?.value;
     if (q.type === 'choice') {
-      const chosen = Array.isArray(value) ? q.options.filter((o) => (value as string[]).includes(o.id)) : [];
+      const chosen = chosenOptions(q, value);
       lines.push(...(chosen.length ? chosen.map((o) => `- ${escapeMarkdown(o.label)}`) : ['_Not answered yet._']));
     } else if (q.type === 'channels') {
       const channels = (Array.isArray(value) ? value : []) as Channel[];

@@ -22,6 +22,9 @@ export const formStyles = css`
     color: var(--color-text-secondary);
     margin: 0 0 var(--space-2);
   }
+  .author {
+    margin: 0 0 var(--space-2);
+  }
   input[type='text'],
   input[type='search'],
   input[type='date'],

@@ -1,4 +1,4 @@
-import type { Channel, FieldValue, Question } from '../content/worksheet.js';
+import { chosenOptions, type Channel, type FieldValue, type Question } from '../content/worksheet.js';
 import { formatDate } from './format-date.js';
 
 /** A field's value in words, for conflicts and summaries. */
@@ -10,13 +10,11 @@ export function describeValue(question: Question | undefined, value: FieldValue 
   ) {
     return '(empty)';
   }
-  if (typeof value === 'string') return question?.type === 'date' ? formatDate(value) : value;
-  if (question?.type === 'choice') {
-    return question.options
-      .filter((o) => (value as readonly string[]).includes(o.id))
+  if (question?.type === 'choice')
+    return chosenOptions(question, value)
       .map((o) => o.label)
       .join(', ');
-  }
+  if (typeof value === 'string') return question?.type === 'date' ? formatDate(value) : value;
   return (value as readonly (Channel | string)[])
     .map((c) => (typeof c === 'string' ? c : c.note ? `${c.name}: ${c.note}` : c.name))
     .join('; ');

@@ -44,6 +44,18 @@ describe('sync between two devices', () => {
     return d.page.getByRole('textbox', { name, exact: true }).inputValue();
   }
 
+  /** What a screen reader hears as a text field's description. */
+  async function describedAs(d: Device, name: string): Promise<string> {
+    return d.page.getByRole('textbox', { name, exact: true }).evaluate((el) =>
+      (el.getAttribute('aria-describedby') ?? '')
+        .split(' ')
+        .map((id) => (el.getRootNode() as ShadowRoot).getElementById(id)?.textContent ?? '')
+        .join(' ')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    );
+  }
+
   /** Presses Sync now until `done` holds (a device pulls when asked; the other may still be pushing). */
   async function syncUntil(d: Device, done: () => Promise<boolean>, what: string): Promise<void> {
     const deadline = Date.now() + 30_000;
@@ -134,6 +146,43 @@ describe('sync between two devices', () => {
       );
     }
     assert.deepEqual([(await onServer())['achieve'], (await onServer())['audience']], ['Offline on A', 'Offline on B']);
+    // Each device says whose each answer is: the teammate's by name, its own not at all (though
+    // a pull may have brought it back, named as the server names it).
+    const team = (await server.store.firstTeam())!;
+    const names = new Set((await server.store.devices(team.id)).map((x) => x.name));
+    for (const [d, theirs, own] of [
+      [b, ACHIEVE, AUDIENCE],
+      [a, AUDIENCE, ACHIEVE],
+    ] as const) {
+      const described = await describedAs(d, theirs);
+      assert.ok(
+        [...names].some((name) => described.includes(`Last changed by ${name}, `)),
+        `the teammate’s answer names its device: ${described}`,
+      );
+      assert.doesNotMatch(await describedAs(d, own), /Last changed/);
+    }
+  });
+
+  it('carries one chosen activity and one channel to a teammate as they were chosen', async () => {
+    await a.page.getByRole('checkbox', { name: 'Consultation' }).check();
+    await a.page.getByRole('button', { name: 'Add a channel' }).click();
+    await a.page.getByRole('textbox', { name: 'Name of channel 1' }).fill('Local radio');
+    await syncUntil(
+      a,
+      async () => JSON.stringify((await onServer())['channels'])?.includes('Local radio') ?? false,
+      'the channel reaches the server',
+    );
+    const held = await onServer();
+    assert.deepEqual(held['activities'], ['consultation'], 'a list of one option, as chosen');
+    assert.equal((held['channels'] as { name: string }[] | undefined)?.[0]?.name, 'Local radio');
+    await syncUntil(
+      b,
+      async () => (await b.page.getByRole('textbox', { name: 'Name of channel 1' }).count()) > 0,
+      'device B shows the channel',
+    );
+    assert.equal(await b.page.getByRole('textbox', { name: 'Name of channel 1' }).inputValue(), 'Local radio');
+    assert.equal(await b.page.getByRole('checkbox', { name: 'Consultation' }).isChecked(), true);
+    assert.equal(await b.page.getByRole('checkbox', { name: 'Communication' }).isChecked(), false);
   });
 
   it('shows a same-field conflict on both devices, and a resolution reaches both', async () => {

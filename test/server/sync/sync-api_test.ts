@@ -274,6 +274,48 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       assert.equal(draft.fields['title']!.value, 'Shared');
     });
 
+    it('keeps every answer as it was sent: one option chosen stays a list, and a value of the wrong type is refused', async () => {
+      const a = await join(teamCode, 'A');
+      const b = await join(teamCode, 'B');
+      const id = randomUUID();
+      const answers = {
+        activities: ['consultation'],
+        channels: [{ id: 'c1', name: 'Local radio', note: 'Reaches older people' }],
+        tools: [],
+        achieve: '42',
+      };
+      const [created] = await push(a.token, [
+        upsert(
+          1,
+          id,
+          Object.fromEntries(Object.entries(answers).map(([k, value]) => [k, { value, baseRev: 0, changedAt: 1 }])),
+        ),
+      ]);
+      assert.equal(created!.status, 'applied');
+      // B, not having seen A's, chose another single option (earlier): its list is the conflict's other value.
+      await push(b.token, [upsert(1, id, { activities: { value: ['communication'], baseRev: 0, changedAt: 0 } })]);
+      const pulled = (await pullAll(b.token)).drafts.get(id)!;
+      const res = await server.app.inject({ url: `/api/drafts/${id}`, headers: auth(b.token) });
+      for (const draft of [pulled, res.json<ServerDraft>()]) {
+        assert.deepEqual(
+          Object.fromEntries(Object.keys(answers).map((k) => [k, draft.fields[k]!.value])),
+          answers,
+          'every answer as it was sent',
+        );
+        assert.deepEqual(draft.fields['activities']!.conflict?.value, ['communication']);
+      }
+      for (const value of [5, true, { id: 'c1' }, [5], null]) {
+        const refused = await server.app.inject({
+          method: 'POST',
+          url: '/api/push',
+          headers: auth(a.token),
+          payload: { mutations: [upsert(2, id, { achieve: { value, baseRev: created!.rev, changedAt: 2 } } as never)] },
+        });
+        assert.equal(refused.statusCode, 400, `${JSON.stringify(value)}: ${refused.body}`);
+      }
+      assert.equal((await pullAll(a.token)).drafts.get(id)!.fields['achieve']!.value, '42');
+    });
+
     it('gives one draft as the team holds it, as a pull would, and a 404 of its own for one the team does not have', async () => {
       const a = await join(teamCode, 'Ana’s tablet');
       const b = await join(teamCode, 'Ben’s phone');

@@ -9,6 +9,7 @@ import type { QuestionDate } from '../../../src/components/question-date.js';
 import '../../../src/components/question-text.js';
 import type { QuestionText } from '../../../src/components/question-text.js';
 import { TEXT_MAX, type Channel, type Question, type Worksheet } from '../../../src/content/worksheet.js';
+import { describeValue } from '../../../src/text/describe-value.js';
 import { ARABIC, elementWithText, readsRightToLeft } from '../support/bidi.js';
 import { builtWorksheet } from '../support/built-worksheet.js';
 
@@ -59,6 +60,20 @@ describe('question elements', () => {
     setTimeout(() => boxes[0]!.click());
     const change = (await oneEvent(el, 'field-change')) as FieldChangeEvent;
     expect(change.value).to.deep.equal(['communication', 'service-support']);
+    await expect(el).to.be.accessible();
+  });
+
+  it('question-choice: reads one option held as its id alone (as the team’s server once stored it) as chosen', async () => {
+    const q = question(worksheet, 'choice');
+    const el = await fixture<QuestionChoice>(
+      html`<question-choice .question=${q} .value=${'consultation'}></question-choice>`,
+    );
+    const boxes = [...el.shadowRoot!.querySelectorAll<HTMLInputElement>('input[type="checkbox"]')];
+    expect(boxes.map((b) => b.checked)).to.deep.equal([false, true, false, false]);
+    expect(describeValue(q, 'consultation')).to.equal('Consultation');
+    setTimeout(() => boxes[3]!.click());
+    const change = (await oneEvent(el, 'field-change')) as FieldChangeEvent;
+    expect(change.value, 'written back as a list').to.deep.equal(['consultation', 'service-support']);
     await expect(el).to.be.accessible();
   });
 

@@ -1,7 +1,8 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../../src/components/worksheet-page.js';
 import type { WorksheetPage } from '../../../src/components/worksheet-page.js';
-import { TEXT_MAX, type Worksheet } from '../../../src/content/worksheet.js';
+import type { QuestionField } from '../../../src/components/question-field.js';
+import { TEXT_MAX, type FieldValue, type Worksheet } from '../../../src/content/worksheet.js';
 import type { DraftStore } from '../../../src/data/draft-store.js';
 import { formatTime } from '../../../src/text/format-time.js';
 import { ARABIC, ARABIC_NAME, elementWithText, lineGaps, readsRightToLeft } from '../support/bidi.js';
@@ -278,6 +279,82 @@ describe('worksheet-page', () => {
     await waitUntil(
       () => textArea(first.page, 'audience').value === 'typed in tab two',
       'tab one shows tab two’s edit',
+    );
+  });
+
+  it('says whose answer each is when a teammate changed it, and no longer once this device has', async () => {
+    const store = await openStore(freshDbName('worksheet'));
+    stores.push(store);
+    const id = crypto.randomUUID();
+    // Answers as a pull brings them: the team's server names the device that made each change.
+    const pulled = (value: FieldValue, changedBy: string, changedAt: number) => ({
+      value,
+      rev: 4,
+      changedAt,
+      changedBy,
+      conflict: null,
+    });
+    const samAt = Date.UTC(2026, 10, 26, 4, 5);
+    await store.applyRemote([
+      {
+        id,
+        worksheetId: WORKSHEET.id,
+        worksheetVersion: WORKSHEET.version,
+        createdAt: 1,
+        rev: 4,
+        deletedAt: null,
+        note: null,
+        fields: {
+          title: pulled('Riverside buses', 'Alex’s phone', samAt),
+          achieve: pulled('More buses', `Sam’s tablet ${ARABIC_NAME}`, samAt),
+          activities: pulled(['consultation'], 'Alex’s phone', samAt + 60_000),
+        },
+      },
+    ]);
+    // This device's own answer, acknowledged by the server: a revision, and this device's id.
+    const [edit] = await store.update(id, { audience: 'Bus users' });
+    await store.foldEdits();
+    const entry = (await store.outbox()).find((e) => e.fields.includes('audience'))!;
+    await store.acknowledge([entry], [{ seq: entry.seq!, status: 'applied', rev: 5 }]);
+    expect((await store.get(id))!.fields['audience']).to.include({ rev: 5, changedBy: edit!.by });
+    const page = await fixture<WorksheetPage>(
+      html`<worksheet-page .store=${store} .worksheet=${worksheet} .draftId=${id}></worksheet-page>`,
+    );
+    await waitUntil(() => page.shadowRoot!.querySelector('h1'), 'the draft opens');
+    const question = (qid: string): HTMLElement =>
+      [...page.shadowRoot!.querySelectorAll<QuestionField>('.question')].find((q) => q.question?.id === qid)!;
+    const author = (qid: string): string | undefined =>
+      question(qid).shadowRoot!.querySelector('.author')?.textContent!.replace(/\s+/g, ' ').trim();
+    /** What a screen reader hears as the description of the question's answer (or its group). */
+    const description = (qid: string): string => {
+      const root = question(qid).shadowRoot!;
+      const described = root.querySelector('textarea, fieldset')!.getAttribute('aria-describedby')!;
+      return described
+        .split(' ')
+        .map((ref) => root.getElementById(ref)!.textContent!.replace(/\s+/g, ' ').trim())
+        .join(' | ');
+    };
+    expect(author('achieve')).to.equal(`Last changed by Sam’s tablet ${ARABIC_NAME}, ${formatTime(samAt)}`);
+    expect(description('achieve')).to.contain(`| Last changed by Sam’s tablet ${ARABIC_NAME}`);
+    expect(author('activities')).to.equal(`Last changed by Alex’s phone, ${formatTime(samAt + 60_000)}`);
+    expect(description('activities')).to.contain('| Last changed by Alex’s phone');
+    expect(author('audience'), 'this device’s own answer').to.equal(undefined);
+    expect(description('audience')).to.not.contain('Last changed');
+    expect(author('review'), 'an answer no one has given').to.equal(undefined);
+    // A name in another script is set apart from the sentence around it.
+    expect(question('achieve').shadowRoot!.querySelector('.author bdi')!.textContent).to.equal(
+      `Sam’s tablet ${ARABIC_NAME}`,
+    );
+    await expect(page).to.be.accessible();
+
+    type(textArea(page, 'achieve'), 'More buses, and later ones');
+    await waitUntil(() => author('achieve') === undefined, 'typing over it, the answer is this device’s');
+    await page.flush();
+    await page.updateComplete;
+    expect(author('achieve'), 'saved').to.equal(undefined);
+    expect((await store.get(id))!.fields['achieve']!.changedBy).to.equal(edit!.by);
+    expect(author('activities'), 'the other answers keep theirs').to.equal(
+      `Last changed by Alex’s phone, ${formatTime(samAt + 60_000)}`,
     );
   });
 

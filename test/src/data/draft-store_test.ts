@@ -73,6 +73,41 @@ describe('DraftStore', () => {
     expect((await s.list()).map((d) => d.id)).to.deep.equal([a.id, b.id]);
   });
 
+  it('knows its own changes when a pull brings them back under its name, and a teammate’s by theirs', async () => {
+    const s = await store();
+    const draft = await sharedDraft(s);
+    await s.update(draft.id, { achieve: 'Better bus routes', activities: ['consultation'] });
+    await s.foldEdits();
+    const batch = await s.outboxBatch({ limit: 10 });
+    await s.acknowledge(batch.entries, [{ seq: batch.entries[0]!.seq!, status: 'applied', rev: 2 }]);
+    const mine = (await s.get(draft.id))!.fields;
+    expect(mine['achieve']!.changedBy).to.equal(s.deviceId);
+    // The server names every change's device: this device's own too, under a name a teammate's
+    // device may share ("Android device 27 Nov").
+    const asTheTeamHasIt = (key: string, changedBy: string, changedAt = mine[key]!.changedAt) => ({
+      value: mine[key]!.value,
+      rev: 2,
+      changedAt,
+      changedBy,
+      conflict: null,
+    });
+    await s.applyRemote([
+      {
+        ...teamDraft(draft.id, 3, ''),
+        fields: {
+          title: { value: 'Shared, renamed', rev: 3, changedAt: Date.now(), changedBy: 'Sam’s tablet', conflict: null },
+          achieve: asTheTeamHasIt('achieve', 'Android device 27 Nov'),
+          // The same answer at another time: a teammate's change, not this device's.
+          activities: asTheTeamHasIt('activities', 'Android device 27 Nov', mine['activities']!.changedAt + 1),
+        },
+      },
+    ]);
+    const pulled = (await s.get(draft.id))!.fields;
+    expect(pulled['achieve']).to.include({ changedBy: s.deviceId, rev: 2 }, 'its own change');
+    expect(pulled['activities']!.changedBy).to.equal('Android device 27 Nov');
+    expect(pulled['title']!.changedBy).to.equal('Sam’s tablet');
+  });
+
   it('queues every change in the outbox in the same order', async () => {
     const s = await store();
     const d = await s.create(WORKSHEET, { title: 'T' });

@@ -52,6 +52,8 @@ describe('draft export', () => {
     expect(md).to.contain('- **Radio**: Wide reach');
     for (const q of worksheet.questions) expect(md).to.contain(`## ${q.label.replace(/([()])/g, '$1')}`);
     expect(md).to.contain('_Not answered yet._');
+    // One option held as its id alone (as the team's server once stored a list of one) is chosen.
+    expect(draftToMarkdown(draftWith({ activities: 'consultation' }), worksheet)).to.contain('- Consultation');
   });
 
   it('writes a teammate’s other version of an answer, not yet chosen between, under the answer', () => {
