@@ -327,13 +327,19 @@ function applyMutation(batch: Batch, device: Device, m: Mutation, rev: number): 
     }
     keptOthers = true;
     const storedValue = JSON.parse(stored.value) as FieldValue;
-    if (sameValue(storedValue, edit.value)) continue; // both devices wrote the same thing
     // Two devices changed this field independently: one rule picks the same winner everywhere,
     // and the other value stays visible as the conflict.
     const incomingWins = laterWins(
       { changedAt: edit.changedAt, device: device.id },
       { changedAt: stored.changed_at, device: stored.changed_by },
     );
+    if (sameValue(storedValue, edit.value)) {
+      // Both wrote the same thing: no conflict, but the later of the two is the field's latest
+      // change, so a change made between them and met after still loses to it. The revision
+      // stays: no device has a value to fetch, and an edit based on it is no conflict.
+      if (incomingWins) draft.fields.set(key, { ...stored, changed_at: edit.changedAt, changed_by: device.id });
+      continue;
+    }
     const loser: FieldConflict = incomingWins
       ? { value: storedValue, changedAt: stored.changed_at, changedBy: stored.changed_by }
       : { value: edit.value, changedAt: edit.changedAt, changedBy: device.id };

@@ -382,6 +382,29 @@ for (const engine of ['sqlite', 'postgres'] as const) {
 
     // A phone whose clock runs a year ahead (set by hand, or a reset) must not win every conflict,
     // nor stamp its answers a year on: no change was made after it reached the server.
+    it('counts the later of two devices writing the same value as its latest change, so an earlier one met after still loses', async () => {
+      const a = await join(teamCode, 'Alex’s phone');
+      const b = await join(teamCode, 'Bo’s tablet');
+      const c = await join(teamCode, 'Cai’s phone');
+      const id = randomUUID();
+      const [created] = await push(a.token, [upsert(1, id, { title: { value: 'Review', baseRev: 0, changedAt: 1 } })]);
+      const base = created!.rev;
+      await push(a.token, [upsert(2, id, { review: { value: '2027-03-01', baseRev: base, changedAt: 10 } }, base)]);
+      // B, not having seen it, sets the same date later; C, offline, set another date between the two.
+      const [fromB] = await push(b.token, [
+        upsert(1, id, { review: { value: '2027-03-01', baseRev: base, changedAt: 30 } }, base),
+      ]);
+      assert.equal(fromB!.status, 'merged');
+      const [fromC] = await push(c.token, [
+        upsert(1, id, { review: { value: '2027-02-01', baseRev: base, changedAt: 20 } }, base),
+      ]);
+      assert.equal(fromC!.status, 'conflict');
+      const review = (await pullAll(c.token)).drafts.get(id)!.fields['review']!;
+      assert.equal(review.value, '2027-03-01', 'the latest change (B’s) wins');
+      assert.deepEqual([review.changedAt, review.changedBy], [30, 'Bo’s tablet']);
+      assert.deepEqual(review.conflict, { value: '2027-02-01', changedAt: 20, changedBy: 'Cai’s phone' });
+    });
+
     it('takes no change as made later than it arrived: a device clock running ahead does not win every conflict', async () => {
       const ahead = await join(teamCode, 'Phone a year ahead');
       const right = await join(teamCode, 'Phone on time');
