@@ -334,10 +334,12 @@ function applyMutation(batch: Batch, device: Device, m: Mutation, rev: number): 
       { changedAt: stored.changed_at, device: stored.changed_by },
     );
     if (sameValue(storedValue, edit.value)) {
-      // Both wrote the same thing: no conflict, but the later of the two is the field's latest
-      // change, so a change made between them and met after still loses to it. The revision
-      // stays: no device has a value to fetch, and an edit based on it is no conflict.
-      if (incomingWins) draft.fields.set(key, { ...stored, changed_at: edit.changedAt, changed_by: device.id });
+      // Both wrote the same thing: no conflict. The later of the two is the field's latest change,
+      // at a new revision, so a change met after it that was made between them, or was based on
+      // the earlier without having seen this one, meets it as a conflict, as it would had the
+      // two values differed (and the later change wins), rather than silently replacing it.
+      if (incomingWins)
+        draft.fields.set(key, { ...stored, rev, changed_at: edit.changedAt, changed_by: device.id });
       continue;
     }
     const loser: FieldConflict = incomingWins

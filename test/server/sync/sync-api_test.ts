@@ -403,6 +403,26 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       assert.equal(review.value, '2027-03-01', 'the latest change (B’s) wins');
       assert.deepEqual([review.changedAt, review.changedBy], [30, 'Bo’s tablet']);
       assert.deepEqual(review.conflict, { value: '2027-02-01', changedAt: 20, changedBy: 'Cai’s phone' });
+
+      // Dee saw A's date and changed it before B (who had not seen A's) wrote the same date:
+      // Dee's change and B's were made apart, and meet as a conflict B's, the later, wins,
+      // where Dee's used to replace B's unseen (being based on the date's last revision).
+      const other = randomUUID();
+      const [made] = await push(a.token, [upsert(3, other, { title: { value: 'Dates', baseRev: 0, changedAt: 1 } })]);
+      const [dated] = await push(a.token, [
+        upsert(4, other, { review: { value: '2027-03-01', baseRev: made!.rev, changedAt: 10 } }, made!.rev),
+      ]);
+      await push(b.token, [
+        upsert(2, other, { review: { value: '2027-03-01', baseRev: made!.rev, changedAt: 30 } }, made!.rev),
+      ]);
+      const d = await join(teamCode, 'Dee’s phone');
+      const [fromD] = await push(d.token, [
+        upsert(1, other, { review: { value: '2027-04-01', baseRev: dated!.rev, changedAt: 20 } }, dated!.rev),
+      ]);
+      assert.equal(fromD!.status, 'conflict');
+      const kept = (await pullAll(d.token)).drafts.get(other)!.fields['review']!;
+      assert.deepEqual([kept.value, kept.changedBy], ['2027-03-01', 'Bo’s tablet']);
+      assert.deepEqual(kept.conflict, { value: '2027-04-01', changedAt: 20, changedBy: 'Dee’s phone' });
     });
 
     it('takes no change as made later than it arrived: a device clock running ahead does not win every conflict', async () => {
