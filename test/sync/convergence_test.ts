@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { TEXT_MAX } from '../../src/content/worksheet.js';
+import { TEXT_MAX, type FieldValue } from '../../src/content/worksheet.js';
 import { eraseDeleted } from '../../server/sync/erase-deleted.js';
 import { appliedOnServer } from '../support/applied-on-server.js';
 import { FAULTS, startFaultProxy } from '../support/fault-proxy.js';
@@ -8,7 +8,10 @@ import { simDevice, type SimDevice, type SimTab } from '../support/sim-device.js
 import { EngineHost } from '../support/sync-server.js';
 
 const WS = { id: 'engagement-strategy', version: 1 };
-const FIELDS = ['title', 'achieve', 'audience', 'tools', 'review'];
+const TEXT_FIELDS = ['title', 'achieve', 'audience', 'tools', 'review'];
+// Text answers, a choice of activities and a list of channels: every shape an answer takes.
+const FIELDS = [...TEXT_FIELDS, 'activities', 'channels'];
+const ACTIVITIES = ['communication', 'consultation', 'co-development', 'service-support'];
 const DEVICES = 5;
 
 /** How a run's operations are spread. */
@@ -100,7 +103,9 @@ const MIXES: readonly Mix[] = [
     seeds: [1, 2],
     steps: 1_000,
     drafts: 6,
-    fields: FIELDS,
+    // Words alone: on fewer fields, devices meet on the same one often enough that a copy of a
+    // draft with a conflict in it is made in every run (the mix checks it was).
+    fields: TEXT_FIELDS,
     faults: 0.25,
     overlap: 4,
     pulls: 0.05,
@@ -149,7 +154,7 @@ function random(seed: number): () => number {
 }
 
 interface Edit {
-  readonly value: string;
+  readonly value: FieldValue;
   readonly at: number;
   /** An answer past the server's limit: never reaches the team, so nothing to check it against. */
   readonly refused?: boolean;
@@ -220,10 +225,23 @@ for (const engine of ['sqlite', 'postgres'] as const)
             devices.push(await simDevice(`Device ${i}`, origin, proxy.origin, team.code, tick, mix.timeoutMs));
           const online = devices.map(() => true);
           const edits = new Map<string, Edit>(); // draftId/field → the latest edit anyone made
-          const record = (draftId: string, field: string, value: string, at: number): void => {
+          const record = (draftId: string, field: string, value: FieldValue, at: number): void => {
             const key = `${draftId}/${field}`;
             const previous = edits.get(key);
-            if (!previous || previous.at < at) edits.set(key, { value, at, refused: value.length > TEXT_MAX });
+            const refused = typeof value === 'string' && value.length > TEXT_MAX;
+            if (!previous || previous.at < at) edits.set(key, { value, at, refused });
+          };
+          /** An answer as a field worker gives it: words, a choice of activities (one, often), or channels. */
+          const answer = (field: string, words: string): FieldValue => {
+            if (field === 'activities')
+              return rand() < 0.5 ? [pick(ACTIVITIES)] : ACTIVITIES.filter(() => rand() < 0.5);
+            if (field === 'channels')
+              return Array.from({ length: Math.floor(rand() * 3) }, (_, n) => ({
+                id: `${words} ${n}`.replace(/\W+/g, '-'),
+                name: `Channel ${n + 1}`,
+                note: words,
+              }));
+            return words;
           };
           /**
            * Changes each device refused itself, as its sync engine answered them: the only ones it may
@@ -289,7 +307,7 @@ for (const engine of ['sqlite', 'postgres'] as const)
                   done.copies += 1;
                   if (Object.values(held.fields).some((f) => f.conflict)) done.conflictedCopies += 1;
                   for (const [key, field] of Object.entries(copy.fields))
-                    record(copy.id, key, field.value as string, field.changedAt);
+                    record(copy.id, key, field.value, field.changedAt);
                 }
                 continue;
               }
@@ -305,15 +323,18 @@ for (const engine of ['sqlite', 'postgres'] as const)
                 // Resolving a conflict is an edit of the conflicted field; otherwise any field.
                 const conflicted = Object.keys(draft.fields).filter((k) => draft.fields[k]?.conflict);
                 const field = conflicted.length && rand() < 0.5 ? pick(conflicted) : pick(mix.fields);
-                const value = `${devices[i]!.name} at step ${step}`;
+                const words = `${devices[i]!.name} at step ${step}`;
                 if (mix.tooLong > 0 && rand() < mix.tooLong) {
                   // One change: an answer the server would never take, beside one it would.
                   const beside = pick(mix.fields.filter((f) => f !== field));
+                  const value = answer(beside, words);
+                  // TOO_LONG is words, whatever the field: what a tampered or old device could send.
                   const [saved] = await device.store.update(draft.id, { [field]: TOO_LONG, [beside]: value });
                   record(draft.id, field, TOO_LONG, saved!.at);
                   record(draft.id, beside, value, saved!.at);
                   continue;
                 }
+                const value = answer(field, words);
                 const [saved] = await device.store.update(draft.id, { [field]: value });
                 record(draft.id, field, value, saved!.at);
               } else if (online[i]) {
@@ -369,7 +390,7 @@ for (const engine of ['sqlite', 'postgres'] as const)
               if (edit.refused) continue;
               const [draftId, field] = key.split('/') as [string, string];
               if (mix.erases > 0 && byId.get(draftId)?.deletedAt != null) continue; // erased with its answers
-              assert.equal(
+              assert.deepEqual(
                 byId.get(draftId)?.fields[field]?.value,
                 edit.value,
                 `${key} keeps its latest edit (seed ${seed})`,
