@@ -338,8 +338,7 @@ function applyMutation(batch: Batch, device: Device, m: Mutation, rev: number): 
       // at a new revision, so a change met after it that was made between them, or was based on
       // the earlier without having seen this one, meets it as a conflict, as it would had the
       // two values differed (and the later change wins), rather than silently replacing it.
-      if (incomingWins)
-        draft.fields.set(key, { ...stored, rev, changed_at: edit.changedAt, changed_by: device.id });
+      if (incomingWins) draft.fields.set(key, { ...stored, rev, changed_at: edit.changedAt, changed_by: device.id });
       continue;
     }
     const loser: FieldConflict = incomingWins
