@@ -88,8 +88,8 @@ export function isAnswered(value: FieldValue | undefined): boolean {
 }
 
 /**
- * The options a choice answer holds, in the worksheet's order. An answer of one option held as
- * that option's id alone is read as chosen: the team's server stored a list of one option so
+ * The options a choice answer holds, in the worksheet's order. An answer held as one option's id
+ * alone is read as that option chosen: the team's server stored a list of one option that way
  * until its request checking stopped converting answers (see server/request-validator.ts).
  */
 export function chosenOptions(q: ChoiceQuestion, value: FieldValue | undefined): ChoiceOption[] {
