@@ -23,6 +23,9 @@ const USAGE = `Usage: npm run team -- <command>
                          and all of them in all-drafts.json
                          (default folder: DATA_DIR/exports/<team>-<time>)
   delete <team> --yes    Delete a team and all of its drafts and devices from this server
+  restored               After restoring the database by hand (pg_restore, a copied file): tell
+                         every device, so each sends again what the backup did not hold
+                         (npm run restore does this itself)
 
 <team> is a team's id or name. Settings come from the same environment as npm start
 (DATABASE_URL, DATA_DIR, PUBLIC_URL, EFK_SECRET, HOST, PORT).`;
@@ -112,6 +115,13 @@ async function main(args: string[]): Promise<number> {
         const t = await team(rest.join(' '));
         console.log(`New join link for ${t.name}: ${joinLink(base, await store.rotateJoinCode(t.id))}`);
         console.log('The old link no longer works; devices already in the team stay.');
+        return 0;
+      }
+      case 'restored': {
+        const teams = await store.renameHistories();
+        console.log(
+          `Told the devices of ${teams} team${teams === 1 ? '' : 's'} that the database was restored: at its next sync, each takes its team's drafts in again and sends what this server no longer has.`,
+        );
         return 0;
       }
       case 'revoke': {

@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { newHistory } from '../sync/team-history.js';
 
 /**
  * Versioned migrations, the same for SQLite and PostgreSQL. Append new ones; never edit one that
@@ -79,6 +80,20 @@ const MIGRATIONS: Record<string, Migration> = {
     async up(db: Kysely<unknown>) {
       // When each device last reached the server, to within SEEN_EVERY_MS: a lost phone shows.
       await db.schema.alterTable('devices').addColumn('last_seen_at', 'bigint').execute();
+    },
+  },
+  '0005-teams-history': {
+    async up(db: Kysely<unknown>) {
+      // Each team's run of revisions, named (see PushResponse.history). Each named at random here,
+      // not after anything the database holds: a backup from before this migration, restored and
+      // migrated again, must name a history other than the one its devices heard.
+      await db.schema
+        .alterTable('teams')
+        .addColumn('history', 'text', (c) => c.notNull().defaultTo(''))
+        .execute();
+      const teams = db as unknown as Kysely<{ teams: { id: string; history: string } }>;
+      for (const { id } of await teams.selectFrom('teams').select('id').execute())
+        await teams.updateTable('teams').set({ history: newHistory() }).where('id', '=', id).execute();
     },
   },
 };

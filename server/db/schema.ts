@@ -11,6 +11,12 @@ export interface Database {
     /** The team's latest revision: every applied change takes the next one. */
     rev: number;
     created_at: number;
+    /**
+     * Names the team's run of revisions; a new one when the database went back in time (a backup
+     * restored), so devices holding revisions from after the backup know to send again what the
+     * server lost (see PushResponse.history).
+     */
+    history: string;
   };
   devices: {
     id: string;

@@ -40,8 +40,26 @@ export function checkBackup(file: string): void {
 }
 
 /**
+ * Names each team's history anew in a restored database (see PushResponse.history): devices that
+ * synced after the backup hold revisions this database never gave, and must learn to send again
+ * what it lost. A backup from before histories were named gets them when the server migrates it,
+ * at random too.
+ */
+function newHistories(file: string): void {
+  const db = new SQLite(file, { fileMustExist: true });
+  try {
+    const columns = db.prepare("SELECT name FROM pragma_table_info('teams')").all() as { name: string }[];
+    if (columns.some((c) => c.name === 'history'))
+      db.prepare('UPDATE teams SET history = lower(hex(randomblob(16)))').run();
+  } finally {
+    db.close();
+  }
+}
+
+/**
  * Restores `backup` over `target`, after checking it, and keeps the database it replaces beside
- * it (`….before-restore-<time>`), so a restore never loses anything either. Stop the server first.
+ * it (`….before-restore-<time>`), so a restore never loses anything either, and names its teams'
+ * histories anew. Stop the server first.
  */
 export async function restoreSqlite(backup: string, target: string): Promise<{ kept: string | null }> {
   checkBackup(backup);
@@ -56,5 +74,6 @@ export async function restoreSqlite(backup: string, target: string): Promise<{ k
   } finally {
     source.close();
   }
+  newHistories(target);
   return { kept };
 }

@@ -12,6 +12,7 @@ import {
   PULL_QUERY_SCHEMA,
   PULL_RESPONSE_SCHEMA,
   PUSH_QUERY_SCHEMA,
+  HISTORY_CHANGED,
   PUSH_REQUEST_SCHEMA,
   PUSH_BATCH_MAX,
   PUSH_RESPONSE_SCHEMA,
@@ -28,7 +29,7 @@ import {
   type ServerDraft,
 } from '../../src/sync/protocol.js';
 import type { ServerMetrics } from '../metrics.js';
-import { DeviceRevokedError, type Device, type SyncStore } from './sync-store.js';
+import { DeviceRevokedError, HistoryChangedError, type Device, type SyncStore } from './sync-store.js';
 
 export interface SyncRoutesOptions {
   readonly store: SyncStore;
@@ -185,7 +186,7 @@ export async function syncRoutes(
 
   app.post<{
     Body: PushRequest;
-    Querystring: { since?: number; settled?: number };
+    Querystring: { since?: number; settled?: number; history?: string };
     Reply: PushResponse | ErrorResponse;
   }>(
     '/api/push',
@@ -195,13 +196,14 @@ export async function syncRoutes(
       schema: {
         body: PUSH_REQUEST_SCHEMA,
         querystring: PUSH_QUERY_SCHEMA,
-        response: { 200: PUSH_RESPONSE_SCHEMA, ...errors },
+        response: { 200: PUSH_RESPONSE_SCHEMA, 409: { $ref: 'Error#' }, ...errors },
       },
     },
     async (request, reply) => {
       const { mutations } = request.body;
       const since = request.query.since ?? request.body.since;
       const settled = request.query.settled ?? request.body.settled;
+      const history = request.query.history ?? request.body.history;
       if (changeCount(mutations) > PUSH_BATCH_MAX)
         return reply.code(400).send({
           error: 'too_many_changes',
@@ -209,9 +211,11 @@ export async function syncRoutes(
         });
       let answer: PushResponse;
       try {
-        answer = await store.push(request.device!, mutations, since, settled);
+        answer = await store.push(request.device!, mutations, since, settled, history);
       } catch (error) {
         if (error instanceof DeviceRevokedError) return reply.code(401).send(REVOKED);
+        if (error instanceof HistoryChangedError)
+          return reply.code(409).send({ error: HISTORY_CHANGED, message: error.message });
         throw error;
       }
       for (const [i, r] of answer.results.entries()) {

@@ -24,6 +24,7 @@ import type { Database } from '../db/schema.js';
 import { ERASED_REASON } from './erase-deleted.js';
 import { DeviceCache } from './device-cache.js';
 import { GroupCommit } from './group-commit.js';
+import { newHistory } from './team-history.js';
 import { hashSecret, joinCode, randomSecret } from '../secrets.js';
 
 export interface Team {
@@ -45,6 +46,20 @@ export class DeviceRevokedError extends Error {
   constructor() {
     super('This device was removed from the team.');
     this.name = 'DeviceRevokedError';
+  }
+}
+
+/**
+ * A push naming a history of its team other than the server's (see PushResponse.history): refused,
+ * nothing applied. Its revisions are not the server's, so its edits would be merged as based on
+ * what they were not.
+ */
+export class HistoryChangedError extends Error {
+  constructor() {
+    super(
+      'The team’s server has gone back in time (its database was restored from a backup): this device takes in the team’s drafts again and sends what the server no longer has.',
+    );
+    this.name = 'HistoryChangedError';
   }
 }
 
@@ -78,6 +93,11 @@ export function isQuiet(lastSeenAt: number | null, now = Date.now()): boolean {
 
 /** What a push group answers for an item whose device turned out to be revoked. */
 const DEVICE_REVOKED = 'revoked';
+/** A group's answer to a push that named another history of its team (see HistoryChangedError). */
+const OTHER_HISTORY = 'other-history';
+
+/** A push group's answer to one of its pushes. */
+type PushAnswer = PushResponse | typeof DEVICE_REVOKED | typeof OTHER_HISTORY;
 
 /** The winner of two edits to one field: the later change, and on a tie the greater device id. */
 function laterWins(a: { changedAt: number; device: string }, b: { changedAt: number; device: string }): boolean {
@@ -141,6 +161,7 @@ interface PushItem {
   readonly mutations: readonly Mutation[];
   readonly since: number | undefined;
   readonly settled: number | undefined;
+  readonly history: string | undefined;
 }
 
 /**
@@ -445,7 +466,15 @@ export class SyncStore {
     const code = joinCode(this.serverSecret, id, 1);
     await this.db
       .insertInto('teams')
-      .values({ id, name, join_code_hash: hashSecret(code), join_version: 1, rev: 0, created_at: Date.now() })
+      .values({
+        id,
+        name,
+        join_code_hash: hashSecret(code),
+        join_version: 1,
+        rev: 0,
+        created_at: Date.now(),
+        history: newHistory(),
+      })
       .execute();
     return { id, name, code };
   }
@@ -649,7 +678,7 @@ export class SyncStore {
   // — Push —
 
   /** Pushes waiting on their team's previous transaction, written together when it ends. */
-  private readonly _pushes = new GroupCommit<PushItem, PushResponse | typeof DEVICE_REVOKED>({
+  private readonly _pushes = new GroupCommit<PushItem, PushAnswer>({
     run: (items) => this._pushGroup(items),
     sizeOf: (item) => changeCount(item.mutations),
     maxSize: PUSH_BATCH_MAX,
@@ -664,10 +693,17 @@ export class SyncStore {
    * Pushes to one team that arrive while its previous transaction is being written share the next
    * one (group commit): many devices syncing at once pay for one durable commit, not one each.
    */
-  async push(device: Device, mutations: readonly Mutation[], since?: number, settled?: number): Promise<PushResponse> {
+  async push(
+    device: Device,
+    mutations: readonly Mutation[],
+    since?: number,
+    settled?: number,
+    history?: string,
+  ): Promise<PushResponse> {
     if (mutations.length === 0) return { results: [] };
-    const answer = await this._pushes.submit(device.teamId, { device, mutations, since, settled });
+    const answer = await this._pushes.submit(device.teamId, { device, mutations, since, settled, history });
     if (answer === DEVICE_REVOKED) throw new DeviceRevokedError();
+    if (answer === OTHER_HISTORY) throw new HistoryChangedError();
     return answer;
   }
 
@@ -677,7 +713,7 @@ export class SyncStore {
    * in memory in order, and each changed row written once at the end: a handful of statements a
    * group, where a statement a field per mutation made the database most of the push's time.
    */
-  private async _pushGroup(items: readonly PushItem[]): Promise<(PushResponse | typeof DEVICE_REVOKED)[]> {
+  private async _pushGroup(items: readonly PushItem[]): Promise<PushAnswer[]> {
     const teamId = items[0]!.device.teamId;
     const deviceIds = [...new Set(items.map((i) => i.device.id))];
     return this.db.transaction().execute(async (trx) => {
@@ -698,6 +734,7 @@ export class SyncStore {
                   .where('id', '=', teamId)
                   .returning((eb) => [
                     'rev',
+                    'history',
                     eb
                       .selectFrom('devices')
                       .select((d) => d.fn.countAll<number>().as('n'))
@@ -720,11 +757,24 @@ export class SyncStore {
           .execute();
         for (const row of rows) revoked.add(row.id);
       }
-      const live = items.filter((i) => !revoked.has(i.device.id));
-      /** Each item's answer, in the group's order: the live items' answers, or that its device was revoked. */
-      const answered = (answers: readonly PushResponse[]): (PushResponse | typeof DEVICE_REVOKED)[] => {
+      let history = team.history;
+      // A device that has seen a revision the team has not reached: the database went back in time
+      // (a backup restored without `npm run restore` or `team restored`, which name a new history).
+      // The team's history is named anew, so every device of it learns, not only this one.
+      if (items.some((i) => !revoked.has(i.device.id) && i.since !== undefined && i.since > Number(team.rev))) {
+        history = newHistory();
+        await trx.updateTable('teams').set({ history }).where('id', '=', teamId).execute();
+      }
+      /** Pushes whose revisions are of another history: their merge would be based on what they were not. */
+      const elsewhere = (i: PushItem): boolean =>
+        (i.history !== undefined && i.history !== history) || (i.since !== undefined && i.since > Number(team.rev));
+      const live = items.filter((i) => !revoked.has(i.device.id) && !elsewhere(i));
+      /** Each item's answer, in the group's order: the live items' answers, or why an item was not applied. */
+      const answered = (answers: readonly PushResponse[]): PushAnswer[] => {
         let next = 0;
-        return items.map((i) => (revoked.has(i.device.id) ? DEVICE_REVOKED : answers[next++]!));
+        return items.map((i) =>
+          revoked.has(i.device.id) ? DEVICE_REVOKED : elsewhere(i) ? OTHER_HISTORY : answers[next++]!,
+        );
       };
       let rev = Number(team.rev);
       const now = this._now();
@@ -790,7 +840,7 @@ export class SyncStore {
         // The device saw everything up to `since`; if that was the team's revision before this push
         // and nothing merged or conflicted, the push's revisions hold only what the device sent.
         const echoOnly = since === before && results.every((r) => r.status === 'applied' || r.status === 'rejected');
-        answers.push(echoOnly ? { results, cursor: rev } : { results });
+        answers.push(echoOnly ? { results, cursor: rev, history } : { results, history });
       }
       if (!this._postgres) await settle(trx, this._compiled, live);
       if (records.length === 0) return answered(answers);
@@ -880,18 +930,18 @@ export class SyncStore {
     teamId: string,
     deviceIds: readonly string[],
     marks: ReadonlyMap<string, number>,
-  ): CompiledQuery<{ rev: number | string; revoked: number | string }> {
+  ): CompiledQuery<{ rev: number | string; history: string; revoked: number | string }> {
     const settled = [...marks];
     const parameters = [...settled.flat(), teamId, ...deviceIds];
     return this._compiled.query(`push-lock-settle:${settled.length}:${deviceIds.length}`, parameters, () => ({
       compile: () =>
-        sql<{ rev: number | string; revoked: number | string }>`with settled as (
+        sql<{ rev: number | string; history: string; revoked: number | string }>`with settled as (
             update devices set settled_below = v.mark
             from (values ${sql.join(settled.map(([id, mark]) => sql`(${id}, ${mark}::bigint)`))}) as v (id, mark)
             where devices.id = v.id and devices.settled_below < v.mark
           )
           update teams set rev = rev where id = ${teamId}
-          returning rev, (select count(*) from devices where id in (${sql.join(deviceIds.map((d) => sql`${d}`))})
+          returning rev, history, (select count(*) from devices where id in (${sql.join(deviceIds.map((d) => sql`${d}`))})
             and revoked_at is not null) as revoked`.compile(trx),
     }));
   }
@@ -958,6 +1008,7 @@ export class SyncStore {
    * so a page of long answers is cut before it is all in memory.
    */
   async pull(teamId: string, since: number, limit: number): Promise<PullResponse> {
+    const history = await this._historyAfter(teamId, since);
     const drafts = await this.db
       .selectFrom('drafts')
       .selectAll()
@@ -1004,7 +1055,49 @@ export class SyncStore {
       if (full) break;
     }
     const last = result.at(-1);
-    return { drafts: result, cursor: last ? last.rev : since, more: full || drafts.length > limit };
+    return { drafts: result, cursor: last ? last.rev : since, more: full || drafts.length > limit, history };
+  }
+
+  /**
+   * The team's history, for a device that has seen its revisions up to `since`. A device that has
+   * seen one the team has not reached shows that the database went back in time (a backup restored
+   * as it was): the team's history is then named anew, once, so each of its devices learns.
+   */
+  private async _historyAfter(teamId: string, since: number): Promise<string> {
+    const team = await this.db
+      .selectFrom('teams')
+      .select(['rev', 'history'])
+      .where('id', '=', teamId)
+      .executeTakeFirst();
+    if (!team || since <= Number(team.rev)) return team?.history ?? '';
+    const history = newHistory();
+    // Only over the history read: a push or another pull may have named it anew meanwhile.
+    const { numUpdatedRows } = await this.db
+      .updateTable('teams')
+      .set({ history })
+      .where('id', '=', teamId)
+      .where('history', '=', team.history)
+      .executeTakeFirst();
+    if (Number(numUpdatedRows) > 0) return history;
+    const now = await this.db.selectFrom('teams').select('history').where('id', '=', teamId).executeTakeFirst();
+    return now?.history ?? '';
+  }
+
+  /**
+   * Names every team's history anew (or `teamId`'s): after a database is restored from a backup by
+   * other means than `npm run restore` (pg_restore), so devices holding revisions from after the
+   * backup send again what the server lost. Harmless when nothing was lost: each device takes the
+   * team in again.
+   */
+  async renameHistories(teamId?: string): Promise<number> {
+    const teams = await this.db
+      .selectFrom('teams')
+      .select('id')
+      .$if(teamId !== undefined, (q) => q.where('id', '=', teamId!))
+      .execute();
+    for (const { id } of teams)
+      await this.db.updateTable('teams').set({ history: newHistory() }).where('id', '=', id).execute();
+    return teams.length;
   }
 
   /** One draft as the team holds it (deleted ones too), or undefined when the team has no such draft. */

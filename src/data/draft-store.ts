@@ -2,6 +2,7 @@ import type { IDBPDatabase, IDBPObjectStore } from 'idb';
 import { CONTEXT_FIELDS, type ContextField, type FieldValue } from '../content/worksheet.js';
 import { openKitDb, type KitDB, type OpenOptions } from './db.js';
 import { newDraftId } from './new-draft-id.js';
+import { rebaseDraft, unsynced } from './rebase-draft.js';
 import { untakeable, type MutationResult, type ServerDraft } from '../sync/protocol.js';
 import {
   withEdits,
@@ -924,6 +925,90 @@ export class DraftStore {
     await Promise.all([...writes, tx.done]);
     this._announce(changed);
     return heldAt === Infinity ? undefined : heldAt;
+  }
+
+  /**
+   * Takes in a page of the team's drafts, pulled from the start after the team's server went back
+   * in time (its database restored from a backup: see PushResponse.history), by
+   * {@link rebaseDraft}'s rules: every revision held here becomes the server's, and a change held
+   * here that the server lost (made or heard of here after the backup) is queued to go again, in
+   * the same transaction.
+   */
+  async rebase(drafts: readonly ServerDraft[]): Promise<void> {
+    if (drafts.length === 0) return;
+    let changed: DraftChange[];
+    try {
+      const tx = writing(await this._database());
+      await this._fold(tx);
+      const [queued, locals] = await Promise.all([
+        tx.objectStore('outbox').getAll(),
+        Promise.all(drafts.map((remote) => tx.objectStore('drafts').get(remote.id))),
+        countSyncWrite(tx.objectStore('meta'), crypto.randomUUID()),
+      ]);
+      const queuedByDraft = byDraft(queued.filter((e) => !e.rejected));
+      const at = this._now();
+      const writes: Promise<unknown>[] = [];
+      changed = [];
+      for (const [i, remote] of drafts.entries()) {
+        const { draft, resend, lifecycle, taken } = rebaseDraft(
+          locals[i],
+          remote,
+          queuedByDraft.get(remote.id) ?? [],
+          (local, field) => this._ownChange(local, field),
+        );
+        writes.push(tx.objectStore('drafts').put(draft));
+        // An edit reaching a deleted draft restores it: a restore goes before the edits it carries,
+        // a deletion after them.
+        const entries: OutboxEntry[] = [];
+        if (lifecycle === 'restore') entries.push({ draftId: draft.id, kind: 'restore', fields: [], at });
+        if (resend.length) entries.push({ draftId: draft.id, kind: 'update', fields: resend, at });
+        if (lifecycle === 'delete') entries.push({ draftId: draft.id, kind: 'delete', fields: [], at });
+        for (const entry of entries) writes.push(tx.objectStore('outbox').add(entry));
+        changed.push({ draftId: draft.id, fields: taken, kind: 'update' });
+      }
+      await Promise.all([...writes, tx.done]);
+    } catch (error) {
+      throw this._writeFailed(error);
+    }
+    this._announce(changed);
+  }
+
+  /**
+   * Ends taking the team in again (see {@link rebase}): every draft here that had synced but that
+   * the server no longer has (`seen` are those it has) was lost with the backup, and is queued to
+   * go again whole (and its deletion after it, if deleted); `facts` (the pull cursor and the
+   * team's new history) are recorded in the same transaction.
+   * @returns how many drafts were queued again
+   */
+  async rebased(seen: ReadonlySet<string>, facts: Readonly<Record<string, string>>): Promise<number> {
+    let lost: Draft[];
+    try {
+      const tx = writing(await this._database());
+      await this._fold(tx);
+      const [drafts] = await Promise.all([
+        tx.objectStore('drafts').getAll(),
+        countSyncWrite(tx.objectStore('meta'), crypto.randomUUID()),
+      ]);
+      lost = drafts.filter(
+        (d) => !seen.has(d.id) && (d.rev !== undefined || Object.values(d.fields).some((f) => f.rev)),
+      );
+      const at = this._now();
+      const writes: Promise<unknown>[] = [];
+      for (const draft of lost) {
+        writes.push(tx.objectStore('drafts').put(unsynced(draft)));
+        writes.push(
+          tx.objectStore('outbox').add({ draftId: draft.id, kind: 'create', fields: Object.keys(draft.fields), at }),
+        );
+        if (draft.deletedAt !== null)
+          writes.push(tx.objectStore('outbox').add({ draftId: draft.id, kind: 'delete', fields: [], at }));
+      }
+      for (const [key, value] of Object.entries(facts)) writes.push(tx.objectStore('meta').put({ key, value }));
+      await Promise.all([...writes, tx.done]);
+    } catch (error) {
+      throw this._writeFailed(error);
+    }
+    this._announce(lost.map((d) => ({ draftId: d.id, fields: [], kind: 'update' })));
+    return lost.length;
   }
 
   /**

@@ -92,6 +92,12 @@ export interface PushRequest {
    * grace period for a request still on its way. Sent in the address too, like `since`.
    */
   readonly settled?: number;
+  /**
+   * The team's history as this device last heard it (see {@link PushResponse.history}): when the
+   * server's differs, it applies nothing and answers 409 {@link HISTORY_CHANGED}. Sent in the
+   * address too, like `since`.
+   */
+  readonly history?: string;
 }
 
 /**
@@ -120,6 +126,12 @@ export interface PushResponse {
   readonly results: readonly MutationResult[];
   /** Where the device's pull cursor may move: the batch was the team's only change since `since`. */
   readonly cursor?: number;
+  /**
+   * Names the team's run of revisions. It changes when the server's database goes back in time
+   * (restored from a backup): revisions a device holds from before are then not the server's, and
+   * the changes it sent since the backup are not on the server any more.
+   */
+  readonly history?: string;
 }
 
 /** The losing value of a same-field conflict, kept for the team to see and resolve. */
@@ -155,6 +167,8 @@ export interface PullResponse {
   /** Pass back as `since` for the next page. */
   readonly cursor: number;
   readonly more: boolean;
+  /** The team's history (see {@link PushResponse.history}). */
+  readonly history?: string;
 }
 
 export interface JoinRequest {
@@ -206,6 +220,8 @@ const id = { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9
 const time = { type: 'integer', minimum: 0, maximum: 8_640_000_000_000_000 } as const;
 const rev = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
 const seq = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
+/** A team's history, as the server names it (see PushResponse.history). */
+const history = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' } as const;
 const fieldKey = { type: 'string', pattern: FIELD_KEY_PATTERN, maxLength: FIELD_KEY_MAX } as const;
 const text = { type: 'string', maxLength: TEXT_MAX } as const;
 const fieldValue = {
@@ -245,6 +261,7 @@ export const PUSH_REQUEST_SCHEMA = {
   properties: {
     since: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
     settled: seq,
+    history,
     mutations: {
       type: 'array',
       minItems: 1,
@@ -291,6 +308,7 @@ export const PUSH_RESPONSE_SCHEMA = {
   required: ['results'],
   properties: {
     cursor: { type: 'integer' },
+    history: { type: 'string' },
     results: {
       type: 'array',
       items: {
@@ -311,7 +329,7 @@ export const PUSH_RESPONSE_SCHEMA = {
 export const PUSH_QUERY_SCHEMA = {
   type: 'object',
   additionalProperties: false,
-  properties: { since: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER }, settled: seq },
+  properties: { since: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER }, settled: seq, history },
 } as const;
 
 export const PULL_QUERY_SCHEMA = {
@@ -358,6 +376,7 @@ export const PULL_RESPONSE_SCHEMA = {
   properties: {
     cursor: { type: 'integer' },
     more: { type: 'boolean' },
+    history: { type: 'string' },
     drafts: { type: 'array', items: SERVER_DRAFT_SCHEMA },
   },
 } as const;
@@ -372,6 +391,13 @@ export const DRAFT_PARAMS_SCHEMA = {
 
 /** The error code of `GET /api/drafts/:id` for a draft the team does not have (any other 404 is not that). */
 export const NO_SUCH_DRAFT = 'no_such_draft';
+
+/**
+ * The error code of a 409 from a push that named a history of the team other than the server's:
+ * the server's database went back in time (restored from a backup). Nothing was applied; the
+ * device takes the team in again from the start and sends what the server no longer has.
+ */
+export const HISTORY_CHANGED = 'history_changed';
 
 /** The error code of a 503 from a server whose database has no room left; a device keeps its changes queued. */
 export const STORAGE_FULL = 'storage_full';

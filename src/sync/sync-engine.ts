@@ -7,7 +7,7 @@ import {
   type RefusedAnswers,
 } from '../data/draft.js';
 import type { FieldEdit, Mutation, MutationResult, PushResponse } from './protocol.js';
-import { PULL_PAGE_MAX, PUSH_BATCH_MAX, untakeable } from './protocol.js';
+import { HISTORY_CHANGED, PULL_PAGE_MAX, PUSH_BATCH_MAX, untakeable } from './protocol.js';
 import { SyncHttpError, type SyncTransport } from './sync-transport.js';
 import { utf8Length } from '../text/utf8-length.js';
 
@@ -51,6 +51,8 @@ export const SYNC_META = {
   deviceId: 'sync-device-id',
   team: 'sync-team',
   cursor: 'sync-cursor',
+  /** The team's history, as the server last named it (see PushResponse.history). */
+  history: 'sync-history',
   lastSynced: 'sync-last-synced',
 } as const;
 
@@ -75,14 +77,61 @@ export class SyncEngine {
     private readonly transport: SyncTransport,
   ) {}
 
+  /** How many times this engine has taken its team in again (see {@link rebase}). */
+  private _rebases = 0;
+
   async sync(): Promise<SyncOutcome> {
-    const { pushed, rejected, current } = await this.push();
+    let pushed: Awaited<ReturnType<SyncEngine['push']>>;
+    try {
+      pushed = await this.push();
+    } catch (error) {
+      if (!(error instanceof SyncHttpError && error.code === HISTORY_CHANGED)) throw error;
+      // Nothing of the push was applied: the team is taken in again, and what it lost goes with the rest.
+      await this.rebase();
+      pushed = await this.push();
+    }
+    let { pushed: sent, rejected } = pushed;
     // A push answered as the team's only change since this device's cursor leaves nothing to pull
     // as of that answer: a pull would be one more round trip, on a weak signal the slowest step.
-    const pulled = current ? 0 : await this.pull();
+    const rebases = this._rebases;
+    const pulled = pushed.current ? 0 : await this.pull();
+    if (this._rebases !== rebases) {
+      // The pull found the server gone back in time: what the rebase queued goes now, not at the next sync.
+      const again = await this.push();
+      sent += again.pushed;
+      rejected += again.rejected;
+    }
     await this.revert();
     await this.store.setMeta(SYNC_META.lastSynced, String(Date.now()));
-    return { pushed, rejected, pulled };
+    return { pushed: sent, rejected, pulled };
+  }
+
+  /**
+   * Takes the whole team in again, from the start, after its server went back in time (its
+   * database restored from a backup: see PushResponse.history): the revisions held here are not
+   * the server's any more, and what this device sent or heard of after the backup is not on the
+   * server. Each page is rebased in its own transaction (see DraftStore.rebase); the new history
+   * is recorded only at the end, so a rebase cut short starts again at the next sync.
+   * @returns how many drafts were taken in
+   */
+  async rebase(): Promise<number> {
+    this._rebases += 1;
+    let page = await this.transport.pull(0, PULL_PAGE_MAX);
+    const { history } = page;
+    const seen = new Set<string>();
+    for (;;) {
+      // Named anew again meanwhile (another device found the server behind it): start over.
+      if (page.history !== history) return this.rebase();
+      await this.store.rebase(page.drafts);
+      for (const draft of page.drafts) seen.add(draft.id);
+      if (!page.more) break;
+      page = await this.transport.pull(page.cursor, PULL_PAGE_MAX);
+    }
+    await this.store.rebased(seen, {
+      [SYNC_META.cursor]: String(page.cursor),
+      ...(history ? { [SYNC_META.history]: history } : {}),
+    });
+    return seen.size;
   }
 
   /** Takes the drafts whose refused change the user discarded back to the team's version of them. */
@@ -130,6 +179,7 @@ export class SyncEngine {
     let current = false;
     // Only this engine moves the cursor while it holds the sync lock, so it is read once.
     let since = Number((await this.store.meta(SYNC_META.cursor)) ?? 0);
+    let history = await this.store.meta(SYNC_META.history);
     let next = this._read(undefined);
     /** The last batch's answers, being written while the next batch travels. */
     let writing: Promise<void> = Promise.resolve();
@@ -160,8 +210,13 @@ export class SyncEngine {
         ahead = this._ahead(next);
         // `settled` lets the server forget its record of the changes this device will not send again.
         const answer: PushResponse = mutations.length
-          ? await this.transport.push({ mutations, since, settled: view.settled })
+          ? await this.transport.push({ mutations, since, settled: view.settled, history })
           : { results: [] };
+        // Heard for the first time (a device that synced before servers named it): checked from now on.
+        if (history === undefined && answer.history) {
+          history = answer.history;
+          await this.store.setMeta(SYNC_META.history, history);
+        }
         const sent = new Set(mutations.map((m) => m.seq));
         if (
           !Array.isArray(answer.results) ||
@@ -335,11 +390,18 @@ export class SyncEngine {
    * trip is the slow step, and the write would otherwise wait on it.
    */
   async pull(): Promise<number> {
-    let page = await this.transport.pull(Number((await this.store.meta(SYNC_META.cursor)) ?? 0), PULL_PAGE_MAX);
+    const [cursor, history] = await Promise.all([
+      this.store.meta(SYNC_META.cursor),
+      this.store.meta(SYNC_META.history),
+    ]);
+    let page = await this.transport.pull(Number(cursor ?? 0), PULL_PAGE_MAX);
+    if (history === undefined && page.history) await this.store.setMeta(SYNC_META.history, page.history);
     let pulled = 0;
     /** Where a page held the cursor back (a draft to pull again): later pages do not move it past. */
     let held = Infinity;
     for (;;) {
+      // The server went back in time: its revisions are not the ones this device holds.
+      if (history !== undefined && page.history && page.history !== history) return pulled + (await this.rebase());
       const next = page.more ? this.transport.pull(page.cursor, PULL_PAGE_MAX) : undefined;
       // Left unawaited when the write fails: not an unhandled rejection, the write's error is the one told.
       next?.catch(() => undefined);

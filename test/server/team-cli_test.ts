@@ -58,6 +58,26 @@ describe('npm run team', () => {
     assert.doesNotMatch(team('list').out, /Odd/, 'no such team made');
   });
 
+  it('tells every team’s devices that the database was restored by hand, naming each team’s history anew', async () => {
+    const team = await cli();
+    for (const name of ['Riverside team', 'Hillside team']) assert.equal(team('create', name).code, 0);
+    const histories = async () => {
+      const { db } = await openDatabase({ sqliteFile: path.join(team.dataDir, 'efk.sqlite') });
+      try {
+        return (await db.selectFrom('teams').select(['id', 'history']).orderBy('id').execute()).map((t) => t.history);
+      } finally {
+        await db.destroy();
+      }
+    };
+    const before = await histories();
+    const told = team('restored');
+    assert.equal(told.code, 0, told.out);
+    assert.match(told.out, /Told the devices of 2 teams that the database was restored/);
+    const renamed = await histories();
+    assert.equal(renamed.length, 2);
+    for (const [i, history] of renamed.entries()) assert.notEqual(history, before[i]);
+  });
+
   it('lists each device with when it last reached the server, and points out those quiet for 30 days', async () => {
     const team = await cli();
     const code = /join#([A-Za-z0-9_-]+)/.exec(team('create', 'Riverside team').out)![1]!;

@@ -23,6 +23,7 @@ describe('CompiledOnce', () => {
           name: `Team ${id}`,
           join_code_hash: `h${id}`,
           join_version: 1,
+          history: `h-${id}`,
           rev: i + 1,
           created_at: 0,
         })),

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import {
+  HISTORY_CHANGED,
   NO_SUCH_DRAFT,
   PULL_PAGE_MAX,
   PUSH_BATCH_MAX,
@@ -997,6 +998,56 @@ for (const engine of ['sqlite', 'postgres'] as const) {
         });
         assert.equal(renamed.statusCode, 204, `${name}: ${renamed.body}`);
       }
+    });
+
+    it('names the team’s history: a push of another is refused whole with a 409, and a device ahead of the team names it anew', async () => {
+      const team = await server.store.createTeam('Restored team');
+      const { token } = await join(team.code, 'Restored phone');
+      const pushAs = (query: string, mutations: Mutation[]) =>
+        server.app.inject({ method: 'POST', url: `/api/push?${query}`, headers: auth(token), payload: { mutations } });
+      const pull = async (since: number) => {
+        const res = await server.app.inject({ url: `/api/pull?since=${since}`, headers: auth(token) });
+        assert.equal(res.statusCode, 200, res.body);
+        return res.json<PullResponse>();
+      };
+      const title = (value: string, changedAt: number) => ({ title: { value, baseRev: 0, changedAt } });
+
+      const first = await pull(0);
+      assert.match(first.history ?? '', /^[A-Za-z0-9_-]{16,}$/, 'every pull names the team’s history');
+      const applied = await pushAs(`since=0&history=${first.history}`, [upsert(1, randomUUID(), title('Kept', 1))]);
+      assert.equal(applied.statusCode, 200, applied.body);
+      assert.equal(applied.json<{ history: string }>().history, first.history, 'and every push answer');
+
+      // A push naming a history the team does not have: nothing of it is applied.
+      const elsewhere = randomUUID();
+      const refused = await pushAs(`since=1&history=other-history`, [upsert(2, elsewhere, title('Not kept', 2))]);
+      assert.equal(refused.statusCode, 409, refused.body);
+      assert.equal(refused.json<{ error: string }>().error, HISTORY_CHANGED);
+      assert.equal((await pull(0)).drafts.length, 1, 'the refused push changed nothing');
+
+      // A device that has seen revision 50 of a team at 1 shows the database went back in time.
+      const ahead = await pull(50);
+      assert.notEqual(ahead.history, first.history, 'the team’s history is named anew');
+      assert.deepEqual(ahead.drafts, []);
+      assert.equal((await pull(0)).history, ahead.history, 'for every device of the team');
+      const stale = await pushAs(`since=1&history=${first.history}`, [upsert(3, elsewhere, title('Not kept', 3))]);
+      assert.equal(stale.statusCode, 409, 'a device still naming the old history is refused');
+      const pushedAhead = await pushAs(`since=70`, [upsert(4, elsewhere, title('Not kept', 4))]);
+      assert.equal(pushedAhead.statusCode, 409, 'so is a push from ahead of the team, even naming none');
+      const renamed = (await pull(0)).history;
+      assert.notEqual(renamed, ahead.history, 'and it names the history anew too');
+      assert.equal((await pull(0)).drafts.length, 1, 'none of the refused pushes changed anything');
+
+      // `npm run team -- restored`, after a restore by hand.
+      assert.equal(await server.store.renameHistories(team.id), 1);
+      assert.notEqual((await pull(0)).history, renamed);
+      const other = await pull(0);
+      const { history } = await server.db
+        .selectFrom('teams')
+        .select('history')
+        .where('id', '=', teamId)
+        .executeTakeFirstOrThrow();
+      assert.notEqual(history, other.history, 'each team has its own history, and renaming one leaves the others');
     });
 
     it('describes itself in OpenAPI', async () => {

@@ -1,0 +1,226 @@
+import assert from 'node:assert/strict';
+import { copyFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import { buildApp } from '../../server/app.js';
+import { openDatabase } from '../../server/db/open-database.js';
+import type { Database } from '../../server/db/schema.js';
+import { backupSqlite, restoreSqlite } from '../../server/db/sqlite-backup.js';
+import { randomSecret } from '../../server/secrets.js';
+import { SyncStore } from '../../server/sync/sync-store.js';
+import type { Draft } from '../../src/data/draft.js';
+import type { ServerDraft } from '../../src/sync/protocol.js';
+import { SYNC_META, SyncEngine } from '../../src/sync/sync-engine.js';
+import { FetchTransport, joinTeam, SyncUnauthorizedError } from '../../src/sync/sync-transport.js';
+import { freePort } from '../support/free-port.js';
+import { simDevice, type SimDevice } from '../support/sim-device.js';
+import { tempDirWith } from '../support/temp-dir.js';
+
+const WS = { id: 'engagement-strategy', version: 1 };
+
+/** The team's server on an SQLite file, which can be stopped, have its file replaced, and started again. */
+class RestartableServer {
+  private _app: FastifyInstance | undefined;
+  private _db: Kysely<Database> | undefined;
+  store: SyncStore | undefined;
+  private readonly _secret = randomSecret();
+
+  constructor(
+    readonly file: string,
+    readonly port: number,
+  ) {}
+
+  get origin(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    const { db } = await openDatabase({ sqliteFile: this.file });
+    const store = new SyncStore(db, this._secret);
+    const app = await buildApp({
+      distDir: 'dist',
+      sync: { store, publicUrl: 'http://kit.test', rateLimits: { joinPerMinute: 1e6, apiPerMinute: 1e6 } },
+    });
+    await app.listen({ host: '127.0.0.1', port: this.port });
+    [this._app, this._db, this.store] = [app, db, store];
+  }
+
+  async stop(): Promise<void> {
+    await this._app?.close();
+    await this._db?.destroy();
+    [this._app, this._db, this.store] = [undefined, undefined, undefined];
+  }
+
+  /** Every draft of the team, as its server holds it. */
+  async drafts(teamId: string): Promise<Map<string, ServerDraft>> {
+    const all = new Map<string, ServerDraft>();
+    for (;;) {
+      const page = await this.store!.pull(teamId, Math.max(0, ...[...all.values()].map((d) => d.rev)), 100);
+      for (const d of page.drafts) all.set(d.id, d);
+      if (!page.more) return all;
+    }
+  }
+}
+
+/** A draft's answers, as values by field. */
+function values(draft: Pick<Draft, 'fields'> | undefined): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(draft?.fields ?? {}).map(([key, f]) => [key, f.value]));
+}
+
+/** Both devices synced until neither has anything waiting, and each holds exactly what the server does. */
+async function settled(server: RestartableServer, teamId: string, devices: readonly SimDevice[]): Promise<void> {
+  for (let round = 0; round < 3; round += 1) for (const d of devices) await d.engine.sync();
+  const team = await server.drafts(teamId);
+  for (const device of devices) {
+    assert.deepEqual(await device.store.outbox(), [], `${device.name} has nothing waiting`);
+    const held = new Map((await device.store.list()).map((d) => [d.id, d]));
+    const live = [...team.values()].filter((d) => d.deletedAt === null);
+    assert.deepEqual([...held.keys()].sort(), live.map((d) => d.id).sort(), `${device.name} holds the team’s drafts`);
+    for (const d of live) {
+      assert.deepEqual(values(held.get(d.id)), values(d), `${device.name}: ${d.id} as the team has it`);
+      for (const [key, f] of Object.entries(d.fields)) {
+        assert.equal(f.conflict, null, `no conflict made up on ${key}`);
+        assert.equal(held.get(d.id)!.fields[key]!.rev, f.rev, `${device.name} holds the server’s revision of ${key}`);
+      }
+    }
+  }
+}
+
+describe('a team’s server restored from a backup', () => {
+  let clock = 1_000_000;
+  const tick = (): number => (clock += 1_000);
+  let dir: { dir: string; cleanup: () => Promise<void> };
+  let server: RestartableServer;
+
+  beforeEach(async () => {
+    dir = await tempDirWith();
+    server = new RestartableServer(path.join(dir.dir, 'efk.sqlite'), await freePort());
+    await server.start();
+  });
+  afterEach(async () => {
+    await server.stop();
+    await dir.cleanup();
+  });
+
+  /**
+   * Two devices of one team sync; a backup is taken; both go on (a new draft, edits of each other's
+   * answers, a deletion), each hearing the other; then the backup is put back by `put`.
+   */
+  async function restoredAfterWork(put: (backup: string) => Promise<void>) {
+    const team = await server.store!.createTeam('Riverside team');
+    const a = await simDevice('Phone A', server.origin, server.origin, team.code, tick);
+    const b = await simDevice('Phone B', server.origin, server.origin, team.code, tick);
+    const riverside = await a.store.create(WS, { title: 'Riverside hall' });
+    await a.store.update(riverside.id, { achieve: 'Before the backup' });
+    const gone = await a.store.create(WS, { title: 'Deleted after the backup' });
+    for (const d of [a, b, a]) await d.engine.sync();
+
+    const backup = path.join(dir.dir, 'backup.sqlite');
+    await backupSqlite(server.file, backup);
+
+    await a.store.update(riverside.id, { achieve: 'Changed by A after the backup' });
+    const hillside = await a.store.create(WS, { title: 'Hillside, made after the backup' });
+    await b.store.update(riverside.id, { audience: 'Added by B after the backup' });
+    await b.store.remove(gone.id);
+    for (const d of [a, b, a]) await d.engine.sync();
+    assert.equal(values(await b.store.get(hillside.id)).title, 'Hillside, made after the backup');
+
+    await server.stop();
+    await put(backup);
+    await server.start();
+    const lost = await server.drafts(team.id);
+    assert.equal(lost.has(hillside.id), false, 'the backup does not hold what came after it');
+    return { team, a, b, riverside: riverside.id, hillside: hillside.id, gone: gone.id };
+  }
+
+  it('after `npm run restore`, each device sends again what the server lost, and takes in the rest, with no conflict made up', async () => {
+    const { team, a, b, riverside, hillside, gone } = await restoredAfterWork(async (backup) => {
+      await restoreSqlite(backup, server.file);
+    });
+    // B edits before it hears of the restore: its edit must not replace a teammate's unseen.
+    await b.store.update(riverside, { timing: 'B, after the restore' });
+    await b.engine.sync();
+    await a.engine.sync();
+    assert.ok((await server.drafts(team.id)).has(hillside), 'one sync of its maker sends a lost draft again');
+    await settled(server, team.id, [a, b]);
+
+    const held = await server.drafts(team.id);
+    assert.deepEqual(values(held.get(riverside)), {
+      title: 'Riverside hall',
+      achieve: 'Changed by A after the backup',
+      audience: 'Added by B after the backup',
+      timing: 'B, after the restore',
+    });
+    assert.equal(
+      values(held.get(hillside)).title,
+      'Hillside, made after the backup',
+      'a draft the server lost is back',
+    );
+    assert.notEqual(held.get(gone)?.deletedAt ?? null, null, 'a deletion the server lost is made again');
+    for (const d of [a, b])
+      assert.equal(await d.store.meta(SYNC_META.history), (await server.store!.pull(team.id, 0, 1)).history);
+  });
+
+  it('after a copy put back by hand, the first device ahead of the team finds it out, and every device catches up', async () => {
+    const { team, a, b, riverside, hillside } = await restoredAfterWork((backup) => copyFile(backup, server.file));
+    // The team's history is as it was: the server learns it went back from A, which has seen more.
+    const before = (await server.store!.pull(team.id, 0, 1)).history;
+    await a.engine.sync();
+    assert.notEqual((await server.store!.pull(team.id, 0, 1)).history, before, 'the history is named anew');
+    await b.engine.sync();
+    await settled(server, team.id, [a, b]);
+    const held = await server.drafts(team.id);
+    assert.equal(values(held.get(riverside)).achieve, 'Changed by A after the backup');
+    assert.equal(values(held.get(riverside)).audience, 'Added by B after the backup');
+    assert.equal(values(held.get(hillside)).title, 'Hillside, made after the backup');
+  });
+
+  it('takes, from a device that joined after the backup and joins again, what it holds', async () => {
+    const team = await server.store!.createTeam('Later team');
+    const a = await simDevice('Phone A', server.origin, server.origin, team.code, tick);
+    await a.store.create(WS, { title: 'Before' });
+    await a.engine.sync();
+    const backup = path.join(dir.dir, 'later.sqlite');
+    await backupSqlite(server.file, backup);
+    const c = await simDevice('Phone C', server.origin, server.origin, team.code, tick);
+    const made = await c.store.create(WS, { title: 'Made by a device the backup never knew' });
+    for (const d of [c, a, c]) await d.engine.sync();
+    await server.stop();
+    await restoreSqlite(backup, server.file);
+    await server.start();
+
+    await assert.rejects(c.engine.sync(), SyncUnauthorizedError, 'the restored server does not know it');
+    // Its own team's link again, as the app joins: a new token, the pull from the start.
+    const joined = await joinTeam({ code: team.code, deviceName: 'Phone C' }, server.origin);
+    await c.store.setMeta(SYNC_META.token, joined.token);
+    await c.store.setMeta(SYNC_META.cursor, '0');
+    const rejoined = new SyncEngine(c.store, new FetchTransport(joined.token, server.origin));
+    await rejoined.sync();
+    await a.engine.sync();
+    assert.equal(values((await server.drafts(team.id)).get(made.id)).title, 'Made by a device the backup never knew');
+    assert.equal(values(await a.store.get(made.id)).title, 'Made by a device the backup never knew');
+  });
+
+  it('leaves a device with no change since the backup to take in the team as it is', async () => {
+    const team = await server.store!.createTeam('Quiet team');
+    const a = await simDevice('Phone A', server.origin, server.origin, team.code, tick);
+    const draft = await a.store.create(WS, { title: 'Before' });
+    await a.engine.sync();
+    const backup = path.join(dir.dir, 'quiet.sqlite');
+    await backupSqlite(server.file, backup);
+    await server.stop();
+    await restoreSqlite(backup, server.file);
+    await server.start();
+    const outcome = await a.engine.sync();
+    assert.equal(outcome.pushed, 0, 'nothing to send again');
+    assert.deepEqual(await a.store.outbox(), []);
+    assert.equal(values(await a.store.get(draft.id)).title, 'Before');
+    assert.equal(
+      await a.store.meta(SYNC_META.history),
+      (await server.store!.pull(team.id, 0, 1)).history,
+      'it has heard of the restore',
+    );
+  });
+});
