@@ -1,0 +1,63 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+/** The tables in an order that keeps every reference whole, each with its primary key. */
+const TABLES = [
+  ['teams', ['id']],
+  ['devices', ['id']],
+  ['drafts', ['team_id', 'id']],
+  ['draft_fields', ['team_id', 'draft_id', 'key']],
+  ['applied_mutations', ['device_id', 'seq']],
+] as const satisfies readonly (readonly [keyof Database, readonly string[]])[];
+
+type Table = (typeof TABLES)[number][0];
+
+/** Rows a statement: well under PostgreSQL's 65,535 parameters at nine columns a row. */
+const ROWS_A_STATEMENT = 500;
+
+export class CopyDatabaseError extends Error {
+  override name = 'CopyDatabaseError';
+}
+
+/** How many rows of each table a copy wrote. */
+export type Copied = Record<Table, number>;
+
+/**
+ * Copies every row of `from` into `to` (both migrated to the same version), in one transaction of
+ * `to`: all of it or, on any failure, nothing. Ids, token hashes, revisions and the teams'
+ * histories go as they are, so the devices carry on against the copy as if nothing had moved
+ * (their tokens work, their cursors and revisions hold). `to` must hold no team: a copy never
+ * mixes two servers' teams, nor writes over one.
+ */
+export async function copyDatabase(from: Kysely<Database>, to: Kysely<Database>): Promise<Copied> {
+  const held = await to
+    .selectFrom('teams')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  if (Number(held.n) > 0)
+    throw new CopyDatabaseError(
+      `The database to copy into already holds ${Number(held.n)} team${Number(held.n) === 1 ? '' : 's'}: copy only into a new, empty one ` +
+        '(the server makes a team when it first starts on a database: copy before starting it there).',
+    );
+  const copied = Object.fromEntries(TABLES.map(([table]) => [table, 0])) as Copied;
+  await to.transaction().execute(async (trx) => {
+    for (const [table, key] of TABLES) {
+      let offset = 0;
+      for (;;) {
+        // Read a part at a time, by key: a large team's answers are never all in memory at once.
+        // In SQL of Kysely's making, as the table is a loop's variable: its rows have no one type.
+        const rows = await sql<Record<string, unknown>>`select * from ${sql.table(table)} order by ${sql.join(
+          key.map((k) => sql.ref(k)),
+        )} limit ${ROWS_A_STATEMENT} offset ${offset}`.execute(from);
+        if (rows.rows.length === 0) break;
+        const columns = Object.keys(rows.rows[0]!);
+        await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) values ${sql.join(
+          rows.rows.map((row) => sql`(${sql.join(columns.map((c) => row[c]))})`),
+        )}`.execute(trx);
+        copied[table] += rows.rows.length;
+        offset += rows.rows.length;
+      }
+    }
+  });
+  return copied;
+}
