@@ -32,7 +32,6 @@ const USAGE = `Usage: npm run team -- <command>
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** When a device last reached the server, as `list` says it (to within the hour it is noted in). */
 /**
  * A name as the terminal should print it: what a device could not be named now (an escape
  * sequence, a reversing mark) but a name stored before may hold, written out as `\\u001b`.
@@ -44,6 +43,7 @@ function shown(name: string): string {
   );
 }
 
+/** When a device last reached the server, as `list` says it (to within the hour it is noted in). */
 function lastContact(at: number | null, now: number): string {
   if (at === null) return 'last reached the server: not known (before this server noted it)';
   const days = Math.floor((now - at) / DAY_MS);
