@@ -47,7 +47,14 @@ async function main(): Promise<void> {
       if (waits % 10 === 1) console.log(`Waiting for the database (${reason})…`);
     },
   });
-  const store = new SyncStore(db, await serverSecret(config.dataDir, config.secret));
+  const store = new SyncStore(db, await serverSecret(config.dataDir, config.secret), {
+    // A restore no one told the devices of (npm run team -- restored): they are catching up now.
+    onWentBack: ({ teamId, since, rev }) =>
+      log?.warn(
+        { teamId, since, rev },
+        'a device asked from a revision its team has not reached: the database went back in time (restored from a backup?); its devices now take the team in again and send back what it lost',
+      ),
+  });
   // A fresh install gets its first team, so a team lead can share a link straight away.
   const team = (await store.firstTeam()) ?? (await store.createTeam('Field team'));
 

@@ -74,6 +74,12 @@ export interface SyncStoreOptions {
    * on a simulated clock give the server the same one.
    */
   readonly now?: () => number;
+  /**
+   * Told when a device asked from a revision its team has not reached, and the team's history was
+   * named anew for it: the database went back in time with no one saying so (see
+   * PushResponse.history). An administrator wants to hear of it.
+   */
+  readonly onWentBack?: (event: { readonly teamId: string; readonly since: number; readonly rev: number }) => void;
 }
 
 /**
@@ -441,14 +447,16 @@ export class SyncStore {
     private readonly db: Kysely<Database>,
     /** Derives join codes; the same on every instance that shares the database. */
     private readonly serverSecret: string,
-    { deviceCacheMs = DEVICE_CACHE_MS, now = Date.now }: SyncStoreOptions = {},
+    { deviceCacheMs = DEVICE_CACHE_MS, now = Date.now, onWentBack }: SyncStoreOptions = {},
   ) {
     this._now = now;
+    this._onWentBack = onWentBack;
     this._postgres = db.getExecutor().adapter instanceof PostgresAdapter;
     this._devices = new DeviceCache(deviceCacheMs);
   }
 
   private readonly _now: () => number;
+  private readonly _onWentBack: SyncStoreOptions['onWentBack'];
 
   /** The push's statements, compiled once per shape: see CompiledOnce. */
   private readonly _compiled = new CompiledOnce();
@@ -761,9 +769,11 @@ export class SyncStore {
       // A device that has seen a revision the team has not reached: the database went back in time
       // (a backup restored without `npm run restore` or `team restored`, which name a new history).
       // The team's history is named anew, so every device of it learns, not only this one.
-      if (items.some((i) => !revoked.has(i.device.id) && i.since !== undefined && i.since > Number(team.rev))) {
+      const ahead = Math.max(...items.filter((i) => !revoked.has(i.device.id)).map((i) => i.since ?? 0));
+      if (ahead > Number(team.rev)) {
         history = newHistory();
         await trx.updateTable('teams').set({ history }).where('id', '=', teamId).execute();
+        this._onWentBack?.({ teamId, since: ahead, rev: Number(team.rev) });
       }
       /** Pushes whose revisions are of another history: their merge would be based on what they were not. */
       const elsewhere = (i: PushItem): boolean =>
@@ -1078,7 +1088,10 @@ export class SyncStore {
       .where('id', '=', teamId)
       .where('history', '=', team.history)
       .executeTakeFirst();
-    if (Number(numUpdatedRows) > 0) return history;
+    if (Number(numUpdatedRows) > 0) {
+      this._onWentBack?.({ teamId, since, rev: Number(team.rev) });
+      return history;
+    }
     const now = await this.db.selectFrom('teams').select('history').where('id', '=', teamId).executeTakeFirst();
     return now?.history ?? '';
   }

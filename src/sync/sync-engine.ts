@@ -56,6 +56,9 @@ export const SYNC_META = {
   lastSynced: 'sync-last-synced',
 } as const;
 
+/** How many times one sync takes its team in again before it gives up (see SyncEngine.rebase). */
+const REBASES_MAX = 3;
+
 /** A push body stays well under the server's 1 MiB limit. */
 const BATCH_BYTES = 512 * 1024;
 
@@ -82,13 +85,17 @@ export class SyncEngine {
 
   async sync(): Promise<SyncOutcome> {
     let pushed: Awaited<ReturnType<SyncEngine['push']>>;
-    try {
-      pushed = await this.push();
-    } catch (error) {
-      if (!(error instanceof SyncHttpError && error.code === HISTORY_CHANGED)) throw error;
-      // Nothing of the push was applied: the team is taken in again, and what it lost goes with the rest.
-      await this.rebase();
-      pushed = await this.push();
+    for (let rebases = 0; ; rebases += 1) {
+      try {
+        pushed = await this.push();
+        break;
+      } catch (error) {
+        // Told again while taking the team in (another device found the server behind it
+        // meanwhile), it takes it in once more; a server that keeps saying so is a fault to show.
+        if (!(error instanceof SyncHttpError && error.code === HISTORY_CHANGED) || rebases === REBASES_MAX) throw error;
+        // Nothing of the push was applied: the team is taken in again, and what it lost goes with the rest.
+        await this.rebase();
+      }
     }
     let { pushed: sent, rejected } = pushed;
     // A push answered as the team's only change since this device's cursor leaves nothing to pull

@@ -87,6 +87,41 @@ describe('npm start', () => {
     await once(again, 'exit');
     assert.equal(/join#([A-Za-z0-9_-]+)/.exec(second)![1], link[3]);
   });
+  it('warns in its log when a device shows that the database went back in time (restored with no one saying so)', async () => {
+    const data = await tempDirWith();
+    after(() => data.cleanup());
+    const child = startServer(data.dir);
+    after(() => void child.kill('SIGKILL'));
+    let output = '';
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const [url, code] = await new Promise<[string, string]>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        output += d.toString();
+        const m = /running at (http:\/\/127\.0\.0\.1:\d+\/)[^]*Join link: \S+#([A-Za-z0-9_-]+)/.exec(output);
+        if (m) resolve([m[1]!, m[2]!]);
+      });
+      child.on('exit', () => reject(new Error(`server exited early:\n${output}`)));
+    });
+    const joined = await fetch(new URL('/api/join', url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code, deviceName: 'Phone' }),
+    });
+    const { token } = (await joined.json()) as { token: string };
+    const pulled = await fetch(new URL('/api/pull?since=999', url), { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(pulled.status, 200);
+    const until = Date.now() + 10_000;
+    while (!/went back in time/.test(output) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    const line = output.split('\n').find((l) => l.includes('went back in time'));
+    assert.ok(line, `a warning in:\n${output}`);
+    assert.deepEqual(
+      { level: (JSON.parse(line) as { level: number }).level, since: (JSON.parse(line) as { since: number }).since },
+      { level: 40, since: 999 },
+    );
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  });
+
   it('forgets, once started, the records of changes their devices settled more than a day ago, and erases drafts deleted over 30 days ago', async () => {
     const data = await tempDirWith();
     after(() => data.cleanup());

@@ -1038,6 +1038,18 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       assert.notEqual(renamed, ahead.history, 'and it names the history anew too');
       assert.equal((await pull(0)).drafts.length, 1, 'none of the refused pushes changed anything');
 
+      // An administrator hears of it (npm start logs it), once for each time it is found.
+      const told: { teamId: string; since: number; rev: number }[] = [];
+      const watched = new SyncStore(server.db, randomSecret(), { onWentBack: (event) => told.push(event) });
+      const device = (await server.store.deviceByToken(token))!;
+      await watched.pull(team.id, 90, 10);
+      await assert.rejects(watched.push(device, [upsert(5, elsewhere, title('Not kept', 5))], 95), /gone back in time/);
+      await watched.pull(team.id, 0, 10);
+      assert.deepEqual(told, [
+        { teamId: team.id, since: 90, rev: 1 },
+        { teamId: team.id, since: 95, rev: 1 },
+      ]);
+
       // `npm run team -- restored`, after a restore by hand.
       assert.equal(await server.store.renameHistories(team.id), 1);
       assert.notEqual((await pull(0)).history, renamed);
