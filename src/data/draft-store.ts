@@ -945,7 +945,12 @@ export class DraftStore {
         Promise.all(drafts.map((remote) => tx.objectStore('drafts').get(remote.id))),
         countSyncWrite(tx.objectStore('meta'), crypto.randomUUID()),
       ]);
-      const queuedByDraft = byDraft(queued.filter((e) => !e.rejected));
+      // An answer this device refused itself stays with its refusal until shortened or discarded:
+      // counted as waiting, it is kept, and not queued again only to be refused again.
+      const waiting = queued.flatMap((e): OutboxEntry[] =>
+        !e.rejected ? [e] : e.refused?.length ? [{ ...e, kind: 'update', fields: e.refused }] : [],
+      );
+      const queuedByDraft = byDraft(waiting);
       const at = this._now();
       const writes: Promise<unknown>[] = [];
       changed = [];

@@ -26,7 +26,8 @@ function sameValue(a: DraftField, b: ServerDraft['fields'][string]): boolean {
  * it: that change is then sent as made without seeing the server's, to meet it as a conflict
  * rather than replace it unseen.
  *
- * @param queued this draft's changes waiting in the outbox (not refused ones)
+ * @param queued this draft's changes waiting in the outbox; an answer refused here (too long for
+ *   the server) counts as waiting, so it is not queued again, to be refused again
  * @param own whether a field from the server is this device's own change (it keeps its own id)
  */
 export function rebaseDraft(
@@ -73,9 +74,11 @@ export function rebaseDraft(
       if (!waiting.has(key)) resend.push(key);
     } else if (!mine) {
       fields[key] = fromRemote(key);
-    } else if (sameValue(mine, theirs)) {
+    } else if (sameValue(mine, theirs) && !(theirs.conflict && !mine.conflict && mine.changedAt > theirs.changedAt)) {
       fields[key] = waiting.has(key) ? { ...mine, rev: theirs.rev } : fromRemote(key);
     } else if (mine.changedAt > theirs.changedAt) {
+      // Later here: a value the server lost, or a conflict settled here (the same value chosen
+      // again) that the server still holds open: sent again, it settles it there too.
       fields[key] = { ...mine, rev: theirs.rev };
       if (!waiting.has(key)) resend.push(key);
     } else {

@@ -10,6 +10,7 @@ import type { Database } from '../../server/db/schema.js';
 import { backupSqlite, restoreSqlite } from '../../server/db/sqlite-backup.js';
 import { randomSecret } from '../../server/secrets.js';
 import { SyncStore } from '../../server/sync/sync-store.js';
+import { TEXT_MAX } from '../../src/content/worksheet.js';
 import type { Draft } from '../../src/data/draft.js';
 import type { ServerDraft } from '../../src/sync/protocol.js';
 import { SYNC_META, SyncEngine } from '../../src/sync/sync-engine.js';
@@ -201,6 +202,37 @@ describe('a team’s server restored from a backup', () => {
     await a.engine.sync();
     assert.equal(values((await server.drafts(team.id)).get(made.id)).title, 'Made by a device the backup never knew');
     assert.equal(values(await a.store.get(made.id)).title, 'Made by a device the backup never knew');
+  });
+
+  it('keeps a conflict settled after the backup settled, and an answer refused for its length refused once', async () => {
+    const team = await server.store!.createTeam('Settled team');
+    const a = await simDevice('Phone A', server.origin, server.origin, team.code, tick);
+    const b = await simDevice('Phone B', server.origin, server.origin, team.code, tick);
+    const draft = await a.store.create(WS, { title: 'Hall' });
+    for (const d of [a, b]) await d.engine.sync();
+    await a.store.update(draft.id, { achieve: 'A’s aim' });
+    await b.store.update(draft.id, { achieve: 'B’s aim' });
+    for (const d of [a, b, a]) await d.engine.sync();
+    assert.ok((await a.store.get(draft.id))!.fields['achieve']!.conflict, 'a conflict, open before the backup');
+    const backup = path.join(dir.dir, 'settled.sqlite');
+    await backupSqlite(server.file, backup);
+
+    await a.store.update(draft.id, { achieve: (await a.store.get(draft.id))!.fields['achieve']!.value });
+    await a.store.update(draft.id, { audience: 'x'.repeat(TEXT_MAX + 1) });
+    for (const d of [a, b]) await d.engine.sync();
+    assert.equal((await a.store.outboxStatus()).rejected.length, 1, 'the long answer refused on the device');
+    await server.stop();
+    await restoreSqlite(backup, server.file);
+    await server.start();
+
+    for (let round = 0; round < 3; round += 1) for (const d of [a, b]) await d.engine.sync();
+    const held = (await server.drafts(team.id)).get(draft.id)!;
+    assert.equal(held.fields['achieve']!.conflict, null, 'the conflict settled on the server again');
+    for (const d of [a, b]) assert.equal((await d.store.get(draft.id))!.fields['achieve']!.conflict, null, d.name);
+    const { rejected, waiting } = await a.store.outboxStatus();
+    assert.equal(rejected.length, 1, 'still refused once, not once more for the restore');
+    assert.equal(waiting, 0);
+    assert.equal(held.fields['audience'], undefined, 'and never sent');
   });
 
   it('leaves a device with no change since the backup to take in the team as it is', async () => {

@@ -120,6 +120,18 @@ describe('rebaseDraft (a server gone back in time)', () => {
     expect(draft.rev).to.equal(0);
   });
 
+  it('settles again a conflict settled here after the server’s copy, choosing the value the server kept', () => {
+    const open = { value: 'A teammate’s', changedAt: 35, changedBy: 'Sam’s phone' };
+    const { draft, resend } = rebaseDraft(
+      local({ achieve: held('Kept', 50) }),
+      remote({ achieve: { ...server('Kept', 40, 8), conflict: open } }, 8),
+      [],
+      notOwn,
+    );
+    expect(draft.fields['achieve']).to.include({ value: 'Kept', rev: 8, conflict: null });
+    expect(resend, 'sent again, it settles the conflict on the server too').to.deep.equal(['achieve']);
+  });
+
   it('keeps this device’s own change under its own id', () => {
     const { draft } = rebaseDraft(
       local({ achieve: held('Mine', 30) }),
