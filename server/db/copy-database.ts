@@ -40,24 +40,27 @@ export async function copyDatabase(from: Kysely<Database>, to: Kysely<Database>)
         '(the server makes a team when it first starts on a database: copy before starting it there).',
     );
   const copied = Object.fromEntries(TABLES.map(([table]) => [table, 0])) as Copied;
-  await to.transaction().execute(async (trx) => {
-    for (const [table, key] of TABLES) {
-      let offset = 0;
-      for (;;) {
-        // Read a part at a time, by key: a large team's answers are never all in memory at once.
-        // In SQL of Kysely's making, as the table is a loop's variable: its rows have no one type.
-        const rows = await sql<Record<string, unknown>>`select * from ${sql.table(table)} order by ${sql.join(
-          key.map((k) => sql.ref(k)),
-        )} limit ${ROWS_A_STATEMENT} offset ${offset}`.execute(from);
-        if (rows.rows.length === 0) break;
-        const columns = Object.keys(rows.rows[0]!);
-        await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) values ${sql.join(
-          rows.rows.map((row) => sql`(${sql.join(columns.map((c) => row[c]))})`),
-        )}`.execute(trx);
-        copied[table] += rows.rows.length;
-        offset += rows.rows.length;
+  // Read in one transaction of `from`: a snapshot, whole even if a server writes to it meanwhile.
+  await from.transaction().execute((snapshot) =>
+    to.transaction().execute(async (trx) => {
+      for (const [table, key] of TABLES) {
+        let offset = 0;
+        for (;;) {
+          // Read a part at a time, by key: a large team's answers are never all in memory at once.
+          // In SQL of Kysely's making, as the table is a loop's variable: its rows have no one type.
+          const rows = await sql<Record<string, unknown>>`select * from ${sql.table(table)} order by ${sql.join(
+            key.map((k) => sql.ref(k)),
+          )} limit ${ROWS_A_STATEMENT} offset ${offset}`.execute(snapshot);
+          if (rows.rows.length === 0) break;
+          const columns = Object.keys(rows.rows[0]!);
+          await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) values ${sql.join(
+            rows.rows.map((row) => sql`(${sql.join(columns.map((c) => row[c]))})`),
+          )}`.execute(trx);
+          copied[table] += rows.rows.length;
+          offset += rows.rows.length;
+        }
       }
-    }
-  });
+    }),
+  );
   return copied;
 }

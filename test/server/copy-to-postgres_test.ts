@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildApp } from '../../server/app.js';
+import { copyDatabase } from '../../server/db/copy-database.js';
 import { openDatabase } from '../../server/db/open-database.js';
 import { serverSecret } from '../../server/server-secret.js';
 import { SyncStore } from '../../server/sync/sync-store.js';
@@ -109,6 +110,45 @@ describe('npm run copy-to-postgres', () => {
       assert.equal((await pg.pull(a)).body.drafts.length, 3);
     } finally {
       await pg.close();
+    }
+  });
+
+  it('copies a consistent snapshot even while a server goes on writing to the SQLite file', async () => {
+    const data = await tempDirWith();
+    cleanups.push(data.cleanup);
+    const sqlite = await kitServer(data.dir);
+    const team = await sqlite.store.createTeam('Busy team');
+    const { token } = (
+      await sqlite.app.inject({ method: 'POST', url: '/api/join', payload: { code: team.code, deviceName: 'W' } })
+    ).json<{ token: string }>();
+    let seq = 0;
+    let writing = true;
+    const load = (async () => {
+      while (writing) {
+        const mutations = Array.from({ length: 20 }, () => newDraftMutation(++seq, { title: `Draft ${seq}` }));
+        assert.equal((await sqlite.push(token, mutations)).status, 200);
+        // A turn of the event loop between pushes, so the copy's reads interleave with the writes.
+        await new Promise((r) => setImmediate(r));
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 100));
+    const url = await postgres.createDatabase();
+    const target = await openDatabase({ databaseUrl: url });
+    try {
+      const copied = await copyDatabase(sqlite.db, target.db);
+      writing = false;
+      await load;
+      assert.ok(copied.drafts > 0 && copied.drafts < seq, 'writes went on before, during and after the copy');
+      // Consistent: every applied change has its draft, and the team's revision counts them all.
+      const { rev } = await target.db.selectFrom('teams').select('rev').executeTakeFirstOrThrow();
+      assert.equal(copied.applied_mutations, copied.drafts);
+      assert.equal(Number(rev), copied.drafts);
+      assert.equal(copied.draft_fields, copied.drafts);
+    } finally {
+      writing = false;
+      await load;
+      await target.db.destroy();
+      await sqlite.close();
     }
   });
 
