@@ -12,6 +12,11 @@ export interface TestPostgres {
   stop(): Promise<void>;
 }
 
+/** The path of one of PostgreSQL's programs (pg_dump, pg_restore), as installed here. */
+export function postgresProgram(name: string): string {
+  return path.join(binDir(), name);
+}
+
 function binDir(): string {
   const root = '/usr/lib/postgresql';
   const versions = existsSync(root) ? readdirSync(root).sort((a, b) => Number(b) - Number(a)) : [];

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
@@ -15,13 +16,18 @@ import type { Draft } from '../../src/data/draft.js';
 import type { ServerDraft } from '../../src/sync/protocol.js';
 import { SYNC_META, SyncEngine } from '../../src/sync/sync-engine.js';
 import { FetchTransport, joinTeam, SyncUnauthorizedError } from '../../src/sync/sync-transport.js';
+import { ROOT } from '../support/build-app.js';
 import { freePort } from '../support/free-port.js';
+import { postgresProgram, startPostgres } from '../support/postgres.js';
 import { simDevice, type SimDevice } from '../support/sim-device.js';
 import { tempDirWith } from '../support/temp-dir.js';
 
 const WS = { id: 'engagement-strategy', version: 1 };
 
-/** The team's server on an SQLite file, which can be stopped, have its file replaced, and started again. */
+/**
+ * The team's server on an SQLite file (or a PostgreSQL database, `url`), which can be stopped, have
+ * its database replaced, and started again.
+ */
 class RestartableServer {
   private _app: FastifyInstance | undefined;
   private _db: Kysely<Database> | undefined;
@@ -31,6 +37,7 @@ class RestartableServer {
   constructor(
     readonly file: string,
     readonly port: number,
+    readonly url?: string,
   ) {}
 
   get origin(): string {
@@ -38,7 +45,7 @@ class RestartableServer {
   }
 
   async start(): Promise<void> {
-    const { db } = await openDatabase({ sqliteFile: this.file });
+    const { db } = await openDatabase(this.url ? { databaseUrl: this.url } : { sqliteFile: this.file });
     const store = new SyncStore(db, this._secret);
     const app = await buildApp({
       distDir: 'dist',
@@ -109,7 +116,10 @@ describe('a team’s server restored from a backup', () => {
    * Two devices of one team sync; a backup is taken; both go on (a new draft, edits of each other's
    * answers, a deletion), each hearing the other; then the backup is put back by `put`.
    */
-  async function restoredAfterWork(put: (backup: string) => Promise<void>) {
+  async function restoredAfterWork(
+    put: (backup: string) => Promise<void>,
+    take: (backup: string) => Promise<unknown> = (backup) => backupSqlite(server.file, backup),
+  ) {
     const team = await server.store!.createTeam('Riverside team');
     const a = await simDevice('Phone A', server.origin, server.origin, team.code, tick);
     const b = await simDevice('Phone B', server.origin, server.origin, team.code, tick);
@@ -118,8 +128,8 @@ describe('a team’s server restored from a backup', () => {
     const gone = await a.store.create(WS, { title: 'Deleted after the backup' });
     for (const d of [a, b, a]) await d.engine.sync();
 
-    const backup = path.join(dir.dir, 'backup.sqlite');
-    await backupSqlite(server.file, backup);
+    const backup = path.join(dir.dir, 'backup');
+    await take(backup);
 
     await a.store.update(riverside.id, { achieve: 'Changed by A after the backup' });
     const hillside = await a.store.create(WS, { title: 'Hillside, made after the backup' });
@@ -162,6 +172,40 @@ describe('a team’s server restored from a backup', () => {
     assert.notEqual(held.get(gone)?.deletedAt ?? null, null, 'a deletion the server lost is made again');
     for (const d of [a, b])
       assert.equal(await d.store.meta(SYNC_META.history), (await server.store!.pull(team.id, 0, 1)).history);
+  });
+
+  it('after pg_dump, pg_restore and `npm run team -- restored`, as the README says for PostgreSQL, the same', async () => {
+    const postgres = await startPostgres();
+    try {
+      await server.stop();
+      server = new RestartableServer('', await freePort(), await postgres.createDatabase());
+      await server.start();
+      const url = server.url!;
+      const { team, a, b, riverside, hillside } = await restoredAfterWork(
+        async (dump) => {
+          execFileSync(postgresProgram('pg_restore'), ['--clean', '--if-exists', '-d', url, dump], { stdio: 'pipe' });
+          const told = spawnSync(
+            process.execPath,
+            ['--import', 'tsx', path.join(ROOT, 'server/team-cli.ts'), 'restored'],
+            {
+              cwd: ROOT,
+              env: { ...process.env, DATABASE_URL: url, DATA_DIR: dir.dir },
+              encoding: 'utf8',
+            },
+          );
+          assert.equal(told.status, 0, `${told.stdout}${told.stderr}`);
+        },
+        async (dump) => execFileSync(postgresProgram('pg_dump'), ['-Fc', '-f', dump, url], { stdio: 'pipe' }),
+      );
+      await settled(server, team.id, [a, b]);
+      const held = await server.drafts(team.id);
+      assert.equal(values(held.get(riverside)).achieve, 'Changed by A after the backup');
+      assert.equal(values(held.get(riverside)).audience, 'Added by B after the backup');
+      assert.equal(values(held.get(hillside)).title, 'Hillside, made after the backup');
+    } finally {
+      await server.stop();
+      await postgres.stop();
+    }
   });
 
   it('after a copy put back by hand, the first device ahead of the team finds it out, and every device catches up', async () => {
