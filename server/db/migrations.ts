@@ -91,9 +91,21 @@ const MIGRATIONS: Record<string, Migration> = {
         .alterTable('teams')
         .addColumn('history', 'text', (c) => c.notNull().defaultTo(''))
         .execute();
-      const teams = db as unknown as Kysely<{ teams: { id: string; history: string } }>;
-      for (const { id } of await teams.selectFrom('teams').select('id').execute())
-        await teams.updateTable('teams').set({ history: newHistory() }).where('id', '=', id).execute();
+      // The team's revision when its history was named: revisions up to it are the same in the
+      // history before (a restored backup's are), those after it are not.
+      await db.schema
+        .alterTable('teams')
+        .addColumn('history_from', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
+      const teams = db as unknown as Kysely<{
+        teams: { id: string; rev: number; history: string; history_from: number };
+      }>;
+      for (const { id, rev } of await teams.selectFrom('teams').select(['id', 'rev']).execute())
+        await teams
+          .updateTable('teams')
+          .set({ history: newHistory(), history_from: rev })
+          .where('id', '=', id)
+          .execute();
     },
   },
 };

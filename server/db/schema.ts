@@ -17,6 +17,11 @@ export interface Database {
      * server lost (see PushResponse.history).
      */
     history: string;
+    /**
+     * The team's revision when its history was named: revisions up to it are the same in the
+     * history before (a restored backup holds the first of them), those after it are not.
+     */
+    history_from: number;
   };
   devices: {
     id: string;

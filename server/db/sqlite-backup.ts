@@ -50,7 +50,7 @@ function newHistories(file: string): void {
   try {
     const columns = db.prepare("SELECT name FROM pragma_table_info('teams')").all() as { name: string }[];
     if (columns.some((c) => c.name === 'history'))
-      db.prepare('UPDATE teams SET history = lower(hex(randomblob(16)))').run();
+      db.prepare('UPDATE teams SET history = lower(hex(randomblob(16))), history_from = rev').run();
   } finally {
     db.close();
   }

@@ -482,6 +482,7 @@ export class SyncStore {
         rev: 0,
         created_at: Date.now(),
         history: newHistory(),
+        history_from: 0,
       })
       .execute();
     return { id, name, code };
@@ -772,7 +773,11 @@ export class SyncStore {
       const ahead = Math.max(...items.filter((i) => !revoked.has(i.device.id)).map((i) => i.since ?? 0));
       if (ahead > Number(team.rev)) {
         history = newHistory();
-        await trx.updateTable('teams').set({ history }).where('id', '=', teamId).execute();
+        await trx
+          .updateTable('teams')
+          .set({ history, history_from: Number(team.rev) })
+          .where('id', '=', teamId)
+          .execute();
         this._onWentBack?.({ teamId, since: ahead, rev: Number(team.rev) });
       }
       /** Pushes whose revisions are of another history: their merge would be based on what they were not. */
@@ -1018,7 +1023,7 @@ export class SyncStore {
    * so a page of long answers is cut before it is all in memory.
    */
   async pull(teamId: string, since: number, limit: number): Promise<PullResponse> {
-    const history = await this._historyAfter(teamId, since);
+    const { history, historyFrom } = await this._historyAfter(teamId, since);
     const drafts = await this.db
       .selectFrom('drafts')
       .selectAll()
@@ -1065,7 +1070,13 @@ export class SyncStore {
       if (full) break;
     }
     const last = result.at(-1);
-    return { drafts: result, cursor: last ? last.rev : since, more: full || drafts.length > limit, history };
+    return {
+      drafts: result,
+      cursor: last ? last.rev : since,
+      more: full || drafts.length > limit,
+      history,
+      historyFrom,
+    };
   }
 
   /**
@@ -1073,27 +1084,30 @@ export class SyncStore {
    * seen one the team has not reached shows that the database went back in time (a backup restored
    * as it was): the team's history is then named anew, once, so each of its devices learns.
    */
-  private async _historyAfter(teamId: string, since: number): Promise<string> {
-    const team = await this.db
-      .selectFrom('teams')
-      .select(['rev', 'history'])
-      .where('id', '=', teamId)
-      .executeTakeFirst();
-    if (!team || since <= Number(team.rev)) return team?.history ?? '';
+  private async _historyAfter(teamId: string, since: number): Promise<{ history: string; historyFrom: number }> {
+    const read = () =>
+      this.db
+        .selectFrom('teams')
+        .select(['rev', 'history', 'history_from'])
+        .where('id', '=', teamId)
+        .executeTakeFirst();
+    const team = await read();
+    if (!team || since <= Number(team.rev))
+      return { history: team?.history ?? '', historyFrom: Number(team?.history_from ?? 0) };
     const history = newHistory();
     // Only over the history read: a push or another pull may have named it anew meanwhile.
     const { numUpdatedRows } = await this.db
       .updateTable('teams')
-      .set({ history })
+      .set({ history, history_from: Number(team.rev) })
       .where('id', '=', teamId)
       .where('history', '=', team.history)
       .executeTakeFirst();
     if (Number(numUpdatedRows) > 0) {
       this._onWentBack?.({ teamId, since, rev: Number(team.rev) });
-      return history;
+      return { history, historyFrom: Number(team.rev) };
     }
-    const now = await this.db.selectFrom('teams').select('history').where('id', '=', teamId).executeTakeFirst();
-    return now?.history ?? '';
+    const now = await read();
+    return { history: now?.history ?? '', historyFrom: Number(now?.history_from ?? 0) };
   }
 
   /**
@@ -1105,11 +1119,15 @@ export class SyncStore {
   async renameHistories(teamId?: string): Promise<number> {
     const teams = await this.db
       .selectFrom('teams')
-      .select('id')
+      .select(['id', 'rev'])
       .$if(teamId !== undefined, (q) => q.where('id', '=', teamId!))
       .execute();
-    for (const { id } of teams)
-      await this.db.updateTable('teams').set({ history: newHistory() }).where('id', '=', id).execute();
+    for (const { id, rev } of teams)
+      await this.db
+        .updateTable('teams')
+        .set({ history: newHistory(), history_from: Number(rev) })
+        .where('id', '=', id)
+        .execute();
     return teams.length;
   }
 

@@ -934,7 +934,7 @@ export class DraftStore {
    * here that the server lost (made or heard of here after the backup) is queued to go again, in
    * the same transaction.
    */
-  async rebase(drafts: readonly ServerDraft[]): Promise<void> {
+  async rebase(drafts: readonly ServerDraft[], from?: number): Promise<void> {
     if (drafts.length === 0) return;
     let changed: DraftChange[];
     try {
@@ -960,6 +960,7 @@ export class DraftStore {
           remote,
           queuedByDraft.get(remote.id) ?? [],
           (local, field) => this._ownChange(local, field),
+          from,
         );
         writes.push(tx.objectStore('drafts').put(draft));
         // An edit reaching a deleted draft restores it: a restore goes before the edits it carries,

@@ -1,4 +1,4 @@
-import type { ServerDraft } from '../sync/protocol.js';
+import type { ServerDraft, ServerField } from '../sync/protocol.js';
 import type { Draft, DraftField, OutboxEntry } from './draft.js';
 
 /** A draft taken in again after the team's server went back in time, and what to send it again. */
@@ -12,29 +12,50 @@ export interface Rebased {
   readonly taken: readonly string[];
 }
 
-function sameValue(a: DraftField, b: ServerDraft['fields'][string]): boolean {
+function sameValue(a: DraftField, b: ServerField): boolean {
   return JSON.stringify(a.value) === JSON.stringify(b.value);
 }
 
 /**
+ * Which of two differing values of a field is the later: this device's, the server's, or both
+ * (each changed since the backup, neither having seen the other). Revisions tell where they can,
+ * as clocks may disagree: one held here past `from` was given after the backup (the server lost
+ * it), and one up to `from` is the same in the server's history, so the server's, if higher, is
+ * newer. Otherwise the times tell.
+ */
+function later(mine: DraftField, theirs: ServerField, from: number | undefined): 'mine' | 'theirs' | 'both' {
+  if (from !== undefined && mine.rev) {
+    if (mine.rev > from) return theirs.rev > from ? 'both' : 'mine';
+    if (theirs.rev > mine.rev) return 'theirs';
+    // The server's value at the revision this one was based on was this one's base: this one is
+    // an edit of it (sent, and taken as part of a conflict, which keeps revisions, then lost).
+    if (theirs.rev === mine.rev) return 'mine';
+  }
+  return mine.changedAt > theirs.changedAt ? 'mine' : 'theirs';
+}
+
+/**
  * `local` (this device's copy, if any) against `remote` (the team's, from a server whose database
- * went back in time: see PushResponse.history). The revisions held here are of a history the
- * server no longer has, so they are all replaced by the server's, and times decide instead: a
- * value changed here (or heard of here) after the server's is one the server lost, and is kept
- * and sent again, based on the server's revision, so it lands as the field's latest change; an
- * earlier one gives way to the server's, unless a change of this device is waiting to replace
- * it: that change is then sent as made without seeing the server's, to meet it as a conflict
- * rather than replace it unseen.
+ * went back in time: see PushResponse.history). The revisions held here past the history's start
+ * (`from`) are of a history the server no longer has, so every revision held here becomes the
+ * server's, and {@link later} decides between two values: one later here is one the server lost,
+ * kept and sent again, based on the server's revision, so it lands as the field's latest change;
+ * one changed on both sides since the backup is sent as made without seeing the server's, to meet
+ * it as a conflict; an earlier one gives way to the server's, unless a change of this device is
+ * waiting to replace it: that change is then sent as based on what it was (a revision the server
+ * shares) or on nothing, to meet the server's as a conflict rather than replace it unseen.
  *
  * @param queued this draft's changes waiting in the outbox; an answer refused here (too long for
  *   the server) counts as waiting, so it is not queued again, to be refused again
  * @param own whether a field from the server is this device's own change (it keeps its own id)
+ * @param from the team's revision when its history was named (PullResponse.historyFrom), if known
  */
 export function rebaseDraft(
   local: Draft | undefined,
   remote: ServerDraft,
   queued: readonly OutboxEntry[],
-  own: (local: DraftField | undefined, remote: ServerDraft['fields'][string]) => boolean,
+  own: (local: DraftField | undefined, remote: ServerField) => boolean,
+  from?: number,
 ): Rebased {
   const taken: string[] = [];
   const fromRemote = (key: string): DraftField => {
@@ -74,16 +95,22 @@ export function rebaseDraft(
       if (!waiting.has(key)) resend.push(key);
     } else if (!mine) {
       fields[key] = fromRemote(key);
-    } else if (sameValue(mine, theirs) && !(theirs.conflict && !mine.conflict && mine.changedAt > theirs.changedAt)) {
-      fields[key] = waiting.has(key) ? { ...mine, rev: theirs.rev } : fromRemote(key);
-    } else if (mine.changedAt > theirs.changedAt) {
-      // Later here: a value the server lost, or a conflict settled here (the same value chosen
-      // again) that the server still holds open: sent again, it settles it there too.
-      fields[key] = { ...mine, rev: theirs.rev };
-      if (!waiting.has(key)) resend.push(key);
     } else {
-      // The server's is the later: a change waiting here meets it as made without seeing it.
-      fields[key] = waiting.has(key) ? { ...mine, rev: 0 } : fromRemote(key);
+      const same = sameValue(mine, theirs);
+      const which = later(mine, theirs, from);
+      if (same && !(theirs.conflict && !mine.conflict && which !== 'theirs')) {
+        fields[key] = waiting.has(key) ? { ...mine, rev: theirs.rev } : fromRemote(key);
+      } else if (which !== 'theirs') {
+        // Later here: a value the server lost, or a conflict settled here (the same value chosen
+        // again) that the server still holds open: sent again, it settles it there too. Changed
+        // there too since the backup: it meets the server's as a conflict.
+        fields[key] = { ...mine, rev: which === 'mine' || same ? theirs.rev : 0 };
+        if (!waiting.has(key)) resend.push(key);
+      } else {
+        // The server's is the later: a change waiting here meets it as made on what it was.
+        const shared = from !== undefined && mine.rev !== undefined && mine.rev <= from;
+        fields[key] = waiting.has(key) ? { ...mine, rev: shared ? mine.rev : 0 } : fromRemote(key);
+      }
     }
   }
 

@@ -169,6 +169,11 @@ export interface PullResponse {
   readonly more: boolean;
   /** The team's history (see {@link PushResponse.history}). */
   readonly history?: string;
+  /**
+   * The team's revision when its history was named: a revision up to it that a device holds from
+   * the history before is the same in this one (a restored backup holds them); one after it is not.
+   */
+  readonly historyFrom?: number;
 }
 
 export interface JoinRequest {
@@ -377,6 +382,7 @@ export const PULL_RESPONSE_SCHEMA = {
     cursor: { type: 'integer' },
     more: { type: 'boolean' },
     history: { type: 'string' },
+    historyFrom: { type: 'integer' },
     drafts: { type: 'array', items: SERVER_DRAFT_SCHEMA },
   },
 } as const;

@@ -124,12 +124,12 @@ export class SyncEngine {
   async rebase(): Promise<number> {
     this._rebases += 1;
     let page = await this.transport.pull(0, PULL_PAGE_MAX);
-    const { history } = page;
+    const { history, historyFrom } = page;
     const seen = new Set<string>();
     for (;;) {
       // Named anew again meanwhile (another device found the server behind it): start over.
       if (page.history !== history) return this.rebase();
-      await this.store.rebase(page.drafts);
+      await this.store.rebase(page.drafts, historyFrom);
       for (const draft of page.drafts) seen.add(draft.id);
       if (!page.more) break;
       page = await this.transport.pull(page.cursor, PULL_PAGE_MAX);

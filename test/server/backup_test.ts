@@ -14,7 +14,7 @@ import { newDraftMutation } from '../support/new-draft-mutation.js';
 
 /**
  * Every row of every table, in a stable order: two databases with equal dumps hold the same data.
- * Teams' histories aside: a restore names them anew (see histories).
+ * Teams' histories aside: a restore names them anew (see histories), from the backup's revision.
  */
 function dump(file: string): string {
   const db = new SQLite(file, { readonly: true });
@@ -26,7 +26,7 @@ function dump(file: string): string {
       tables.map((t) => [
         t,
         (db.prepare(`SELECT * FROM "${t}" ORDER BY 1, 2`).all() as Record<string, unknown>[]).map((row) =>
-          t === 'teams' ? { ...row, history: undefined } : row,
+          t === 'teams' ? { ...row, history: undefined, history_from: undefined } : row,
         ),
       ]),
     );
@@ -115,6 +115,12 @@ describe('SQLite backup and restore', () => {
     assert.equal(renamed.size, 1);
     assert.ok(renamed.get(team.id), 'the team has a history');
     assert.notEqual(renamed.get(team.id), old.get(team.id), 'named anew by the restore');
+    const from = new SQLite(restored, { readonly: true });
+    const { history_from: historyFrom } = from.prepare('SELECT history_from FROM teams').get() as {
+      history_from: number;
+    };
+    from.close();
+    assert.equal(historyFrom, rev, 'beginning at the backup’s revision: revisions up to it are the same as before');
 
     // Restoring over an existing database keeps the replaced one beside it.
     const { kept } = await restoreSqlite(backup, live);

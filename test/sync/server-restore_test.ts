@@ -279,6 +279,30 @@ describe('a team’s server restored from a backup', () => {
     assert.equal(held.fields['audience'], undefined, 'and never sent');
   });
 
+  it('sends back a change made after the backup on a phone whose clock is hours behind', async () => {
+    const team = await server.store!.createTeam('Slow clock team');
+    const a = await simDevice('Phone A', server.origin, server.origin, team.code, () => tick() - 5 * 60 * 60_000);
+    const b = await simDevice('Phone B', server.origin, server.origin, team.code, tick);
+    const draft = await b.store.create(WS, { title: 'Hall' });
+    await b.store.update(draft.id, { achieve: 'B’s, before the backup' });
+    for (const d of [b, a]) await d.engine.sync();
+    const backup = path.join(dir.dir, 'slow.sqlite');
+    await backupSqlite(server.file, backup);
+    await a.store.update(draft.id, { achieve: 'A’s, after the backup, stamped hours earlier' });
+    for (const d of [a, b]) await d.engine.sync();
+    assert.equal(values(await b.store.get(draft.id)).achieve, 'A’s, after the backup, stamped hours earlier');
+    await server.stop();
+    await restoreSqlite(backup, server.file);
+    await server.start();
+
+    await settled(server, team.id, [b, a]);
+    assert.equal(
+      values((await server.drafts(team.id)).get(draft.id)).achieve,
+      'A’s, after the backup, stamped hours earlier',
+      'the team’s latest answer, as it was before the restore',
+    );
+  });
+
   it('leaves a device with no change since the backup to take in the team as it is', async () => {
     const team = await server.store!.createTeam('Quiet team');
     const a = await simDevice('Phone A', server.origin, server.origin, team.code, tick);

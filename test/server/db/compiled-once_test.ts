@@ -24,6 +24,7 @@ describe('CompiledOnce', () => {
           join_code_hash: `h${id}`,
           join_version: 1,
           history: `h-${id}`,
+          history_from: 0,
           rev: i + 1,
           created_at: 0,
         })),

@@ -1028,6 +1028,8 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       // A device that has seen revision 50 of a team at 1 shows the database went back in time.
       const ahead = await pull(50);
       assert.notEqual(ahead.history, first.history, 'the team’s history is named anew');
+      assert.equal(first.historyFrom, 0, 'a new team’s history begins at its start');
+      assert.equal(ahead.historyFrom, 1, 'the new one at the revision the team is at');
       assert.deepEqual(ahead.drafts, []);
       assert.equal((await pull(0)).history, ahead.history, 'for every device of the team');
       const stale = await pushAs(`since=1&history=${first.history}`, [upsert(3, elsewhere, title('Not kept', 3))]);

@@ -132,6 +132,66 @@ describe('rebaseDraft (a server gone back in time)', () => {
     expect(resend, 'sent again, it settles the conflict on the server too').to.deep.equal(['achieve']);
   });
 
+  describe('with the revision the history began at: revisions decide, whatever the clocks', () => {
+    const FROM = 100;
+
+    it('keeps a value given after the backup even when its clock was behind the server’s value', () => {
+      const { draft, resend } = rebaseDraft(
+        local({ achieve: held('After the backup, on a slow clock', 10, 150) }),
+        remote({ achieve: server('Before the backup', 40, 90) }, 90),
+        [],
+        notOwn,
+        FROM,
+      );
+      expect(draft.fields['achieve']).to.include({ value: 'After the backup, on a slow clock', rev: 90 });
+      expect(resend).to.deep.equal(['achieve']);
+    });
+
+    it('sends a value changed on both sides since the backup as a conflict, not over the server’s', () => {
+      const { draft, resend } = rebaseDraft(
+        local({ achieve: held('Here, before the restore', 60, 150) }),
+        remote({ achieve: server('A teammate’s, since the restore', 50, 120) }, 120),
+        [],
+        notOwn,
+        FROM,
+      );
+      expect(draft.fields['achieve']).to.include({ value: 'Here, before the restore', rev: 0 });
+      expect(resend).to.deep.equal(['achieve']);
+    });
+
+    it('takes the server’s newer revision over a stale value here, even one stamped later by a fast clock', () => {
+      const { draft, resend } = rebaseDraft(
+        local({ achieve: held('Stale, stamped late', 90, 30, 'Sam’s phone') }),
+        remote({ achieve: server('Newer', 40, 60) }, 60),
+        [],
+        notOwn,
+        FROM,
+      );
+      expect(draft.fields['achieve']).to.include({ value: 'Newer', rev: 60 });
+      expect(resend).to.deep.equal([]);
+    });
+
+    it('keeps a change waiting on a revision the server shares based on it, and an edit taken in a conflict, then lost', () => {
+      const waiting = rebaseDraft(
+        local({ achieve: held('Typed on 30', 20, 30) }),
+        remote({ achieve: server('Changed at 60', 40, 60) }, 60),
+        [queued('update', ['achieve'])],
+        notOwn,
+        FROM,
+      );
+      expect(waiting.draft.fields['achieve']).to.include({ value: 'Typed on 30', rev: 30 });
+      const kept = rebaseDraft(
+        local({ achieve: held('Edited on 30, its revision kept', 10, 30) }),
+        remote({ achieve: server('As at 30', 40, 30) }, 30),
+        [],
+        notOwn,
+        FROM,
+      );
+      expect(kept.draft.fields['achieve']).to.include({ value: 'Edited on 30, its revision kept', rev: 30 });
+      expect(kept.resend).to.deep.equal(['achieve']);
+    });
+  });
+
   it('keeps this device’s own change under its own id', () => {
     const { draft } = rebaseDraft(
       local({ achieve: held('Mine', 30) }),
