@@ -10,7 +10,7 @@ import { randomSecret } from '../../server/secrets.js';
 import { SyncStore } from '../../server/sync/sync-store.js';
 import { ROOT } from '../support/build-app.js';
 import { tempDirWith } from '../support/temp-dir.js';
-import { newDraftMutation } from '../support/new-draft-mutation.js';
+import { writeLoad } from '../support/write-load.js';
 
 /**
  * Every row of every table, in a stable order: two databases with equal dumps hold the same data.
@@ -72,26 +72,12 @@ describe('SQLite backup and restore', () => {
       await app.inject({ method: 'POST', url: '/api/join', payload: { code: team.code, deviceName: 'W' } })
     ).json<{ token: string }>();
 
-    let seq = 0;
-    let writing = true;
-    const load = (async () => {
-      while (writing) {
-        const mutations = Array.from({ length: 20 }, () => newDraftMutation(++seq, { title: `Draft ${seq}` }));
-        const res = await app.inject({
-          method: 'POST',
-          url: '/api/push',
-          headers: { authorization: `Bearer ${token}` },
-          payload: { mutations },
-        });
-        assert.equal(res.statusCode, 200);
-      }
-    })();
+    const load = writeLoad(app, token);
     await new Promise((r) => setTimeout(r, 150));
     const backup = path.join(dir.dir, 'backups', 'snapshot.sqlite');
     await backupSqlite(live, backup);
     await new Promise((r) => setTimeout(r, 100));
-    writing = false;
-    await load;
+    const seq = await load.stop();
     await app.close();
     await db.destroy();
 

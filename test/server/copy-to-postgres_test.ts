@@ -12,6 +12,7 @@ import { ROOT } from '../support/build-app.js';
 import { newDraftMutation } from '../support/new-draft-mutation.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
 import { tempDirWith } from '../support/temp-dir.js';
+import { writeLoad } from '../support/write-load.js';
 
 /** The kit's server on the database at `url` (or the SQLite file in `dataDir`), as `npm start` would open it. */
 async function kitServer(dataDir: string, url?: string) {
@@ -121,23 +122,13 @@ describe('npm run copy-to-postgres', () => {
     const { token } = (
       await sqlite.app.inject({ method: 'POST', url: '/api/join', payload: { code: team.code, deviceName: 'W' } })
     ).json<{ token: string }>();
-    let seq = 0;
-    let writing = true;
-    const load = (async () => {
-      while (writing) {
-        const mutations = Array.from({ length: 20 }, () => newDraftMutation(++seq, { title: `Draft ${seq}` }));
-        assert.equal((await sqlite.push(token, mutations)).status, 200);
-        // A turn of the event loop between pushes, so the copy's reads interleave with the writes.
-        await new Promise((r) => setImmediate(r));
-      }
-    })();
+    const load = writeLoad(sqlite.app, token);
     await new Promise((r) => setTimeout(r, 100));
     const url = await postgres.createDatabase();
     const target = await openDatabase({ databaseUrl: url });
     try {
       const copied = await copyDatabase(sqlite.db, target.db);
-      writing = false;
-      await load;
+      const seq = await load.stop();
       assert.ok(copied.drafts > 0 && copied.drafts < seq, 'writes went on before, during and after the copy');
       // Consistent: every applied change has its draft, and the team's revision counts them all.
       const { rev } = await target.db.selectFrom('teams').select('rev').executeTakeFirstOrThrow();
@@ -145,8 +136,7 @@ describe('npm run copy-to-postgres', () => {
       assert.equal(Number(rev), copied.drafts);
       assert.equal(copied.draft_fields, copied.drafts);
     } finally {
-      writing = false;
-      await load;
+      await load.stop();
       await target.db.destroy();
       await sqlite.close();
     }
