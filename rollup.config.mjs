@@ -63,7 +63,9 @@ export default [
   {
     // Built second, so the precache list sees the whole app.
     input: 'sw/sw.ts',
-    output: { file: path.join(outDir, 'sw.js'), format: 'iife', sourcemap: true },
+    // One classic script (a worker's imports cannot be split off): what the app loads when needed,
+    // such as taking a team in again after a restore, is part of it.
+    output: { file: path.join(outDir, 'sw.js'), format: 'iife', inlineDynamicImports: true, sourcemap: true },
     plugins: [
       nodeResolve({ browser: true }),
       replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': JSON.stringify('production') } }),

@@ -2,7 +2,6 @@ import type { IDBPDatabase, IDBPObjectStore } from 'idb';
 import { CONTEXT_FIELDS, type ContextField, type FieldValue } from '../content/worksheet.js';
 import { openKitDb, type KitDB, type OpenOptions } from './db.js';
 import { newDraftId } from './new-draft-id.js';
-import { rebaseDraft, unsynced } from './rebase-draft.js';
 import { untakeable, type MutationResult, type ServerDraft } from '../sync/protocol.js';
 import {
   withEdits,
@@ -936,6 +935,8 @@ export class DraftStore {
    */
   async rebase(drafts: readonly ServerDraft[], from?: number): Promise<void> {
     if (drafts.length === 0) return;
+    // Loaded when needed: a restore is rare, and the first load carries only what every visit uses.
+    const { rebaseDraft } = await import('./rebase-draft.js');
     let changed: DraftChange[];
     try {
       const tx = writing(await this._database());
@@ -987,6 +988,7 @@ export class DraftStore {
    * @returns how many drafts were queued again
    */
   async rebased(seen: ReadonlySet<string>, facts: Readonly<Record<string, string>>): Promise<number> {
+    const { unsynced } = await import('./rebase-draft.js');
     let lost: Draft[];
     try {
       const tx = writing(await this._database());
