@@ -701,6 +701,31 @@ describe('DraftStore', () => {
     expect(await s.outbox()).to.have.length(3, 'no queued change lost');
   });
 
+  it('takes its team in again after the server went back in time: what it lost queued again, in one transaction a page', async () => {
+    const s = await store();
+    const kept = await sharedDraft(s);
+    await s.applyRemote([teamDraft(kept.id, 150, 'Typed after the backup')], { key: SYNC_META.cursor, value: 150 });
+    const gone = await sharedDraft(s);
+    const before = (await s.outbox()).length;
+
+    // The restored server: the aim as before the backup (revision 90, the history begun at 100),
+    // and no copy of the second draft at all.
+    await s.rebase([teamDraft(kept.id, 90, 'Before the backup')], 100);
+    const rebased = (await s.get(kept.id))!;
+    expect(rebased.fields['achieve']).to.include({ value: 'Typed after the backup', rev: 90 });
+    expect(rebased.rev).to.equal(90);
+    const queued = (await s.outbox()).slice(before);
+    expect(queued.map((e) => [e.draftId, e.kind, e.fields])).to.deep.equal([[kept.id, 'update', ['achieve']]]);
+
+    expect(await s.rebased(new Set([kept.id]), { [SYNC_META.cursor]: '90', [SYNC_META.history]: 'h2' })).to.equal(1);
+    const lost = (await s.get(gone.id))!;
+    expect(lost.rev).to.equal(undefined);
+    expect(lost.fields['title']!.rev).to.equal(undefined);
+    expect((await s.outbox()).at(-1)).to.include({ draftId: gone.id, kind: 'create' });
+    expect(await s.meta(SYNC_META.history)).to.equal('h2');
+    expect(await s.meta(SYNC_META.cursor)).to.equal('90');
+  });
+
   it('keeps saving when a newer version of the kit has upgraded the database under it', async () => {
     const name = freshDbName('newer');
     const s = await store(name);
