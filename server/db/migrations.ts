@@ -1,5 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider } from 'kysely';
-import { newHistory } from '../sync/team-history.js';
+import { historyNamedAt } from '../sync/team-history.js';
 
 /**
  * Versioned migrations, the same for SQLite and PostgreSQL. Append new ones; never edit one that
@@ -103,7 +103,7 @@ const MIGRATIONS: Record<string, Migration> = {
       for (const { id, rev } of await teams.selectFrom('teams').select(['id', 'rev']).execute())
         await teams
           .updateTable('teams')
-          .set({ history: newHistory(), history_from: rev })
+          .set(historyNamedAt(Number(rev)))
           .where('id', '=', id)
           .execute();
     },

@@ -24,7 +24,7 @@ import type { Database } from '../db/schema.js';
 import { ERASED_REASON } from './erase-deleted.js';
 import { DeviceCache } from './device-cache.js';
 import { GroupCommit } from './group-commit.js';
-import { newHistory } from './team-history.js';
+import { historyNamedAt } from './team-history.js';
 import { hashSecret, joinCode, randomSecret } from '../secrets.js';
 
 export interface Team {
@@ -481,8 +481,7 @@ export class SyncStore {
         join_version: 1,
         rev: 0,
         created_at: Date.now(),
-        history: newHistory(),
-        history_from: 0,
+        ...historyNamedAt(0),
       })
       .execute();
     return { id, name, code };
@@ -772,12 +771,9 @@ export class SyncStore {
       // The team's history is named anew, so every device of it learns, not only this one.
       const ahead = Math.max(...items.filter((i) => !revoked.has(i.device.id)).map((i) => i.since ?? 0));
       if (ahead > Number(team.rev)) {
-        history = newHistory();
-        await trx
-          .updateTable('teams')
-          .set({ history, history_from: Number(team.rev) })
-          .where('id', '=', teamId)
-          .execute();
+        const named = historyNamedAt(Number(team.rev));
+        history = named.history;
+        await trx.updateTable('teams').set(named).where('id', '=', teamId).execute();
         this._onWentBack?.({ teamId, since: ahead, rev: Number(team.rev) });
       }
       /** Pushes whose revisions are of another history: their merge would be based on what they were not. */
@@ -1094,17 +1090,17 @@ export class SyncStore {
     const team = await read();
     if (!team || since <= Number(team.rev))
       return { history: team?.history ?? '', historyFrom: Number(team?.history_from ?? 0) };
-    const history = newHistory();
+    const named = historyNamedAt(Number(team.rev));
     // Only over the history read: a push or another pull may have named it anew meanwhile.
     const { numUpdatedRows } = await this.db
       .updateTable('teams')
-      .set({ history, history_from: Number(team.rev) })
+      .set(named)
       .where('id', '=', teamId)
       .where('history', '=', team.history)
       .executeTakeFirst();
     if (Number(numUpdatedRows) > 0) {
       this._onWentBack?.({ teamId, since, rev: Number(team.rev) });
-      return { history, historyFrom: Number(team.rev) };
+      return { history: named.history, historyFrom: named.history_from };
     }
     const now = await read();
     return { history: now?.history ?? '', historyFrom: Number(now?.history_from ?? 0) };
@@ -1125,7 +1121,7 @@ export class SyncStore {
     for (const { id, rev } of teams)
       await this.db
         .updateTable('teams')
-        .set({ history: newHistory(), history_from: Number(rev) })
+        .set(historyNamedAt(Number(rev)))
         .where('id', '=', id)
         .execute();
     return teams.length;
