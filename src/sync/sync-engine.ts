@@ -85,14 +85,14 @@ export class SyncEngine {
 
   async sync(): Promise<SyncOutcome> {
     let pushed: Awaited<ReturnType<SyncEngine['push']>>;
-    for (let rebases = 0; ; rebases += 1) {
+    for (let tries = 0; ; tries += 1) {
       try {
         pushed = await this.push();
         break;
       } catch (error) {
         // Told again while taking the team in (another device found the server behind it
         // meanwhile), it takes it in once more; a server that keeps saying so is a fault to show.
-        if (!(error instanceof SyncHttpError && error.code === HISTORY_CHANGED) || rebases === REBASES_MAX) throw error;
+        if (!(error instanceof SyncHttpError && error.code === HISTORY_CHANGED) || tries === REBASES_MAX) throw error;
         // Nothing of the push was applied: the team is taken in again, and what it lost goes with the rest.
         await this.rebase();
       }
@@ -100,9 +100,9 @@ export class SyncEngine {
     let { pushed: sent, rejected } = pushed;
     // A push answered as the team's only change since this device's cursor leaves nothing to pull
     // as of that answer: a pull would be one more round trip, on a weak signal the slowest step.
-    const rebases = this._rebases;
+    const rebasesBefore = this._rebases;
     const pulled = pushed.current ? 0 : await this.pull();
-    if (this._rebases !== rebases) {
+    if (this._rebases !== rebasesBefore) {
       // The pull found the server gone back in time: what the rebase queued goes now, not at the next sync.
       const again = await this.push();
       sent += again.pushed;
