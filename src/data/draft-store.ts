@@ -14,6 +14,7 @@ import {
   type RefusedAnswers,
 } from './draft.js';
 import { toStorageWriteError, type StorageWriteError } from './storage-error.js';
+import { RescuedEdits } from './rescued-edits.js';
 
 /** What other tabs hear when a draft changes. */
 export interface DraftChange {
@@ -294,6 +295,10 @@ export class DraftStore {
   private _lastTime = 0;
   private _foldTimer: ReturnType<typeof setTimeout> | undefined;
   private _closed = false;
+  /** The closing page's second copy of its edits; null in a service worker. */
+  private readonly _rescued: RescuedEdits | null;
+  /** Edits saved as a page closed could not be merged yet (the disk was full): the next save tries. */
+  private _journalWaiting = false;
 
   private constructor(
     private readonly options: DraftStoreOptions,
@@ -303,6 +308,7 @@ export class DraftStore {
   ) {
     this._db = Promise.resolve(db);
     this._connection = db;
+    this._rescued = RescuedEdits.forDatabase(options.name ?? 'engagement-field-kit');
     this._channel = new BroadcastChannel(
       options.channelName ?? `${options.name ?? 'engagement-field-kit'}:drafts`,
     ) as unknown as DraftChannel;
@@ -436,6 +442,11 @@ export class DraftStore {
     setTimeout(() => this._told({ draftId: id, fields: Object.keys(changes), kind: 'update' }, 'edited'));
     clearTimeout(this._foldTimer);
     this._foldTimer = setTimeout(() => void this.foldEdits().catch(() => undefined), FOLD_AFTER_MS);
+    // The disk has room again: what was saved as a page closed on a full one joins its draft now.
+    if (this._journalWaiting) {
+      this._journalWaiting = false;
+      void this._applyJournal();
+    }
     return edits;
   }
 
@@ -517,6 +528,7 @@ export class DraftStore {
     } catch (error) {
       throw this._writeFailed(error);
     }
+    this._rescued?.clear();
     this._announce(removed.map((draftId) => ({ draftId, fields: [], kind: 'delete' })));
   }
 
@@ -626,15 +638,20 @@ export class DraftStore {
   /**
    * Saves edits in a single blind request, for when the page is going away: no read, no await
    * before the request is sent, and committed at once, so it can finish after the page is gone.
-   * The edits are merged into their draft the next time the store opens. Returns false when the
-   * database is not open right now (the normal save path then carries the edits).
+   * A page also keeps them in its localStorage, written before this returns: on a full disk the
+   * request fails after the page is gone (see {@link RescuedEdits}). The edits are merged into their
+   * draft the next time the store opens. Returns false when the database is not open right now
+   * (the normal save path then carries the edits).
    */
   journal(draftId: string, fields: Readonly<Record<string, FieldValue>>): boolean {
+    if (Object.keys(fields).length === 0) return false;
+    const at = this._now();
+    this._rescued?.keep(draftId, fields, at);
     const db = this._connection;
-    if (!db || Object.keys(fields).length === 0) return false;
+    if (!db) return false;
     try {
       const tx = db.transaction('journal', 'readwrite');
-      void tx.store.add({ draftId, fields, at: this._now() });
+      void tx.store.add({ draftId, fields, at });
       tx.commit();
       tx.done.catch(() => undefined);
       // Told at once, not a task later as an autosave is: the page may not live that long, and
@@ -647,17 +664,38 @@ export class DraftStore {
     }
   }
 
-  /** Merges journalled edits into their drafts, unless the draft has a later change to the field. */
+  /**
+   * Merges journalled and rescued edits into their drafts, unless the draft has a later change to
+   * the field. A field saved by several closes (and by both of a close's copies) takes its latest.
+   * On a full disk nothing is lost and the store still opens: the entries wait for the next save
+   * that finds room.
+   */
   private async _applyJournal(): Promise<void> {
-    const db = await this._database();
-    const entries = await db.getAll('journal');
-    for (const entry of entries) {
-      const draft = await this.get(entry.draftId);
-      if (draft && draft.deletedAt === null) {
-        const newer = Object.entries(entry.fields).filter(([key]) => (draft.fields[key]?.changedAt ?? 0) < entry.at);
-        if (newer.length) await this.update(entry.draftId, Object.fromEntries(newer));
+    try {
+      const db = await this._database();
+      const journalled = await db.getAll('journal');
+      const rescued = this._rescued?.all() ?? [];
+      const latest = new Map<string, Map<string, { value: FieldValue; at: number }>>();
+      for (const entry of [...journalled, ...rescued]) {
+        const fields = latest.get(entry.draftId) ?? new Map<string, { value: FieldValue; at: number }>();
+        latest.set(entry.draftId, fields);
+        for (const [key, value] of Object.entries(entry.fields)) {
+          if ((fields.get(key)?.at ?? -Infinity) < entry.at) fields.set(key, { value, at: entry.at });
+        }
       }
-      await db.delete('journal', entry.id!);
+      for (const [draftId, fields] of latest) {
+        const draft = await this.get(draftId);
+        if (!draft || draft.deletedAt !== null) continue;
+        const newer = [...fields].filter(([key, { at }]) => (draft.fields[key]?.changedAt ?? 0) < at);
+        if (newer.length) await this.update(draftId, Object.fromEntries(newer.map(([key, { value }]) => [key, value])));
+      }
+      if (journalled.length) {
+        const tx = db.transaction('journal', 'readwrite');
+        await Promise.all([...journalled.map((entry) => tx.store.delete(entry.id!)), tx.done]);
+      }
+      this._rescued?.drop(rescued.map((entry) => entry.key));
+    } catch {
+      this._journalWaiting = true;
     }
   }
 

@@ -8,6 +8,7 @@ import { formatTime } from '../../../src/text/format-time.js';
 import { ARABIC, ARABIC_NAME, elementWithText, lineGaps, readsRightToLeft } from '../support/bidi.js';
 import { builtWorksheet } from '../support/built-worksheet.js';
 import { freshDbName, openStore, WORKSHEET } from '../support/fresh-db.js';
+import { fillDisk } from '../support/full-disk.js';
 
 /** Types into a textarea or input the way a user does: one input event per change. */
 function type(field: HTMLInputElement | HTMLTextAreaElement, text: string): void {
@@ -144,10 +145,7 @@ describe('worksheet-page', () => {
 
   it('keeps an edit in memory and says so when storage is full, then saves it when space returns', async () => {
     const { page, store, id } = await openDraft();
-    const realPut = IDBObjectStore.prototype.put;
-    IDBObjectStore.prototype.put = function put() {
-      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-    };
+    const freeDisk = fillDisk();
     try {
       const achieve = textArea(page, 'achieve');
       type(achieve, 'Words that must not be lost');
@@ -159,7 +157,7 @@ describe('worksheet-page', () => {
       expect(achieve.value).to.equal('Words that must not be lost');
       expect((await store.get(id))!.fields['achieve']).to.equal(undefined);
     } finally {
-      IDBObjectStore.prototype.put = realPut;
+      freeDisk();
     }
     // The kit retries by itself.
     await waitUntil(
@@ -170,6 +168,35 @@ describe('worksheet-page', () => {
     await waitUntil(() => status(page) === 'Saved on this device');
     expect(page.shadowRoot!.querySelector('[role="alert"]')).to.equal(null);
     expect(announced(page)).to.equal('Saved on this device again.', 'the recovery is announced');
+  });
+
+  it('keeps what was typed on a full disk when the kit is closed, and shows it when the kit opens with room', async () => {
+    const name = freshDbName('worksheet');
+    const { page, store, id } = await openDraft(name);
+    const freeDisk = fillDisk();
+    try {
+      type(textArea(page, 'achieve'), 'Typed on a full phone, then the kit was closed');
+      await page.flush().catch(() => undefined);
+      await page.updateComplete;
+      expect(status(page)).to.equal('Not saved yet');
+      // The worker closes the kit anyway: the page is hidden, then gone before the disk has room.
+      window.dispatchEvent(new PageTransitionEvent('pagehide'));
+      page.remove();
+      store.close();
+      await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      freeDisk();
+    }
+
+    const reopened = await openStore(name);
+    stores.push(reopened);
+    const again = await fixture<WorksheetPage>(
+      html`<worksheet-page .store=${reopened} .worksheet=${worksheet} .draftId=${id}></worksheet-page>`,
+    );
+    await waitUntil(() => again.shadowRoot!.querySelector('h1'), 'the draft opens');
+    expect(textArea(again, 'achieve').value).to.equal('Typed on a full phone, then the kit was closed');
+    expect(status(again)).to.equal('Saved on this device');
+    await expect(again).to.be.accessible();
   });
 
   it('announces to screen readers only what matters of saving, not every pause in typing', async () => {

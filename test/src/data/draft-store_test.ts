@@ -817,5 +817,58 @@ describe('DraftStore', () => {
       expect((await s.get(d.id))!.fields['achieve']!.value).to.equal('a long answer');
       expect((await s.outbox()).length).to.equal(outboxBefore + 1);
     });
+
+    it('keeps edits saved as a page closed on a full disk, and merges the latest of each once there is room', async () => {
+      const name = freshDbName('rescue');
+      const first = await store(name);
+      const d = await first.create(WORKSHEET, { title: 'Closing on a full phone' });
+      freeDisk = fillDisk();
+      // Two closes (the page hidden, shown again, then closed), the second with the later words.
+      first.journal(d.id, { achieve: 'typed as the phone filled up', audience: 'kept from the first close' });
+      await new Promise((r) => setTimeout(r, 5));
+      first.journal(d.id, { achieve: 'typed last, as the page closed' });
+      first.close();
+
+      const stillFull = await store(name);
+      expect((await stillFull.get(d.id))!.fields['achieve'], 'no room yet: nothing merged').to.equal(undefined);
+      stillFull.close();
+      freeDisk();
+
+      const reopened = await store(name);
+      const saved = (await reopened.get(d.id))!;
+      expect(saved.fields['achieve']!.value).to.equal('typed last, as the page closed');
+      expect(saved.fields['audience']!.value).to.equal('kept from the first close');
+      const outbox = await reopened.outbox();
+      expect(outbox.at(-1)!.fields).to.deep.equal(['achieve', 'audience'], 'queued for sync');
+      reopened.close();
+      const again = await store(name);
+      expect((await again.outbox()).length).to.equal(outbox.length, 'merged once');
+      expect(
+        Object.keys(localStorage).filter((key) => key.startsWith(name)),
+        'no copy left behind',
+      ).to.deep.equal([]);
+    });
+
+    it('opens on a full disk with edits journalled as a page closed, and merges them at the first save with room', async () => {
+      const name = freshDbName('journal-full');
+      const first = await store(name);
+      const d = await first.create(WORKSHEET, { title: 'Reopened on a full phone' });
+      expect(first.journal(d.id, { achieve: 'saved on the way out' })).to.equal(true);
+      await new Promise((r) => setTimeout(r, 5));
+      first.close();
+
+      freeDisk = fillDisk();
+      const reopened = await store(name);
+      expect((await reopened.get(d.id))!.fields['title']!.value, 'the drafts can still be read').to.equal(
+        'Reopened on a full phone',
+      );
+      freeDisk();
+      await reopened.update(d.id, { audience: 'the next edit, with room again' });
+      await waitUntil(
+        async () => (await reopened.get(d.id))!.fields['achieve']?.value === 'saved on the way out',
+        'the waiting edit is merged',
+      );
+      expect((await reopened.get(d.id))!.fields['audience']!.value).to.equal('the next edit, with room again');
+    });
   });
 });

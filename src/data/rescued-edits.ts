@@ -1,0 +1,98 @@
+import type { FieldValue } from '../content/worksheet.js';
+import type { JournalEntry } from './db.js';
+
+/** What of localStorage this uses; named here, since a service worker's types have no `Storage`. */
+interface PageStorage {
+  readonly length: number;
+  key(index: number): string | null;
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+/** A rescued edit as read back, with the key to drop it by once it is applied. */
+export interface RescuedEntry extends JournalEntry {
+  readonly key: string;
+}
+
+function isEntry(value: unknown): value is JournalEntry {
+  if (typeof value !== 'object' || value === null) return false;
+  const { draftId, fields, at } = value as Record<string, unknown>;
+  return (
+    typeof draftId === 'string' &&
+    typeof at === 'number' &&
+    Number.isFinite(at) &&
+    typeof fields === 'object' &&
+    fields !== null &&
+    !Array.isArray(fields) &&
+    Object.values(fields).every((v) => typeof v === 'string' || Array.isArray(v))
+  );
+}
+
+/**
+ * Edits a closing page also writes to its localStorage, beside the journal in IndexedDB. On a full
+ * disk the journal's write fails after the page is gone, with nobody left to tell; localStorage is
+ * written at once, in a small store of its own that Chromium keeps apart from IndexedDB's quota.
+ * Each entry has a key of its own, so tabs closing together never overwrite each other's.
+ * Pages only: a service worker has no localStorage, and `forDatabase` gives null there.
+ */
+export class RescuedEdits {
+  private constructor(
+    private readonly storage: PageStorage,
+    private readonly prefix: string,
+  ) {}
+
+  /** The rescued edits of the drafts database `name`; null where there is no localStorage. */
+  static forDatabase(name: string): RescuedEdits | null {
+    try {
+      // Reading the property throws where storage is blocked, and there is none in a worker.
+      const storage = (globalThis as { localStorage?: PageStorage }).localStorage;
+      return storage ? new RescuedEdits(storage, `${name}:unsaved:`) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Keeps `fields` of a draft as edited at `at`; false when even this store is full or blocked. */
+  keep(draftId: string, fields: Readonly<Record<string, FieldValue>>, at: number): boolean {
+    try {
+      this.storage.setItem(`${this.prefix}${crypto.randomUUID()}`, JSON.stringify({ draftId, fields, at }));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Every rescued edit; one that cannot be read back (changed by hand, cut short) is dropped. */
+  all(): RescuedEntry[] {
+    const entries: RescuedEntry[] = [];
+    for (const key of this._keys()) {
+      let value: unknown;
+      try {
+        value = JSON.parse(this.storage.getItem(key) ?? '');
+      } catch {
+        value = undefined;
+      }
+      if (isEntry(value)) entries.push({ key, draftId: value.draftId, fields: value.fields, at: value.at });
+      else this.storage.removeItem(key);
+    }
+    return entries;
+  }
+
+  drop(keys: readonly string[]): void {
+    for (const key of keys) this.storage.removeItem(key);
+  }
+
+  clear(): void {
+    this.drop(this._keys());
+  }
+
+  private _keys(): string[] {
+    const keys: string[] = [];
+    for (let i = 0; i < this.storage.length; i++) {
+      const key = this.storage.key(i);
+      if (key?.startsWith(this.prefix)) keys.push(key);
+    }
+    return keys;
+  }
+}
