@@ -61,7 +61,10 @@ export class AutosaveController implements ReactiveController {
     this._unsubscribe?.();
     window.removeEventListener('pagehide', this._onLeave);
     document.removeEventListener('visibilitychange', this._onVisibility);
-    this._flushNow();
+    // Edits a failing storage has not taken go on being retried, but this page's close will not be
+    // heard any more: they are kept as a closing page keeps them.
+    if (this.state === 'error') this._onLeave();
+    else this._flushNow();
   }
 
   /** Whether the draft has been deleted (here, in another tab, or by a teammate): it is kept, to restore. */

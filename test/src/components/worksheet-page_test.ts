@@ -199,6 +199,29 @@ describe('worksheet-page', () => {
     await expect(again).to.be.accessible();
   });
 
+  it('keeps what was typed on a full disk when the user goes to another page of the kit and then closes it', async () => {
+    const name = freshDbName('worksheet');
+    const { page, store, id } = await openDraft(name);
+    const freeDisk = fillDisk();
+    try {
+      type(textArea(page, 'achieve'), 'Typed on a full phone before going to the drafts list');
+      await page.flush().catch(() => undefined);
+      // Another view of the kit takes the draft's place, and later the kit is closed: the page the
+      // draft was on hears no pagehide.
+      page.remove();
+      store.close();
+      await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      freeDisk();
+    }
+
+    const reopened = await openStore(name);
+    stores.push(reopened);
+    expect((await reopened.get(id))!.fields['achieve']?.value).to.equal(
+      'Typed on a full phone before going to the drafts list',
+    );
+  });
+
   it('announces to screen readers only what matters of saving, not every pause in typing', async () => {
     const { page, store, id } = await openDraft();
     const heard: string[] = [];
