@@ -208,6 +208,14 @@ export class SettingsPage extends PageView {
     return html`
       <p>Team: <strong dir="auto">${s.team?.name ?? '…'}</strong></p>
       <sync-status .status=${s}></sync-status>
+      ${
+        s.restoreFound
+          ? html`<p>
+              On ${formatTime(s.restoreFound)} this device found the team’s server restored from a backup. It took the
+              team’s drafts in again, and queued for the server everything on this device that the backup did not have.
+            </p>`
+          : nothing
+      }
       <div role="status">${this._discarded ? html`<p>${this._discarded}</p>` : nothing}</div>
       ${
         s.rejected.length

@@ -52,6 +52,8 @@ export interface SyncStatus {
   readonly rejected: readonly RefusedChange[];
   readonly syncing: boolean;
   readonly lastSynced: number | null;
+  /** When this device found the team's server restored from a backup, and took the team in again. */
+  readonly restoreFound: number | null;
   /**
    * Why the last attempt failed, for the user: offline, removed from the team, a server fault, the
    * server out of disk space, or this device's own storage (full, or not answering) while readying
@@ -92,6 +94,7 @@ export class SyncController implements ReactiveController {
     rejected: [],
     syncing: false,
     lastSynced: null,
+    restoreFound: null,
     problem: null,
     message: null,
     teamSwitch: null,
@@ -313,11 +316,12 @@ export class SyncController implements ReactiveController {
   async refresh(): Promise<void> {
     const store = this._store;
     if (!store) return;
-    const [outbox, token, team, last, draftCount] = await Promise.all([
+    const [outbox, token, team, last, restore, draftCount] = await Promise.all([
       store.outboxStatus(),
       store.meta(SYNC_META.token),
       store.meta(SYNC_META.team),
       store.meta(SYNC_META.lastSynced),
+      store.meta(SYNC_META.restoreFound),
       // Only while the user is asked whether to leave: the question says how many drafts would go.
       this.status.teamSwitch ? store.list().then((list) => list.length) : undefined,
     ]);
@@ -340,6 +344,7 @@ export class SyncController implements ReactiveController {
       waiting: outbox.waiting,
       rejected,
       lastSynced: last ? Number(last) : null,
+      restoreFound: restore ? Number(restore) : null,
       // What a switch would lose shrinks as a sync sends the old team's changes, and the drafts
       // it would take off the device are those there now (one made or deleted since, in any tab).
       teamSwitch: this.status.teamSwitch && {

@@ -53,6 +53,8 @@ export const SYNC_META = {
   cursor: 'sync-cursor',
   /** The team's history, as the server last named it (see PushResponse.history). */
   history: 'sync-history',
+  /** When this device last found the team's server restored from a backup (see SyncEngine.rebase). */
+  restoreFound: 'sync-restore-found',
   lastSynced: 'sync-last-synced',
 } as const;
 
@@ -137,6 +139,8 @@ export class SyncEngine {
     await this.store.rebased(seen, {
       [SYNC_META.cursor]: String(page.cursor),
       ...(history ? { [SYNC_META.history]: history } : {}),
+      // For the user, and whoever helps them: Settings says when, and that nothing was lost.
+      [SYNC_META.restoreFound]: String(Date.now()),
     });
     return seen.size;
   }

@@ -137,6 +137,7 @@ describe('a team’s server restored from a backup', () => {
     await b.store.remove(gone.id);
     for (const d of [a, b, a]) await d.engine.sync();
     assert.equal(values(await b.store.get(hillside.id)).title, 'Hillside, made after the backup');
+    assert.equal(await a.store.meta(SYNC_META.restoreFound), undefined, 'no restore found yet');
 
     await server.stop();
     await put(backup);
@@ -150,6 +151,7 @@ describe('a team’s server restored from a backup', () => {
     const { team, a, b, riverside, hillside, gone } = await restoredAfterWork(async (backup) => {
       await restoreSqlite(backup, server.file);
     });
+    const restoredAt = Date.now();
     // B edits before it hears of the restore: its edit must not replace a teammate's unseen.
     await b.store.update(riverside, { timing: 'B, after the restore' });
     await b.engine.sync();
@@ -170,8 +172,11 @@ describe('a team’s server restored from a backup', () => {
       'a draft the server lost is back',
     );
     assert.notEqual(held.get(gone)?.deletedAt ?? null, null, 'a deletion the server lost is made again');
-    for (const d of [a, b])
+    for (const d of [a, b]) {
       assert.equal(await d.store.meta(SYNC_META.history), (await server.store!.pull(team.id, 0, 1)).history);
+      const found = Number(await d.store.meta(SYNC_META.restoreFound));
+      assert.ok(found >= restoredAt && found <= Date.now(), 'each device records when it found the restore, to say so');
+    }
   });
 
   it('after pg_dump, pg_restore and `npm run team -- restored`, as the README says for PostgreSQL, the same', async () => {

@@ -51,7 +51,7 @@ describe('script typed into the kit is shown as text everywhere', () => {
 
     const settings = await fixture(
       html`<settings-page
-        .sync=${{ joined: true, team: { id: 't', name: PAYLOAD }, deviceName: PAYLOAD, joinLink: null, waiting: 0, rejected: [], syncing: false, lastSynced: null, problem: null, message: null }}
+        .sync=${{ joined: true, team: { id: 't', name: PAYLOAD }, deviceName: PAYLOAD, joinLink: null, waiting: 0, rejected: [], syncing: false, lastSynced: null, restoreFound: null, problem: null, message: null }}
       ></settings-page>`,
     );
     expect(settings.shadowRoot!.textContent).to.contain(PAYLOAD);

@@ -9,6 +9,7 @@ import type { Question } from '../../../src/content/worksheet.js';
 import type { SyncStatus } from '../../../src/controllers/sync-controller.js';
 import { ARABIC, ARABIC_NAME, elementWithText, lineGaps, readsRightToLeft } from '../support/bidi.js';
 import { builtWorksheet } from '../support/built-worksheet.js';
+import { formatTime } from '../../../src/text/format-time.js';
 
 const JOINED: SyncStatus = {
   joined: true,
@@ -19,6 +20,7 @@ const JOINED: SyncStatus = {
   rejected: [],
   syncing: false,
   lastSynced: Date.UTC(2026, 10, 26, 4, 0),
+  restoreFound: null,
   problem: null,
   message: null,
   teamSwitch: null,
@@ -357,6 +359,18 @@ describe('settings-page team section', () => {
     )!;
     setTimeout(() => retry.click());
     await oneEvent(el, 'join-retry');
+    await expect(el).to.be.accessible();
+  });
+
+  it('says when the device found the team’s server restored from a backup, and what it did about it', async () => {
+    const el = await fixture<SettingsPage>(html`<settings-page .sync=${JOINED}></settings-page>`);
+    expect(el.shadowRoot!.textContent).not.to.contain('restored from a backup');
+    const found = Date.UTC(2026, 10, 27, 9, 30);
+    el.sync = { ...JOINED, restoreFound: found };
+    await el.updateComplete;
+    const text = el.shadowRoot!.textContent!.replace(/\s+/g, ' ');
+    expect(text).to.contain(`On ${formatTime(found)} this device found the team’s server restored from a backup.`);
+    expect(text).to.contain('queued for the server everything on this device that the backup did not have');
     await expect(el).to.be.accessible();
   });
 

@@ -46,6 +46,23 @@ describe('SyncController', () => {
     store.close();
   });
 
+  it('tells when the device found its team’s server restored, and forgets it with the team it leaves', async () => {
+    const { store, otherTab, controller } = await inRiverside('restore-found');
+    expect(controller.status.restoreFound).to.equal(null);
+    const found = Date.UTC(2026, 10, 27, 9, 30);
+    await otherTab.setMeta(SYNC_META.restoreFound, String(found));
+    await controller.refresh();
+    expect(controller.status.restoreFound).to.equal(found);
+
+    await controller.askToLeave();
+    await controller.switchTeam();
+    expect(controller.status.joined).to.equal(false);
+    expect(controller.status.restoreFound, 'another team’s restore is not this device’s news').to.equal(null);
+    controller.hostDisconnected();
+    store.close();
+    otherTab.close();
+  });
+
   it('counts the drafts that leaving would take off the device as they are, not as they were when asked', async () => {
     const { store, otherTab, controller } = await inRiverside('leave-count');
     await controller.askToLeave();
