@@ -675,9 +675,10 @@ export class DraftStore {
       const db = await this._database();
       const journalled = await db.getAll('journal');
       const rescued = this._rescued?.all() ?? [];
-      const latest = new Map<string, Map<string, { value: FieldValue; at: number }>>();
+      type Latest = Map<string, { value: FieldValue; at: number }>;
+      const latest = new Map<string, Latest>();
       for (const entry of [...journalled, ...rescued]) {
-        const fields = latest.get(entry.draftId) ?? new Map<string, { value: FieldValue; at: number }>();
+        const fields: Latest = latest.get(entry.draftId) ?? new Map();
         latest.set(entry.draftId, fields);
         for (const [key, value] of Object.entries(entry.fields)) {
           if ((fields.get(key)?.at ?? -Infinity) < entry.at) fields.set(key, { value, at: entry.at });
