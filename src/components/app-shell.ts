@@ -1,5 +1,5 @@
 import { Task } from '@lit/task';
-import { LitElement, html, type PropertyValues, type TemplateResult } from 'lit';
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { Workbox } from 'workbox-window';
 import { customElement, property, query } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
@@ -26,6 +26,7 @@ import './not-found-page.js';
 import './offline-indicator.js';
 import './offline-readiness.js';
 import { PageView } from './page-view.js';
+import type { RenameResult } from './settings-page.js';
 import './site-nav.js';
 import './sync-status.js';
 import './update-banner.js';
@@ -95,7 +96,8 @@ export class AppShell extends LitElement {
   );
 
   /** What happened to the last join link opened on this device. */
-  private _joinMessage = '';
+  /** What became of a join or a change of team; names a user gave are set apart (`<bdi>`). */
+  private _joinMessage: string | TemplateResult = '';
   private _joinedNavigation = -1;
 
   private _drafts(): Promise<DraftStore> {
@@ -169,8 +171,10 @@ export class AppShell extends LitElement {
       const ask = this._sync.status.teamSwitch;
       this._joinMessage =
         joined === 'asked' && ask?.to
-          ? `This is ${ask.to.name}’s join link, and this device is in ${ask.from.name}. Choose below whether it leaves ${ask.from.name} to join ${ask.to.name}.`
-          : `This device has joined ${this._sync.status.team?.name ?? 'the team'}. Drafts now sync with teammates.`;
+          ? html`This is <bdi>${ask.to.name}</bdi>’s join link, and this device is in <bdi>${ask.from.name}</bdi>.
+              Choose below whether it leaves <bdi>${ask.from.name}</bdi> to join <bdi>${ask.to.name}</bdi>.`
+          : html`This device has joined <bdi>${this._sync.status.team?.name ?? 'the team'}</bdi>. Drafts now sync with
+              teammates.`;
     } catch (error) {
       if (error instanceof SyncNetworkError) {
         this._joinCode = code;
@@ -202,24 +206,27 @@ export class AppShell extends LitElement {
     try {
       if (leave) {
         // A sync under way finishes first (on a weak signal, seconds): say something is happening.
-        this._joinMessage = to ? `Joining ${to.name}…` : `Leaving ${from.name}…`;
+        this._joinMessage = to ? html`Joining <bdi>${to.name}</bdi>…` : html`Leaving <bdi>${from.name}</bdi>…`;
         this.requestUpdate();
         await this._sync.switchTeam();
         this._joinMessage = to
-          ? `This device has joined ${to.name}, and ${from.name}’s drafts have left it. Drafts now sync with ${to.name}.`
-          : `This device has left ${from.name}, and its drafts have left the device.`;
+          ? html`This device has joined <bdi>${to.name}</bdi>, and <bdi>${from.name}</bdi>’s drafts have left it. Drafts
+              now sync with <bdi>${to.name}</bdi>.`
+          : html`This device has left <bdi>${from.name}</bdi>, and its drafts have left the device.`;
       } else {
         await this._sync.stayInTeam();
-        this._joinMessage = `This device stays in ${from.name}, with its drafts.${to ? ` ${to.name}’s link was not used.` : ''}`;
+        const unused = to ? html` <bdi>${to.name}</bdi>’s link was not used.` : nothing;
+        this._joinMessage = html`This device stays in <bdi>${from.name}</bdi>, with its drafts.${unused}`;
       }
     } catch (error) {
-      this._joinMessage = `This device is still in ${from.name}, with its drafts: ${error instanceof Error ? error.message : String(error)}`;
+      this._joinMessage = html`This device is still in <bdi>${from.name}</bdi>, with its drafts:
+        ${error instanceof Error ? error.message : String(error)}`;
     }
     this.requestUpdate();
   }
 
   /** What came of the last rename of this device, for Settings. */
-  private _renameResult: { readonly saved: boolean; readonly message: string } | null = null;
+  private _renameResult: RenameResult | null = null;
 
   /** Renames the device with the team's server, and says whether it took (it needs a connection). */
   private async _rename(name: string): Promise<void> {
@@ -227,7 +234,10 @@ export class AppShell extends LitElement {
     this.requestUpdate();
     try {
       await this._sync.renameDevice(name);
-      this._renameResult = { saved: true, message: `Saved. Teammates now see this device as “${name}”.` };
+      this._renameResult = {
+        saved: true,
+        message: html`Saved. Teammates now see this device as “<bdi>${name}</bdi>”.`,
+      };
     } catch (error) {
       const why =
         error instanceof SyncNetworkError

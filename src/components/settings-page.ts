@@ -1,4 +1,4 @@
-import { css, html, nothing, type PropertyValues } from 'lit';
+import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
 import type { InstallOption } from '../controllers/install-controller.js';
@@ -16,6 +16,12 @@ import './offline-readiness.js';
 import './qr-code.js';
 import './sync-status.js';
 import { PageView } from './page-view.js';
+
+/** What came of renaming the device, in words (a name the user gave set apart in `<bdi>`). */
+export interface RenameResult {
+  readonly saved: boolean;
+  readonly message: string | TemplateResult;
+}
 
 /** Settings and facts about this copy of the kit. */
 @customElement('settings-page')
@@ -45,13 +51,13 @@ export class SettingsPage extends PageView {
   @property({ attribute: false }) sync: SyncStatus | null = null;
 
   /** What happened to the last join link opened here, in words. */
-  @property() joinMessage = '';
+  @property({ attribute: false }) joinMessage: string | TemplateResult = '';
 
   /** A join that could not reach the server can be tried again (the shell keeps its code). */
   @property({ type: Boolean }) canRetryJoin = false;
 
   /** What came of the last "Save name": saved, or why not (the name is kept in the field to try again). */
-  @property({ attribute: false }) renameResult: { readonly saved: boolean; readonly message: string } | null = null;
+  @property({ attribute: false }) renameResult: RenameResult | null = null;
 
   /** Whether the kit is saved on this device for use without a signal. */
   @property() offline: OfflineReadiness = 'ready';
@@ -87,7 +93,7 @@ export class SettingsPage extends PageView {
   private _discarding: { readonly seq: number; readonly title: string } | null = null;
 
   /** What the last discard did, for the status line. */
-  private _discarded = '';
+  private _discarded: TemplateResult | null = null;
 
   private _discard(seq: number, title: string): void {
     this._discarding = { seq, title };
@@ -101,7 +107,8 @@ export class SettingsPage extends PageView {
     const discarding = this._discarding;
     if (!changed.has('sync') || !discarding || this.sync?.rejected.some((e) => e.seq === discarding.seq)) return;
     this._discarding = null;
-    this._discarded = `Discarded the change to “${discarding.title}”. The draft goes back to the team’s version at the next sync.`;
+    this._discarded = html`Discarded the change to “<bdi>${discarding.title}</bdi>”. The draft goes back to the team’s
+    version at the next sync.`;
     this._refocus = true;
   }
 

@@ -7,7 +7,7 @@ import '../../../src/components/sync-status.js';
 import { syncSummary, type SyncStatusView } from '../../../src/components/sync-status.js';
 import type { Question } from '../../../src/content/worksheet.js';
 import type { SyncStatus } from '../../../src/controllers/sync-controller.js';
-import { ARABIC, ARABIC_NAME, elementWithText, lineGaps, readsRightToLeft } from '../support/bidi.js';
+import { ARABIC, ARABIC_NAME, boxOf, elementWithText, lineGaps, readsRightToLeft } from '../support/bidi.js';
 import { builtWorksheet } from '../support/built-worksheet.js';
 import { formatTime } from '../../../src/text/format-time.js';
 
@@ -223,6 +223,33 @@ describe('settings-page team section', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('keeps a right-to-left title’s own punctuation at its end in the sentence that says it was discarded', async () => {
+    // "We need more buses!", typed with the keyboard's own "!", which belongs to no script: in the
+    // title it is drawn at its left end, where the title ends.
+    const title = 'نحتاج حافلات أكثر!';
+    const refused = {
+      seq: 7,
+      draftId: '6b1e0a52-4a4f-4c1e-9d0e-2f6f3c1d8a90',
+      draftTitle: title,
+      kind: 'update',
+      fields: ['achieve'],
+      at: Date.UTC(2026, 10, 26, 3, 0),
+      rejected: 'An answer is too long.',
+    } as const;
+    const el = await fixture<SettingsPage>(
+      html`<settings-page .sync=${{ ...JOINED, rejected: [refused] }}></settings-page>`,
+    );
+    const root = el.shadowRoot!;
+    root.querySelector<HTMLButtonElement>('li button')!.click();
+    el.sync = { ...JOINED, rejected: [] };
+    await el.updateComplete;
+    const said = root.querySelector('[role="status"] p')!;
+    expect(said.textContent!.replace(/\s+/g, ' ')).to.contain(`Discarded the change to “${title}”.`);
+    expect(readsRightToLeft(said), 'the sentence stays English').to.equal(false);
+    expect(boxOf(said, '!').right, 'the “!” ends the title, at its left').to.be.at.most(boxOf(said, 'نحتاج').left);
+    await expect(el).to.be.accessible();
+  });
+
   it('after a discard, keeps keyboard focus off the next change’s Discard and says what was done', async () => {
     const change = (seq: number, draftTitle: string) =>
       ({
@@ -350,7 +377,7 @@ describe('settings-page team section', () => {
     const el = await fixture<SettingsPage>(
       html`<settings-page
         .sync=${{ ...JOINED, joined: false }}
-        joinMessage="This device has not joined the team yet: the team’s server cannot be reached from here."
+        .joinMessage=${'This device has not joined the team yet: the team’s server cannot be reached from here.'}
         canRetryJoin
       ></settings-page>`,
     );

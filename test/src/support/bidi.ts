@@ -16,12 +16,8 @@ export function elementWithText(root: ParentNode, text: string): Element {
   return found;
 }
 
-/**
- * Where the line of `text` inside `block` starts and ends, in CSS px from the block's own left and
- * right edges: a paragraph laid out left to right starts at 0 from the left, one laid out right to
- * left ends at 0 from the right.
- */
-export function lineGaps(block: Element, text: string): { readonly left: number; readonly right: number } {
+/** Where `text` is drawn inside `block`, as a box in CSS px (the first place it occurs in the text). */
+export function boxOf(block: Element, text: string): DOMRect {
   const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const at = node.textContent!.indexOf(text);
@@ -29,9 +25,18 @@ export function lineGaps(block: Element, text: string): { readonly left: number;
     const range = document.createRange();
     range.setStart(node, at);
     range.setEnd(node, at + text.length);
-    const line = range.getBoundingClientRect();
-    const box = block.getBoundingClientRect();
-    return { left: Math.round(line.left - box.left), right: Math.round(box.right - line.right) };
+    return range.getBoundingClientRect();
   }
   throw new Error(`“${text}” is not in the block`);
+}
+
+/**
+ * Where the line of `text` inside `block` starts and ends, in CSS px from the block's own left and
+ * right edges: a paragraph laid out left to right starts at 0 from the left, one laid out right to
+ * left ends at 0 from the right.
+ */
+export function lineGaps(block: Element, text: string): { readonly left: number; readonly right: number } {
+  const line = boxOf(block, text);
+  const box = block.getBoundingClientRect();
+  return { left: Math.round(line.left - box.left), right: Math.round(box.right - line.right) };
 }
