@@ -194,7 +194,11 @@ describe('worksheet-page', () => {
       html`<worksheet-page .store=${reopened} .worksheet=${worksheet} .draftId=${id}></worksheet-page>`,
     );
     await waitUntil(() => again.shadowRoot!.querySelector('h1'), 'the draft opens');
-    expect(textArea(again, 'achieve').value).to.equal('Typed on a full phone, then the kit was closed');
+    // Merged once the page is idle, and shown as it is.
+    await waitUntil(
+      () => textArea(again, 'achieve').value === 'Typed on a full phone, then the kit was closed',
+      'the words are back',
+    );
     expect(status(again)).to.equal('Saved on this device');
     await expect(again).to.be.accessible();
   });
@@ -217,8 +221,10 @@ describe('worksheet-page', () => {
 
     const reopened = await openStore(name);
     stores.push(reopened);
-    expect((await reopened.get(id))!.fields['achieve']?.value).to.equal(
-      'Typed on a full phone before going to the drafts list',
+    await waitUntil(
+      async () =>
+        (await reopened.get(id))!.fields['achieve']?.value === 'Typed on a full phone before going to the drafts list',
+      'the words are back',
     );
   });
 

@@ -830,11 +830,14 @@ describe('DraftStore', () => {
       first.close();
 
       const stillFull = await store(name);
+      // The rescued edits are merged once the page is idle (off its first paint): let that try fail.
+      await new Promise((r) => requestIdleCallback(() => setTimeout(r, 50)));
       expect((await stillFull.get(d.id))!.fields['achieve'], 'no room yet: nothing merged').to.equal(undefined);
       stillFull.close();
       freeDisk();
 
       const reopened = await store(name);
+      await waitUntil(async () => (await reopened.get(d.id))!.fields['achieve'], 'merged once the page is idle');
       const saved = (await reopened.get(d.id))!;
       expect(saved.fields['achieve']!.value).to.equal('typed last, as the page closed');
       expect(saved.fields['audience']!.value).to.equal('kept from the first close');
