@@ -471,7 +471,10 @@ export class WorksheetPage extends PageView {
     </div>`;
   }
 
-  /** Where the copy made by "Keep the answers as a new draft" went, or why it could not be made. */
+  /**
+   * Where the copy made by "Keep the answers as a new draft" went, or why it, or "Restore this
+   * draft", could not be done.
+   */
   private _copyNotice() {
     return html`${
       this._copy
@@ -481,7 +484,7 @@ export class WorksheetPage extends PageView {
           </p>`
         : nothing
     }
-    ${this._copyError ? html`<p class="error screen-only" role="alert">${this._copyError}</p>` : nothing}`;
+    ${this._actionError ? html`<p class="error screen-only" role="alert">${this._actionError}</p>` : nothing}`;
   }
 
   /** Set while the page had focus when its draft was deleted under it, until focus is seen to. */
@@ -492,23 +495,30 @@ export class WorksheetPage extends PageView {
   /** The new draft the deleted one's answers were kept as, to open. */
   @state() private _copy: { readonly id: string; readonly title: string } | null = null;
 
-  @state() private _copyError = '';
+  /** Why the deleted draft's restore or copy the user asked for was not done; theirs to try again. */
+  @state() private _actionError = '';
 
   private async _keepCopy(): Promise<void> {
     try {
       const copy = await this._autosave!.keepAsNew();
       this._copy = { id: copy.id, title: draftTitle(copy) };
-      this._copyError = '';
+      this._actionError = '';
       await this.updateComplete;
       // The way to the copy is what the user came for: focus goes there.
       this.renderRoot.querySelector<HTMLElement>('#open-copy')?.focus();
     } catch (error) {
-      this._copyError = toStorageWriteError(error).message;
+      this._actionError = toStorageWriteError(error).notDone('The answers were not kept as a new draft');
     }
   }
 
   private async _restore(): Promise<void> {
-    await this._autosave?.restore();
+    try {
+      await this._autosave?.restore();
+      this._actionError = '';
+    } catch (error) {
+      this._actionError = toStorageWriteError(error).notDone('The draft was not restored');
+      return;
+    }
     await this.updateComplete;
     // The button went with the notice: focus goes to the draft's heading, above the form again.
     this.renderRoot.querySelector<HTMLElement>('h1')?.focus();

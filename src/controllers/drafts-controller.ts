@@ -164,14 +164,14 @@ export class DraftsController implements ReactiveController {
       const outbox = { queued, refused: new Set(status.rejected.map((e) => e.draftId)) };
       this.drafts = drafts.map((d) => summarise(d, this.worksheet, outbox, Boolean(token)));
     } catch (error) {
-      this.error = toStorageWriteError(error).message;
+      this.error = toStorageWriteError(error).notDone('The drafts on this device could not be read');
     }
     this._markLoaded();
     this.host.requestUpdate();
   }
 
   duplicate(id: string): Promise<void> {
-    return this._run(async () => {
+    return this._run('The draft was not copied', async () => {
       const of = this.drafts?.find((d) => d.id === id)?.title;
       const copy = summarise(await this.store.duplicate(id), this.worksheet);
       this.duplicated = { of: of ?? copy.title, copy };
@@ -179,7 +179,7 @@ export class DraftsController implements ReactiveController {
   }
 
   remove(id: string): Promise<void> {
-    return this._run(async () => {
+    return this._run('The draft was not deleted', async () => {
       const draft = await this.store.remove(id);
       this.deleted = summarise(draft, this.worksheet);
       this.duplicated = null;
@@ -189,7 +189,7 @@ export class DraftsController implements ReactiveController {
   undoDelete(): Promise<void> {
     const deleted = this.deleted;
     if (!deleted) return Promise.resolve();
-    return this._run(async () => {
+    return this._run('The draft was not brought back', async () => {
       await this.store.restore(deleted.id);
       this.deleted = null;
     });
@@ -230,8 +230,11 @@ export class DraftsController implements ReactiveController {
         };
       }
     } catch (error) {
-      const message = error instanceof ImportError ? error.message : toStorageWriteError(error).message;
-      this.importState = { kind: 'error', message: `The draft was not imported. ${message}` };
+      const message =
+        error instanceof ImportError
+          ? `The draft was not imported. ${error.message}`
+          : toStorageWriteError(error).notDone('The draft was not imported');
+      this.importState = { kind: 'error', message };
     }
     await this.refresh();
   }
@@ -249,7 +252,7 @@ export class DraftsController implements ReactiveController {
       else downloadFile(`${name}.json`, 'application/json', draftsToJson(drafts));
       this.error = null;
     } catch (error) {
-      this.error = toStorageWriteError(error).message;
+      this.error = toStorageWriteError(error).notDone('The drafts were not exported');
     }
     // Nothing changed on the device: the list is not read again.
     this.host.requestUpdate();
@@ -264,19 +267,20 @@ export class DraftsController implements ReactiveController {
       this.host.requestUpdate();
       return;
     }
-    await this._run(async () => {
+    await this._run('The draft was not imported', async () => {
       const copy: Draft = { ...state.draft, id: newDraftId() };
       await this.store.add(copy);
       this.importState = { kind: 'done', title: draftTitle(copy) };
     });
   }
 
-  private async _run(action: () => Promise<void>): Promise<void> {
+  /** Runs a change the user asked for; if it fails, says that `notDone`, why, and to try again. */
+  private async _run(notDone: string, action: () => Promise<void>): Promise<void> {
     try {
       await action();
       this.error = null;
     } catch (error) {
-      this.error = toStorageWriteError(error).message;
+      this.error = toStorageWriteError(error).notDone(notDone);
     }
     await this.refresh();
   }

@@ -10,7 +10,20 @@ const MESSAGES: Record<StorageFailureKind, string> = {
   unknown: 'Your latest changes could not be saved yet. The kit keeps trying.',
 };
 
-/** A failed write, with what the user should be told. Nothing of the failed write was stored. */
+/** Why, for {@link StorageWriteError.notDone}'s sentence, and what the user can do about it. */
+const NOT_DONE: Record<StorageFailureKind, { readonly why: string; readonly remedy: string }> = {
+  quota: { why: 'this device is out of storage space', remedy: 'Free up some space, then try again.' },
+  unavailable: {
+    why: 'the device’s storage is not answering',
+    remedy: 'Try again; if it goes on, close the kit and open it again.',
+  },
+  unknown: { why: 'the device’s storage gave an error', remedy: 'Try again.' },
+};
+
+/**
+ * A failed write, with what the user should be told. Nothing of the failed write was stored. Its
+ * message is the autosave's, which keeps the edit and retries by itself.
+ */
 export class StorageWriteError extends Error {
   override name = 'StorageWriteError';
   constructor(
@@ -18,6 +31,15 @@ export class StorageWriteError extends Error {
     readonly original: unknown,
   ) {
     super(MESSAGES[kind]);
+  }
+
+  /**
+   * What to say of an action the kit does not retry by itself (a copy, an import, a delete): that
+   * it was not done (`what`), why, and that it is the user's to try again.
+   */
+  notDone(what: string): string {
+    const { why, remedy } = NOT_DONE[this.kind];
+    return `${what}: ${why}. Nothing was changed. ${remedy}`;
   }
 }
 

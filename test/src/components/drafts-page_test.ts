@@ -11,6 +11,7 @@ import { builtWorksheet } from '../support/built-worksheet.js';
 import type { ServerDraft } from '../../../src/sync/protocol.js';
 import { SYNC_META } from '../../../src/sync/sync-engine.js';
 import { openStore, WORKSHEET } from '../support/fresh-db.js';
+import { fillDisk } from '../support/full-disk.js';
 
 function titles(page: DraftsPage): string[] {
   return [...page.shadowRoot!.querySelectorAll('.drafts h2 a')].map((a) => a.textContent!);
@@ -193,6 +194,32 @@ describe('drafts-page', () => {
     button(el, 'Duplicate “Keep me”').click();
     await waitUntil(() => titles(el).length === 2);
     expect(titles(el)).to.include('Copy of Keep me');
+  });
+
+  it('says on a full disk that a copy or an import was not made and must be tried again, not that the kit keeps trying', async () => {
+    const source = await store.create(WORKSHEET, { title: 'Keep me' });
+    const exported = draftToJson((await store.get(source.id))!).replace(source.id, crypto.randomUUID());
+    const el = await page();
+    const freeDisk = fillDisk();
+    try {
+      button(el, 'Duplicate “Keep me”').click();
+      await waitUntil(() => el.shadowRoot!.querySelector('[role="alert"]'), 'the failure is said');
+      const said = el.shadowRoot!.querySelector('[role="alert"]')!.textContent!;
+      expect(said).to.equal(
+        'The draft was not copied: this device is out of storage space. Nothing was changed. Free up some space, then try again.',
+      );
+      await importFile(el, exported);
+      const notices = (): string[] => [...el.shadowRoot!.querySelectorAll('.notice')].map((n) => n.textContent!.trim());
+      await waitUntil(() => !notices().includes('Reading the file…'), 'the import is answered');
+      expect(notices()).to.include(
+        'The draft was not imported: this device is out of storage space. Nothing was changed. Free up some space, then try again.',
+      );
+      expect(el.shadowRoot!.textContent).not.to.contain('keeps trying');
+      await expect(el).to.be.accessible();
+    } finally {
+      freeDisk();
+    }
+    expect(titles(el)).to.deep.equal(['Keep me'], 'nothing half made');
   });
 
   it('keeps keyboard focus where the user acted: Undo after a delete, the row after Undo, the pressed button after a copy', async () => {

@@ -280,6 +280,36 @@ describe('worksheet-page', () => {
     expect((await otherTab.list()).map((d) => d.id)).to.include(id);
   });
 
+  it('says on a full disk that a deleted draft was not restored, or not kept as a new draft, and to try again', async () => {
+    const name = freshDbName('deleted-full');
+    const { page, id } = await openDraft(name);
+    const otherTab = await openStore(name);
+    stores.push(otherTab);
+    await otherTab.remove(id);
+    const root = page.shadowRoot!;
+    await waitUntil(() => root.querySelector('#restore'), 'the page offers to restore the draft');
+    const freeDisk = fillDisk();
+    try {
+      root.querySelector<HTMLButtonElement>('#restore')!.click();
+      await waitUntil(() => root.querySelector('p[role="alert"]'), 'the failure is said');
+      expect(root.querySelector('p[role="alert"]')!.textContent).to.equal(
+        'The draft was not restored: this device is out of storage space. Nothing was changed. Free up some space, then try again.',
+      );
+      expect(root.querySelector('#restore'), 'still offered, to try again').to.not.equal(null);
+      root.querySelector<HTMLButtonElement>('#keep-copy')!.click();
+      await waitUntil(() => root.querySelector('p[role="alert"]')!.textContent!.includes('new draft'));
+      expect(root.querySelector('p[role="alert"]')!.textContent).to.equal(
+        'The answers were not kept as a new draft: this device is out of storage space. Nothing was changed. Free up some space, then try again.',
+      );
+      await expect(page).to.be.accessible();
+    } finally {
+      freeDisk();
+    }
+    root.querySelector<HTMLButtonElement>('#restore')!.click();
+    await waitUntil(() => root.querySelector('question-text'), 'restored once there is room');
+    expect(root.querySelector('p[role="alert"]'), 'the failure is no longer said').to.equal(null);
+  });
+
   it('keeps a deleted draft’s answers as a new draft of the user’s own, and leads to it from the keyboard', async () => {
     const name = freshDbName('keep-copy');
     const { page, store, id } = await openDraft(name);
