@@ -13,6 +13,7 @@ import { SyncController } from '../controllers/sync-controller.js';
 import { UpdateController } from '../controllers/update-controller.js';
 import { DraftStore } from '../data/draft-store.js';
 import { readStorageStatus, requestPersistentStorage } from '../data/storage-status.js';
+import { storageFailureOf, toStorageWriteError } from '../data/storage-error.js';
 import { ConnectionMonitor } from '../net/connection-monitor.js';
 import { SYNC_META } from '../sync/sync-engine.js';
 import { SW_URL } from '../../sw/messages.js';
@@ -219,8 +220,23 @@ export class AppShell extends LitElement {
         this._joinMessage = html`This device stays in <bdi>${from.name}</bdi>, with its drafts.${unused}`;
       }
     } catch (error) {
-      this._joinMessage = html`This device is still in <bdi>${from.name}</bdi>, with its drafts:
-        ${error instanceof Error ? error.message : String(error)}`;
+      // The device's own storage failing is the user's to see to; the autosave's words (the kit
+      // keeps trying) are not true of a change of team.
+      const why = storageFailureOf(error)?.whyNotDone() ?? (error instanceof Error ? error.message : String(error));
+      this._joinMessage = html`This device is still in <bdi>${from.name}</bdi>, with its drafts: ${why}`;
+    }
+    this.requestUpdate();
+  }
+
+  /** Why the last Discard of a refused change was not done (a full disk), for Settings; null once one is. */
+  private _discardError: string | null = null;
+
+  private async _discard(seq: number): Promise<void> {
+    try {
+      await this._sync.discardRejected(seq);
+      this._discardError = null;
+    } catch (error) {
+      this._discardError = toStorageWriteError(error).notDone('The change was not discarded');
     }
     this.requestUpdate();
   }
@@ -462,7 +478,8 @@ export class AppShell extends LitElement {
               @sync-now=${() => this._sync.syncNow()}
               .renameResult=${this._renameResult}
               @device-rename=${(e: CustomEvent<{ name: string }>) => void this._rename(e.detail.name)}
-              @rejected-discard=${(e: CustomEvent<{ seq: number }>) => void this._sync.discardRejected(e.detail.seq)}
+              .discardError=${this._discardError}
+              @rejected-discard=${(e: CustomEvent<{ seq: number }>) => void this._discard(e.detail.seq)}
               @team-switch=${(e: CustomEvent<{ leave: boolean }>) => void this._answerTeamSwitch(e.detail.leave)}
               @team-leave=${() => void this._sync.askToLeave()}
             ></settings-page>`,

@@ -56,6 +56,9 @@ export class SettingsPage extends PageView {
   /** A join that could not reach the server can be tried again (the shell keeps its code). */
   @property({ type: Boolean }) canRetryJoin = false;
 
+  /** Why the last Discard of a refused change was not done, to try again; null when it was. */
+  @property({ attribute: false }) discardError: string | null = null;
+
   /** What came of the last "Save name": saved, or why not (the name is kept in the field to try again). */
   @property({ attribute: false }) renameResult: RenameResult | null = null;
 
@@ -104,6 +107,8 @@ export class SettingsPage extends PageView {
   private _refocus = false;
 
   override willUpdate(changed: PropertyValues<this>): void {
+    // Not done: a later sync that takes the change off the list did not discard it.
+    if (changed.has('discardError') && this.discardError) this._discarding = null;
     const discarding = this._discarding;
     if (!changed.has('sync') || !discarding || this.sync?.rejected.some((e) => e.seq === discarding.seq)) return;
     this._discarding = null;
@@ -252,7 +257,8 @@ export class SettingsPage extends PageView {
                     </li>`,
                   ),
                 )}
-              </ul>`
+              </ul>
+              ${this.discardError ? html`<p id="discard-error" role="alert">${this.discardError}</p>` : nothing}`
           : nothing
       }
       <form @submit=${this._rename}>

@@ -38,8 +38,13 @@ export class StorageWriteError extends Error {
    * it was not done (`what`), why, and that it is the user's to try again.
    */
   notDone(what: string): string {
+    return `${what}: ${this.whyNotDone()}`;
+  }
+
+  /** {@link notDone}'s why and what to do, to end a sentence that says what was not done. */
+  whyNotDone(): string {
     const { why, remedy } = NOT_DONE[this.kind];
-    return `${what}: ${why}. Nothing was changed. ${remedy}`;
+    return `${why}. Nothing was changed. ${remedy}`;
   }
 }
 

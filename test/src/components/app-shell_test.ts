@@ -5,6 +5,8 @@ import type { HomePage } from '../../../src/components/home-page.js';
 import type { SettingsPage } from '../../../src/components/settings-page.js';
 import { builtContentStore } from '../support/built-guides.js';
 import { freshDbName, openStore } from '../support/fresh-db.js';
+import { fillDisk } from '../support/full-disk.js';
+import { SYNC_META } from '../../../src/sync/sync-engine.js';
 
 /** The view element the shell shows, once it has rendered. */
 function view(shell: AppShell): HTMLElement {
@@ -229,6 +231,41 @@ describe('app-shell', () => {
     await other.discardRejected(entry!.seq!);
     other.close();
     await waitUntil(() => !notice(), 'the notice goes once the change is discarded');
+  });
+
+  it('says in Settings that a refused change was not discarded on a full disk, and to try again', async () => {
+    const dbName = freshDbName('shell-discard-full');
+    const before = await openStore(dbName);
+    await before.setMeta(SYNC_META.token, 'a team token');
+    await before.setMeta(SYNC_META.team, JSON.stringify({ id: 't', name: 'Riverside team' }));
+    await before.create({ id: 'engagement-strategy', version: 1 }, { title: 'Refused' });
+    const [entry] = await before.outbox();
+    await before.acknowledge([entry!], [{ seq: entry!.seq!, status: 'rejected', reason: 'Not the team’s.', rev: 0 }]);
+    before.close();
+
+    fixtureCleanup();
+    history.replaceState({}, '', '/settings');
+    const shell = await fixture<AppShell>(
+      html`<app-shell .store=${builtContentStore()} .openDrafts=${() => openStore(dbName)}></app-shell>`,
+    );
+    const root = (): ShadowRoot => view(shell).shadowRoot!;
+    await waitUntil(() => view(shell)?.shadowRoot?.querySelector('#refused'), 'Settings lists the refused change');
+    const freeDisk = fillDisk();
+    try {
+      root().querySelector<HTMLButtonElement>('li button')!.click();
+      await waitUntil(() => root().querySelector('#discard-error'), 'the failure is said');
+      expect(root().querySelector('#discard-error')!.textContent!.trim()).to.equal(
+        'The change was not discarded: this device is out of storage space. Nothing was changed. Free up some space, then try again.',
+      );
+      expect(root().querySelector('li'), 'the change is still listed, to discard again').to.not.equal(null);
+      await expect(view(shell)).to.be.accessible();
+    } finally {
+      freeDisk();
+    }
+    root().querySelector<HTMLButtonElement>('li button')!.click();
+    await waitUntil(() => !root().querySelector('li'), 'discarded once there is room');
+    expect(root().querySelector('#discard-error')).to.equal(null);
+    expect(root().textContent).to.contain('Discarded the change to “Refused”.');
   });
 
   it('is accessible on every view', async () => {
