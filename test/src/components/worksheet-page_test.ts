@@ -170,24 +170,33 @@ describe('worksheet-page', () => {
     expect(announced(page)).to.equal('Saved on this device again.', 'the recovery is announced');
   });
 
-  it('keeps what was typed on a full disk when the kit is closed, and shows it when the kit opens with room', async () => {
+  /**
+   * Types `text` as the draft's aim on a full disk, then takes the page away before the disk has
+   * room, its store closed: with the `pagehide` a closing page hears, or with none (another view of
+   * the kit took its place, and the kit was closed later). Says which database and draft.
+   */
+  async function typeOnFullDiskThenLeave(text: string, pagehide: boolean): Promise<{ name: string; id: string }> {
     const name = freshDbName('worksheet');
     const { page, store, id } = await openDraft(name);
     const freeDisk = fillDisk();
     try {
-      type(textArea(page, 'achieve'), 'Typed on a full phone, then the kit was closed');
+      type(textArea(page, 'achieve'), text);
       await page.flush().catch(() => undefined);
       await page.updateComplete;
       expect(status(page)).to.equal('Not saved yet');
-      // The worker closes the kit anyway: the page is hidden, then gone before the disk has room.
-      window.dispatchEvent(new PageTransitionEvent('pagehide'));
+      if (pagehide) window.dispatchEvent(new PageTransitionEvent('pagehide'));
       page.remove();
       store.close();
       await new Promise((r) => setTimeout(r, 50));
     } finally {
       freeDisk();
     }
+    return { name, id };
+  }
 
+  it('keeps what was typed on a full disk when the kit is closed, and shows it when the kit opens with room', async () => {
+    const text = 'Typed on a full phone, then the kit was closed';
+    const { name, id } = await typeOnFullDiskThenLeave(text, true);
     const reopened = await openStore(name);
     stores.push(reopened);
     const again = await fixture<WorksheetPage>(
@@ -195,37 +204,17 @@ describe('worksheet-page', () => {
     );
     await waitUntil(() => again.shadowRoot!.querySelector('h1'), 'the draft opens');
     // Merged once the page is idle, and shown as it is.
-    await waitUntil(
-      () => textArea(again, 'achieve').value === 'Typed on a full phone, then the kit was closed',
-      'the words are back',
-    );
+    await waitUntil(() => textArea(again, 'achieve').value === text, 'the words are back');
     expect(status(again)).to.equal('Saved on this device');
     await expect(again).to.be.accessible();
   });
 
   it('keeps what was typed on a full disk when the user goes to another page of the kit and then closes it', async () => {
-    const name = freshDbName('worksheet');
-    const { page, store, id } = await openDraft(name);
-    const freeDisk = fillDisk();
-    try {
-      type(textArea(page, 'achieve'), 'Typed on a full phone before going to the drafts list');
-      await page.flush().catch(() => undefined);
-      // Another view of the kit takes the draft's place, and later the kit is closed: the page the
-      // draft was on hears no pagehide.
-      page.remove();
-      store.close();
-      await new Promise((r) => setTimeout(r, 50));
-    } finally {
-      freeDisk();
-    }
-
+    const text = 'Typed on a full phone before going to the drafts list';
+    const { name, id } = await typeOnFullDiskThenLeave(text, false);
     const reopened = await openStore(name);
     stores.push(reopened);
-    await waitUntil(
-      async () =>
-        (await reopened.get(id))!.fields['achieve']?.value === 'Typed on a full phone before going to the drafts list',
-      'the words are back',
-    );
+    await waitUntil(async () => (await reopened.get(id))!.fields['achieve']?.value === text, 'the words are back');
   });
 
   it('announces to screen readers only what matters of saving, not every pause in typing', async () => {
