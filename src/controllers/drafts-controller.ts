@@ -189,7 +189,7 @@ export class DraftsController implements ReactiveController {
   undoDelete(): Promise<void> {
     const deleted = this.deleted;
     if (!deleted) return Promise.resolve();
-    return this._run('The draft was not brought back', async () => {
+    return this._run('The deletion was not undone', async () => {
       await this.store.restore(deleted.id);
       this.deleted = null;
     });

@@ -1,6 +1,6 @@
 import type { IDBPDatabase, IDBPObjectStore } from 'idb';
 import { CONTEXT_FIELDS, type ContextField, type FieldValue } from '../content/worksheet.js';
-import { openKitDb, type KitDB, type OpenOptions } from './db.js';
+import { DB_NAME, openKitDb, type KitDB, type OpenOptions } from './db.js';
 import { newDraftId } from './new-draft-id.js';
 import { untakeable, type MutationResult, type ServerDraft } from '../sync/protocol.js';
 import {
@@ -318,10 +318,9 @@ export class DraftStore {
   ) {
     this._db = Promise.resolve(db);
     this._connection = db;
-    this._rescued = RescuedEdits.forDatabase(options.name ?? 'engagement-field-kit');
-    this._channel = new BroadcastChannel(
-      options.channelName ?? `${options.name ?? 'engagement-field-kit'}:drafts`,
-    ) as unknown as DraftChannel;
+    const name = options.name ?? DB_NAME;
+    this._rescued = RescuedEdits.forDatabase(name);
+    this._channel = new BroadcastChannel(options.channelName ?? `${name}:drafts`) as unknown as DraftChannel;
     this._channel.onmessage = ({ data }) => this._emit(Array.isArray(data) ? data : [data as DraftChange]);
   }
 
