@@ -709,7 +709,7 @@ export class DraftStore {
       }
       // Other tabs hear of a merge as of any edit; this page's views, which may show these drafts
       // already (a merge once the page is idle, or once the disk has room), as of another tab's.
-      this._emit(merged);
+      if (merged.length) this._emit(merged);
       if (journalled.length) {
         const tx = db.transaction('journal', 'readwrite');
         await Promise.all([...journalled.map((entry) => tx.store.delete(entry.id!)), tx.done]);

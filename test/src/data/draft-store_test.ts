@@ -630,6 +630,18 @@ describe('DraftStore', () => {
     expect((await again.outbox()).length).to.equal(outbox.length, 'the journal is applied once');
   });
 
+  it('tells its listeners nothing when it opens with no rescued edit to merge', async () => {
+    const name = freshDbName('rescue-none');
+    const first = await store(name);
+    await first.create(WORKSHEET, { title: 'Nothing to merge' });
+    const heard: (readonly DraftChange[])[] = [];
+    const reopened = await store(name);
+    reopened.onChange((changes) => heard.push(changes));
+    // Past the idle moment at which rescued edits are looked for.
+    await new Promise((r) => requestIdleCallback(() => setTimeout(r, 50)));
+    expect(heard).to.deep.equal([]);
+  });
+
   it('upgrades a version-1 database with drafts, losing nothing', async () => {
     const name = freshDbName('migrate');
     const v1 = await openKitDbAtVersion(name, 1);
