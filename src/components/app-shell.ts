@@ -502,6 +502,7 @@ export class AppShell extends LitElement {
         <offline-indicator .offline=${!this._connection.online}></offline-indicator>
         <update-banner
           .ready=${this._update.updateReady}
+          .notReloaded=${this._update.notReloaded}
           @update-accept=${() => void this._update.accept()}
         ></update-banner>
         ${

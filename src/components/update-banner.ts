@@ -26,11 +26,19 @@ export class UpdateBanner extends LitElement {
       p {
         margin: 0;
       }
+      .not-reloaded {
+        padding: var(--space-2) var(--space-3);
+        border-left: 6px solid var(--color-warning);
+        background: var(--color-surface);
+      }
     `,
   ];
 
   /** A new version is waiting. */
   @property({ type: Boolean }) ready = false;
+
+  /** Why the last Reload did not reload (the work on screen could not be saved first). */
+  @property({ attribute: false }) notReloaded: string | null = null;
 
   private _onReload(): void {
     this.dispatchEvent(new Event('update-accept', { bubbles: true, composed: true }));
@@ -38,15 +46,16 @@ export class UpdateBanner extends LitElement {
 
   override render() {
     return html`<div role="status">
-      ${
-        this.ready
-          ? html`<div class="banner">
-              <p>A new version of the kit is ready. Your work is saved first.</p>
-              <button class="button" @click=${this._onReload}>Reload</button>
-            </div>`
-          : nothing
-      }
-    </div>`;
+        ${
+          this.ready
+            ? html`<div class="banner">
+                <p>A new version of the kit is ready. Your work is saved first.</p>
+                <button class="button" @click=${this._onReload}>Reload</button>
+              </div>`
+            : nothing
+        }
+      </div>
+      ${this.ready && this.notReloaded ? html`<p class="not-reloaded" role="alert">${this.notReloaded}</p>` : nothing}`;
   }
 }
 

@@ -1,5 +1,6 @@
 import type { ReactiveControllerHost } from 'lit';
 import type { Workbox } from 'workbox-window';
+import { toStorageWriteError } from '../data/storage-error.js';
 
 /**
  * The page side of service worker updates. A new version waits until the user accepts it: the
@@ -8,6 +9,8 @@ import type { Workbox } from 'workbox-window';
 export class UpdateController {
   /** A new version is installed and waiting for the user's consent. */
   updateReady = false;
+  /** Why the last Reload did not reload: the work on screen could not be saved first. */
+  notReloaded: string | null = null;
   private _accepted = false;
   /** The new worker already controls this page (another tab accepted the update). */
   private _controlling = false;
@@ -16,7 +19,7 @@ export class UpdateController {
    * @param flush saves anything not yet written (a pending draft save) before the reload
    */
   constructor(
-    host: ReactiveControllerHost,
+    private readonly host: ReactiveControllerHost,
     private readonly workbox: Workbox | null,
     private readonly flush: () => Promise<void> = () => Promise.resolve(),
   ) {
@@ -64,8 +67,18 @@ export class UpdateController {
   /** The user chose Reload: save, let the waiting worker take over, reload when it controls the page. */
   async accept(): Promise<void> {
     if (!this.workbox || !this.updateReady) return;
+    try {
+      await this.flush();
+    } catch (error) {
+      // A reload now would leave the unsaved edits to the page's close; they stay on screen, and
+      // the autosave goes on trying, until the user has made room and presses Reload again.
+      const failure = toStorageWriteError(error);
+      this.notReloaded = `The kit was not reloaded, so as not to lose your latest changes: ${failure.why}. ${failure.remedy}`;
+      this.host.requestUpdate();
+      return;
+    }
+    this.notReloaded = null;
     this._accepted = true;
-    await this.flush();
     if (this._controlling) {
       window.location.reload();
       return;

@@ -43,8 +43,17 @@ export class StorageWriteError extends Error {
 
   /** {@link notDone}'s why and what to do, to end a sentence that says what was not done. */
   whyNotDone(): string {
-    const { why, remedy } = NOT_DONE[this.kind];
-    return `${why}. Nothing was changed. ${remedy}`;
+    return `${this.why}. Nothing was changed. ${this.remedy}`;
+  }
+
+  /** Why, in words that end a sentence: "…: this device is out of storage space". */
+  get why(): string {
+    return NOT_DONE[this.kind].why;
+  }
+
+  /** What the user can do about it, as a sentence of its own. */
+  get remedy(): string {
+    return NOT_DONE[this.kind].remedy;
   }
 }
 
