@@ -383,9 +383,17 @@ export class AppShell extends LitElement {
   }
 
   private _failed(error: unknown, retry: () => void, heading = 'The guidance could not be opened'): TemplateResult {
+    // The device's storage failing: said as of an action the kit does not retry by itself (the
+    // storage error's own words are the autosave's, which does).
+    const why = storageFailureOf(error)?.whyNotDone();
+    const said = why
+      ? `${why[0]!.toUpperCase()}${why.slice(1)}`
+      : error instanceof Error
+        ? error.message
+        : String(error);
     return html`<div role="alert">
       <h1>${heading}</h1>
-      <p>${error instanceof Error ? error.message : String(error)}</p>
+      <p>${said}</p>
       <p><button class="button" @click=${retry}>Try again</button></p>
     </div>`;
   }

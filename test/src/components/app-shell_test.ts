@@ -109,6 +109,32 @@ describe('app-shell', () => {
     expect(location.pathname).to.equal('/worksheet');
   });
 
+  it('says a new draft could not be started on a full disk, to try again, and starts it once there is room', async () => {
+    const dbName = freshDbName('shell-new-full');
+    (await openStore(dbName)).close(); // the device's drafts database, made on an earlier day
+    fixtureCleanup();
+    history.replaceState({}, '', '/worksheet/new');
+    const freeDisk = fillDisk();
+    let shell: AppShell;
+    try {
+      shell = await fixture<AppShell>(
+        html`<app-shell .store=${builtContentStore()} .openDrafts=${() => openStore(dbName)}></app-shell>`,
+      );
+      await waitUntil(() => shell.querySelector('main [role="alert"]'), 'the failure is said');
+      const alert = shell.querySelector('main [role="alert"]')!;
+      expect(alert.querySelector('h1')!.textContent).to.equal('The draft could not be started');
+      expect(alert.querySelector('p')!.textContent).to.equal(
+        'This device is out of storage space. Nothing was changed. Free up some space, then try again.',
+      );
+      await expect(shell).to.be.accessible();
+    } finally {
+      freeDisk();
+    }
+    click(shell, 'main [role="alert"] button');
+    await waitUntil(() => view(shell)?.localName === 'worksheet-page', 'started once there is room');
+    expect(location.pathname).to.match(/^\/worksheet\/[0-9a-f-]{36}$/);
+  });
+
   it('opened fresh at /worksheet/new, shows the new draft and leaves focus where a fresh page has it', async () => {
     const readyBefore = performance.getEntriesByName('efk:view-ready').length;
     const shell = await shellAt('/worksheet/new');
