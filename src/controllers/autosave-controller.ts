@@ -62,9 +62,15 @@ export class AutosaveController implements ReactiveController {
     window.removeEventListener('pagehide', this._onLeave);
     document.removeEventListener('visibilitychange', this._onVisibility);
     // Edits a failing storage has not taken go on being retried, but this page's close will not be
-    // heard any more: they are kept as a closing page keeps them.
+    // heard any more: they are kept as a closing page keeps them, now if a save has failed, or
+    // when this last one does.
     if (this.state === 'error') this._onLeave();
-    else this._flushNow();
+    else void this.flush().catch(() => this._keep());
+  }
+
+  /** Keeps the edits not yet written as a closing page does (see DraftStore.journal). */
+  private _keep(): void {
+    if (this._pending.size) this.options.store.journal(this.options.draftId, Object.fromEntries(this._pending));
   }
 
   /** Whether the draft has been deleted (here, in another tab, or by a teammate): it is kept, to restore. */
@@ -128,7 +134,7 @@ export class AutosaveController implements ReactiveController {
    * then the normal save starts as well.
    */
   private readonly _onLeave = (): void => {
-    if (this._pending.size) this.options.store.journal(this.options.draftId, Object.fromEntries(this._pending));
+    this._keep();
     this._flushNow();
   };
 

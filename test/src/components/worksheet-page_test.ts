@@ -217,6 +217,25 @@ describe('worksheet-page', () => {
     await waitUntil(async () => (await reopened.get(id))!.fields['achieve']?.value === text, 'the words are back');
   });
 
+  it('keeps what was typed when the disk fills just as the user goes to another page of the kit', async () => {
+    const name = freshDbName('worksheet');
+    const { page, store, id } = await openDraft(name);
+    const text = 'Typed, then straight to the drafts list as the phone filled up';
+    type(textArea(page, 'achieve'), text);
+    expect(status(page)).to.not.equal('Not saved yet', 'no save has failed yet');
+    const freeDisk = fillDisk();
+    try {
+      page.remove(); // its save, on leaving, is the first to meet the full disk
+      store.close();
+      await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      freeDisk();
+    }
+    const reopened = await openStore(name);
+    stores.push(reopened);
+    await waitUntil(async () => (await reopened.get(id))!.fields['achieve']?.value === text, 'the words are back');
+  });
+
   it('announces to screen readers only what matters of saving, not every pause in typing', async () => {
     const { page, store, id } = await openDraft();
     const heard: string[] = [];
