@@ -307,6 +307,14 @@ export class DraftStore {
   private _closed = false;
   /** The closing page's second copy of its edits; null in a service worker. */
   private readonly _rescued: RescuedEdits | null;
+  /**
+   * The copies this page has rescued, by key, with the fields of each not saved since: a copy goes
+   * once all are, or a day of switching apps while typing would fill localStorage with them.
+   */
+  private readonly _rescuedHere = new Map<
+    string,
+    { readonly draftId: string; readonly at: number; readonly unsaved: Set<string> }
+  >();
   /** Edits saved as a page closed could not be merged yet (the disk was full): the next save tries. */
   private _journalWaiting = false;
 
@@ -455,6 +463,7 @@ export class DraftStore {
     setTimeout(() => this._told({ draftId: id, fields: Object.keys(changes), kind: 'update' }, 'edited'));
     clearTimeout(this._foldTimer);
     this._foldTimer = setTimeout(() => void this.foldEdits().catch(() => undefined), FOLD_AFTER_MS);
+    this._savedOver(id, Object.keys(changes), at);
     // The disk has room again: what was saved as a page closed on a full one joins its draft now.
     if (this._journalWaiting) {
       this._journalWaiting = false;
@@ -659,7 +668,8 @@ export class DraftStore {
   journal(draftId: string, fields: Readonly<Record<string, FieldValue>>): boolean {
     if (Object.keys(fields).length === 0) return false;
     const at = this._now();
-    this._rescued?.keep(draftId, fields, at);
+    const key = this._rescued?.keep(draftId, fields, at);
+    if (key) this._rescuedHere.set(key, { draftId, at, unsaved: new Set(Object.keys(fields)) });
     const db = this._connection;
     if (!db) return false;
     try {
@@ -674,6 +684,20 @@ export class DraftStore {
       return true;
     } catch {
       return false;
+    }
+  }
+
+  /**
+   * Drops this page's rescued copies whose every field has been saved since (see {@link journal}),
+   * by saves begun after the copy was made: one in flight before it may hold an older value.
+   */
+  private _savedOver(draftId: string, keys: readonly string[], at: number): void {
+    for (const [key, copy] of this._rescuedHere) {
+      if (copy.draftId !== draftId || copy.at > at) continue;
+      for (const field of keys) copy.unsaved.delete(field);
+      if (copy.unsaved.size > 0) continue;
+      this._rescuedHere.delete(key);
+      this._rescued?.drop([key]);
     }
   }
 

@@ -53,13 +53,14 @@ export class RescuedEdits {
     }
   }
 
-  /** Keeps `fields` of a draft as edited at `at`; false when even this store is full or blocked. */
-  keep(draftId: string, fields: Readonly<Record<string, FieldValue>>, at: number): boolean {
+  /** Keeps `fields` of a draft as edited at `at`; its key, or null when even this store is full or blocked. */
+  keep(draftId: string, fields: Readonly<Record<string, FieldValue>>, at: number): string | null {
+    const key = `${this.prefix}${crypto.randomUUID()}`;
     try {
-      this.storage.setItem(`${this.prefix}${crypto.randomUUID()}`, JSON.stringify({ draftId, fields, at }));
-      return true;
+      this.storage.setItem(key, JSON.stringify({ draftId, fields, at }));
+      return key;
     } catch {
-      return false;
+      return null;
     }
   }
 

@@ -642,6 +642,25 @@ describe('DraftStore', () => {
     expect(heard).to.deep.equal([]);
   });
 
+  it('drops a page’s rescued copy of its edits once they are saved, so a long day of app switches does not fill it', async () => {
+    const name = freshDbName('rescue-saved');
+    const s = await store(name);
+    const d = await s.create(WORKSHEET, { title: 'Hidden and shown all day' });
+    const rescued = (): number => Object.keys(localStorage).filter((key) => key.startsWith(`${name}:unsaved:`)).length;
+    s.journal(d.id, { achieve: 'typed before switching apps', audience: 'and this' });
+    s.journal(d.id, { achieve: 'typed before switching apps again' });
+    expect(rescued()).to.equal(2);
+    await s.update(d.id, { achieve: 'typed before switching apps again' });
+    expect(rescued(), 'the first copy still holds an unsaved answer').to.equal(1);
+    await s.update(d.id, { audience: 'and this' });
+    expect(rescued()).to.equal(0);
+    // A save begun before the copy was made holds an older value: the copy stays.
+    const inFlight = s.update(d.id, { achieve: 'older, being saved' });
+    s.journal(d.id, { achieve: 'newer, typed as the page was hidden' });
+    await inFlight;
+    expect(rescued()).to.equal(1);
+  });
+
   it('upgrades a version-1 database with drafts, losing nothing', async () => {
     const name = freshDbName('migrate');
     const v1 = await openKitDbAtVersion(name, 1);
