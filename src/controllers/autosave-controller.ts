@@ -32,6 +32,8 @@ export class AutosaveController implements ReactiveController {
   private _markLoaded: () => void = () => undefined;
 
   private readonly _pending = new Map<string, FieldValue>();
+  /** The edits of the save under way, until it is stored or has failed. */
+  private _inFlight: Readonly<Record<string, FieldValue>> = {};
   private _timer: ReturnType<typeof setTimeout> | undefined;
   private _retry: ReturnType<typeof setTimeout> | undefined;
   private _failures = 0;
@@ -68,9 +70,13 @@ export class AutosaveController implements ReactiveController {
     else void this.flush().catch(() => this._keep());
   }
 
-  /** Keeps the edits not yet written as a closing page does (see DraftStore.journal). */
+  /**
+   * Keeps the edits not yet written as a closing page does (see DraftStore.journal): those waiting,
+   * and those of a save under way, which a page closed now may take with it unfinished.
+   */
   private _keep(): void {
-    if (this._pending.size) this.options.store.journal(this.options.draftId, Object.fromEntries(this._pending));
+    const edits = { ...this._inFlight, ...Object.fromEntries(this._pending) };
+    if (Object.keys(edits).length) this.options.store.journal(this.options.draftId, edits);
   }
 
   /** Whether the draft has been deleted (here, in another tab, or by a teammate): it is kept, to restore. */
@@ -141,6 +147,7 @@ export class AutosaveController implements ReactiveController {
   private async _write(): Promise<void> {
     if (this._pending.size === 0 || !this.draft) return;
     const changes = Object.fromEntries(this._pending);
+    this._inFlight = changes;
     this._pending.clear();
     this._pendingSince = undefined;
     this.state = 'saving';
@@ -164,6 +171,7 @@ export class AutosaveController implements ReactiveController {
       this._retry = setTimeout(this._flushNow, delay);
       throw this.error;
     } finally {
+      if (this._inFlight === changes) this._inFlight = {};
       this.host.requestUpdate();
     }
   }

@@ -726,7 +726,13 @@ export class DraftStore {
       for (const [draftId, fields] of latest) {
         const draft = await this.get(draftId);
         if (!draft || draft.deletedAt !== null) continue;
-        const newer = [...fields].filter(([key, { at }]) => (draft.fields[key]?.changedAt ?? 0) < at);
+        // Not later than the draft's own change, and not what it holds already (a save under way
+        // as the page closed, journalled too, that finished).
+        const newer = [...fields].filter(
+          ([key, { value, at }]) =>
+            (draft.fields[key]?.changedAt ?? 0) < at &&
+            JSON.stringify(draft.fields[key]?.value) !== JSON.stringify(value),
+        );
         if (newer.length === 0) continue;
         await this.update(draftId, Object.fromEntries(newer.map(([key, { value }]) => [key, value])));
         merged.push({ draftId, fields: newer.map(([key]) => key), kind: 'update' });

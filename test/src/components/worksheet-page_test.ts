@@ -9,6 +9,7 @@ import { ARABIC, ARABIC_NAME, elementWithText, lineGaps, readsRightToLeft } from
 import { builtWorksheet } from '../support/built-worksheet.js';
 import { freshDbName, openStore, WORKSHEET } from '../support/fresh-db.js';
 import { fillDisk } from '../support/full-disk.js';
+import { RescuedEdits } from '../../../src/data/rescued-edits.js';
 
 /** Types into a textarea or input the way a user does: one input event per change. */
 function type(field: HTMLInputElement | HTMLTextAreaElement, text: string): void {
@@ -234,6 +235,32 @@ describe('worksheet-page', () => {
     const reopened = await openStore(name);
     stores.push(reopened);
     await waitUntil(async () => (await reopened.get(id))!.fields['achieve']?.value === text, 'the words are back');
+  });
+
+  it('keeps the edits of a save still under way when the page is closed, which may take the save with it', async () => {
+    const name = freshDbName('worksheet');
+    const { page } = await openDraft(name);
+    // Another connection holds the store the autosave writes to, so its save stays under way.
+    const open = indexedDB.open(name);
+    await new Promise((resolve) => (open.onsuccess = resolve));
+    const blocker = open.result.transaction('edits', 'readwrite').objectStore('edits');
+    let held = true;
+    const hold = (): void => {
+      if (held) blocker.count().onsuccess = hold;
+    };
+    hold();
+    try {
+      type(textArea(page, 'achieve'), 'Saved as the kit was closed');
+      void page.flush().catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(status(page)).to.equal('Saving…');
+      window.dispatchEvent(new PageTransitionEvent('pagehide'));
+      const kept = RescuedEdits.forDatabase(name)!.all();
+      expect(kept.map((entry) => entry.fields)).to.deep.equal([{ achieve: 'Saved as the kit was closed' }]);
+    } finally {
+      held = false;
+      open.result.close();
+    }
   });
 
   it('announces to screen readers only what matters of saving, not every pause in typing', async () => {

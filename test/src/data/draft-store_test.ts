@@ -661,6 +661,20 @@ describe('DraftStore', () => {
     expect(rescued()).to.equal(1);
   });
 
+  it('merges nothing a draft already holds: a save under way as the page closed, which finished after all', async () => {
+    const name = freshDbName('journal-same');
+    const first = await store(name);
+    const d = await first.create(WORKSHEET, { title: 'Saved twice over' });
+    const saving = first.update(d.id, { achieve: 'under way as the page closed' });
+    first.journal(d.id, { achieve: 'under way as the page closed' });
+    await saving;
+    const queued = (await first.outbox()).length;
+    first.close();
+    const reopened = await store(name);
+    await new Promise((r) => requestIdleCallback(() => setTimeout(r, 50)));
+    expect((await reopened.outbox()).length, 'no change queued again for the same answer').to.equal(queued);
+  });
+
   it('upgrades a version-1 database with drafts, losing nothing', async () => {
     const name = freshDbName('migrate');
     const v1 = await openKitDbAtVersion(name, 1);
