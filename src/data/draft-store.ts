@@ -1388,6 +1388,9 @@ export class DraftStore {
   }
 
   private _reopen(): void {
+    // A closed store's connection is closed on purpose: opening another would leak it, and make a
+    // deleted database anew once it is told of the deletion.
+    if (this._closed) return;
     // The browser closed the connection (storage cleared, or a newer version upgrading). Open
     // again on next use; a write in flight fails, is reported, and is retried by its caller.
     this._connection = null;

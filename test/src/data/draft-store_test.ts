@@ -630,6 +630,36 @@ describe('DraftStore', () => {
     expect((await again.outbox()).length).to.equal(outbox.length, 'the journal is applied once');
   });
 
+  // Only the service worker closes stores today; a write that reached one after would otherwise
+  // open a connection nobody closes, which a deletion of the database (leaving a team, a browser's
+  // "clear site data") then made open again at once, bringing back an empty database.
+  it('stays closed: a write on a closed store fails, and opens no connection again', async () => {
+    const name = freshDbName('closed');
+    const s = await openStore(name);
+    s.close();
+    let failed: unknown;
+    await s.create(WORKSHEET, { title: 'Too late' }).catch((error: unknown) => (failed = error));
+    expect(failed).to.be.instanceOf(StorageWriteError);
+    await new Promise<void>((resolve, reject) => {
+      const deletion = indexedDB.deleteDatabase(name);
+      deletion.onsuccess = () => resolve();
+      deletion.onerror = () => reject(deletion.error);
+    });
+    // Requests to one database run in order: a connection the store opened again after the
+    // deletion would have made the database anew before this one is answered.
+    const oldVersion = await new Promise<number>((resolve, reject) => {
+      const open = indexedDB.open(name);
+      let seen = -1;
+      open.onupgradeneeded = (event) => (seen = event.oldVersion);
+      open.onsuccess = () => {
+        open.result.close();
+        resolve(seen === -1 ? open.result.version : seen);
+      };
+      open.onerror = () => reject(open.error);
+    });
+    expect(oldVersion).to.equal(0, 'the database stays deleted');
+  });
+
   it('tells its listeners nothing when it opens with no rescued edit to merge', async () => {
     const name = freshDbName('rescue-none');
     const first = await store(name);
