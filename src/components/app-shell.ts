@@ -321,6 +321,8 @@ export class AppShell extends LitElement {
 
   override async updated(changed: PropertyValues): Promise<void> {
     super.updated(changed);
+    // A shell taken off the page still finishes its tasks; the page's title is no longer its own.
+    if (!this.isConnected) return;
     document.title = this._title();
     const navigation = this._router.navigation;
     if (this._focusedNavigation === navigation) return;

@@ -63,6 +63,17 @@ describe('app-shell', () => {
     expect(document.title).to.equal('Social media — Engagement Field Kit');
   });
 
+  // Its tasks (the guide, the drafts) can finish after it has gone: one test's shell then renamed
+  // the page of the next (one run in a few).
+  it('leaves the page’s title alone once taken off the page', async () => {
+    const shell = await shellAt('/');
+    fixtureCleanup();
+    document.title = 'Another page';
+    shell.requestUpdate();
+    await shell.updateComplete;
+    expect(document.title).to.equal('Another page');
+  });
+
   it('follows in-app links without reloading, moves focus to the new heading, and goes back', async () => {
     const shell = await shellAt('/');
     const marker = Symbol('same document');
