@@ -1131,56 +1131,63 @@ export class DraftStore {
    * refused for its draft (erased since it was deleted): its answers go back to the team's too.
    */
   async discardRejected(seq: number): Promise<void> {
-    const db = await this._database();
-    const tx = writing(db);
-    await this._fold(tx);
-    const outbox = tx.objectStore('outbox');
-    const entry = await outbox.get(seq);
-    if (!entry?.rejected) return tx.done;
-    const [draft, ofDraft, stored] = await Promise.all([
-      tx.objectStore('drafts').get(entry.draftId),
-      outbox.index('by-draft').getAll(entry.draftId),
-      tx.objectStore('meta').get(REVERTS),
-    ]);
-    void outbox.delete(seq);
+    // Declared out here: what was queued again is told once the transaction has committed.
     const requeued: OutboxEntry[] = [];
-    if (draft) {
-      // Fields a later change touched go as that change says; this one has no say over them.
-      const later = new Set(ofDraft.filter((e) => e.seq !== seq).flatMap((e) => e.fields));
-      // As the change was sent: a creation carries every field the draft has.
-      const touched = (
-        entry.kind === 'create' ? Object.keys(draft.fields) : entry.kind === 'update' ? entry.fields : []
-      ).filter((key) => draft.fields[key] && !later.has(key));
-      // Refused here, the change says which; refused before changes said, what is too long now.
-      // Never an answer the server would take: that goes again.
-      const tooLong = entry.refused
-        ? touched.filter((key) => entry.refused!.includes(key))
-        : touched.filter((key) => refusedAlone(draft, key));
-      // The server refuses a change for its draft (erased, or not the team's to change), not for
-      // its answers: sent again, they would be refused again, on every sync, for ever. The draft
-      // goes back to the team's version, deleted or not, for all the change touched.
-      const forDraft = !entry.refused && tooLong.length === 0;
-      const back = forDraft ? touched : tooLong;
-      const lifecycle = forDraft || entry.kind === 'delete' || entry.kind === 'restore';
-      if (back.length > 0 || lifecycle) {
-        const reverts = parseReverts(stored?.value);
-        const prior = reverts[draft.id];
-        reverts[draft.id] = {
-          fields: [...new Set([...(prior?.fields ?? []), ...back])],
-          lifecycle: (prior?.lifecycle ?? false) || lifecycle,
-        };
-        void tx.objectStore('meta').put({ key: REVERTS, value: JSON.stringify(reverts) });
+    let draftId: string;
+    try {
+      const db = await this._database();
+      const tx = writing(db);
+      await this._fold(tx);
+      const outbox = tx.objectStore('outbox');
+      const entry = await outbox.get(seq);
+      if (!entry?.rejected) return void (await tx.done);
+      draftId = entry.draftId;
+      const [draft, ofDraft, stored] = await Promise.all([
+        tx.objectStore('drafts').get(entry.draftId),
+        outbox.index('by-draft').getAll(entry.draftId),
+        tx.objectStore('meta').get(REVERTS),
+      ]);
+      void outbox.delete(seq);
+      if (draft) {
+        // Fields a later change touched go as that change says; this one has no say over them.
+        const later = new Set(ofDraft.filter((e) => e.seq !== seq).flatMap((e) => e.fields));
+        // As the change was sent: a creation carries every field the draft has.
+        const touched = (
+          entry.kind === 'create' ? Object.keys(draft.fields) : entry.kind === 'update' ? entry.fields : []
+        ).filter((key) => draft.fields[key] && !later.has(key));
+        // Refused here, the change says which; refused before changes said, what is too long now.
+        // Never an answer the server would take: that goes again.
+        const tooLong = entry.refused
+          ? touched.filter((key) => entry.refused!.includes(key))
+          : touched.filter((key) => refusedAlone(draft, key));
+        // The server refuses a change for its draft (erased, or not the team's to change), not for
+        // its answers: sent again, they would be refused again, on every sync, for ever. The draft
+        // goes back to the team's version, deleted or not, for all the change touched.
+        const forDraft = !entry.refused && tooLong.length === 0;
+        const back = forDraft ? touched : tooLong;
+        const lifecycle = forDraft || entry.kind === 'delete' || entry.kind === 'restore';
+        if (back.length > 0 || lifecycle) {
+          const reverts = parseReverts(stored?.value);
+          const prior = reverts[draft.id];
+          reverts[draft.id] = {
+            fields: [...new Set([...(prior?.fields ?? []), ...back])],
+            lifecycle: (prior?.lifecycle ?? false) || lifecycle,
+          };
+          void tx.objectStore('meta').put({ key: REVERTS, value: JSON.stringify(reverts) });
+        }
+        for (const key of touched.filter((k) => !back.includes(k))) {
+          const again: OutboxEntry = { draftId: draft.id, kind: 'update', fields: [key], at: this._now() };
+          requeued.push(again);
+          void outbox.add(again);
+        }
       }
-      for (const key of touched.filter((k) => !back.includes(k))) {
-        const again: OutboxEntry = { draftId: draft.id, kind: 'update', fields: [key], at: this._now() };
-        requeued.push(again);
-        void outbox.add(again);
-      }
+      await tx.done;
+    } catch (error) {
+      throw this._writeFailed(error);
     }
-    await tx.done;
-    this._announce([{ draftId: entry.draftId, fields: [], kind: 'update' }]);
+    this._announce([{ draftId, fields: [], kind: 'update' }]);
     // A change queued again is a local change like any other: the sync engine hears of it.
-    for (const { draftId, fields, kind } of requeued) this._toldHere({ draftId, fields, kind, step: 'queued' });
+    for (const { fields, kind } of requeued) this._toldHere({ draftId, fields, kind, step: 'queued' });
   }
 
   /** The drafts waiting to go back to the team's version (see discardRejected). */

@@ -893,6 +893,27 @@ describe('DraftStore', () => {
       expect((await s.outbox()).length).to.equal(outboxBefore + 1);
     });
 
+    // A real full disk lets a transaction's requests succeed and aborts it as it commits. The
+    // helper once threw at the first write and let the rest commit: a discard's removal of its
+    // change was then stored without what the discard owed the draft (a flaky test of Settings).
+    it('discards nothing of a refused change on a full disk, and all of it once there is room', async () => {
+      const s = await store();
+      const draft = await s.create(WORKSHEET, { title: 'Refused' });
+      const [refused] = await s.outbox();
+      await s.acknowledge([refused!], [{ seq: refused!.seq!, status: 'rejected', reason: 'Not the team’s.', rev: 0 }]);
+      freeDisk = fillDisk();
+      let error: unknown;
+      await s.discardRejected(refused!.seq!).catch((e: unknown) => (error = e));
+      expect(error).to.be.instanceOf(StorageWriteError);
+      expect((error as StorageWriteError).kind).to.equal('quota');
+      freeDisk();
+      expect((await s.outbox()).map((e) => e.seq)).to.deep.equal([refused!.seq], 'the refused change is still there');
+      expect(await s.revertsPending()).to.deep.equal([]);
+      await s.discardRejected(refused!.seq!);
+      expect(await s.outbox()).to.deep.equal([]);
+      expect(await s.revertsPending()).to.deep.equal([draft.id], 'the draft goes back to the team’s version');
+    });
+
     it('keeps edits saved as a page closed on a full disk, and merges the latest of each once there is room', async () => {
       const name = freshDbName('rescue');
       const first = await store(name);
