@@ -7,7 +7,8 @@ import { VERSION_META } from '../../src/content/app-version.js';
  * Writes `index.html` with the entry script's hashed name in place of its source path, preloads
  * the entry's static imports so the browser fetches them in parallel, and names the build:
  * `version` (the package's), then `+` and a hash of every other file the build wrote so far, so
- * the same files give the same name and any change another. Put it after the plugins that emit
+ * the same files give the same name and any change another (the service worker, built after,
+ * folds its own code into the hash: precache-plugin.ts). Put it after the plugins that emit
  * files (content, icons, public files), so their files count.
  */
 export function htmlPlugin({ template, entry, version }: { template: string; entry: string; version: string }): Plugin {
