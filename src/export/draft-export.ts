@@ -7,7 +7,13 @@ import {
   type Worksheet,
 } from '../content/worksheet.js';
 import { draftTitle, type Draft, type DraftField } from '../data/draft.js';
-import { FIELD_KEY_MAX, FIELD_KEY_PATTERN, MUTATION_FIELDS_MAX } from '../sync/protocol.js';
+import {
+  FIELD_KEY_MAX,
+  FIELD_KEY_PATTERN,
+  MUTATION_FIELDS_MAX,
+  TIME_MAX,
+  WORKSHEET_VERSION_MAX,
+} from '../sync/protocol.js';
 import { describeValue } from '../text/describe-value.js';
 import { formatTime } from '../text/format-time.js';
 
@@ -57,8 +63,13 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   );
 }
 
+function isWorksheetVersion(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= WORKSHEET_VERSION_MAX;
+}
+
+/** A time as the team's server takes it: whole milliseconds since 1970, up to JavaScript's last date. */
 function isTime(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value < 8.64e15;
+  return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= TIME_MAX;
 }
 
 function checkValue(key: string, value: unknown): FieldValue {
@@ -195,7 +206,10 @@ function checkDraft(d: unknown, worksheet: Worksheet): Draft {
       changedBy: raw['changedBy'].slice(0, 100),
     };
   }
-  const worksheetVersion = typeof d['worksheetVersion'] === 'number' ? d['worksheetVersion'] : worksheet.version;
+  // An export always names it; a file without one is taken as of this kit's worksheet.
+  const worksheetVersion = d['worksheetVersion'] ?? worksheet.version;
+  if (!isWorksheetVersion(worksheetVersion))
+    throw new ImportError('The worksheet version in this draft file is damaged.');
   return {
     id: d['id'].toLowerCase(),
     worksheetId: worksheet.id,

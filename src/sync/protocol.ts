@@ -38,6 +38,11 @@ export interface Mutation {
   readonly covers?: readonly number[];
 }
 
+/** A time as the protocol carries it ({@link time}): whole milliseconds, from 1970 to JavaScript's last date. */
+function isTime(value: number): boolean {
+  return Number.isInteger(value) && value >= 0 && value <= TIME_MAX;
+}
+
 /** The changes a mutation carries, by their seqs: its own and those it covers, each once. */
 export function changesOf(m: Mutation): number[] {
   return m.covers?.length ? [...new Set([...m.covers, m.seq])] : [m.seq];
@@ -49,9 +54,16 @@ export function changesOf(m: Mutation): number[] {
  * refused with its whole push, again and again, and hold up every change queued after it.
  */
 export function untakeable(m: Mutation): string | undefined {
+  // Never so from this kit's own edits; a draft imported before its file was checked for them could be.
+  if (!Number.isInteger(m.worksheetVersion) || m.worksheetVersion < 1 || m.worksheetVersion > WORKSHEET_VERSION_MAX)
+    return 'This draft names a worksheet version the team’s server does not know (its file was damaged). Keep the answers as a new draft.';
+  if (!isTime(m.createdAt))
+    return 'This draft’s date of creation is damaged, and the team’s server would not take it. Keep the answers as a new draft.';
   let chars = 0;
   for (const field of Object.values(m.fields)) {
     const { value } = field;
+    if (!isTime(field.changedAt))
+      return 'An answer’s time of change is damaged, and the team’s server would not take it. Edit the answer: edits from then on sync.';
     const texts =
       typeof value === 'string' ? [value] : value.flatMap((v) => (typeof v === 'string' ? [v] : [v.name, v.note]));
     for (const t of texts) chars += t.length;
@@ -218,11 +230,15 @@ export const FIELD_KEY_PATTERN = '^[a-z0-9]+(-[a-z0-9]+)*$';
 export const FIELD_KEY_MAX = 64;
 /** The most fields one mutation carries: a draft's creation carries all of them. */
 export const MUTATION_FIELDS_MAX = 64;
+/** The latest time the protocol carries, in milliseconds since 1970: JavaScript's last date. */
+export const TIME_MAX = 8_640_000_000_000_000;
+/** The highest worksheet version a change may name. */
+export const WORKSHEET_VERSION_MAX = 1_000_000;
 
 // JSON schemas. Strict (no unknown properties) and bounded, so a malformed request is refused
 // with a 400 before it reaches storage.
 const id = { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' } as const;
-const time = { type: 'integer', minimum: 0, maximum: 8_640_000_000_000_000 } as const;
+const time = { type: 'integer', minimum: 0, maximum: TIME_MAX } as const;
 const rev = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
 const seq = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
 /** A team's history, as the server names it (see PushResponse.history). */
@@ -281,7 +297,7 @@ export const PUSH_REQUEST_SCHEMA = {
           draftId: id,
           kind: { enum: ['upsert', 'delete', 'restore'] },
           worksheetId: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' },
-          worksheetVersion: { type: 'integer', minimum: 1, maximum: 1_000_000 },
+          worksheetVersion: { type: 'integer', minimum: 1, maximum: WORKSHEET_VERSION_MAX },
           createdAt: time,
           baseRev: rev,
           fields: {

@@ -10,6 +10,7 @@ import {
   type PushResponse,
   type ServerDraft,
 } from '../../src/sync/protocol.js';
+import type { Draft } from '../../src/data/draft.js';
 import { SYNC_META, SyncEngine } from '../../src/sync/sync-engine.js';
 import { FetchTransport, type SyncTransport } from '../../src/sync/sync-transport.js';
 import { appliedOnServer } from '../support/applied-on-server.js';
@@ -608,6 +609,53 @@ describe('sync engine, a long outbox', () => {
       [huge.id],
       'the long draft’s refusals are settled by the shortened answer; the too-large change waits to be discarded',
     );
+    device.store.close();
+  });
+
+  // An import once took any number for a time or a worksheet version: the server answered the
+  // whole push 400, at every sync, and nothing queued after such a draft reached the team.
+  it('refuses on the device a draft imported with times or a worksheet version the server would not take', async () => {
+    const { team, device } = await aloneInTeam('Damaged import team', 'Importer');
+    const imported = (id: string, title: string, at: number, changedAt = at): Draft => ({
+      id,
+      worksheetId: WS.id,
+      worksheetVersion: 1,
+      createdAt: at,
+      updatedAt: at,
+      deletedAt: null,
+      fields: {
+        title: { value: title, changedAt, changedBy: 'A phone' },
+        achieve: { value: 'An aim', changedAt: at, changedBy: 'A phone' },
+      },
+    });
+    const versionless = {
+      ...imported('0190f7a8-0000-7000-8000-0000000000a1', 'Version 0', 1_700_000_000_000),
+      worksheetVersion: 0,
+    };
+    const fractional = imported('0190f7a8-0000-7000-8000-0000000000a2', 'Created at a fraction', 1_700_000_000_000.5);
+    const fieldOnly = imported(
+      '0190f7a8-0000-7000-8000-0000000000a3',
+      'Title changed at a fraction',
+      1_700_000_000_000,
+      1_700_000_000_000.5,
+    );
+    for (const draft of [versionless, fractional, fieldOnly]) await device.store.add(draft);
+    const after = await device.store.create(WS, { title: 'Queued after them' });
+
+    await device.engine.sync();
+    const { waiting, rejected } = await device.store.outboxStatus();
+    assert.equal(waiting, 0, 'nothing holds up the outbox');
+    const reason = (id: string): string | undefined => rejected.find((e) => e.draftId === id)?.rejected;
+    assert.match(reason(versionless.id)!, /worksheet version the team’s server does not know/);
+    assert.match(reason(fractional.id)!, /date of creation is damaged/);
+    assert.match(reason(fieldOnly.id)!, /time of change is damaged/);
+    const onServer = (await server.store.pull(team.id, 0, 10)).drafts;
+    assert.deepEqual(
+      onServer.map((d) => d.id).sort(),
+      [after.id, fieldOnly.id].sort(),
+      'the draft queued after them reached the team, and so did the one with a damaged answer, without it',
+    );
+    assert.deepEqual(Object.keys(onServer.find((d) => d.id === fieldOnly.id)!.fields), ['achieve']);
     device.store.close();
   });
 

@@ -135,6 +135,34 @@ describe('draft export', () => {
     expect(() => parseDraftsExport(draftsToJson([]), worksheet)).to.throw('This file has no drafts in it.');
   });
 
+  // The team's server takes whole milliseconds and a worksheet version from 1 to a million; a draft
+  // imported with anything else made a change it refused whole, with every change queued behind it.
+  it('refuses a draft whose times or worksheet version the team’s server would not take', () => {
+    const file = draftToJson(draftWith({ title: 'Edited by hand', achieve: 'A' }));
+    const damaged = (from: string, to: string): string => {
+      expect(file).to.contain(from);
+      return file.replace(from, to);
+    };
+    for (const [from, to] of [
+      ['"createdAt": 1', '"createdAt": 1.5'],
+      ['"updatedAt": 2', '"updatedAt": 1e300'],
+      ['"changedAt": 1', '"changedAt": 0.25'],
+    ]) {
+      expect(() => parseDraftExport(damaged(from!, to!), worksheet), to).to.throw(
+        /The dates in this draft file are damaged|The answer to "\w+" is damaged/,
+      );
+    }
+    for (const version of ['0', '1.5', '-2', '1000001', '"2"']) {
+      expect(() =>
+        parseDraftExport(damaged('"worksheetVersion": 1', `"worksheetVersion": ${version}`), worksheet),
+      ).to.throw('The worksheet version in this draft file is damaged.');
+    }
+    const withoutVersion: Record<string, unknown> = { ...(JSON.parse(file) as { draft: Draft }).draft };
+    delete withoutVersion['worksheetVersion'];
+    const older = JSON.stringify({ ...(JSON.parse(file) as object), draft: withoutVersion });
+    expect(parseDraftExport(older, worksheet).worksheetVersion).to.equal(worksheet.version, 'none said: this one’s');
+  });
+
   it('reads a file only when it can be an export: not too large, beginning as JSON does', async () => {
     const draft = draftWith({ title: 'T', achieve: 'A' });
     const refusal = (file: Blob): Promise<string> =>
