@@ -4,7 +4,13 @@ import { buildGuidesFromDir } from '../scripts/content/build-guides.js';
 import { buildWorksheet } from '../scripts/content/build-worksheet.js';
 import type { Worksheet } from '../src/content/worksheet.js';
 import { lastEdited, type Draft } from '../src/data/draft.js';
-import { draftsToJson, draftToJson, draftToMarkdown, exportFileName } from '../src/export/draft-export.js';
+import {
+  draftsToJson,
+  draftToJson,
+  draftToMarkdown,
+  exportFileName,
+  type Bylines,
+} from '../src/export/draft-export.js';
 import type { ServerDraft } from '../src/sync/protocol.js';
 import type { SyncStore } from './sync/sync-store.js';
 
@@ -15,6 +21,14 @@ export class ExportFolderError extends Error {
 
 /** Drafts read from the database a page at a time. */
 const PAGE = 500;
+
+/** The team's record names whose change every answer is: no device of the team is "this one". */
+function everyAnswer(draft: Draft): Bylines {
+  return (key) => {
+    const field = draft.fields[key];
+    return field && { by: field.changedBy, at: field.changedAt };
+  };
+}
 
 /** The worksheet as the build makes it, from the guidance and `worksheet.yaml` in `contentDir`. */
 export async function worksheetFromContent(contentDir: string): Promise<Worksheet> {
@@ -73,7 +87,7 @@ export async function exportTeam(
       if (names.has(name)) name = `${name}-${draft.id.slice(-12)}`;
       names.add(name);
       // `wx`: should a file appear meanwhile, the export stops rather than overwrite it.
-      await writeFile(path.join(folder, `${name}.md`), draftToMarkdown(draft, worksheet), {
+      await writeFile(path.join(folder, `${name}.md`), draftToMarkdown(draft, worksheet, everyAnswer(draft)), {
         flag: 'wx',
         mode: 0o600,
       });

@@ -1,17 +1,12 @@
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { FieldValue, Question } from '../content/worksheet.js';
+import type { AnswerAuthor } from '../data/draft.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 import { formStyles } from '../styles/form-styles.js';
 import { formatTime } from '../text/format-time.js';
 import { FieldChangeEvent, FieldCommitEvent } from './field-events.js';
 import './guidance-passage.js';
-
-/** Who last changed an answer, and when: a teammate, named as the team's server knows them. */
-export interface AnswerAuthor {
-  readonly by: string;
-  readonly at: number;
-}
 
 /**
  * What every question element shares: it shows a question and its current value, and reports

@@ -11,11 +11,11 @@ import {
   type Worksheet,
 } from '../content/worksheet.js';
 import { AutosaveController } from '../controllers/autosave-controller.js';
-import { draftTitle, type Draft, type OutboxEntry } from '../data/draft.js';
+import { draftTitle, teammateOf, type AnswerAuthor, type Draft, type OutboxEntry } from '../data/draft.js';
 import type { DraftStore } from '../data/draft-store.js';
 import { toStorageWriteError } from '../data/storage-error.js';
 import { downloadFile } from '../export/download-file.js';
-import { draftToJson, draftToMarkdown, exportFileName } from '../export/draft-export.js';
+import { draftToJson, draftToMarkdown, exportFileName, teammatesOf } from '../export/draft-export.js';
 import { formStyles } from '../styles/form-styles.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 import { describeValue } from '../text/describe-value.js';
@@ -27,7 +27,7 @@ import type { ConflictChooseEvent } from './field-conflict.js';
 import type { DraftExportEvent } from './export-controls.js';
 import type { FieldChangeEvent } from './field-events.js';
 import { PageView } from './page-view.js';
-import type { AnswerAuthor, QuestionField } from './question-field.js';
+import type { QuestionField } from './question-field.js';
 import './question-channels.js';
 import './question-choice.js';
 import './question-date.js';
@@ -95,6 +95,10 @@ export class WorksheetPage extends PageView {
       .answer {
         white-space: pre-wrap;
         unicode-bidi: plaintext;
+      }
+      .byline {
+        color: var(--color-text-secondary);
+        font-size: var(--text-small);
       }
       @media print {
         .screen-only {
@@ -201,9 +205,10 @@ export class WorksheetPage extends PageView {
     const draft = await this._latest();
     const worksheet = this.worksheet;
     if (!draft || !worksheet) return;
+    const markdown = (): string => draftToMarkdown(draft, worksheet, teammatesOf(draft, this.store?.deviceId));
     switch (event.format) {
       case 'markdown':
-        downloadFile(exportFileName(draft, 'md'), 'text/markdown;charset=utf-8', draftToMarkdown(draft, worksheet));
+        downloadFile(exportFileName(draft, 'md'), 'text/markdown;charset=utf-8', markdown());
         break;
       case 'json':
         downloadFile(exportFileName(draft, 'json'), 'application/json', draftToJson(draft));
@@ -212,9 +217,7 @@ export class WorksheetPage extends PageView {
         window.print();
         break;
       case 'share':
-        await navigator
-          .share({ title: draftTitle(draft), text: draftToMarkdown(draft, worksheet) })
-          .catch(() => undefined);
+        await navigator.share({ title: draftTitle(draft), text: markdown() }).catch(() => undefined);
         break;
     }
   }
@@ -249,9 +252,8 @@ export class WorksheetPage extends PageView {
    */
   private _author(key: string): AnswerAuthor | undefined {
     const field = this._autosave?.draft?.fields[key];
-    if (!field || field.rev === undefined || field.changedBy === this.store?.deviceId) return undefined;
-    if (this._autosave?.value(key) !== field.value) return undefined; // an edit of this device's, not yet saved
-    return { by: field.changedBy, at: field.changedAt };
+    if (this._autosave?.value(key) !== field?.value) return undefined; // an edit of this device's, not yet saved
+    return teammateOf(field, this.store?.deviceId);
   }
 
   private _question(q: Question): TemplateResult {
@@ -388,6 +390,14 @@ export class WorksheetPage extends PageView {
     `;
   }
 
+  /** Whose the answer is when a teammate changed it last: on paper too, as on screen and in the Markdown. */
+  private _printByline(q: Question) {
+    const author = this._author(q.id);
+    return author
+      ? html`<p class="byline">Last changed by <bdi>${author.by}</bdi>, ${formatTime(author.at)}</p>`
+      : nothing;
+  }
+
   /** A teammate's other version of the answer, not yet chosen between: on paper too, as in the Markdown. */
   private _printConflict(q: Question) {
     const conflict = this._autosave?.draft?.fields[q.id]?.conflict;
@@ -415,7 +425,7 @@ export class WorksheetPage extends PageView {
       ${worksheet.questions.map(
         (q) =>
           html`<h2>${q.label}</h2>
-            ${this._printAnswer(q)} ${this._printConflict(q)}`,
+            ${this._printAnswer(q)} ${this._printByline(q)} ${this._printConflict(q)}`,
       )}
       ${this._otherAnswers(worksheet)}
     `;

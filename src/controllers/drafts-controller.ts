@@ -248,7 +248,8 @@ export class DraftsController implements ReactiveController {
     try {
       const drafts = await this.store.list();
       const name = `engagement-field-kit-drafts-${localIsoDate()}`;
-      if (format === 'markdown') downloadFile(`${name}.md`, 'text/markdown', draftsToMarkdown(drafts, this.worksheet));
+      if (format === 'markdown')
+        downloadFile(`${name}.md`, 'text/markdown', draftsToMarkdown(drafts, this.worksheet, this.store.deviceId));
       else downloadFile(`${name}.json`, 'application/json', draftsToJson(drafts));
       this.error = null;
     } catch (error) {

@@ -17,6 +17,21 @@ export interface DraftField {
   readonly conflict?: FieldConflict | null;
 }
 
+/** Who last changed an answer, and when: a teammate, named as the team's server knows them. */
+export interface AnswerAuthor {
+  readonly by: string;
+  readonly at: number;
+}
+
+/**
+ * The teammate whose change a draft's field is: a field the team's server sent (it has a
+ * revision, and names its device) that this device, `deviceId`, has not changed since.
+ */
+export function teammateOf(field: DraftField | undefined, deviceId: string | undefined): AnswerAuthor | undefined {
+  if (!field || field.rev === undefined || field.changedBy === deviceId) return undefined;
+  return { by: field.changedBy, at: field.changedAt };
+}
+
 /** A strategy draft as stored on the device. */
 export interface Draft {
   /** `crypto.randomUUID()`, made on the device that created the draft. */

@@ -6,7 +6,7 @@ import {
   type FieldValue,
   type Worksheet,
 } from '../content/worksheet.js';
-import { draftTitle, type Draft, type DraftField } from '../data/draft.js';
+import { draftTitle, teammateOf, type AnswerAuthor, type Draft, type DraftField } from '../data/draft.js';
 import {
   FIELD_KEY_MAX,
   FIELD_KEY_PATTERN,
@@ -231,8 +231,22 @@ function escapeMarkdown(text: string): string {
     .replace(/^(\s*)([-+]|\d+\.)(\s)/gm, '$1\\$2$3');
 }
 
-/** The draft as a Markdown document: context, then each question with its answer. */
-export function draftToMarkdown(draft: Draft, worksheet: Worksheet): string {
+/**
+ * Whose change each answer is, for a record of the draft: `bylineOf(key)` names the teammate who
+ * last changed the answer to `key`, or undefined where none should be named (this device's own).
+ */
+export type Bylines = (key: string) => AnswerAuthor | undefined;
+
+/** On a device: the teammates' answers, as the worksheet shows them ({@link teammateOf}). */
+export function teammatesOf(draft: Draft, deviceId: string | undefined): Bylines {
+  return (key) => teammateOf(draft.fields[key], deviceId);
+}
+
+/**
+ * The draft as a Markdown document: context, then each question with its answer, and under an
+ * answer a teammate changed last, whose it is (as the worksheet shows it).
+ */
+export function draftToMarkdown(draft: Draft, worksheet: Worksheet, bylineOf: Bylines = () => undefined): string {
   const text = (key: string): string => {
     const v = draft.fields[key]?.value;
     return typeof v === 'string' ? v.trim() : '';
@@ -262,6 +276,8 @@ export function draftToMarkdown(draft: Draft, worksheet: Worksheet): string {
       const answer = typeof value === 'string' ? value.trim() : '';
       lines.push(answer ? escapeMarkdown(answer) : '_Not answered yet._');
     }
+    const byline = bylineOf(q.id);
+    if (byline) lines.push('', `_Last changed by ${escapeMarkdown(byline.by)}, ${formatTime(byline.at)}._`);
     const conflict = draft.fields[q.id]?.conflict;
     if (conflict) {
       // Not yet chosen between: a record of the draft holds both teammates' answers.
@@ -283,8 +299,8 @@ export function draftToMarkdown(draft: Draft, worksheet: Worksheet): string {
 }
 
 /** Every draft given as one Markdown document to read or send on, each as its own export gives it. */
-export function draftsToMarkdown(drafts: readonly Draft[], worksheet: Worksheet): string {
-  return drafts.map((d) => draftToMarkdown(d, worksheet)).join('\n---\n\n');
+export function draftsToMarkdown(drafts: readonly Draft[], worksheet: Worksheet, deviceId?: string): string {
+  return drafts.map((d) => draftToMarkdown(d, worksheet, teammatesOf(d, deviceId))).join('\n---\n\n');
 }
 
 /**

@@ -226,6 +226,11 @@ describe('npm run team', () => {
       /\n> \*\*Another version, not yet chosen\*\* \(by Riverside phone, .+\):\n> Hear what the river walk means to people\n/,
       'the teammate’s other answer is in the record',
     );
+    assert.match(
+      conflicted ?? '',
+      /\nFind a quieter evening\n\n_Last changed by Riverside tablet, .+\._\n/,
+      'whose each answer is, as the team’s server names the device',
+    );
 
     const refused = team('export', 'Riverside team', '--to', folder);
     assert.equal(refused.code, 1);

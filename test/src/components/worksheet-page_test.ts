@@ -467,6 +467,14 @@ describe('worksheet-page', () => {
       `Sam’s tablet ${ARABIC_NAME}`,
     );
     await expect(page).to.be.accessible();
+    // On paper too, under each answer as on screen: a printed strategy says whose words each is.
+    const printed = [...page.shadowRoot!.querySelectorAll('.print-only .byline')].map((p) =>
+      p.textContent!.replace(/\s+/g, ' ').trim(),
+    );
+    expect(printed).to.deep.equal([
+      `Last changed by Alex’s phone, ${formatTime(samAt + 60_000)}`,
+      `Last changed by Sam’s tablet ${ARABIC_NAME}, ${formatTime(samAt)}`,
+    ]);
 
     type(textArea(page, 'achieve'), 'More buses, and later ones');
     await waitUntil(() => author('achieve') === undefined, 'typing over it, the answer is this device’s');
@@ -510,7 +518,7 @@ describe('worksheet-page', () => {
     await expect(page).to.be.accessible();
     const inPrint = (): string => page.shadowRoot!.querySelector('.print-only')!.textContent!.replace(/\s+/g, ' ');
     expect(inPrint()).to.contain(
-      `More buses Another version, not yet chosen (by Sam’s tablet, ${formatTime(1)}): Later buses`,
+      `More buses Last changed by Alex’s phone, ${formatTime(1)} Another version, not yet chosen (by Sam’s tablet, ${formatTime(1)}): Later buses`,
       'printed with both versions',
     );
     const keep = [...conflict()!.shadowRoot!.querySelectorAll('button')].find(

@@ -10,6 +10,7 @@ import {
   parseDraftsExport,
   readDraftsExport,
   draftsToJson,
+  teammatesOf,
 } from '../../../src/export/draft-export.js';
 import { formatTime } from '../../../src/text/format-time.js';
 import { builtWorksheet } from '../support/built-worksheet.js';
@@ -78,6 +79,23 @@ describe('draft export', () => {
     expect(md).to.contain(`\nOur aim\n\n${by('Sam’s phone')}\n> Their aim\n>\n> \\# still text\n\n## `);
     expect(md).to.contain(`- Consultation\n\n${by('Kim\\_s tablet')}\n> Communication\n\n## `);
     expect(draftToMarkdown(draft, worksheet), 'none without a conflict').to.not.contain('Another version');
+  });
+
+  it('writes under an answer which teammate changed it last, as the worksheet shows it', () => {
+    const draft = draftWith({ achieve: 'Our aim', audience: 'Bus users', measure: 'Not yet synced' });
+    const at = Date.UTC(2026, 10, 27, 4, 5);
+    const synced: Draft = {
+      ...draft,
+      fields: {
+        ...draft.fields,
+        achieve: { value: 'Our aim', changedAt: at, changedBy: 'Sam_s phone', rev: 3 },
+        audience: { value: 'Bus users', changedAt: at, changedBy: 'this-device', rev: 4 },
+      },
+    };
+    const md = draftToMarkdown(synced, worksheet, teammatesOf(synced, 'this-device'));
+    expect(md).to.contain(`\nOur aim\n\n_Last changed by Sam\\_s phone, ${formatTime(at)}._\n\n## `);
+    expect(md.match(/Last changed by/g), 'not this device’s own, nor one the team has not had').to.have.length(1);
+    expect(draftToMarkdown(synced, worksheet), 'none unless asked for').to.not.contain('Last changed by');
   });
 
   it('round-trips a draft through JSON', () => {
