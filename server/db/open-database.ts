@@ -1,10 +1,10 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
 import { databaseOpenError, errorMessage, isUnreachable, sqliteOpenError } from './database-open-error.js';
 import { migrationProvider } from './migrations.js';
+import { ensurePrivateFile } from './private-file.js';
 import { withStatementCache } from './statement-cache.js';
 import type { Database } from './schema.js';
 
@@ -84,7 +84,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenedDataba
     const file = config.sqliteFile ?? path.resolve('data/efk.sqlite');
     let sqlite: SQLite.Database;
     try {
-      mkdirSync(path.dirname(file), { recursive: true });
+      ensurePrivateFile(file);
       sqlite = new SQLite(file);
       // WAL lets readers go on while one writer commits; a busy timeout rides out brief locks.
       sqlite.pragma('journal_mode = WAL');

@@ -1,14 +1,14 @@
-import { mkdir, stat } from 'node:fs/promises';
-import path from 'node:path';
+import { stat } from 'node:fs/promises';
 import SQLite from 'better-sqlite3';
+import { ensurePrivateFile } from './private-file.js';
 
 /**
  * Copies a live SQLite database with SQLite's online backup API: a consistent snapshot, safe
  * while the server keeps writing (WAL lets it go on during the copy).
  */
 export async function backupSqlite(source: string, destination: string): Promise<{ pages: number }> {
-  await mkdir(path.dirname(destination), { recursive: true });
   const db = new SQLite(source, { fileMustExist: true });
+  ensurePrivateFile(destination);
   try {
     db.pragma('busy_timeout = 5000');
     // After the first step, the rest in one step: copied a little at a time, a busy server's writes
@@ -70,6 +70,7 @@ export async function restoreSqlite(backup: string, target: string): Promise<{ k
   }
   const source = new SQLite(backup, { readonly: true, fileMustExist: true });
   try {
+    ensurePrivateFile(target);
     await source.backup(target);
   } finally {
     source.close();
