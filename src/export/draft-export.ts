@@ -15,7 +15,7 @@ import {
   WORKSHEET_VERSION_MAX,
 } from '../sync/protocol.js';
 import { describeValue } from '../text/describe-value.js';
-import { formatTime } from '../text/format-time.js';
+import { formatTimeWithZone } from '../text/format-time.js';
 
 /** Marks a file as ours, and which version of the format it uses. */
 export const EXPORT_FORMAT = 'engagement-field-kit/draft';
@@ -277,14 +277,14 @@ export function draftToMarkdown(draft: Draft, worksheet: Worksheet, bylineOf: By
       lines.push(answer ? escapeMarkdown(answer) : '_Not answered yet._');
     }
     const byline = bylineOf(q.id);
-    if (byline) lines.push('', `_Last changed by ${escapeMarkdown(byline.by)}, ${formatTime(byline.at)}._`);
+    if (byline) lines.push('', `_Last changed by ${escapeMarkdown(byline.by)}, ${formatTimeWithZone(byline.at)}._`);
     const conflict = draft.fields[q.id]?.conflict;
     if (conflict) {
       // Not yet chosen between: a record of the draft holds both teammates' answers.
       const other = escapeMarkdown(describeValue(q, conflict.value).trim()).split('\n');
       lines.push(
         '',
-        `> **Another version, not yet chosen** (by ${escapeMarkdown(conflict.changedBy)}, ${formatTime(conflict.changedAt)}):`,
+        `> **Another version, not yet chosen** (by ${escapeMarkdown(conflict.changedBy)}, ${formatTimeWithZone(conflict.changedAt)}):`,
         ...other.map((line) => (line ? `> ${line}` : '>')),
       );
     }

@@ -25,7 +25,14 @@ describe('npm run team', () => {
       (...args: string[]) => {
         const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/team-cli.ts'), ...args], {
           cwd: ROOT,
-          env: { ...process.env, DATA_DIR: data.dir, PUBLIC_URL: 'https://kit.example.gov.au', DATABASE_URL: '' },
+          // A server's own clock runs on UTC more often than not.
+          env: {
+            ...process.env,
+            DATA_DIR: data.dir,
+            PUBLIC_URL: 'https://kit.example.gov.au',
+            DATABASE_URL: '',
+            TZ: 'UTC',
+          },
           encoding: 'utf8',
         });
         return { code: r.status ?? 1, out: `${r.stdout}${r.stderr}` };
@@ -228,8 +235,8 @@ describe('npm run team', () => {
     );
     assert.match(
       conflicted ?? '',
-      /\nFind a quieter evening\n\n_Last changed by Riverside tablet, .+\._\n/,
-      'whose each answer is, as the team’s server names the device',
+      /\nFind a quieter evening\n\n_Last changed by Riverside tablet, \d+ \w+ \d{4}, \d+:\d\d [ap]m UTC\._\n/,
+      'whose each answer is, as the team’s server names the device, and when, saying in which time zone',
     );
 
     const refused = team('export', 'Riverside team', '--to', folder);

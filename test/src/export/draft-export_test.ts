@@ -12,7 +12,7 @@ import {
   draftsToJson,
   teammatesOf,
 } from '../../../src/export/draft-export.js';
-import { formatTime } from '../../../src/text/format-time.js';
+import { formatTimeWithZone } from '../../../src/text/format-time.js';
 import { builtWorksheet } from '../support/built-worksheet.js';
 
 function draftWith(fields: Record<string, unknown>): Draft {
@@ -75,7 +75,7 @@ describe('draft export', () => {
       },
     };
     const md = draftToMarkdown(conflicted, worksheet);
-    const by = (who: string): string => `> **Another version, not yet chosen** (by ${who}, ${formatTime(at)}):`;
+    const by = (who: string): string => `> **Another version, not yet chosen** (by ${who}, ${formatTimeWithZone(at)}):`;
     expect(md).to.contain(`\nOur aim\n\n${by('Sam’s phone')}\n> Their aim\n>\n> \\# still text\n\n## `);
     expect(md).to.contain(`- Consultation\n\n${by('Kim\\_s tablet')}\n> Communication\n\n## `);
     expect(draftToMarkdown(draft, worksheet), 'none without a conflict').to.not.contain('Another version');
@@ -93,7 +93,7 @@ describe('draft export', () => {
       },
     };
     const md = draftToMarkdown(synced, worksheet, teammatesOf(synced, 'this-device'));
-    expect(md).to.contain(`\nOur aim\n\n_Last changed by Sam\\_s phone, ${formatTime(at)}._\n\n## `);
+    expect(md).to.contain(`\nOur aim\n\n_Last changed by Sam\\_s phone, ${formatTimeWithZone(at)}._\n\n## `);
     expect(md.match(/Last changed by/g), 'not this device’s own, nor one the team has not had').to.have.length(1);
     expect(draftToMarkdown(synced, worksheet), 'none unless asked for').to.not.contain('Last changed by');
   });
