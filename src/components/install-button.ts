@@ -5,7 +5,7 @@ import { sharedStyles } from '../styles/shared-styles.js';
 
 /**
  * Offers to install the kit, only where the browser can; on iOS Safari, which has no prompt,
- * it gives the Add to Home Screen steps instead.
+ * it gives the Add to Home Screen steps instead, and why they matter there.
  *
  * @fires install-request - the user pressed "Install app"
  */
@@ -24,7 +24,13 @@ export class InstallButton extends LitElement {
       case 'prompt':
         return html`<button class="button" @click=${this._onClick}>Install app</button>`;
       case 'ios-steps':
-        return html`<p>To install the kit on this iPhone or iPad:</p>
+        // WebKit deletes all of a site's stored data after seven days of Safari use without a
+        // visit to it; an app on the Home Screen counts only its own days of use.
+        return html`<p>
+            Install the kit before you rely on it: Safari deletes the drafts of a website not opened for seven days of
+            using Safari. On the Home Screen, the kit keeps them.
+          </p>
+          <p>To install the kit on this iPhone or iPad:</p>
           <ol>
             <li>Tap the Share button in Safari's toolbar.</li>
             <li>Choose <strong>Add to Home Screen</strong>.</li>

@@ -59,9 +59,12 @@ describe('install-button', () => {
     expect(el.shadowRoot!.querySelector('button')).to.equal(null);
   });
 
-  it('gives the Add to Home Screen steps where there is no prompt (iOS Safari)', async () => {
+  it('gives the Add to Home Screen steps where there is no prompt (iOS Safari), and why they matter there', async () => {
     const el = await fixture<InstallButton>(html`<install-button option="ios-steps"></install-button>`);
-    expect(el.shadowRoot!.textContent).to.contain('Add to Home Screen');
+    const text = el.shadowRoot!.textContent!.replace(/\s+/g, ' ');
+    expect(text).to.contain('Add to Home Screen');
+    // Safari's seven-day limit on a website's stored data takes drafts not yet synced with it.
+    expect(text).to.contain('Safari deletes the drafts of a website not opened for seven days of using Safari.');
     await expect(el).to.be.accessible();
   });
 });
