@@ -509,7 +509,10 @@ export class AppShell extends LitElement {
         </div>
       </header>
       <div class="notices">
-        <offline-indicator .offline=${!this._connection.online}></offline-indicator>
+        <offline-indicator
+          .offline=${!this._connection.online}
+          .unreachable=${this._connection.monitor.state === 'unreachable'}
+        ></offline-indicator>
         <update-banner
           .ready=${this._update.updateReady}
           .notReloaded=${this._update.notReloaded}

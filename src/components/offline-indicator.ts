@@ -34,13 +34,17 @@ export class OfflineIndicator extends LitElement {
 
   @property({ type: Boolean, reflect: true }) offline = false;
 
+  /** Offline with a network: the device says it is online, and the kit's server does not answer. */
+  @property({ type: Boolean }) unreachable = false;
+
   override render() {
+    const headline = this.unreachable ? 'The kit’s server cannot be reached.' : 'You are offline.';
     return html`<div role="status">
       ${
         this.offline
           ? html`<div class="offline">
               <span class="dot" aria-hidden="true"></span>
-              <p><strong>You are offline.</strong> The guidance and your drafts still work on this device.</p>
+              <p><strong>${headline}</strong> The guidance and your drafts still work on this device.</p>
             </div>`
           : nothing
       }

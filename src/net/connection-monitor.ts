@@ -11,18 +11,25 @@ const RECHECK_MS = [1_000, 3_000, 15_000];
  * (a phone on a captive or dead network says "online"), so requests report what they saw, and an
  * `online` event is checked with a real request before it is believed.
  */
+/**
+ * Where the kit stands: its server answers; the device has no network at all; or the device has
+ * one (the browser says online) and the server does not answer: a dead or captive network, or
+ * the server down, which "You are offline" told a field worker with full signal.
+ */
+export type ConnectionState = 'online' | 'offline' | 'unreachable';
+
 export class ConnectionMonitor extends EventTarget {
-  private _online: boolean;
+  private _state: ConnectionState;
   private _probes = 0;
   private _recheck: ReturnType<typeof setTimeout> | undefined;
   private _failedChecks = 0;
 
   constructor(
     private readonly probeUrl = '/health',
-    target: Window = window,
+    private readonly target: Window = window,
   ) {
     super();
-    this._online = target.navigator.onLine;
+    this._state = target.navigator.onLine ? 'online' : 'offline';
     target.addEventListener('offline', () => this._set(false));
     target.addEventListener('online', () => {
       this._failedChecks = 0;
@@ -31,7 +38,11 @@ export class ConnectionMonitor extends EventTarget {
   }
 
   get online(): boolean {
-    return this._online;
+    return this._state === 'online';
+  }
+
+  get state(): ConnectionState {
+    return this._state;
   }
 
   /** A request to the server failed for want of a network (not an HTTP error). */
@@ -65,8 +76,9 @@ export class ConnectionMonitor extends EventTarget {
       const delay = RECHECK_MS[Math.min(this._failedChecks, RECHECK_MS.length - 1)]!;
       this._recheck = setTimeout(() => void this.check(), delay);
     }
-    if (online === this._online) return;
-    this._online = online;
+    const state = online ? 'online' : this.target.navigator.onLine ? 'unreachable' : 'offline';
+    if (state === this._state) return;
+    this._state = state;
     this.dispatchEvent(new Event('change'));
   }
 }

@@ -37,6 +37,13 @@ describe('offline-indicator', () => {
     const region = el.shadowRoot!.querySelector('[role="status"]')!;
     expect(region.textContent).to.match(/You are offline\.\s+The guidance and your drafts still work/);
     await expect(el).to.be.accessible();
+    el.unreachable = true;
+    await el.updateComplete;
+    expect(region.textContent).to.match(
+      /The kit’s server cannot be reached\.\s+The guidance and your drafts still work/,
+      'a network, and no answer from the server: not "offline"',
+    );
+    await expect(el).to.be.accessible();
     el.offline = false;
     await el.updateComplete;
     expect(region.textContent!.trim()).to.equal('');

@@ -19,6 +19,8 @@ describe('ConnectionMonitor', () => {
     const monitor = new ConnectionMonitor('http://127.0.0.1:9/health');
     await monitor.check();
     expect(monitor.online).to.equal(false);
+    // Said apart from having no network: a field worker with full signal was told "You are offline".
+    expect(monitor.state).to.equal('unreachable');
     monitor.reportSuccess();
     expect(monitor.online).to.equal(true);
   });
