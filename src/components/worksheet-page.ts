@@ -283,10 +283,14 @@ export class WorksheetPage extends PageView {
 
   private _contextInput(key: ContextField, label: string, type: 'text' | 'date') {
     const value = this._autosave?.value(key);
+    // As under each question: a title or place a teammate changed says whose it is.
+    const byline = this._byline(key, `context-${key}-author`);
     return html`<div>
       <label for=${`context-${key}`}>${label}</label>
+      ${byline}
       <input
         id=${`context-${key}`}
+        aria-describedby=${byline === nothing ? nothing : `context-${key}-author`}
         type=${type}
         dir=${type === 'text' ? 'auto' : nothing}
         autocomplete="off"
@@ -390,11 +394,13 @@ export class WorksheetPage extends PageView {
     `;
   }
 
-  /** Whose the answer is when a teammate changed it last: on paper too, as on screen and in the Markdown. */
-  private _printByline(q: Question) {
-    const author = this._author(q.id);
+  /** Whose the answer to `key` is when a teammate changed it last (on paper too, as in the Markdown). */
+  private _byline(key: string, id?: string) {
+    const author = this._author(key);
     return author
-      ? html`<p class="byline">Last changed by <bdi>${author.by}</bdi>, ${formatTime(author.at)}</p>`
+      ? html`<p class="byline" id=${id ?? nothing}>
+          Last changed by <bdi>${author.by}</bdi>, ${formatTime(author.at)}
+        </p>`
       : nothing;
   }
 
@@ -425,7 +431,7 @@ export class WorksheetPage extends PageView {
       ${worksheet.questions.map(
         (q) =>
           html`<h2>${q.label}</h2>
-            ${this._printAnswer(q)} ${this._printByline(q)} ${this._printConflict(q)}`,
+            ${this._printAnswer(q)} ${this._byline(q.id)} ${this._printConflict(q)}`,
       )}
       ${this._otherAnswers(worksheet)}
     `;

@@ -467,6 +467,15 @@ describe('worksheet-page', () => {
       `Sam’s tablet ${ARABIC_NAME}`,
     );
     await expect(page).to.be.accessible();
+    // The draft's title and place as well: a teammate may have named the draft.
+    const titleInput = page.shadowRoot!.querySelector<HTMLInputElement>('#context-title')!;
+    expect(
+      page
+        .shadowRoot!.getElementById(titleInput.getAttribute('aria-describedby')!)!
+        .textContent!.replace(/\s+/g, ' ')
+        .trim(),
+    ).to.equal(`Last changed by Alex’s phone, ${formatTime(samAt)}`);
+    expect(page.shadowRoot!.querySelector('#context-community')!.hasAttribute('aria-describedby')).to.equal(false);
     // On paper too, under each answer as on screen: a printed strategy says whose words each is.
     const printed = [...page.shadowRoot!.querySelectorAll('.print-only .byline')].map((p) =>
       p.textContent!.replace(/\s+/g, ' ').trim(),
