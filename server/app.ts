@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -16,6 +16,7 @@ import type { ServerMetrics } from './metrics.js';
 import { BuildVersion } from './build-version.js';
 import { PreloadHintsFile } from './preload-hints.js';
 import { requestValidatorCompiler } from './request-validator.js';
+import { hashSecret } from './secrets.js';
 import { securityHeaders } from './security-headers.js';
 import { staticCacheControl } from './static-cache-control.js';
 import { syncRoutes, type SyncRoutesOptions } from './sync/sync-routes.js';
@@ -33,6 +34,8 @@ export interface AppOptions {
   readonly bodyLimit?: number;
   /** Prometheus metrics, served at /metrics. */
   readonly metrics?: ServerMetrics;
+  /** When set, /metrics answers only a request bearing it (`Authorization: Bearer …`). */
+  readonly metricsToken?: string;
   /** Whether the database answers, for /ready. */
   readonly ready?: () => Promise<boolean>;
 }
@@ -72,6 +75,7 @@ export async function buildApp({
   trustProxy = false,
   bodyLimit = 1024 * 1024,
   metrics,
+  metricsToken,
   ready,
 }: AppOptions): Promise<FastifyInstance> {
   const security = securityHeaders({
@@ -181,9 +185,17 @@ export async function buildApp({
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'database unreachable' });
   });
   if (metrics) {
-    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
-      reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
-    );
+    const bearer = metricsToken === undefined ? undefined : Buffer.from(hashSecret(`Bearer ${metricsToken}`));
+    app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+      // Compared as digests of equal length, in constant time: a wrong guess says nothing of the token.
+      if (bearer && !timingSafeEqual(bearer, Buffer.from(hashSecret(request.headers.authorization ?? '')))) {
+        return reply.code(401).header('www-authenticate', 'Bearer realm="metrics"').send({
+          error: 'unauthorized',
+          message: 'The metrics need the token set in METRICS_TOKEN, as a bearer token.',
+        });
+      }
+      return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    });
   }
   if (sync) await syncRoutes(app, { ...sync, metrics });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -68,6 +68,7 @@ async function main(): Promise<void> {
     trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimit,
     metrics,
+    metricsToken: config.metricsToken,
     ready: () => store.ping(),
   });
   log = app.log;

@@ -21,6 +21,8 @@ export interface ServerConfig {
   readonly bodyLimit: number;
   /** Days a deleted draft's answers are kept before the server erases them. */
   readonly deletedKeepDays: number;
+  /** When set, `/metrics` answers only a request that carries it as a bearer token. */
+  readonly metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -83,6 +85,12 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
   if (!/^\d+$/.test(keepText) || deletedKeepDays < 1 || deletedKeepDays > 36500) {
     throw new ConfigError(`DELETED_DRAFTS_KEEP_DAYS must be a whole number of days from 1 to 36500, got "${keepText}"`);
   }
+  const metricsToken = env['METRICS_TOKEN']?.trim() || undefined;
+  if (metricsToken && !/^[A-Za-z0-9._~+/=-]{16,}$/.test(metricsToken)) {
+    throw new ConfigError(
+      'METRICS_TOKEN must be at least 16 characters of random text, letters, digits and . _ ~ + / = - only (it goes in an Authorization header)',
+    );
+  }
   return {
     host,
     port,
@@ -95,5 +103,6 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     trustProxy,
     bodyLimit,
     deletedKeepDays,
+    metricsToken,
   };
 }

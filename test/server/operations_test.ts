@@ -178,6 +178,31 @@ describe('operations', () => {
     await db.destroy();
   });
 
+  // A server serving HTTPS itself (no proxy in front to restrict /metrics) showed anyone its
+  // devices, request rates and errors.
+  it('serves the metrics only with the token METRICS_TOKEN sets, when it is set', async () => {
+    const token = 'scrape-token-0123456789abcdef';
+    const config = readServerConfig({ METRICS_TOKEN: token });
+    const app = await buildApp({
+      distDir: path.join(dir.dir, 'dist'),
+      metrics: new ServerMetrics(),
+      metricsToken: config.metricsToken,
+    });
+    for (const authorization of [undefined, 'Bearer wrong-token-0123456789abcd', token, `Basic ${token}`]) {
+      const refused = await app.inject({ url: '/metrics', headers: authorization ? { authorization } : {} });
+      assert.equal(refused.statusCode, 401, String(authorization));
+      assert.equal(refused.headers['www-authenticate'], 'Bearer realm="metrics"');
+      assert.doesNotMatch(refused.body, /efk_/);
+    }
+    const scraped = await app.inject({ url: '/metrics', headers: { authorization: `Bearer ${token}` } });
+    assert.equal(scraped.statusCode, 200);
+    assert.match(scraped.body, /efk_http_requests_total/);
+    await app.close();
+    assert.equal(readServerConfig({}).metricsToken, undefined, 'unset: open, for a proxy to restrict');
+    assert.throws(() => readServerConfig({ METRICS_TOKEN: 'short' }), /METRICS_TOKEN must be at least 16 characters/);
+    assert.throws(() => readServerConfig({ METRICS_TOKEN: 'has a space in it, sixteen+' }), /METRICS_TOKEN must be/);
+  });
+
   it('answers 503 while another process holds the SQLite file’s write lock (an administrator’s shell), and takes the push after', async () => {
     const file = path.join(dir.dir, `${randomUUID()}.sqlite`);
     const { db } = await openDatabase({ sqliteFile: file, busyTimeoutMs: 200 });
