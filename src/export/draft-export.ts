@@ -7,13 +7,7 @@ import {
   type Worksheet,
 } from '../content/worksheet.js';
 import { draftTitle, teammateOf, type AnswerAuthor, type Draft, type DraftField } from '../data/draft.js';
-import {
-  FIELD_KEY_MAX,
-  FIELD_KEY_PATTERN,
-  MUTATION_FIELDS_MAX,
-  TIME_MAX,
-  WORKSHEET_VERSION_MAX,
-} from '../sync/protocol.js';
+import { FIELD_KEY_MAX, FIELD_KEY_PATTERN, MUTATION_FIELDS_MAX, isTime, isWorksheetVersion } from '../sync/protocol.js';
 import { describeValue } from '../text/describe-value.js';
 import { formatTimeWithZone } from '../text/format-time.js';
 
@@ -61,15 +55,6 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
     !Array.isArray(value) &&
     Object.getPrototypeOf(value) === Object.prototype
   );
-}
-
-function isWorksheetVersion(value: unknown): value is number {
-  return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= WORKSHEET_VERSION_MAX;
-}
-
-/** A time as the team's server takes it: whole milliseconds since 1970, up to JavaScript's last date. */
-function isTime(value: unknown): value is number {
-  return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= TIME_MAX;
 }
 
 function checkValue(key: string, value: unknown): FieldValue {

@@ -39,8 +39,13 @@ export interface Mutation {
 }
 
 /** A time as the protocol carries it ({@link time}): whole milliseconds, from 1970 to JavaScript's last date. */
-function isTime(value: number): boolean {
-  return Number.isInteger(value) && value >= 0 && value <= TIME_MAX;
+export function isTime(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= TIME_MAX;
+}
+
+/** A worksheet version as the protocol carries it: a whole number from 1 to WORKSHEET_VERSION_MAX. */
+export function isWorksheetVersion(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= WORKSHEET_VERSION_MAX;
 }
 
 /** The changes a mutation carries, by their seqs: its own and those it covers, each once. */
@@ -55,7 +60,7 @@ export function changesOf(m: Mutation): number[] {
  */
 export function untakeable(m: Mutation): string | undefined {
   // Never so from this kit's own edits; a draft imported before its file was checked for them could be.
-  if (!Number.isInteger(m.worksheetVersion) || m.worksheetVersion < 1 || m.worksheetVersion > WORKSHEET_VERSION_MAX)
+  if (!isWorksheetVersion(m.worksheetVersion))
     return 'This draft names a worksheet version the team’s server does not know (its file was damaged). Keep the answers as a new draft.';
   if (!isTime(m.createdAt))
     return 'This draft’s date of creation is damaged, and the team’s server would not take it. Keep the answers as a new draft.';
