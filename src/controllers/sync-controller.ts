@@ -77,6 +77,15 @@ const BACKOFF_MAX_MS = 60_000;
 const RETRY_AFTER_MAX_MS = 10 * 60_000;
 
 /**
+ * Runs a revocation of a team left without waiting on it. It is best effort: one that cannot
+ * even note its token to try again (the store closed meanwhile, its page going) leaves the device
+ * on the team's list for `team list` and `revoke`, rather than throw an error nobody hears.
+ */
+function quietly(revocation: Promise<void>): void {
+  revocation.catch(() => undefined);
+}
+
+/**
  * Keeps drafts moving between this device and the team's server. Work is triggered when the
  * outbox grows (and handed to Background Sync, so it goes even if the app is closed), on start,
  * when the network returns, when the app comes back to the foreground, and on a retry timer
@@ -150,7 +159,7 @@ export class SyncController implements ReactiveController {
       offOther();
     };
     await this.refresh();
-    void revokeLeft(store);
+    quietly(revokeLeft(store));
     this.syncNow();
   }
 
@@ -181,7 +190,7 @@ export class SyncController implements ReactiveController {
     await store.setMeta(SYNC_META.cursor, '0');
     // The link opened again (scanned twice, say): the join made a new device, so the one it
     // replaces leaves, or the team would list this device twice.
-    if (oldToken && oldToken !== joined.token) void leaveTeamWith(store, oldToken);
+    if (oldToken && oldToken !== joined.token) quietly(leaveTeamWith(store, oldToken));
     this._joined(joined.team, deviceName);
     await this._loadTeam();
     this.syncNow();
@@ -248,7 +257,7 @@ export class SyncController implements ReactiveController {
     this._failures = 0;
     this._quietUntil = 0;
     this.status = { ...this.status, teamSwitch: null };
-    if (oldToken) void leaveTeamWith(store, oldToken);
+    if (oldToken) quietly(leaveTeamWith(store, oldToken));
     // Reading the new team's facts, refresh forgets the old team's and asks for the new one's.
     await this.refresh();
     if (!pending) return;
@@ -448,7 +457,7 @@ export class SyncController implements ReactiveController {
 
   private readonly _soon = (): void => {
     this.syncNow();
-    if (this._store) void revokeLeft(this._store);
+    if (this._store) quietly(revokeLeft(this._store));
   };
 
   private readonly _onVisible = (): void => {

@@ -195,8 +195,10 @@ async function request<T>(
     onNetwork(false);
     throw new SyncNetworkError(`The team’s server could not be reached (${String(error)}).`);
   }
-  onNetwork(true);
-  if (response.status === 204) return undefined as T;
+  if (response.status === 204) {
+    onNetwork(true);
+    return undefined as T;
+  }
   let data: unknown;
   try {
     data = await response.json();
@@ -211,6 +213,17 @@ async function request<T>(
     }
     data = null;
   }
+  // The team's server says what went wrong in JSON. A 4xx page without it is something between
+  // the two answering instead (an agency's filtering proxy, a portal): as good as no connection,
+  // and said and retried as one, where it was taken as the server refusing, and a proxy's 401
+  // sent the device to rejoin its team. (A 5xx or 429 is retried anyway, with its Retry-After.)
+  if (!response.ok && response.status < 500 && response.status !== 429 && !isErrorBody(data)) {
+    onNetwork(false);
+    throw new SyncNetworkError(
+      `Something between this device and the team’s server answered instead of it (HTTP ${response.status}).`,
+    );
+  }
+  onNetwork(true);
   if (!response.ok) {
     const { error = 'http_error', message = `The server answered ${response.status}.` } = (data ?? {}) as {
       error?: string;
@@ -221,6 +234,16 @@ async function request<T>(
   }
   if (data === null) throw new SyncHttpError(response.status, 'bad_response', 'The server’s answer could not be read.');
   return data as T;
+}
+
+/** An error answer as the team's server writes it: `{ "error": "…", "message": "…" }`. */
+function isErrorBody(data: unknown): boolean {
+  return (
+    typeof data === 'object' &&
+    data !== null &&
+    typeof (data as { error?: unknown }).error === 'string' &&
+    typeof (data as { message?: unknown }).message === 'string'
+  );
 }
 
 /** `text` as UTF-8, gzip-compressed by the browser's own CompressionStream. */
