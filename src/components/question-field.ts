@@ -8,6 +8,11 @@ import { formatTime } from '../text/format-time.js';
 import { FieldChangeEvent, FieldCommitEvent } from './field-events.js';
 import './guidance-passage.js';
 
+/** "Last changed by Sam's phone, 27 Nov 2026, 3:04 pm": the name set apart from the sentence. */
+export function lastChangedBy(author: AnswerAuthor): TemplateResult {
+  return html`Last changed by <bdi>${author.by}</bdi>, ${formatTime(author.at)}`;
+}
+
 /**
  * What every question element shares: it shows a question and its current value, and reports
  * edits; it stores nothing itself.
@@ -51,13 +56,7 @@ export abstract class QuestionField<Q extends Question = Question> extends LitEl
   protected described(q: Question): TemplateResult {
     const author = this.changedBy;
     return html`<p class="hint" id="hint">${q.hint}</p>
-      ${
-        author
-          ? html`<p class="meta author" id="author">
-              Last changed by <bdi>${author.by}</bdi>, ${formatTime(author.at)}
-            </p>`
-          : nothing
-      }`;
+      ${author ? html`<p class="meta author" id="author">${lastChangedBy(author)}</p>` : nothing}`;
   }
 
   /** The ids of what describes the answer, for its `aria-describedby`. */

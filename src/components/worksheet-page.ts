@@ -27,7 +27,7 @@ import type { ConflictChooseEvent } from './field-conflict.js';
 import type { DraftExportEvent } from './export-controls.js';
 import type { FieldChangeEvent } from './field-events.js';
 import { PageView } from './page-view.js';
-import type { QuestionField } from './question-field.js';
+import { lastChangedBy, type QuestionField } from './question-field.js';
 import './question-channels.js';
 import './question-choice.js';
 import './question-date.js';
@@ -397,11 +397,7 @@ export class WorksheetPage extends PageView {
   /** Whose the answer to `key` is when a teammate changed it last (on paper too, as in the Markdown). */
   private _byline(key: string, id?: string) {
     const author = this._author(key);
-    return author
-      ? html`<p class="byline" id=${id ?? nothing}>
-          Last changed by <bdi>${author.by}</bdi>, ${formatTime(author.at)}
-        </p>`
-      : nothing;
+    return author ? html`<p class="byline" id=${id ?? nothing}>${lastChangedBy(author)}</p>` : nothing;
   }
 
   /** A teammate's other version of the answer, not yet chosen between: on paper too, as in the Markdown. */

@@ -7,17 +7,17 @@ const PROBE_TIMEOUT_MS = 8_000;
 const RECHECK_MS = [1_000, 3_000, 15_000];
 
 /**
- * Whether the kit can reach its server. `navigator.onLine` only says a network interface is up
- * (a phone on a captive or dead network says "online"), so requests report what they saw, and an
- * `online` event is checked with a real request before it is believed.
- */
-/**
  * Where the kit stands: its server answers; the device has no network at all; or the device has
  * one (the browser says online) and the server does not answer: a dead or captive network, or
  * the server down, which "You are offline" told a field worker with full signal.
  */
 export type ConnectionState = 'online' | 'offline' | 'unreachable';
 
+/**
+ * Whether the kit can reach its server. `navigator.onLine` only says a network interface is up
+ * (a phone on a captive or dead network says "online"), so requests report what they saw, and an
+ * `online` event is checked with a real request before it is believed.
+ */
 export class ConnectionMonitor extends EventTarget {
   private _state: ConnectionState;
   private _probes = 0;
