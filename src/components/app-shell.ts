@@ -161,7 +161,20 @@ export class AppShell extends LitElement {
    */
   private _joinCode: string | null = null;
 
+  /** A join on its way: a second tap of Join (or a second scan) meanwhile would make the device twice. */
+  private _joining = false;
+
   private async _tryJoin(code: string): Promise<void> {
+    if (this._joining) return;
+    this._joining = true;
+    try {
+      await this._joinWith(code);
+    } finally {
+      this._joining = false;
+    }
+  }
+
+  private async _joinWith(code: string): Promise<void> {
     this._joinCode = null;
     window.removeEventListener('online', this._retryJoin);
     this._joinMessage = 'Joining the team…';
@@ -484,6 +497,7 @@ export class AppShell extends LitElement {
               .joinMessage=${this._joinMessage}
               .canRetryJoin=${this._joinCode !== null}
               @join-retry=${this._retryJoin}
+              @join-code=${(e: CustomEvent<{ code: string }>) => void this._tryJoin(e.detail.code)}
               @install-request=${this._onInstall}
               @sync-now=${() => this._sync.syncNow()}
               .renameResult=${this._renameResult}

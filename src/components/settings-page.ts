@@ -1,5 +1,5 @@
 import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
 import type { InstallOption } from '../controllers/install-controller.js';
 import type { OfflineReadiness } from '../controllers/offline-ready-controller.js';
@@ -11,6 +11,7 @@ import { sharedStyles } from '../styles/shared-styles.js';
 import { formatBytes } from '../text/format-bytes.js';
 import { formatCount } from '../text/format-count.js';
 import { cleanName } from '../sync/protocol.js';
+import { joinCodeOf } from '../sync/join-code.js';
 import './install-button.js';
 import './offline-readiness.js';
 import './qr-code.js';
@@ -129,6 +130,11 @@ export class SettingsPage extends PageView {
       this._answered = false;
       this.refocus(this.renderRoot.querySelector<HTMLElement>('#team'));
     }
+    if (this._joinAsked && this.sync?.joined) {
+      // The form went with the join, its button with it: focus goes to the section that says so.
+      this._joinAsked = false;
+      this.refocus(this.renderRoot.querySelector<HTMLElement>('#team'));
+    }
     if (!this._refocus) return;
     this._refocus = false;
     // The discarded row took its focused button with it. Focus goes to the list's heading (or the
@@ -209,13 +215,52 @@ export class SettingsPage extends PageView {
     if (name) this.dispatchEvent(new CustomEvent('device-rename', { detail: { name }, bubbles: true, composed: true }));
   }
 
+  /** Why the last join link pasted here holds no code, in words; empty when it held one. */
+  @state() private _joinProblem = '';
+
+  private _joinPasted(event: SubmitEvent): void {
+    event.preventDefault();
+    const typed = new FormData(event.target as HTMLFormElement).get('join-link');
+    const reading = joinCodeOf(typeof typed === 'string' ? typed : '', location.origin);
+    if ('problem' in reading) {
+      this._joinProblem = reading.problem;
+      return;
+    }
+    this._joinProblem = '';
+    this._joinAsked = true;
+    this.dispatchEvent(new CustomEvent('join-code', { detail: { code: reading.code }, bubbles: true, composed: true }));
+  }
+
+  /** Set when a pasted link was sent to join, until its form has gone with the join and focus is seen to. */
+  private _joinAsked = false;
+
   private _team() {
     const s = this.sync;
     if (!s?.joined) {
       return html`<p>
-        This device is not in a team yet, so drafts stay on it. To join, open your team’s join link on this device: scan
-        the QR code on a teammate’s Settings page, or open the link your team lead printed.
-      </p>`;
+          This device is not in a team yet, so drafts stay on it. To join, open your team’s join link on this device:
+          scan the QR code on a teammate’s Settings page, or open the link your team lead printed.
+        </p>
+        <form @submit=${this._joinPasted} novalidate>
+          <label for="join-link">Or paste the join link here</label>
+          <p class="hint" id="join-link-hint">
+            Where the link opens in another browser, not in this kit (as an iPhone does for a kit added to its home
+            screen), copy the whole link and paste it here.
+          </p>
+          <input
+            id="join-link"
+            name="join-link"
+            type="text"
+            inputmode="url"
+            autocomplete="off"
+            autocapitalize="off"
+            spellcheck="false"
+            aria-describedby=${this._joinProblem ? 'join-link-hint join-link-problem' : 'join-link-hint'}
+            aria-invalid=${this._joinProblem ? 'true' : 'false'}
+          />
+          ${this._joinProblem ? html`<p id="join-link-problem" role="alert">${this._joinProblem}</p>` : nothing}
+          <p><button class="button secondary" type="submit">Join the team</button></p>
+        </form>`;
     }
     return html`
       <p>Team: <strong dir="auto">${s.team?.name ?? '…'}</strong></p>

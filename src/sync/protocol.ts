@@ -452,12 +452,15 @@ export function cleanName(name: string): string {
   return name.replace(new RegExp(`[${NOT_IN_NAMES}]`, 'gu'), ' ').trim();
 }
 
+/** A team's join code: what follows `/join#` in its join link. */
+export const JOIN_CODE_PATTERN = '^[A-Za-z0-9_-]{20,200}$';
+
 export const JOIN_REQUEST_SCHEMA = {
   type: 'object',
   additionalProperties: false,
   required: ['code', 'deviceName'],
   properties: {
-    code: { type: 'string', minLength: 20, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' },
+    code: { type: 'string', minLength: 20, maxLength: 200, pattern: JOIN_CODE_PATTERN },
     deviceName,
   },
 } as const;

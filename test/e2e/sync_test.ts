@@ -584,4 +584,31 @@ describe('sync between two devices', () => {
     assert.equal((await server.store.devices((await server.store.firstTeam())!.id)).length, before + 1);
     assert.equal(await page.getByRole('button', { name: 'Try joining now' }).count(), 0);
   });
+  it('joins with the link pasted into Settings, where the kit cannot open links (on an iPhone’s home screen), once for two taps', async () => {
+    const profile = await launchProfile();
+    cleanups.push(profile.close);
+    const e = { context: profile.context, page: profile.context.pages()[0] ?? (await profile.context.newPage()) };
+    await e.page.goto(`${server.origin}/settings`);
+    const riverside = (await server.store.firstTeam())!;
+    const before = (await server.store.devices(riverside.id)).length;
+    const field = e.page.getByRole('textbox', { name: 'Or paste the join link here' });
+    await field.fill(`https://elsewhere.example/join#${new URL(server.joinLink).hash.slice(1)}`);
+    await field.press('Enter');
+    await e.page.getByText(/^That join link is for the kit at elsewhere\.example/).waitFor();
+    assert.equal(await field.getAttribute('aria-invalid'), 'true');
+    await field.fill(server.joinLink);
+    // Join tapped twice before the first has an answer.
+    await field.evaluate((input: HTMLInputElement) => [1, 2].forEach(() => input.form!.requestSubmit()));
+    await e.page.getByText(/This device has joined Riverside team/).waitFor({ timeout: 15_000 });
+    const focused = await e.page.evaluate(() => {
+      let el = document.activeElement;
+      while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+      return el?.textContent?.trim();
+    });
+    assert.equal(focused, 'Team and sync', 'focus goes to the section that says the device joined');
+    await newDraftOnTeam(e, riverside.id, 'Joined by a pasted link');
+    const devices = await server.store.devices(riverside.id);
+    assert.equal(devices.length, before + 1, 'one join made one device, not a second one left at once');
+    assert.equal(devices.at(-1)?.revokedAt, null);
+  });
 });

@@ -406,4 +406,44 @@ describe('settings-page team section', () => {
     expect(el.shadowRoot!.textContent).to.contain('This device is not in a team yet');
     await expect(el).to.be.accessible();
   });
+
+  it('joins with a link pasted where the device cannot open it, and says by the field why one will not do', async () => {
+    const el = await fixture<SettingsPage>(html`<settings-page .sync=${{ ...JOINED, joined: false }}></settings-page>`);
+    const root = el.shadowRoot!;
+    const field = root.querySelector<HTMLInputElement>('#join-link')!;
+    const join = [...root.querySelectorAll('button')].find((b) => b.textContent!.trim() === 'Join the team')!;
+    expect(field.labels![0]!.textContent).to.equal('Or paste the join link here');
+    await expect(el).to.be.accessible();
+
+    field.value = 'https://kit.other.example/join#abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
+    let asked = 0;
+    el.addEventListener('join-code', () => (asked += 1));
+    join.click();
+    await el.updateComplete;
+    const problem = root.querySelector('#join-link-problem')!;
+    expect(problem.getAttribute('role')).to.equal('alert');
+    expect(problem.textContent).to.contain('That join link is for the kit at kit.other.example');
+    expect(field.getAttribute('aria-invalid')).to.equal('true');
+    expect(field.getAttribute('aria-describedby')).to.equal('join-link-hint join-link-problem');
+    expect(field.value, 'what was pasted stays, to be mended').to.contain('kit.other.example');
+    expect(asked).to.equal(0);
+    await expect(el).to.be.accessible();
+
+    const code = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
+    field.value = ` ${location.origin}/join#${code}\n`;
+    field.focus();
+    setTimeout(() => field.form!.requestSubmit());
+    const { detail } = await oneEvent(el, 'join-code');
+    expect(detail).to.deep.equal({ code });
+    await el.updateComplete;
+    expect(root.querySelector('#join-link-problem')).to.equal(null);
+    expect(field.getAttribute('aria-invalid')).to.equal('false');
+
+    // Joined: the form goes, and focus with it to the section that says so, not to the page's start.
+    el.sync = JOINED;
+    await el.updateComplete;
+    expect(root.querySelector('#join-link')).to.equal(null);
+    expect(root.activeElement).to.equal(root.querySelector('#team'));
+    await expect(el).to.be.accessible();
+  });
 });
