@@ -2,6 +2,12 @@ import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { renderSVG } from 'uqr';
 
+/**
+ * The light margin around the code, in modules: four, as the QR standard (ISO/IEC 18004) asks. The
+ * code's own white, not the page's: a page in dark mode must not eat into it.
+ */
+const QUIET_ZONE = 4;
+
 /** A QR code of `value`, drawn on the device (no network), as an image with a text alternative. */
 @customElement('qr-code')
 export class QrCode extends LitElement {
@@ -11,8 +17,6 @@ export class QrCode extends LitElement {
       width: 14rem;
       max-width: 100%;
       height: auto;
-      background: #fff;
-      padding: 0.5rem;
     }
   `;
 
@@ -26,7 +30,7 @@ export class QrCode extends LitElement {
   override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('value')) {
       this._src = this.value
-        ? `data:image/svg+xml;charset=utf-8,${encodeURIComponent(renderSVG(this.value, { ecc: 'M', border: 1 }))}`
+        ? `data:image/svg+xml;charset=utf-8,${encodeURIComponent(renderSVG(this.value, { ecc: 'M', border: QUIET_ZONE }))}`
         : '';
     }
   }
