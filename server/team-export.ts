@@ -11,6 +11,7 @@ import {
   exportFileName,
   type Bylines,
 } from '../src/export/draft-export.js';
+import { draftsToCsv } from '../src/export/drafts-csv.js';
 import type { ServerDraft } from '../src/sync/protocol.js';
 import type { SyncStore } from './sync/sync-store.js';
 
@@ -62,7 +63,8 @@ export function draftOfTeam(d: ServerDraft): Draft {
 
 /**
  * Writes every draft a team holds (not the deleted ones) into `folder`, each as Markdown to read
- * and as JSON the app imports, named for its title, and all of them in `all-drafts.json`: the team's record, for an agency's records
+ * and as JSON the app imports, named for its title, and all of them in `all-drafts.json` and as a
+ * spreadsheet in `all-drafts.csv`: the team's record, for an agency's records
  * system, an information request, or before the team is deleted. `folder` must be new or empty.
  */
 export async function exportTeam(
@@ -99,5 +101,7 @@ export async function exportTeam(
   }
   // Every draft in one file as well, which the app imports at once ("Import drafts").
   await writeFile(path.join(folder, 'all-drafts.json'), draftsToJson(all), { flag: 'wx', mode: 0o600 });
+  // And as a spreadsheet, a row a draft, to read the team's consultations side by side.
+  await writeFile(path.join(folder, 'all-drafts.csv'), draftsToCsv(all, worksheet), { flag: 'wx', mode: 0o600 });
   return { drafts: all.length };
 }

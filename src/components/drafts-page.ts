@@ -266,7 +266,7 @@ export class DraftsPage extends PageView {
             ? html`<div>
                 <p class="hint" id="export-hint">
                   Every draft on this device in one file: JSON to keep, or to import on another device; Markdown to
-                  read, print or send on.
+                  read, print or send on; a spreadsheet (CSV) to read them side by side.
                 </p>
                 <div class="actions">
                   <button
@@ -284,6 +284,14 @@ export class DraftsPage extends PageView {
                     @click=${() => void c.exportAll('markdown')}
                   >
                     Export all as Markdown
+                  </button>
+                  <button
+                    class="button secondary"
+                    id="export-all-csv"
+                    aria-describedby="export-hint"
+                    @click=${() => void c.exportAll('csv')}
+                  >
+                    Export all as a spreadsheet
                   </button>
                 </div>
               </div>`

@@ -7,6 +7,7 @@ import type { DraftStore } from '../data/draft-store.js';
 import { toStorageWriteError } from '../data/storage-error.js';
 import { downloadFile } from '../export/download-file.js';
 import { draftsToJson, draftsToMarkdown, ImportError, readDraftsExport } from '../export/draft-export.js';
+import { draftsToCsv } from '../export/drafts-csv.js';
 import { formatDate } from '../text/format-date.js';
 import { localIsoDate } from '../text/local-iso-date.js';
 
@@ -241,15 +242,16 @@ export class DraftsController implements ReactiveController {
 
   /**
    * Offers every draft on this device as one file: JSON to keep, or to import on another device (a
-   * phone handed back, a device in no team); Markdown to read, print or send on. Pending edits
-   * included, as a draft's own export does.
+   * phone handed back, a device in no team); Markdown to read, print or send on; CSV to read side
+   * by side in a spreadsheet. Pending edits included, as a draft's own export does.
    */
-  async exportAll(format: 'json' | 'markdown' = 'json'): Promise<void> {
+  async exportAll(format: 'json' | 'markdown' | 'csv' = 'json'): Promise<void> {
     try {
       const drafts = await this.store.list();
       const name = `engagement-field-kit-drafts-${localIsoDate()}`;
       if (format === 'markdown')
         downloadFile(`${name}.md`, 'text/markdown', draftsToMarkdown(drafts, this.worksheet, this.store.deviceId));
+      else if (format === 'csv') downloadFile(`${name}.csv`, 'text/csv', draftsToCsv(drafts, this.worksheet));
       else downloadFile(`${name}.json`, 'application/json', draftsToJson(drafts));
       this.error = null;
     } catch (error) {

@@ -11,6 +11,7 @@ import { parseDraftExport, parseDraftsExport } from '../../src/export/draft-expo
 import { ROOT } from '../support/build-app.js';
 import { newDraftMutation } from '../support/new-draft-mutation.js';
 import { tempDirWith } from '../support/temp-dir.js';
+import { parseCsv } from '../support/parse-csv.js';
 
 describe('npm run team', () => {
   const dirs: (() => Promise<void>)[] = [];
@@ -178,7 +179,7 @@ describe('npm run team', () => {
     assert.equal(team('delete', 'Riverside team', '--yes').code, 1, 'a team deleted is not found again');
   });
 
-  it('exports a team’s drafts as Markdown and as JSON the app imports, never into a folder with files in it', async () => {
+  it('exports a team’s drafts as Markdown, as JSON the app imports and as a spreadsheet, never into a folder with files in it', async () => {
     const team = await cli();
     const code = /join#([A-Za-z0-9_-]+)/.exec(team('create', 'Riverside team').out)![1]!;
     const { db } = await openDatabase({ sqliteFile: path.join(team.dataDir, 'efk.sqlite') });
@@ -200,10 +201,23 @@ describe('npm run team', () => {
     assert.match(exported.out, /^Exported 2 drafts of Riverside team to .*for-records/);
     const worksheet = await worksheetFromContent(path.join(ROOT, 'content'));
     const files = (await readdir(folder)).sort();
-    assert.equal(files.length, 5, files.join(', '));
+    assert.equal(files.length, 6, files.join(', '));
     const all = parseDraftsExport(await readFile(path.join(folder, 'all-drafts.json'), 'utf8'), worksheet);
     assert.deepEqual(all.map((d) => d.id).sort(), [first.draftId, again.draftId].sort(), 'every draft in one file too');
     assert.ok(files.includes('hall-meeting.md') && files.includes('hall-meeting.json'));
+    const [header, ...rows] = parseCsv(
+      (await readFile(path.join(folder, 'all-drafts.csv'), 'utf8')).replace(/^\uFEFF/, ''),
+    );
+    assert.deepEqual(
+      rows.map((r) => r[header!.indexOf('Draft ID')]).sort(),
+      [first.draftId, again.draftId].sort(),
+      'and as a spreadsheet, a row a draft',
+    );
+    const undecided = rows.find((r) => r[header!.indexOf('Draft ID')] === first.draftId)![
+      header!.indexOf('Answers not yet chosen between')
+    ];
+    assert.match(undecided!, /\(by Riverside (phone|tablet), /, 'a version not yet chosen, with whose it is');
+    assert.equal((await stat(path.join(folder, 'all-drafts.csv'))).mode & 0o777, 0o600);
     const byId = new Map<string, string>();
     for (const file of files.filter((f) => f.endsWith('.json') && f !== 'all-drafts.json')) {
       const draft = parseDraftExport(await readFile(path.join(folder, file), 'utf8'), worksheet);
@@ -242,7 +256,7 @@ describe('npm run team', () => {
     const refused = team('export', 'Riverside team', '--to', folder);
     assert.equal(refused.code, 1);
     assert.match(refused.out, /is not empty: name a new folder, so no file is overwritten/);
-    assert.equal((await readdir(folder)).length, 5, 'nothing written over');
+    assert.equal((await readdir(folder)).length, files.length, 'nothing written over');
 
     const byDefault = team('export', 'Riverside team');
     assert.equal(byDefault.code, 0, byDefault.out);

@@ -12,6 +12,7 @@ import type { ServerDraft } from '../../../src/sync/protocol.js';
 import { SYNC_META } from '../../../src/sync/sync-engine.js';
 import { openStore, WORKSHEET } from '../support/fresh-db.js';
 import { fillDisk } from '../support/full-disk.js';
+import { parseCsv } from '../../support/parse-csv.js';
 
 function titles(page: DraftsPage): string[] {
   return [...page.shadowRoot!.querySelectorAll('.drafts h2 a')].map((a) => a.textContent!);
@@ -360,6 +361,24 @@ describe('drafts-page', () => {
     expect(first).to.contain('Longer opening hours');
     expect(second!.split('\n')[0]).to.equal('# Riverside hall');
     expect(second).to.contain('**Community or location:** Riverside');
+    await expect(el).to.be.accessible();
+  });
+
+  it('offers every draft on the device as a spreadsheet, a row a draft, newest first as listed', async () => {
+    await store.create(WORKSHEET, { title: 'Riverside hall', community: 'Riverside' });
+    const newest = await store.create(WORKSHEET, { title: 'Hillside library' });
+    await store.update(newest.id, { achieve: '=1+1 was written on the board' });
+    const el = await page();
+    const { file, text } = await offered(el, 'Export all as a spreadsheet');
+    expect(file).to.match(/^engagement-field-kit-drafts-\d{4}-\d{2}-\d{2}\.csv$/);
+    const [header, ...rows] = parseCsv(text.replace(/^\uFEFF/, ''));
+    expect(rows.map((r) => r[0])).to.deep.equal(['Hillside library', 'Riverside hall']);
+    const achieve = worksheet.questions.find((q) => q.id === 'achieve')!.label;
+    expect(rows[0]![header!.indexOf(achieve)]).to.equal(
+      "'=1+1 was written on the board",
+      'kept as text, not a formula',
+    );
+    expect(rows[1]![header!.indexOf('Community or location')]).to.equal('Riverside');
     await expect(el).to.be.accessible();
   });
 
