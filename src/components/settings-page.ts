@@ -74,7 +74,7 @@ export class SettingsPage extends PageView {
 
   private _storage() {
     const s = this.storage;
-    if (!s) return html`<p>This browser does not say how it stores the kit's data.</p>`;
+    if (!s) return html`<p>This browser does not say how it stores the kit’s data.</p>`;
     return html`
       <p>
         ${
@@ -130,7 +130,7 @@ export class SettingsPage extends PageView {
       this._answered = false;
       this.refocus(this.renderRoot.querySelector<HTMLElement>('#team'));
     }
-    if (this._joinAsked && this.sync?.joined) {
+    if (this._joinAsked && this.sync?.joined && this.sync.problem !== 'rejoin') {
       // The form went with the join, its button with it: focus goes to the section that says so.
       this._joinAsked = false;
       this.refocus(this.renderRoot.querySelector<HTMLElement>('#team'));
@@ -234,6 +234,30 @@ export class SettingsPage extends PageView {
   /** Set when a pasted link was sent to join, until its form has gone with the join and focus is seen to. */
   private _joinAsked = false;
 
+  /** A join link pasted or typed, for a kit that cannot open links itself (see {@link joinCodeOf}). */
+  private _joinForm(action: 'Join the team' | 'Rejoin the team') {
+    return html`<form @submit=${this._joinPasted} novalidate>
+      <label for="join-link">Or paste the join link here</label>
+      <p class="hint" id="join-link-hint">
+        Where the link opens in another browser, not in this kit (as an iPhone does for a kit added to its home screen),
+        copy the whole link and paste it here.
+      </p>
+      <input
+        id="join-link"
+        name="join-link"
+        type="text"
+        inputmode="url"
+        autocomplete="off"
+        autocapitalize="off"
+        spellcheck="false"
+        aria-describedby=${this._joinProblem ? 'join-link-hint join-link-problem' : 'join-link-hint'}
+        aria-invalid=${this._joinProblem ? 'true' : 'false'}
+      />
+      ${this._joinProblem ? html`<p id="join-link-problem" role="alert">${this._joinProblem}</p>` : nothing}
+      <p><button class="button secondary" type="submit">${action}</button></p>
+    </form>`;
+  }
+
   private _team() {
     const s = this.sync;
     if (!s?.joined) {
@@ -241,30 +265,20 @@ export class SettingsPage extends PageView {
           This device is not in a team yet, so drafts stay on it. To join, open your team’s join link on this device:
           scan the QR code on a teammate’s Settings page, or open the link your team lead printed.
         </p>
-        <form @submit=${this._joinPasted} novalidate>
-          <label for="join-link">Or paste the join link here</label>
-          <p class="hint" id="join-link-hint">
-            Where the link opens in another browser, not in this kit (as an iPhone does for a kit added to its home
-            screen), copy the whole link and paste it here.
-          </p>
-          <input
-            id="join-link"
-            name="join-link"
-            type="text"
-            inputmode="url"
-            autocomplete="off"
-            autocapitalize="off"
-            spellcheck="false"
-            aria-describedby=${this._joinProblem ? 'join-link-hint join-link-problem' : 'join-link-hint'}
-            aria-invalid=${this._joinProblem ? 'true' : 'false'}
-          />
-          ${this._joinProblem ? html`<p id="join-link-problem" role="alert">${this._joinProblem}</p>` : nothing}
-          <p><button class="button secondary" type="submit">Join the team</button></p>
-        </form>`;
+        ${this._joinForm('Join the team')}`;
     }
     return html`
       <p>Team: <strong dir="auto">${s.team?.name ?? '…'}</strong></p>
       <sync-status .status=${s}></sync-status>
+      ${
+        s.problem === 'rejoin'
+          ? html`<p>
+                To rejoin, open the team’s join link on this device again: everything on it stays, and syncs once it has
+                rejoined.
+              </p>
+              ${this._joinForm('Rejoin the team')}`
+          : nothing
+      }
       ${
         s.restoreFound
           ? html`<p>
@@ -370,13 +384,13 @@ export class SettingsPage extends PageView {
       ${this._team()}
       <h2>Display</h2>
       <p>
-        The kit follows your device's light or dark appearance and its reduced-motion setting. Text grows with your
-        browser's text size and zoom.
+        The kit follows your device’s light or dark appearance and its reduced-motion setting. Text grows with your
+        browser’s text size and zoom.
       </p>
       <h2>About this kit</h2>
       <p>
         Version <span class="version">${this.version ?? 'not known (a build for development)'}</span>. Say it when you
-        report a problem; your IT team can tell from it whether this device has the kit's latest update.
+        report a problem; your IT team can tell from it whether this device has the kit’s latest update.
       </p>
       <h2>Install</h2>
       ${
@@ -384,7 +398,7 @@ export class SettingsPage extends PageView {
         // height, and nothing below it should move.
         this.installOption === 'none'
           ? html`<p>
-              Open the kit from your browser's menu to add it to your home screen, where the browser offers it. Once
+              Open the kit from your browser’s menu to add it to your home screen, where the browser offers it. Once
               opened with a connection, the kit works offline either way.
             </p>`
           : html`<install-button .option=${this.installOption}></install-button>`

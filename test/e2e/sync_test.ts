@@ -611,4 +611,24 @@ describe('sync between two devices', () => {
     assert.equal(devices.length, before + 1, 'one join made one device, not a second one left at once');
     assert.equal(devices.at(-1)?.revokedAt, null);
   });
+  it('rejoins a device taken out of its team with the link pasted, and sends what was typed meanwhile', async () => {
+    const e = await device();
+    const riverside = (await server.store.firstTeam())!;
+    const made = (await server.store.devices(riverside.id)).at(-1)!;
+    assert.ok(await server.store.revokeDevice(made.id));
+    await e.page.goto(`${server.origin}/worksheet/new`);
+    const title = e.page.getByRole('textbox', { name: 'Title' });
+    await title.fill('Typed while out of the team');
+    await title.blur();
+    await e.page.goto(`${server.origin}/settings`);
+    await e.page.getByText(/^Sync is paused: this device needs to rejoin the team\./).waitFor({ timeout: 15_000 });
+    await e.page.getByRole('textbox', { name: 'Or paste the join link here' }).fill(server.joinLink);
+    await e.page.getByRole('button', { name: 'Rejoin the team' }).click();
+    await e.page.getByText(/This device has joined Riverside team/).waitFor({ timeout: 15_000 });
+    await syncUntil(
+      e,
+      async () => (await titlesOn(riverside.id)).includes('Typed while out of the team'),
+      'the draft typed while out of the team reaches it',
+    );
+  });
 });

@@ -415,6 +415,28 @@ describe('settings-page team section', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('asks a device taken out of its team to open its link again or paste it, and rejoins with it', async () => {
+    const el = await fixture<SettingsPage>(
+      html`<settings-page .sync=${{ ...JOINED, problem: 'rejoin', message: 'revoked' }}></settings-page>`,
+    );
+    const root = el.shadowRoot!;
+    expect(root.textContent!.replace(/\s+/g, ' ')).to.contain(
+      'To rejoin, open the team’s join link on this device again: everything on it stays',
+    );
+    const field = root.querySelector<HTMLInputElement>('#join-link')!;
+    const rejoin = [...root.querySelectorAll('button')].find((b) => b.textContent!.trim() === 'Rejoin the team')!;
+    await expect(el).to.be.accessible();
+    field.value = JOINED.joinLink!.replace('http://127.0.0.1:8080', location.origin);
+    field.focus();
+    setTimeout(() => rejoin.click());
+    const { detail } = await oneEvent(el, 'join-code');
+    expect(detail).to.deep.equal({ code: JOINED.joinLink!.split('#')[1] });
+    el.sync = JOINED;
+    await el.updateComplete;
+    expect(root.querySelector('#join-link')).to.equal(null);
+    expect(root.activeElement).to.equal(root.querySelector('#team'));
+  });
+
   it('joins with a link pasted where the device cannot open it, and says by the field why one will not do', async () => {
     const el = await fixture<SettingsPage>(html`<settings-page .sync=${{ ...JOINED, joined: false }}></settings-page>`);
     const root = el.shadowRoot!;
