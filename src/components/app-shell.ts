@@ -555,7 +555,7 @@ export class AppShell extends LitElement {
       </main>
       <footer class="site-footer">
         <div class="inner">
-          <p>Guidance is reused under its publisher's licence; see the end of each guide.</p>
+          <p>Guidance is reused under its publisher’s licence; see the end of each guide.</p>
         </div>
       </footer>
     `;

@@ -32,7 +32,7 @@ export class InstallButton extends LitElement {
           </p>
           <p>To install the kit on this iPhone or iPad:</p>
           <ol>
-            <li>Tap the Share button in Safari's toolbar.</li>
+            <li>Tap the Share button in Safari’s toolbar.</li>
             <li>Choose <strong>Add to Home Screen</strong>.</li>
             <li>Tap <strong>Add</strong>. The kit then opens from your home screen, with or without signal.</li>
           </ol>`;

@@ -118,7 +118,7 @@ function openOnce(name: string, timeoutMs: number, onLost: () => void): Promise<
   });
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      reject(new DatabaseUnavailableError(`The device's storage did not answer within ${timeoutMs / 1000} s.`));
+      reject(new DatabaseUnavailableError(`The device’s storage did not answer within ${timeoutMs / 1000} s.`));
       // If it answers later, close it rather than leak a second connection.
       void opening.then((db) => db.close()).catch(() => undefined);
     }, timeoutMs);
@@ -137,7 +137,7 @@ function openOnce(name: string, timeoutMs: number, onLost: () => void): Promise<
       clearTimeout(timer);
       throw error instanceof DatabaseUnavailableError
         ? error
-        : new DatabaseUnavailableError(`The device's storage could not be opened (${String(error)}).`);
+        : new DatabaseUnavailableError(`The device’s storage could not be opened (${String(error)}).`);
     },
   );
 }
