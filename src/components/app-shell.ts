@@ -546,7 +546,11 @@ export class AppShell extends LitElement {
         }
         ${
           this._sync.status.joined && !['settings', 'join'].includes(this._router.route.name)
-            ? html`<sync-status .status=${this._sync.status} @sync-now=${() => this._sync.syncNow()}></sync-status>`
+            ? html`<sync-status
+                settingsLink
+                .status=${this._sync.status}
+                @sync-now=${() => this._sync.syncNow()}
+              ></sync-status>`
             : ''
         }
       </div>

@@ -54,12 +54,16 @@ export class SyncStatusView extends LitElement {
 
   @property({ attribute: false }) status: SyncStatus | undefined;
 
+  /** Shown outside Settings: a device that must rejoin is pointed to where it can. */
+  @property({ type: Boolean }) settingsLink = false;
+
   override render() {
     const s = this.status;
     if (!s) return nothing;
     const waiting = s.waiting > 0 || s.problem !== null;
     return html`<div class="line">
       <p role="status" class=${s.joined ? (waiting ? 'waiting' : 'synced') : ''}>${syncSummary(s)}</p>
+      ${s.joined && s.problem === 'rejoin' && this.settingsLink ? html`<a href="/settings#team">Rejoin in Settings</a>` : nothing}
       ${
         s.joined && s.problem !== 'rejoin'
           ? html`<button

@@ -620,8 +620,9 @@ describe('sync between two devices', () => {
     const title = e.page.getByRole('textbox', { name: 'Title' });
     await title.fill('Typed while out of the team');
     await title.blur();
-    await e.page.goto(`${server.origin}/settings`);
     await e.page.getByText(/^Sync is paused: this device needs to rejoin the team\./).waitFor({ timeout: 15_000 });
+    await e.page.getByRole('link', { name: 'Rejoin in Settings' }).press('Enter');
+    await e.page.waitForURL(/\/settings#team$/);
     await e.page.getByRole('textbox', { name: 'Or paste the join link here' }).fill(server.joinLink);
     await e.page.getByRole('button', { name: 'Rejoin the team' }).click();
     await e.page.getByText(/This device has joined Riverside team/).waitFor({ timeout: 15_000 });

@@ -60,6 +60,21 @@ describe('sync-status', () => {
     await oneEvent(el, 'sync-now');
     await expect(el).to.be.accessible();
   });
+
+  it('points a device that must rejoin to Settings, from outside Settings', async () => {
+    const rejoin: SyncStatus = { ...JOINED, waiting: 1, problem: 'rejoin' };
+    const elsewhere = await fixture<SyncStatusView>(html`<sync-status settingsLink .status=${rejoin}></sync-status>`);
+    const link = elsewhere.shadowRoot!.querySelector('a')!;
+    expect(link.textContent).to.equal('Rejoin in Settings');
+    expect(link.getAttribute('href')).to.equal('/settings#team');
+    expect(elsewhere.shadowRoot!.querySelector('button'), 'no Sync now: a sync would only be refused').to.equal(null);
+    await expect(elsewhere).to.be.accessible();
+    const inSettings = await fixture<SyncStatusView>(html`<sync-status .status=${rejoin}></sync-status>`);
+    expect(inSettings.shadowRoot!.querySelector('a')).to.equal(null);
+    elsewhere.status = { ...rejoin, problem: null };
+    await elsewhere.updateComplete;
+    expect(elsewhere.shadowRoot!.querySelector('a'), 'gone once rejoined').to.equal(null);
+  });
 });
 
 describe('field-conflict', () => {
