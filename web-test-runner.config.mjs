@@ -30,6 +30,8 @@ export default {
   browsers: [
     playwrightLauncher({
       product: 'chromium',
+      // Reading the clipboard back, to check what Copy link put there, needs leave in Chromium.
+      createBrowserContext: ({ browser }) => browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] }),
       launchOptions: {
         executablePath,
         headless: true,

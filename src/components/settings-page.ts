@@ -38,7 +38,7 @@ export class SettingsPage extends PageView {
         border-left: 6px solid var(--color-warning);
         padding-left: var(--space-2);
       }
-      .team-switch .actions {
+      .actions {
         display: flex;
         flex-wrap: wrap;
         gap: var(--space-2) var(--space-3);
@@ -234,6 +234,31 @@ export class SettingsPage extends PageView {
   /** Set when a pasted link was sent to join, until its form has gone with the join and focus is seen to. */
   private _joinAsked = false;
 
+  /** What came of the last Copy link, in words; empty before one. */
+  @state() private _linkCopied = '';
+
+  /** Puts the team's join link on the clipboard, to send in a message: a long address is fiddly to select on a phone. */
+  private async _copyLink(link: string): Promise<void> {
+    try {
+      await navigator.clipboard.writeText(link);
+      this._linkCopied = 'Link copied. Paste it in a message to a teammate; anyone with it can join the team.';
+    } catch {
+      this._linkCopied = 'The link could not be copied here: select it above and copy it.';
+    }
+  }
+
+  /** Offers the join link to the phone's share sheet (a message, an email). */
+  private async _shareLink(link: string): Promise<void> {
+    const team = this.sync?.team?.name;
+    // Dismissing the sheet rejects; nothing to say about that.
+    await navigator
+      .share({
+        title: team ? `Join ${team} in the Engagement Field Kit` : 'Join the team in the Engagement Field Kit',
+        url: link,
+      })
+      .catch(() => undefined);
+  }
+
   /** A join link pasted or typed, for a kit that cannot open links itself (see {@link joinCodeOf}). */
   private _joinForm(action: 'Join the team' | 'Rejoin the team') {
     return html`<form @submit=${this._joinPasted} novalidate>
@@ -341,6 +366,17 @@ export class SettingsPage extends PageView {
           ? html`<h3>Invite a teammate</h3>
               <p>Open this link on their device, or let them scan the code. Anyone with it can join the team.</p>
               <p><code class="join-link">${s.joinLink}</code></p>
+              <p class="actions">
+                <button class="button secondary" @click=${() => void this._copyLink(s.joinLink!)}>Copy link</button>
+                ${
+                  'share' in navigator
+                    ? html`<button class="button secondary" @click=${() => void this._shareLink(s.joinLink!)}>
+                        Share link
+                      </button>`
+                    : nothing
+                }
+              </p>
+              <div role="status">${this._linkCopied ? html`<p>${this._linkCopied}</p>` : nothing}</div>
               <qr-code .value=${s.joinLink} label="QR code of the team’s join link"></qr-code>`
           : nothing
       }

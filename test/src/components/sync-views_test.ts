@@ -1,4 +1,4 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../../src/components/field-conflict.js';
 import type { ConflictChooseEvent, FieldConflictView } from '../../../src/components/field-conflict.js';
 import '../../../src/components/settings-page.js';
@@ -150,6 +150,12 @@ describe('settings-page team section', () => {
     const corners = [...svg.matchAll(/M([\d.]+),([\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
     const margin = Math.min(...corners.flatMap(([x, y]) => [x!, y!, size - x! - unit, size - y! - unit]));
     expect(margin / unit).to.be.at.least(4);
+    const copy = [...root.querySelectorAll('button')].find((b) => b.textContent!.trim() === 'Copy link')!;
+    copy.focus();
+    copy.click();
+    await waitUntil(() => root.querySelector('[role="status"] p'), 'Copy link says what it did');
+    expect(await navigator.clipboard.readText()).to.equal(JOINED.joinLink);
+    expect(root.querySelector('[role="status"] p')!.textContent).to.match(/^Link copied\./);
     name.value = 'Sam’s field phone';
     setTimeout(() => root.querySelector<HTMLButtonElement>('form button')!.click());
     const renamed = (await oneEvent(el, 'device-rename')) as CustomEvent<{ name: string }>;
