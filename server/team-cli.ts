@@ -20,7 +20,7 @@ const USAGE = `Usage: npm run team -- <command>
   revoke <device-id>     Remove a device from its team (it keeps its drafts and must rejoin)
   export <team> [--to <folder>]
                          Write each of a team's drafts as Markdown and as JSON the app imports,
-                         and all of them in all-drafts.json
+                         and all of them in all-drafts.json and as a spreadsheet in all-drafts.csv
                          (default folder: DATA_DIR/exports/<team>-<time>)
   delete <team> --yes    Delete a team and all of its drafts and devices from this server
   restored               After restoring the database by hand (pg_restore, a copied file): tell
@@ -144,7 +144,7 @@ async function main(args: string[]): Promise<number> {
         const worksheet = await worksheetFromContent(fileURLToPath(new URL('../content', import.meta.url)));
         const { drafts } = await exportTeam(store, t.id, folder, worksheet);
         console.log(
-          `Exported ${drafts} draft${drafts === 1 ? '' : 's'} of ${t.name} to ${folder} (each as Markdown, and as JSON the app imports).`,
+          `Exported ${drafts} draft${drafts === 1 ? '' : 's'} of ${t.name} to ${folder} (each as Markdown, and as JSON the app imports; all of them as a spreadsheet in all-drafts.csv).`,
         );
         console.log('They hold what people in the community said: keep them as your agency keeps such records.');
         return 0;

@@ -199,6 +199,7 @@ describe('npm run team', () => {
     const exported = team('export', 'Riverside team', '--to', folder);
     assert.equal(exported.code, 0, exported.out);
     assert.match(exported.out, /^Exported 2 drafts of Riverside team to .*for-records/);
+    assert.match(exported.out, /all of them as a spreadsheet in all-drafts\.csv/);
     const worksheet = await worksheetFromContent(path.join(ROOT, 'content'));
     const files = (await readdir(folder)).sort();
     assert.equal(files.length, 6, files.join(', '));
