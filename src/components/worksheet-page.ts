@@ -414,14 +414,17 @@ export class WorksheetPage extends PageView {
 
   /** The draft's answers as text: what it prints, and what a deleted draft shows. */
   private _answers(worksheet: Worksheet) {
+    // The title, place and date say whose they are too, as on screen: under the heading, on paper.
     return html`
+      ${this._byline('title')}
       ${(['community', 'date'] as const).map((key) => {
         const v = this._autosave?.value(key);
         return typeof v === 'string' && v
           ? html`<p>
-              <strong>${key === 'date' ? 'Date' : 'Community or location'}:</strong>
-              ${key === 'date' ? formatDate(v) : html`<bdi>${v}</bdi>`}
-            </p>`
+                <strong>${key === 'date' ? 'Date' : 'Community or location'}:</strong>
+                ${key === 'date' ? formatDate(v) : html`<bdi>${v}</bdi>`}
+              </p>
+              ${this._byline(key)}`
           : nothing;
       })}
       ${worksheet.questions.map(

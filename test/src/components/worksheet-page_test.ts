@@ -481,6 +481,7 @@ describe('worksheet-page', () => {
       p.textContent!.replace(/\s+/g, ' ').trim(),
     );
     expect(printed).to.deep.equal([
+      `Last changed by Alex’s phone, ${formatTime(samAt)}`, // the title's, under the printed heading
       `Last changed by Alex’s phone, ${formatTime(samAt + 60_000)}`,
       `Last changed by Sam’s tablet ${ARABIC_NAME}, ${formatTime(samAt)}`,
     ]);
