@@ -39,6 +39,17 @@ const APP_NAME = 'Engagement Field Kit';
 const APP_VERSION = document.querySelector<HTMLMetaElement>(`meta[name="${VERSION_META}"]`)?.content || null;
 
 /**
+ * A page's code that could not be fetched (`import()` failing in Chromium, Firefox or Safari's
+ * words): only with no service worker in control, which holds every file. The browser's words
+ * name a file address, which tells a field worker nothing.
+ */
+function isModuleFetchFailure(error: unknown): boolean {
+  return (
+    error instanceof TypeError && /dynamically imported module|importing a module script failed/i.test(error.message)
+  );
+}
+
+/**
  * The app's frame: skip link, banner with navigation, the view for the current URL, and footer.
  * It owns routing and content loading; the views it shows only render what they are given.
  */
@@ -403,9 +414,11 @@ export class AppShell extends LitElement {
     const why = storageFailureOf(error)?.whyNotDone();
     const said = why
       ? `${why[0]!.toUpperCase()}${why.slice(1)}`
-      : error instanceof Error
-        ? error.message
-        : String(error);
+      : isModuleFetchFailure(error)
+        ? 'Part of the kit could not be fetched: it is not saved on this device yet, and the kit’s server did not give it (there is no connection, or the kit has been updated since this page opened). Try again, or reload the page.'
+        : error instanceof Error
+          ? error.message
+          : String(error);
     return html`<div role="alert">
       <h1>${heading}</h1>
       <p>${said}</p>
