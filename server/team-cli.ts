@@ -9,7 +9,7 @@ import { ConfigError, readServerConfig } from './server-config.js';
 import { cleanName, NOT_IN_NAMES } from '../src/sync/protocol.js';
 import { joinLink } from './sync/sync-routes.js';
 import { isQuiet, QUIET_DEVICE_DAYS, SyncStore } from './sync/sync-store.js';
-import { ExportFolderError, exportTeam, worksheetFromContent } from './team-export.js';
+import { ExportFolderError, ExportStoppedError, exportTeam, worksheetFromContent } from './team-export.js';
 
 const USAGE = `Usage: npm run team -- <command>
 
@@ -181,7 +181,10 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     console.error(
-      error instanceof ConfigError || error instanceof ExportFolderError || error instanceof DatabaseOpenError
+      error instanceof ConfigError ||
+        error instanceof ExportFolderError ||
+        error instanceof ExportStoppedError ||
+        error instanceof DatabaseOpenError
         ? error.message
         : error,
     );

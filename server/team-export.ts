@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildGuidesFromDir } from '../scripts/content/build-guides.js';
 import { buildWorksheet } from '../scripts/content/build-worksheet.js';
@@ -18,6 +18,35 @@ import type { SyncStore } from './sync/sync-store.js';
 /** The folder to export into holds files already: an export never overwrites or mixes in. */
 export class ExportFolderError extends Error {
   override name = 'ExportFolderError';
+}
+
+/**
+ * An export stopped part way (a full disk, a path too long): says why in a line, without the
+ * stack, and that nothing of it was left.
+ */
+export class ExportStoppedError extends Error {
+  override name = 'ExportStoppedError';
+  constructor(folder: string, cause: unknown) {
+    const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+    const why =
+      code === 'ENOSPC' || code === 'EDQUOT'
+        ? 'the disk is full'
+        : code === 'ENAMETOOLONG'
+          ? 'a file’s path is longer than the system takes'
+          : cause instanceof Error
+            ? cause.message
+            : String(cause);
+    const remedy =
+      code === 'ENOSPC' || code === 'EDQUOT'
+        ? 'free some space'
+        : code === 'ENAMETOOLONG'
+          ? 'name a folder with a shorter path'
+          : 'see to the cause';
+    super(
+      `The export stopped part way (${code ?? 'error'}: ${why}). Nothing of it is left in ${folder}: ${remedy}, then export again.`,
+      { cause },
+    );
+  }
 }
 
 /** Drafts read from the database a page at a time. */
@@ -79,29 +108,38 @@ export async function exportTeam(
     throw new ExportFolderError(`${folder} is not empty: name a new folder, so no file is overwritten.`);
   const names = new Set<string>(['all-drafts']);
   const all: Draft[] = [];
-  for (let since = 0; ;) {
-    const page = await store.pull(teamId, since, PAGE);
-    for (const held of page.drafts) {
-      if (held.deletedAt !== null) continue;
-      const draft = draftOfTeam(held);
-      let name = exportFileName(draft, 'md').replace(/\.md$/, '');
-      // Two drafts of one title (a consultation run twice) each keep their own files.
-      if (names.has(name)) name = `${name}-${draft.id.slice(-12)}`;
-      names.add(name);
-      // `wx`: should a file appear meanwhile, the export stops rather than overwrite it.
-      await writeFile(path.join(folder, `${name}.md`), draftToMarkdown(draft, worksheet, everyAnswer(draft)), {
-        flag: 'wx',
-        mode: 0o600,
-      });
-      await writeFile(path.join(folder, `${name}.json`), draftToJson(draft), { flag: 'wx', mode: 0o600 });
-      all.push(draft);
+  /** The files this export has written, taken out again if it stops part way. */
+  const written: string[] = [];
+  // `wx`: should a file appear meanwhile, the export stops rather than overwrite it.
+  const write = async (file: string, text: string): Promise<void> => {
+    await writeFile(path.join(folder, file), text, { flag: 'wx', mode: 0o600 });
+    written.push(file);
+  };
+  try {
+    for (let since = 0; ;) {
+      const page = await store.pull(teamId, since, PAGE);
+      for (const held of page.drafts) {
+        if (held.deletedAt !== null) continue;
+        const draft = draftOfTeam(held);
+        let name = exportFileName(draft, 'md').replace(/\.md$/, '');
+        // Two drafts of one title (a consultation run twice) each keep their own files.
+        if (names.has(name)) name = `${name}-${draft.id.slice(-12)}`;
+        names.add(name);
+        await write(`${name}.md`, draftToMarkdown(draft, worksheet, everyAnswer(draft)));
+        await write(`${name}.json`, draftToJson(draft));
+        all.push(draft);
+      }
+      if (!page.more) break;
+      since = page.cursor;
     }
-    if (!page.more) break;
-    since = page.cursor;
+    // Every draft in one file as well, which the app imports at once ("Import drafts").
+    await write('all-drafts.json', draftsToJson(all));
+    // And as a spreadsheet, a row a draft, to read the team's consultations side by side.
+    await write('all-drafts.csv', draftsToCsv(all, worksheet));
+  } catch (error) {
+    // Half an export looks like a whole one to whoever opens the folder later: none of it stays.
+    await Promise.all(written.map((file) => rm(path.join(folder, file), { force: true })));
+    throw new ExportStoppedError(folder, error);
   }
-  // Every draft in one file as well, which the app imports at once ("Import drafts").
-  await writeFile(path.join(folder, 'all-drafts.json'), draftsToJson(all), { flag: 'wx', mode: 0o600 });
-  // And as a spreadsheet, a row a draft, to read the team's consultations side by side.
-  await writeFile(path.join(folder, 'all-drafts.csv'), draftsToCsv(all, worksheet), { flag: 'wx', mode: 0o600 });
   return { drafts: all.length };
 }

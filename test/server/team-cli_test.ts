@@ -264,4 +264,29 @@ describe('npm run team', () => {
     const [made2] = await readdir(path.join(team.dataDir, 'exports'));
     assert.match(made2!, /^riverside-team-\d{4}-/);
   });
+
+  it('says why an export stopped part way, and leaves none of it behind to be taken for a whole one', async () => {
+    const team = await cli();
+    const code = /join#([A-Za-z0-9_-]+)/.exec(team('create', 'Riverside team').out)![1]!;
+    const { db } = await openDatabase({ sqliteFile: path.join(team.dataDir, 'efk.sqlite') });
+    const store = new SyncStore(db, randomSecret());
+    const phone = (await store.join(code, 'Riverside phone'))!;
+    const long = 'A consultation whose title runs on to sixty letters and more, past the end';
+    await store.push(phone.device, [newDraftMutation(1, { title: 'Hall' }), newDraftMutation(2, { title: long })]);
+    await db.destroy();
+    // A folder deep enough that the first draft's files fit within the system's longest path
+    // (4,096 bytes on Linux) and the second's do not: a write that fails part way, as a full disk's
+    // would, without filling one.
+    let folder = team.dataDir;
+    while (folder.length < 4_040) folder = path.join(folder, 'x'.repeat(Math.min(200, 4_040 - folder.length)));
+    const stopped = team('export', 'Riverside team', '--to', folder);
+    assert.equal(stopped.code, 1, stopped.out);
+    assert.match(stopped.out, /^The export stopped part way \(ENAMETOOLONG/m);
+    assert.match(stopped.out, /Nothing of it is left in .*: .*export again\./);
+    assert.doesNotMatch(stopped.out, /\n\s+at /, 'no stack trace');
+    assert.deepEqual(await readdir(folder), [], 'the first draft’s files are taken out again');
+    const again = team('export', 'Riverside team', '--to', folder);
+    assert.equal(again.code, 1, 'the folder is still empty, so the same export can be run again');
+    assert.doesNotMatch(again.out, /is not empty/);
+  });
 });
