@@ -1,3 +1,5 @@
+import { localIsoDate } from './local-iso-date.js';
+
 /**
  * A moment as the clock where the code runs shows it, in ISO 8601 with its offset from UTC
  * (2026-11-28T14:05+11:00): what a spreadsheet sorts as text in time order within a zone, and
@@ -9,6 +11,5 @@ export function localIsoTime(ms: number): string {
   // getTimezoneOffset is minutes behind UTC: east of Greenwich it is negative.
   const ahead = -at.getTimezoneOffset();
   const offset = `${ahead < 0 ? '-' : '+'}${pad(ahead / 60)}:${pad(ahead % 60)}`;
-  const date = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`;
-  return `${date}T${pad(at.getHours())}:${pad(at.getMinutes())}${offset}`;
+  return `${localIsoDate(at)}T${pad(at.getHours())}:${pad(at.getMinutes())}${offset}`;
 }
