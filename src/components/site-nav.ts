@@ -37,14 +37,17 @@ export class SiteNav extends LitElement {
         color: var(--color-on-brand);
         font-weight: 600;
         text-decoration: none;
-        border-bottom: 4px solid transparent;
+        /* Room for the current link's line, kept as padding rather than a transparent border:
+           forced colours (Windows contrast themes) draw every border, and marked every link. */
+        padding-bottom: 4px;
       }
       a:hover {
         color: var(--color-on-brand);
         text-decoration: underline;
       }
       a[aria-current='page'] {
-        border-bottom-color: var(--color-on-brand);
+        padding-bottom: 0;
+        border-bottom: 4px solid var(--color-on-brand);
       }
     `,
   ];
