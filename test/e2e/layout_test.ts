@@ -83,14 +83,19 @@ describe('layout on small screens', () => {
     await page.getByRole('button', { name: 'Add a channel' }).click();
     const axeSource = await readFile(AXE, 'utf8');
     const found: string[] = [];
-    for (const viewport of [
-      { width: 360, height: 740 },
-      { width: 1280, height: 800 },
-    ]) {
+    const backgrounds = new Map<string, string>();
+    // Dark mode has a palette of its own, whose contrast is checked as the light one's is.
+    for (const { viewport, colorScheme } of [
+      { viewport: { width: 360, height: 740 }, colorScheme: 'light' },
+      { viewport: { width: 1280, height: 800 }, colorScheme: 'light' },
+      { viewport: { width: 360, height: 740 }, colorScheme: 'dark' },
+    ] as const) {
       await page.setViewportSize(viewport);
+      await page.emulateMedia({ colorScheme });
       for (const path of ['/', '/guide/social-media', '/worksheet', draft, '/drafts', '/settings', '/nowhere']) {
         await page.goto(`${server.origin}${path}`);
         await page.getByRole('heading', { level: 1 }).first().waitFor();
+        backgrounds.set(colorScheme, await page.evaluate(() => getComputedStyle(document.body).backgroundColor));
         // Evaluated, not added as a script tag, which the app's Content Security Policy refuses.
         await page.evaluate(axeSource);
         const violations = await page.evaluate(async () => {
@@ -109,9 +114,12 @@ describe('layout on small screens', () => {
           });
           return results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
         });
-        found.push(...violations.map((v) => `${path} at ${viewport.width} px: ${v}`));
+        found.push(...violations.map((v) => `${path} at ${viewport.width} px, ${colorScheme}: ${v}`));
       }
     }
+    await page.emulateMedia({ colorScheme: null });
+    // The dark palette was the one checked: the page's background is not the light one's.
+    assert.notEqual(backgrounds.get('dark'), backgrounds.get('light'));
     assert.deepEqual(found, []);
   });
 
