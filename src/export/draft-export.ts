@@ -79,12 +79,13 @@ function checkValue(key: string, value: unknown): FieldValue {
 }
 
 /**
- * The largest file an import reads. A draft the team's server takes is at most 900 KB as a change
- * (MUTATION_BYTES_MAX); an export of one, pretty-printed, a little more. A file dozens of times
- * larger is not a draft (a video picked by mistake), and reading it whole could run a phone out of
- * memory.
+ * The largest file an import reads. A device holds its whole team's drafts, and its export of all
+ * of them, at IMPORT_MAX_DRAFTS drafts answered a paragraph a question, is about 81 MB: that is
+ * read, with room for longer answers. A file larger still is not an export (a video picked by
+ * mistake, which the check of its first bytes refuses too), and reading it whole could run a phone
+ * out of memory.
  */
-export const IMPORT_MAX_BYTES = 32 * 1024 * 1024;
+export const IMPORT_MAX_BYTES = 128 * 1024 * 1024;
 
 /**
  * Reads an export file, of one draft or of all of a device's: refused before it is read whole when

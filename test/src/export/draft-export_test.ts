@@ -10,6 +10,7 @@ import {
   parseDraftsExport,
   readDraftsExport,
   draftsToJson,
+  IMPORT_MAX_DRAFTS,
   teammatesOf,
 } from '../../../src/export/draft-export.js';
 import { formatTimeWithZone } from '../../../src/text/format-time.js';
@@ -205,5 +206,34 @@ describe('draft export', () => {
     );
     // Saved again by a text editor that adds a byte-order mark: still the same draft.
     expect(await readDraftsExport(new Blob([`\uFEFF${draftToJson(draft)}`]), worksheet)).to.deep.equal([draft]);
+  });
+
+  // Every device holds the whole team's drafts, and "Export all drafts" writes them all: the import
+  // read at most 32 MB, about 4,800 drafts answered in a paragraph each, fewer than the drafts it
+  // reads, so a device's own export could be refused as "too large to be a draft".
+  it('reads back a device’s export of as many drafts as it imports, every question answered in a paragraph', async () => {
+    const paragraph =
+      'We will hold two drop-in sessions at the library, and post what we heard on the council’s page each week. '
+        .repeat(5)
+        .slice(0, 500);
+    const value = (q: Worksheet['questions'][number]): unknown => {
+      switch (q.type) {
+        case 'text':
+          return paragraph;
+        case 'choice':
+          return q.options.map((o) => o.id);
+        case 'channels':
+          return ['Radio', 'Noticeboard', 'Facebook group'].map((name, i) => ({ id: `c${i}`, name, note: paragraph }));
+        case 'date':
+          return '2027-03-01';
+      }
+    };
+    const answers = Object.fromEntries(worksheet.questions.map((q) => [q.id, value(q)]));
+    const full = draftWith({ title: 'Harbour town hall', community: 'Harbour ward', date: '2026-11-28', ...answers });
+    const drafts = Array.from({ length: IMPORT_MAX_DRAFTS }, () => ({ ...full, id: crypto.randomUUID() }));
+    const file = new Blob([draftsToJson(drafts)]);
+    const read = await readDraftsExport(file, worksheet);
+    expect(read.length).to.equal(IMPORT_MAX_DRAFTS);
+    expect(read[IMPORT_MAX_DRAFTS - 1]).to.deep.equal(drafts[IMPORT_MAX_DRAFTS - 1]);
   });
 });
