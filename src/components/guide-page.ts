@@ -22,11 +22,11 @@ export class GuidePage extends PageView {
       section > :is(h2, h3) {
         scroll-margin-top: var(--space-4);
       }
+      /* Inline, not an inline block (which kept it out of the underline): a line may break after
+         an inline block, and the comma or full stop after a link began the next line. */
       .prose a.external::after {
         content: '\\2197' / '';
-        display: inline-block;
         margin-inline-start: 0.15em;
-        text-decoration: none;
       }
       .needs-connection {
         display: none;

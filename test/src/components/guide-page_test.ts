@@ -88,6 +88,31 @@ describe('guide-page', () => {
     expect(root.querySelectorAll('a[href$=".md"], a[href*=".md#"]')).to.have.length(0);
   });
 
+  // The arrow after an external link was an inline block, after which a line may break: at some
+  // widths the comma after "(PDF 601 KB)↗" began the next line.
+  it('never starts a line with the punctuation after an external link, at any phone width', async () => {
+    const page = await showGuide();
+    const root = page.shadowRoot!;
+    const followed = [...root.querySelectorAll<HTMLAnchorElement>('.prose a.external')].filter((a) =>
+      /^[,.;:)]/.test(a.nextSibling?.textContent ?? ''),
+    );
+    expect(followed.length).to.be.at.least(2, 'links followed by punctuation in the guide');
+    const broken = new Set<string>();
+    for (let width = 240; width <= 480; width += 2) {
+      page.style.width = `${width}px`;
+      for (const a of followed) {
+        const link = [...a.getClientRects()].at(-1)!;
+        const after = document.createRange();
+        after.setStart(a.nextSibling!, 0);
+        after.setEnd(a.nextSibling!, 1);
+        const mark = after.getBoundingClientRect();
+        if (mark.top >= link.bottom - 1)
+          broken.add(`${width}px: “${a.nextSibling!.textContent!.slice(0, 6)}” after ${a.href}`);
+      }
+    }
+    expect([...broken]).to.deep.equal([]);
+  });
+
   it('finds a section by its id or by an old long id', async () => {
     const el = await showGuide();
     expect(el.focusTarget('develop')!.textContent).to.equal('Develop an engagement strategy');
