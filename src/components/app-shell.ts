@@ -75,6 +75,7 @@ export class AppShell extends LitElement {
 
   /** The registered service worker, set by main.ts; updates are offered through it. */
   set workbox(workbox: Workbox | null) {
+    this.removeController(this._update);
     // Before an update reloads the page, the draft being edited is written.
     this._update = new UpdateController(
       this,

@@ -1,12 +1,21 @@
-import type { ReactiveControllerHost } from 'lit';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Workbox } from 'workbox-window';
 import { toStorageWriteError } from '../data/storage-error.js';
+
+/** How often a kit left open on screen looks for a new version. */
+export const UPDATE_CHECK_EVERY_MS = 60 * 60 * 1000;
+/** The least time between two looks as the kit is brought back on screen (a phone unlocked often). */
+export const UPDATE_CHECK_SHOWN_GAP_MS = 10 * 60 * 1000;
 
 /**
  * The page side of service worker updates. A new version waits until the user accepts it: the
  * kit never reloads by itself, because the user may be typing.
+ *
+ * The browser looks for a new service worker when a page loads. A kit on a home screen is seldom
+ * loaded afresh (it comes back from the background, or back into signal, as it was), so it looks
+ * for itself then, and every hour while on screen.
  */
-export class UpdateController {
+export class UpdateController implements ReactiveController {
   /** A new version is installed and waiting for the user's consent. */
   updateReady = false;
   /** Why the last Reload did not reload: the work on screen could not be saved first. */
@@ -23,6 +32,7 @@ export class UpdateController {
     private readonly workbox: Workbox | null,
     private readonly flush: () => Promise<void> = () => Promise.resolve(),
   ) {
+    host.addController(this);
     const ready = (): void => {
       if (this.updateReady) return;
       this.updateReady = true;
@@ -63,6 +73,39 @@ export class UpdateController {
       });
     }
   }
+
+  private _lastCheck = 0;
+  private _timer: ReturnType<typeof setInterval> | undefined;
+
+  hostConnected(): void {
+    if (!this.workbox) return;
+    document.addEventListener('visibilitychange', this._onShown);
+    window.addEventListener('online', this._check);
+    this._timer = setInterval(this._onTimer, UPDATE_CHECK_EVERY_MS);
+  }
+
+  hostDisconnected(): void {
+    document.removeEventListener('visibilitychange', this._onShown);
+    window.removeEventListener('online', this._check);
+    clearInterval(this._timer);
+  }
+
+  /** Asks the browser to fetch the service worker again; a new one installs and waits (see above). */
+  private readonly _check = (): void => {
+    if (!this.workbox || this.updateReady) return;
+    this._lastCheck = Date.now();
+    // Offline, or the server away: nothing to offer yet, and the next return or hour looks again.
+    this.workbox.update().catch(() => undefined);
+  };
+
+  private readonly _onShown = (): void => {
+    if (document.visibilityState === 'visible' && Date.now() - this._lastCheck >= UPDATE_CHECK_SHOWN_GAP_MS)
+      this._check();
+  };
+
+  private readonly _onTimer = (): void => {
+    if (document.visibilityState === 'visible') this._check();
+  };
 
   /** The user chose Reload: save, let the waiting worker take over, reload when it controls the page. */
   async accept(): Promise<void> {

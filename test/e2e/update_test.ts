@@ -85,4 +85,40 @@ describe('updating to a new version', () => {
     assert.equal(await shown(), await served(), 'the phone now runs what the server serves');
     assert.notEqual(await shown(), first, 'another build');
   });
+
+  // A kit on a home screen is seldom loaded afresh: it is brought back from the background, or
+  // back into signal, with the page it had. The browser looks for a new service worker only when
+  // a page loads, so a kit left open ran the version it started with until something reloaded it.
+  for (const [when, wake] of [
+    [
+      'brought back on screen',
+      (page: Page) => page.evaluate(() => document.dispatchEvent(new Event('visibilitychange'))),
+    ],
+    [
+      'back in signal',
+      async (page: Page) => {
+        await page.context().setOffline(true);
+        await page.context().setOffline(false);
+      },
+    ],
+  ] as const) {
+    it(`looks for a new version by itself when a kit left open is ${when}`, async () => {
+      let server: RunningServer = await startServer(v1);
+      const profile = await launchProfile();
+      cleanups.push(profile.close, () => server.close());
+      const page = profile.context.pages()[0] ?? (await profile.context.newPage());
+      await page.goto(`${server.origin}/guide/social-media`);
+      await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+      const port = server.port;
+      await server.close();
+      server = await startServer(v2, port);
+      const banner = page.getByRole('status').filter({ hasText: 'A new version of the kit is ready' });
+      await page.waitForTimeout(1_000);
+      assert.equal(await banner.count(), 0, 'nothing offered before the kit has looked');
+
+      await wake(page);
+      await banner.waitFor({ timeout: 15_000 });
+      assert.equal(await strapline(page), OLD_TEXT, 'offered, not taken without consent');
+    });
+  }
 });
