@@ -108,6 +108,11 @@ export class AppShell extends LitElement {
     reached ? this._connection.monitor.reportSuccess() : this._connection.monitor.reportFailure(),
   );
 
+  /** How often the kit on screen looks for teammates' changes (see PULL_EVERY_MS); tests shorten it. */
+  set pullEveryMs(ms: number) {
+    this._sync.pullEveryMs = ms;
+  }
+
   /** What happened to the last join link opened on this device. */
   /** What became of a join or a change of team; names a user gave are set apart (`<bdi>`). */
   private _joinMessage: string | TemplateResult = '';

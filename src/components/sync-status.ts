@@ -19,7 +19,7 @@ export function syncSummary(s: SyncStatus): string {
   if (s.waiting > 0 && s.problem === 'server')
     return `${waiting} waiting: the team’s server had a problem. The kit will try again.`;
   if (s.waiting > 0) return `${waiting} waiting to sync.`;
-  return `All changes synced${s.lastSynced ? ` · last synced ${formatTime(s.lastSynced)}` : ''}.`;
+  return 'All changes synced.';
 }
 
 /**
@@ -62,7 +62,16 @@ export class SyncStatusView extends LitElement {
     if (!s) return nothing;
     const waiting = s.waiting > 0 || s.problem !== null;
     return html`<div class="line">
-      <p role="status" class=${s.joined ? (waiting ? 'waiting' : 'synced') : ''}>${syncSummary(s)}</p>
+      <p class=${s.joined ? (waiting ? 'waiting' : 'synced') : ''}>
+        <span role="status">${syncSummary(s)}</span>
+        ${
+          // Beside the live region, not in it: the kit looks for teammates' changes twice a minute,
+          // and a screen reader would read the whole line out again each time the minute moved on.
+          s.joined && s.lastSynced !== null && s.problem !== 'rejoin'
+            ? html`<span class="last-synced">Last synced ${formatTime(s.lastSynced)}.</span>`
+            : nothing
+        }
+      </p>
       ${s.joined && s.problem === 'rejoin' && this.settingsLink ? html`<a href="/settings#team">Rejoin in Settings</a>` : nothing}
       ${
         s.joined && s.problem !== 'rejoin'

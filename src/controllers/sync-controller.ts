@@ -85,11 +85,15 @@ function quietly(revocation: Promise<void>): void {
   revocation.catch(() => undefined);
 }
 
+/** While the kit is on screen, how often it looks for teammates' changes when nothing else has. */
+export const PULL_EVERY_MS = 30_000;
+
 /**
  * Keeps drafts moving between this device and the team's server. Work is triggered when the
  * outbox grows (and handed to Background Sync, so it goes even if the app is closed), on start,
- * when the network returns, when the app comes back to the foreground, and on a retry timer
- * with exponential backoff (1 s doubling to 60 s, with jitter) while anything is waiting. When
+ * when the network returns, when the app comes back to the foreground, every {@link PULL_EVERY_MS}
+ * while it is on screen (a teammate's changes arrive while this device only reads), and on a retry
+ * timer with exponential backoff (1 s doubling to 60 s, with jitter) while anything is waiting. When
  * the server asks for time (Retry-After, as when its disk is full), the timers wait at least that
  * long; only the user's own "Sync now" and the network or the app coming back go sooner.
  */
@@ -125,9 +129,13 @@ export class SyncController implements ReactiveController {
     host.addController(this);
   }
 
+  private _pullEveryMs = PULL_EVERY_MS;
+  private _poll: ReturnType<typeof setInterval> | undefined;
+
   hostConnected(): void {
     window.addEventListener('online', this._soon);
     document.addEventListener('visibilitychange', this._onVisible);
+    this._poll = setInterval(this._onPoll, this._pullEveryMs);
   }
 
   hostDisconnected(): void {
@@ -135,6 +143,15 @@ export class SyncController implements ReactiveController {
     document.removeEventListener('visibilitychange', this._onVisible);
     this._unsubscribe?.();
     clearTimeout(this._timer);
+    clearInterval(this._poll);
+  }
+
+  /** How often the kit on screen looks for teammates' changes (tests shorten it). */
+  set pullEveryMs(ms: number) {
+    this._pullEveryMs = ms;
+    if (this._poll === undefined) return;
+    clearInterval(this._poll);
+    this._poll = setInterval(this._onPoll, ms);
   }
 
   /** Starts syncing the drafts in `store`. */
@@ -312,7 +329,15 @@ export class SyncController implements ReactiveController {
       this._again = true;
       return;
     }
-    this._running = this._run().finally(() => {
+    this._start(false);
+  }
+
+  /**
+   * @param quiet a look for teammates' changes the user did not ask for: the sync line does not
+   *   say "Syncing…" for it, which a screen reader would hear twice a minute
+   */
+  private _start(quiet: boolean): void {
+    this._running = this._run(quiet).finally(() => {
       this._running = null;
       if (this._again) {
         this._again = false;
@@ -378,11 +403,13 @@ export class SyncController implements ReactiveController {
     }
   }
 
-  private async _run(): Promise<void> {
+  private async _run(quiet = false): Promise<void> {
     const store = this._store;
     if (!store) return;
-    this.status = { ...this.status, syncing: true };
-    this.host.requestUpdate();
+    if (!quiet) {
+      this.status = { ...this.status, syncing: true };
+      this.host.requestUpdate();
+    }
     try {
       const result = await runSync(store, { onNetwork: this.onNetwork });
       if (result !== 'busy') {
@@ -458,6 +485,17 @@ export class SyncController implements ReactiveController {
   private readonly _soon = (): void => {
     this.syncNow();
     if (this._store) quietly(revokeLeft(this._store));
+  };
+
+  /**
+   * Only on screen, in a team, with sync in good health and nothing under way: a device with a
+   * problem has its own retry timer, and the server's asked-for quiet is kept.
+   */
+  private readonly _onPoll = (): void => {
+    const s = this.status;
+    if (document.visibilityState !== 'visible' || !s.joined || s.problem !== null || this._running) return;
+    if (Date.now() < this._quietUntil) return;
+    this._start(true);
   };
 
   private readonly _onVisible = (): void => {

@@ -632,4 +632,28 @@ describe('sync between two devices', () => {
       'the draft typed while out of the team reaches it',
     );
   });
+
+  // Two people at one consultation, one reading the drafts list: a teammate's draft used to show
+  // only once this device did something itself (an edit, Sync now, coming back on screen).
+  it('shows a teammate’s new draft on a device only reading, without a tap', async () => {
+    await b.page.goto(`${server.origin}/drafts`);
+    await b.page.getByRole('heading', { level: 1, name: 'Drafts' }).waitFor();
+    // The kit looks every 30 s on screen; shortened here so that the test does not wait that long.
+    await b.page.evaluate(() => {
+      (document.querySelector('app-shell') as unknown as { pullEveryMs: number }).pullEveryMs = 500;
+    });
+    const pushes: string[] = [];
+    b.page.on('request', (r) => {
+      if (PUSH.test(r.url())) pushes.push(r.url());
+    });
+    const team = (await server.store.firstTeam())!;
+    await newDraftOnTeam(a, team.id, 'Read on the other phone');
+    await b.page.getByRole('link', { name: 'Read on the other phone' }).waitFor({ timeout: 10_000 });
+    assert.deepEqual(pushes, [], 'nothing of device B’s own was sent to bring it');
+    assert.equal(
+      await b.page.getByRole('status').filter({ hasText: 'Syncing…' }).count(),
+      0,
+      'the sync line did not say Syncing… for a look it was not asked for',
+    );
+  });
 });
