@@ -44,7 +44,9 @@ export const globalStyles = css`
     --color-focus-halo: #ffdd00;
   }
 
-  @media (prefers-color-scheme: dark) {
+  /* Dark on screen only: paper is white and drops backgrounds, and the dark palette's light text
+     printed grey (the browser darkens it only so far) and its links pale blue. */
+  @media screen and (prefers-color-scheme: dark) {
     :root {
       --color-text: #f3f2f1;
       --color-text-secondary: #c8cacb;
@@ -62,6 +64,12 @@ export const globalStyles = css`
       --color-notice-bg: #3a3300;
       --color-focus-ring: #ffdd00;
       --color-focus-halo: #0b0c0c;
+    }
+  }
+
+  @media print {
+    :root {
+      color-scheme: light;
     }
   }
 

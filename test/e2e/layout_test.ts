@@ -160,6 +160,55 @@ describe('layout on small screens', () => {
     }
   });
 
+  // A phone in dark mode printed its light-on-dark palette: paper drops the dark background, and
+  // the browser's own darkening of light text left it grey (2.6:1 on white) and links pale blue.
+  it('prints in dark ink on white from a device in dark mode', async () => {
+    await page.setViewportSize({ width: 800, height: 1000 });
+    await page.emulateMedia({ media: 'print', colorScheme: 'dark' });
+    try {
+      /** The colour of every piece of text on the page that would be printed, shadow roots included. */
+      const inks = (): Promise<string[]> =>
+        page.evaluate(() => {
+          const colours = new Set<string>();
+          // A list, not a recursive function: the test's compiler names functions with a helper
+          // the page does not have.
+          const roots: (Document | ShadowRoot)[] = [document];
+          for (let root = roots.pop(); root; root = roots.pop()) {
+            for (const el of root.querySelectorAll('*')) {
+              if (el.shadowRoot) roots.push(el.shadowRoot);
+              const text = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim());
+              if (text && el.checkVisibility()) colours.add(getComputedStyle(el).color);
+            }
+          }
+          return [...colours];
+        });
+      const luminance = (rgb: string): number => {
+        const [r, g, b] = rgb
+          .match(/[\d.]+/g)!
+          .slice(0, 3)
+          .map((c) => {
+            const v = Number(c) / 255;
+            return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+          });
+        return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+      };
+      const faint: string[] = [];
+      await page.goto(`${server.origin}/worksheet/new`);
+      await page.waitForURL(/\/worksheet\/[0-9a-f-]{36}$/);
+      for (const path of ['/guide/social-media', new URL(page.url()).pathname]) {
+        await page.goto(`${server.origin}${path}`);
+        await page.getByRole('heading', { level: 1 }).first().waitFor();
+        for (const ink of await inks()) {
+          const contrast = 1.05 / (luminance(ink) + 0.05);
+          if (contrast < 4.5) faint.push(`${path}: ${ink} on white is ${contrast.toFixed(2)}:1`);
+        }
+      }
+      assert.deepEqual(faint, []);
+    } finally {
+      await page.emulateMedia({ media: null, colorScheme: null });
+    }
+  });
+
   it('keeps the main navigation’s targets at 44 px or more', async () => {
     await page.goto(`${server.origin}/`);
     const heights = await page
