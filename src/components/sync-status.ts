@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { SyncStatus } from '../controllers/sync-controller.js';
 import { sharedStyles } from '../styles/shared-styles.js';
@@ -20,6 +20,29 @@ export function syncSummary(s: SyncStatus): string {
     return `${waiting} waiting: the team’s server had a problem. The kit will try again.`;
   if (s.waiting > 0) return `${waiting} waiting to sync.`;
   return 'All changes synced.';
+}
+
+/**
+ * What a screen reader is told of sync: a problem as it begins, and its end. Not the line's every
+ * turn ("1 change waiting", "Syncing…", "All changes synced" after each pause in typing, or a
+ * count going up with each edit offline), which the worksheet's own save status keeps quiet too;
+ * the line itself can be read at any time. Words of their own, apart from the line's.
+ */
+export function syncAnnouncement(problem: SyncStatus['problem'], before: SyncStatus['problem']): string | null {
+  switch (problem) {
+    case 'offline':
+      return 'Sync cannot reach the team’s server. Your changes are kept on this device.';
+    case 'rejoin':
+      return 'Sync is paused until this device rejoins the team.';
+    case 'storage':
+      return 'Sync is held: this device’s storage is full.';
+    case 'server-full':
+      return 'Sync is held: the team’s server is out of space.';
+    case 'server':
+      return 'Sync met a problem on the team’s server.';
+    case null:
+      return before === null ? null : 'Sync is working again.';
+  }
 }
 
 /**
@@ -54,6 +77,16 @@ export class SyncStatusView extends LitElement {
 
   @property({ attribute: false }) status: SyncStatus | undefined;
 
+  /** What the live region says: the last change of problem, or nothing yet. */
+  private _announced = '';
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    if (!changed.has('status')) return;
+    const before = (changed.get('status') as SyncStatus | undefined)?.problem ?? null;
+    const now = this.status?.problem ?? null;
+    if (now !== before) this._announced = syncAnnouncement(now, before) ?? this._announced;
+  }
+
   /** Shown outside Settings: a device that must rejoin is pointed to where it can. */
   @property({ type: Boolean }) settingsLink = false;
 
@@ -62,11 +95,10 @@ export class SyncStatusView extends LitElement {
     if (!s) return nothing;
     const waiting = s.waiting > 0 || s.problem !== null;
     return html`<div class="line">
+      <p class="visually-hidden" role="status">${this._announced}</p>
       <p class=${s.joined ? (waiting ? 'waiting' : 'synced') : ''}>
-        <span role="status">${syncSummary(s)}</span>
+        <span>${syncSummary(s)}</span>
         ${
-          // Beside the live region, not in it: the kit looks for teammates' changes twice a minute,
-          // and a screen reader would read the whole line out again each time the minute moved on.
           s.joined && s.lastSynced !== null && s.problem !== 'rejoin'
             ? html`<span class="last-synced">Last synced ${formatTime(s.lastSynced)}.</span>`
             : nothing
