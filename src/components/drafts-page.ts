@@ -144,7 +144,7 @@ export class DraftsPage extends PageView {
     const answered = `${d.answered} of ${d.total} questions answered`;
     const sync = ATTENTION.has(d.sync) ? 'sync attention' : 'sync';
     // prettier-ignore
-    return html`<li><h2 dir="auto"><a href=${`/worksheet/${d.id}`}>${d.title}</a></h2><p class="place" dir="auto">${d.place}</p><p>${answered}</p><progress max=${d.total} .value=${d.answered} aria-label=${`${d.title}: ${answered}`}></progress><p class="meta">Last edited <time datetime=${new Date(d.updatedAt).toISOString()}>${formatTime(d.updatedAt)}</time>. <span class=${sync}>${d.sync}</span></p><div class="actions"><button class="button secondary" data-action="duplicate" data-id=${d.id} aria-label=${`Duplicate “${d.title}”`}>Duplicate</button> <button class="button secondary" data-action="delete" data-id=${d.id} aria-label=${`Delete “${d.title}”`}>Delete</button></div></li>`;
+    return html`<li><h2 dir="auto"><a href=${`/worksheet/${d.id}`}>${d.title}</a></h2><p class="place" dir="auto">${d.place}</p><p>${answered}</p><progress max=${d.total} .value=${d.answered} aria-label=${`${d.title}: ${answered}`}></progress><p class="meta">Last edited <time datetime=${new Date(d.updatedAt).toISOString()}>${formatTime(d.updatedAt)}</time>${d.by ? html` by <bdi>${d.by}</bdi>` : nothing}. <span class=${sync}>${d.sync}</span></p><div class="actions"><button class="button secondary" data-action="duplicate" data-id=${d.id} aria-label=${`Duplicate “${d.title}”`}>Duplicate</button> <button class="button secondary" data-action="delete" data-id=${d.id} aria-label=${`Delete “${d.title}”`}>Delete</button></div></li>`;
   }
 
   /**

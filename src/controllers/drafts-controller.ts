@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { isAnswered, type Worksheet } from '../content/worksheet.js';
-import { draftTitle, type Draft } from '../data/draft.js';
+import { draftTitle, teammateOf, type Draft, type DraftField } from '../data/draft.js';
 import { newDraftId } from '../data/new-draft-id.js';
 import { SYNC_META } from '../sync/sync-engine.js';
 import type { DraftStore } from '../data/draft-store.js';
@@ -24,6 +24,8 @@ export interface DraftSummary {
   readonly sync: DraftSyncState;
   /** Where and when the consultation was, as its context says ("Riverside, 3 December 2026"), or "". */
   readonly place: string;
+  /** The teammate whose change is the draft's latest, as the team's server names them; "" when it is this device's. */
+  readonly by: string;
 }
 
 /** Where an import stands; the view says it in words. */
@@ -54,12 +56,23 @@ function answersOf(draft: Draft): string {
   );
 }
 
-/** Builds the list's row for a draft: how many questions have answers, and where it stands with the team. */
+/** The field changed last: whose it is is whose the draft's latest change is. */
+function latestField(draft: Draft): DraftField | undefined {
+  let latest: DraftField | undefined;
+  for (const field of Object.values(draft.fields)) if (!latest || field.changedAt > latest.changedAt) latest = field;
+  return latest;
+}
+
+/**
+ * Builds the list's row for a draft: how many questions have answers, where it stands with the
+ * team, and which teammate changed it last (this device is `deviceId`).
+ */
 export function summarise(
   draft: Draft,
   worksheet: Worksheet,
   outbox: QueuedDrafts = NOTHING_QUEUED,
   joined = false,
+  deviceId?: string,
 ): DraftSummary {
   const answered = worksheet.questions.filter((q) => isAnswered(draft.fields[q.id]?.value)).length;
   const sync: DraftSyncState = outbox.refused.has(draft.id)
@@ -87,6 +100,7 @@ export function summarise(
     total: worksheet.questions.length,
     sync,
     place,
+    by: teammateOf(latestField(draft), deviceId)?.by ?? '',
   };
 }
 
@@ -163,7 +177,7 @@ export class DraftsController implements ReactiveController {
         this.store.outboxStatus(),
       ]);
       const outbox = { queued, refused: new Set(status.rejected.map((e) => e.draftId)) };
-      this.drafts = drafts.map((d) => summarise(d, this.worksheet, outbox, Boolean(token)));
+      this.drafts = drafts.map((d) => summarise(d, this.worksheet, outbox, Boolean(token), this.store.deviceId));
     } catch (error) {
       this.error = toStorageWriteError(error).notDone('The drafts on this device could not be read');
     }

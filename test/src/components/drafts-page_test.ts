@@ -51,8 +51,18 @@ function standings(page: DraftsPage): Record<string, string> {
   );
 }
 
+/** Each row's title and its line of when it was last edited (and by whom). */
+function editedLines(page: DraftsPage): Record<string, string> {
+  return Object.fromEntries(
+    [...page.shadowRoot!.querySelectorAll('.drafts li')].map((li) => [
+      li.querySelector('h2')!.textContent!.trim(),
+      li.querySelector('.meta')!.textContent!.replace(/\s+/g, ' ').trim(),
+    ]),
+  );
+}
+
 /** A draft as the team's server sends it: synced, and with a conflict on its title if asked. */
-function fromTeam(title: string, conflict: boolean): ServerDraft {
+function fromTeam(title: string, conflict: boolean, by = 'Alex’s phone'): ServerDraft {
   return {
     id: crypto.randomUUID(),
     worksheetId: WORKSHEET.id,
@@ -66,7 +76,7 @@ function fromTeam(title: string, conflict: boolean): ServerDraft {
         value: title,
         rev: 7,
         changedAt: 2,
-        changedBy: 'Alex’s phone',
+        changedBy: by,
         conflict: conflict ? { value: `${title}, other words`, changedAt: 1, changedBy: 'Sam’s tablet' } : null,
       },
     },
@@ -437,6 +447,33 @@ describe('drafts-page', () => {
       Synced: 'Saved on this device',
       Disputed: 'Conflict',
     });
+  });
+
+  it('names the teammate whose change is a draft’s latest, and no one for this device’s own', async () => {
+    await store.setMeta(SYNC_META.token, 'a-device-token-of-twenty-chars');
+    await store.create(WORKSHEET, { title: 'Made here' });
+    const theirs = fromTeam('Their draft', false);
+    const edited = fromTeam('Edited here since', false);
+    await store.applyRemote([theirs, edited, fromTeam('Sara’s draft', false, ARABIC_NAME)]);
+    await store.update(edited.id, { [worksheet.questions[0]!.id]: 'Our answer' });
+    const el = await page();
+    await waitUntil(() => el.shadowRoot!.querySelectorAll('.drafts li').length === 4, 'every draft is listed');
+
+    const lines = editedLines(el);
+    expect(lines['Their draft']).to.match(/^Last edited .+ by Alex’s phone\. Synced$/);
+    expect(lines['Sara’s draft']).to.match(new RegExp(`^Last edited .+ by ${ARABIC_NAME}\\. Synced$`));
+    expect(lines['Made here']).to.match(/^Last edited [^.]+\. Waiting to sync$/);
+    expect(lines['Edited here since'], 'the latest change is this device’s').to.match(
+      /^Last edited [^.]+\. Waiting to sync$/,
+    );
+    expect(lines['Made here']).not.to.contain(' by ');
+    expect(lines['Edited here since']).not.to.contain(' by ');
+    // A name in a right-to-left script is set apart, so the sentence around it keeps its order.
+    const row = [...el.shadowRoot!.querySelectorAll('.drafts li')].find((li) =>
+      li.textContent!.includes('Sara’s draft'),
+    )!;
+    expect(elementWithText(row, ARABIC_NAME).localName).to.equal('bdi');
+    await expect(el).to.be.accessible();
   });
 });
 
