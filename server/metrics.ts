@@ -75,7 +75,7 @@ export class ServerMetrics {
   countQuietDevices(count: () => Promise<number>): void {
     new Gauge({
       name: 'efk_devices_quiet',
-      help: 'Devices in a team that have not reached the server for 30 days or more: if lost or no longer used, revoke them (npm run team -- revoke)',
+      help: 'Devices in a team that have not reached the server for 30 days or more: if no longer used, revoke them (npm run team -- revoke); if lost, erase them (npm run team -- erase)',
       registers: [this.registry],
       async collect() {
         this.set(await count());

@@ -18,6 +18,8 @@ const USAGE = `Usage: npm run team -- <command>
   link <team>            Print a team's join link
   rotate <team>          Make a new join link (the old one stops working)
   revoke <device-id>     Remove a device from its team (it keeps its drafts and must rejoin)
+  erase <device-id>      For a lost or stolen device: remove it from its team, and have it erase
+                         the team's drafts and its unsent changes when it next reaches this server
   export <team> [--to <folder>]
                          Write each of a team's drafts as Markdown and as JSON the app imports,
                          and all of them in all-drafts.json and as a spreadsheet in all-drafts.csv
@@ -91,6 +93,13 @@ async function main(args: string[]): Promise<number> {
         for (const t of await store.teams()) {
           console.log(`${shown(t.name)} (${t.id}): ${t.devices} device${t.devices === 1 ? '' : 's'}`);
           for (const d of await store.devices(t.id)) {
+            if (d.eraseAt) {
+              const told = d.eraseToldAt
+                ? `erased: told at ${new Date(d.eraseToldAt).toISOString()}`
+                : 'not erased yet: it has not reached this server since';
+              console.log(`  ${d.id}  ${shown(d.name)}  (reported lost ${new Date(d.eraseAt).toISOString()}; ${told})`);
+              continue;
+            }
             if (d.revokedAt) {
               console.log(`  ${d.id}  ${shown(d.name)}  (revoked ${new Date(d.revokedAt).toISOString()})`);
               continue;
@@ -101,8 +110,8 @@ async function main(args: string[]): Promise<number> {
         }
         if (quiet > 0)
           console.log(
-            `\n${quiet} device${quiet === 1 ? ' has' : 's have'} not reached this server for ${QUIET_DEVICE_DAYS} days or more: if lost or no longer used, ` +
-              'revoke it (npm run team -- revoke <device-id>); its token then stops working.',
+            `\n${quiet} device${quiet === 1 ? ' has' : 's have'} not reached this server for ${QUIET_DEVICE_DAYS} days or more: if no longer used, ` +
+              'revoke it (npm run team -- revoke <device-id>); if lost, erase it (npm run team -- erase <device-id>). Either way its token stops working.',
           );
         return 0;
       }
@@ -130,6 +139,18 @@ async function main(args: string[]): Promise<number> {
           throw new ConfigError(`No active device "${id}". See: npm run team -- list`);
         console.log(
           `Revoked device ${id}. It keeps its drafts and unsent changes, and can rejoin with the team's join link.`,
+        );
+        return 0;
+      }
+      case 'erase': {
+        const id = rest[0] ?? '';
+        if (!(await store.eraseDevice(id)))
+          throw new ConfigError(`No device "${id}", or it is already reported lost. See: npm run team -- list`);
+        console.log(
+          `Removed device ${id} from its team. When it next reaches this server it erases the team's drafts and its unsent changes (this server keeps every draft that reached it); npm run team -- list says when it has been told.`,
+        );
+        console.log(
+          `Anyone who saw the team's join link on it could join again: make a new one with npm run team -- rotate <team>.`,
         );
         return 0;
       }

@@ -108,6 +108,14 @@ const MIGRATIONS: Record<string, Migration> = {
           .execute();
     },
   },
+  '0006-devices-erase': {
+    async up(db: Kysely<unknown>) {
+      // A device reported lost: when its team's drafts were ordered off it, and when the server
+      // first told it so (it then erases them; a device never seen again never was told).
+      await db.schema.alterTable('devices').addColumn('erase_at', 'bigint').execute();
+      await db.schema.alterTable('devices').addColumn('erase_told_at', 'bigint').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -37,6 +37,10 @@ export interface Database {
     settled_below: number;
     /** When the device last reached the server (joined, pushed, pulled), to within SEEN_EVERY_MS. */
     last_seen_at: number | null;
+    /** When the device was reported lost and its team's drafts ordered off it (`team -- erase`). */
+    erase_at: number | null;
+    /** When the server first told that device to erase them (at its first request since). */
+    erase_told_at: number | null;
   };
   drafts: {
     team_id: string;

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   changeCount,
   changesOf,
+  DEVICE_ERASED,
   DRAFT_PARAMS_SCHEMA,
   ERROR_SCHEMA,
   JOIN_REQUEST_SCHEMA,
@@ -54,6 +55,12 @@ const REVOKED: ErrorResponse = {
   message: 'This device was removed from the team. Open your team’s join link to rejoin.',
 };
 
+const ERASED: ErrorResponse = {
+  error: DEVICE_ERASED,
+  message:
+    'This device was reported lost and removed from the team, so the team’s drafts have been erased from it. The team’s server still has every draft that reached it.',
+};
+
 const errors = { 400: { $ref: 'Error#' }, 401: { $ref: 'Error#' }, 429: { $ref: 'Error#' } };
 
 /** Builds a join link: the code travels in the fragment, so it never reaches a server log. */
@@ -90,6 +97,24 @@ export async function syncRoutes(
 
   metrics?.countQuietDevices(() => store.quietDevices());
 
+  /**
+   * A revoked device is told so, to rejoin; one reported lost, to erase its team's drafts (the
+   * first telling is noted, for `team -- list`; a failure to note it does not hold the order back).
+   */
+  const refuseRevoked = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    device: Pick<Device, 'id' | 'eraseAt'>,
+  ): Promise<FastifyReply> => {
+    if (device.eraseAt === null) return reply.code(401).send(REVOKED);
+    await store
+      .eraseTold(device.id)
+      .catch((error: unknown) =>
+        request.log.warn({ err: error }, 'could not note that a lost device was told to erase'),
+      );
+    return reply.code(401).send(ERASED);
+  };
+
   /** Every route but joining needs a device token; a revoked device is told so, to rejoin. */
   const authenticate = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const header = request.headers.authorization ?? '';
@@ -102,7 +127,7 @@ export async function syncRoutes(
       return;
     }
     if (device.revokedAt !== null) {
-      await reply.code(401).send(REVOKED);
+      await refuseRevoked(request, reply, device);
       return;
     }
     request.device = device;
@@ -213,7 +238,11 @@ export async function syncRoutes(
       try {
         answer = await store.push(request.device!, mutations, since, settled, history);
       } catch (error) {
-        if (error instanceof DeviceRevokedError) return reply.code(401).send(REVOKED);
+        if (error instanceof DeviceRevokedError) {
+          // Revoked since the device was read (held up to deviceCacheMs): perhaps reported lost.
+          const eraseAt = (await store.eraseOrdered(request.device!.id)) ? Date.now() : null;
+          return refuseRevoked(request, reply, { id: request.device!.id, eraseAt });
+        }
         if (error instanceof HistoryChangedError)
           return reply.code(409).send({ error: HISTORY_CHANGED, message: error.message });
         throw error;

@@ -37,6 +37,8 @@ export interface Device {
   readonly name: string;
   readonly teamId: string;
   readonly revokedAt: number | null;
+  /** When it was reported lost and its team's drafts ordered off it (it is revoked too). */
+  readonly eraseAt: number | null;
   /** Its changes below this seq will never be sent again (as it last said, see PushRequest.settled). */
   readonly settledBelow: number;
 }
@@ -567,7 +569,14 @@ export class SyncStore {
       .executeTakeFirst();
     if (!team) return undefined;
     const token = randomSecret();
-    const device: Device = { id: randomUUID(), name: deviceName, teamId: team.id, revokedAt: null, settledBelow: 0 };
+    const device: Device = {
+      id: randomUUID(),
+      name: deviceName,
+      teamId: team.id,
+      revokedAt: null,
+      eraseAt: null,
+      settledBelow: 0,
+    };
     const now = Date.now();
     await this.db
       .insertInto('devices')
@@ -580,6 +589,8 @@ export class SyncStore {
         revoked_at: null,
         settled_below: 0,
         last_seen_at: now,
+        erase_at: null,
+        erase_told_at: null,
       })
       .execute();
     this._seenWritten.set(device.id, now);
@@ -620,6 +631,7 @@ export class SyncStore {
         'devices.name',
         'devices.team_id',
         'devices.revoked_at',
+        'devices.erase_at',
         'devices.settled_below',
         'teams.name as team_name',
       ])
@@ -631,6 +643,7 @@ export class SyncStore {
       name: row.name,
       teamId: row.team_id,
       revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+      eraseAt: row.erase_at === null ? null : Number(row.erase_at),
       settledBelow: Number(row.settled_below),
       teamName: row.team_name,
     };
@@ -638,7 +651,9 @@ export class SyncStore {
     return device;
   }
 
-  async devices(teamId: string): Promise<(Device & { createdAt: number; lastSeenAt: number | null })[]> {
+  async devices(
+    teamId: string,
+  ): Promise<(Device & { createdAt: number; lastSeenAt: number | null; eraseToldAt: number | null })[]> {
     const rows = await this.db
       .selectFrom('devices')
       .selectAll()
@@ -650,9 +665,11 @@ export class SyncStore {
       name: r.name,
       teamId: r.team_id,
       revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
+      eraseAt: r.erase_at === null ? null : Number(r.erase_at),
       settledBelow: Number(r.settled_below),
       createdAt: Number(r.created_at),
       lastSeenAt: r.last_seen_at === null ? null : Number(r.last_seen_at),
+      eraseToldAt: r.erase_told_at === null ? null : Number(r.erase_told_at),
     }));
   }
 
@@ -681,6 +698,37 @@ export class SyncStore {
       .executeTakeFirst();
     this._devices.forget(deviceId);
     return Number(result.numUpdatedRows) > 0;
+  }
+
+  /**
+   * A device reported lost or stolen: revoked (if it was not already), and told at its next request
+   * to erase its team's drafts and unsent changes. False for no such device, or one already told to.
+   */
+  async eraseDevice(deviceId: string, now = Date.now()): Promise<boolean> {
+    const result = await this.db
+      .updateTable('devices')
+      .set((eb) => ({ revoked_at: eb.fn.coalesce('revoked_at', eb.val(now)), erase_at: now }))
+      .where('id', '=', deviceId)
+      .where('erase_at', 'is', null)
+      .executeTakeFirst();
+    this._devices.forget(deviceId);
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Whether `deviceId` has been ordered to erase its team's drafts (read now, not as cached). */
+  async eraseOrdered(deviceId: string): Promise<boolean> {
+    const row = await this.db.selectFrom('devices').select('erase_at').where('id', '=', deviceId).executeTakeFirst();
+    return row?.erase_at != null;
+  }
+
+  /** Notes the first time the server told a lost device to erase its drafts: what `team -- list` reports. */
+  async eraseTold(deviceId: string, now = Date.now()): Promise<void> {
+    await this.db
+      .updateTable('devices')
+      .set({ erase_told_at: now })
+      .where('id', '=', deviceId)
+      .where('erase_told_at', 'is', null)
+      .execute();
   }
 
   // — Push —

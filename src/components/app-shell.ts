@@ -564,7 +564,9 @@ export class AppShell extends LitElement {
             : ''
         }
         ${
-          this._sync.status.joined && !['settings', 'join'].includes(this._router.route.name)
+          // A device reported lost keeps saying what became of its drafts, until it joins a team again.
+          (this._sync.status.joined || this._sync.status.erasedAt !== null) &&
+          !['settings', 'join'].includes(this._router.route.name)
             ? html`<sync-status
                 settingsLink
                 .status=${this._sync.status}

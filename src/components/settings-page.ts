@@ -15,7 +15,7 @@ import { joinCodeOf } from '../sync/join-code.js';
 import './install-button.js';
 import './offline-readiness.js';
 import './qr-code.js';
-import './sync-status.js';
+import { erasedSummary } from './sync-status.js';
 import { PageView } from './page-view.js';
 
 /** What came of renaming the device, in words (a name the user gave set apart in `<bdi>`). */
@@ -285,6 +285,11 @@ export class SettingsPage extends PageView {
 
   private _team() {
     const s = this.sync;
+    if (s && !s.joined && s.erasedAt !== null) {
+      return html`<p>${erasedSummary(s.erasedAt)}</p>
+        <p>To work with a team again, open its join link on this device: your team lead can give it to you.</p>
+        ${this._joinForm('Join the team')}`;
+    }
     if (!s?.joined) {
       return html`<p>
           This device is not in a team yet, so drafts stay on it. To join, open your team’s join link on this device:

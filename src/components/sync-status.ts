@@ -5,9 +5,17 @@ import { sharedStyles } from '../styles/shared-styles.js';
 import { formatTime } from '../text/format-time.js';
 import { formatCount } from '../text/format-count.js';
 
+/** What the kit says once it has erased the team's drafts from a device reported lost. */
+export function erasedSummary(at: number): string {
+  return `The team’s drafts were erased from this device on ${formatTime(at)}: it was reported lost. The team’s server still has every draft that reached it.`;
+}
+
 /** The sync line in words: waiting and sent never look the same. */
 export function syncSummary(s: SyncStatus): string {
-  if (!s.joined) return 'Drafts are saved on this device only. Join a team in Settings to share them.';
+  if (!s.joined)
+    return s.erasedAt !== null
+      ? erasedSummary(s.erasedAt)
+      : 'Drafts are saved on this device only. Join a team in Settings to share them.';
   if (s.problem === 'rejoin') return 'Sync is paused: this device needs to rejoin the team. Nothing on it is lost.';
   if (s.syncing) return 'Syncing…';
   const waiting = formatCount(s.waiting, 'change');
@@ -82,9 +90,13 @@ export class SyncStatusView extends LitElement {
 
   override willUpdate(changed: PropertyValues<this>): void {
     if (!changed.has('status')) return;
-    const before = (changed.get('status') as SyncStatus | undefined)?.problem ?? null;
+    const old = changed.get('status') as SyncStatus | undefined;
+    const before = old?.problem ?? null;
     const now = this.status?.problem ?? null;
     if (now !== before) this._announced = syncAnnouncement(now, before) ?? this._announced;
+    // Heard as it happens (the drafts leave the screen with it), not each time the line is drawn.
+    if (old && old.erasedAt === null && this.status?.erasedAt != null)
+      this._announced = 'The team’s drafts were erased from this device: it was reported lost.';
   }
 
   /** Shown outside Settings: a device that must rejoin is pointed to where it can. */
@@ -96,7 +108,7 @@ export class SyncStatusView extends LitElement {
     const waiting = s.waiting > 0 || s.problem !== null;
     return html`<div class="line">
       <p class="visually-hidden" role="status">${this._announced}</p>
-      <p class=${s.joined ? (waiting ? 'waiting' : 'synced') : ''}>
+      <p class=${s.joined ? (waiting ? 'waiting' : 'synced') : s.erasedAt !== null ? 'waiting' : ''}>
         <span>${syncSummary(s)}</span>
         ${
           s.joined && s.lastSynced !== null && s.problem !== 'rejoin'

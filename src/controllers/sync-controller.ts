@@ -2,6 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { DraftStore } from '../data/draft-store.js';
 import { storageFailureOf } from '../data/storage-error.js';
 import { draftTitle, type OutboxEntry } from '../data/draft.js';
+import { eraseLostDevice, isEraseOrder } from '../sync/erase-lost-device.js';
 import { leaveTeamWith, revokeLeft } from '../sync/leave-team.js';
 import { SYNC_TAG, runSync, withSyncHeld } from '../sync/run-sync.js';
 import { SYNC_META } from '../sync/sync-engine.js';
@@ -54,6 +55,8 @@ export interface SyncStatus {
   readonly lastSynced: number | null;
   /** When this device found the team's server restored from a backup, and took the team in again. */
   readonly restoreFound: number | null;
+  /** When the team's drafts were erased from this device, reported lost; null once it joins again. */
+  readonly erasedAt: number | null;
   /**
    * Why the last attempt failed, for the user: offline, removed from the team, a server fault, the
    * server out of disk space, or this device's own storage (full, or not answering) while readying
@@ -108,6 +111,7 @@ export class SyncController implements ReactiveController {
     syncing: false,
     lastSynced: null,
     restoreFound: null,
+    erasedAt: null,
     problem: null,
     message: null,
     teamSwitch: null,
@@ -205,6 +209,8 @@ export class SyncController implements ReactiveController {
     await store.setMeta(SYNC_META.team, JSON.stringify(joined.team));
     // A device joining (or rejoining) takes the whole team's drafts from the start.
     await store.setMeta(SYNC_META.cursor, '0');
+    // Back in a team after an erase (reported lost, then found): the kit stops saying so.
+    await store.setMeta(SYNC_META.erased, null);
     // The link opened again (scanned twice, say): the join made a new device, so the one it
     // replaces leaves, or the team would list this device twice.
     if (oldToken && oldToken !== joined.token) quietly(leaveTeamWith(store, oldToken));
@@ -350,12 +356,13 @@ export class SyncController implements ReactiveController {
   async refresh(): Promise<void> {
     const store = this._store;
     if (!store) return;
-    const [outbox, token, team, last, restore, draftCount] = await Promise.all([
+    const [outbox, token, team, last, restore, erased, draftCount] = await Promise.all([
       store.outboxStatus(),
       store.meta(SYNC_META.token),
       store.meta(SYNC_META.team),
       store.meta(SYNC_META.lastSynced),
       store.meta(SYNC_META.restoreFound),
+      store.meta(SYNC_META.erased),
       // Only while the user is asked whether to leave: the question says how many drafts would go.
       this.status.teamSwitch ? store.list().then((list) => list.length) : undefined,
     ]);
@@ -379,6 +386,7 @@ export class SyncController implements ReactiveController {
       rejected,
       lastSynced: last ? Number(last) : null,
       restoreFound: restore ? Number(restore) : null,
+      erasedAt: erased ? Number(erased) : null,
       // What a switch would lose shrinks as a sync sends the old team's changes, and the drafts
       // it would take off the device are those there now (one made or deleted since, in any tab).
       teamSwitch: this.status.teamSwitch && {
@@ -392,14 +400,21 @@ export class SyncController implements ReactiveController {
   }
 
   private async _loadTeam(): Promise<void> {
-    const token = await this._store?.meta(SYNC_META.token);
-    if (!token) return;
+    const store = this._store;
+    const token = await store?.meta(SYNC_META.token);
+    if (!store || !token) return;
     try {
       const me = await new FetchTransport(token, '', this.onNetwork).me();
       this.status = { ...this.status, team: me.team, deviceName: me.deviceName, joinLink: me.joinLink };
       this.host.requestUpdate();
     } catch (error) {
-      if (error instanceof SyncUnauthorizedError) this._problem('rejoin', error.message);
+      if (isEraseOrder(error)) {
+        // As a sync would: under its lock, and only if the device is still in the team told of.
+        await withSyncHeld(async () => {
+          if ((await store.meta(SYNC_META.token)) === token) await eraseLostDevice(store);
+        });
+        await this.refresh();
+      } else if (error instanceof SyncUnauthorizedError) this._problem('rejoin', error.message);
     }
   }
 
@@ -419,7 +434,11 @@ export class SyncController implements ReactiveController {
       }
     } catch (error) {
       const storage = storageFailureOf(error);
-      if (error instanceof SyncUnauthorizedError) {
+      if (isEraseOrder(error)) {
+        // Done by the run itself (see runSync): the device is in no team now, with nothing to retry.
+        this._failures = 0;
+        this.status = { ...this.status, problem: null, message: null };
+      } else if (error instanceof SyncUnauthorizedError) {
         // Nothing unsent is lost: the outbox stays until the device rejoins.
         this._problem('rejoin', error.message);
       } else if (storage) {

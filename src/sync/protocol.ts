@@ -430,6 +430,12 @@ export const HISTORY_CHANGED = 'history_changed';
 export const STORAGE_FULL = 'storage_full';
 
 /**
+ * The error code of a 401 to a device reported lost (`npm run team -- erase`): it takes its team's
+ * drafts, unsent changes and token off itself. The team's server keeps every draft that reached it.
+ */
+export const DEVICE_ERASED = 'device_erased';
+
+/**
  * Characters no name may hold, as a regular expression's character class (without its brackets):
  * control characters (an escape sequence, a NUL, a line break) and bidirectional overrides.
  */

@@ -1,5 +1,6 @@
 import type { DraftStore } from '../data/draft-store.js';
 import { SYNC_META, SyncEngine, type SyncOutcome } from './sync-engine.js';
+import { eraseLostDevice, isEraseOrder } from './erase-lost-device.js';
 import { FetchTransport } from './sync-transport.js';
 
 /** The Background Sync tag the page registers and the service worker answers. */
@@ -19,7 +20,14 @@ export async function runSync(
   const run = async (): Promise<SyncOutcome | 'not-joined'> => {
     const token = await store.meta(SYNC_META.token);
     if (!token) return 'not-joined';
-    return new SyncEngine(store, new FetchTransport(token, options.base, options.onNetwork)).sync();
+    try {
+      return await new SyncEngine(store, new FetchTransport(token, options.base, options.onNetwork)).sync();
+    } catch (error) {
+      // Reported lost: carried out here, under the lock, by whichever of the device's pages or its
+      // service worker hears it first.
+      if (isEraseOrder(error)) await eraseLostDevice(store);
+      throw error;
+    }
   };
   const locks = syncLocks();
   if (!locks) return run();

@@ -56,6 +56,8 @@ export const SYNC_META = {
   /** When this device last found the team's server restored from a backup (see SyncEngine.rebase). */
   restoreFound: 'sync-restore-found',
   lastSynced: 'sync-last-synced',
+  /** When the team's drafts were erased from this device, reported lost (see eraseLostDevice); until it joins again. */
+  erased: 'sync-erased',
 } as const;
 
 /** How many times one sync takes its team in again before it gives up (see SyncEngine.rebase). */

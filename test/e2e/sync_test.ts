@@ -633,6 +633,55 @@ describe('sync between two devices', () => {
     );
   });
 
+  // A phone left on a bus: its team lead reports it lost (npm run team -- erase), and at its next
+  // contact the team's drafts leave it; found again, it joins and gets them back from the team.
+  it('erases the team’s drafts from a device reported lost at its next sync, and says so, until it joins again', async () => {
+    const f = await device();
+    const riverside = (await server.store.firstTeam())!;
+    const made = (await server.store.devices(riverside.id)).at(-1)!;
+    await newDraftOnTeam(f, riverside.id, 'Notes on the lost phone');
+    assert.ok(await server.store.eraseDevice(made.id));
+
+    // Opening the kit syncs: the order comes with the answer.
+    await f.page.goto(`${server.origin}/drafts`);
+    await f.page
+      .getByText(/^The team’s drafts were erased from this device on .+: it was reported lost\./)
+      .waitFor({ timeout: 15_000 });
+    assert.equal(await f.page.getByRole('link', { name: 'Notes on the lost phone' }).count(), 0, 'gone from the list');
+    assert.equal(await f.page.locator('sync-status').getByRole('button', { name: 'Sync now' }).count(), 0);
+    // What the device's storage holds of drafts, queued changes and unsaved edits.
+    const left = await f.page.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open('engagement-field-kit');
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      const counts: number[] = [];
+      for (const name of ['drafts', 'outbox', 'edits'])
+        counts.push(
+          await new Promise<number>((resolve) => {
+            const req = db.transaction(name).objectStore(name).count();
+            req.onsuccess = () => resolve(req.result);
+          }),
+        );
+      db.close();
+      return counts;
+    });
+    assert.deepEqual(left, [0, 0, 0], 'nothing of the team’s left in the device’s storage');
+    assert.ok((await titlesOn(riverside.id)).includes('Notes on the lost phone'), 'the team keeps it');
+    assert.ok((await server.store.devices(riverside.id)).find((d) => d.id === made.id)!.eraseToldAt !== null);
+
+    // Found again, and given the link by its team lead: it joins, and the team's drafts come back.
+    await f.page.goto(`${server.origin}/settings`);
+    await f.page.getByText(/To work with a team again, open its join link on this device/).waitFor();
+    await f.page.getByRole('textbox', { name: 'Or paste the join link here' }).fill(server.joinLink);
+    await f.page.getByRole('button', { name: 'Join the team' }).click();
+    await f.page.getByText(/This device has joined Riverside team/).waitFor({ timeout: 15_000 });
+    await f.page.goto(`${server.origin}/drafts`);
+    await f.page.getByRole('link', { name: 'Notes on the lost phone' }).waitFor({ timeout: 15_000 });
+    assert.equal(await f.page.getByText(/erased from this device/).count(), 0, 'no longer said');
+  });
+
   // Two people at one consultation, one reading the drafts list: a teammate's draft used to show
   // only once this device did something itself (an edit, Sync now, coming back on screen).
   it('shows a teammate’s new draft on a device only reading, without a tap', async () => {

@@ -3,11 +3,13 @@ import { spawnSync } from 'node:child_process';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import { buildApp } from '../../server/app.js';
 import { openDatabase } from '../../server/db/open-database.js';
 import { randomSecret } from '../../server/secrets.js';
 import { SyncStore } from '../../server/sync/sync-store.js';
 import { worksheetFromContent } from '../../server/team-export.js';
 import { parseDraftExport, parseDraftsExport } from '../../src/export/draft-export.js';
+import { DEVICE_ERASED } from '../../src/sync/protocol.js';
 import { ROOT } from '../support/build-app.js';
 import { newDraftMutation } from '../support/new-draft-mutation.js';
 import { tempDirWith } from '../support/temp-dir.js';
@@ -126,8 +128,45 @@ describe('npm run team', () => {
     assert.match(listed.out, new RegExp(`^  ${odd.id}  Odd\\\\u001b\\[2J\\\\u202ephone  last reached`, 'm'));
     assert.match(
       listed.out,
-      /^1 device has not reached this server for 30 days or more: if lost or no longer used, revoke it/m,
+      /^1 device has not reached this server for 30 days or more: if no longer used, revoke it \(npm run team -- revoke <device-id>\); if lost, erase it \(npm run team -- erase <device-id>\)/m,
     );
+  });
+
+  it('reports a device lost: it is removed from its team, told to erase at its next request, and the list says whether it has been', async () => {
+    const team = await cli();
+    const code = /join#([A-Za-z0-9_-]+)/.exec(team('create', 'Riverside team').out)![1]!;
+    let { db } = await openDatabase({ sqliteFile: path.join(team.dataDir, 'efk.sqlite') });
+    const lost = (await new SyncStore(db, randomSecret()).join(code, 'Lost phone'))!;
+    await db.destroy();
+
+    const erased = team('erase', lost.device.id);
+    assert.equal(erased.code, 0, erased.out);
+    assert.match(erased.out, /When it next reaches this server it erases the team's drafts and its unsent changes/);
+    assert.match(erased.out, /npm run team -- rotate/, 'a join link seen on the lost device still works');
+    const again = team('erase', lost.device.id);
+    assert.equal(again.code, 1);
+    assert.match(again.out, /already reported lost/);
+    assert.equal(team('erase', '00000000-0000-0000-0000-000000000000').code, 1);
+    const row = (out: string): string => out.split('\n').find((line) => line.includes(lost.device.id)) ?? '';
+    assert.match(
+      row(team('list').out),
+      /Lost phone {2}\(reported lost \d{4}-.+; not erased yet: it has not reached this server since\)$/,
+    );
+
+    // The lost phone reaches the server.
+    ({ db } = await openDatabase({ sqliteFile: path.join(team.dataDir, 'efk.sqlite') }));
+    const app = await buildApp({
+      distDir: path.join(ROOT, 'dist'),
+      sync: { store: new SyncStore(db, randomSecret()) },
+    });
+    try {
+      const res = await app.inject({ url: '/api/pull', headers: { authorization: `Bearer ${lost.token}` } });
+      assert.equal(res.json<{ error: string }>().error, DEVICE_ERASED);
+    } finally {
+      await app.close();
+      await db.destroy();
+    }
+    assert.match(row(team('list').out), /Lost phone {2}\(reported lost \d{4}-.+; erased: told at \d{4}-.+\)$/);
   });
 
   it('deletes a team with all of its drafts and devices, only when told --yes, and leaves other teams alone', async () => {

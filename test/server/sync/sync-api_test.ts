@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import {
+  DEVICE_ERASED,
   HISTORY_CHANGED,
   NO_SUCH_DRAFT,
   PULL_PAGE_MAX,
@@ -16,6 +17,8 @@ import {
 import { randomSecret } from '../../../server/secrets.js';
 import { STORAGE_FULL_MESSAGE } from '../../../server/server-errors.js';
 import { DEVICE_CACHE_MS, DeviceRevokedError, SyncStore } from '../../../server/sync/sync-store.js';
+import { newDraftId } from '../../../src/data/new-draft-id.js';
+import { newDraftMutation } from '../../support/new-draft-mutation.js';
 import { syncApiClient } from '../../support/sync-api-client.js';
 import { EngineHost, type SyncServer } from '../../support/sync-server.js';
 
@@ -835,6 +838,54 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       const res = await me();
       assert.equal(res.statusCode, 401);
       assert.equal(res.json<{ error: string }>().error, 'revoked');
+    });
+
+    it('tells a device reported lost to erase its team’s drafts, at every request, noting when it was first told', async () => {
+      const lost = await join(teamCode, 'Lost phone');
+      const kept = newDraftId();
+      await push(lost.token, [newDraftMutation(1, { title: 'Kept' }, kept)]);
+      const told = async (): Promise<number | null> =>
+        (await server.store.devices(teamId)).find((d) => d.id === lost.deviceId)!.eraseToldAt;
+      assert.ok(await server.store.eraseDevice(lost.deviceId));
+      assert.equal(await server.store.eraseDevice(lost.deviceId), false, 'told once is enough');
+      assert.equal(await told(), null, 'not told before it asks');
+      for (const request of [
+        { url: '/api/pull' },
+        { url: '/api/me' },
+        { method: 'POST' as const, url: '/api/push', payload: { mutations: [] } },
+      ]) {
+        const res = await server.app.inject({ ...request, headers: auth(lost.token) });
+        assert.equal(res.statusCode, 401, request.url);
+        const body = res.json<{ error: string; message: string }>();
+        assert.equal(body.error, DEVICE_ERASED, request.url);
+        assert.match(body.message, /reported lost/);
+      }
+      const first = await told();
+      assert.ok(first !== null && first <= Date.now());
+      await server.app.inject({ url: '/api/pull', headers: auth(lost.token) });
+      assert.equal(await told(), first, 'the first telling is what is kept');
+      const devices = await server.store.devices(teamId);
+      assert.ok(devices.find((d) => d.id === lost.deviceId)!.revokedAt !== null, 'revoked too');
+      assert.equal(
+        (await server.store.draft(teamId, kept))?.fields['title']?.value,
+        'Kept',
+        'the team keeps its drafts',
+      );
+    });
+
+    it('tells a lost device to erase when an erase made elsewhere reaches its push before its cached token does', async () => {
+      const device = await join(teamCode, 'Phone lost meanwhile');
+      // Read (and held) by this server before the CLI, another process, reports it lost.
+      assert.equal((await server.app.inject({ url: '/api/pull', headers: auth(device.token) })).statusCode, 200);
+      assert.ok(await new SyncStore(server.db, randomSecret()).eraseDevice(device.deviceId));
+      const res = await server.app.inject({
+        method: 'POST',
+        url: '/api/push',
+        headers: auth(device.token),
+        payload: { mutations: [newDraftMutation(1, { title: 'Late' })] },
+      });
+      assert.equal(res.statusCode, 401, res.body);
+      assert.equal(res.json<{ error: string }>().error, DEVICE_ERASED);
     });
 
     it('lets a device leave its team: its token is revoked, and the team no longer counts it', async () => {

@@ -21,6 +21,7 @@ const JOINED: SyncStatus = {
   syncing: false,
   lastSynced: Date.UTC(2026, 10, 26, 4, 0),
   restoreFound: null,
+  erasedAt: null,
   problem: null,
   message: null,
   teamSwitch: null,
@@ -114,6 +115,30 @@ describe('sync-status', () => {
     elsewhere.status = { ...rejoin, problem: null };
     await elsewhere.updateComplete;
     expect(elsewhere.shadowRoot!.querySelector('a'), 'gone once rejoined').to.equal(null);
+  });
+
+  it('says the team’s drafts were erased from a device reported lost, as it happens and after', async () => {
+    const el = await fixture<SyncStatusView>(html`<sync-status settingsLink .status=${JOINED}></sync-status>`);
+    const erasedAt = Date.UTC(2026, 10, 28, 4, 20);
+    el.status = { ...JOINED, joined: false, team: null, erasedAt };
+    await el.updateComplete;
+    const root = el.shadowRoot!;
+    expect(root.querySelector('[role="status"]')!.textContent!.trim()).to.equal(
+      'The team’s drafts were erased from this device: it was reported lost.',
+    );
+    const line = root.querySelector('p:not([role])')!;
+    expect(line.textContent!.replace(/\s+/g, ' ').trim()).to.equal(
+      `The team’s drafts were erased from this device on ${formatTime(erasedAt)}: it was reported lost. The team’s server still has every draft that reached it.`,
+    );
+    expect(line.className, 'marked as news to act on').to.equal('waiting');
+    expect(root.querySelector('button'), 'no Sync now: the device is in no team').to.equal(null);
+    expect(root.querySelector('a'), 'no rejoin offered to whoever holds it').to.equal(null);
+    await expect(el).to.be.accessible();
+
+    // Drawn again (the kit opened later): the line says it, a screen reader is not told it anew.
+    const later = await fixture<SyncStatusView>(html`<sync-status .status=${el.status}></sync-status>`);
+    expect(later.shadowRoot!.querySelector('[role="status"]')!.textContent!.trim()).to.equal('');
+    expect(syncSummary(later.status!)).to.contain('erased from this device');
   });
 });
 
@@ -467,6 +492,21 @@ describe('settings-page team section', () => {
     const text = el.shadowRoot!.textContent!.replace(/\s+/g, ' ');
     expect(text).to.contain(`On ${formatTime(found)} this device found the team’s server restored from a backup.`);
     expect(text).to.contain('queued for the server everything on this device that the backup did not have');
+    await expect(el).to.be.accessible();
+  });
+
+  it('tells a device whose team’s drafts were erased what became of them, and how to join a team again', async () => {
+    const erasedAt = Date.UTC(2026, 10, 28, 4, 20);
+    const el = await fixture<SettingsPage>(
+      html`<settings-page .sync=${{ ...JOINED, joined: false, team: null, joinLink: null, erasedAt }}></settings-page>`,
+    );
+    const text = el.shadowRoot!.textContent!.replace(/\s+/g, ' ');
+    expect(text).to.contain(
+      `The team’s drafts were erased from this device on ${formatTime(erasedAt)}: it was reported lost.`,
+    );
+    expect(text).to.contain('To work with a team again, open its join link on this device');
+    expect(text, 'not news to a device that was in a team').not.to.contain('not in a team yet');
+    expect(el.shadowRoot!.querySelector('#join-link'), 'a link can be pasted').not.to.equal(null);
     await expect(el).to.be.accessible();
   });
 
