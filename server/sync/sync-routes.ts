@@ -107,10 +107,15 @@ export async function syncRoutes(
     device: Pick<Device, 'id' | 'eraseAt'>,
   ): Promise<FastifyReply> => {
     if (device.eraseAt === null) return reply.code(401).send(REVOKED);
-    await store
-      .eraseTold(device.id)
-      .catch((error: unknown) =>
-        request.log.warn({ err: error }, 'could not note that a lost device was told to erase'),
+    const first = await store.eraseTold(device.id).catch((error: unknown) => {
+      request.log.warn({ err: error }, 'could not note that a lost device was told to erase');
+      return false;
+    });
+    // For the agency's records: when, and from where, the device reported lost was reached.
+    if (first)
+      request.log.warn(
+        { deviceId: device.id, ip: request.ip },
+        'told a device reported lost to erase its team’s drafts',
       );
     return reply.code(401).send(ERASED);
   };

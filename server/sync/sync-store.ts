@@ -721,14 +721,18 @@ export class SyncStore {
     return row?.erase_at != null;
   }
 
-  /** Notes the first time the server told a lost device to erase its drafts: what `team -- list` reports. */
-  async eraseTold(deviceId: string, now = Date.now()): Promise<void> {
-    await this.db
+  /**
+   * Notes the first time the server told a lost device to erase its drafts, what `team -- list`
+   * reports; says whether this was that first time.
+   */
+  async eraseTold(deviceId: string, now = Date.now()): Promise<boolean> {
+    const result = await this.db
       .updateTable('devices')
       .set({ erase_told_at: now })
       .where('id', '=', deviceId)
       .where('erase_told_at', 'is', null)
-      .execute();
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
   // — Push —

@@ -122,6 +122,25 @@ describe('operations', () => {
       assert.ok(!log.includes(secret), `the log must not contain ${secret.slice(0, 12)}…`);
   });
 
+  it('logs, once, when and from where a device reported lost was told to erase its team’s drafts', async () => {
+    const { lines, stream } = logLines();
+    const { app, db, store, team } = await syncApp({ logger: { level: 'info', stream } });
+    const { token, deviceId } = (
+      await app.inject({ method: 'POST', url: '/api/join', payload: { code: team.code, deviceName: 'Lost' } })
+    ).json<{ token: string; deviceId: string }>();
+    assert.ok(await store.eraseDevice(deviceId));
+    for (let i = 0; i < 2; i += 1)
+      await app.inject({ url: '/api/pull', headers: { authorization: `Bearer ${token}` }, remoteAddress: '10.1.2.3' });
+    const told = lines
+      .map((line) => JSON.parse(line) as { msg: string; deviceId?: string; ip?: string; level: number })
+      .filter((entry) => entry.msg === 'told a device reported lost to erase its team’s drafts');
+    assert.equal(told.length, 1, 'said the first time, not at every request after');
+    assert.deepEqual([told[0]!.deviceId, told[0]!.ip, told[0]!.level], [deviceId, '10.1.2.3', 40]);
+    assert.ok(!lines.some((line) => line.includes(token)), 'never the token');
+    await app.close();
+    await db.destroy();
+  });
+
   it('serves Prometheus metrics: requests by route, mutations by result, database latency', async () => {
     const metrics = new ServerMetrics();
     const { db } = await openDatabase({
