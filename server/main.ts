@@ -6,6 +6,7 @@ import { buildApp } from './app.js';
 import { BuildVersion } from './build-version.js';
 import { ServerMetrics } from './metrics.js';
 import { DatabaseOpenError } from './db/database-open-error.js';
+import { backUpIfDue } from './db/scheduled-backup.js';
 import { openDatabase } from './db/open-database.js';
 import { serverSecret } from './server-secret.js';
 import { ConfigError, readServerConfig } from './server-config.js';
@@ -15,7 +16,8 @@ import { runEvery } from './sync/run-every.js';
 import { joinLink } from './sync/sync-routes.js';
 import { SyncStore } from './sync/sync-store.js';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
 /** How long the server waits at start for a PostgreSQL that cannot be reached yet. */
 const DATABASE_WAIT_MS = 30_000;
 
@@ -109,6 +111,35 @@ async function main(): Promise<void> {
     },
   });
 
+  // The embedded database backs itself up (DATA_DIR/backups), so a kit started with `npm start`
+  // is not one disk fault or mistaken `team -- delete` away from losing every team's drafts.
+  // Whether one is due is looked at hourly; PostgreSQL is backed up by its own tools.
+  const backingUp =
+    engine === 'sqlite' && config.backupEveryHours > 0
+      ? runEvery(
+          () =>
+            backUpIfDue({
+              live: path.join(config.dataDir, 'efk.sqlite'),
+              dir: path.join(config.dataDir, 'backups'),
+              everyMs: config.backupEveryHours * HOUR_MS,
+              keep: config.backupsKept,
+            }),
+          {
+            everyMs: Math.min(HOUR_MS, config.backupEveryHours * HOUR_MS),
+            onRun: ({ made, newestAt }) => {
+              // From the files: a restarted server reports the backup its predecessor made.
+              if (newestAt !== null) metrics.lastBackup.set(newestAt / 1000);
+              if (made)
+                app.log.info({ file: made.file, pages: made.pages, removed: made.removed }, 'backed up the database');
+            },
+            onError: (error) => {
+              metrics.backupErrors.inc();
+              app.log.error({ err: error }, 'backing up the database failed; trying again within the hour');
+            },
+          },
+        )
+      : null;
+
   let closing = false;
   const shutdown = (signal: string): void => {
     if (closing) {
@@ -117,7 +148,7 @@ async function main(): Promise<void> {
     }
     closing = true;
     console.log(`${signal}: finishing open requests, then stopping…`);
-    Promise.all([forgetting.stop(), erasing.stop()])
+    Promise.all([forgetting.stop(), erasing.stop(), backingUp?.stop()])
       .then(() => app.close())
       .then(() => db.destroy())
       .then(

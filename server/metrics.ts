@@ -54,6 +54,16 @@ export class ServerMetrics {
     help: 'Runs of erasing deleted drafts that failed (tried again on the next run)',
     registers: [this.registry],
   });
+  readonly backupErrors = new Counter({
+    name: 'efk_backup_errors_total',
+    help: 'Scheduled backups of the SQLite database that failed (tried again within the hour)',
+    registers: [this.registry],
+  });
+  readonly lastBackup = new Gauge({
+    name: 'efk_backup_last_success_timestamp_seconds',
+    help: 'When the server last backed up its SQLite database (BACKUP_EVERY_HOURS): alert when it is too long ago',
+    registers: [this.registry],
+  });
   readonly connectionErrors = new Counter({
     name: 'efk_db_connection_errors_total',
     help: 'Idle PostgreSQL connections lost (a restart, a failover, a proxy closing them); new ones open when needed',

@@ -23,6 +23,10 @@ export interface ServerConfig {
   readonly deletedKeepDays: number;
   /** When set, `/metrics` answers only a request that carries it as a bearer token. */
   readonly metricsToken: string | undefined;
+  /** Hours between the server's own backups of its SQLite database; 0: none. */
+  readonly backupEveryHours: number;
+  /** How many of those backups to keep. */
+  readonly backupsKept: number;
 }
 
 export class ConfigError extends Error {
@@ -85,6 +89,18 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
   if (!/^\d+$/.test(keepText) || deletedKeepDays < 1 || deletedKeepDays > 36500) {
     throw new ConfigError(`DELETED_DRAFTS_KEEP_DAYS must be a whole number of days from 1 to 36500, got "${keepText}"`);
   }
+  const everyText = env['BACKUP_EVERY_HOURS']?.trim() || '24';
+  const backupEveryHours = Number(everyText);
+  if (!/^\d+$/.test(everyText) || backupEveryHours > 8760) {
+    throw new ConfigError(
+      `BACKUP_EVERY_HOURS must be a whole number of hours from 0 (no backups by the server) to 8760, got "${everyText}"`,
+    );
+  }
+  const keptText = env['BACKUPS_KEPT']?.trim() || '7';
+  const backupsKept = Number(keptText);
+  if (!/^\d+$/.test(keptText) || backupsKept < 1 || backupsKept > 1000) {
+    throw new ConfigError(`BACKUPS_KEPT must be a whole number from 1 to 1000, got "${keptText}"`);
+  }
   const metricsToken = env['METRICS_TOKEN']?.trim() || undefined;
   if (metricsToken && !/^[A-Za-z0-9._~+/=-]{16,}$/.test(metricsToken)) {
     throw new ConfigError(
@@ -104,5 +120,7 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     bodyLimit,
     deletedKeepDays,
     metricsToken,
+    backupEveryHours,
+    backupsKept,
   };
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openDatabase } from '../../server/db/open-database.js';
@@ -65,6 +66,12 @@ describe('npm start', () => {
       ),
     );
     assert.match(await res.text(), /<app-shell>/);
+    // The embedded database backs itself up as the server starts (none there yet), then daily.
+    const backups = path.join(data.dir, 'backups');
+    for (let tries = 0; !(await readdir(backups).catch(() => [])).some((f) => f.startsWith('efk-auto-')); tries += 1) {
+      assert.ok(tries < 100, `a backup in ${backups}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     child.kill('SIGTERM');
     const [code] = (await once(child, 'exit')) as [number | null];
     assert.equal(code, 0, output);

@@ -389,5 +389,13 @@ describe('operations', () => {
     assert.equal(readServerConfig({ BODY_LIMIT_BYTES: '2097152' }).bodyLimit, 2 * 1024 * 1024);
     assert.throws(() => readServerConfig({ EFK_SECRET: 'short' }), /EFK_SECRET must be at least 32 characters/);
     assert.equal(readServerConfig({ TRUST_PROXY: '2' }).trustProxy, 2);
+    assert.deepEqual(
+      [readServerConfig({}).backupEveryHours, readServerConfig({}).backupsKept],
+      [24, 7],
+      'a daily backup, a week of them',
+    );
+    assert.equal(readServerConfig({ BACKUP_EVERY_HOURS: '0' }).backupEveryHours, 0);
+    assert.throws(() => readServerConfig({ BACKUP_EVERY_HOURS: '1.5' }), /BACKUP_EVERY_HOURS must be a whole number/);
+    assert.throws(() => readServerConfig({ BACKUPS_KEPT: '0' }), /BACKUPS_KEPT must be a whole number from 1/);
   });
 });
