@@ -2,6 +2,9 @@ import { readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { backupSqlite } from './sqlite-backup.js';
 
+/** Pages a step of the server's own backup copies (8 MB: some 10 ms of the event loop). */
+const STEP_PAGES = 2_000;
+
 /** The server's own backups start so; `npm run backup`'s (efk-<time>.sqlite) are never pruned by it. */
 export const SCHEDULED_PREFIX = 'efk-auto-';
 
@@ -58,7 +61,7 @@ export async function backUpIfDue({
   const partial = `${file}.partial`;
   let pages: number;
   try {
-    ({ pages } = await backupSqlite(live, partial));
+    ({ pages } = await backupSqlite(live, partial, { stepPages: STEP_PAGES }));
     await rename(partial, file);
   } catch (error) {
     await rm(partial, { force: true });

@@ -71,6 +71,48 @@ describe('the server’s own backups', () => {
     assert.ok((await readdir(dir)).includes(path.basename(byHand)));
   });
 
+  it(
+    'finishes while the server writes flat out, copying a step at a time until writes would restart it for ever',
+    { timeout: 60_000 },
+    async () => {
+      const data = await tempDirWith();
+      cleanups.push(data.cleanup);
+      const live = path.join(data.dir, 'efk.sqlite');
+      const { db } = await openDatabase({ sqliteFile: live });
+      cleanups.push(() => db.destroy());
+      const store = new SyncStore(db, randomSecret());
+      // Enough pages for many steps of the copy.
+      for (let i = 0; i < 4000; i += 1) await store.createTeam(`Team ${i} ${'x'.repeat(2000)}`);
+      let writing = true;
+      let written = 0;
+      const writer = (async () => {
+        while (writing) {
+          await store.createTeam(`Written during the backup ${written}`);
+          written += 1;
+          // As requests arrive: between turns of the event loop, where the copy's steps run too.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      })();
+      const run = await backUpIfDue({ live, dir: path.join(data.dir, 'backups'), everyMs: HOUR, keep: 7 });
+      writing = false;
+      await writer;
+      assert.ok(run.made);
+      assert.ok(written > 0, 'the server went on writing during the copy');
+      checkBackup(run.made.file);
+      const copy = await openDatabase({ sqliteFile: run.made.file });
+      const count = Number(
+        (
+          await copy.db
+            .selectFrom('teams')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+      await copy.db.destroy();
+      assert.ok(count >= 4000, 'a consistent snapshot holding what was there before it began');
+    },
+  );
+
   it('leaves nothing that looks like a backup when one fails, and says why', async () => {
     const { dir, ours } = await liveDatabase();
     const broken = path.join(dir, '..', 'not-a-database.sqlite');
