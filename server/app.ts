@@ -13,6 +13,7 @@ import { apiCompression } from './api-compression.js';
 import { endIdleConnectionsOnClose } from './end-idle-connections.js';
 import { answerServerErrors } from './server-errors.js';
 import type { ServerMetrics } from './metrics.js';
+import { isPrivateAddress } from './private-address.js';
 import { BuildVersion } from './build-version.js';
 import { PreloadHintsFile } from './preload-hints.js';
 import { requestValidatorCompiler } from './request-validator.js';
@@ -192,6 +193,15 @@ export async function buildApp({
         return reply.code(401).header('www-authenticate', 'Bearer realm="metrics"').send({
           error: 'unauthorized',
           message: 'The metrics need the token set in METRICS_TOKEN, as a bearer token.',
+        });
+      }
+      // With no token, for the machine and its private network only: a kit serving HTTPS to the
+      // internet itself would otherwise show anyone its traffic, devices and database timings.
+      if (!bearer && !isPrivateAddress(request.ip)) {
+        return reply.code(403).send({
+          error: 'forbidden',
+          message:
+            'The metrics answer this machine and its private network only. To scrape them from elsewhere, set METRICS_TOKEN.',
         });
       }
       return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());

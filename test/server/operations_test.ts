@@ -199,6 +199,21 @@ describe('operations', () => {
 
   // A server serving HTTPS itself (no proxy in front to restrict /metrics) showed anyone its
   // devices, request rates and errors.
+  it('serves the metrics without a token to the machine and its private network only', async () => {
+    const app = await buildApp({ distDir: path.join(dir.dir, 'dist'), metrics: new ServerMetrics() });
+    const status = async (remoteAddress: string): Promise<number> =>
+      (await app.inject({ url: '/metrics', remoteAddress })).statusCode;
+    for (const near of ['127.0.0.1', '::1', '10.2.3.4', '172.20.0.9', '192.168.1.20', '::ffff:192.168.1.20', 'fd12::5'])
+      assert.equal(await status(near), 200, near);
+    for (const far of ['203.0.113.7', '172.32.0.1', '2001:db8::1', '::ffff:8.8.8.8']) {
+      assert.equal(await status(far), 403, far);
+      const refused = await app.inject({ url: '/metrics', remoteAddress: far });
+      assert.match(refused.json<{ message: string }>().message, /set METRICS_TOKEN/);
+      assert.doesNotMatch(refused.body, /efk_/);
+    }
+    await app.close();
+  });
+
   it('serves the metrics only with the token METRICS_TOKEN sets, when it is set', async () => {
     const token = 'scrape-token-0123456789abcdef';
     const config = readServerConfig({ METRICS_TOKEN: token });
@@ -217,7 +232,7 @@ describe('operations', () => {
     assert.equal(scraped.statusCode, 200);
     assert.match(scraped.body, /efk_http_requests_total/);
     await app.close();
-    assert.equal(readServerConfig({}).metricsToken, undefined, 'unset: open, for a proxy to restrict');
+    assert.equal(readServerConfig({}).metricsToken, undefined);
     assert.throws(() => readServerConfig({ METRICS_TOKEN: 'short' }), /METRICS_TOKEN must be at least 16 characters/);
     assert.throws(() => readServerConfig({ METRICS_TOKEN: 'has a space in it, sixteen+' }), /METRICS_TOKEN must be/);
   });
