@@ -81,7 +81,7 @@ export function buildWorksheet(file: string, source: string, guides: readonly Gu
   const questions = (questionsNode as unknown as { items: Node[] }).items.map((q, i): Question => {
     const where = `question ${i + 1}: `;
     if (!isMap(q)) fail(q, `${where}must be a set of "key: value" lines`);
-    only(q, ['id', 'type', 'label', 'hint', 'guidance', 'options'], where);
+    only(q, ['id', 'type', 'label', 'hint', 'guidance', 'options', 'due'], where);
     const qid = id(q, where);
     if (seen.has(qid)) fail(q, `${where}id "${qid}" is used twice (or is one of ${CONTEXT_FIELDS.join(', ')})`);
     seen.add(qid);
@@ -100,6 +100,11 @@ export function buildWorksheet(file: string, source: string, guides: readonly Gu
       hint: text(q, 'hint', where),
       guidance: { guide: guide.slug, section: section.id, sectionTitle: section.title, quote },
     };
+    if (type === 'date') {
+      if (!isMap(q) || !q.has('due')) return { ...base, type };
+      return { ...base, type, due: text(q, 'due', where) };
+    }
+    if (isMap(q) && q.has('due')) fail(q, `${where}only a date question can say what is "due" on it`);
     if (type !== 'choice') return { ...base, type };
     const optionsNode = isMap(q) ? (q.get('options', true) as Node | undefined) : undefined;
     if (!isSeq(optionsNode) || optionsNode.items.length < 2) fail(optionsNode ?? q, `${where}a choice needs at least two "options"`);

@@ -16,7 +16,8 @@ const ATTENTION: ReadonlySet<DraftSyncState> = new Set<DraftSyncState>(['Conflic
 
 /**
  * The drafts on this device, newest edit first, with a title filter, each draft's completeness,
- * last edit and where it stands with the team, and duplicate, delete (with undo) and import.
+ * what falls due on it (its next review), its last edit (and the teammate's who made it) and where
+ * it stands with the team, and duplicate, delete (with undo) and import.
  */
 @customElement('drafts-page')
 export class DraftsPage extends PageView {
@@ -64,7 +65,8 @@ export class DraftsPage extends PageView {
         height: 0.75rem;
         accent-color: var(--color-accent);
       }
-      .sync.attention {
+      .sync.attention,
+      .due.attention {
         color: var(--color-warning);
         font-weight: 700;
       }
@@ -144,7 +146,7 @@ export class DraftsPage extends PageView {
     const answered = `${d.answered} of ${d.total} questions answered`;
     const sync = ATTENTION.has(d.sync) ? 'sync attention' : 'sync';
     // prettier-ignore
-    return html`<li><h2 dir="auto"><a href=${`/worksheet/${d.id}`}>${d.title}</a></h2><p class="place" dir="auto">${d.place}</p><p>${answered}</p><progress max=${d.total} .value=${d.answered} aria-label=${`${d.title}: ${answered}`}></progress><p class="meta">Last edited <time datetime=${new Date(d.updatedAt).toISOString()}>${formatTime(d.updatedAt)}</time>${d.by ? html` by <bdi>${d.by}</bdi>` : nothing}. <span class=${sync}>${d.sync}</span></p><div class="actions"><button class="button secondary" data-action="duplicate" data-id=${d.id} aria-label=${`Duplicate “${d.title}”`}>Duplicate</button> <button class="button secondary" data-action="delete" data-id=${d.id} aria-label=${`Delete “${d.title}”`}>Delete</button></div></li>`;
+    return html`<li><h2 dir="auto"><a href=${`/worksheet/${d.id}`}>${d.title}</a></h2><p class="place" dir="auto">${d.place}</p>${d.due ? html`<p class=${d.due.reached ? 'due attention' : 'due'}>${d.due.text}</p>` : nothing}<p>${answered}</p><progress max=${d.total} .value=${d.answered} aria-label=${`${d.title}: ${answered}`}></progress><p class="meta">Last edited <time datetime=${new Date(d.updatedAt).toISOString()}>${formatTime(d.updatedAt)}</time>${d.by ? html` by <bdi>${d.by}</bdi>` : nothing}. <span class=${sync}>${d.sync}</span></p><div class="actions"><button class="button secondary" data-action="duplicate" data-id=${d.id} aria-label=${`Duplicate “${d.title}”`}>Duplicate</button> <button class="button secondary" data-action="delete" data-id=${d.id} aria-label=${`Delete “${d.title}”`}>Delete</button></div></li>`;
   }
 
   /**

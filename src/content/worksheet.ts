@@ -36,6 +36,11 @@ export interface ChannelsQuestion extends QuestionBase {
 }
 export interface DateQuestion extends QuestionBase {
   readonly type: 'date';
+  /**
+   * What falls due on the date answered, as a noun ("Review"): the drafts list says when it is
+   * due, and marks it once the day has come.
+   */
+  readonly due?: string;
 }
 
 export type Question = TextQuestion | ChoiceQuestion | ChannelsQuestion | DateQuestion;

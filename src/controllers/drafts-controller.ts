@@ -26,6 +26,8 @@ export interface DraftSummary {
   readonly place: string;
   /** The teammate whose change is the draft's latest, as the team's server names them; "" when it is this device's. */
   readonly by: string;
+  /** What falls due on the draft, soonest first ("Review due 3 December 2026"), or null. */
+  readonly due: { readonly text: string; readonly reached: boolean } | null;
 }
 
 /** Where an import stands; the view says it in words. */
@@ -56,6 +58,23 @@ function answersOf(draft: Draft): string {
   );
 }
 
+/**
+ * The soonest of what falls due on a draft (its next review: see DateQuestion.due), in words, and
+ * whether its day has come (`today`, the device's local date).
+ */
+function dueOf(draft: Draft, worksheet: Worksheet, today: string): DraftSummary['due'] {
+  let soonest: { what: string; date: string } | null = null;
+  for (const q of worksheet.questions) {
+    const date = draft.fields[q.id]?.value;
+    if (q.type !== 'date' || !q.due || typeof date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(date)) continue;
+    if (!soonest || date < soonest.date) soonest = { what: q.due, date };
+  }
+  if (!soonest) return null;
+  const { what, date } = soonest;
+  if (date > today) return { text: `${what} due ${formatDate(date)}`, reached: false };
+  return { text: date === today ? `${what} due today` : `${what} overdue: due ${formatDate(date)}`, reached: true };
+}
+
 /** The field changed last: whose it is is whose the draft's latest change is. */
 function latestField(draft: Draft): DraftField | undefined {
   let latest: DraftField | undefined;
@@ -73,6 +92,7 @@ export function summarise(
   outbox: QueuedDrafts = NOTHING_QUEUED,
   joined = false,
   deviceId?: string,
+  today = localIsoDate(),
 ): DraftSummary {
   const answered = worksheet.questions.filter((q) => isAnswered(draft.fields[q.id]?.value)).length;
   const sync: DraftSyncState = outbox.refused.has(draft.id)
@@ -101,6 +121,7 @@ export function summarise(
     sync,
     place,
     by: teammateOf(latestField(draft), deviceId)?.by ?? '',
+    due: draft.deletedAt === null ? dueOf(draft, worksheet, today) : null,
   };
 }
 
@@ -177,7 +198,8 @@ export class DraftsController implements ReactiveController {
         this.store.outboxStatus(),
       ]);
       const outbox = { queued, refused: new Set(status.rejected.map((e) => e.draftId)) };
-      this.drafts = drafts.map((d) => summarise(d, this.worksheet, outbox, Boolean(token), this.store.deviceId));
+      const today = localIsoDate();
+      this.drafts = drafts.map((d) => summarise(d, this.worksheet, outbox, Boolean(token), this.store.deviceId, today));
     } catch (error) {
       this.error = toStorageWriteError(error).notDone('The drafts on this device could not be read');
     }

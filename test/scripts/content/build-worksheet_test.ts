@@ -52,6 +52,15 @@ describe('building the worksheet', () => {
     assert.match(unquoted.reason, /question 3: guidance: "where they are" is not one of section, quote \(inside/);
   });
 
+  it('says what falls due on a date question, and only on one', () => {
+    const review = buildWorksheet('worksheet.yaml', source, guides).questions.find((q) => q.id === 'review');
+    assert.deepEqual([review?.type, review?.type === 'date' && review.due], ['date', 'Review']);
+    const onText = errorOf((yaml) => yaml.replace('  - id: achieve\n    type: text\n', '  - id: achieve\n    type: text\n    due: Review\n'));
+    assert.match(onText.reason, /question 2: only a date question can say what is "due" on it/);
+    const empty = errorOf((yaml) => yaml.replace('    due: Review\n', "    due: ''\n"));
+    assert.match(empty.reason, /"due" must be non-empty text/);
+  });
+
   it('stops at a quote the guide does not say, naming the line', () => {
     const error = errorOf((yaml) => yaml.replace('what you’re trying to achieve and', 'what you are trying to achieve and'));
     const line = source.split('\n').findIndex((l) => l.includes('quote: what you’re trying to achieve')) + 1;

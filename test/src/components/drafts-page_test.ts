@@ -13,6 +13,7 @@ import { SYNC_META } from '../../../src/sync/sync-engine.js';
 import { openStore, WORKSHEET } from '../support/fresh-db.js';
 import { fillDisk } from '../support/full-disk.js';
 import { parseCsv } from '../../support/parse-csv.js';
+import { localIsoDate } from '../../../src/text/local-iso-date.js';
 
 function titles(page: DraftsPage): string[] {
   return [...page.shadowRoot!.querySelectorAll('.drafts h2 a')].map((a) => a.textContent!);
@@ -447,6 +448,37 @@ describe('drafts-page', () => {
       Synced: 'Saved on this device',
       Disputed: 'Conflict',
     });
+  });
+
+  it('says when each draft’s review is due, and marks one due today or overdue', async () => {
+    const today = localIsoDate();
+    for (const [title, review] of [
+      ['Overdue', '2020-01-01'],
+      ['Due today', today],
+      ['Due later', '2999-12-31'],
+      ['No review set', ''],
+    ] as const) {
+      const draft = await store.create(WORKSHEET, { title });
+      if (review) await store.update(draft.id, { review });
+    }
+    const el = await page();
+    await waitUntil(() => el.shadowRoot!.querySelectorAll('.drafts li').length === 4, 'every draft is listed');
+    const due = Object.fromEntries(
+      [...el.shadowRoot!.querySelectorAll('.drafts li')].map((li) => {
+        const p = li.querySelector('.due');
+        return [
+          li.querySelector('h2')!.textContent!.trim(),
+          p ? `${p.textContent}${p.classList.contains('attention') ? ' (marked)' : ''}` : null,
+        ];
+      }),
+    );
+    expect(due).to.deep.equal({
+      Overdue: 'Review overdue: due 1 January 2020 (marked)',
+      'Due today': 'Review due today (marked)',
+      'Due later': 'Review due 31 December 2999',
+      'No review set': null,
+    });
+    await expect(el).to.be.accessible();
   });
 
   it('names the teammate whose change is a draft’s latest, and no one for this device’s own', async () => {
