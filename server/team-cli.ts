@@ -18,7 +18,8 @@ const USAGE = `Usage: npm run team -- <command>
   link <team>            Print a team's join link
   rotate <team>          Make a new join link (the old one stops working)
   revoke <device-id>     Remove a device from its team (it keeps its drafts and must rejoin)
-  erase <device-id>      For a lost or stolen device: remove it from its team, and have it erase
+  erase <device-id> --yes
+                         For a lost or stolen device: remove it from its team, and have it erase
                          the team's drafts and its unsent changes when it next reaches this server
   export <team> [--to <folder>]
                          Write each of a team's drafts as Markdown and as JSON the app imports,
@@ -71,6 +72,14 @@ async function main(args: string[]): Promise<number> {
     const found = name ? await store.findTeam(name) : undefined;
     if (!found) throw new ConfigError(`No team "${name ?? ''}". See: npm run team -- list`);
     return found;
+  };
+  /** A device by its id, with its team's name; undefined for none. */
+  const deviceNamed = async (id: string) => {
+    for (const t of await store.teams()) {
+      const found = (await store.devices(t.id)).find((d) => d.id === id);
+      if (found) return { ...found, teamName: t.name };
+    }
+    return undefined;
   };
   try {
     switch (command) {
@@ -143,7 +152,20 @@ async function main(args: string[]): Promise<number> {
         return 0;
       }
       case 'erase': {
-        const id = rest[0] ?? '';
+        const id = rest.find((a) => a !== '--yes') ?? '';
+        if (!rest.includes('--yes')) {
+          // Asked first, as delete is: a device id mistyped would cost someone their unsent work.
+          const found = await deviceNamed(id);
+          if (!found) throw new ConfigError(`No device "${id}". See: npm run team -- list`);
+          console.error(
+            `This removes ${shown(found.name)} (${id}) from ${shown(found.teamName)}, and when it next reaches this server it erases the team's drafts from itself, with any changes it has not sent (${lastContact(found.lastSeenAt, Date.now())}).
+` +
+              `For a lost or stolen device. One only out of use: npm run team -- revoke ${id}
+` +
+              `To go ahead: npm run team -- erase ${id} --yes`,
+          );
+          return 2;
+        }
         if (!(await store.eraseDevice(id)))
           throw new ConfigError(`No device "${id}", or it is already reported lost. See: npm run team -- list`);
         console.log(

@@ -138,16 +138,25 @@ describe('npm run team', () => {
     let { db } = await openDatabase({ sqliteFile: path.join(team.dataDir, 'efk.sqlite') });
     const lost = (await new SyncStore(db, randomSecret()).join(code, 'Lost phone'))!;
     await db.destroy();
+    const row = (out: string): string => out.split('\n').find((line) => line.includes(lost.device.id)) ?? '';
 
-    const erased = team('erase', lost.device.id);
+    // Asked first, naming the device: a mistyped id would cost someone their unsent work.
+    const asked = team('erase', lost.device.id);
+    assert.equal(asked.code, 2, asked.out);
+    assert.match(
+      asked.out,
+      /This removes Lost phone \(.+\) from Riverside team, and when it next reaches this server it erases/,
+    );
+    assert.match(asked.out, new RegExp(`To go ahead: npm run team -- erase ${lost.device.id} --yes`));
+    assert.match(row(team('list').out), /last reached the server/, 'nothing done yet');
+    const erased = team('erase', lost.device.id, '--yes');
     assert.equal(erased.code, 0, erased.out);
     assert.match(erased.out, /When it next reaches this server it erases the team's drafts and its unsent changes/);
     assert.match(erased.out, /npm run team -- rotate/, 'a join link seen on the lost device still works');
-    const again = team('erase', lost.device.id);
+    const again = team('erase', lost.device.id, '--yes');
     assert.equal(again.code, 1);
     assert.match(again.out, /already reported lost/);
     assert.equal(team('erase', '00000000-0000-0000-0000-000000000000').code, 1);
-    const row = (out: string): string => out.split('\n').find((line) => line.includes(lost.device.id)) ?? '';
     assert.match(
       row(team('list').out),
       /Lost phone {2}\(reported lost \d{4}-.+; not erased yet: it has not reached this server since\)$/,
