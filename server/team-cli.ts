@@ -21,6 +21,8 @@ const USAGE = `Usage: npm run team -- <command>
   erase <device-id> --yes
                          For a lost or stolen device: remove it from its team, and have it erase
                          the team's drafts and its unsent changes when it next reaches this server
+  found <device-id>      Take back an erase the device has not been told of yet (it stays removed
+                         from its team, keeping what it holds, until it rejoins)
   export <team> [--to <folder>]
                          Write each of a team's drafts as Markdown and as JSON the app imports,
                          and all of them in all-drafts.json and as a spreadsheet in all-drafts.csv
@@ -173,6 +175,21 @@ async function main(args: string[]): Promise<number> {
         );
         console.log(
           `Anyone who saw the team's join link on it could join again: make a new one with npm run team -- rotate <team>.`,
+        );
+        return 0;
+      }
+      case 'found': {
+        const id = rest[0] ?? '';
+        if (!(await store.cancelErase(id))) {
+          const found = await deviceNamed(id);
+          throw new ConfigError(
+            found?.eraseToldAt
+              ? `Too late: device ${id} was told to erase at ${new Date(found.eraseToldAt).toISOString()}.`
+              : `No device "${id}" waiting to be told to erase. See: npm run team -- list`,
+          );
+        }
+        console.log(
+          `Device ${id} will not erase anything. It stays out of its team, keeping its drafts and unsent changes, until it rejoins with the team's join link.`,
         );
         return 0;
       }

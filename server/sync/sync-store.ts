@@ -715,6 +715,22 @@ export class SyncStore {
     return Number(result.numUpdatedRows) > 0;
   }
 
+  /**
+   * Takes back an erase order the device has not been told of yet (it was found): it stays revoked,
+   * and keeps what it holds until it rejoins. False when there is no such order, or it was told.
+   */
+  async cancelErase(deviceId: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('devices')
+      .set({ erase_at: null })
+      .where('id', '=', deviceId)
+      .where('erase_at', 'is not', null)
+      .where('erase_told_at', 'is', null)
+      .executeTakeFirst();
+    this._devices.forget(deviceId);
+    return Number(result.numUpdatedRows) > 0;
+  }
+
   /** Whether `deviceId` has been ordered to erase its team's drafts (read now, not as cached). */
   async eraseOrdered(deviceId: string): Promise<boolean> {
     const row = await this.db.selectFrom('devices').select('erase_at').where('id', '=', deviceId).executeTakeFirst();

@@ -176,6 +176,39 @@ describe('npm run team', () => {
       await db.destroy();
     }
     assert.match(row(team('list').out), /Lost phone {2}\(reported lost \d{4}-.+; erased: told at \d{4}-.+\)$/);
+    const late = team('found', lost.device.id);
+    assert.equal(late.code, 1);
+    assert.match(late.out, /Too late: device .+ was told to erase at \d{4}-/);
+  });
+
+  it('takes back an erase the device has not been told of yet: it stays out of the team, keeping what it holds', async () => {
+    const team = await cli();
+    const code = /join#([A-Za-z0-9_-]+)/.exec(team('create', 'Riverside team').out)![1]!;
+    let { db } = await openDatabase({ sqliteFile: path.join(team.dataDir, 'efk.sqlite') });
+    const found = (await new SyncStore(db, randomSecret()).join(code, 'Found phone'))!;
+    await db.destroy();
+    assert.equal(team('erase', found.device.id, '--yes').code, 0);
+    const back = team('found', found.device.id);
+    assert.equal(back.code, 0, back.out);
+    assert.match(back.out, /will not erase anything/);
+    assert.equal(team('found', found.device.id).code, 1, 'nothing left to take back');
+    const row = team('list')
+      .out.split('\n')
+      .find((line) => line.includes(found.device.id))!;
+    assert.match(row, /Found phone {2}\(revoked /);
+
+    ({ db } = await openDatabase({ sqliteFile: path.join(team.dataDir, 'efk.sqlite') }));
+    const app = await buildApp({
+      distDir: path.join(ROOT, 'dist'),
+      sync: { store: new SyncStore(db, randomSecret()) },
+    });
+    try {
+      const res = await app.inject({ url: '/api/pull', headers: { authorization: `Bearer ${found.token}` } });
+      assert.equal(res.json<{ error: string }>().error, 'revoked', 'asked to rejoin, not to erase');
+    } finally {
+      await app.close();
+      await db.destroy();
+    }
   });
 
   it('deletes a team with all of its drafts and devices, only when told --yes, and leaves other teams alone', async () => {
