@@ -495,6 +495,27 @@ describe('settings-page team section', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('says to copy the join link by hand where the browser will not let the kit copy it', async () => {
+    const el = await fixture<SettingsPage>(html`<settings-page .sync=${JOINED}></settings-page>`);
+    const root = el.shadowRoot!;
+    // As a browser refuses, for a page not in focus or with the permission withheld (the browser's
+    // API, not the kit's, stands in for that here).
+    const clipboard = navigator.clipboard;
+    const refuse = (): Promise<void> => Promise.reject(new DOMException('Write permission denied.', 'NotAllowedError'));
+    Object.defineProperty(clipboard, 'writeText', { value: refuse, configurable: true });
+    try {
+      [...root.querySelectorAll('button')].find((b) => b.textContent!.trim() === 'Copy link')!.click();
+      await waitUntil(() => root.querySelector('[role="status"] p'), 'Copy link says what came of it');
+    } finally {
+      delete (clipboard as unknown as Record<string, unknown>)['writeText'];
+    }
+    expect(root.querySelector('[role="status"] p')!.textContent).to.equal(
+      'The link could not be copied here: select it above and copy it.',
+    );
+    expect(typeof navigator.clipboard.writeText, 'the browser’s own again').to.equal('function');
+    await expect(el).to.be.accessible();
+  });
+
   it('tells a device whose team’s drafts were erased what became of them, and how to join a team again', async () => {
     const erasedAt = Date.UTC(2026, 10, 28, 4, 20);
     const el = await fixture<SettingsPage>(
