@@ -213,7 +213,10 @@ export class DraftsPage extends PageView {
     const c = this._drafts;
     if (!c?.drafts) return html`<p role="status">Opening your drafts…</p>`;
     const filter = matchKey(this._filter.trim());
-    const shown = filter ? c.drafts.filter((d) => matchKey(`${d.title}\n${d.place}`).includes(filter)) : c.drafts;
+    // What a row shows: its title, community and date, and the teammate named in it.
+    const shown = filter
+      ? c.drafts.filter((d) => matchKey(`${d.title}\n${d.place}\n${d.by}`).includes(filter))
+      : c.drafts;
     return html`
       <h1 tabindex="-1">Drafts</h1>
       <p>Strategy drafts kept on this device, the most recently edited first.</p>
@@ -241,7 +244,7 @@ export class DraftsPage extends PageView {
       ${this._importNotice()}
       <div class="tools">
         <div>
-          <label for="filter">Filter by title, community or date</label>
+          <label for="filter">Filter by title, community, date or teammate</label>
           <input
             id="filter"
             type="search"
@@ -304,7 +307,9 @@ export class DraftsPage extends PageView {
         c.drafts.length === 0
           ? html`<p>No drafts yet.</p>`
           : shown.length === 0
-            ? html`<p role="status">No drafts have “<bdi>${this._filter}</bdi>” in their title, community or date.</p>`
+            ? html`<p role="status">
+                No drafts have “<bdi>${this._filter}</bdi>” in their title, community, date or teammate’s name.
+              </p>`
             : html`<ul class="drafts" @click=${(e: Event) => void this._onRowAction(e)}>
                 ${repeat(
                   shown,

@@ -133,7 +133,7 @@ describe('drafts-page', () => {
       [...el.shadowRoot!.querySelectorAll('.drafts li')].map((li) => li.querySelector('.place')!.textContent!);
     expect(places()).to.deep.equal(['Đà Nẵng Hall', '', 'Hillside', 'Riverside, 3 December 2026']);
     const filter = el.shadowRoot!.querySelector<HTMLInputElement>('#filter')!;
-    expect(filter.labels![0]!.textContent).to.equal('Filter by title, community or date');
+    expect(filter.labels![0]!.textContent).to.equal('Filter by title, community, date or teammate');
     for (const [text, found] of [
       ['riverside', ['Bus routes']],
       ['december', ['Bus routes']],
@@ -151,7 +151,7 @@ describe('drafts-page', () => {
     filter.dispatchEvent(new InputEvent('input'));
     await el.updateComplete;
     expect(el.shadowRoot!.querySelector('[role="status"]:last-of-type')!.textContent).to.contain(
-      'No drafts have “Seaside” in their title, community or date.',
+      'No drafts have “Seaside” in their title, community, date or teammate’s name.',
     );
     await expect(el).to.be.accessible();
   });
@@ -505,6 +505,12 @@ describe('drafts-page', () => {
       li.textContent!.includes('Sara’s draft'),
     )!;
     expect(elementWithText(row, ARABIC_NAME).localName).to.equal('bdi');
+    // Found by the teammate named, as the row shows them.
+    const filter = el.shadowRoot!.querySelector<HTMLInputElement>('#filter')!;
+    filter.value = 'alex';
+    filter.dispatchEvent(new InputEvent('input'));
+    await el.updateComplete;
+    expect(titles(el)).to.deep.equal(['Their draft']);
     await expect(el).to.be.accessible();
   });
 });
