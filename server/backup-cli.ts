@@ -1,4 +1,5 @@
 // `npm run backup [-- file]` and `npm run restore -- file`, for the embedded SQLite database.
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { backupSqlite, restoreSqlite } from './db/sqlite-backup.js';
 import { ConfigError, readServerConfig } from './server-config.js';
@@ -20,7 +21,21 @@ async function main([command, file]: string[]): Promise<void> {
     return;
   }
   if (command === 'restore') {
-    if (!file) throw new ConfigError('Name the backup to restore: npm run restore -- data/backups/efk-….sqlite');
+    if (!file) {
+      // The moment this is asked is seldom a calm one: what there is to restore from, newest first.
+      const dir = path.join(config.dataDir, 'backups');
+      const found = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.sqlite'));
+      const backups = await Promise.all(
+        found.map(async (f) => ({ file: path.join(dir, f), ...(await stat(path.join(dir, f))) })),
+      );
+      backups.sort((a, b) => b.mtimeMs - a.mtimeMs);
+      const list = backups
+        .map((b) => `  ${b.file}  (made ${new Date(b.mtimeMs).toISOString()}, ${(b.size / 1e6).toFixed(1)} MB)`)
+        .join('\n');
+      throw new ConfigError(
+        `Name the backup to restore: npm run restore -- <file>\n${list ? `Backups in ${dir}, newest first:\n${list}` : `No backups in ${dir}.`}`,
+      );
+    }
     const { kept } = await restoreSqlite(path.resolve(file), live);
     console.log(
       `Restored ${file} to ${live}.${kept ? ` The database it replaced is kept as ${kept}.` : ''} Start the server again.`,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import SQLite from 'better-sqlite3';
@@ -113,6 +114,27 @@ describe('SQLite backup and restore', () => {
     assert.ok(kept);
     assert.equal(dump(live), dump(backup));
     assert.notEqual(dump(kept), dump(backup), 'the replaced database had the later writes');
+  });
+
+  it('lists the backups there are, newest first, when asked to restore without naming one', async () => {
+    const dir = await tempDirWith({
+      'backups/efk-auto-2026-11-26T00-00-00-000Z.sqlite': 'older',
+      'backups/efk-2026-11-27T09-30-00-000Z.sqlite': 'made by hand, newer',
+    });
+    cleanups.push(dir.cleanup);
+    const older = path.join(dir.dir, 'backups/efk-auto-2026-11-26T00-00-00-000Z.sqlite');
+    await utimes(older, new Date('2026-11-26T00:00:00Z'), new Date('2026-11-26T00:00:00Z'));
+    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/backup-cli.ts'), 'restore'], {
+      cwd: ROOT,
+      env: { ...process.env, DATA_DIR: dir.dir, DATABASE_URL: '' },
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 1);
+    const lines = r.stderr.split('\n');
+    assert.match(lines[0]!, /^Name the backup to restore: npm run restore -- <file>$/);
+    assert.match(lines[1]!, /^Backups in .+backups, newest first:$/);
+    assert.match(lines[2]!, /efk-2026-11-27T09-30-00-000Z\.sqlite {2}\(made \d{4}-/);
+    assert.match(lines[3]!, /efk-auto-2026-11-26T00-00-00-000Z\.sqlite {2}\(made 2026-11-26T00:00:00\.000Z, 0\.0 MB\)/);
   });
 
   it('refuses to restore a file that is not a kit database, changing nothing', async () => {
