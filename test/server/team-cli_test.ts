@@ -44,6 +44,34 @@ describe('npm run team', () => {
     );
   }
 
+  /** Joins a device to the team of `code` on the CLI's database, as a phone would. */
+  async function joinOn(dataDir: string, code: string, name: string): Promise<{ token: string; id: string }> {
+    const { db } = await openDatabase({ sqliteFile: path.join(dataDir, 'efk.sqlite') });
+    try {
+      const joined = (await new SyncStore(db, randomSecret()).join(code, name))!;
+      return { token: joined.token, id: joined.device.id };
+    } finally {
+      await db.destroy();
+    }
+  }
+
+  /** The error the server on the CLI's database answers a device's pull with. */
+  async function pullRefusal(dataDir: string, token: string): Promise<string> {
+    const { db } = await openDatabase({ sqliteFile: path.join(dataDir, 'efk.sqlite') });
+    const app = await buildApp({
+      distDir: path.join(ROOT, 'dist'),
+      sync: { store: new SyncStore(db, randomSecret()) },
+    });
+    try {
+      return (await app.inject({ url: '/api/pull', headers: { authorization: `Bearer ${token}` } })).json<{
+        error: string;
+      }>().error;
+    } finally {
+      await app.close();
+      await db.destroy();
+    }
+  }
+
   it('creates a team, prints and rotates its join link, lists and revokes devices', async () => {
     const team = await cli();
     const created = team('create', 'Riverside', 'team');
@@ -135,25 +163,23 @@ describe('npm run team', () => {
   it('reports a device lost: it is removed from its team, told to erase at its next request, and the list says whether it has been', async () => {
     const team = await cli();
     const code = /join#([A-Za-z0-9_-]+)/.exec(team('create', 'Riverside team').out)![1]!;
-    let { db } = await openDatabase({ sqliteFile: path.join(team.dataDir, 'efk.sqlite') });
-    const lost = (await new SyncStore(db, randomSecret()).join(code, 'Lost phone'))!;
-    await db.destroy();
-    const row = (out: string): string => out.split('\n').find((line) => line.includes(lost.device.id)) ?? '';
+    const lost = await joinOn(team.dataDir, code, 'Lost phone');
+    const row = (out: string): string => out.split('\n').find((line) => line.includes(lost.id)) ?? '';
 
     // Asked first, naming the device: a mistyped id would cost someone their unsent work.
-    const asked = team('erase', lost.device.id);
+    const asked = team('erase', lost.id);
     assert.equal(asked.code, 2, asked.out);
     assert.match(
       asked.out,
       /This removes Lost phone \(.+\) from Riverside team, and when it next reaches this server it erases/,
     );
-    assert.match(asked.out, new RegExp(`To go ahead: npm run team -- erase ${lost.device.id} --yes`));
+    assert.match(asked.out, new RegExp(`To go ahead: npm run team -- erase ${lost.id} --yes`));
     assert.match(row(team('list').out), /last reached the server/, 'nothing done yet');
-    const erased = team('erase', lost.device.id, '--yes');
+    const erased = team('erase', lost.id, '--yes');
     assert.equal(erased.code, 0, erased.out);
     assert.match(erased.out, /When it next reaches this server it erases the team's drafts and its unsent changes/);
     assert.match(erased.out, /npm run team -- rotate/, 'a join link seen on the lost device still works');
-    const again = team('erase', lost.device.id, '--yes');
+    const again = team('erase', lost.id, '--yes');
     assert.equal(again.code, 1);
     assert.match(again.out, /already reported lost/);
     assert.equal(team('erase', '00000000-0000-0000-0000-000000000000').code, 1);
@@ -163,20 +189,9 @@ describe('npm run team', () => {
     );
 
     // The lost phone reaches the server.
-    ({ db } = await openDatabase({ sqliteFile: path.join(team.dataDir, 'efk.sqlite') }));
-    const app = await buildApp({
-      distDir: path.join(ROOT, 'dist'),
-      sync: { store: new SyncStore(db, randomSecret()) },
-    });
-    try {
-      const res = await app.inject({ url: '/api/pull', headers: { authorization: `Bearer ${lost.token}` } });
-      assert.equal(res.json<{ error: string }>().error, DEVICE_ERASED);
-    } finally {
-      await app.close();
-      await db.destroy();
-    }
+    assert.equal(await pullRefusal(team.dataDir, lost.token), DEVICE_ERASED);
     assert.match(row(team('list').out), /Lost phone {2}\(reported lost \d{4}-.+; erased: told at \d{4}-.+\)$/);
-    const late = team('found', lost.device.id);
+    const late = team('found', lost.id);
     assert.equal(late.code, 1);
     assert.match(late.out, /Too late: device .+ was told to erase at \d{4}-/);
   });
@@ -184,31 +199,18 @@ describe('npm run team', () => {
   it('takes back an erase the device has not been told of yet: it stays out of the team, keeping what it holds', async () => {
     const team = await cli();
     const code = /join#([A-Za-z0-9_-]+)/.exec(team('create', 'Riverside team').out)![1]!;
-    let { db } = await openDatabase({ sqliteFile: path.join(team.dataDir, 'efk.sqlite') });
-    const found = (await new SyncStore(db, randomSecret()).join(code, 'Found phone'))!;
-    await db.destroy();
-    assert.equal(team('erase', found.device.id, '--yes').code, 0);
-    const back = team('found', found.device.id);
+    const found = await joinOn(team.dataDir, code, 'Found phone');
+    assert.equal(team('erase', found.id, '--yes').code, 0);
+    const back = team('found', found.id);
     assert.equal(back.code, 0, back.out);
     assert.match(back.out, /will not erase anything/);
-    assert.equal(team('found', found.device.id).code, 1, 'nothing left to take back');
+    assert.equal(team('found', found.id).code, 1, 'nothing left to take back');
     const row = team('list')
       .out.split('\n')
-      .find((line) => line.includes(found.device.id))!;
+      .find((line) => line.includes(found.id))!;
     assert.match(row, /Found phone {2}\(revoked /);
 
-    ({ db } = await openDatabase({ sqliteFile: path.join(team.dataDir, 'efk.sqlite') }));
-    const app = await buildApp({
-      distDir: path.join(ROOT, 'dist'),
-      sync: { store: new SyncStore(db, randomSecret()) },
-    });
-    try {
-      const res = await app.inject({ url: '/api/pull', headers: { authorization: `Bearer ${found.token}` } });
-      assert.equal(res.json<{ error: string }>().error, 'revoked', 'asked to rejoin, not to erase');
-    } finally {
-      await app.close();
-      await db.destroy();
-    }
+    assert.equal(await pullRefusal(team.dataDir, found.token), 'revoked', 'asked to rejoin, not to erase');
   });
 
   it('deletes a team with all of its drafts and devices, only when told --yes, and leaves other teams alone', async () => {

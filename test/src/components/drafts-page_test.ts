@@ -19,6 +19,14 @@ function titles(page: DraftsPage): string[] {
   return [...page.shadowRoot!.querySelectorAll('.drafts h2 a')].map((a) => a.textContent!);
 }
 
+/** Types `text` into the list's filter, as a person would, and waits for the list to follow. */
+async function filterBy(page: DraftsPage, text: string): Promise<void> {
+  const filter = page.shadowRoot!.querySelector<HTMLInputElement>('#filter')!;
+  filter.value = text;
+  filter.dispatchEvent(new InputEvent('input'));
+  await page.updateComplete;
+}
+
 function button(page: DraftsPage, name: string): HTMLButtonElement {
   // By its accessible name: its aria-label where it has one, else its text.
   const found = [...page.shadowRoot!.querySelectorAll('button')].find(
@@ -115,10 +123,7 @@ describe('drafts-page', () => {
     expect(first.textContent).to.contain(`3 of ${worksheet.questions.length} questions answered`);
     expect(first.querySelector('time')!.getAttribute('datetime')).to.match(/^\d{4}-\d{2}-\d{2}T/);
     expect(first.querySelector('a')!.getAttribute('href')).to.equal(`/worksheet/${a.id}`);
-    const filter = el.shadowRoot!.querySelector<HTMLInputElement>('#filter')!;
-    filter.value = 'libr';
-    filter.dispatchEvent(new InputEvent('input'));
-    await el.updateComplete;
+    await filterBy(el, 'libr');
     expect(titles(el)).to.deep.equal(['Library hours']);
     await expect(el).to.be.accessible();
   });
@@ -142,14 +147,10 @@ describe('drafts-page', () => {
       ['da nang', ['Market day']],
       ['DÀ NẴNG', ['Market day']],
     ] as const) {
-      filter.value = text;
-      filter.dispatchEvent(new InputEvent('input'));
-      await el.updateComplete;
+      await filterBy(el, text);
       expect(titles(el), text).to.deep.equal(found);
     }
-    filter.value = 'Seaside';
-    filter.dispatchEvent(new InputEvent('input'));
-    await el.updateComplete;
+    await filterBy(el, 'Seaside');
     expect(el.shadowRoot!.querySelector('[role="status"]:last-of-type')!.textContent).to.contain(
       'No drafts have “Seaside” in their title, community, date or teammate’s name.',
     );
@@ -506,10 +507,7 @@ describe('drafts-page', () => {
     )!;
     expect(elementWithText(row, ARABIC_NAME).localName).to.equal('bdi');
     // Found by the teammate named, as the row shows them.
-    const filter = el.shadowRoot!.querySelector<HTMLInputElement>('#filter')!;
-    filter.value = 'alex';
-    filter.dispatchEvent(new InputEvent('input'));
-    await el.updateComplete;
+    await filterBy(el, 'alex');
     expect(titles(el)).to.deep.equal(['Their draft']);
     await expect(el).to.be.accessible();
   });
