@@ -84,6 +84,14 @@ async function main(): Promise<void> {
     `Engagement Field Kit is running at ${scheme}://${shownHost}:${port}/ (${engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'}${version ? `, version ${version}` : ''})`,
   );
   console.log(`Join link: ${joinLink(publicUrl, (await store.joinCodeOf(team.id))!)}`);
+  // Where the teams' drafts are kept safe, said where an administrator looks first.
+  console.log(
+    engine === 'postgres'
+      ? 'Backups: PostgreSQL’s own (pg_dump; see the README).'
+      : config.backupEveryHours > 0
+        ? `Backups: ${path.join(config.dataDir, 'backups')}, every ${config.backupEveryHours} h, the newest ${config.backupsKept} kept.`
+        : 'Backups: none by the server (BACKUP_EVERY_HOURS=0); schedule npm run backup.',
+  );
   // Records of changes their devices have settled go, so the record of applied changes stays bounded.
   const forgetting = forgetSettledEvery(db, {
     onRun: (forgotten) => {

@@ -68,6 +68,10 @@ describe('npm start', () => {
     assert.match(await res.text(), /<app-shell>/);
     // The embedded database backs itself up as the server starts (none there yet), then daily.
     const backups = path.join(data.dir, 'backups');
+    assert.match(
+      output,
+      new RegExp(`^Backups: ${backups.replaceAll('.', '\\.')}, every 24 h, the newest 7 kept\\.$`, 'm'),
+    );
     for (let tries = 0; !(await readdir(backups).catch(() => [])).some((f) => f.startsWith('efk-auto-')); tries += 1) {
       assert.ok(tries < 100, `a backup in ${backups}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
