@@ -121,7 +121,9 @@ async function main(): Promise<void> {
 
   // The embedded database backs itself up (DATA_DIR/backups), so a kit started with `npm start`
   // is not one disk fault or mistaken `team -- delete` away from losing every team's drafts.
-  // Whether one is due is looked at hourly; PostgreSQL is backed up by its own tools.
+  // Whether one is due is looked at every quarter hour (hourly, a backup due a minute after a look
+  // would wait for the next, and an hourly backup come every two hours); PostgreSQL is backed up
+  // by its own tools.
   const backingUp =
     engine === 'sqlite' && config.backupEveryHours > 0
       ? runEvery(
@@ -133,7 +135,7 @@ async function main(): Promise<void> {
               keep: config.backupsKept,
             }),
           {
-            everyMs: Math.min(HOUR_MS, config.backupEveryHours * HOUR_MS),
+            everyMs: HOUR_MS / 4,
             onRun: ({ made, newestAt }) => {
               // From the files: a restarted server reports the backup its predecessor made.
               if (newestAt !== null) metrics.lastBackup.set(newestAt / 1000);
