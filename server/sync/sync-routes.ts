@@ -104,19 +104,16 @@ export async function syncRoutes(
   const refuseRevoked = async (
     request: FastifyRequest,
     reply: FastifyReply,
-    device: Pick<Device, 'id' | 'eraseAt'>,
+    deviceId: string,
+    erase: boolean,
   ): Promise<FastifyReply> => {
-    if (device.eraseAt === null) return reply.code(401).send(REVOKED);
-    const first = await store.eraseTold(device.id).catch((error: unknown) => {
+    if (!erase) return reply.code(401).send(REVOKED);
+    const first = await store.eraseTold(deviceId).catch((error: unknown) => {
       request.log.warn({ err: error }, 'could not note that a lost device was told to erase');
       return false;
     });
     // For the agency's records: when, and from where, the device reported lost was reached.
-    if (first)
-      request.log.warn(
-        { deviceId: device.id, ip: request.ip },
-        'told a device reported lost to erase its team’s drafts',
-      );
+    if (first) request.log.warn({ deviceId, ip: request.ip }, 'told a device reported lost to erase its team’s drafts');
     return reply.code(401).send(ERASED);
   };
 
@@ -132,7 +129,7 @@ export async function syncRoutes(
       return;
     }
     if (device.revokedAt !== null) {
-      await refuseRevoked(request, reply, device);
+      await refuseRevoked(request, reply, device.id, device.eraseAt !== null);
       return;
     }
     request.device = device;
@@ -245,8 +242,8 @@ export async function syncRoutes(
       } catch (error) {
         if (error instanceof DeviceRevokedError) {
           // Revoked since the device was read (held up to deviceCacheMs): perhaps reported lost.
-          const eraseAt = (await store.eraseOrdered(request.device!.id)) ? Date.now() : null;
-          return refuseRevoked(request, reply, { id: request.device!.id, eraseAt });
+          const id = request.device!.id;
+          return refuseRevoked(request, reply, id, await store.eraseOrdered(id));
         }
         if (error instanceof HistoryChangedError)
           return reply.code(409).send({ error: HISTORY_CHANGED, message: error.message });
