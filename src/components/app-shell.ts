@@ -8,6 +8,7 @@ import { ContentStore } from '../content/content-store.js';
 import { ConnectionController } from '../controllers/connection-controller.js';
 import { InstallController } from '../controllers/install-controller.js';
 import { OfflineReadyController } from '../controllers/offline-ready-controller.js';
+import { RecentDraftsController } from '../controllers/recent-drafts-controller.js';
 import { RouterController } from '../controllers/router-controller.js';
 import { SyncController } from '../controllers/sync-controller.js';
 import { UpdateController } from '../controllers/update-controller.js';
@@ -34,6 +35,9 @@ import './update-banner.js';
 import { loadWorksheetViews } from './load-worksheet-views.js';
 
 const APP_NAME = 'Engagement Field Kit';
+
+/** How long the home page waits for the drafts to be read before it shows without them. */
+const RECENT_DRAFTS_WAIT_MS = 500;
 
 /** The build this page runs, as the build named it in the page; none in a page the build did not write (tests). */
 const APP_VERSION = document.querySelector<HTMLMetaElement>(`meta[name="${VERSION_META}"]`)?.content || null;
@@ -153,8 +157,15 @@ export class AppShell extends LitElement {
     void this._drafts().catch(() => undefined);
   }
 
+  /** What the start page says of the drafts here: read only while it is shown. */
+  private readonly _recent = new RecentDraftsController(this, async () => ({
+    store: await this._drafts(),
+    worksheet: () => this.store.worksheet(),
+  }));
+
   override willUpdate(): void {
     const router = this._router;
+    this._recent.show(router.route.name === 'home');
     if (router.route.name === 'join' && this._joinedNavigation !== router.navigation) {
       this._joinedNavigation = router.navigation;
       void this._join(router.fragment);
@@ -305,7 +316,17 @@ export class AppShell extends LitElement {
 
   /** The guide index, for the home page only: other pages' first visit should not wait behind it. */
   private readonly _index = new Task(this, {
-    task: ([store]: readonly [ContentStore | null]) => (store ? store.index() : Promise.resolve(null)),
+    task: async ([store]: readonly [ContentStore | null]) => {
+      if (!store) return null;
+      // The drafts are read as the guides are (see RecentDraftsController.ready), so the home
+      // page does not move under the reader as they arrive; an IndexedDB slow to answer holds it
+      // only so long.
+      const [index] = await Promise.all([
+        store.index(),
+        Promise.race([this._recent.ready, new Promise((resolve) => setTimeout(resolve, RECENT_DRAFTS_WAIT_MS))]),
+      ]);
+      return index;
+    },
     args: () => [this._router.route.name === 'home' ? this.store : null] as const,
   });
 
@@ -456,6 +477,7 @@ export class AppShell extends LitElement {
               .installOption=${this._install.option}
               .offline=${this._offline.readiness}
               .offlineNews=${this._offline.becameReady}
+              .recent=${this._recent.value}
               @install-request=${this._onInstall}
               @offline-retry=${() => this._offline.retry()}
             ></home-page>`,

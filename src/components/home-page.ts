@@ -3,11 +3,16 @@ import { customElement, property } from 'lit/decorators.js';
 import { guidePath, type GuideSummary } from '../content/guide.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 import { formatDate } from '../text/format-date.js';
+import { formatTime } from '../text/format-time.js';
+import type { RecentDrafts } from '../controllers/recent-drafts-controller.js';
 import type { InstallOption } from '../controllers/install-controller.js';
 import type { OfflineReadiness } from '../controllers/offline-ready-controller.js';
 import './install-button.js';
 import './offline-readiness.js';
 import { PageView } from './page-view.js';
+
+/** Past these, the start page sends the user to the drafts list: it is a start, not a second list. */
+const NOTICES_SHOWN = 5;
 
 /** The start page: the guidance in the kit and the way into the worksheet. */
 @customElement('home-page')
@@ -43,6 +48,16 @@ export class HomePage extends PageView {
         flex-wrap: wrap;
         gap: var(--space-3);
       }
+      ul.notices {
+        padding-left: var(--space-4);
+      }
+      .notices li {
+        margin-bottom: var(--space-3);
+      }
+      .urgent {
+        color: var(--color-warning);
+        font-weight: 700;
+      }
     `,
   ];
 
@@ -56,6 +71,9 @@ export class HomePage extends PageView {
 
   /** It was saved while this page was open. */
   @property({ type: Boolean }) offlineNews = false;
+
+  /** The drafts on this device, as far as this page tells of them; undefined until read. */
+  @property({ attribute: false }) recent: RecentDrafts | undefined;
 
   override render() {
     return html`
@@ -83,6 +101,7 @@ export class HomePage extends PageView {
         <a class="button" href="/worksheet">Start a strategy worksheet</a>
         <a class="button secondary" href="/drafts">Your drafts</a>
       </p>
+      ${this._renderRecent()}
       <offline-readiness .readiness=${this.offline} .news=${this.offlineNews}></offline-readiness>
       ${
         // Last on the page: the browser offers installing after the page is shown, and an offer
@@ -94,6 +113,37 @@ export class HomePage extends PageView {
           : ''
       }
     `;
+  }
+
+  private _renderRecent() {
+    const { latest = null, notices = [] } = this.recent ?? {};
+    const shown = notices.slice(0, NOTICES_SHOWN);
+    const more = notices.length - shown.length;
+    return html`${
+      latest
+        ? html`<p>
+            Carry on with <a href=${`/worksheet/${latest.id}`}><bdi>${latest.title}</bdi></a
+            >, last changed
+            <time datetime=${new Date(latest.updatedAt).toISOString()}>${formatTime(latest.updatedAt)}</time>.
+          </p>`
+        : nothing
+    }
+    ${
+      shown.length > 0
+        ? html`<h3>For your attention</h3>
+            <ul class="notices">
+              ${shown.map(
+                (n) =>
+                  html`<li>
+                    <a href=${`/worksheet/${n.id}`}><bdi>${n.title}</bdi></a
+                    >:
+                    <span class=${n.urgent ? 'urgent' : nothing}>${n.text}</span>
+                  </li>`,
+              )}
+            </ul>
+            ${more > 0 ? html`<p><a href="/drafts">${more} more in your drafts</a></p>` : nothing}`
+        : nothing
+    }`;
   }
 }
 

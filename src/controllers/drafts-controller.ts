@@ -10,6 +10,8 @@ import { draftsToJson, draftsToMarkdown, ImportError, readDraftsExport } from '.
 import { draftsToCsv } from '../export/drafts-csv.js';
 import { formatDate } from '../text/format-date.js';
 import { localIsoDate } from '../text/local-iso-date.js';
+import { coalescedRead } from './coalesced-read.js';
+import { draftDue, type DraftDue } from './draft-due.js';
 
 /** Where a draft stands with the team, in the user's words. */
 export type DraftSyncState = 'Saved on this device' | 'Waiting to sync' | 'Synced' | 'Conflict' | 'Needs attention';
@@ -27,7 +29,7 @@ export interface DraftSummary {
   /** The teammate whose change is the draft's latest, as the team's server names them; "" when it is this device's. */
   readonly by: string;
   /** What falls due on the draft, soonest first ("Review due 3 December 2026"), or null. */
-  readonly due: { readonly text: string; readonly reached: boolean } | null;
+  readonly due: DraftDue | null;
 }
 
 /** Where an import stands; the view says it in words. */
@@ -56,23 +58,6 @@ function answersOf(draft: Draft): string {
       .map(([key, f]) => [key, f.value])
       .sort(([x], [y]) => (String(x) < String(y) ? -1 : 1)),
   );
-}
-
-/**
- * The soonest of what falls due on a draft (its next review: see DateQuestion.due), in words, and
- * whether its day has come (`today`, the device's local date).
- */
-function dueOf(draft: Draft, worksheet: Worksheet, today: string): DraftSummary['due'] {
-  let soonest: { what: string; date: string } | null = null;
-  for (const q of worksheet.questions) {
-    const date = draft.fields[q.id]?.value;
-    if (q.type !== 'date' || !q.due || typeof date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(date)) continue;
-    if (!soonest || date < soonest.date) soonest = { what: q.due, date };
-  }
-  if (!soonest) return null;
-  const { what, date } = soonest;
-  if (date > today) return { text: `${what} due ${formatDate(date)}`, reached: false };
-  return { text: date === today ? `${what} due today` : `${what} overdue: due ${formatDate(date)}`, reached: true };
 }
 
 /** The field changed last: whose it is is whose the draft's latest change is. */
@@ -121,7 +106,7 @@ export function summarise(
     sync,
     place,
     by: teammateOf(latestField(draft), deviceId)?.by ?? '',
-    due: draft.deletedAt === null ? dueOf(draft, worksheet, today) : null,
+    due: draft.deletedAt === null ? draftDue(draft, worksheet, today) : null,
   };
 }
 
@@ -162,27 +147,8 @@ export class DraftsController implements ReactiveController {
     this._unsubscribe?.();
   }
 
-  /** The read under way, and the one to follow it: changes heard during a read need one more, not one each. */
-  private _reading: Promise<void> | undefined;
-  private _next: Promise<void> | undefined;
-
-  /**
-   * Reads the list again. Asked while a read is under way, it waits for that read and one more,
-   * shared by everyone who asks meanwhile: notices that come faster than the list is read (a sync's
-   * pages, another tab's edits) cost one read between them, not one each queued ahead of the
-   * sync's own writes.
-   */
-  refresh(): Promise<void> {
-    if (!this._reading) {
-      this._reading = this._read().finally(() => (this._reading = undefined));
-      return this._reading;
-    }
-    this._next ??= this._reading.then(() => {
-      this._next = undefined;
-      return this.refresh();
-    });
-    return this._next;
-  }
+  /** Reads the list again; asked while a read is under way, it waits for that and one more (see coalescedRead). */
+  readonly refresh = coalescedRead(() => this._read());
 
   private async _read(): Promise<void> {
     try {

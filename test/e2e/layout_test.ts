@@ -81,6 +81,9 @@ describe('layout on small screens', () => {
     await page.waitForURL(/\/worksheet\/[0-9a-f-]{36}$/);
     const draft = new URL(page.url()).pathname;
     await page.getByRole('button', { name: 'Add a channel' }).click();
+    // Overdue: the home page names the draft in the colours that mark it.
+    await page.getByLabel('Next review date').fill('2020-01-01');
+    await page.getByText('Saved on this device', { exact: false }).first().waitFor();
     const axeSource = await readFile(AXE, 'utf8');
     const found: string[] = [];
     const backgrounds = new Map<string, string>();
@@ -95,6 +98,7 @@ describe('layout on small screens', () => {
       for (const path of ['/', '/guide/social-media', '/worksheet', draft, '/drafts', '/settings', '/nowhere']) {
         await page.goto(`${server.origin}${path}`);
         await page.getByRole('heading', { level: 1 }).first().waitFor();
+        if (path === '/') await page.getByText('Review overdue: due 1 January 2020').waitFor();
         backgrounds.set(colorScheme, await page.evaluate(() => getComputedStyle(document.body).backgroundColor));
         // Evaluated, not added as a script tag, which the app's Content Security Policy refuses.
         await page.evaluate(axeSource);

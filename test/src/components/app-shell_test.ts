@@ -161,6 +161,40 @@ describe('app-shell', () => {
     await expect(shell).to.be.accessible();
   });
 
+  it('offers on the home page the draft changed last, and opens it', async () => {
+    const shell = await shellAt('/worksheet/new');
+    await waitUntil(() => view(shell)?.localName === 'worksheet-page' && view(shell).shadowRoot?.querySelector('h1'));
+    const draftPath = location.pathname;
+    click(shell, 'a.brand');
+    await waitUntil(() => view(shell)?.localName === 'home-page', 'the home page shows');
+    const carryOn = (): HTMLAnchorElement | null =>
+      [...view(shell).shadowRoot!.querySelectorAll<HTMLAnchorElement>('p a')].find((a) =>
+        a.parentElement!.textContent!.includes('Carry on with'),
+      ) ?? null;
+    await waitUntil(carryOn, 'the draft is offered');
+    expect([carryOn()!.textContent, carryOn()!.getAttribute('href')]).to.deep.equal(['Untitled draft', draftPath]);
+    await expect(shell).to.be.accessible();
+    carryOn()!.click();
+    await waitUntil(() => view(shell)?.localName === 'worksheet-page', 'the draft opens');
+    expect(location.pathname).to.equal(draftPath);
+  });
+
+  it('shows the home page with its drafts named from the first, so nothing moves as they are read', async () => {
+    fixtureCleanup();
+    history.replaceState({}, '', '/');
+    const dbName = freshDbName('shell-home');
+    const store = await openStore(dbName);
+    await store.create({ id: 'engagement-strategy', version: 1 }, { title: 'Riverside' });
+    store.close();
+    // A device slower to open its drafts than to read the guides' index.
+    const openSlowly = () => aTimeout(150).then(() => openStore(dbName));
+    const shell = await fixture<AppShell>(
+      html`<app-shell .store=${builtContentStore()} .openDrafts=${openSlowly}></app-shell>`,
+    );
+    await waitUntil(() => view(shell)?.shadowRoot?.querySelector('h1'), 'the home page shows');
+    expect(view(shell).shadowRoot!.textContent).to.contain('Carry on with Riverside');
+  });
+
   it('lists the drafts on this device', async () => {
     const shell = await shellAt('/drafts');
     expect(view(shell).localName).to.equal('drafts-page');

@@ -38,6 +38,52 @@ describe('home-page', () => {
   });
 });
 
+describe('home-page with drafts', () => {
+  const notice = (title: string, text: string, urgent: boolean) => ({ id: `id-${title}`, title, text, urgent });
+
+  it('offers the draft changed last, and names the drafts that need the user, marking the urgent', async () => {
+    const recent = {
+      latest: { id: 'abc', title: 'Riverside consultation', updatedAt: Date.UTC(2026, 10, 26, 4, 4) },
+      notices: [
+        notice('Riverside consultation', 'An answer has two versions: choose which to keep', true),
+        notice('Hall meeting', 'Review due 3 December 2026', false),
+      ],
+    };
+    const el = await fixture<HomePage>(html`<home-page .recent=${recent}></home-page>`);
+    const text = (node: Element) => node.textContent!.replace(/\s+/g, ' ').trim();
+    const carryOn = [...el.shadowRoot!.querySelectorAll('p')].find((p) => text(p).startsWith('Carry on with'))!;
+    expect(text(carryOn)).to.match(/^Carry on with Riverside consultation, last changed .+2026.+\.$/);
+    expect(carryOn.querySelector('a')!.getAttribute('href')).to.equal('/worksheet/abc');
+    const items = [...el.shadowRoot!.querySelectorAll('.notices li')];
+    expect(items.map(text)).to.deep.equal([
+      'Riverside consultation: An answer has two versions: choose which to keep',
+      'Hall meeting: Review due 3 December 2026',
+    ]);
+    expect(items.map((li) => li.querySelector('a')!.getAttribute('href'))).to.deep.equal([
+      '/worksheet/id-Riverside consultation',
+      '/worksheet/id-Hall meeting',
+    ]);
+    expect(items.map((li) => Boolean(li.querySelector('.urgent')))).to.deep.equal([true, false]);
+    await expect(el).to.be.accessible();
+  });
+
+  it('names five drafts, and sends the user to the list for the rest', async () => {
+    const notices = Array.from({ length: 8 }, (_, i) => notice(`Draft ${i}`, 'Review due today', true));
+    const el = await fixture<HomePage>(html`<home-page .recent=${{ latest: null, notices }}></home-page>`);
+    expect(el.shadowRoot!.querySelectorAll('.notices li')).to.have.length(5);
+    const more = el.shadowRoot!.querySelector('a[href="/drafts"]:not(.button)')!;
+    expect(more.textContent).to.equal('3 more in your drafts');
+    await expect(el).to.be.accessible();
+  });
+
+  it('says nothing of drafts on a device with none', async () => {
+    const el = await fixture<HomePage>(html`<home-page .recent=${{ latest: null, notices: [] }}></home-page>`);
+    expect(el.shadowRoot!.textContent).not.to.contain('Carry on');
+    expect(el.shadowRoot!.querySelector('.notices')).to.equal(null);
+    await expect(el).to.be.accessible();
+  });
+});
+
 describe('not-found-page', () => {
   it('names the path that was asked for', async () => {
     const el = await fixture(html`<not-found-page path="/nowhere"></not-found-page>`);

@@ -1,0 +1,141 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { Worksheet } from '../content/worksheet.js';
+import { draftTitle, type Draft } from '../data/draft.js';
+import type { DraftStore } from '../data/draft-store.js';
+import { localIsoDate } from '../text/local-iso-date.js';
+import { coalescedRead } from './coalesced-read.js';
+import { draftDue } from './draft-due.js';
+
+/** How far ahead the start page looks for reviews coming due. */
+export const DUE_AHEAD_DAYS = 7;
+
+/** A draft the start page names, and why it names it. */
+export interface DraftNotice {
+  readonly id: string;
+  readonly title: string;
+  /** Why it needs the user: "Review due today", "An answer has two versions: choose which to keep". */
+  readonly text: string;
+  /** Its review is due today or overdue, or it holds two versions of an answer. */
+  readonly urgent: boolean;
+}
+
+/** What the start page says of the drafts on this device. */
+export interface RecentDrafts {
+  /** The draft changed last (by anyone), to carry on with. */
+  readonly latest: { readonly id: string; readonly title: string; readonly updatedAt: number } | null;
+  /** Drafts with two versions of an answer, then those whose review is overdue or near, soonest first. */
+  readonly notices: readonly DraftNotice[];
+}
+
+/**
+ * What the start page says of `drafts` (newest first, as DraftStore.list gives them) on `today`
+ * (the device's local ISO date): the one to carry on with, and the ones that need the user.
+ */
+export function recentDrafts(drafts: readonly Draft[], worksheet: Worksheet, today: string): RecentDrafts {
+  const [first] = drafts;
+  const ahead = new Date(`${today}T12:00:00`);
+  ahead.setDate(ahead.getDate() + DUE_AHEAD_DAYS);
+  const horizon = localIsoDate(ahead);
+  const conflicts: DraftNotice[] = [];
+  const dues: (DraftNotice & { readonly date: string })[] = [];
+  for (const draft of drafts) {
+    const title = draftTitle(draft);
+    const twoVersions = Object.values(draft.fields).filter((f) => f.conflict).length;
+    if (twoVersions > 0)
+      conflicts.push({
+        id: draft.id,
+        title,
+        text:
+          twoVersions === 1
+            ? 'An answer has two versions: choose which to keep'
+            : `${twoVersions} answers have two versions: choose which to keep`,
+        urgent: true,
+      });
+    const due = draftDue(draft, worksheet, today);
+    if (due && due.date <= horizon)
+      dues.push({ id: draft.id, title, text: due.text, urgent: due.reached, date: due.date });
+  }
+  dues.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  return {
+    latest: first ? { id: first.id, title: draftTitle(first), updatedAt: first.updatedAt } : null,
+    notices: [...conflicts, ...dues.map(({ date: _date, ...notice }) => notice)],
+  };
+}
+
+/** Where the drafts are read from; the worksheet is asked for only when there are drafts. */
+export interface RecentDraftsSource {
+  readonly store: DraftStore;
+  readonly worksheet: () => Promise<Worksheet>;
+}
+
+/**
+ * Keeps what the start page says of the drafts current while it is shown (`show`): read as it
+ * opens and again as drafts change (a sync, another tab; this tab's own changes are made on other
+ * pages, and read as the start page shows again). Not while it is hidden, where reading every
+ * draft after each keystroke on the worksheet would be work for no one.
+ */
+export class RecentDraftsController implements ReactiveController {
+  /** Undefined until first read, and when the drafts could not be read. */
+  value: RecentDrafts | undefined;
+
+  private _shown = false;
+  private _unsubscribe: (() => void) | undefined;
+  private _source: RecentDraftsSource | undefined;
+  private _settle: () => void = () => undefined;
+
+  /**
+   * Settles when the drafts have been read since the page last showed (or could not be): the
+   * page can wait for it, so that what it says of them does not push the page down as it arrives.
+   */
+  ready: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly load: () => Promise<RecentDraftsSource>,
+  ) {
+    host.addController(this);
+  }
+
+  hostDisconnected(): void {
+    this.show(false);
+  }
+
+  /** The start page is shown (true) or has gone (false). */
+  show(shown: boolean): void {
+    if (shown === this._shown) return;
+    this._shown = shown;
+    if (!shown) {
+      this._unsubscribe?.();
+      this._unsubscribe = undefined;
+      this._settle();
+      return;
+    }
+    this.ready = new Promise((resolve) => (this._settle = resolve));
+    void this.load().then(
+      (source) => {
+        if (!this._shown || this._unsubscribe) return;
+        this._source = source;
+        this._unsubscribe = source.store.onChange(() => void this._refresh());
+        void this._refresh();
+      },
+      // The start page is not where a storage failure is told: the drafts page says it, and the
+      // start page stays as it is without the drafts.
+      () => this._settle(),
+    );
+  }
+
+  private readonly _refresh = coalescedRead(async () => {
+    const source = this._source;
+    if (!source || !this._shown) return;
+    try {
+      const drafts = await source.store.list();
+      // No drafts, no need of the worksheet: a first visit fetches nothing more for this.
+      const worksheet = drafts.length > 0 ? await source.worksheet() : null;
+      this.value = worksheet ? recentDrafts(drafts, worksheet, localIsoDate()) : { latest: null, notices: [] };
+    } catch {
+      this.value = undefined; // see show: said on the drafts page
+    }
+    this._settle();
+    this.host.requestUpdate();
+  });
+}

@@ -1,0 +1,156 @@
+import { expect, waitUntil } from '@open-wc/testing';
+import type { Worksheet } from '../../../src/content/worksheet.js';
+import type { Draft } from '../../../src/data/draft.js';
+import {
+  DUE_AHEAD_DAYS,
+  RecentDraftsController,
+  recentDrafts,
+} from '../../../src/controllers/recent-drafts-controller.js';
+import type { ServerDraft } from '../../../src/sync/protocol.js';
+import { builtWorksheet } from '../support/built-worksheet.js';
+import { ControllerHost } from '../support/controller-host.js';
+import { openStore, WORKSHEET } from '../support/fresh-db.js';
+
+/** A draft as the store lists it: its title, review date and any answer with two versions. */
+function draft(title: string, { review = '', twoVersions = 0, updatedAt = 1 } = {}): Draft {
+  const fields: Record<string, Draft['fields'][string]> = {
+    title: { value: title, changedAt: updatedAt, changedBy: 'device' },
+  };
+  if (review) fields['review'] = { value: review, changedAt: updatedAt, changedBy: 'device' };
+  for (let i = 0; i < twoVersions; i += 1)
+    fields[`answer-${i}`] = {
+      value: 'ours',
+      changedAt: updatedAt,
+      changedBy: 'device',
+      conflict: { value: 'theirs', changedAt: updatedAt, changedBy: 'Sam’s tablet' },
+    };
+  return {
+    id: crypto.randomUUID(),
+    worksheetId: WORKSHEET.id,
+    worksheetVersion: WORKSHEET.version,
+    createdAt: 1,
+    updatedAt,
+    fields,
+    deletedAt: null,
+  };
+}
+
+describe('recentDrafts', () => {
+  let worksheet: Worksheet;
+  before(async () => {
+    worksheet = await builtWorksheet();
+  });
+
+  it('names the draft changed last, then answers with two versions, then reviews due within the week, soonest first', () => {
+    const today = '2026-11-28';
+    const drafts = [
+      draft('Latest', { updatedAt: 9 }),
+      draft('Due in a week', { review: '2026-12-05' }),
+      draft('Due in eight days', { review: '2026-12-06' }),
+      draft('Overdue', { review: '2026-10-01' }),
+      draft('Due today', { review: today }),
+      draft('Two answers disputed', { twoVersions: 2 }),
+      draft('One answer disputed', { twoVersions: 1, review: '2026-11-29' }),
+    ];
+    const recent = recentDrafts(drafts, worksheet, today);
+    expect(recent.latest).to.deep.equal({ id: drafts[0]!.id, title: 'Latest', updatedAt: 9 });
+    expect(recent.notices.map((n) => [n.title, n.text, n.urgent])).to.deep.equal([
+      ['Two answers disputed', '2 answers have two versions: choose which to keep', true],
+      ['One answer disputed', 'An answer has two versions: choose which to keep', true],
+      ['Overdue', 'Review overdue: due 1 October 2026', true],
+      ['Due today', 'Review due today', true],
+      ['One answer disputed', 'Review due 29 November 2026', false],
+      ['Due in a week', 'Review due 5 December 2026', false],
+    ]);
+    expect(DUE_AHEAD_DAYS).to.equal(7);
+  });
+
+  it('counts the week in calendar days across a month’s and a year’s end', () => {
+    const recent = recentDrafts(
+      [draft('In', { review: '2027-01-07' }), draft('Out', { review: '2027-01-08' })],
+      worksheet,
+      '2026-12-31',
+    );
+    expect(recent.notices.map((n) => n.title)).to.deep.equal(['In']);
+  });
+
+  it('says nothing of drafts when there are none', () => {
+    expect(recentDrafts([], worksheet, '2026-11-28')).to.deep.equal({ latest: null, notices: [] });
+  });
+});
+
+/** A teammate's draft as a sync brings it. */
+function fromTeam(title: string, at: number): ServerDraft {
+  return {
+    id: crypto.randomUUID(),
+    worksheetId: WORKSHEET.id,
+    worksheetVersion: WORKSHEET.version,
+    createdAt: at,
+    rev: 3,
+    deletedAt: null,
+    note: null,
+    fields: { title: { value: title, rev: 3, changedAt: at, changedBy: 'Sam’s tablet', conflict: null } },
+  };
+}
+
+describe('RecentDraftsController', () => {
+  it('reads the drafts while shown and as they change, and stops reading once hidden', async () => {
+    const store = await openStore();
+    const worksheet = await builtWorksheet();
+    const first = await store.create(WORKSHEET, { title: 'First' });
+    let reads = 0;
+    const list = store.list.bind(store);
+    store.list = () => {
+      reads += 1;
+      return list();
+    };
+    const host = new ControllerHost();
+    const controller = new RecentDraftsController(host, () =>
+      Promise.resolve({ store, worksheet: () => Promise.resolve(worksheet) }),
+    );
+    expect(controller.value).to.equal(undefined);
+
+    controller.show(true);
+    await waitUntil(() => controller.value?.latest?.id === first.id, 'the draft is read as the page shows');
+    // A sync's writes are heard of (this tab's own are made elsewhere than the start page).
+    const second = fromTeam('From the team', Date.now() + 60_000);
+    await store.applyRemote([second]);
+    await waitUntil(() => controller.value?.latest?.id === second.id, 'a teammate’s draft is heard of');
+    expect(host.updates).to.be.greaterThanOrEqual(2);
+
+    controller.show(false);
+    const before = reads;
+    await store.applyRemote([fromTeam('Synced while hidden', Date.now() + 120_000)]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(reads).to.equal(before, 'no reads while the start page is not shown');
+
+    controller.show(true);
+    await waitUntil(() => controller.value?.latest?.title === 'Synced while hidden', 'read again as it shows');
+    store.close();
+  });
+
+  it('asks for no worksheet on a device with no drafts, and is ready once it has read them', async () => {
+    const store = await openStore();
+    let asked = 0;
+    const controller = new RecentDraftsController(new ControllerHost(), () =>
+      Promise.resolve({ store, worksheet: () => ((asked += 1), builtWorksheet()) }),
+    );
+    controller.show(true);
+    await controller.ready;
+    expect([controller.value, asked]).to.deep.equal([{ latest: null, notices: [] }, 0]);
+    store.close();
+  });
+
+  it('shows nothing of the drafts when they cannot be read', async () => {
+    const store = await openStore();
+    const worksheet = await builtWorksheet();
+    store.close();
+    const host = new ControllerHost();
+    const controller = new RecentDraftsController(host, () =>
+      Promise.resolve({ store, worksheet: () => Promise.resolve(worksheet) }),
+    );
+    controller.show(true);
+    await controller.ready;
+    expect([controller.value, host.updates]).to.deep.equal([undefined, 1]);
+  });
+});
