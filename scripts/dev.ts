@@ -6,7 +6,7 @@ import { watch, type RollupOptions } from 'rollup';
 import { loadConfigFile } from 'rollup/loadConfigFile';
 import { buildApp } from '../server/app.js';
 import { openDatabase } from '../server/db/open-database.js';
-import { readServerConfig } from '../server/server-config.js';
+import { readServerConfig, sqliteFileOf } from '../server/server-config.js';
 import { serverSecret } from '../server/server-secret.js';
 import { joinLink } from '../server/sync/sync-routes.js';
 import { SyncStore } from '../server/sync/sync-store.js';
@@ -30,7 +30,7 @@ watcher.on('event', (event) => {
 
 const { db } = await openDatabase({
   databaseUrl: config.databaseUrl,
-  sqliteFile: path.join(config.dataDir, 'efk.sqlite'),
+  sqliteFile: sqliteFileOf(config),
 });
 const store = new SyncStore(db, await serverSecret(config.dataDir, config.secret));
 const team = (await store.firstTeam()) ?? (await store.createTeam('Field team'));

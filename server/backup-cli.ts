@@ -1,8 +1,9 @@
 // `npm run backup [-- file]` and `npm run restore -- file`, for the embedded SQLite database.
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { timeStamp } from './db/scheduled-backup.js';
 import { backupSqlite, restoreSqlite } from './db/sqlite-backup.js';
-import { ConfigError, readServerConfig } from './server-config.js';
+import { backupsDirOf, ConfigError, readServerConfig, sqliteFileOf } from './server-config.js';
 
 async function main([command, file]: string[]): Promise<void> {
   const config = readServerConfig();
@@ -11,11 +12,9 @@ async function main([command, file]: string[]): Promise<void> {
       'DATABASE_URL is set: back up PostgreSQL with pg_dump and restore with pg_restore (see the README).',
     );
   }
-  const live = path.join(config.dataDir, 'efk.sqlite');
+  const live = sqliteFileOf(config);
   if (command === 'backup') {
-    const target = path.resolve(
-      file ?? path.join(config.dataDir, 'backups', `efk-${new Date().toISOString().replace(/[:.]/g, '-')}.sqlite`),
-    );
+    const target = path.resolve(file ?? path.join(backupsDirOf(config), `efk-${timeStamp(Date.now())}.sqlite`));
     const { pages } = await backupSqlite(live, target);
     console.log(`Backed up ${live} to ${target} (${pages} pages). Safe to run while the server runs.`);
     return;
@@ -23,7 +22,7 @@ async function main([command, file]: string[]): Promise<void> {
   if (command === 'restore') {
     if (!file) {
       // The moment this is asked is seldom a calm one: what there is to restore from, newest first.
-      const dir = path.join(config.dataDir, 'backups');
+      const dir = backupsDirOf(config);
       const found = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.sqlite'));
       const backups = await Promise.all(
         found.map(async (f) => ({ file: path.join(dir, f), ...(await stat(path.join(dir, f))) })),

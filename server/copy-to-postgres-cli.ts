@@ -4,7 +4,7 @@ import path from 'node:path';
 import { copyDatabase } from './db/copy-database.js';
 import { openDatabase } from './db/open-database.js';
 import { checkBackup } from './db/sqlite-backup.js';
-import { ConfigError, readServerConfig } from './server-config.js';
+import { ConfigError, readServerConfig, sqliteFileOf } from './server-config.js';
 
 function count(n: number, thing: string): string {
   return `${n.toLocaleString('en')} ${thing}${n === 1 ? '' : 's'}`;
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     throw new ConfigError(
       'Set DATABASE_URL to the new, empty PostgreSQL database to copy into: DATABASE_URL=postgres://… npm run copy-to-postgres',
     );
-  const file = path.join(config.dataDir, 'efk.sqlite');
+  const file = sqliteFileOf(config);
   if (!(await stat(file).catch(() => null)))
     throw new ConfigError(`There is no SQLite database to copy at ${file} (set DATA_DIR to the folder that holds it).`);
   // A damaged file stops here, before anything is written anywhere.

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import { build, isBuildStale, outDir } from '../scripts/build.js';
 import { buildApp } from './app.js';
@@ -9,7 +8,7 @@ import { DatabaseOpenError } from './db/database-open-error.js';
 import { backUpIfDue } from './db/scheduled-backup.js';
 import { openDatabase } from './db/open-database.js';
 import { serverSecret } from './server-secret.js';
-import { ConfigError, readServerConfig } from './server-config.js';
+import { backupsDirOf, ConfigError, readServerConfig, sqliteFileOf } from './server-config.js';
 import { eraseDeleted } from './sync/erase-deleted.js';
 import { FORGET_EVERY_MS, forgetSettledEvery } from './sync/forget-settled.js';
 import { runEvery } from './sync/run-every.js';
@@ -33,7 +32,7 @@ async function main(): Promise<void> {
   let waits = 0;
   const { db, engine } = await openDatabase({
     databaseUrl: config.databaseUrl,
-    sqliteFile: path.join(config.dataDir, 'efk.sqlite'),
+    sqliteFile: sqliteFileOf(config),
     onQuery: (ms, ok) => metrics.database.observe({ outcome: ok ? 'ok' : 'error' }, ms / 1000),
     onConnectionError: (error) => {
       metrics.connectionErrors.inc();
@@ -89,7 +88,7 @@ async function main(): Promise<void> {
     engine === 'postgres'
       ? 'Backups: PostgreSQL’s own (pg_dump; see the README).'
       : config.backupEveryHours > 0
-        ? `Backups: ${path.join(config.dataDir, 'backups')}, every ${config.backupEveryHours} h, the newest ${config.backupsKept} kept.`
+        ? `Backups: ${backupsDirOf(config)}, every ${config.backupEveryHours} h, the newest ${config.backupsKept} kept.`
         : 'Backups: none by the server (BACKUP_EVERY_HOURS=0); schedule npm run backup.',
   );
   // Records of changes their devices have settled go, so the record of applied changes stays bounded.
@@ -129,8 +128,8 @@ async function main(): Promise<void> {
       ? runEvery(
           () =>
             backUpIfDue({
-              live: path.join(config.dataDir, 'efk.sqlite'),
-              dir: path.join(config.dataDir, 'backups'),
+              live: sqliteFileOf(config),
+              dir: backupsDirOf(config),
               everyMs: config.backupEveryHours * HOUR_MS,
               keep: config.backupsKept,
             }),

@@ -29,6 +29,16 @@ export interface ServerConfig {
   readonly backupsKept: number;
 }
 
+/** The embedded SQLite database's file in `dataDir`. */
+export function sqliteFileOf(config: Pick<ServerConfig, 'dataDir'>): string {
+  return path.join(config.dataDir, 'efk.sqlite');
+}
+
+/** Where backups of the embedded database go: the server's own and `npm run backup`'s. */
+export function backupsDirOf(config: Pick<ServerConfig, 'dataDir'>): string {
+  return path.join(config.dataDir, 'backups');
+}
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }

@@ -5,7 +5,7 @@ import { headingId } from '../scripts/content/slugify.js';
 import { DatabaseOpenError } from './db/database-open-error.js';
 import { openDatabase } from './db/open-database.js';
 import { serverSecret } from './server-secret.js';
-import { ConfigError, readServerConfig } from './server-config.js';
+import { ConfigError, readServerConfig, sqliteFileOf } from './server-config.js';
 import { cleanName, NOT_IN_NAMES } from '../src/sync/protocol.js';
 import { joinLink } from './sync/sync-routes.js';
 import { isQuiet, QUIET_DEVICE_DAYS, SyncStore } from './sync/sync-store.js';
@@ -65,7 +65,7 @@ async function main(args: string[]): Promise<number> {
   const config = readServerConfig();
   const { db } = await openDatabase({
     databaseUrl: config.databaseUrl,
-    sqliteFile: path.join(config.dataDir, 'efk.sqlite'),
+    sqliteFile: sqliteFileOf(config),
   });
   const store = new SyncStore(db, await serverSecret(config.dataDir, config.secret));
   const base =

@@ -8,6 +8,11 @@ const STEP_PAGES = 2_000;
 /** The server's own backups start so; `npm run backup`'s (efk-<time>.sqlite) are never pruned by it. */
 export const SCHEDULED_PREFIX = 'efk-auto-';
 
+/** A moment as a backup's name holds it: sorts as time does, and is a file name everywhere (no colons). */
+export function timeStamp(ms: number): string {
+  return new Date(ms).toISOString().replace(/[:.]/g, '-');
+}
+
 export interface ScheduledBackupOptions {
   /** The live database. */
   readonly live: string;
@@ -56,7 +61,7 @@ export async function backUpIfDue({
   const newestAt = newest ? (await stat(path.join(dir, newest))).mtimeMs : null;
   if (newestAt !== null && now - newestAt < everyMs) return { made: null, newestAt };
 
-  const name = `${SCHEDULED_PREFIX}${new Date(now).toISOString().replace(/[:.]/g, '-')}.sqlite`;
+  const name = `${SCHEDULED_PREFIX}${timeStamp(now)}.sqlite`;
   const file = path.join(dir, name);
   const partial = `${file}.partial`;
   let pages: number;
