@@ -137,7 +137,10 @@ export class HomePage extends PageView {
                   html`<li>
                     <a href=${`/worksheet/${n.id}`}><bdi>${n.title}</bdi></a
                     >:
-                    <span class=${n.urgent ? 'urgent' : nothing}>${n.text}</span>
+                    ${n.reasons.map(
+                      (r, i) =>
+                        html`${i > 0 ? '. ' : nothing}<span class=${r.urgent ? 'urgent' : nothing}>${r.text}</span>`,
+                    )}
                   </li>`,
               )}
             </ul>

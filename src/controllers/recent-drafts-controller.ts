@@ -9,14 +9,19 @@ import { draftDue } from './draft-due.js';
 /** How far ahead the start page looks for reviews coming due. */
 export const DUE_AHEAD_DAYS = 7;
 
-/** A draft the start page names, and why it names it. */
-export interface DraftNotice {
-  readonly id: string;
-  readonly title: string;
-  /** Why it needs the user: "Review due today", "An answer has two versions: choose which to keep". */
+/** One reason a draft needs the user: "Review due today", "An answer has two versions: choose which to keep". */
+export interface NoticeReason {
   readonly text: string;
   /** Its review is due today or overdue, or it holds two versions of an answer. */
   readonly urgent: boolean;
+}
+
+/** A draft the start page names, once, with every reason it names it. */
+export interface DraftNotice {
+  readonly id: string;
+  readonly title: string;
+  /** Two versions of an answer first, then what falls due. */
+  readonly reasons: readonly NoticeReason[];
 }
 
 /** What the start page says of the drafts on this device. */
@@ -39,12 +44,10 @@ export function recentDrafts(drafts: readonly Draft[], worksheet: Worksheet, tod
   const conflicts: DraftNotice[] = [];
   const dues: (DraftNotice & { readonly date: string })[] = [];
   for (const draft of drafts) {
-    const title = draftTitle(draft);
     const twoVersions = Object.values(draft.fields).filter((f) => f.conflict).length;
+    const reasons: NoticeReason[] = [];
     if (twoVersions > 0)
-      conflicts.push({
-        id: draft.id,
-        title,
+      reasons.push({
         text:
           twoVersions === 1
             ? 'An answer has two versions: choose which to keep'
@@ -52,8 +55,12 @@ export function recentDrafts(drafts: readonly Draft[], worksheet: Worksheet, tod
         urgent: true,
       });
     const due = draftDue(draft, worksheet, today);
-    if (due && due.date <= horizon)
-      dues.push({ id: draft.id, title, text: due.text, urgent: due.reached, date: due.date });
+    if (due && due.date <= horizon) reasons.push({ text: due.text, urgent: due.reached });
+    if (reasons.length === 0) continue;
+    // A draft is named once, however many reasons: twice in a list of five would hide another.
+    const notice = { id: draft.id, title: draftTitle(draft), reasons };
+    if (twoVersions > 0) conflicts.push(notice);
+    else if (due) dues.push({ ...notice, date: due.date });
   }
   dues.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   return {

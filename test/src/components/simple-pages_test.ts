@@ -39,14 +39,23 @@ describe('home-page', () => {
 });
 
 describe('home-page with drafts', () => {
-  const notice = (title: string, text: string, urgent: boolean) => ({ id: `id-${title}`, title, text, urgent });
+  const notice = (title: string, ...reasons: [string, boolean][]) => ({
+    id: `id-${title}`,
+    title,
+    reasons: reasons.map(([text, urgent]) => ({ text, urgent })),
+  });
 
   it('offers the draft changed last, and names the drafts that need the user, marking the urgent', async () => {
     const recent = {
       latest: { id: 'abc', title: 'Riverside consultation', updatedAt: Date.UTC(2026, 10, 26, 4, 4) },
       notices: [
-        notice('Riverside consultation', 'An answer has two versions: choose which to keep', true),
-        notice('Hall meeting', 'Review due 3 December 2026', false),
+        notice(
+          'Riverside consultation',
+          ['An answer has two versions: choose which to keep', true],
+          ['Review due 29 November 2026', false],
+        ),
+        notice('Hall meeting', ['Review overdue: due 3 November 2026', true]),
+        notice('Town square', ['Review due 3 December 2026', false]),
       ],
     };
     const el = await fixture<HomePage>(html`<home-page .recent=${recent}></home-page>`);
@@ -56,19 +65,22 @@ describe('home-page with drafts', () => {
     expect(carryOn.querySelector('a')!.getAttribute('href')).to.equal('/worksheet/abc');
     const items = [...el.shadowRoot!.querySelectorAll('.notices li')];
     expect(items.map(text)).to.deep.equal([
-      'Riverside consultation: An answer has two versions: choose which to keep',
-      'Hall meeting: Review due 3 December 2026',
+      'Riverside consultation: An answer has two versions: choose which to keep. Review due 29 November 2026',
+      'Hall meeting: Review overdue: due 3 November 2026',
+      'Town square: Review due 3 December 2026',
     ]);
     expect(items.map((li) => li.querySelector('a')!.getAttribute('href'))).to.deep.equal([
       '/worksheet/id-Riverside consultation',
       '/worksheet/id-Hall meeting',
+      '/worksheet/id-Town square',
     ]);
-    expect(items.map((li) => Boolean(li.querySelector('.urgent')))).to.deep.equal([true, false]);
+    const urgent = (li: Element) => [...li.querySelectorAll('span')].map((s) => s.classList.contains('urgent'));
+    expect(items.map(urgent)).to.deep.equal([[true, false], [true], [false]]);
     await expect(el).to.be.accessible();
   });
 
   it('names five drafts, and sends the user to the list for the rest', async () => {
-    const notices = Array.from({ length: 8 }, (_, i) => notice(`Draft ${i}`, 'Review due today', true));
+    const notices = Array.from({ length: 8 }, (_, i) => notice(`Draft ${i}`, ['Review due today', true]));
     const el = await fixture<HomePage>(html`<home-page .recent=${{ latest: null, notices }}></home-page>`);
     expect(el.shadowRoot!.querySelectorAll('.notices li')).to.have.length(5);
     const more = el.shadowRoot!.querySelector('a[href="/drafts"]:not(.button)')!;

@@ -3,6 +3,7 @@ import type { Worksheet } from '../../../src/content/worksheet.js';
 import type { Draft } from '../../../src/data/draft.js';
 import {
   DUE_AHEAD_DAYS,
+  type DraftNotice,
   RecentDraftsController,
   recentDrafts,
 } from '../../../src/controllers/recent-drafts-controller.js';
@@ -54,13 +55,18 @@ describe('recentDrafts', () => {
     ];
     const recent = recentDrafts(drafts, worksheet, today);
     expect(recent.latest).to.deep.equal({ id: drafts[0]!.id, title: 'Latest', updatedAt: 9 });
-    expect(recent.notices.map((n) => [n.title, n.text, n.urgent])).to.deep.equal([
-      ['Two answers disputed', '2 answers have two versions: choose which to keep', true],
-      ['One answer disputed', 'An answer has two versions: choose which to keep', true],
-      ['Overdue', 'Review overdue: due 1 October 2026', true],
-      ['Due today', 'Review due today', true],
-      ['One answer disputed', 'Review due 29 November 2026', false],
-      ['Due in a week', 'Review due 5 December 2026', false],
+    const reasons = (n: DraftNotice) => n.reasons.map((r) => `${r.text}${r.urgent ? ' (urgent)' : ''}`);
+    expect(recent.notices.map((n) => [n.title, ...reasons(n)])).to.deep.equal([
+      ['Two answers disputed', '2 answers have two versions: choose which to keep (urgent)'],
+      // Named once, with both reasons: twice would take the place of another draft among five.
+      [
+        'One answer disputed',
+        'An answer has two versions: choose which to keep (urgent)',
+        'Review due 29 November 2026',
+      ],
+      ['Overdue', 'Review overdue: due 1 October 2026 (urgent)'],
+      ['Due today', 'Review due today (urgent)'],
+      ['Due in a week', 'Review due 5 December 2026'],
     ]);
     expect(DUE_AHEAD_DAYS).to.equal(7);
   });
