@@ -1,6 +1,7 @@
 // `npm run backup [-- file]` and `npm run restore -- file`, for the embedded SQLite database.
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { backupsPlace } from './db/backups-place.js';
 import { timeStamp } from './db/scheduled-backup.js';
 import { backupSqlite, restoreSqlite } from './db/sqlite-backup.js';
 import { backupsDirOf, ConfigError, readServerConfig, sqliteFileOf } from './server-config.js';
@@ -14,7 +15,10 @@ async function main([command, file]: string[]): Promise<void> {
   }
   const live = sqliteFileOf(config);
   if (command === 'backup') {
-    const target = path.resolve(file ?? path.join(backupsDirOf(config), `efk-${timeStamp(Date.now())}.sqlite`));
+    // Into a BACKUP_DIR only when it is there: see backupsPlace.
+    const target = path.resolve(
+      file ?? path.join((await backupsPlace(config)).dir, `efk-${timeStamp(Date.now())}.sqlite`),
+    );
     const { pages } = await backupSqlite(live, target);
     console.log(`Backed up ${live} to ${target} (${pages} pages). Safe to run while the server runs.`);
     return;

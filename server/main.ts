@@ -5,10 +5,11 @@ import { buildApp } from './app.js';
 import { BuildVersion } from './build-version.js';
 import { ServerMetrics } from './metrics.js';
 import { DatabaseOpenError } from './db/database-open-error.js';
+import { backupsPlace, type BackupsPlace } from './db/backups-place.js';
 import { backUpIfDue } from './db/scheduled-backup.js';
 import { openDatabase } from './db/open-database.js';
 import { serverSecret } from './server-secret.js';
-import { backupsDirOf, ConfigError, readServerConfig, sqliteFileOf } from './server-config.js';
+import { ConfigError, readServerConfig, sqliteFileOf } from './server-config.js';
 import { eraseDeleted } from './sync/erase-deleted.js';
 import { FORGET_EVERY_MS, forgetSettledEvery } from './sync/forget-settled.js';
 import { runEvery } from './sync/run-every.js';
@@ -48,6 +49,9 @@ async function main(): Promise<void> {
       if (waits % 10 === 1) console.log(`Waiting for the database (${reason})…`);
     },
   });
+  // Checked before serving: a BACKUP_DIR not there (a disk not mounted) stops the start, said plainly.
+  const backups: BackupsPlace | null =
+    engine === 'sqlite' && config.backupEveryHours > 0 ? await backupsPlace(config) : null;
   const store = new SyncStore(db, await serverSecret(config.dataDir, config.secret), {
     // A restore no one told the devices of (npm run team -- restored): they are catching up now.
     onWentBack: ({ teamId, since, rev }) =>
@@ -87,8 +91,8 @@ async function main(): Promise<void> {
   console.log(
     engine === 'postgres'
       ? 'Backups: PostgreSQL’s own (pg_dump; see the README).'
-      : config.backupEveryHours > 0
-        ? `Backups: ${backupsDirOf(config)}, every ${config.backupEveryHours} h, the newest ${config.backupsKept} kept.`
+      : backups
+        ? `Backups: ${backups.dir}, every ${config.backupEveryHours} h, the newest ${config.backupsKept} kept.${backups.sameDisk ? ' They share the database’s disk, and a fault of that disk loses both: copy them off the machine, or set BACKUP_DIR to a folder on another disk.' : ''}`
         : 'Backups: none by the server (BACKUP_EVERY_HOURS=0); schedule npm run backup.',
   );
   // Records of changes their devices have settled go, so the record of applied changes stays bounded.
@@ -118,36 +122,35 @@ async function main(): Promise<void> {
     },
   });
 
-  // The embedded database backs itself up (DATA_DIR/backups), so a kit started with `npm start`
+  // The embedded database backs itself up (DATA_DIR/backups, or BACKUP_DIR), so a kit started with `npm start`
   // is not one disk fault or mistaken `team -- delete` away from losing every team's drafts.
   // Whether one is due is looked at every quarter hour (hourly, a backup due a minute after a look
   // would wait for the next, and an hourly backup come every two hours); PostgreSQL is backed up
   // by its own tools.
-  const backingUp =
-    engine === 'sqlite' && config.backupEveryHours > 0
-      ? runEvery(
-          () =>
-            backUpIfDue({
-              live: sqliteFileOf(config),
-              dir: backupsDirOf(config),
-              everyMs: config.backupEveryHours * HOUR_MS,
-              keep: config.backupsKept,
-            }),
-          {
-            everyMs: HOUR_MS / 4,
-            onRun: ({ made, newestAt }) => {
-              // From the files: a restarted server reports the backup its predecessor made.
-              if (newestAt !== null) metrics.lastBackup.set(newestAt / 1000);
-              if (made)
-                app.log.info({ file: made.file, pages: made.pages, removed: made.removed }, 'backed up the database');
-            },
-            onError: (error) => {
-              metrics.backupErrors.inc();
-              app.log.error({ err: error }, 'backing up the database failed; trying again within the hour');
-            },
+  const backingUp = backups
+    ? runEvery(
+        () =>
+          backUpIfDue({
+            live: sqliteFileOf(config),
+            dir: backups.dir,
+            everyMs: config.backupEveryHours * HOUR_MS,
+            keep: config.backupsKept,
+          }),
+        {
+          everyMs: HOUR_MS / 4,
+          onRun: ({ made, newestAt }) => {
+            // From the files: a restarted server reports the backup its predecessor made.
+            if (newestAt !== null) metrics.lastBackup.set(newestAt / 1000);
+            if (made)
+              app.log.info({ file: made.file, pages: made.pages, removed: made.removed }, 'backed up the database');
           },
-        )
-      : null;
+          onError: (error) => {
+            metrics.backupErrors.inc();
+            app.log.error({ err: error }, 'backing up the database failed; trying again within the hour');
+          },
+        },
+      )
+    : null;
 
   let closing = false;
   const shutdown = (signal: string): void => {

@@ -27,6 +27,8 @@ export interface ServerConfig {
   readonly backupEveryHours: number;
   /** How many of those backups to keep. */
   readonly backupsKept: number;
+  /** The folder backups go in when not DATA_DIR/backups (another disk); it must exist. */
+  readonly backupDir: string | undefined;
 }
 
 /** The embedded SQLite database's file in `dataDir`. */
@@ -35,8 +37,8 @@ export function sqliteFileOf(config: Pick<ServerConfig, 'dataDir'>): string {
 }
 
 /** Where backups of the embedded database go: the server's own and `npm run backup`'s. */
-export function backupsDirOf(config: Pick<ServerConfig, 'dataDir'>): string {
-  return path.join(config.dataDir, 'backups');
+export function backupsDirOf(config: Pick<ServerConfig, 'dataDir' | 'backupDir'>): string {
+  return config.backupDir ?? path.join(config.dataDir, 'backups');
 }
 
 export class ConfigError extends Error {
@@ -111,6 +113,7 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
   if (!/^\d+$/.test(keptText) || backupsKept < 1 || backupsKept > 1000) {
     throw new ConfigError(`BACKUPS_KEPT must be a whole number from 1 to 1000, got "${keptText}"`);
   }
+  const backupDir = env['BACKUP_DIR']?.trim() || undefined;
   const metricsToken = env['METRICS_TOKEN']?.trim() || undefined;
   if (metricsToken && !/^[A-Za-z0-9._~+/=-]{16,}$/.test(metricsToken)) {
     throw new ConfigError(
@@ -132,5 +135,6 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     metricsToken,
     backupEveryHours,
     backupsKept,
+    backupDir: backupDir && path.resolve(backupDir),
   };
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { utimes } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import SQLite from 'better-sqlite3';
@@ -135,6 +135,41 @@ describe('SQLite backup and restore', () => {
     assert.match(lines[1]!, /^Backups in .+backups, newest first:$/);
     assert.match(lines[2]!, /efk-2026-11-27T09-30-00-000Z\.sqlite {2}\(made \d{4}-/);
     assert.match(lines[3]!, /efk-auto-2026-11-26T00-00-00-000Z\.sqlite {2}\(made 2026-11-26T00:00:00\.000Z, 0\.0 MB\)/);
+  });
+
+  it('backs up into BACKUP_DIR, another disk, and lists the backups there; a BACKUP_DIR not there is said, and not made', async () => {
+    const data = await tempDirWith();
+    cleanups.push(data.cleanup);
+    const { db } = await openDatabase({ sqliteFile: path.join(data.dir, 'efk.sqlite') });
+    await new SyncStore(db, randomSecret()).createTeam('Backed up elsewhere');
+    await db.destroy();
+    const other = await mkdtemp('/dev/shm/efk-backups-');
+    cleanups.push(() => rm(other, { recursive: true, force: true }));
+    const cli = (args: string[], backupDir: string) =>
+      spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/backup-cli.ts'), ...args], {
+        cwd: ROOT,
+        env: { ...process.env, DATA_DIR: data.dir, BACKUP_DIR: backupDir, DATABASE_URL: '' },
+        encoding: 'utf8',
+      });
+
+    const made = cli(['backup'], other);
+    assert.equal(made.status, 0, made.stderr);
+    const [file, ...more] = await readdir(other);
+    assert.match(file!, /^efk-\d{4}-.+\.sqlite$/);
+    assert.deepEqual(more, []);
+    assert.match(made.stdout, new RegExp(`to ${path.join(other, file!).replaceAll('.', '\\.')} \\(`));
+    assert.equal(histories(path.join(other, file!)).size, 1, 'the team is in the backup');
+    const listed = cli(['restore'], other);
+    assert.match(
+      listed.stderr,
+      new RegExp(`^Backups in ${other}, newest first:\n {2}${path.join(other, file!)} `, 'm'),
+    );
+
+    const missing = path.join(data.dir, 'unmounted');
+    const refused = cli(['backup'], missing);
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, new RegExp(`^BACKUP_DIR ${missing} is not a folder\\. The server does not make it`));
+    await assert.rejects(stat(missing), { code: 'ENOENT' });
   });
 
   it('refuses to restore a file that is not a kit database, changing nothing', async () => {

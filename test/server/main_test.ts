@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
-import { readdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openDatabase } from '../../server/db/open-database.js';
@@ -24,7 +24,7 @@ describe('npm start', () => {
   after(() => cleanup?.());
 
   /** `npm start`'s server, on 127.0.0.1 and a port of its choosing, keeping its data in `dataDir`. */
-  function startServer(dataDir: string): ChildProcessWithoutNullStreams {
+  function startServer(dataDir: string, env: Record<string, string> = {}): ChildProcessWithoutNullStreams {
     return spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/main.ts')], {
       cwd: ROOT,
       env: {
@@ -34,6 +34,7 @@ describe('npm start', () => {
         LOG_LEVEL: 'warn',
         EFK_OUT_DIR: distDir,
         DATA_DIR: dataDir,
+        ...env,
       },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -70,7 +71,10 @@ describe('npm start', () => {
     const backups = path.join(data.dir, 'backups');
     assert.match(
       output,
-      new RegExp(`^Backups: ${backups.replaceAll('.', '\\.')}, every 24 h, the newest 7 kept\\.$`, 'm'),
+      new RegExp(
+        `^Backups: ${backups.replaceAll('.', '\\.')}, every 24 h, the newest 7 kept\\. They share the database’s disk, and a fault of that disk loses both: copy them off the machine, or set BACKUP_DIR to a folder on another disk\\.$`,
+        'm',
+      ),
     );
     for (let tries = 0; !(await readdir(backups).catch(() => [])).some((f) => f.startsWith('efk-auto-')); tries += 1) {
       assert.ok(tries < 100, `a backup in ${backups}`);
@@ -98,6 +102,47 @@ describe('npm start', () => {
     await once(again, 'exit');
     assert.equal(/join#([A-Za-z0-9_-]+)/.exec(second)![1], link[3]);
   });
+  it('backs up into BACKUP_DIR on another disk, and will not start while that folder is not there', async () => {
+    const data = await tempDirWith();
+    after(() => data.cleanup());
+    const backups = path.join(await mkdtemp('/dev/shm/efk-mount-'), 'backup-disk');
+    after(() => rm(path.dirname(backups), { recursive: true, force: true }));
+
+    // The backup disk not mounted: said, and nothing served, rather than backups on the wrong disk.
+    const refused = startServer(data.dir, { BACKUP_DIR: backups });
+    after(() => void refused.kill('SIGKILL'));
+    let said = '';
+    refused.stderr.on('data', (d: Buffer) => (said += d.toString()));
+    const [code] = (await once(refused, 'exit')) as [number | null];
+    assert.equal(code, 1);
+    assert.match(said, new RegExp(`^Configuration error: BACKUP_DIR ${backups} is not a folder\\.`, 'm'));
+    await assert.rejects(stat(backups), { code: 'ENOENT' });
+
+    await mkdir(backups);
+    const child = startServer(data.dir, { BACKUP_DIR: backups });
+    after(() => void child.kill('SIGKILL'));
+    let output = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        output += d.toString();
+        if (/^Backups: /m.test(output)) resolve();
+      });
+      child.on('exit', () => reject(new Error(`server exited early:\n${output}`)));
+    });
+    assert.match(
+      output,
+      new RegExp(`^Backups: ${backups}, every 24 h, the newest 7 kept\\.$`, 'm'),
+      'no word of one disk',
+    );
+    for (let tries = 0; !(await readdir(backups)).some((f) => f.startsWith('efk-auto-')); tries += 1) {
+      assert.ok(tries < 100, `a backup in ${backups}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.deepEqual(await readdir(data.dir).then((names) => names.filter((n) => n === 'backups')), []);
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  });
+
   it('warns in its log when a device shows that the database went back in time (restored with no one saying so)', async () => {
     const data = await tempDirWith();
     after(() => data.cleanup());

@@ -412,5 +412,7 @@ describe('operations', () => {
     assert.equal(readServerConfig({ BACKUP_EVERY_HOURS: '0' }).backupEveryHours, 0);
     assert.throws(() => readServerConfig({ BACKUP_EVERY_HOURS: '1.5' }), /BACKUP_EVERY_HOURS must be a whole number/);
     assert.throws(() => readServerConfig({ BACKUPS_KEPT: '0' }), /BACKUPS_KEPT must be a whole number from 1/);
+    assert.equal(readServerConfig({}).backupDir, undefined, 'DATA_DIR/backups unless BACKUP_DIR is set');
+    assert.equal(readServerConfig({ BACKUP_DIR: ' mnt/backups ' }).backupDir, path.resolve('mnt/backups'));
   });
 });
