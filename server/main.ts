@@ -5,7 +5,7 @@ import { buildApp } from './app.js';
 import { BuildVersion } from './build-version.js';
 import { ServerMetrics } from './metrics.js';
 import { DatabaseOpenError } from './db/database-open-error.js';
-import { backupsPlace, type BackupsPlace } from './db/backups-place.js';
+import { backupsPlace, checkBackupsPlace, type BackupsPlace } from './db/backups-place.js';
 import { backUpIfDue } from './db/scheduled-backup.js';
 import { openDatabase } from './db/open-database.js';
 import { serverSecret } from './server-secret.js';
@@ -133,6 +133,7 @@ async function main(): Promise<void> {
           backUpIfDue({
             live: sqliteFileOf(config),
             dir: backups.dir,
+            check: () => checkBackupsPlace(config, backups),
             everyMs: config.backupEveryHours * HOUR_MS,
             keep: config.backupsKept,
           }),

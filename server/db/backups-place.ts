@@ -28,3 +28,20 @@ export async function backupsPlace(config: Pick<ServerConfig, 'dataDir' | 'backu
   // DATA_DIR/backups not made yet lies on DATA_DIR's disk.
   return { dir, sameDisk: !found || !data || found.dev === data.dev };
 }
+
+/**
+ * Checks, before a backup, that the backups' folder is still where the start found it: a
+ * BACKUP_DIR still there, and, if it was on a disk of its own, still on one. A backup disk
+ * unmounted while the server runs leaves its mount point, an empty folder on the machine's own
+ * disk; backups written there would seem to be made, and go with that disk.
+ */
+export async function checkBackupsPlace(
+  config: Pick<ServerConfig, 'dataDir' | 'backupDir'>,
+  atStart: BackupsPlace,
+): Promise<void> {
+  const now = await backupsPlace(config);
+  if (!atStart.sameDisk && now.sameDisk)
+    throw new Error(
+      `BACKUP_DIR ${now.dir} is now on the database's own disk, not the disk it was on at start (unmounted?): no backup made there`,
+    );
+}

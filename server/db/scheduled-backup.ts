@@ -22,6 +22,8 @@ export interface ScheduledBackupOptions {
   readonly everyMs: number;
   /** How many of the server's backups to keep; older ones go once a new one is made. */
   readonly keep: number;
+  /** Rejects when `dir` is not fit to back up into now (see checkBackupsPlace): nothing is made. */
+  readonly check?: () => Promise<void>;
   readonly now?: number;
 }
 
@@ -52,8 +54,10 @@ export async function backUpIfDue({
   dir,
   everyMs,
   keep,
+  check,
   now = Date.now(),
 }: ScheduledBackupOptions): Promise<BackupRun> {
+  await check?.();
   const { ours, partial: stale } = await scheduledBackups(dir);
   // Left by a server stopped mid-backup (one server runs these, one at a time).
   for (const name of stale) await rm(path.join(dir, name), { force: true });

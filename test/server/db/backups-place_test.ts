@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { backupsPlace } from '../../../server/db/backups-place.js';
+import { backupsPlace, checkBackupsPlace } from '../../../server/db/backups-place.js';
+import { backUpIfDue } from '../../../server/db/scheduled-backup.js';
 import { ConfigError, readServerConfig } from '../../../server/server-config.js';
 import { tempDirWith } from '../../support/temp-dir.js';
 
@@ -43,5 +44,33 @@ describe('backupsPlace', () => {
       );
     }
     await assert.rejects(stat(missing), { code: 'ENOENT' });
+  });
+
+  it('before each backup, finds a BACKUP_DIR gone, or back on the database’s disk (its own unmounted), and makes no backup', async () => {
+    const data = await tempDirWith({ 'efk.sqlite': '' });
+    after(() => data.cleanup());
+    const disk = await mkdtemp('/dev/shm/efk-backups-');
+    after(() => rm(disk, { recursive: true, force: true }));
+    const config = readServerConfig({ DATA_DIR: data.dir, BACKUP_DIR: disk });
+    const atStart = await backupsPlace(config);
+    await checkBackupsPlace(config, atStart);
+
+    // The disk unmounted: its mount point is a folder of the machine's own disk.
+    const mountPoint = await tempDirWith();
+    after(() => mountPoint.cleanup());
+    const unmounted = { ...config, backupDir: mountPoint.dir };
+    const backUp = () =>
+      backUpIfDue({
+        live: path.join(data.dir, 'efk.sqlite'),
+        dir: mountPoint.dir,
+        everyMs: 1,
+        keep: 7,
+        check: () => checkBackupsPlace(unmounted, atStart),
+      });
+    await assert.rejects(backUp(), /is now on the database's own disk, not the disk it was on at start/);
+    assert.deepEqual(await readdir(mountPoint.dir), [], 'no backup on the wrong disk');
+    await rm(mountPoint.dir, { recursive: true });
+    await assert.rejects(backUp(), new RegExp(`BACKUP_DIR ${mountPoint.dir} is not a folder`));
+    await assert.rejects(stat(mountPoint.dir), { code: 'ENOENT' }, 'not made by the backup');
   });
 });
