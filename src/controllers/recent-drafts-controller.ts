@@ -12,7 +12,7 @@ export const DUE_AHEAD_DAYS = 7;
 /** One reason a draft needs the user: "Review due today", "An answer has two versions: choose which to keep". */
 export interface NoticeReason {
   readonly text: string;
-  /** Its review is due today or overdue, or it holds two versions of an answer. */
+  /** The team's server refused a change to it, it holds two versions of an answer, or its review is due today or overdue. */
   readonly urgent: boolean;
 }
 
@@ -20,7 +20,7 @@ export interface NoticeReason {
 export interface DraftNotice {
   readonly id: string;
   readonly title: string;
-  /** Two versions of an answer first, then what falls due. */
+  /** A refused change first, then two versions of an answer, then what falls due. */
   readonly reasons: readonly NoticeReason[];
 }
 
@@ -28,24 +28,40 @@ export interface DraftNotice {
 export interface RecentDrafts {
   /** The draft changed last (by anyone), to carry on with. */
   readonly latest: { readonly id: string; readonly title: string; readonly updatedAt: number } | null;
-  /** Drafts with two versions of an answer, then those whose review is overdue or near, soonest first. */
+  /**
+   * Drafts with a change the team's server refused, then those with two versions of an answer,
+   * then those whose review is overdue or near, soonest first.
+   */
   readonly notices: readonly DraftNotice[];
 }
 
 /**
  * What the start page says of `drafts` (newest first, as DraftStore.list gives them) on `today`
  * (the device's local ISO date): the one to carry on with, and the ones that need the user.
+ * `refused` counts the changes the team's server refused, by draft.
  */
-export function recentDrafts(drafts: readonly Draft[], worksheet: Worksheet, today: string): RecentDrafts {
+export function recentDrafts(
+  drafts: readonly Draft[],
+  worksheet: Worksheet,
+  today: string,
+  refused: ReadonlyMap<string, number> = new Map(),
+): RecentDrafts {
   const [first] = drafts;
   const ahead = new Date(`${today}T12:00:00`);
   ahead.setDate(ahead.getDate() + DUE_AHEAD_DAYS);
   const horizon = localIsoDate(ahead);
-  const conflicts: DraftNotice[] = [];
+  const firsts: DraftNotice[] = [];
   const dues: (DraftNotice & { readonly date: string })[] = [];
   for (const draft of drafts) {
     const twoVersions = Object.values(draft.fields).filter((f) => f.conflict).length;
+    const refusedChanges = refused.get(draft.id) ?? 0;
     const reasons: NoticeReason[] = [];
+    // The draft's page says why, and what can be done: kept as a new draft, or discarded.
+    if (refusedChanges > 0)
+      reasons.push({
+        text: `The team’s server refused ${refusedChanges === 1 ? 'a change' : `${refusedChanges} changes`}: open it to see why`,
+        urgent: true,
+      });
     if (twoVersions > 0)
       reasons.push({
         text:
@@ -59,13 +75,15 @@ export function recentDrafts(drafts: readonly Draft[], worksheet: Worksheet, tod
     if (reasons.length === 0) continue;
     // A draft is named once, however many reasons: twice in a list of five would hide another.
     const notice = { id: draft.id, title: draftTitle(draft), reasons };
-    if (twoVersions > 0) conflicts.push(notice);
+    if (refusedChanges > 0 || twoVersions > 0) firsts.push(notice);
     else if (due) dues.push({ ...notice, date: due.date });
   }
+  // Refused before two versions: a refused change reaches no teammate until the user acts.
+  const refusedFirst = [...firsts].sort((a, b) => Number(refused.has(b.id)) - Number(refused.has(a.id)));
   dues.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   return {
     latest: first ? { id: first.id, title: draftTitle(first), updatedAt: first.updatedAt } : null,
-    notices: [...conflicts, ...dues.map(({ date: _date, ...notice }) => notice)],
+    notices: [...refusedFirst, ...dues.map(({ date: _date, ...notice }) => notice)],
   };
 }
 
@@ -135,10 +153,12 @@ export class RecentDraftsController implements ReactiveController {
     const source = this._source;
     if (!source || !this._shown) return;
     try {
-      const drafts = await source.store.list();
+      const [drafts, { rejected }] = await Promise.all([source.store.list(), source.store.outboxStatus()]);
       // No drafts, no need of the worksheet: a first visit fetches nothing more for this.
       const worksheet = drafts.length > 0 ? await source.worksheet() : null;
-      this.value = worksheet ? recentDrafts(drafts, worksheet, localIsoDate()) : { latest: null, notices: [] };
+      const refused = new Map<string, number>();
+      for (const { draftId } of rejected) refused.set(draftId, (refused.get(draftId) ?? 0) + 1);
+      this.value = worksheet ? recentDrafts(drafts, worksheet, localIsoDate(), refused) : { latest: null, notices: [] };
     } catch {
       this.value = undefined; // see show: said on the drafts page
     }

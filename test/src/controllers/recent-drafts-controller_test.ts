@@ -71,6 +71,31 @@ describe('recentDrafts', () => {
     expect(DUE_AHEAD_DAYS).to.equal(7);
   });
 
+  it('names first the drafts with a change the team’s server refused: it reaches no teammate until the user acts', () => {
+    const drafts = [
+      draft('Disputed', { twoVersions: 1 }),
+      draft('Due today', { review: '2026-11-28' }),
+      draft('Refused twice, and due', { review: '2026-12-01' }),
+      draft('Refused once'),
+    ];
+    const refused = new Map([
+      [drafts[2]!.id, 2],
+      [drafts[3]!.id, 1],
+    ]);
+    const recent = recentDrafts(drafts, worksheet, '2026-11-28', refused);
+    expect(recent.notices.map((n) => [n.title, ...n.reasons.map((r) => r.text)])).to.deep.equal([
+      [
+        'Refused twice, and due',
+        'The team’s server refused 2 changes: open it to see why',
+        'Review due 1 December 2026',
+      ],
+      ['Refused once', 'The team’s server refused a change: open it to see why'],
+      ['Disputed', 'An answer has two versions: choose which to keep'],
+      ['Due today', 'Review due today'],
+    ]);
+    expect(recent.notices[0]!.reasons.map((r) => r.urgent)).to.deep.equal([true, false]);
+  });
+
   it('counts the week in calendar days across a month’s and a year’s end', () => {
     const recent = recentDrafts(
       [draft('In', { review: '2027-01-07' }), draft('Out', { review: '2027-01-08' })],
@@ -132,6 +157,29 @@ describe('RecentDraftsController', () => {
 
     controller.show(true);
     await waitUntil(() => controller.value?.latest?.title === 'Synced while hidden', 'read again as it shows');
+    store.close();
+  });
+
+  it('counts the changes the team’s server refused, as the store keeps them', async () => {
+    const store = await openStore();
+    const worksheet = await builtWorksheet();
+    const draft = await store.create(WORKSHEET, { title: 'Refused here' });
+    await store.update(draft.id, { achieve: 'Too much for the server' });
+    await store.create(WORKSHEET, { title: 'Taken' });
+    const entries = (await store.outbox()).filter((e) => e.draftId === draft.id);
+    expect(entries).to.have.length(2);
+    await store.acknowledge(
+      entries,
+      entries.map((e) => ({ seq: e.seq!, status: 'rejected' as const, reason: 'Not allowed.', rev: 0 })),
+    );
+    const controller = new RecentDraftsController(new ControllerHost(), () =>
+      Promise.resolve({ store, worksheet: () => Promise.resolve(worksheet) }),
+    );
+    controller.show(true);
+    await controller.ready;
+    expect(controller.value?.notices.map((n) => [n.title, ...n.reasons.map((r) => r.text)])).to.deep.equal([
+      ['Refused here', 'The team’s server refused 2 changes: open it to see why'],
+    ]);
     store.close();
   });
 
