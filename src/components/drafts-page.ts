@@ -93,18 +93,6 @@ export class DraftsPage extends PageView {
         gap: var(--space-3);
         margin-bottom: var(--space-4);
       }
-      input[type='file'] {
-        font: inherit;
-        min-height: var(--target);
-        max-width: 100%;
-      }
-      input[type='file']::file-selector-button {
-        min-height: var(--target);
-        padding: var(--space-2) var(--space-3);
-        margin-right: var(--space-2);
-        font: inherit;
-        font-weight: 600;
-      }
     `,
   ];
 
@@ -128,6 +116,11 @@ export class DraftsPage extends PageView {
     }
   }
 
+  /**
+   * A file chosen with "Import drafts…", a button of the page's own that opens the hidden file
+   * control's picker: the browser's control could not wrap its words, and at 200% text on a small
+   * phone its "No file chosen" was cut off (WCAG 1.4.4).
+   */
   private async _onImport(event: Event): Promise<void> {
     const input = event.target as HTMLInputElement;
     const file = input.files?.[0];
@@ -254,15 +247,24 @@ export class DraftsPage extends PageView {
           />
         </div>
         <div>
-          <label for="import">Import drafts</label>
           <p class="hint" id="import-hint">
             Choose a JSON file exported from the kit: one draft, or every draft of a device.
           </p>
+          <div class="actions">
+            <button
+              class="button secondary"
+              id="import"
+              aria-describedby="import-hint"
+              @click=${() => this.renderRoot.querySelector<HTMLInputElement>('#import-file')?.click()}
+            >
+              Import drafts…
+            </button>
+          </div>
           <input
-            id="import"
+            id="import-file"
             type="file"
+            hidden
             accept="application/json,.json"
-            aria-describedby="import-hint"
             @change=${(e: Event) => void this._onImport(e)}
           />
         </div>

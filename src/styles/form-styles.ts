@@ -8,6 +8,10 @@ export const formStyles = css`
     font-weight: 700;
     margin-bottom: var(--space-1);
     max-width: var(--measure);
+    /* A legend and a check's label are as wide as their longest word: at 200% text on a small
+       phone, "consultation" in a heading was wider than the screen. */
+    overflow-wrap: anywhere;
+    hyphens: auto;
   }
   legend {
     padding: 0;
@@ -42,6 +46,8 @@ export const formStyles = css`
   }
   input[type='date'] {
     width: auto;
+    /* Its natural width grows with the text: at 200% text on a small phone it was wider than the screen. */
+    max-width: 100%;
   }
   textarea {
     /* Words in any script: each paragraph runs the way its own words do (with dir="auto" on

@@ -29,6 +29,9 @@ export const sharedStyles = css`
     line-height: 1.2;
     margin: 0 0 var(--space-3);
     text-wrap: balance;
+    /* Large type and large text settings: a long word breaks rather than running off the screen. */
+    overflow-wrap: anywhere;
+    hyphens: auto;
   }
 
   h1 {

@@ -116,7 +116,10 @@ describe('drafts on the device', () => {
       const there = other.context.pages()[0] ?? (await other.context.newPage());
       await there.goto(`${server.origin}/drafts`);
       await there.getByText('No drafts yet.').waitFor();
-      await there.locator('#import').setInputFiles(file);
+      // "Import drafts…" by keyboard, and the picker it opens.
+      await there.getByRole('button', { name: 'Import drafts…' }).focus();
+      const [chooser] = await Promise.all([there.waitForEvent('filechooser'), there.keyboard.press('Enter')]);
+      await chooser.setFiles(file);
       await there.getByText(/^Imported \d+ drafts\.$/).waitFor();
       for (const title of written) {
         await there.getByRole('link', { name: title, exact: true }).click();

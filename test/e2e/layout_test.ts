@@ -37,6 +37,35 @@ describe('layout on small screens', () => {
     }
   });
 
+  // WCAG 1.4.4 (resize text) on a small phone: a phone's largest text setting doubles it. A long
+  // word ("consultation" in a heading), a date field and the browser's file control each ran off
+  // the screen or were cut short.
+  it('neither scrolls sideways nor cuts a word short at 200% text on a 320 px screen, on any view', async () => {
+    await page.setViewportSize({ width: 320, height: 640 });
+    await page.goto(`${server.origin}/worksheet/new`);
+    await page.waitForURL(/\/worksheet\/[0-9a-f-]{36}$/);
+    const draft = new URL(page.url()).pathname;
+    for (const path of ['/', '/guide/social-media', '/worksheet', draft, '/drafts', '/settings', '/nowhere']) {
+      await page.goto(`${server.origin}${path}`);
+      await page.getByRole('heading', { level: 1 }).first().waitFor();
+      const found = await page.evaluate(() => {
+        document.documentElement.style.fontSize = '200%';
+        const roots: (Document | ShadowRoot)[] = [document];
+        for (let i = 0; i < roots.length; i += 1)
+          for (const el of roots[i]!.querySelectorAll('*')) if (el.shadowRoot) roots.push(el.shadowRoot);
+        const cut: string[] = [];
+        for (const root of roots)
+          for (const el of root.querySelectorAll<HTMLElement>('*:not(.visually-hidden):not(textarea)')) {
+            const style = getComputedStyle(el);
+            if (style.overflowX !== 'visible' && el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1)
+              cut.push(`${el.localName}#${el.id} shows ${el.clientWidth} of ${el.scrollWidth} px`);
+          }
+        return { width: document.documentElement.scrollWidth, cut };
+      });
+      assert.deepEqual(found, { width: 320, cut: [] }, path);
+    }
+  });
+
   // WCAG 2.4.11 (focus not obscured): the worksheet's save status sticks to the top of the screen,
   // and a control reached by keyboard from below must not end up hidden under it.
   it('never hides a control focused from the keyboard under the worksheet’s sticky save status', async () => {

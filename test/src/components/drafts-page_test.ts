@@ -1,4 +1,5 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
 import '../../../src/components/drafts-page.js';
 import type { DraftsPage } from '../../../src/components/drafts-page.js';
 import '../../../src/components/export-controls.js';
@@ -38,7 +39,7 @@ function button(page: DraftsPage, name: string): HTMLButtonElement {
 
 /** Hands the page a file as the file picker would. */
 async function importFile(page: DraftsPage, text: string): Promise<void> {
-  const input = page.shadowRoot!.querySelector<HTMLInputElement>('#import')!;
+  const input = page.shadowRoot!.querySelector<HTMLInputElement>('#import-file')!;
   const files = new DataTransfer();
   files.items.add(new File([text], 'draft.json', { type: 'application/json' }));
   input.files = files.files;
@@ -271,6 +272,25 @@ describe('drafts-page', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('opens the file picker from a button of its own, by keyboard too: the browser’s control cut its words short at 200% text', async () => {
+    const el = await page();
+    const button = el.shadowRoot!.querySelector<HTMLButtonElement>('#import')!;
+    expect([button.tagName, button.textContent!.trim()]).to.deep.equal(['BUTTON', 'Import drafts…']);
+    expect(button.getAttribute('aria-describedby')).to.equal('import-hint');
+    const picker = el.shadowRoot!.querySelector<HTMLInputElement>('#import-file')!;
+    expect([picker.type, picker.hidden, picker.accept]).to.deep.equal(['file', true, 'application/json,.json']);
+    let opened = 0;
+    picker.addEventListener('click', (e) => {
+      opened += 1;
+      e.preventDefault(); // no dialog in the test
+    });
+    button.focus();
+    await sendKeys({ press: 'Enter' });
+    await sendKeys({ press: 'Space' });
+    expect(opened).to.equal(2);
+    await expect(el).to.be.accessible();
+  });
+
   it('imports an export, and asks before importing a draft that is already here', async () => {
     const original = await store.create(WORKSHEET, { title: 'Shared strategy' });
     const exported = draftToJson((await store.get(original.id))!);
@@ -287,7 +307,7 @@ describe('drafts-page', () => {
     await waitUntil(() => titles(el).length === 1);
     expect(el.shadowRoot!.querySelector('.notice')!.textContent).to.contain('Imported “Shared strategy”');
     // The question's buttons are gone: focus is back where the import began.
-    await waitUntil(() => el.shadowRoot!.activeElement?.id === 'import', 'focus returns to the file picker');
+    await waitUntil(() => el.shadowRoot!.activeElement?.id === 'import', 'focus returns to Import drafts…');
     const imported = (await store.list())[0]!;
     expect(imported.id).to.not.equal(original.id);
   });
