@@ -45,7 +45,9 @@ export class FieldConflictView extends LitElement {
       }
       .versions {
         display: grid;
-        grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr));
+        /* Side by side where two fit; one above the other on a phone, where at 200% text a
+           column of 14rem was wider than the screen. */
+        grid-template-columns: repeat(auto-fit, minmax(min(14rem, 100%), 1fr));
         gap: var(--space-3);
       }
       .version {

@@ -170,6 +170,33 @@ describe('field-conflict', () => {
     );
   });
 
+  it('puts the versions one above the other on a small phone at 200% text, none wider than the screen', async () => {
+    const worksheet = await builtWorksheet();
+    const q = worksheet.questions.find((x) => x.id === 'achieve') as Question;
+    document.documentElement.style.fontSize = '200%';
+    try {
+      // A 320 px screen less the page's margins.
+      const box = await fixture<HTMLDivElement>(
+        html`<div style="width: 288px">
+          <field-conflict
+            .question=${q}
+            .kept=${{ value: 'Kept words', changedBy: 'Alex’s phone', changedAt: Date.UTC(2026, 10, 26, 3) }}
+            .other=${{ value: 'Other words', changedBy: 'Bo’s tablet', changedAt: Date.UTC(2026, 10, 26, 2) }}
+          ></field-conflict>
+        </div>`,
+      );
+      const el = box.querySelector<FieldConflictView>('field-conflict')!;
+      await el.updateComplete;
+      const versions = [...el.shadowRoot!.querySelectorAll('.version')].map((v) => v.getBoundingClientRect());
+      const edge = box.getBoundingClientRect().right;
+      expect(versions.map((v) => Math.round(v.right) <= Math.round(edge))).to.deep.equal([true, true]);
+      expect(versions[1]!.top).to.be.greaterThanOrEqual(versions[0]!.bottom, 'one above the other');
+      await expect(el).to.be.accessible();
+    } finally {
+      document.documentElement.style.fontSize = '';
+    }
+  });
+
   it('shows a version and a device name in a right-to-left script right to left, each paragraph its own way', async () => {
     const worksheet = await builtWorksheet();
     const q = worksheet.questions.find((x) => x.id === 'achieve') as Question;
