@@ -68,40 +68,46 @@ describe('layout on small screens', () => {
 
   // WCAG 2.4.11 (focus not obscured): the worksheet's save status sticks to the top of the screen,
   // and a control reached by keyboard from below must not end up hidden under it.
-  it('never hides a control focused from the keyboard under the worksheet’s sticky save status', async () => {
+  it('never hides a control focused from the keyboard under the worksheet’s sticky save status, at 200% text too', async () => {
     await page.setViewportSize({ width: 320, height: 568 });
     await page.emulateMedia({ reducedMotion: 'reduce' }); // scrolls end at once: no smooth scrolling to wait out
     try {
-      await page.goto(`${server.origin}/worksheet/new`);
-      await page.waitForURL(/\/worksheet\/[0-9a-f-]{36}$/);
-      await page.getByRole('button', { name: 'Add a channel' }).click();
-      await page.getByRole('button', { name: 'Print or save as PDF' }).focus();
-      const hidden: string[] = [];
-      let visited = 0;
-      for (;;) {
-        await page.keyboard.press('Shift+Tab');
-        const focused = await page.evaluate(() => {
-          let active = document.activeElement;
-          while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
-          const status = document.querySelector('worksheet-page')!.shadowRoot!.querySelector('.status')!;
-          const bar = status.getBoundingClientRect();
-          const box = active!.getBoundingClientRect();
-          // What of the control is on screen, and whether all of that lies under the status.
-          const top = Math.max(box.top, 0);
-          const bottom = Math.min(box.bottom, innerHeight);
-          return { id: active!.id, name: active!.localName, hidden: bottom <= Math.max(top, bar.bottom) };
-        });
-        if (focused.id === 'context-title') break;
-        visited += 1;
-        if (focused.hidden) hidden.push(`${focused.name}#${focused.id}`);
-        assert.ok(visited < 200, 'Shift+Tab never reached the draft’s title');
-      }
-      assert.ok(visited >= 20, `only ${visited} controls were passed`);
-      assert.deepEqual(hidden, []);
+      for (const text of ['100%', '200%']) await keyboardUnderStatus(text);
     } finally {
       await page.emulateMedia({ reducedMotion: null });
     }
   });
+
+  /** Shift+Tab through a draft with its text at `text`, each control found clear of the save status. */
+  async function keyboardUnderStatus(text: string): Promise<void> {
+    await page.goto(`${server.origin}/worksheet/new`);
+    await page.waitForURL(/\/worksheet\/[0-9a-f-]{36}$/);
+    await page.evaluate((size) => (document.documentElement.style.fontSize = size), text);
+    await page.getByRole('button', { name: 'Add a channel' }).click();
+    await page.getByRole('button', { name: 'Print or save as PDF' }).focus();
+    const hidden: string[] = [];
+    let visited = 0;
+    for (;;) {
+      await page.keyboard.press('Shift+Tab');
+      const focused = await page.evaluate(() => {
+        let active = document.activeElement;
+        while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+        const status = document.querySelector('worksheet-page')!.shadowRoot!.querySelector('.status')!;
+        const bar = status.getBoundingClientRect();
+        const box = active!.getBoundingClientRect();
+        // What of the control is on screen, and whether all of that lies under the status.
+        const top = Math.max(box.top, 0);
+        const bottom = Math.min(box.bottom, innerHeight);
+        return { id: active!.id, name: active!.localName, hidden: bottom <= Math.max(top, bar.bottom) };
+      });
+      if (focused.id === 'context-title') break;
+      visited += 1;
+      if (focused.hidden) hidden.push(`${focused.name}#${focused.id}`);
+      assert.ok(visited < 200, 'Shift+Tab never reached the draft’s title');
+    }
+    assert.ok(visited >= 20, `only ${visited} controls were passed`);
+    assert.deepEqual(hidden, [], `at ${text} text`);
+  }
 
   // Component tests check each view alone; this checks the pages as the app puts them together
   // (landmarks, headings, the shell around each view), on a phone's screen and a desktop's.
