@@ -114,12 +114,15 @@ describe('drafts on the device', () => {
     const other = await launchProfile(); // another phone: its own storage, nothing of this one's
     try {
       const there = other.context.pages()[0] ?? (await other.context.newPage());
+      // Listened for before the page opens: Playwright begins to catch pickers when first asked, a
+      // moment later, and a picker opened before then was the browser's own, never seen here.
+      const chooser = there.waitForEvent('filechooser', { timeout: 120_000 });
       await there.goto(`${server.origin}/drafts`);
       await there.getByText('No drafts yet.').waitFor();
       // "Import drafts…" by keyboard, and the picker it opens.
       await there.getByRole('button', { name: 'Import drafts…' }).focus();
-      const [chooser] = await Promise.all([there.waitForEvent('filechooser'), there.keyboard.press('Enter')]);
-      await chooser.setFiles(file);
+      await there.keyboard.press('Enter');
+      await (await chooser).setFiles(file);
       await there.getByText(/^Imported \d+ drafts\.$/).waitFor();
       for (const title of written) {
         await there.getByRole('link', { name: title, exact: true }).click();
