@@ -6,9 +6,9 @@ import { DatabaseOpenError } from './db/database-open-error.js';
 import { openDatabase } from './db/open-database.js';
 import { serverSecret } from './server-secret.js';
 import { ConfigError, readServerConfig, sqliteFileOf } from './server-config.js';
-import { cleanName, NOT_IN_NAMES } from '../src/sync/protocol.js';
+import { cleanName, NOT_IN_NAMES, QUIET_DEVICE_DAYS } from '../src/sync/protocol.js';
 import { joinLink } from './sync/sync-routes.js';
-import { isQuiet, QUIET_DEVICE_DAYS, SyncStore } from './sync/sync-store.js';
+import { isQuiet, SyncStore } from './sync/sync-store.js';
 import { ExportFolderError, ExportStoppedError, exportTeam, worksheetFromContent } from './team-export.js';
 
 const USAGE = `Usage: npm run team -- <command>

@@ -176,13 +176,18 @@ export async function syncRoutes(
     { config: perDevice, onRequest: authenticate, schema: { response: { 200: ME_RESPONSE_SCHEMA, ...errors } } },
     async (request) => {
       const device = request.device!;
-      const code = (await store.joinCodeOf(device.teamId))!;
+      const [code, devices] = await Promise.all([store.joinCodeOf(device.teamId), store.devices(device.teamId)]);
       const base = publicUrl ?? `${request.protocol}://${request.host}`;
       return {
         deviceId: device.id,
         deviceName: device.name,
         team: { id: device.teamId, name: device.teamName },
-        joinLink: joinLink(base, code),
+        joinLink: joinLink(base, code!),
+        // Who else holds the team's drafts, and when each last reached the server: a teammate's
+        // change not on the team yet is on a device silent since then. Revoked ones are not.
+        devices: devices
+          .filter((d) => d.revokedAt === null)
+          .map((d) => ({ id: d.id, name: d.name, lastSeenAt: d.lastSeenAt })),
       };
     },
   );

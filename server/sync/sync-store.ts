@@ -18,7 +18,7 @@ import type {
   ServerDraft,
   ServerField,
 } from '../../src/sync/protocol.js';
-import { changeCount, changesOf, PUSH_BATCH_MAX } from '../../src/sync/protocol.js';
+import { changeCount, changesOf, PUSH_BATCH_MAX, QUIET_DEVICE_DAYS } from '../../src/sync/protocol.js';
 import { CompiledOnce } from '../db/compiled-once.js';
 import type { Database } from '../db/schema.js';
 import { ERASED_REASON } from './erase-deleted.js';
@@ -91,7 +91,6 @@ export interface SyncStoreOptions {
 export const SEEN_EVERY_MS = 60 * 60 * 1000;
 
 /** Days without contact after which a device is pointed out as maybe lost (team list, metrics). */
-export const QUIET_DEVICE_DAYS = 30;
 const QUIET_DEVICE_MS = QUIET_DEVICE_DAYS * 24 * 60 * 60 * 1000;
 
 /** Whether a device last in contact at `lastSeenAt` (null: not known) has been silent QUIET_DEVICE_DAYS by `now`. */

@@ -121,6 +121,8 @@ export class AppShell extends LitElement {
   /** What became of a join or a change of team; names a user gave are set apart (`<bdi>`). */
   private _joinMessage: string | TemplateResult = '';
   private _joinedNavigation = -1;
+  /** The navigation that last opened Settings, which asks the server again of the team's devices. */
+  private _teamLookNavigation = -1;
 
   private _drafts(): Promise<DraftStore> {
     this._draftStore ??= this.openDrafts().then(
@@ -166,6 +168,10 @@ export class AppShell extends LitElement {
   override willUpdate(): void {
     const router = this._router;
     this._recent.show(router.route.name === 'home');
+    if (router.route.name === 'settings' && this._teamLookNavigation !== router.navigation) {
+      this._teamLookNavigation = router.navigation;
+      this._sync.lookAtTeam();
+    }
     if (router.route.name === 'join' && this._joinedNavigation !== router.navigation) {
       this._joinedNavigation = router.navigation;
       void this._join(router.fragment);

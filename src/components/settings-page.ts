@@ -3,14 +3,14 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
 import type { InstallOption } from '../controllers/install-controller.js';
 import type { OfflineReadiness } from '../controllers/offline-ready-controller.js';
-import type { SyncStatus } from '../controllers/sync-controller.js';
+import type { SyncStatus, TeammateDevice } from '../controllers/sync-controller.js';
 import { formStyles } from '../styles/form-styles.js';
 import { formatTime } from '../text/format-time.js';
 import type { StorageStatus } from '../data/storage-status.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 import { formatBytes } from '../text/format-bytes.js';
 import { formatCount } from '../text/format-count.js';
-import { cleanName } from '../sync/protocol.js';
+import { cleanName, QUIET_DEVICE_DAYS } from '../sync/protocol.js';
 import { joinCodeOf } from '../sync/join-code.js';
 import './install-button.js';
 import './offline-readiness.js';
@@ -24,6 +24,26 @@ export interface RenameResult {
   readonly message: string | TemplateResult;
 }
 
+/**
+ * When a device of the team last reached its server, in words; `quiet` when it has not for
+ * QUIET_DEVICE_DAYS (or never that the server noted): lost, left in a drawer, or holding changes.
+ */
+export function lastContact(
+  device: TeammateDevice,
+  now = Date.now(),
+): { readonly text: string; readonly quiet: boolean } {
+  const at = device.lastSeenAt;
+  if (at === null) return { text: 'not known to have reached the team’s server', quiet: true };
+  if (now - at >= QUIET_DEVICE_DAYS * DAY_MS)
+    return {
+      text: `silent since ${formatTime(at)}: if it is lost or no longer used, ask whoever runs the team’s server to revoke it`,
+      quiet: true,
+    };
+  return { text: `last reached the team’s server ${formatTime(at)}`, quiet: false };
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 /** Settings and facts about this copy of the kit. */
 @customElement('settings-page')
 export class SettingsPage extends PageView {
@@ -33,6 +53,10 @@ export class SettingsPage extends PageView {
     css`
       .join-link {
         overflow-wrap: anywhere;
+      }
+      .quiet {
+        border-left: 6px solid var(--color-warning);
+        padding-left: var(--space-2);
       }
       .team-switch .warning {
         border-left: 6px solid var(--color-warning);
@@ -366,6 +390,23 @@ export class SettingsPage extends PageView {
         <div role="status">${this.renameResult?.saved ? html`<p>${this.renameResult.message}</p>` : nothing}</div>
         ${this.renameResult && !this.renameResult.saved ? html`<p role="alert">${this.renameResult.message}</p>` : nothing}
       </form>
+      ${
+        s.devices
+          ? html`<h3>The team’s devices</h3>
+              <p class="hint" id="devices-hint">
+                When each last reached the team’s server, to the hour. A teammate’s change the team does not have yet is
+                on a device that has not reached it since.
+              </p>
+              <ul class="devices">
+                ${s.devices.map((d) => {
+                  const contact = lastContact(d);
+                  return html`<li class=${contact.quiet ? 'quiet' : nothing}>
+                    <bdi>${d.name}</bdi>${d.you ? ' (this device)' : nothing}: ${contact.text}
+                  </li>`;
+                })}
+              </ul>`
+          : nothing
+      }
       ${
         s.joinLink
           ? html`<h3>Invite a teammate</h3>

@@ -6,7 +6,7 @@ import { eraseLostDevice, isEraseOrder } from '../sync/erase-lost-device.js';
 import { leaveTeamWith, revokeLeft } from '../sync/leave-team.js';
 import { SYNC_TAG, runSync, withSyncHeld } from '../sync/run-sync.js';
 import { SYNC_META } from '../sync/sync-engine.js';
-import { STORAGE_FULL, type JoinResponse } from '../sync/protocol.js';
+import { STORAGE_FULL, type JoinResponse, type TeamDevice } from '../sync/protocol.js';
 import {
   FetchTransport,
   SyncHttpError,
@@ -41,12 +41,19 @@ export interface TeamSwitch {
   readonly waiting: number;
 }
 
+/** A device of the team, and whether it is this one. */
+export interface TeammateDevice extends TeamDevice {
+  readonly you: boolean;
+}
+
 /** What the user sees of sync, in one place. */
 export interface SyncStatus {
   readonly joined: boolean;
   readonly team: TeamRef | null;
   readonly deviceName: string | null;
   readonly joinLink: string | null;
+  /** The team's devices as the server last said (this one marked `you`); null until it has. */
+  readonly devices: readonly TeammateDevice[] | null;
   /** Changes on this device not yet acknowledged by the server. */
   readonly waiting: number;
   /** Changes the server refused, with why. */
@@ -106,6 +113,7 @@ export class SyncController implements ReactiveController {
     team: null,
     deviceName: null,
     joinLink: null,
+    devices: null,
     waiting: 0,
     rejected: [],
     syncing: false,
@@ -312,12 +320,21 @@ export class SyncController implements ReactiveController {
     this.host.requestUpdate();
   }
 
+  /**
+   * Asks the server again for the team and its devices (Settings as it opens): a kit left open for
+   * days would show each device's last contact as of when it opened. Nothing when not in a team.
+   */
+  lookAtTeam(): void {
+    if (this.status.joined) void this._loadTeam();
+  }
+
   async renameDevice(name: string): Promise<void> {
     const token = await this._store?.meta(SYNC_META.token);
     // Said, not skipped: Settings tells the user whether the name was saved.
     if (!token) throw new Error('this device is not in a team.');
     await new FetchTransport(token).renameDevice(name);
-    this.status = { ...this.status, deviceName: name };
+    const devices = this.status.devices?.map((d) => (d.you ? { ...d, name } : d)) ?? null;
+    this.status = { ...this.status, deviceName: name, devices };
     this.host.requestUpdate();
   }
 
@@ -379,7 +396,7 @@ export class SyncController implements ReactiveController {
     const switched = now?.id !== this.status.team?.id;
     this.status = {
       ...this.status,
-      ...(switched ? { joinLink: null, deviceName: null, problem: null, message: null } : {}),
+      ...(switched ? { joinLink: null, deviceName: null, devices: null, problem: null, message: null } : {}),
       joined: Boolean(token),
       team: now,
       waiting: outbox.waiting,
@@ -405,7 +422,15 @@ export class SyncController implements ReactiveController {
     if (!store || !token) return;
     try {
       const me = await new FetchTransport(token, '', this.onNetwork).me();
-      this.status = { ...this.status, team: me.team, deviceName: me.deviceName, joinLink: me.joinLink };
+      // Answered for the token asked with: a device that left or changed team meanwhile keeps its own.
+      if ((await store.meta(SYNC_META.token)) !== token) return;
+      this.status = {
+        ...this.status,
+        team: me.team,
+        deviceName: me.deviceName,
+        joinLink: me.joinLink,
+        devices: me.devices.map((d) => ({ ...d, you: d.id === me.deviceId })),
+      };
       this.host.requestUpdate();
     } catch (error) {
       if (isEraseOrder(error)) {

@@ -204,11 +204,24 @@ export interface JoinResponse {
   readonly team: { readonly id: string; readonly name: string };
 }
 
+/** A device of the team, as its teammates see it. */
+export interface TeamDevice {
+  readonly id: string;
+  readonly name: string;
+  /** When it last reached the team's server (noted hourly at most); null if never noted. */
+  readonly lastSeenAt: number | null;
+}
+
+/** Days without reaching the server after which a device is called silent (`team list`, Settings). */
+export const QUIET_DEVICE_DAYS = 30;
+
 export interface MeResponse {
   readonly deviceId: string;
   readonly deviceName: string;
   readonly team: { readonly id: string; readonly name: string };
   readonly joinLink: string;
+  /** The team's devices not revoked, this one among them, in the order they joined. */
+  readonly devices: readonly TeamDevice[];
 }
 
 export interface ErrorResponse {
@@ -487,11 +500,23 @@ export const JOIN_RESPONSE_SCHEMA = {
 
 export const ME_RESPONSE_SCHEMA = {
   type: 'object',
-  required: ['deviceId', 'deviceName', 'team', 'joinLink'],
+  required: ['deviceId', 'deviceName', 'team', 'joinLink', 'devices'],
   properties: {
     deviceId: { type: 'string' },
     deviceName: { type: 'string' },
     joinLink: { type: 'string' },
+    devices: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'name', 'lastSeenAt'],
+        properties: {
+          id: { type: 'string' },
+          name: { type: 'string' },
+          lastSeenAt: { type: ['integer', 'null'] },
+        },
+      },
+    },
     team: {
       type: 'object',
       required: ['id', 'name'],

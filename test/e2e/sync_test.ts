@@ -391,6 +391,28 @@ describe('sync between two devices', () => {
     await a.context.setOffline(false);
     await save.click();
     await a.page.getByText('Saved. Teammates now see this device as “Renamed in a field”.').waitFor();
+
+    // The team's devices as the server has them: this one by its new name, and so on B's Settings,
+    // asked again as it opens (B's kit was opened before the rename).
+    const devices = (d: Device) => d.page.locator('settings-page ul.devices li');
+    const line = /^(.+?)( \(this device\))?: last reached the team’s server \d{1,2} [A-Z][a-z]{2,3} \d{4}, /;
+    const listed = async (d: Device) =>
+      (await devices(d).allTextContents()).map((t) => line.exec(t.replace(/\s+/g, ' ').trim())?.slice(1, 3) ?? t);
+    await devices(a).first().waitFor();
+    assert.deepEqual(
+      (await listed(a)).find((entry) => entry[0] === 'Renamed in a field'),
+      ['Renamed in a field', ' (this device)'],
+    );
+    await b.page.goto(`${server.origin}/settings`);
+    await devices(b).filter({ hasText: 'Renamed in a field' }).waitFor();
+    assert.deepEqual(
+      (await listed(b)).find((entry) => entry[0] === 'Renamed in a field'),
+      ['Renamed in a field', undefined],
+    );
+    assert.equal((await listed(b)).filter((entry) => entry[1] === ' (this device)').length, 1, 'B names itself once');
+    // B back on the shared draft, where the tests after this one find it.
+    await b.page.goto(draftUrl);
+    await b.page.getByRole('textbox', { name: ACHIEVE }).waitFor();
   });
   /**
    * Runs `use` in a page of the kit's origin that runs none of the kit's code (an icon), so that

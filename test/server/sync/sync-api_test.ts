@@ -1051,6 +1051,29 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       }
     });
 
+    it('names the team’s devices to each of them, with when each last reached the server; not a revoked one, nor another team’s', async () => {
+      const team = await server.store.createTeam('Hall team');
+      const before = Date.now();
+      const first = await join(team.code, 'Sam’s tablet');
+      const second = await join(team.code, 'Alex’s phone');
+      const gone = await join(team.code, 'Old phone');
+      await join(teamCode, 'Another team’s phone');
+      await server.app.inject({ method: 'DELETE', url: '/api/me', headers: auth(gone.token) });
+      const res = await server.app.inject({ url: '/api/me', headers: auth(second.token) });
+      assert.equal(res.statusCode, 200, res.body);
+      const { devices } = res.json<MeResponse>();
+      assert.deepEqual(
+        devices.map((d) => [d.id, d.name]),
+        [
+          [first.deviceId, 'Sam’s tablet'],
+          [second.deviceId, 'Alex’s phone'],
+        ],
+        'in the order they joined',
+      );
+      for (const d of devices)
+        assert.ok(d.lastSeenAt !== null && d.lastSeenAt >= before, `${d.name}: seen as it joined`);
+    });
+
     it('names the team’s history: a push of another is refused whole with a 409, and a device ahead of the team names it anew', async () => {
       const team = await server.store.createTeam('Restored team');
       const { token } = await join(team.code, 'Restored phone');

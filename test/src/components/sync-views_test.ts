@@ -2,7 +2,7 @@ import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../../src/components/field-conflict.js';
 import type { ConflictChooseEvent, FieldConflictView } from '../../../src/components/field-conflict.js';
 import '../../../src/components/settings-page.js';
-import type { SettingsPage } from '../../../src/components/settings-page.js';
+import { lastContact, type SettingsPage } from '../../../src/components/settings-page.js';
 import '../../../src/components/sync-status.js';
 import { syncSummary, type SyncStatusView } from '../../../src/components/sync-status.js';
 import type { Question } from '../../../src/content/worksheet.js';
@@ -10,12 +10,14 @@ import type { SyncStatus } from '../../../src/controllers/sync-controller.js';
 import { ARABIC, ARABIC_NAME, boxOf, elementWithText, lineGaps, readsRightToLeft } from '../support/bidi.js';
 import { builtWorksheet } from '../support/built-worksheet.js';
 import { formatTime } from '../../../src/text/format-time.js';
+import { QUIET_DEVICE_DAYS } from '../../../src/sync/protocol.js';
 
 const JOINED: SyncStatus = {
   joined: true,
   team: { id: 't', name: 'Riverside team' },
   deviceName: 'Sam’s phone',
   joinLink: 'http://127.0.0.1:8080/join#abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+  devices: null,
   waiting: 0,
   rejected: [],
   syncing: false,
@@ -258,6 +260,42 @@ describe('settings-page team section', () => {
     const cleaned = (await oneEvent(el, 'device-rename')) as CustomEvent<{ name: string }>;
     expect(cleaned.detail.name).to.equal('Sam’s field phone');
     await expect(el).to.be.accessible();
+  });
+
+  it('names the team’s devices, this one among them, with when each last reached the server, marking one long silent', async () => {
+    const now = Date.now();
+    const hour = 60 * 60 * 1000;
+    const devices = [
+      { id: '1', name: 'Sam’s phone', lastSeenAt: now - hour, you: true },
+      { id: '2', name: ARABIC_NAME, lastSeenAt: now - 3 * 24 * hour, you: false },
+      { id: '3', name: 'Drawer tablet', lastSeenAt: now - (QUIET_DEVICE_DAYS * 24 + 1) * hour, you: false },
+      { id: '4', name: 'Never noted', lastSeenAt: null, you: false },
+    ];
+    const el = await fixture<SettingsPage>(html`<settings-page .sync=${{ ...JOINED, devices }}></settings-page>`);
+    const items = [...el.shadowRoot!.querySelectorAll('ul.devices li')];
+    const text = (li: Element) => li.textContent!.replace(/\s+/g, ' ').trim();
+    expect(items.map(text)).to.deep.equal([
+      `Sam’s phone (this device): last reached the team’s server ${formatTime(now - hour)}`,
+      `${ARABIC_NAME}: last reached the team’s server ${formatTime(devices[1]!.lastSeenAt!)}`,
+      `Drawer tablet: silent since ${formatTime(devices[2]!.lastSeenAt!)}: if it is lost or no longer used, ask whoever runs the team’s server to revoke it`,
+      'Never noted: not known to have reached the team’s server',
+    ]);
+    expect(items.map((li) => li.classList.contains('quiet'))).to.deep.equal([false, false, true, true]);
+    // A name in a right-to-left script is set apart from the sentence around it.
+    expect(items[1]!.querySelector('bdi')!.textContent).to.equal(ARABIC_NAME);
+    await expect(el).to.be.accessible();
+
+    // Until the server has said, nothing is listed (not an empty team).
+    const unknown = await fixture<SettingsPage>(html`<settings-page .sync=${JOINED}></settings-page>`);
+    expect(unknown.shadowRoot!.querySelector('ul.devices')).to.equal(null);
+  });
+
+  it('counts a device silent from QUIET_DEVICE_DAYS on, as the team CLI does', () => {
+    const day = 24 * 60 * 60 * 1000;
+    const device = (lastSeenAt: number) => ({ id: 'd', name: 'Phone', lastSeenAt, you: false });
+    const now = Date.UTC(2026, 10, 28, 12);
+    expect(lastContact(device(now - QUIET_DEVICE_DAYS * day + 1), now).quiet).to.equal(false);
+    expect(lastContact(device(now - QUIET_DEVICE_DAYS * day), now).quiet).to.equal(true);
   });
 
   it('lists the changes the server refused, says what discarding does, and discards the one asked', async () => {
