@@ -29,7 +29,8 @@ async function main(): Promise<void> {
       console.log(
         `Copied ${file} to PostgreSQL: ${count(copied.teams, 'team')}, ${count(copied.devices, 'device')}, ` +
           `${count(copied.drafts, 'draft')} (${count(copied.draft_fields, 'answer')}), ` +
-          `${count(copied.applied_mutations, 'record')} of applied changes.`,
+          `${count(copied.applied_mutations, 'record')} of applied changes, ` +
+          `${count(copied.admin_actions, 'record')} of administrators' actions.`,
       );
       console.log(
         'Start the server with DATABASE_URL set: devices carry on with the tokens they have. Join links stay the same ' +

@@ -9,6 +9,7 @@ import { ConfigError, readServerConfig, sqliteFileOf } from './server-config.js'
 import { cleanName, NOT_IN_NAMES, QUIET_DEVICE_DAYS } from '../src/sync/protocol.js';
 import { joinLink } from './sync/sync-routes.js';
 import { isQuiet, SyncStore } from './sync/sync-store.js';
+import { AdminLog } from './admin-log.js';
 import { ExportFolderError, ExportStoppedError, exportTeam, worksheetFromContent } from './team-export.js';
 
 const USAGE = `Usage: npm run team -- <command>
@@ -28,6 +29,8 @@ const USAGE = `Usage: npm run team -- <command>
                          and all of them in all-drafts.json and as a spreadsheet in all-drafts.csv
                          (default folder: DATA_DIR/exports/<team>-<time>)
   delete <team> --yes    Delete a team and all of its drafts and devices from this server
+  log [<count>]          What administrators did with these commands, newest first (default 50):
+                         when, by which account, to which team or device
   restored               After restoring the database by hand (pg_restore, a copied file): tell
                          every device, so each sends again what the backup did not hold
                          (npm run restore does this itself)
@@ -46,6 +49,11 @@ function shown(name: string): string {
     new RegExp(`[${NOT_IN_NAMES}]`, 'gu'),
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
+}
+
+/** A device in the administrators' record: its name and team when known, and its id. */
+function deviceSubject(id: string, found: { name: string; teamName: string } | undefined): string {
+  return found ? `device ${found.name} (${id}) of ${found.teamName}` : `device ${id}`;
 }
 
 /** When a device last reached the server, as `list` says it (to within the hour it is noted in). */
@@ -75,6 +83,21 @@ async function main(args: string[]): Promise<number> {
     if (!found) throw new ConfigError(`No team "${name ?? ''}". See: npm run team -- list`);
     return found;
   };
+  const log = new AdminLog(db);
+  /**
+   * Notes a change made, in the administrators' record. Made is made: a note that cannot be
+   * written (a full disk) is said, and the command still reports what it did.
+   */
+  const noted = async (action: string, subject: string, detail: string): Promise<void> => {
+    try {
+      await log.note({ action, subject, detail });
+    } catch (error) {
+      console.error(
+        `Not written to the administrators' record (npm run team -- log): ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  };
+  const teamSubject = (t: { name: string; id: string }) => `team ${t.name} (${t.id})`;
   /** A device by its id, with its team's name; undefined for none. */
   const deviceNamed = async (id: string) => {
     for (const t of await store.teams()) {
@@ -94,6 +117,7 @@ async function main(args: string[]): Promise<number> {
             'A team name cannot hold control characters (a tab, a line break, an escape) or reversing marks.',
           );
         const created = await store.createTeam(name);
+        await noted('create', teamSubject(created), 'created, with a join link');
         console.log(`Created team ${created.name} (${created.id})`);
         console.log(`Join link: ${joinLink(base, created.code)}`);
         return 0;
@@ -133,12 +157,15 @@ async function main(args: string[]): Promise<number> {
       }
       case 'rotate': {
         const t = await team(rest.join(' '));
-        console.log(`New join link for ${t.name}: ${joinLink(base, await store.rotateJoinCode(t.id))}`);
+        const link = joinLink(base, await store.rotateJoinCode(t.id));
+        await noted('rotate', teamSubject(t), 'a new join link; the old one stopped working');
+        console.log(`New join link for ${t.name}: ${link}`);
         console.log('The old link no longer works; devices already in the team stay.');
         return 0;
       }
       case 'restored': {
         const teams = await store.renameHistories();
+        await noted('restored', `${teams} team${teams === 1 ? '' : 's'}`, 'devices told the database was restored');
         console.log(
           `Told the devices of ${teams} team${teams === 1 ? '' : 's'} that the database was restored: at its next sync, each takes its team's drafts in again and sends what this server no longer has.`,
         );
@@ -146,8 +173,10 @@ async function main(args: string[]): Promise<number> {
       }
       case 'revoke': {
         const id = rest[0] ?? '';
+        const found = await deviceNamed(id);
         if (!(await store.revokeDevice(id)))
           throw new ConfigError(`No active device "${id}". See: npm run team -- list`);
+        await noted('revoke', deviceSubject(id, found), 'revoked: it keeps what it holds and must rejoin');
         console.log(
           `Revoked device ${id}. It keeps its drafts and unsent changes, and can rejoin with the team's join link.`,
         );
@@ -168,8 +197,14 @@ async function main(args: string[]): Promise<number> {
           );
           return 2;
         }
+        const found = await deviceNamed(id);
         if (!(await store.eraseDevice(id)))
           throw new ConfigError(`No device "${id}", or it is already reported lost. See: npm run team -- list`);
+        await noted(
+          'erase',
+          deviceSubject(id, found),
+          'reported lost: revoked, and to erase the team’s drafts at its next contact',
+        );
         console.log(
           `Removed device ${id} from its team. When it next reaches this server it erases the team's drafts and its unsent changes (this server keeps every draft that reached it); npm run team -- list says when it has been told.`,
         );
@@ -188,6 +223,7 @@ async function main(args: string[]): Promise<number> {
               : `No device "${id}" waiting to be told to erase. See: npm run team -- list`,
           );
         }
+        await noted('found', deviceSubject(id, await deviceNamed(id)), 'erase taken back; it stays revoked');
         console.log(
           `Device ${id} will not erase anything. It stays out of its team, keeping its drafts and unsent changes, until it rejoins with the team's join link.`,
         );
@@ -203,6 +239,7 @@ async function main(args: string[]): Promise<number> {
         );
         const worksheet = await worksheetFromContent(fileURLToPath(new URL('../content', import.meta.url)));
         const { drafts } = await exportTeam(store, t.id, folder, worksheet);
+        await noted('export', teamSubject(t), `${drafts} draft${drafts === 1 ? '' : 's'} written to ${folder}`);
         console.log(
           `Exported ${drafts} draft${drafts === 1 ? '' : 's'} of ${t.name} to ${folder} (each as Markdown, and as JSON the app imports; all of them as a spreadsheet in all-drafts.csv).`,
         );
@@ -222,10 +259,27 @@ async function main(args: string[]): Promise<number> {
           return 2;
         }
         const deleted = (await store.deleteTeam(t.id))!;
+        await noted(
+          'delete',
+          teamSubject(t),
+          `deleted, with ${deleted.drafts} draft${deleted.drafts === 1 ? '' : 's'} and ${deleted.devices} device${deleted.devices === 1 ? '' : 's'}`,
+        );
         console.log(
           `Deleted ${t.name}: ${deleted.drafts} draft${deleted.drafts === 1 ? '' : 's'} and ${deleted.devices} device${deleted.devices === 1 ? '' : 's'}. ` +
             'Its devices keep what is on them until they leave the team (Settings) or join another.',
         );
+        return 0;
+      }
+      case 'log': {
+        const count = rest[0] === undefined ? 50 : Number(rest[0]);
+        if (!Number.isInteger(count) || count < 1)
+          throw new ConfigError(`Give how many to show as a whole number, such as 50; got "${rest[0] ?? ''}".`);
+        const actions = await log.latest(count);
+        if (actions.length === 0) console.log('Nothing done with npm run team yet on this database.');
+        for (const a of actions)
+          console.log(
+            `${new Date(a.at).toISOString()}  ${shown(a.actor)}  ${a.action}  ${shown(a.subject)}: ${shown(a.detail)}`,
+          );
         return 0;
       }
       default:

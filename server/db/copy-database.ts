@@ -8,6 +8,7 @@ const TABLES = [
   'drafts',
   'draft_fields',
   'applied_mutations',
+  'admin_actions',
 ] as const satisfies readonly (keyof Database)[];
 
 type Table = (typeof TABLES)[number];

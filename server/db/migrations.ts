@@ -116,6 +116,21 @@ const MIGRATIONS: Record<string, Migration> = {
       await db.schema.alterTable('devices').addColumn('erase_told_at', 'bigint').execute();
     },
   },
+  '0007-admin-actions': {
+    async up(db: Kysely<unknown>) {
+      // The record of what administrators did with `npm run team` (see Database.admin_actions).
+      await db.schema
+        .createTable('admin_actions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('subject', 'text', (c) => c.notNull())
+        .addColumn('detail', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('admin_actions_by_at').on('admin_actions').columns(['at']).execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

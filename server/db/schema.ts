@@ -77,5 +77,22 @@ export interface Database {
     result: string;
     applied_at: number;
   };
+  /**
+   * What was done with `npm run team` that changes teams or devices, or hands drafts out, by whom
+   * and when: the agency's record of its administrators' actions. A deleted team's stay.
+   */
+  admin_actions: {
+    /** A random UUID: a copy keeps it as it is, with no sequence to carry on. */
+    id: string;
+    at: number;
+    /** The account on the server that ran the command. */
+    actor: string;
+    /** The command: create, rotate, revoke, erase, found, export, delete, restored. */
+    action: string;
+    /** What it acted on, in words, with ids: the team or device may be gone since. */
+    subject: string;
+    /** What came of it, in words. */
+    detail: string;
+  };
   migrations_marker?: { id: Generated<number> };
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { AdminLog } from '../../server/admin-log.js';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -81,17 +82,27 @@ describe('npm run copy-to-postgres', () => {
     assert.equal((await sqlite.push(b, [edit])).status, 200, 'B’s edit meets A’s as a conflict');
     const before = (await sqlite.pull(a)).body;
     const code = await sqlite.store.joinCodeOf(team.id);
+    const record = { action: 'rotate', subject: `team Riverside team (${team.id})`, detail: 'a new join link' };
+    await new AdminLog(sqlite.db).note(record, 'sam', 1_000);
     await sqlite.close();
 
     const url = await postgres.createDatabase();
     const copied = copy(data.dir, url);
     assert.equal(copied.code, 0, copied.out);
-    assert.match(copied.out, /1 team, 2 devices, 2 drafts \(3 answers\), 3 records of applied changes/);
+    assert.match(
+      copied.out,
+      /1 team, 2 devices, 2 drafts \(3 answers\), 3 records of applied changes, 1 record of administrators' actions\./,
+    );
 
     const pg = await kitServer(data.dir, url);
     try {
       const after = await pg.pull(a);
       assert.equal(after.status, 200, 'A’s token works on the copy');
+      assert.deepEqual(
+        await new AdminLog(pg.db).latest(5),
+        [{ ...record, actor: 'sam', at: 1_000 }],
+        'the record came',
+      );
       assert.deepEqual(after.body, before, 'the same drafts, revisions, conflict and history');
       assert.ok(
         after.body.drafts.some((d) => Object.values(d.fields).some((f) => f.conflict)),

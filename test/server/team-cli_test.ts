@@ -96,6 +96,57 @@ describe('npm run team', () => {
     assert.doesNotMatch(team('list').out, /Odd/, 'no such team made');
   });
 
+  it('keeps a record of what was done, by which account, which `log` gives newest first', async () => {
+    const team = await cli();
+    assert.equal(team('log').out.trim(), 'Nothing done with npm run team yet on this database.');
+    const created = team('create', 'Hall team');
+    const teamId = /Created team Hall team \(([0-9a-f-]{36})\)/.exec(created.out)![1]!;
+    const code = /join#([A-Za-z0-9_-]+)/.exec(created.out)![1]!;
+    const phone = await joinOn(team.dataDir, code, 'Sam’s phone');
+    for (const args of [
+      ['rotate', 'Hall team'],
+      ['revoke', phone.id],
+      ['delete', 'Hall team'], // asked, not done: not in the record
+      ['delete', 'Hall team', '--yes'],
+    ])
+      assert.ok([0, 2].includes(team(...args).code), args.join(' '));
+    const actor = 'sam (through sudo)';
+    const sudoed = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'server/team-cli.ts'), 'create', 'Sudo team'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, DATA_DIR: team.dataDir, DATABASE_URL: '', SUDO_USER: 'sam' },
+        encoding: 'utf8',
+      },
+    );
+    assert.equal(sudoed.status, 0, sudoed.stderr);
+
+    const lines = team('log').out.trim().split('\n');
+    const entry = /^(\d{4}-\d{2}-\d{2}T[\d:.]+Z) {2}(.+?) {2}(\w+) {2}(.+)$/;
+    const parsed = lines.map((l) => entry.exec(l)?.slice(2) ?? l);
+    assert.equal(parsed.length, 5, lines.join('\n'));
+    assert.deepEqual(parsed[0]!.slice(0, 2), [actor, 'create']);
+    assert.match(parsed[0]![2]!, /^team Sudo team \([0-9a-f-]{36}\): created, with a join link$/);
+    assert.deepEqual(
+      parsed.slice(1).map((p) => [p[1], p[2]]),
+      [
+        ['delete', `team Hall team (${teamId}): deleted, with 0 drafts and 1 device`],
+        ['revoke', `device Sam’s phone (${phone.id}) of Hall team: revoked: it keeps what it holds and must rejoin`],
+        ['rotate', `team Hall team (${teamId}): a new join link; the old one stopped working`],
+        ['create', `team Hall team (${teamId}): created, with a join link`],
+      ],
+    );
+    assert.ok(
+      parsed.slice(1).every((p) => p[0] !== actor && p[0]!.length > 0),
+      'this account, without sudo',
+    );
+    assert.equal(team('log', '2').out.trim().split('\n').length, 2);
+    const bad = team('log', 'all');
+    assert.equal(bad.code, 1);
+    assert.match(bad.out, /Give how many to show as a whole number/);
+  });
+
   it('tells every team’s devices that the database was restored by hand, naming each team’s history anew', async () => {
     const team = await cli();
     for (const name of ['Riverside team', 'Hillside team']) assert.equal(team('create', name).code, 0);
@@ -205,6 +256,16 @@ describe('npm run team', () => {
     assert.equal(back.code, 0, back.out);
     assert.match(back.out, /will not erase anything/);
     assert.equal(team('found', found.id).code, 1, 'nothing left to take back');
+    assert.deepEqual(
+      team('log', '2')
+        .out.trim()
+        .split('\n')
+        .map((l) => l.split('  ').slice(2).join('  ')),
+      [
+        `found  device Found phone (${found.id}) of Riverside team: erase taken back; it stays revoked`,
+        `erase  device Found phone (${found.id}) of Riverside team: reported lost: revoked, and to erase the team’s drafts at its next contact`,
+      ],
+    );
     const row = team('list')
       .out.split('\n')
       .find((line) => line.includes(found.id))!;
@@ -282,6 +343,10 @@ describe('npm run team', () => {
     const exported = team('export', 'Riverside team', '--to', folder);
     assert.equal(exported.code, 0, exported.out);
     assert.match(exported.out, /^Exported 2 drafts of Riverside team to .*for-records/);
+    assert.match(
+      team('log', '1').out,
+      new RegExp(`  export  team Riverside team \\(.+\\): 2 drafts written to ${folder}\n$`),
+    );
     assert.match(exported.out, /all of them as a spreadsheet in all-drafts\.csv/);
     const worksheet = await worksheetFromContent(path.join(ROOT, 'content'));
     const files = (await readdir(folder)).sort();
