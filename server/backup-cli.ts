@@ -1,7 +1,9 @@
 // `npm run backup [-- file]` and `npm run restore -- file`, for the embedded SQLite database.
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { AdminLog } from './admin-log.js';
 import { backupsPlace } from './db/backups-place.js';
+import { openDatabase } from './db/open-database.js';
 import { timeStamp } from './db/scheduled-backup.js';
 import { backupSqlite, restoreSqlite } from './db/sqlite-backup.js';
 import { backupsDirOf, ConfigError, readServerConfig, sqliteFileOf } from './server-config.js';
@@ -40,6 +42,22 @@ async function main([command, file]: string[]): Promise<void> {
       );
     }
     const { kept } = await restoreSqlite(path.resolve(file), live);
+    // In the administrators' record of the database restored (the backup's own record ends before).
+    let opened: Awaited<ReturnType<typeof openDatabase>> | undefined;
+    try {
+      opened = await openDatabase({ sqliteFile: live });
+      await new AdminLog(opened.db).note({
+        action: 'restore',
+        subject: 'the database',
+        detail: `restored from ${path.resolve(file)}${kept ? `; the database it replaced kept as ${kept}` : ''}`,
+      });
+    } catch (error) {
+      console.error(
+        `Not written to the administrators' record (npm run team -- log): ${error instanceof Error ? error.message : String(error)}`,
+      );
+    } finally {
+      await opened?.db.destroy();
+    }
     console.log(
       `Restored ${file} to ${live}.${kept ? ` The database it replaced is kept as ${kept}.` : ''} Start the server again.`,
     );

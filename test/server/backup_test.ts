@@ -4,6 +4,7 @@ import { mkdtemp, readdir, rm, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import SQLite from 'better-sqlite3';
+import { AdminLog } from '../../server/admin-log.js';
 import { buildApp } from '../../server/app.js';
 import { openDatabase } from '../../server/db/open-database.js';
 import { backupSqlite, restoreSqlite } from '../../server/db/sqlite-backup.js';
@@ -163,6 +164,18 @@ describe('SQLite backup and restore', () => {
     assert.match(
       listed.stderr,
       new RegExp(`^Backups in ${other}, newest first:\n {2}${path.join(other, file!)} `, 'm'),
+    );
+
+    // Restored through the CLI: the restore is in the administrators' record of the database restored.
+    const restored = cli(['restore', path.join(other, file!)], other);
+    assert.equal(restored.status, 0, restored.stderr);
+    const { db: back } = await openDatabase({ sqliteFile: path.join(data.dir, 'efk.sqlite') });
+    const [latest] = await new AdminLog(back).latest(1);
+    await back.destroy();
+    assert.equal(latest?.action, 'restore');
+    assert.match(
+      latest!.detail,
+      new RegExp(`^restored from ${path.join(other, file!)}; the database it replaced kept as `),
     );
 
     const missing = path.join(data.dir, 'unmounted');
