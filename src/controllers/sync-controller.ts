@@ -69,7 +69,7 @@ export interface SyncStatus {
    * server out of disk space, or this device's own storage (full, or not answering) while readying
    * or recording a sync.
    */
-  readonly problem: 'offline' | 'rejoin' | 'server' | 'server-full' | 'storage' | null;
+  readonly problem: 'offline' | 'rejoin' | 'server' | 'server-refused' | 'server-full' | 'storage' | null;
   readonly message: string | null;
   /** Leaving the team, put to the user and waiting on their word (see {@link SyncController.switchTeam}). */
   readonly teamSwitch: TeamSwitch | null;
@@ -473,16 +473,21 @@ export class SyncController implements ReactiveController {
       } else {
         if (error instanceof SyncHttpError && error.retryAfterMs !== null)
           this._quietUntil = Date.now() + Math.min(error.retryAfterMs, RETRY_AFTER_MAX_MS);
+        // The server's own refusal of the whole request (a 4xx it means) is not retried on a timer:
+        // sent again unchanged, it would be refused again. The user's next edit, return or Sync now tries.
+        const retried =
+          !(error instanceof SyncHttpError) || error.status >= 500 || error.status === 429 || error.status === 200;
         this._problem(
           error instanceof SyncNetworkError
             ? 'offline'
             : error instanceof SyncHttpError && error.code === STORAGE_FULL
               ? 'server-full'
-              : 'server',
+              : retried
+                ? 'server'
+                : 'server-refused',
           error instanceof Error ? error.message : String(error),
         );
-        if (!(error instanceof SyncHttpError) || error.status >= 500 || error.status === 429 || error.status === 200)
-          this._retryLater();
+        if (retried) this._retryLater();
       }
     } finally {
       this.status = { ...this.status, syncing: false };

@@ -27,12 +27,14 @@ export async function startServer(distDir: string, port = 0): Promise<RunningSer
 /** Serves a built app with the sync API on a fresh SQLite database, and one team to join. */
 export async function startSyncServer(
   distDir: string,
+  /** Largest request body the server takes (default: the server's own). */
+  { bodyLimit }: { readonly bodyLimit?: number } = {},
 ): Promise<RunningServer & { joinLink: string; store: SyncStore; db: Kysely<Database> }> {
   const data = await tempDirWith();
   const { db } = await openDatabase({ sqliteFile: path.join(data.dir, 'efk.sqlite') });
   const store = new SyncStore(db, randomSecret());
   const team = await store.createTeam('Riverside team');
-  const app = await buildApp({ distDir, sync: { store } });
+  const app = await buildApp({ distDir, sync: { store }, ...(bodyLimit ? { bodyLimit } : {}) });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const port = (app.server.address() as { port: number }).port;
   const origin = `http://127.0.0.1:${port}`;

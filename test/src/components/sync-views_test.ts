@@ -4,7 +4,7 @@ import type { ConflictChooseEvent, FieldConflictView } from '../../../src/compon
 import '../../../src/components/settings-page.js';
 import { lastContact, type SettingsPage } from '../../../src/components/settings-page.js';
 import '../../../src/components/sync-status.js';
-import { syncSummary, type SyncStatusView } from '../../../src/components/sync-status.js';
+import { syncAnnouncement, syncSummary, type SyncStatusView } from '../../../src/components/sync-status.js';
 import type { Question } from '../../../src/content/worksheet.js';
 import type { SyncStatus } from '../../../src/controllers/sync-controller.js';
 import { ARABIC, ARABIC_NAME, boxOf, elementWithText, lineGaps, readsRightToLeft } from '../support/bidi.js';
@@ -49,6 +49,13 @@ describe('sync-status', () => {
     expect(server).to.contain('tell whoever runs it');
     expect(syncSummary({ ...JOINED, waiting: 2, problem: 'storage' })).to.contain('this device’s storage is full');
     expect(syncSummary({ ...JOINED, waiting: 2, problem: 'server' })).to.contain('the team’s server had a problem');
+    // Refused whole by the server itself: not retried on a timer, so not "will try again".
+    const refused = syncSummary({ ...JOINED, waiting: 2, problem: 'server-refused' });
+    expect(refused).to.match(/^2 changes waiting: the team’s server refused them\. They are kept on this device/);
+    expect(refused).not.to.contain('will try again');
+    expect(syncAnnouncement('server-refused', null)).to.equal(
+      'The team’s server refused this device’s changes. They are kept on this device.',
+    );
   });
 
   it('offers Sync now, and is accessible', async () => {

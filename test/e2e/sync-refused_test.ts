@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startSyncServer } from '../support/app-server.js';
+import { builtApp } from '../support/build-app.js';
+import { launchProfile } from '../support/browser.js';
+
+const ACHIEVE = 'What you’re trying to achieve and what success looks like';
+
+describe('a push the team’s server refuses whole', () => {
+  let server: Awaited<ReturnType<typeof startSyncServer>>;
+  const cleanups: (() => Promise<void>)[] = [];
+
+  before(async () => {
+    const out = await builtApp();
+    cleanups.push(out.cleanup);
+    // A server set to take smaller requests than a device sends (below what the kit allows its
+    // administrators): its own answer, a 413, for every push of a draft with answers.
+    server = await startSyncServer(out.dir, { bodyLimit: 600 });
+    cleanups.push(() => server.close());
+  });
+  after(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  });
+
+  it('says the server refused the changes and that they are kept, not that it had a problem and will try again', async () => {
+    const profile = await launchProfile();
+    cleanups.push(profile.close);
+    const page = profile.context.pages()[0] ?? (await profile.context.newPage());
+    await page.goto(server.joinLink);
+    await page.getByText(/This device has joined Riverside team/).waitFor({ timeout: 15_000 });
+    const pushes: number[] = [];
+    page.on('response', (r) => {
+      if (/\/api\/push(\?|$)/.test(r.url())) pushes.push(r.status());
+    });
+    await page.goto(`${server.origin}/worksheet/new`);
+    await page.waitForURL(/\/worksheet\/[0-9a-f-]{36}$/);
+    await page.getByRole('textbox', { name: ACHIEVE, exact: true }).fill('Hear from renters. '.repeat(40));
+    // The line, and what a screen reader was told as the problem began.
+    const line = page.locator('sync-status').getByText(/waiting: the team’s server refused them\./);
+    await line.waitFor({ timeout: 15_000 });
+    assert.match(
+      (await line.textContent())!.replace(/\s+/g, ' ').trim(),
+      /^\d+ changes? waiting: the team’s server refused them\. They are kept on this device, and go again when you next edit, come back to the kit or tap Sync now; if this goes on, tell whoever runs the server\.$/,
+    );
+    await page
+      .locator('sync-status')
+      .getByText('The team’s server refused this device’s changes. They are kept on this device.')
+      .waitFor({ state: 'attached' });
+    // The new draft's first push was small enough; the answer's was not.
+    assert.equal(pushes.at(-1), 413, `pushes answered ${pushes.join(', ')}`);
+    // Not sent again on a timer: the same request would be refused again.
+    const sent = pushes.length;
+    await page.waitForTimeout(2_500);
+    assert.equal(pushes.length, sent, 'no push on its own within the retry timer’s first steps');
+    const answers = await server.db.selectFrom('draft_fields').select('key').where('key', '=', 'achieve').execute();
+    assert.deepEqual(answers, [], 'the answer was not taken');
+  });
+});
