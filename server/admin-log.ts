@@ -37,6 +37,20 @@ export class AdminLog {
       .execute();
   }
 
+  /**
+   * Notes a change a command has made. Made is made: a note that cannot be written (a full disk)
+   * is said on stderr, and the command goes on to report what it did.
+   */
+  async noteOrSay(action: Omit<AdminAction, 'at' | 'actor'>): Promise<void> {
+    try {
+      await this.note(action);
+    } catch (error) {
+      console.error(
+        `Not written to the administrators' record (npm run team -- log): ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+
   /** The latest `limit` actions, newest first. */
   async latest(limit: number): Promise<AdminAction[]> {
     const rows = await this.db

@@ -43,21 +43,15 @@ async function main([command, file]: string[]): Promise<void> {
     }
     const { kept } = await restoreSqlite(path.resolve(file), live);
     // In the administrators' record of the database restored (the backup's own record ends before).
-    let opened: Awaited<ReturnType<typeof openDatabase>> | undefined;
-    try {
-      opened = await openDatabase({ sqliteFile: live });
-      await new AdminLog(opened.db).note({
+    const opened = await openDatabase({ sqliteFile: live }).catch(() => null);
+    if (opened) {
+      await new AdminLog(opened.db).noteOrSay({
         action: 'restore',
         subject: 'the database',
         detail: `restored from ${path.resolve(file)}${kept ? `; the database it replaced kept as ${kept}` : ''}`,
       });
-    } catch (error) {
-      console.error(
-        `Not written to the administrators' record (npm run team -- log): ${error instanceof Error ? error.message : String(error)}`,
-      );
-    } finally {
-      await opened?.db.destroy();
-    }
+      await opened.db.destroy();
+    } else console.error("Not written to the administrators' record: the restored database could not be opened.");
     console.log(
       `Restored ${file} to ${live}.${kept ? ` The database it replaced is kept as ${kept}.` : ''} Start the server again.`,
     );

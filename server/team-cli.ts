@@ -84,19 +84,7 @@ async function main(args: string[]): Promise<number> {
     return found;
   };
   const log = new AdminLog(db);
-  /**
-   * Notes a change made, in the administrators' record. Made is made: a note that cannot be
-   * written (a full disk) is said, and the command still reports what it did.
-   */
-  const noted = async (action: string, subject: string, detail: string): Promise<void> => {
-    try {
-      await log.note({ action, subject, detail });
-    } catch (error) {
-      console.error(
-        `Not written to the administrators' record (npm run team -- log): ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
-  };
+  const noted = (action: string, subject: string, detail: string) => log.noteOrSay({ action, subject, detail });
   const teamSubject = (t: { name: string; id: string }) => `team ${t.name} (${t.id})`;
   /** A device by its id, with its team's name; undefined for none. */
   const deviceNamed = async (id: string) => {
