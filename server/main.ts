@@ -122,8 +122,9 @@ async function main(): Promise<void> {
     },
   });
 
-  // The embedded database backs itself up (DATA_DIR/backups, or BACKUP_DIR), so a kit started with `npm start`
-  // is not one disk fault or mistaken `team -- delete` away from losing every team's drafts.
+  // The embedded database backs itself up (DATA_DIR/backups, or BACKUP_DIR), so a kit started
+  // with `npm start` is not one disk fault or mistaken `team -- delete` away from losing every
+  // team's drafts.
   // Whether one is due is looked at every quarter hour (hourly, a backup due a minute after a look
   // would wait for the next, and an hourly backup come every two hours); PostgreSQL is backed up
   // by its own tools.

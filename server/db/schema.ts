@@ -87,7 +87,7 @@ export interface Database {
     at: number;
     /** The account on the server that ran the command. */
     actor: string;
-    /** The command: create, rotate, revoke, erase, found, export, delete, restored. */
+    /** The command: create, rotate, revoke, erase, found, export, delete, restored; restore (npm run restore). */
     action: string;
     /** What it acted on, in words, with ids: the team or device may be gone since. */
     subject: string;
