@@ -24,6 +24,8 @@ export interface RenameResult {
   readonly message: string | TemplateResult;
 }
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 /**
  * When a device of the team last reached its server, in words; `quiet` when it has not for
  * QUIET_DEVICE_DAYS (or never that the server noted): lost, left in a drawer, or holding changes.
@@ -41,8 +43,6 @@ export function lastContact(
     };
   return { text: `last reached the team’s server ${formatTime(at)}`, quiet: false };
 }
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Settings and facts about this copy of the kit. */
 @customElement('settings-page')
@@ -393,7 +393,7 @@ export class SettingsPage extends PageView {
       ${
         s.devices
           ? html`<h3>The team’s devices</h3>
-              <p class="hint" id="devices-hint">
+              <p class="hint">
                 When each last reached the team’s server, to the hour. A teammate’s change the team does not have yet is
                 on a device that has not reached it since.
               </p>
