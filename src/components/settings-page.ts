@@ -394,8 +394,9 @@ export class SettingsPage extends PageView {
         s.devices
           ? html`<h3>The team’s devices</h3>
               <p class="hint">
-                When each last reached the team’s server, to the hour. A teammate’s change the team does not have yet is
-                on a device that has not reached it since.
+                When each last reached the team’s server, to the
+                hour${s.devicesAt === null ? nothing : html`, as the server said on ${formatTime(s.devicesAt)}`}. A
+                teammate’s change the team does not have yet is on a device that has not reached it since.
               </p>
               <ul class="devices">
                 ${s.devices.map((d) => {

@@ -41,6 +41,25 @@ export interface TeamSwitch {
   readonly waiting: number;
 }
 
+/** The team's devices as the server listed them, kept on the device (SYNC_META.devices). */
+interface TeamDevicesSeen {
+  readonly at: number;
+  readonly devices: readonly TeamDevice[];
+}
+
+/** What the device keeps of its team's devices, for the status; nothing when it keeps none (or cannot read it). */
+function devicesSeen(
+  kept: string | undefined,
+  deviceId: string | undefined,
+): Pick<SyncStatus, 'devices' | 'devicesAt'> {
+  try {
+    const { at, devices } = JSON.parse(kept ?? 'null') as TeamDevicesSeen;
+    return { devices: devices.map((d) => ({ ...d, you: d.id === deviceId })), devicesAt: at };
+  } catch {
+    return { devices: null, devicesAt: null };
+  }
+}
+
 /** A device of the team, and whether it is this one. */
 export interface TeammateDevice extends TeamDevice {
   readonly you: boolean;
@@ -54,6 +73,8 @@ export interface SyncStatus {
   readonly joinLink: string | null;
   /** The team's devices as the server last said (this one marked `you`); null until it has. */
   readonly devices: readonly TeammateDevice[] | null;
+  /** When the server said so: kept on the device, so Settings lists them with no signal too. */
+  readonly devicesAt: number | null;
   /** Changes on this device not yet acknowledged by the server. */
   readonly waiting: number;
   /** Changes the server refused, with why. */
@@ -114,6 +135,7 @@ export class SyncController implements ReactiveController {
     deviceName: null,
     joinLink: null,
     devices: null,
+    devicesAt: null,
     waiting: 0,
     rejected: [],
     syncing: false,
@@ -373,13 +395,15 @@ export class SyncController implements ReactiveController {
   async refresh(): Promise<void> {
     const store = this._store;
     if (!store) return;
-    const [outbox, token, team, last, restore, erased, draftCount] = await Promise.all([
+    const [outbox, token, team, last, restore, erased, seen, deviceId, draftCount] = await Promise.all([
       store.outboxStatus(),
       store.meta(SYNC_META.token),
       store.meta(SYNC_META.team),
       store.meta(SYNC_META.lastSynced),
       store.meta(SYNC_META.restoreFound),
       store.meta(SYNC_META.erased),
+      store.meta(SYNC_META.devices),
+      store.meta(SYNC_META.deviceId),
       // Only while the user is asked whether to leave: the question says how many drafts would go.
       this.status.teamSwitch ? store.list().then((list) => list.length) : undefined,
     ]);
@@ -396,7 +420,8 @@ export class SyncController implements ReactiveController {
     const switched = now?.id !== this.status.team?.id;
     this.status = {
       ...this.status,
-      ...(switched ? { joinLink: null, deviceName: null, devices: null, problem: null, message: null } : {}),
+      ...(switched ? { joinLink: null, deviceName: null, problem: null, message: null } : {}),
+      ...(switched || this.status.devices === null ? devicesSeen(seen, deviceId) : {}),
       joined: Boolean(token),
       team: now,
       waiting: outbox.waiting,
@@ -424,13 +449,19 @@ export class SyncController implements ReactiveController {
       const me = await new FetchTransport(token, '', this.onNetwork).me();
       // Answered for the token asked with: a device that left or changed team meanwhile keeps its own.
       if ((await store.meta(SYNC_META.token)) !== token) return;
+      const at = Date.now();
       this.status = {
         ...this.status,
         team: me.team,
         deviceName: me.deviceName,
         joinLink: me.joinLink,
         devices: me.devices.map((d) => ({ ...d, you: d.id === me.deviceId })),
+        devicesAt: at,
       };
+      // Kept for Settings with no signal; a device too full to keep it loses only that.
+      await store
+        .setMeta(SYNC_META.devices, JSON.stringify({ at, devices: me.devices } satisfies TeamDevicesSeen))
+        .catch(() => undefined);
       this.host.requestUpdate();
     } catch (error) {
       if (isEraseOrder(error)) {

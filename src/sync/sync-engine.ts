@@ -58,6 +58,8 @@ export const SYNC_META = {
   lastSynced: 'sync-last-synced',
   /** When the team's drafts were erased from this device, reported lost (see eraseLostDevice); until it joins again. */
   erased: 'sync-erased',
+  /** The team's devices as the server last listed them, and when (see TeamDevicesSeen); for Settings offline. */
+  devices: 'sync-devices',
 } as const;
 
 /** How many times one sync takes its team in again before it gives up (see SyncEngine.rebase). */

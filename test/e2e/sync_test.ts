@@ -410,6 +410,16 @@ describe('sync between two devices', () => {
       ['Renamed in a field', undefined],
     );
     assert.equal((await listed(b)).filter((entry) => entry[1] === ' (this device)').length, 1, 'B names itself once');
+    // With no signal, B's Settings lists them as the server last did (kept on the device).
+    await b.context.setOffline(true);
+    await b.page.reload();
+    await devices(b).filter({ hasText: 'Renamed in a field' }).waitFor();
+    const hint = await b.page
+      .locator('settings-page')
+      .getByText(/as the server said on/)
+      .textContent();
+    assert.match(hint!.replace(/\s+/g, ' '), /to the hour, as the server said on \d{1,2} [A-Z][a-z]{2,3} \d{4}, /);
+    await b.context.setOffline(false);
     // B back on the shared draft, where the tests after this one find it.
     await b.page.goto(draftUrl);
     await b.page.getByRole('textbox', { name: ACHIEVE }).waitFor();

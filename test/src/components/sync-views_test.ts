@@ -18,6 +18,7 @@ const JOINED: SyncStatus = {
   deviceName: 'Sam’s phone',
   joinLink: 'http://127.0.0.1:8080/join#abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
   devices: null,
+  devicesAt: null,
   waiting: 0,
   rejected: [],
   syncing: false,
@@ -278,7 +279,13 @@ describe('settings-page team section', () => {
       { id: '3', name: 'Drawer tablet', lastSeenAt: now - (QUIET_DEVICE_DAYS * 24 + 1) * hour, you: false },
       { id: '4', name: 'Never noted', lastSeenAt: null, you: false },
     ];
-    const el = await fixture<SettingsPage>(html`<settings-page .sync=${{ ...JOINED, devices }}></settings-page>`);
+    const el = await fixture<SettingsPage>(
+      html`<settings-page .sync=${{ ...JOINED, devices, devicesAt: now - 5 * hour }}></settings-page>`,
+    );
+    // Kept on the device: with no signal the list is the server's last word, and says when that was.
+    expect(
+      el.shadowRoot!.querySelector('ul.devices')!.previousElementSibling!.textContent!.replace(/\s+/g, ' '),
+    ).to.contain(`to the hour, as the server said on ${formatTime(now - 5 * hour)}.`);
     const items = [...el.shadowRoot!.querySelectorAll('ul.devices li')];
     const text = (li: Element) => li.textContent!.replace(/\s+/g, ' ').trim();
     expect(items.map(text)).to.deep.equal([

@@ -77,6 +77,37 @@ describe('SyncController', () => {
     otherTab.close();
   });
 
+  it('lists the team’s devices as the server last did, kept on the device, and not once it is in another team', async () => {
+    const { store, otherTab, controller } = await inRiverside('devices-kept');
+    expect(controller.status.devices).to.equal(null);
+    // As the last answer of /api/me left it (no server here).
+    const at = Date.UTC(2026, 10, 28, 9);
+    const devices = [
+      { id: 'mine', name: 'Sam’s phone', lastSeenAt: at },
+      { id: 'theirs', name: 'Alex’s tablet', lastSeenAt: at - 3_600_000 },
+    ];
+    await otherTab.setMeta(SYNC_META.deviceId, 'mine');
+    await otherTab.setMeta(SYNC_META.devices, JSON.stringify({ at, devices }));
+    await controller.refresh();
+    expect([controller.status.devices, controller.status.devicesAt]).to.deep.equal([
+      [
+        { ...devices[0], you: true },
+        { ...devices[1], you: false },
+      ],
+      at,
+    ]);
+
+    await otherTab.changeTeam({
+      [SYNC_META.token]: 'hillside token',
+      [SYNC_META.team]: JSON.stringify({ id: 'h', name: 'Hillside team' }),
+    });
+    await waitUntil(() => controller.status.team?.id === 'h', 'this tab hears of the change');
+    expect([controller.status.devices, controller.status.devicesAt]).to.deep.equal([null, null]);
+    controller.hostDisconnected();
+    store.close();
+    otherTab.close();
+  });
+
   it('forgets the old team’s join link when another tab moves the device to another team', async () => {
     const { store, otherTab, controller } = await inRiverside('switched-elsewhere');
     // As the team's server told it (no server here: the test sets what /api/me would have said).
