@@ -9,6 +9,7 @@ import { SYNC_META } from '../sync/sync-engine.js';
 import { STORAGE_FULL, type JoinResponse, type TeamDevice } from '../sync/protocol.js';
 import {
   FetchTransport,
+  isRefusal,
   SyncHttpError,
   SyncNetworkError,
   SyncUnauthorizedError,
@@ -47,14 +48,21 @@ interface TeamDevicesSeen {
   readonly devices: readonly TeamDevice[];
 }
 
+/** The team's devices as the status gives them, this one (`deviceId`) marked. */
+function teammates(
+  { at, devices }: TeamDevicesSeen,
+  deviceId: string | undefined,
+): Pick<SyncStatus, 'devices' | 'devicesAt'> {
+  return { devices: devices.map((d) => ({ ...d, you: d.id === deviceId })), devicesAt: at };
+}
+
 /** What the device keeps of its team's devices, for the status; nothing when it keeps none (or cannot read it). */
 function devicesSeen(
   kept: string | undefined,
   deviceId: string | undefined,
 ): Pick<SyncStatus, 'devices' | 'devicesAt'> {
   try {
-    const { at, devices } = JSON.parse(kept ?? 'null') as TeamDevicesSeen;
-    return { devices: devices.map((d) => ({ ...d, you: d.id === deviceId })), devicesAt: at };
+    return teammates(JSON.parse(kept ?? 'null') as TeamDevicesSeen, deviceId);
   } catch {
     return { devices: null, devicesAt: null };
   }
@@ -395,15 +403,13 @@ export class SyncController implements ReactiveController {
   async refresh(): Promise<void> {
     const store = this._store;
     if (!store) return;
-    const [outbox, token, team, last, restore, erased, seen, deviceId, draftCount] = await Promise.all([
+    const [outbox, token, team, last, restore, erased, draftCount] = await Promise.all([
       store.outboxStatus(),
       store.meta(SYNC_META.token),
       store.meta(SYNC_META.team),
       store.meta(SYNC_META.lastSynced),
       store.meta(SYNC_META.restoreFound),
       store.meta(SYNC_META.erased),
-      store.meta(SYNC_META.devices),
-      store.meta(SYNC_META.deviceId),
       // Only while the user is asked whether to leave: the question says how many drafts would go.
       this.status.teamSwitch ? store.list().then((list) => list.length) : undefined,
     ]);
@@ -418,10 +424,15 @@ export class SyncController implements ReactiveController {
     // what it knew of the old team must go (its join link above all, or Settings would invite
     // people to the team the device left), and the new team's is asked of the server.
     const switched = now?.id !== this.status.team?.id;
+    // Read only while the list is not known (opened, or another team): a refresh follows every edit.
+    const kept =
+      switched || this.status.devices === null
+        ? devicesSeen(...(await Promise.all([store.meta(SYNC_META.devices), store.meta(SYNC_META.deviceId)])))
+        : {};
     this.status = {
       ...this.status,
       ...(switched ? { joinLink: null, deviceName: null, problem: null, message: null } : {}),
-      ...(switched || this.status.devices === null ? devicesSeen(seen, deviceId) : {}),
+      ...kept,
       joined: Boolean(token),
       team: now,
       waiting: outbox.waiting,
@@ -449,19 +460,16 @@ export class SyncController implements ReactiveController {
       const me = await new FetchTransport(token, '', this.onNetwork).me();
       // Answered for the token asked with: a device that left or changed team meanwhile keeps its own.
       if ((await store.meta(SYNC_META.token)) !== token) return;
-      const at = Date.now();
+      const seen: TeamDevicesSeen = { at: Date.now(), devices: me.devices };
       this.status = {
         ...this.status,
         team: me.team,
         deviceName: me.deviceName,
         joinLink: me.joinLink,
-        devices: me.devices.map((d) => ({ ...d, you: d.id === me.deviceId })),
-        devicesAt: at,
+        ...teammates(seen, me.deviceId),
       };
       // Kept for Settings with no signal; a device too full to keep it loses only that.
-      await store
-        .setMeta(SYNC_META.devices, JSON.stringify({ at, devices: me.devices } satisfies TeamDevicesSeen))
-        .catch(() => undefined);
+      await store.setMeta(SYNC_META.devices, JSON.stringify(seen)).catch(() => undefined);
       this.host.requestUpdate();
     } catch (error) {
       if (isEraseOrder(error)) {
@@ -506,8 +514,7 @@ export class SyncController implements ReactiveController {
           this._quietUntil = Date.now() + Math.min(error.retryAfterMs, RETRY_AFTER_MAX_MS);
         // The server's own refusal of the whole request (a 4xx it means) is not retried on a timer:
         // sent again unchanged, it would be refused again. The user's next edit, return or Sync now tries.
-        const retried =
-          !(error instanceof SyncHttpError) || error.status >= 500 || error.status === 429 || error.status === 200;
+        const retried = !isRefusal(error);
         this._problem(
           error instanceof SyncNetworkError
             ? 'offline'

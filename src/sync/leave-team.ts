@@ -1,5 +1,5 @@
 import type { DraftStore } from '../data/draft-store.js';
-import { FetchTransport, SyncHttpError } from './sync-transport.js';
+import { FetchTransport, isRefusal } from './sync-transport.js';
 
 /**
  * Tokens of teams this device left whose revocation has not reached the server yet (a JSON list).
@@ -35,7 +35,7 @@ async function revoked(token: string): Promise<boolean> {
     await new FetchTransport(token).leave();
     return true;
   } catch (error) {
-    return error instanceof SyncHttpError && error.status >= 400 && error.status < 500 && error.status !== 429;
+    return isRefusal(error);
   }
 }
 

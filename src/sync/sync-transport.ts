@@ -42,6 +42,14 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
   return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
+/**
+ * The server's own refusal of the request (a 4xx it means, not 429's "later"): sent again
+ * unchanged, it would be refused again.
+ */
+export function isRefusal(error: unknown): error is SyncHttpError {
+  return error instanceof SyncHttpError && error.status >= 400 && error.status < 500 && error.status !== 429;
+}
+
 /** This device's token is unknown or revoked: it must join again; nothing unsent is lost. */
 export class SyncUnauthorizedError extends SyncHttpError {
   override name = 'SyncUnauthorizedError';
