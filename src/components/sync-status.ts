@@ -4,6 +4,7 @@ import type { SyncStatus } from '../controllers/sync-controller.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 import { formatTime } from '../text/format-time.js';
 import { formatCount } from '../text/format-count.js';
+import { formatSpan } from '../text/format-span.js';
 
 /** What the kit says once it has erased the team's drafts from a device reported lost. */
 export function erasedSummary(at: number): string {
@@ -30,6 +31,17 @@ export function syncSummary(s: SyncStatus): string {
     return `${waiting} waiting: the team’s server refused them. They are kept on this device, and go again when you next edit, come back to the kit or tap Sync now; if this goes on, tell whoever runs the server.`;
   if (s.waiting > 0) return `${waiting} waiting to sync.`;
   return 'All changes synced.';
+}
+
+/**
+ * What the kit says of a device clock a sync found wrong (see SyncStatus.clockOffset), or null
+ * while it agrees with the team server's. The times on drafts, and which of two edits of an answer
+ * came later, depend on it; a clock set to update itself stays right.
+ */
+export function clockSummary(offset: number): string | null {
+  if (offset === 0) return null;
+  const way = offset > 0 ? 'behind' : 'ahead of';
+  return `This device’s clock is ${formatSpan(offset)} ${way} the team’s server. In the device’s settings, set its date and time to update automatically. Meanwhile the kit times your changes by the server’s clock, so the team sees when you made them.`;
 }
 
 /**
@@ -80,6 +92,9 @@ export class SyncStatusView extends LitElement {
         border-left: 6px solid var(--color-warning);
         padding-left: var(--space-2);
       }
+      .clock {
+        margin-top: var(--space-2);
+      }
       .synced {
         border-left: 6px solid var(--color-accent);
         padding-left: var(--space-2);
@@ -110,29 +125,31 @@ export class SyncStatusView extends LitElement {
     const s = this.status;
     if (!s) return nothing;
     const waiting = s.waiting > 0 || s.problem !== null;
+    const clock = s.joined ? clockSummary(s.clockOffset) : null;
     return html`<div class="line">
-      <p class="visually-hidden" role="status">${this._announced}</p>
-      <p class=${s.joined ? (waiting ? 'waiting' : 'synced') : s.erasedAt !== null ? 'waiting' : ''}>
-        <span>${syncSummary(s)}</span>
+        <p class="visually-hidden" role="status">${this._announced}</p>
+        <p class=${s.joined ? (waiting ? 'waiting' : 'synced') : s.erasedAt !== null ? 'waiting' : ''}>
+          <span>${syncSummary(s)}</span>
+          ${
+            s.joined && s.lastSynced !== null && s.problem !== 'rejoin'
+              ? html`<span class="last-synced">Last synced ${formatTime(s.lastSynced)}.</span>`
+              : nothing
+          }
+        </p>
+        ${s.joined && s.problem === 'rejoin' && this.settingsLink ? html`<a href="/settings#team">Rejoin in Settings</a>` : nothing}
         ${
-          s.joined && s.lastSynced !== null && s.problem !== 'rejoin'
-            ? html`<span class="last-synced">Last synced ${formatTime(s.lastSynced)}.</span>`
+          s.joined && s.problem !== 'rejoin'
+            ? html`<button
+                class="button secondary"
+                ?disabled=${s.syncing}
+                @click=${() => this.dispatchEvent(new Event('sync-now', { bubbles: true, composed: true }))}
+              >
+                Sync now
+              </button>`
             : nothing
         }
-      </p>
-      ${s.joined && s.problem === 'rejoin' && this.settingsLink ? html`<a href="/settings#team">Rejoin in Settings</a>` : nothing}
-      ${
-        s.joined && s.problem !== 'rejoin'
-          ? html`<button
-              class="button secondary"
-              ?disabled=${s.syncing}
-              @click=${() => this.dispatchEvent(new Event('sync-now', { bubbles: true, composed: true }))}
-            >
-              Sync now
-            </button>`
-          : nothing
-      }
-    </div>`;
+      </div>
+      ${clock ? html`<p class="waiting clock">${clock}</p>` : nothing}`;
   }
 }
 

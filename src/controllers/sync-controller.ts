@@ -91,6 +91,11 @@ export interface SyncStatus {
   readonly lastSynced: number | null;
   /** When this device found the team's server restored from a backup, and took the team in again. */
   readonly restoreFound: number | null;
+  /**
+   * The team server's clock less this device's (negative: this one is ahead), when a sync found
+   * them CLOCK_TOLERANCE_MS or more apart; 0 while they agree.
+   */
+  readonly clockOffset: number;
   /** When the team's drafts were erased from this device, reported lost; null once it joins again. */
   readonly erasedAt: number | null;
   /**
@@ -149,6 +154,7 @@ export class SyncController implements ReactiveController {
     syncing: false,
     lastSynced: null,
     restoreFound: null,
+    clockOffset: 0,
     erasedAt: null,
     problem: null,
     message: null,
@@ -403,13 +409,14 @@ export class SyncController implements ReactiveController {
   async refresh(): Promise<void> {
     const store = this._store;
     if (!store) return;
-    const [outbox, token, team, last, restore, erased, draftCount] = await Promise.all([
+    const [outbox, token, team, last, restore, erased, clockOffset, draftCount] = await Promise.all([
       store.outboxStatus(),
       store.meta(SYNC_META.token),
       store.meta(SYNC_META.team),
       store.meta(SYNC_META.lastSynced),
       store.meta(SYNC_META.restoreFound),
       store.meta(SYNC_META.erased),
+      store.clockOffset(),
       // Only while the user is asked whether to leave: the question says how many drafts would go.
       this.status.teamSwitch ? store.list().then((list) => list.length) : undefined,
     ]);
@@ -439,6 +446,7 @@ export class SyncController implements ReactiveController {
       rejected,
       lastSynced: last ? Number(last) : null,
       restoreFound: restore ? Number(restore) : null,
+      clockOffset,
       erasedAt: erased ? Number(erased) : null,
       // What a switch would lose shrinks as a sync sends the old team's changes, and the drafts
       // it would take off the device are those there now (one made or deleted since, in any tab).

@@ -2,7 +2,7 @@ import type { IDBPDatabase, IDBPObjectStore } from 'idb';
 import { CONTEXT_FIELDS, type ContextField, type FieldValue } from '../content/worksheet.js';
 import { DB_NAME, openKitDb, type KitDB, type OpenOptions } from './db.js';
 import { newDraftId } from './new-draft-id.js';
-import { untakeable, type MutationResult, type ServerDraft } from '../sync/protocol.js';
+import { CLOCK_TOLERANCE_MS, untakeable, type MutationResult, type ServerDraft } from '../sync/protocol.js';
 import {
   withEdits,
   lastEdited,
@@ -80,6 +80,12 @@ async function countSyncWrite(
  * for, and whether one deleted or restored the draft. Kept until a sync has fetched the team's draft.
  */
 const REVERTS = 'sync-reverts';
+/**
+ * How far the team server's clock is ahead of this device's, in milliseconds (negative: behind),
+ * as a sync last heard; absent while they agree (see DraftStore.noteServerTime). It goes with the
+ * team: another team's server is another clock.
+ */
+const CLOCK_OFFSET = 'sync-clock-offset';
 /** What every team-bound fact's key in `meta` starts with (the sync engine's, and REVERTS). */
 const SYNC_KEY_PREFIX = 'sync-';
 /** How long a deleted draft stays on the device (for Undo, and "Restore this draft") before it is erased. */
@@ -303,6 +309,8 @@ export class DraftStore {
   private readonly _listeners = new Set<(changes: readonly DraftChange[]) => void>();
   private readonly _localListeners = new Set<(change: LocalChange) => void>();
   private _lastTime = 0;
+  /** Added to this device's clock to time its changes (see {@link noteServerTime}). */
+  private _clockOffset = 0;
   private _foldTimer: ReturnType<typeof setTimeout> | undefined;
   private _closed = false;
   /** The closing page's second copy of its edits; null in a service worker. */
@@ -339,13 +347,15 @@ export class DraftStore {
     const onLost = (): void => created.store?._reopen();
     const db = await openKitDb({ ...options, onLost });
     const tx = db.transaction('meta', 'readwrite');
-    let device = (await tx.store.get(DEVICE_KEY))?.value;
+    const [held, offset] = await Promise.all([tx.store.get(DEVICE_KEY), tx.store.get(CLOCK_OFFSET)]);
+    let device = held?.value;
     if (!device) {
       device = crypto.randomUUID();
       await tx.store.put({ key: DEVICE_KEY, value: device });
     }
     await tx.done;
     const store = new DraftStore(options, db, device);
+    store._clockOffset = Number(offset?.value) || 0;
     created.store = store;
     await store._applyJournal({ rescued: false });
     // Edits rescued in localStorage are rare, and its first read blocks the page on the browser
@@ -793,6 +803,33 @@ export class DraftStore {
     for (let cursor = await index.openKeyCursor(null, 'nextunique'); cursor; cursor = await cursor.continue())
       ids.add(cursor.key);
     return ids;
+  }
+
+  /**
+   * Notes the team server's time, as a sync heard it. A device clock further from it than
+   * CLOCK_TOLERANCE_MS is wrong (set by hand, or to another time zone), and from then on this
+   * store times changes by the server's clock: a teammate's edit and this device's are ordered as
+   * they were made (the later change wins a conflict), and the team sees when. Kept, for the
+   * device's other pages and for its time offline; a clock put right is heard at the next sync.
+   * @returns the server's clock less this device's (0 while within the tolerance)
+   */
+  async noteServerTime(serverTime: number): Promise<number> {
+    const off = Math.round(serverTime - this._clock());
+    const before = this._clockOffset;
+    this._clockOffset = Math.abs(off) < CLOCK_TOLERANCE_MS ? 0 : off;
+    // Most syncs hear a clock that agrees, as the one before did: nothing to write.
+    if (this._clockOffset !== before || before !== 0)
+      await this.setMeta(CLOCK_OFFSET, this._clockOffset === 0 ? null : String(this._clockOffset));
+    return this._clockOffset;
+  }
+
+  /**
+   * The team server's clock less this device's, as last heard (0 while they agree): read afresh,
+   * since another page's or the service worker's sync may have heard it since.
+   */
+  async clockOffset(): Promise<number> {
+    this._clockOffset = Number(await this.meta(CLOCK_OFFSET)) || 0;
+    return this._clockOffset;
   }
 
   /** A small fact kept on this device (sync token, team, cursor), or undefined. */
@@ -1371,9 +1408,17 @@ export class DraftStore {
     for (const listener of this._listeners) listener(changes);
   }
 
-  /** Milliseconds, strictly increasing within this store, so field times order edits made in one tick. */
+  /** This device's clock. */
+  private _clock(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  /**
+   * Milliseconds, by the team server's clock when this device's is known to be wrong, strictly
+   * increasing within this store, so field times order edits made in one tick.
+   */
   private _now(): number {
-    const now = Math.max((this.options.now ?? Date.now)(), this._lastTime + 1);
+    const now = Math.max(this._clock() + this._clockOffset, this._lastTime + 1);
     this._lastTime = now;
     return now;
   }

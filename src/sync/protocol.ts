@@ -212,6 +212,14 @@ export interface TeamDevice {
   readonly lastSeenAt: number | null;
 }
 
+/**
+ * How far a device's clock may be from its team server's before the kit says so and times the
+ * device's changes by the server's clock: minutes matter little to which of two edits came
+ * later, hours do (a phone set by hand to the wrong time zone), and a request's own travel, under
+ * the 30 s a device waits for an answer, stays well inside it.
+ */
+export const CLOCK_TOLERANCE_MS = 2 * 60_000;
+
 /** Days without reaching the server after which a device is called silent (`team list`, Settings). */
 export const QUIET_DEVICE_DAYS = 30;
 

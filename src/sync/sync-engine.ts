@@ -115,6 +115,8 @@ export class SyncEngine {
       rejected += again.rejected;
     }
     await this.revert();
+    const serverNow = this.transport.serverNow?.();
+    if (serverNow != null) await this.store.noteServerTime(serverNow);
     await this.store.setMeta(SYNC_META.lastSynced, String(Date.now()));
     return { pushed: sent, rejected, pulled };
   }

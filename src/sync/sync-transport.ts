@@ -65,6 +65,12 @@ export interface SyncTransport {
    * for the next batch while the one before travels, then pushes the same array.
    */
   prepare?(mutations: PushRequest['mutations']): void;
+  /**
+   * The team server's time now, by its last answer (optional): the sync engine notes it, so a
+   * device whose clock is wrong can say so and time its changes by the server's. Null until the
+   * server has answered.
+   */
+  serverNow?(): number | null;
 }
 
 const TIMEOUT_MS = 30_000;
@@ -85,6 +91,13 @@ export class FetchTransport implements SyncTransport {
   private _plainBodies = false;
   /** Push bodies encoded ahead of their push, by the batch's mutations. */
   private readonly _prepared = new WeakMap<PushRequest['mutations'], Promise<Body>>();
+  /** The server's time in its last answer, and when that came (performance.now(), which no clock change moves). */
+  private _answered: { readonly serverTime: number; readonly at: number } | null = null;
+
+  serverNow(): number | null {
+    const answered = this._answered;
+    return answered && answered.serverTime + (performance.now() - answered.at);
+  }
 
   prepare(mutations: PushRequest['mutations']): void {
     if (this._prepared.has(mutations)) return;
@@ -143,6 +156,7 @@ export class FetchTransport implements SyncTransport {
         { authorization: `Bearer ${this.token}` },
         this.onNetwork,
         this.timeoutMs,
+        (serverTime) => (this._answered = { serverTime, at: performance.now() }),
       );
     const json = (): string => JSON.stringify(body);
     try {
@@ -186,6 +200,7 @@ async function request<T>(
   headers: Record<string, string>,
   onNetwork: (reached: boolean) => void = () => undefined,
   timeoutMs = TIMEOUT_MS,
+  onServerTime: (serverTime: number) => void = () => undefined,
 ): Promise<T> {
   let response: Response;
   try {
@@ -205,6 +220,7 @@ async function request<T>(
   }
   if (response.status === 204) {
     onNetwork(true);
+    noteServerTime(response, onServerTime);
     return undefined as T;
   }
   let data: unknown;
@@ -241,7 +257,17 @@ async function request<T>(
     throw new Err(response.status, error, message, retryAfterMs(response.headers.get('retry-after')));
   }
   if (data === null) throw new SyncHttpError(response.status, 'bad_response', 'The server’s answer could not be read.');
+  noteServerTime(response, onServerTime);
   return data as T;
+}
+
+/**
+ * Tells the server's time by its answer's Date header (RFC 9110 §6.6.1), which every HTTP server
+ * sends: whole seconds, so the middle of the second it names. An answer without one tells nothing.
+ */
+function noteServerTime(response: Response, onServerTime: (serverTime: number) => void): void {
+  const date = Date.parse(response.headers.get('date') ?? '');
+  if (!Number.isNaN(date)) onServerTime(date + 500);
 }
 
 /** An error answer as the team's server writes it: `{ "error": "…", "message": "…" }`. */

@@ -36,7 +36,10 @@ describe('sync engine, a long outbox', () => {
   let server: SyncServer;
   let origin: string;
   let proxy: FaultProxy;
-  let clock = 1_000_000;
+  // The devices' clocks start a minute behind the server's: near enough that they keep their own (a
+  // device far from it times its changes by the server's clock: see DraftStore.noteServerTime), and
+  // far enough that a step on at every reading never takes them past it, which the server clamps.
+  let clock = Date.now() - 60_000;
 
   before(async () => {
     // Its many devices join from one address within a minute: the limits are not what is tested here.
@@ -780,4 +783,47 @@ describe('sync engine, a long outbox', () => {
       device.store.close();
     });
   }
+  // A phone set by hand to the wrong time (or time zone) stamped its changes hours off: its later
+  // edit lost every conflict to a teammate's earlier one, and the team saw it as made hours ago.
+  it('times a device’s changes by the server’s clock once a sync finds its own hours off, and keeps its own while they agree', async () => {
+    proxy.choose = () => 'pass';
+    const HOURS_3 = 3 * 60 * 60 * 1000;
+    const team = await server.store.createTeam('Wrong clock team');
+    const behind = await simDevice('Behind', origin, proxy.origin, team.code, () => Date.now() - HOURS_3);
+    // Half a minute behind, near enough to keep its own clock: its answer, given first, is timed
+    // apart from the other's by more than the second to which a Date header tells the server's time.
+    const right = await simDevice('Right', origin, proxy.origin, team.code, () => Date.now() - 30_000);
+    const draft = await behind.store.create(WS, { title: 'Clock' });
+    assert.ok(draft.createdAt < Date.now() - HOURS_3 + 5_000, 'before any sync, the device keeps its own clock');
+    await behind.engine.sync();
+    const offset = await behind.store.clockOffset();
+    assert.ok(Math.abs(offset - HOURS_3) < 5_000, `the server’s clock is 3 h ahead of it (${offset} ms)`);
+    assert.equal(await behind.store.meta('sync-clock-offset'), String(offset), 'kept for its other pages');
+    await right.engine.sync();
+    assert.equal(await right.store.clockOffset(), 0, 'a clock that agrees is left as it is');
+    assert.equal(await right.store.meta('sync-clock-offset'), undefined);
+
+    // The teammate answers first; the device with the wrong clock answers the same question after.
+    await right.store.update(draft.id, { achieve: 'The teammate’s earlier answer' });
+    await right.engine.sync();
+    const [edit] = await behind.store.update(draft.id, { achieve: 'The later answer' });
+    assert.ok(Math.abs(edit!.at - Date.now()) < 5_000, 'its edit is timed by the server’s clock');
+    await behind.engine.sync();
+    const onServer = (await server.store.pull(team.id, 0, 10)).drafts.find((d) => d.id === draft.id)!;
+    assert.equal(onServer.fields['achieve']?.value, 'The later answer', 'the later edit wins, as made');
+    assert.equal(onServer.fields['achieve']?.conflict?.value, 'The teammate’s earlier answer');
+    assert.ok(Math.abs(onServer.fields['achieve']!.changedAt - Date.now()) < 5_000, 'the team sees when it was made');
+
+    // Opened again (another page, or after a restart with no signal), the device still knows.
+    const tab = await behind.openTab();
+    const [again] = await tab.store.update(draft.id, { audience: 'Typed in another tab' });
+    assert.ok(Math.abs(again!.at - Date.now()) < 5_000, 'the kept offset times its edits too');
+    // Its clock put right, the next sync hears it agree and lets it keep its own again.
+    await behind.store.noteServerTime(Date.now() - HOURS_3 + 1_000);
+    assert.equal(await behind.store.meta('sync-clock-offset'), undefined);
+    assert.equal(await tab.store.clockOffset(), 0);
+    tab.store.close();
+    behind.store.close();
+    right.store.close();
+  });
 });

@@ -4,7 +4,12 @@ import type { ConflictChooseEvent, FieldConflictView } from '../../../src/compon
 import '../../../src/components/settings-page.js';
 import { lastContact, type SettingsPage } from '../../../src/components/settings-page.js';
 import '../../../src/components/sync-status.js';
-import { syncAnnouncement, syncSummary, type SyncStatusView } from '../../../src/components/sync-status.js';
+import {
+  clockSummary,
+  syncAnnouncement,
+  syncSummary,
+  type SyncStatusView,
+} from '../../../src/components/sync-status.js';
 import type { Question } from '../../../src/content/worksheet.js';
 import type { SyncStatus } from '../../../src/controllers/sync-controller.js';
 import { ARABIC, ARABIC_NAME, boxOf, elementWithText, lineGaps, readsRightToLeft } from '../support/bidi.js';
@@ -24,6 +29,7 @@ const JOINED: SyncStatus = {
   syncing: false,
   lastSynced: Date.UTC(2026, 10, 26, 4, 0),
   restoreFound: null,
+  clockOffset: 0,
   erasedAt: null,
   problem: null,
   message: null,
@@ -110,6 +116,28 @@ describe('sync-status', () => {
     expect(lines[4]).to.match(/^2 changes waiting for a connection\./);
     expect(lines[6]).to.match(/^All changes synced\. Last synced .+\.$/);
     await expect(el).to.be.accessible();
+  });
+
+  // A phone set by hand to the wrong time zone stamped its answers hours off, and nobody was told.
+  it('says how far, and which way, a device’s clock is from the team server’s, and what to do', async () => {
+    const HOUR = 60 * 60 * 1000;
+    expect(clockSummary(0)).to.equal(null);
+    expect(clockSummary(3 * HOUR)).to.match(/^This device’s clock is 3 hours behind the team’s server\. /);
+    expect(clockSummary(-10 * 60_000)).to.contain('clock is 10 minutes ahead of the team’s server.');
+    expect(clockSummary(26 * 365.25 * 24 * HOUR)).to.contain('26 years behind');
+    const el = await fixture<SyncStatusView>(
+      html`<sync-status .status=${{ ...JOINED, clockOffset: 3 * HOUR }}></sync-status>`,
+    );
+    const clock = el.shadowRoot!.querySelector('.clock')!;
+    expect(clock.textContent).to.contain('set its date and time to update automatically');
+    expect(clock.textContent).to.contain('times your changes by the server’s clock');
+    await expect(el).to.be.accessible();
+    el.status = { ...JOINED, clockOffset: 0 };
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('.clock'), 'gone once the clock agrees').to.equal(null);
+    el.status = { ...JOINED, joined: false, clockOffset: 3 * HOUR };
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('.clock'), 'not said outside a team').to.equal(null);
   });
 
   it('points a device that must rejoin to Settings, from outside Settings', async () => {

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startSyncServer } from '../support/app-server.js';
+import { builtApp } from '../support/build-app.js';
+import { launchProfile } from '../support/browser.js';
+
+const ACHIEVE = 'What you’re trying to achieve and what success looks like';
+const HOURS_3 = 3 * 60 * 60 * 1000;
+
+// A phone set by hand to the wrong time zone stamped every answer hours off: the team saw them as
+// made hours before, and its later answer lost every conflict to a teammate's earlier one.
+describe('a device whose clock is hours wrong', () => {
+  let server: Awaited<ReturnType<typeof startSyncServer>>;
+  const cleanups: (() => Promise<void>)[] = [];
+
+  before(async () => {
+    const out = await builtApp();
+    cleanups.push(out.cleanup);
+    server = await startSyncServer(out.dir);
+    cleanups.push(() => server.close());
+  });
+  after(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  });
+
+  it('is told so, with what to do, and its answers reach the team timed by the server’s clock', async () => {
+    const profile = await launchProfile();
+    cleanups.push(profile.close);
+    // The page's clock three hours behind, and running.
+    await profile.context.clock.install({ time: Date.now() - HOURS_3 });
+    const page = profile.context.pages()[0] ?? (await profile.context.newPage());
+    await page.goto(server.joinLink);
+    await page.getByText(/This device has joined Riverside team/).waitFor({ timeout: 15_000 });
+    await page.goto(`${server.origin}/worksheet/new`);
+    await page.waitForURL(/\/worksheet\/[0-9a-f-]{36}$/);
+    const notice = page.locator('sync-status .clock');
+    await notice.waitFor({ timeout: 15_000 });
+    assert.equal(
+      (await notice.textContent())!.replace(/\s+/g, ' ').trim(),
+      'This device’s clock is 3 hours behind the team’s server. In the device’s settings, set its date and time to update automatically. Meanwhile the kit times your changes by the server’s clock, so the team sees when you made them.',
+    );
+
+    await page.getByRole('textbox', { name: ACHIEVE, exact: true }).fill('Hear from renters');
+    const typedAt = Date.now();
+    const answer = async (): Promise<{ changed_at: number } | undefined> =>
+      server.db.selectFrom('draft_fields').select('changed_at').where('key', '=', 'achieve').executeTakeFirst();
+    const deadline = Date.now() + 15_000;
+    while (!(await answer()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const { changed_at } = (await answer())!;
+    assert.ok(
+      Math.abs(Number(changed_at) - typedAt) < 60_000,
+      `the answer is timed as typed (${new Date(Number(changed_at)).toISOString()}), not 3 hours before`,
+    );
+    // Settings says it too, where the team's sync is.
+    await page.goto(`${server.origin}/settings`);
+    await page.locator('settings-page sync-status .clock').getByText('3 hours behind').waitFor();
+  });
+});
