@@ -357,7 +357,7 @@ export class AppShell extends LitElement {
       if (navigation === null) return;
       const [worksheet, store] = await Promise.all([this.store.worksheet(), this._drafts()]);
       const first = (await store.list()).length === 0;
-      const draft = await store.create(worksheet, { date: localIsoDate() });
+      const draft = await store.create(worksheet, { date: localIsoDate(new Date(store.now())) });
       // The first draft is when keeping the device's data starts to matter.
       if (first) void requestPersistentStorage();
       this._router.navigate(`/worksheet/${draft.id}`, { replace: true });

@@ -164,7 +164,7 @@ export class DraftsController implements ReactiveController {
         this.store.outboxStatus(),
       ]);
       const outbox = { queued, refused: new Set(status.rejected.map((e) => e.draftId)) };
-      const today = localIsoDate();
+      const today = localIsoDate(new Date(this.store.now()));
       this.drafts = drafts.map((d) => summarise(d, this.worksheet, outbox, Boolean(token), this.store.deviceId, today));
     } catch (error) {
       this.error = toStorageWriteError(error).notDone('The drafts on this device could not be read');
@@ -250,7 +250,7 @@ export class DraftsController implements ReactiveController {
   async exportAll(format: 'json' | 'markdown' | 'csv' = 'json'): Promise<void> {
     try {
       const drafts = await this.store.list();
-      const name = `engagement-field-kit-drafts-${localIsoDate()}`;
+      const name = `engagement-field-kit-drafts-${localIsoDate(new Date(this.store.now()))}`;
       if (format === 'markdown')
         downloadFile(`${name}.md`, 'text/markdown', draftsToMarkdown(drafts, this.worksheet, this.store.deviceId));
       else if (format === 'csv') downloadFile(`${name}.csv`, 'text/csv', draftsToCsv(drafts, this.worksheet));

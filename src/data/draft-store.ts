@@ -824,6 +824,15 @@ export class DraftStore {
   }
 
   /**
+   * The time now as this store times changes: the device's clock, or the team server's when a sync
+   * found the device's wrong (see {@link noteServerTime}). For "today" in what is due, and a new
+   * draft's date, so a clock days out does not mark a review overdue.
+   */
+  now(): number {
+    return this._clock() + this._clockOffset;
+  }
+
+  /**
    * The team server's clock less this device's, as last heard (0 while they agree): read afresh,
    * since another page's or the service worker's sync may have heard it since.
    */
@@ -1418,7 +1427,7 @@ export class DraftStore {
    * increasing within this store, so field times order edits made in one tick.
    */
   private _now(): number {
-    const now = Math.max(this._clock() + this._clockOffset, this._lastTime + 1);
+    const now = Math.max(this.now(), this._lastTime + 1);
     this._lastTime = now;
     return now;
   }

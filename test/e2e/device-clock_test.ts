@@ -3,13 +3,15 @@ import { after, before, describe, it } from 'node:test';
 import { startSyncServer } from '../support/app-server.js';
 import { builtApp } from '../support/build-app.js';
 import { launchProfile } from '../support/browser.js';
+import { localIsoDate } from '../../src/text/local-iso-date.js';
 
 const ACHIEVE = 'What you’re trying to achieve and what success looks like';
-const HOURS_3 = 3 * 60 * 60 * 1000;
+const DAYS_3 = 3 * 24 * 60 * 60 * 1000;
 
-// A phone set by hand to the wrong time zone stamped every answer hours off: the team saw them as
-// made hours before, and its later answer lost every conflict to a teammate's earlier one.
-describe('a device whose clock is hours wrong', () => {
+// A phone set by hand to the wrong date stamped every answer days off: the team saw them as made
+// days before, its later answer lost every conflict to a teammate's earlier one, and its new
+// drafts were dated days back.
+describe('a device whose clock is days wrong', () => {
   let server: Awaited<ReturnType<typeof startSyncServer>>;
   const cleanups: (() => Promise<void>)[] = [];
 
@@ -23,11 +25,13 @@ describe('a device whose clock is hours wrong', () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   });
 
-  it('is told so, with what to do, and its answers reach the team timed by the server’s clock', async () => {
-    const profile = await launchProfile();
+  it('is told so, with what to do, and its answers reach the team timed by the server’s clock, its new drafts dated today', async () => {
+    // Playwright sets the clock of pages, not of service workers: one syncing on the machine's
+    // clock would find it right. The pages sync on their own (as in a browser without one).
+    const profile = await launchProfile({ serviceWorkers: 'block' });
     cleanups.push(profile.close);
-    // The page's clock three hours behind, and running.
-    await profile.context.clock.install({ time: Date.now() - HOURS_3 });
+    // The page's clock three days behind, and running.
+    await profile.context.clock.install({ time: Date.now() - DAYS_3 });
     const page = profile.context.pages()[0] ?? (await profile.context.newPage());
     await page.goto(server.joinLink);
     await page.getByText(/This device has joined Riverside team/).waitFor({ timeout: 15_000 });
@@ -37,7 +41,7 @@ describe('a device whose clock is hours wrong', () => {
     await notice.waitFor({ timeout: 15_000 });
     assert.equal(
       (await notice.textContent())!.replace(/\s+/g, ' ').trim(),
-      'This device’s clock is 3 hours behind the team’s server. In the device’s settings, set its date and time to update automatically. Meanwhile the kit times your changes by the server’s clock, so the team sees when you made them.',
+      'This device’s clock is 3 days behind the team’s server. In the device’s settings, set its date and time to update automatically. Meanwhile the kit times your changes by the server’s clock, so the team sees when you made them.',
     );
 
     await page.getByRole('textbox', { name: ACHIEVE, exact: true }).fill('Hear from renters');
@@ -49,10 +53,16 @@ describe('a device whose clock is hours wrong', () => {
     const { changed_at } = (await answer())!;
     assert.ok(
       Math.abs(Number(changed_at) - typedAt) < 60_000,
-      `the answer is timed as typed (${new Date(Number(changed_at)).toISOString()}), not 3 hours before`,
+      `the answer is timed as typed (${new Date(Number(changed_at)).toISOString()}), not 3 days before`,
     );
+    // A new draft is dated today, not three days back.
+    await page.goto(`${server.origin}/worksheet/new`);
+    await page.waitForURL(/\/worksheet\/[0-9a-f-]{36}$/);
+    const date = page.getByLabel('Date of the consultation', { exact: true });
+    await date.waitFor();
+    assert.equal(await date.inputValue(), localIsoDate());
     // Settings says it too, where the team's sync is.
     await page.goto(`${server.origin}/settings`);
-    await page.locator('settings-page sync-status .clock').getByText('3 hours behind').waitFor();
+    await page.locator('settings-page sync-status .clock').getByText('3 days behind').waitFor();
   });
 });
