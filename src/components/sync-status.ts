@@ -38,10 +38,13 @@ export function syncSummary(s: SyncStatus): string {
  * while it agrees with the team server's. The times on drafts, and which of two edits of an answer
  * came later, depend on it; a clock set to update itself stays right.
  */
-export function clockSummary(offset: number): string | null {
+export function clockSummary(offset: number, full = true): string | null {
   if (offset === 0) return null;
   const way = offset > 0 ? 'behind' : 'ahead of';
-  return `This device’s clock is ${formatSpan(offset)} ${way} the team’s server. In the device’s settings, set its date and time to update automatically. Meanwhile the kit times your changes by the server’s clock, so the team sees when you made them.`;
+  const told = `This device’s clock is ${formatSpan(offset)} ${way} the team’s server`;
+  // Above every page's work, a line; in Settings, what the kit does about it meanwhile.
+  if (!full) return `${told}: set its date and time to update automatically.`;
+  return `${told}. In the device’s settings, set its date and time to update automatically. Meanwhile the kit times your changes by the server’s clock, so the team sees when you made them.`;
 }
 
 /**
@@ -125,7 +128,7 @@ export class SyncStatusView extends LitElement {
     const s = this.status;
     if (!s) return nothing;
     const waiting = s.waiting > 0 || s.problem !== null;
-    const clock = s.joined ? clockSummary(s.clockOffset) : null;
+    const clock = s.joined ? clockSummary(s.clockOffset, !this.settingsLink) : null;
     return html`<div class="line">
         <p class="visually-hidden" role="status">${this._announced}</p>
         <p class=${s.joined ? (waiting ? 'waiting' : 'synced') : s.erasedAt !== null ? 'waiting' : ''}>

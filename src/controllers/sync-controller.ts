@@ -468,7 +468,7 @@ export class SyncController implements ReactiveController {
       const me = await new FetchTransport(token, '', this.onNetwork).me();
       // Answered for the token asked with: a device that left or changed team meanwhile keeps its own.
       if ((await store.meta(SYNC_META.token)) !== token) return;
-      const seen: TeamDevicesSeen = { at: Date.now(), devices: me.devices };
+      const seen: TeamDevicesSeen = { at: store.now(), devices: me.devices };
       this.status = {
         ...this.status,
         team: me.team,

@@ -13,6 +13,6 @@ export function isEraseOrder(error: unknown): boolean {
  * unsaved edits and token leave it in one transaction, as leaving the team does, and only when
  * it happened stays, for the kit to say. Run with the sync lock held, so no sync writes after it.
  */
-export async function eraseLostDevice(store: DraftStore, now = Date.now()): Promise<void> {
+export async function eraseLostDevice(store: DraftStore, now = store.now()): Promise<void> {
   await store.changeTeam({ [SYNC_META.erased]: String(now) });
 }

@@ -117,7 +117,7 @@ export class SyncEngine {
     await this.revert();
     const serverNow = this.transport.serverNow?.();
     if (serverNow != null) await this.store.noteServerTime(serverNow);
-    await this.store.setMeta(SYNC_META.lastSynced, String(Date.now()));
+    await this.store.setMeta(SYNC_META.lastSynced, String(this.store.now()));
     return { pushed: sent, rejected, pulled };
   }
 
@@ -146,7 +146,7 @@ export class SyncEngine {
       [SYNC_META.cursor]: String(page.cursor),
       ...(history ? { [SYNC_META.history]: history } : {}),
       // For the user, and whoever helps them: Settings says when, and that nothing was lost.
-      [SYNC_META.restoreFound]: String(Date.now()),
+      [SYNC_META.restoreFound]: String(this.store.now()),
     });
     return seen.size;
   }

@@ -799,6 +799,8 @@ describe('sync engine, a long outbox', () => {
     const offset = await behind.store.clockOffset();
     assert.ok(Math.abs(offset - HOURS_3) < 5_000, `the server’s clock is 3 h ahead of it (${offset} ms)`);
     assert.equal(await behind.store.meta('sync-clock-offset'), String(offset), 'kept for its other pages');
+    const lastSynced = Number(await behind.store.meta(SYNC_META.lastSynced));
+    assert.ok(Math.abs(lastSynced - Date.now()) < 5_000, 'its times shown beside the answers’ are the server’s too');
     await right.engine.sync();
     assert.equal(await right.store.clockOffset(), 0, 'a clock that agrees is left as it is');
     assert.equal(await right.store.meta('sync-clock-offset'), undefined);

@@ -132,6 +132,11 @@ describe('sync-status', () => {
     expect(clock.textContent).to.contain('set its date and time to update automatically');
     expect(clock.textContent).to.contain('times your changes by the server’s clock');
     await expect(el).to.be.accessible();
+    el.settingsLink = true;
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('.clock')!.textContent, 'a line above other pages').to.equal(
+      'This device’s clock is 3 hours behind the team’s server: set its date and time to update automatically.',
+    );
     el.status = { ...JOINED, clockOffset: 0 };
     await el.updateComplete;
     expect(el.shadowRoot!.querySelector('.clock'), 'gone once the clock agrees').to.equal(null);
