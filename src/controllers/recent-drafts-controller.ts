@@ -158,7 +158,9 @@ export class RecentDraftsController implements ReactiveController {
       const worksheet = drafts.length > 0 ? await source.worksheet() : null;
       const refused = new Map<string, number>();
       for (const { draftId } of rejected) refused.set(draftId, (refused.get(draftId) ?? 0) + 1);
-      this.value = worksheet ? recentDrafts(drafts, worksheet, localIsoDate(new Date(source.store.now())), refused) : { latest: null, notices: [] };
+      this.value = worksheet
+        ? recentDrafts(drafts, worksheet, localIsoDate(new Date(source.store.now())), refused)
+        : { latest: null, notices: [] };
     } catch {
       this.value = undefined; // see show: said on the drafts page
     }
