@@ -11,6 +11,7 @@ import { sharedStyles } from '../styles/shared-styles.js';
 import { formatBytes } from '../text/format-bytes.js';
 import { formatCount } from '../text/format-count.js';
 import { cleanName, QUIET_DEVICE_DAYS } from '../sync/protocol.js';
+import { DELETED_KEEP_DAYS } from '../data/draft.js';
 import { joinCodeOf } from '../sync/join-code.js';
 import './install-button.js';
 import './offline-readiness.js';
@@ -61,6 +62,9 @@ export class SettingsPage extends PageView {
       .team-switch .warning {
         border-left: 6px solid var(--color-warning);
         padding-left: var(--space-2);
+      }
+      .kept li + li {
+        margin-top: var(--space-2);
       }
       .actions {
         display: flex;
@@ -444,6 +448,41 @@ export class SettingsPage extends PageView {
     `;
   }
 
+  /**
+   * What the kit keeps, where, and who sees it: for the person holding the device, and for the
+   * people in the room who ask what becomes of what they say. Facts of the kit itself, true on any
+   * team's server; the agency's own privacy notice is the agency's to give.
+   */
+  private _kept() {
+    const s = this.sync;
+    const team = s?.joined && s.team ? html`<bdi>${s.team.name}</bdi>` : 'a team';
+    return html`<h2 id="kept" tabindex="-1">What the kit keeps, and who sees it</h2>
+      <ul class="kept">
+        <li>
+          <strong>On this device:</strong> your drafts, the changes waiting to sync, and this device’s name and key to
+          its team, in this browser’s storage for the kit.
+        </li>
+        <li>
+          <strong>In ${team}:</strong> each draft’s answers, with which device changed each and when, go to the team’s
+          server and on to every device in the team. The server also notes when each device last reached it, and its
+          logs may hold each device’s network address.
+        </li>
+        <li>
+          <strong>Nothing else:</strong> no analytics, no advertising and no cookies. The kit fetches nothing from any
+          other site.
+        </li>
+        <li>
+          <strong>Deleted drafts</strong> can be restored for ${DELETED_KEEP_DAYS} days, then leave this device. The
+          team’s server erases their answers after the days set by whoever runs it (${DELETED_KEEP_DAYS} unless they
+          changed it); its backups hold them until those are replaced.
+        </li>
+      </ul>
+      <p>
+        Write down only what the strategy needs about the people in the room: what is in a draft reaches your whole
+        team.
+      </p>`;
+  }
+
   override render() {
     return html`
       <h1 tabindex="-1">Settings</h1>
@@ -464,7 +503,7 @@ export class SettingsPage extends PageView {
             </p>`
           : nothing
       }
-      ${this._team()}
+      ${this._team()} ${this._kept()}
       <h2>Display</h2>
       <p>
         The kit follows your device’s light or dark appearance and its reduced-motion setting. Text grows with your

@@ -4,6 +4,7 @@ import { DB_NAME, openKitDb, type KitDB, type OpenOptions } from './db.js';
 import { newDraftId } from './new-draft-id.js';
 import { CLOCK_TOLERANCE_MS, untakeable, type MutationResult, type ServerDraft } from '../sync/protocol.js';
 import {
+  DELETED_KEEP_DAYS,
   withEdits,
   lastEdited,
   withServerRevision,
@@ -88,8 +89,8 @@ const REVERTS = 'sync-reverts';
 const CLOCK_OFFSET = 'sync-clock-offset';
 /** What every team-bound fact's key in `meta` starts with (the sync engine's, and REVERTS). */
 const SYNC_KEY_PREFIX = 'sync-';
-/** How long a deleted draft stays on the device (for Undo, and "Restore this draft") before it is erased. */
-export const DELETED_KEEP_MS = 30 * 24 * 60 * 60 * 1000;
+/** How long a deleted draft stays on the device (see DELETED_KEEP_DAYS). */
+export const DELETED_KEEP_MS = DELETED_KEEP_DAYS * 24 * 60 * 60 * 1000;
 
 interface Revert {
   readonly fields: readonly string[];

@@ -1,6 +1,9 @@
 import type { FieldValue } from '../content/worksheet.js';
 import type { FieldConflict, MutationStatus } from '../sync/protocol.js';
 
+/** How many days a deleted draft stays on the device (for Undo, and "Restore this draft") before it is erased. */
+export const DELETED_KEEP_DAYS = 30;
+
 /**
  * One field of a draft with when and where it last changed. A merge works field by field, so
  * each field carries its own history marker rather than the draft as a whole.

@@ -748,4 +748,11 @@ describe('sync between two devices', () => {
       'the sync line did not say Syncing… for a look it was not asked for',
     );
   });
+
+  // Settings tells the person holding the device, and the people in the room who ask, that the kit
+  // keeps no cookies: after joining, syncing, conflicts and rejoining, neither device holds one.
+  it('gave neither device a cookie', async () => {
+    assert.deepEqual(await a.context.cookies(), []);
+    assert.deepEqual(await b.context.cookies(), []);
+  });
 });

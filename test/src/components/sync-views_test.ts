@@ -16,6 +16,7 @@ import { ARABIC, ARABIC_NAME, boxOf, elementWithText, lineGaps, readsRightToLeft
 import { builtWorksheet } from '../support/built-worksheet.js';
 import { formatTime } from '../../../src/text/format-time.js';
 import { QUIET_DEVICE_DAYS } from '../../../src/sync/protocol.js';
+import { DELETED_KEEP_DAYS } from '../../../src/data/draft.js';
 
 const JOINED: SyncStatus = {
   joined: true,
@@ -335,6 +336,34 @@ describe('settings-page team section', () => {
     // Until the server has said, nothing is listed (not an empty team).
     const unknown = await fixture<SettingsPage>(html`<settings-page .sync=${JOINED}></settings-page>`);
     expect(unknown.shadowRoot!.querySelector('ul.devices')).to.equal(null);
+  });
+
+  // The people in the room ask what becomes of what they say; the person holding the device, and
+  // an agency's privacy officer, need the kit's own answer, true on any team's server.
+  it('says what the kit keeps on the device and in the team, who sees it, and for how long deleted drafts stay', async () => {
+    const el = await fixture<SettingsPage>(html`<settings-page></settings-page>`);
+    const section = (): string => {
+      const heading = el.shadowRoot!.querySelector('#kept')!;
+      expect(heading.textContent).to.equal('What the kit keeps, and who sees it');
+      return [heading.nextElementSibling!, heading.nextElementSibling!.nextElementSibling!]
+        .map((e) => e.textContent!.replace(/\s+/g, ' ').trim())
+        .join(' ');
+    };
+    const alone = section();
+    expect(alone).to.contain('On this device: your drafts, the changes waiting to sync');
+    expect(alone).to.contain(
+      'In a team: each draft’s answers, with which device changed each and when, go to the team’s server and on to every device in the team.',
+    );
+    expect(alone).to.contain('no analytics, no advertising and no cookies');
+    expect(alone).to.contain(`Deleted drafts can be restored for ${DELETED_KEEP_DAYS} days, then leave this device.`);
+    expect(alone).to.contain('what is in a draft reaches your whole team.');
+    el.sync = JOINED;
+    await el.updateComplete;
+    expect(section()).to.contain('In Riverside team: each draft’s answers');
+    expect(el.shadowRoot!.querySelector('#kept + ul bdi')!.textContent, 'a team’s name set apart').to.equal(
+      'Riverside team',
+    );
+    await expect(el).to.be.accessible();
   });
 
   it('counts a device silent from QUIET_DEVICE_DAYS on, as the team CLI does', () => {
