@@ -354,7 +354,7 @@ export class SettingsPage extends PageView {
                 the next sync; any other answers in it still go to the team. A change to a draft the server has erased
                 takes the draft back to deleted: to keep its answers, open the draft and keep them as a new draft first.
               </p>
-              <ul>
+              <ul class="refused">
                 ${s.rejected.map((e) =>
                   // Each row is its change's own: when one leaves, the next is not drawn into its
                   // place (with the focus a Discard had), but anew.

@@ -44,7 +44,7 @@ export function clockSummary(offset: number, full = true): string | null {
   const told = `This device’s clock is ${formatSpan(offset)} ${way} the team’s server`;
   // Above every page's work, a line; in Settings, what the kit does about it meanwhile.
   if (!full) return `${told}: set its date and time to update automatically.`;
-  return `${told}. In the device’s settings, set its date and time to update automatically. Meanwhile the kit times your changes by the server’s clock, so the team sees when you made them.`;
+  return `${told}. In the device’s settings, set its date and time to update automatically (if they already do, the server’s clock may be wrong: tell whoever runs it). Meanwhile the kit times your changes by the server’s clock, so the team sees them in order.`;
 }
 
 /**

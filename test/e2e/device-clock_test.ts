@@ -66,7 +66,7 @@ describe('a device whose clock is days wrong', () => {
     await page
       .locator('settings-page sync-status .clock')
       .getByText(
-        'This device’s clock is 3 days behind the team’s server. In the device’s settings, set its date and time to update automatically. Meanwhile the kit times your changes by the server’s clock, so the team sees when you made them.',
+        'This device’s clock is 3 days behind the team’s server. In the device’s settings, set its date and time to update automatically (if they already do, the server’s clock may be wrong: tell whoever runs it). Meanwhile the kit times your changes by the server’s clock, so the team sees them in order.',
       )
       .waitFor();
   });

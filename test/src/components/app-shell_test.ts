@@ -323,18 +323,18 @@ describe('app-shell', () => {
     await waitUntil(() => view(shell)?.shadowRoot?.querySelector('#refused'), 'Settings lists the refused change');
     const freeDisk = fillDisk();
     try {
-      root().querySelector<HTMLButtonElement>('li button')!.click();
+      root().querySelector<HTMLButtonElement>('.refused li button')!.click();
       await waitUntil(() => root().querySelector('#discard-error'), 'the failure is said');
       expect(root().querySelector('#discard-error')!.textContent!.trim()).to.equal(
         'The change was not discarded: this device is out of storage space. Nothing was changed. Free up some space, then try again.',
       );
-      expect(root().querySelector('li'), 'the change is still listed, to discard again').to.not.equal(null);
+      expect(root().querySelector('.refused li'), 'the change is still listed, to discard again').to.not.equal(null);
       await expect(view(shell)).to.be.accessible();
     } finally {
       freeDisk();
     }
-    root().querySelector<HTMLButtonElement>('li button')!.click();
-    await waitUntil(() => !root().querySelector('li'), 'discarded once there is room');
+    root().querySelector<HTMLButtonElement>('.refused li button')!.click();
+    await waitUntil(() => !root().querySelector('.refused li'), 'discarded once there is room');
     expect(root().querySelector('#discard-error')).to.equal(null);
     expect(root().textContent).to.contain('Discarded the change to “Refused”.');
   });
