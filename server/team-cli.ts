@@ -10,6 +10,7 @@ import { cleanName, NOT_IN_NAMES, QUIET_DEVICE_DAYS } from '../src/sync/protocol
 import { joinLink } from './sync/sync-routes.js';
 import { isQuiet, SyncStore } from './sync/sync-store.js';
 import { AdminLog } from './admin-log.js';
+import { formatSpan } from '../src/text/format-span.js';
 import { ExportFolderError, ExportStoppedError, exportTeam, worksheetFromContent } from './team-export.js';
 
 const USAGE = `Usage: npm run team -- <command>
@@ -62,6 +63,15 @@ function lastContact(at: number | null, now: number): string {
   const days = Math.floor((now - at) / DAY_MS);
   const ago = days <= 0 ? 'today' : days === 1 ? '1 day ago' : `${days} days ago`;
   return `last reached the server ${new Date(at).toISOString().slice(0, 10)} (${ago})`;
+}
+
+/**
+ * A device's clock set apart from the server's, as `list` says it: its answers are timed by the
+ * server's clock meanwhile, but its user should set it right.
+ */
+function clockApart(offset: number | null): string {
+  if (offset === null) return '';
+  return `; its clock is ${formatSpan(offset)} ${offset > 0 ? 'behind' : 'ahead of'} this server's (set it to update automatically)`;
 }
 
 async function main(args: string[]): Promise<number> {
@@ -128,7 +138,7 @@ async function main(args: string[]): Promise<number> {
               continue;
             }
             if (isQuiet(d.lastSeenAt, now)) quiet += 1;
-            console.log(`  ${d.id}  ${shown(d.name)}  ${lastContact(d.lastSeenAt, now)}`);
+            console.log(`  ${d.id}  ${shown(d.name)}  ${lastContact(d.lastSeenAt, now)}${clockApart(d.clockOffset)}`);
           }
         }
         if (quiet > 0)

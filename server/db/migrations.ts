@@ -131,6 +131,12 @@ const MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex('admin_actions_by_at').on('admin_actions').columns(['at']).execute();
     },
   },
+  '0008-devices-clock': {
+    async up(db: Kysely<unknown>) {
+      // A device whose clock is set wrong, as its pushes show (see Database.devices.clock_offset).
+      await db.schema.alterTable('devices').addColumn('clock_offset', 'bigint').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

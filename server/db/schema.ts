@@ -41,6 +41,11 @@ export interface Database {
     erase_at: number | null;
     /** When the server first told that device to erase them (at its first request since). */
     erase_told_at: number | null;
+    /**
+     * The server's clock less the device's, as its last push found them, when CLOCK_TOLERANCE_MS
+     * or more apart (null while they agree): a device set to the wrong time, for `team -- list`.
+     */
+    clock_offset: number | null;
   };
   drafts: {
     team_id: string;

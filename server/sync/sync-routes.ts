@@ -139,6 +139,22 @@ export async function syncRoutes(
       .catch((error: unknown) => request.log.warn({ err: error }, 'could not note the device’s last contact'));
   };
 
+  /**
+   * Notes the pushing device's clock (see SyncStore.noteClock), and logs it found wrong: the
+   * device's user is told, and an administrator asked why a teammate's answers look out of order
+   * can see it in `team -- list`. A failure to note it is no reason to refuse the push.
+   */
+  const noteClock = async (request: FastifyRequest, clock: number): Promise<void> => {
+    const deviceId = request.device!.id;
+    try {
+      const { offset, written } = await store.noteClock(deviceId, clock);
+      if (written && offset !== null)
+        request.log.info({ deviceId, clockOffsetMs: offset }, 'a device’s clock is set apart from the server’s');
+    } catch (error) {
+      request.log.warn({ err: error }, 'could not note the device’s clock');
+    }
+  };
+
   app.post<{ Body: JoinRequest; Reply: JoinResponse | { error: string; message: string } }>(
     '/api/join',
     {
@@ -218,7 +234,7 @@ export async function syncRoutes(
 
   app.post<{
     Body: PushRequest;
-    Querystring: { since?: number; settled?: number; history?: string };
+    Querystring: { since?: number; settled?: number; history?: string; clock?: number };
     Reply: PushResponse | ErrorResponse;
   }>(
     '/api/push',
@@ -236,6 +252,7 @@ export async function syncRoutes(
       const since = request.query.since ?? request.body.since;
       const settled = request.query.settled ?? request.body.settled;
       const history = request.query.history ?? request.body.history;
+      const clock = request.query.clock ?? request.body.clock;
       if (changeCount(mutations) > PUSH_BATCH_MAX)
         return reply.code(400).send({
           error: 'too_many_changes',
@@ -254,6 +271,7 @@ export async function syncRoutes(
           return reply.code(409).send({ error: HISTORY_CHANGED, message: error.message });
         throw error;
       }
+      if (clock !== undefined) await noteClock(request, clock);
       for (const [i, r] of answer.results.entries()) {
         metrics?.mutations.inc({ result: r.status });
         metrics?.changes.inc({ result: r.status }, changesOf(mutations[i]!).length);

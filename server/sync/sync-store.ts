@@ -18,7 +18,13 @@ import type {
   ServerDraft,
   ServerField,
 } from '../../src/sync/protocol.js';
-import { changeCount, changesOf, PUSH_BATCH_MAX, QUIET_DEVICE_DAYS } from '../../src/sync/protocol.js';
+import {
+  changeCount,
+  changesOf,
+  CLOCK_TOLERANCE_MS,
+  PUSH_BATCH_MAX,
+  QUIET_DEVICE_DAYS,
+} from '../../src/sync/protocol.js';
 import { CompiledOnce } from '../db/compiled-once.js';
 import type { Database } from '../db/schema.js';
 import { ERASED_REASON } from './erase-deleted.js';
@@ -444,6 +450,9 @@ export class SyncStore {
   /** When this process last wrote each device's last contact (see SEEN_EVERY_MS). */
   private readonly _seenWritten = new Map<string, number>();
 
+  /** What this process last wrote of each device's clock (see noteClock). */
+  private readonly _clockWritten = new Map<string, number | null>();
+
   constructor(
     private readonly db: Kysely<Database>,
     /** Derives join codes; the same on every instance that shares the database. */
@@ -613,6 +622,26 @@ export class SyncStore {
   }
 
   /**
+   * Notes how far `deviceId`'s clock, `clock` as it sent a push, is from the server's: kept while
+   * CLOCK_TOLERANCE_MS or more (its changes are timed by the server's clock meanwhile, but its
+   * user may not have set it right), for `team -- list`. Written when it comes or goes, or moves by
+   * the tolerance again, as this process last wrote it: a push in transit makes a few seconds.
+   * @returns the offset kept (null: the clocks agree), and whether it was written now
+   */
+  async noteClock(deviceId: string, clock: number): Promise<{ offset: number | null; written: boolean }> {
+    const off = this._now() - clock;
+    const offset = Math.abs(off) < CLOCK_TOLERANCE_MS ? null : off;
+    const written = this._clockWritten.get(deviceId);
+    const same =
+      written !== undefined &&
+      (written === null || offset === null ? written === offset : Math.abs(written - offset) < CLOCK_TOLERANCE_MS);
+    if (same) return { offset: written, written: false };
+    this._clockWritten.set(deviceId, offset);
+    await this.db.updateTable('devices').set({ clock_offset: offset }).where('id', '=', deviceId).execute();
+    return { offset, written: true };
+  }
+
+  /**
    * The device a token belongs to, revoked or not; undefined for an unknown token. As read up to
    * `deviceCacheMs` ago: a change made through this store is seen at once, one made elsewhere
    * within that time (a push checks revocation in its own transaction).
@@ -650,9 +679,14 @@ export class SyncStore {
     return device;
   }
 
-  async devices(
-    teamId: string,
-  ): Promise<(Device & { createdAt: number; lastSeenAt: number | null; eraseToldAt: number | null })[]> {
+  async devices(teamId: string): Promise<
+    (Device & {
+      createdAt: number;
+      lastSeenAt: number | null;
+      eraseToldAt: number | null;
+      clockOffset: number | null;
+    })[]
+  > {
     const rows = await this.db
       .selectFrom('devices')
       .selectAll()
@@ -669,6 +703,7 @@ export class SyncStore {
       createdAt: Number(r.created_at),
       lastSeenAt: r.last_seen_at === null ? null : Number(r.last_seen_at),
       eraseToldAt: r.erase_told_at === null ? null : Number(r.erase_told_at),
+      clockOffset: r.clock_offset === null ? null : Number(r.clock_offset),
     }));
   }
 

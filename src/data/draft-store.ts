@@ -824,6 +824,11 @@ export class DraftStore {
     return this._clockOffset;
   }
 
+  /** This device's own clock, whatever the team server's says: for the server to tell how far apart they are. */
+  deviceClock(): number {
+    return this._clock();
+  }
+
   /**
    * The time now as this store times changes: the device's clock, or the team server's when a sync
    * found the device's wrong (see {@link noteServerTime}). For "today" in what is due, and a new

@@ -115,6 +115,12 @@ export interface PushRequest {
    * address too, like `since`.
    */
   readonly history?: string;
+  /**
+   * The device's own clock as it sent the push (ms since 1970), for the server to note a device
+   * whose clock is CLOCK_TOLERANCE_MS or more from its own (`team -- list` says so). Sent in the
+   * address too, like `since`.
+   */
+  readonly clock?: number;
 }
 
 /**
@@ -309,6 +315,7 @@ export const PUSH_REQUEST_SCHEMA = {
     since: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
     settled: seq,
     history,
+    clock: time,
     mutations: {
       type: 'array',
       minItems: 1,
@@ -376,7 +383,12 @@ export const PUSH_RESPONSE_SCHEMA = {
 export const PUSH_QUERY_SCHEMA = {
   type: 'object',
   additionalProperties: false,
-  properties: { since: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER }, settled: seq, history },
+  properties: {
+    since: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+    settled: seq,
+    history,
+    clock: time,
+  },
 } as const;
 
 export const PULL_QUERY_SCHEMA = {

@@ -227,7 +227,13 @@ export class SyncEngine {
         ahead = this._ahead(next);
         // `settled` lets the server forget its record of the changes this device will not send again.
         const answer: PushResponse = mutations.length
-          ? await this.transport.push({ mutations, since, settled: view.settled, history })
+          ? await this.transport.push({
+              mutations,
+              since,
+              settled: view.settled,
+              history,
+              clock: this.store.deviceClock(),
+            })
           : { results: [] };
         // Heard for the first time (a device that synced before servers named it): checked from now on.
         if (history === undefined && answer.history) {

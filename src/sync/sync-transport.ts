@@ -105,16 +105,17 @@ export class FetchTransport implements SyncTransport {
   }
 
   /**
-   * The cursor (and the settled mark and history) go in the address, not the body, so that a batch's body can
+   * The cursor (and the settled mark, history and clock) go in the address, not the body, so that a batch's body can
    * be encoded while the batch before it travels, before the cursor its answer moves is known.
    */
-  push({ mutations, since, settled, history }: PushRequest): Promise<PushResponse> {
+  push({ mutations, since, settled, history, clock }: PushRequest): Promise<PushResponse> {
     const prepared = this._prepared.get(mutations);
     this._prepared.delete(mutations);
     const query = new URLSearchParams();
     if (since !== undefined) query.set('since', String(since));
     if (settled !== undefined) query.set('settled', String(settled));
     if (history !== undefined) query.set('history', history);
+    if (clock !== undefined) query.set('clock', String(clock));
     const path = query.toString() ? `/api/push?${query}` : '/api/push';
     return this._call<PushResponse>('POST', path, { mutations }, prepared);
   }

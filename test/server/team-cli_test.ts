@@ -167,7 +167,7 @@ describe('npm run team', () => {
     for (const [i, history] of renamed.entries()) assert.notEqual(history, before[i]);
   });
 
-  it('lists each device with when it last reached the server, and points out those quiet for 30 days', async () => {
+  it('lists each device with when it last reached the server, and points out those quiet for 30 days or with a clock set wrong', async () => {
     const team = await cli();
     const code = /join#([A-Za-z0-9_-]+)/.exec(team('create', 'Riverside team').out)![1]!;
     const { db } = await openDatabase({ sqliteFile: path.join(team.dataDir, 'efk.sqlite') });
@@ -183,6 +183,8 @@ describe('npm run team', () => {
     const quietSince = Date.now() - 40 * DAY;
     await db.updateTable('devices').set({ last_seen_at: quietSince }).where('id', '=', drawer.id).execute();
     await store.revokeDevice(gone.id);
+    // Its clock set by hand three days back, as its pushes showed.
+    await store.noteClock(drawer.id, Date.now() - 3 * DAY);
     await db.destroy();
 
     const listed = team('list');
@@ -195,7 +197,7 @@ describe('npm run team', () => {
     assert.match(
       listed.out,
       new RegExp(
-        `^  ${drawer.id}  Tablet in a drawer  last reached the server ${new Date(quietSince).toISOString().slice(0, 10)} \\(40 days ago\\)$`,
+        `^  ${drawer.id}  Tablet in a drawer  last reached the server ${new Date(quietSince).toISOString().slice(0, 10)} \\(40 days ago\\); its clock is 3 days behind this server's \\(set it to update automatically\\)$`,
         'm',
       ),
     );

@@ -799,6 +799,8 @@ describe('sync engine, a long outbox', () => {
     const offset = await behind.store.clockOffset();
     assert.ok(Math.abs(offset - HOURS_3) < 5_000, `the server’s clock is 3 h ahead of it (${offset} ms)`);
     assert.equal(await behind.store.meta('sync-clock-offset'), String(offset), 'kept for its other pages');
+    const noted = (await server.store.devices(team.id)).find((d) => d.id === behind.deviceId)!.clockOffset;
+    assert.ok(noted !== null && Math.abs(noted - HOURS_3) < 5_000, `the server notes it, for team -- list (${noted})`);
     const lastSynced = Number(await behind.store.meta(SYNC_META.lastSynced));
     assert.ok(Math.abs(lastSynced - Date.now()) < 5_000, 'its times shown beside the answers’ are the server’s too');
     await right.engine.sync();

@@ -1074,6 +1074,42 @@ for (const engine of ['sqlite', 'postgres'] as const) {
         assert.ok(d.lastSeenAt !== null && d.lastSeenAt >= before, `${d.name}: seen as it joined`);
     });
 
+    // A phone set by hand to the wrong time: its user is told on the device, and the administrator
+    // asked why its answers looked out of order can see it.
+    it('notes a device whose pushes show its clock set apart from the server’s, and forgets it once put right', async () => {
+      const HOURS_3 = 3 * 60 * 60 * 1000;
+      const device = await join(teamCode, 'Phone set by hand');
+      const pushAt = async (clock: number, where: 'query' | 'body', seq: number): Promise<void> => {
+        const res = await server.app.inject({
+          method: 'POST',
+          url: where === 'query' ? `/api/push?clock=${clock}` : '/api/push',
+          headers: auth(device.token),
+          payload: {
+            mutations: [upsert(seq, crypto.randomUUID(), { title: { value: 'Clock', baseRev: 0, changedAt: 2 } })],
+            ...(where === 'body' ? { clock } : {}),
+          },
+        });
+        assert.equal(res.statusCode, 200, res.body);
+      };
+      const offset = async (): Promise<number | null> =>
+        (await server.store.devices(teamId)).find((d) => d.id === device.deviceId)!.clockOffset;
+      await pushAt(Date.now() - HOURS_3, 'query', 1);
+      const behind = await offset();
+      assert.ok(behind !== null && Math.abs(behind - HOURS_3) < 60_000, `3 h behind: ${behind}`);
+      await pushAt(Date.now() + 2 * HOURS_3, 'body', 2);
+      const ahead = await offset();
+      assert.ok(ahead !== null && Math.abs(ahead + 2 * HOURS_3) < 60_000, `in the body too, 2 h ahead: ${ahead}`);
+      await pushAt(Date.now() - 5_000, 'query', 3);
+      assert.equal(await offset(), null, 'a clock within the tolerance is not noted');
+      const bad = await server.app.inject({
+        method: 'POST',
+        url: '/api/push?clock=-1',
+        headers: auth(device.token),
+        payload: { mutations: [upsert(4, crypto.randomUUID(), {})] },
+      });
+      assert.equal(bad.statusCode, 400, 'a clock that is no time is refused');
+    });
+
     it('names the team’s history: a push of another is refused whole with a 409, and a device ahead of the team names it anew', async () => {
       const team = await server.store.createTeam('Restored team');
       const { token } = await join(team.code, 'Restored phone');
