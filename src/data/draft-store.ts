@@ -1429,11 +1429,15 @@ export class DraftStore {
   }
 
   /**
-   * Milliseconds, by the team server's clock when this device's is known to be wrong, strictly
-   * increasing within this store, so field times order edits made in one tick.
+   * Milliseconds, by the team server's clock when this device's is known to be wrong, increasing
+   * within this store, so field times order edits made in one tick. A clock put back by
+   * CLOCK_TOLERANCE_MS or more (a clock that ran ahead, set right; or one set right while the kit
+   * still times changes by the server's, until the next sync) is taken as it is: held at the last
+   * time, every change after it would carry that time, days on, until the page was opened again.
    */
   private _now(): number {
-    const now = Math.max(this.now(), this._lastTime + 1);
+    const clock = this.now();
+    const now = clock <= this._lastTime - CLOCK_TOLERANCE_MS ? clock : Math.max(clock, this._lastTime + 1);
     this._lastTime = now;
     return now;
   }

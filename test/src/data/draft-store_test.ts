@@ -73,6 +73,31 @@ describe('DraftStore', () => {
     expect((await s.list()).map((d) => d.id)).to.deep.equal([a.id, b.id]);
   });
 
+  // A clock that ran days ahead, set right while the kit was open: every edit after it carried
+  // the old time, days on, until the page was opened again.
+  it('times edits by a clock put back by minutes or more as it now is; a step back of a moment keeps the order', async () => {
+    const DAY = 24 * 60 * 60 * 1000;
+    let clock = Date.now() + 3 * DAY;
+    const s = await openStore(undefined, { now: () => clock });
+    stores.push(s);
+    const draft = await s.create(WORKSHEET, { title: 'Clock' });
+    const [ahead] = await s.update(draft.id, { achieve: 'Typed on a clock days ahead' });
+    expect(ahead!.at).to.be.greaterThan(Date.now() + 2 * DAY);
+    clock = Date.now();
+    const [right] = await s.update(draft.id, { achieve: 'Typed once it was set right' });
+    expect(Math.abs(right!.at - Date.now()), 'taken as the clock now is').to.be.lessThan(1_000);
+    clock -= 500;
+    const [moment] = await s.update(draft.id, { audience: 'Typed a moment after' });
+    expect(moment!.at, 'still after the edit before').to.equal(right!.at + 1);
+    // The server's clock, heard while the device's is days behind, times what follows.
+    clock = Date.now() - 3 * DAY;
+    await s.noteServerTime(Date.now());
+    expect(Math.abs(s.now() - Date.now())).to.be.lessThan(1_000);
+    const [timed] = await s.update(draft.id, { timing: 'Typed on a clock set days back' });
+    expect(Math.abs(timed!.at - Date.now()), 'by the server’s clock').to.be.lessThan(1_000);
+    expect(await s.clockOffset()).to.be.greaterThan(3 * DAY - 1_000);
+  });
+
   it('knows its own changes when a pull brings them back under its name, and a teammate’s by theirs', async () => {
     const s = await store();
     const draft = await sharedDraft(s);
