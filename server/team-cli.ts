@@ -16,7 +16,9 @@ import { ExportFolderError, ExportStoppedError, exportTeam, worksheetFromContent
 const USAGE = `Usage: npm run team -- <command>
 
   create <name>          Create a team and print its join link
-  list                   List teams and their devices, with when each last reached the server
+  list [<team>] [--json]
+                         List teams (or one) and their devices, with when each last reached the
+                         server; --json for scripts and monitoring
   link <team>            Print a team's join link
   rotate <team>          Make a new join link (the old one stops working)
   revoke <device-id>     Remove a device from its team (it keeps its drafts and must rejoin)
@@ -74,6 +76,35 @@ function clockApart(offset: number | null): string {
   return `; its clock is ${formatSpan(offset)} ${offset > 0 ? 'behind' : 'ahead of'} this server's (set it to update automatically)`;
 }
 
+/** A time as `list --json` gives it: ISO 8601 in UTC, or null. */
+function iso(at: number | null): string | null {
+  return at === null ? null : new Date(at).toISOString();
+}
+
+/**
+ * The teams and their devices as `list --json` gives them, for an agency's scripts and monitoring:
+ * every device, revoked ones too, with the facts `list` says in words.
+ */
+async function teamsListed(store: SyncStore, teams: readonly { id: string; name: string }[], now: number) {
+  return Promise.all(
+    teams.map(async (t) => ({
+      id: t.id,
+      name: t.name,
+      devices: (await store.devices(t.id)).map((d) => ({
+        id: d.id,
+        name: d.name,
+        joinedAt: iso(d.createdAt),
+        lastSeenAt: iso(d.lastSeenAt),
+        quiet: d.revokedAt === null && isQuiet(d.lastSeenAt, now),
+        revokedAt: iso(d.revokedAt),
+        reportedLostAt: iso(d.eraseAt),
+        toldToEraseAt: iso(d.eraseToldAt),
+        clockOffsetMs: d.clockOffset,
+      })),
+    })),
+  );
+}
+
 async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args;
   if (!command || command === 'help' || command === '--help') {
@@ -122,8 +153,22 @@ async function main(args: string[]): Promise<number> {
       }
       case 'list': {
         const now = Date.now();
+        const json = rest.includes('--json');
+        const named = rest
+          .filter((a) => a !== '--json')
+          .join(' ')
+          .trim();
+        const one = named ? await team(named) : undefined;
+        const teams = (await store.teams()).filter((t) => !one || t.id === one.id);
+        if (json) {
+          // JSON escapes control characters in names itself; a reversing mark it leaves, and on a
+          // terminal that would turn what follows around, so it goes escaped too.
+          const text = JSON.stringify(await teamsListed(store, teams, now), null, 2);
+          console.log(text.replace(/[\u202A-\u202E]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`));
+          return 0;
+        }
         let quiet = 0;
-        for (const t of await store.teams()) {
+        for (const t of teams) {
           console.log(`${shown(t.name)} (${t.id}): ${t.devices} device${t.devices === 1 ? '' : 's'}`);
           for (const d of await store.devices(t.id)) {
             if (d.eraseAt) {

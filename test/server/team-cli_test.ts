@@ -213,6 +213,62 @@ describe('npm run team', () => {
     );
   });
 
+  // An agency running hundreds of teams watches its devices with scripts, and looks at one team at a time.
+  it('lists one team by its name or id, and every team as JSON for scripts, names escaped as the terminal needs', async () => {
+    const team = await cli();
+    const code = /join#([A-Za-z0-9_-]+)/.exec(team('create', 'Riverside team').out)![1]!;
+    team('create', 'Hall team');
+    const { db } = await openDatabase({ sqliteFile: path.join(team.dataDir, 'efk.sqlite') });
+    const store = new SyncStore(db, randomSecret());
+    const phone = (await store.join(code, 'Riverside phone'))!.device;
+    const odd = (await store.join(code, 'Odd phone'))!.device;
+    await db.updateTable('devices').set({ name: 'Odd\u202Ephone' }).where('id', '=', odd.id).execute();
+    await store.noteClock(phone.id, Date.now() - 3 * 60 * 60 * 1000);
+    await store.revokeDevice(odd.id);
+    await db.destroy();
+
+    const one = team('list', 'Riverside team');
+    assert.equal(one.code, 0, one.out);
+    assert.match(one.out, /^Riverside team \([0-9a-f-]{36}\): 1 device$/m);
+    assert.doesNotMatch(one.out, /Hall team/);
+    const none = team('list', 'No such team');
+    assert.equal(none.code, 1);
+    assert.match(none.out, /No team "No such team"/);
+
+    const json = team('list', '--json');
+    assert.equal(json.code, 0, json.out);
+    assert.ok(!json.out.includes('\u202e'), 'no reversing mark reaches the terminal');
+    const listed = JSON.parse(json.out) as {
+      name: string;
+      devices: {
+        id: string;
+        name: string;
+        lastSeenAt: string | null;
+        revokedAt: string | null;
+        clockOffsetMs: number | null;
+        quiet: boolean;
+      }[];
+    }[];
+    assert.deepEqual(
+      listed.map((t) => t.name),
+      ['Riverside team', 'Hall team'],
+    );
+    const [riverside] = listed;
+    const phoneListed = riverside!.devices.find((d) => d.id === phone.id)!;
+    assert.equal(phoneListed.name, 'Riverside phone');
+    assert.equal(phoneListed.quiet, false);
+    assert.ok(Math.abs(Date.parse(phoneListed.lastSeenAt!) - Date.now()) < 60_000);
+    assert.ok(Math.abs(phoneListed.clockOffsetMs! - 3 * 60 * 60 * 1000) < 60_000);
+    const oddListed = riverside!.devices.find((d) => d.id === odd.id)!;
+    assert.equal(oddListed.name, 'Odd\u202Ephone', 'the name as it is, once parsed');
+    assert.notEqual(oddListed.revokedAt, null);
+    const hall = JSON.parse(team('list', 'Hall team', '--json').out) as { name: string }[];
+    assert.deepEqual(
+      hall.map((t) => t.name),
+      ['Hall team'],
+    );
+  });
+
   it('reports a device lost: it is removed from its team, told to erase at its next request, and the list says whether it has been', async () => {
     const team = await cli();
     const code = /join#([A-Za-z0-9_-]+)/.exec(team('create', 'Riverside team').out)![1]!;
