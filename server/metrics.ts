@@ -92,4 +92,16 @@ export class ServerMetrics {
       },
     });
   }
+
+  /** Reports `count()` (read at each scrape) as the devices whose clock is set apart: see SyncStore.clockApartDevices. */
+  countClockApart(count: () => Promise<number>): void {
+    new Gauge({
+      name: 'efk_devices_clock_apart',
+      help: "Devices in a team whose last push showed their clock 2 minutes or more from the server's: npm run team -- list names them; their users are told to set it to update automatically",
+      registers: [this.registry],
+      async collect() {
+        this.set(await count());
+      },
+    });
+  }
 }

@@ -96,6 +96,7 @@ export async function syncRoutes(
   };
 
   metrics?.countQuietDevices(() => store.quietDevices());
+  metrics?.countClockApart(() => store.clockApartDevices());
 
   /**
    * A revoked device is told so, to rejoin; one reported lost, to erase its team's drafts (the

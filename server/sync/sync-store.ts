@@ -718,6 +718,17 @@ export class SyncStore {
     return Number(row.n);
   }
 
+  /** How many devices, not revoked, showed their clock set apart from the server's (see noteClock). */
+  async clockApartDevices(): Promise<number> {
+    const row = await this.db
+      .selectFrom('devices')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('revoked_at', 'is', null)
+      .where('clock_offset', 'is not', null)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   async renameDevice(deviceId: string, name: string): Promise<void> {
     await this.db.updateTable('devices').set({ name }).where('id', '=', deviceId).execute();
     this._devices.forget(deviceId);

@@ -193,6 +193,15 @@ describe('operations', () => {
       .execute();
     await store.revokeDevice((await store.join(team.code, 'Revoked'))!.device.id);
     assert.match((await app.inject({ url: '/metrics' })).body, /^efk_devices_quiet 1$/m);
+    assert.match(text, /^efk_devices_clock_apart 0$/m);
+    // The device pushes again on a clock set by hand three hours back.
+    await app.inject({
+      method: 'POST',
+      url: `/api/push?clock=${Date.now() - 3 * 60 * 60 * 1000}`,
+      headers: { authorization: `Bearer ${token}` },
+      payload: { mutations: [{ ...mutation, seq: 5 }] },
+    });
+    assert.match((await app.inject({ url: '/metrics' })).body, /^efk_devices_clock_apart 1$/m);
     await app.close();
     await db.destroy();
   });
