@@ -43,6 +43,8 @@ export default [
       hintsPlugin({
         entry: 'src/main.ts',
         guideIndex: GUIDE_INDEX_URL,
+        // Loaded by main.ts as it starts, after the page's own script rather than in it.
+        everyPage: ['workbox-window.prod.es5.mjs'],
         needs: [
           {
             routes: WORKSHEET_ROUTES,

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { matchRoute } from '../src/routing/route.js';
-import { PRELOAD_HINTS_FILE, type PreloadHints } from '../scripts/rollup/hints-plugin.js';
+import { EVERY_PAGE, PRELOAD_HINTS_FILE, type PreloadHints } from '../scripts/rollup/hints-plugin.js';
 
 /**
  * The `Link` header for an app page: what the build found its page loads after the entry script,
@@ -21,8 +21,9 @@ export class PreloadHintsFile {
   async linkFor(pathname: string): Promise<string | undefined> {
     const route = matchRoute(pathname);
     const key = route.name === 'guide' ? `guide:${route.slug}` : route.name;
-    const links = (await this._routes())[key];
-    return links?.length ? links.join(', ') : undefined;
+    const routes = await this._routes();
+    const links = [...(routes[EVERY_PAGE] ?? []), ...(routes[key] ?? [])];
+    return links.length ? links.join(', ') : undefined;
   }
 
   private async _routes(): Promise<PreloadHints['routes']> {

@@ -1,5 +1,4 @@
 import './components/load-worksheet-views.js';
-import { Workbox } from 'workbox-window';
 import './components/app-shell.js';
 import { SW_URL } from '../sw/messages.js';
 import { ensureControlled } from './net/ensure-controlled.js';
@@ -10,12 +9,16 @@ import { shellStyles } from './styles/shell-styles.js';
 // Page-level styles are adopted rather than inlined, so the CSP needs no 'unsafe-inline'.
 document.adoptedStyleSheets = [globalStyles, sharedStyles, shellStyles].map((s) => s.styleSheet!);
 
-// The service worker makes every page of the kit open offline after the first visit.
+// The service worker makes every page of the kit open offline after the first visit. Its
+// helper loads after the page's own script rather than as part of it: nothing on screen waits
+// for it, and on a weak signal the first view comes that much sooner.
 if ('serviceWorker' in navigator) {
-  const workbox = new Workbox(SW_URL);
   const shell = document.querySelector('app-shell');
-  if (shell) shell.workbox = workbox;
-  const registering = workbox.register();
+  const registering = import('workbox-window').then(({ Workbox }) => {
+    const workbox = new Workbox(SW_URL);
+    if (shell) shell.workbox = workbox;
+    return workbox.register();
+  });
   if (shell) shell.registering = registering;
   void registering.then(() => ensureControlled(navigator.serviceWorker));
 }

@@ -10,7 +10,7 @@ import { globalStyles } from '../../src/styles/global-styles.js';
 import { sharedStyles } from '../../src/styles/shared-styles.js';
 import { shellStyles } from '../../src/styles/shell-styles.js';
 import { DraftStore } from '../../src/data/draft-store.js';
-import { SYNC_META } from '../../src/sync/sync-engine.js';
+import { SYNC_META } from '../../src/sync/sync-meta.js';
 import type { Draft } from '../../src/data/draft.js';
 import { percentile } from '../figure.js';
 

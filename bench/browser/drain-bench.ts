@@ -1,7 +1,8 @@
 // Runs in Chromium on the sync server's origin: a queue built offline, then drained.
 import { DraftStore } from '../../src/data/draft-store.js';
 import { runSync, SYNC_LOCK } from '../../src/sync/run-sync.js';
-import { SYNC_META, SyncEngine } from '../../src/sync/sync-engine.js';
+import { SyncEngine } from '../../src/sync/sync-engine.js';
+import { SYNC_META } from '../../src/sync/sync-meta.js';
 import { FetchTransport } from '../../src/sync/sync-transport.js';
 import type { DrainQueue } from '../drain-queue.js';
 

@@ -12,10 +12,14 @@ export interface RouteNeeds {
 }
 
 /**
- * The file the server reads: Link header values by route name (`guide:<slug>` for a guide). A
- * dotfile, so the server never sends it and the service worker never precaches it.
+ * The file the server reads: Link header values by route name (`guide:<slug>` for a guide, and
+ * {@link EVERY_PAGE} for what every page loads). A dotfile, so the server never sends it and the
+ * service worker never precaches it.
  */
 export const PRELOAD_HINTS_FILE = '.preload-hints.json';
+
+/** The key of the hints every page gets, before its route's own. */
+export const EVERY_PAGE = '*';
 
 export interface PreloadHints {
   readonly routes: Readonly<Record<string, readonly string[]>>;
@@ -30,10 +34,13 @@ export interface PreloadHints {
 export function hintsPlugin({
   entry,
   needs,
+  everyPage = [],
   guideIndex,
 }: {
   entry: string;
   needs: readonly RouteNeeds[];
+  /** Source modules every page imports dynamically as it starts (the service worker's helper). */
+  everyPage?: readonly string[];
   /** The guide index's URL: a guide's page fetches it, then the guide's own file. */
   guideIndex: string;
 }): Plugin {
@@ -46,7 +53,11 @@ export function hintsPlugin({
       // The page's own HTML loads these already.
       const loaded = new Set([main.fileName, ...main.imports]);
       const routes: Record<string, string[]> = {};
-      for (const need of needs) {
+      const all: { routes: readonly string[]; modules?: readonly string[]; data?: readonly string[] }[] = [
+        ...(everyPage.length ? [{ routes: [EVERY_PAGE], modules: everyPage }] : []),
+        ...needs,
+      ];
+      for (const need of all) {
         const files = new Set<string>();
         for (const module of need.modules ?? []) {
           const chunk = chunks.find((c) => c.facadeModuleId?.endsWith(module));

@@ -16,7 +16,7 @@ import { DraftStore } from '../data/draft-store.js';
 import { readStorageStatus, requestPersistentStorage } from '../data/storage-status.js';
 import { storageFailureOf, toStorageWriteError } from '../data/storage-error.js';
 import { ConnectionMonitor } from '../net/connection-monitor.js';
-import { SYNC_META } from '../sync/sync-engine.js';
+import { SYNC_META } from '../sync/sync-meta.js';
 import { SW_URL } from '../../sw/messages.js';
 import { SyncNetworkError } from '../sync/sync-transport.js';
 import { WORKSHEET_ROUTES, type Route } from '../routing/route.js';

@@ -2,7 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { isAnswered, type Worksheet } from '../content/worksheet.js';
 import { draftTitle, teammateOf, type Draft, type DraftField } from '../data/draft.js';
 import { newDraftId } from '../data/new-draft-id.js';
-import { SYNC_META } from '../sync/sync-engine.js';
+import { SYNC_META } from '../sync/sync-meta.js';
 import type { DraftStore } from '../data/draft-store.js';
 import { toStorageWriteError } from '../data/storage-error.js';
 import { downloadFile } from '../export/download-file.js';

@@ -5,7 +5,7 @@ import { draftTitle, type OutboxEntry } from '../data/draft.js';
 import { eraseLostDevice, isEraseOrder } from '../sync/erase-lost-device.js';
 import { leaveTeamWith, revokeLeft } from '../sync/leave-team.js';
 import { SYNC_TAG, runSync, withSyncHeld } from '../sync/run-sync.js';
-import { SYNC_META } from '../sync/sync-engine.js';
+import { SYNC_META } from '../sync/sync-meta.js';
 import { STORAGE_FULL, type JoinResponse, type TeamDevice } from '../sync/protocol.js';
 import {
   FetchTransport,

@@ -1,5 +1,6 @@
 import type { DraftStore } from '../data/draft-store.js';
-import { SYNC_META, SyncEngine, type SyncOutcome } from './sync-engine.js';
+import type { SyncOutcome } from './sync-engine.js';
+import { SYNC_META } from './sync-meta.js';
 import { eraseLostDevice, isEraseOrder } from './erase-lost-device.js';
 import { FetchTransport } from './sync-transport.js';
 
@@ -21,6 +22,8 @@ export async function runSync(
     const token = await store.meta(SYNC_META.token);
     if (!token) return 'not-joined';
     try {
+      // The engine loads with the first sync, not with the page: a device in no team never needs it.
+      const { SyncEngine } = await import('./sync-engine.js');
       return await new SyncEngine(store, new FetchTransport(token, options.base, options.onNetwork)).sync();
     } catch (error) {
       // Reported lost: carried out here, under the lock, by whichever of the device's pages or its

@@ -10,6 +10,7 @@ import type { FieldEdit, Mutation, MutationResult, PushResponse } from './protoc
 import { HISTORY_CHANGED, PULL_PAGE_MAX, PUSH_BATCH_MAX, untakeable } from './protocol.js';
 import { SyncHttpError, type SyncTransport } from './sync-transport.js';
 import { utf8Length } from '../text/utf8-length.js';
+import { SYNC_META } from './sync-meta.js';
 
 /** A field as the server takes it: its value, the server revision it was based on, when it changed. */
 function fieldEdit(field: DraftField): FieldEdit {
@@ -44,23 +45,6 @@ interface Built {
   readonly refused: RefusedAnswers;
   readonly drafts: Map<string, Draft>;
 }
-
-/** Keys of the sync facts kept on the device. */
-export const SYNC_META = {
-  token: 'sync-token',
-  deviceId: 'sync-device-id',
-  team: 'sync-team',
-  cursor: 'sync-cursor',
-  /** The team's history, as the server last named it (see PushResponse.history). */
-  history: 'sync-history',
-  /** When this device last found the team's server restored from a backup (see SyncEngine.rebase). */
-  restoreFound: 'sync-restore-found',
-  lastSynced: 'sync-last-synced',
-  /** When the team's drafts were erased from this device, reported lost (see eraseLostDevice); until it joins again. */
-  erased: 'sync-erased',
-  /** The team's devices as the server last listed them, and when (see TeamDevicesSeen); for Settings offline. */
-  devices: 'sync-devices',
-} as const;
 
 /** How many times one sync takes its team in again before it gives up (see SyncEngine.rebase). */
 const REBASES_MAX = 3;

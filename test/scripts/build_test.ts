@@ -83,6 +83,10 @@ describe('npm run build', () => {
     }
     assert.deepEqual(routes['home'], ['</content/guides.json>; rel=preload; as=fetch; crossorigin']);
     const assets = await readdir(path.join(out.dir, 'assets'));
+    // Every page's: the service worker's helper, which main.ts loads as it starts.
+    const [helper] = routes['*']!;
+    assert.match(helper!, /^<\/assets\/workbox-window[\w.-]+\.js>; rel=modulepreload$/);
+    assert.ok(assets.includes(/<\/assets\/([^>]+)>/.exec(helper!)![1]!));
     for (const route of ['worksheet', 'new-draft', 'draft', 'drafts', 'settings', 'join']) {
       const links = routes[route]!;
       assert.ok(links.length > 0, route);

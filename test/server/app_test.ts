@@ -74,8 +74,11 @@ describe('the server', () => {
             .split(', ')
             .map((l) => /^<([^>]+)>/.exec(l)![1]!);
     };
-    assert.deepEqual(await linked('/'), ['/content/guides.json']);
-    assert.deepEqual(await linked('/guide/social-media'), ['/content/guides.json', guideUrl]);
+    // Every page loads the service worker's helper as it starts, after its own script.
+    const [helper] = await linked('/no/such/page');
+    assert.match(helper ?? '', /^\/assets\/workbox-window[\w.-]+\.js$/);
+    assert.deepEqual(await linked('/'), [helper, '/content/guides.json']);
+    assert.deepEqual(await linked('/guide/social-media'), [helper, '/content/guides.json', guideUrl]);
     for (const url of ['/worksheet', '/worksheet/new', '/drafts', '/worksheet/0b8f4a52-3f7e-4a7e-9a39-4e7e0f1c2d3e']) {
       const files = await linked(url);
       assert.ok(
@@ -85,9 +88,9 @@ describe('the server', () => {
       assert.ok(files.includes('/content/worksheet.json'), url);
     }
     assert.ok((await linked('/settings')).some((f) => /^\/assets\/settings-page-[\w-]+\.js$/.test(f)));
-    // Pages that load nothing more get no hint; nor does a guide that does not exist.
-    assert.deepEqual(await linked('/no/such/page'), []);
-    assert.deepEqual(await linked('/guide/no-such-guide'), []);
+    // Pages that load nothing more get no other hint; nor does a guide that does not exist.
+    assert.deepEqual(await linked('/no/such/page'), [helper]);
+    assert.deepEqual(await linked('/guide/no-such-guide'), [helper]);
     for (const url of ['/', '/guide/social-media', '/drafts', '/settings']) {
       for (const file of await linked(url)) {
         assert.equal((await app.inject({ url: file })).statusCode, 200, `${url} hints at ${file}`);

@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { DraftStore } from '../../src/data/draft-store.js';
-import { SYNC_META, SyncEngine } from '../../src/sync/sync-engine.js';
+import { SyncEngine } from '../../src/sync/sync-engine.js';
+import { SYNC_META } from '../../src/sync/sync-meta.js';
 import { FetchTransport, joinTeam } from '../../src/sync/sync-transport.js';
 
 /** A tab of a device: its own store, on the device's database, and its own sync engine. */

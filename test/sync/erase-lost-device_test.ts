@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { eraseLostDevice, isEraseOrder } from '../../src/sync/erase-lost-device.js';
 import { runSync } from '../../src/sync/run-sync.js';
-import { SYNC_META } from '../../src/sync/sync-engine.js';
+import { SYNC_META } from '../../src/sync/sync-meta.js';
 import { simDevice } from '../support/sim-device.js';
 import { EngineHost, type SyncServer } from '../support/sync-server.js';
 

@@ -11,7 +11,8 @@ import {
   type ServerDraft,
 } from '../../src/sync/protocol.js';
 import type { Draft } from '../../src/data/draft.js';
-import { SYNC_META, SyncEngine } from '../../src/sync/sync-engine.js';
+import { SyncEngine } from '../../src/sync/sync-engine.js';
+import { SYNC_META } from '../../src/sync/sync-meta.js';
 import { FetchTransport, type SyncTransport } from '../../src/sync/sync-transport.js';
 import { appliedOnServer } from '../support/applied-on-server.js';
 import { startFaultProxy, type Fault, type FaultProxy } from '../support/fault-proxy.js';

@@ -6,7 +6,7 @@ import type { SettingsPage } from '../../../src/components/settings-page.js';
 import { builtContentStore } from '../support/built-guides.js';
 import { freshDbName, openStore } from '../support/fresh-db.js';
 import { fillDisk } from '../support/full-disk.js';
-import { SYNC_META } from '../../../src/sync/sync-engine.js';
+import { SYNC_META } from '../../../src/sync/sync-meta.js';
 
 /** The view element the shell shows, once it has rendered. */
 function view(shell: AppShell): HTMLElement {

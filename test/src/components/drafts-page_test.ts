@@ -10,7 +10,7 @@ import { draftsToJson, draftToJson, EXPORT_FORMAT, parseDraftsExport } from '../
 import { ARABIC, ARABIC_NAME, elementWithText, readsRightToLeft } from '../support/bidi.js';
 import { builtWorksheet } from '../support/built-worksheet.js';
 import type { ServerDraft } from '../../../src/sync/protocol.js';
-import { SYNC_META } from '../../../src/sync/sync-engine.js';
+import { SYNC_META } from '../../../src/sync/sync-meta.js';
 import { openStore, WORKSHEET } from '../support/fresh-db.js';
 import { fillDisk } from '../support/full-disk.js';
 import { parseCsv } from '../../support/parse-csv.js';

@@ -1,7 +1,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { syncSummary } from '../../../src/components/sync-status.js';
 import { SyncController } from '../../../src/controllers/sync-controller.js';
-import { SYNC_META } from '../../../src/sync/sync-engine.js';
+import { SYNC_META } from '../../../src/sync/sync-meta.js';
 import { ControllerHost } from '../support/controller-host.js';
 import { freshDbName, openStore, WORKSHEET } from '../support/fresh-db.js';
 import { fillDisk } from '../support/full-disk.js';

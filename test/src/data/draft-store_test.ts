@@ -5,7 +5,7 @@ import type { Draft } from '../../../src/data/draft.js';
 import { StorageWriteError } from '../../../src/data/storage-error.js';
 import { TEXT_MAX } from '../../../src/content/worksheet.js';
 import type { ServerDraft } from '../../../src/sync/protocol.js';
-import { SYNC_META } from '../../../src/sync/sync-engine.js';
+import { SYNC_META } from '../../../src/sync/sync-meta.js';
 import { freshDbName, openStore, WORKSHEET } from '../support/fresh-db.js';
 import { fillDisk } from '../support/full-disk.js';
 import { timeOf, UUID_V7 } from '../support/uuid-v7.js';

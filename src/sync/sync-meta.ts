@@ -1,0 +1,19 @@
+/**
+ * Keys of the sync facts kept on the device: in a module of their own, for the pages that read
+ * them to load without the sync engine, which loads when a sync first runs.
+ */
+export const SYNC_META = {
+  token: 'sync-token',
+  deviceId: 'sync-device-id',
+  team: 'sync-team',
+  cursor: 'sync-cursor',
+  /** The team's history, as the server last named it (see PushResponse.history). */
+  history: 'sync-history',
+  /** When this device last found the team's server restored from a backup (see SyncEngine.rebase). */
+  restoreFound: 'sync-restore-found',
+  lastSynced: 'sync-last-synced',
+  /** When the team's drafts were erased from this device, reported lost (see eraseLostDevice); until it joins again. */
+  erased: 'sync-erased',
+  /** The team's devices as the server last listed them, and when (see TeamDevicesSeen); for Settings offline. */
+  devices: 'sync-devices',
+} as const;
