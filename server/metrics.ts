@@ -83,21 +83,27 @@ export class ServerMetrics {
 
   /** Reports `count()` (read at each scrape) as the devices silent for QUIET_DEVICE_DAYS: see SyncStore.quietDevices. */
   countQuietDevices(count: () => Promise<number>): void {
-    new Gauge({
-      name: 'efk_devices_quiet',
-      help: 'Devices in a team that have not reached the server for 30 days or more: if no longer used, revoke them (npm run team -- revoke); if lost, erase them (npm run team -- erase)',
-      registers: [this.registry],
-      async collect() {
-        this.set(await count());
-      },
-    });
+    this._deviceGauge(
+      'efk_devices_quiet',
+      'Devices in a team that have not reached the server for 30 days or more: if no longer used, revoke them (npm run team -- revoke); if lost, erase them (npm run team -- erase)',
+      count,
+    );
   }
 
   /** Reports `count()` (read at each scrape) as the devices whose clock is set apart: see SyncStore.clockApartDevices. */
   countClockApart(count: () => Promise<number>): void {
+    this._deviceGauge(
+      'efk_devices_clock_apart',
+      "Devices in a team whose last push showed their clock 2 minutes or more from the server's: npm run team -- list names them; their users are told to set it to update automatically",
+      count,
+    );
+  }
+
+  /** A count of devices, read from the database at each scrape. */
+  private _deviceGauge(name: string, help: string, count: () => Promise<number>): void {
     new Gauge({
-      name: 'efk_devices_clock_apart',
-      help: "Devices in a team whose last push showed their clock 2 minutes or more from the server's: npm run team -- list names them; their users are told to set it to update automatically",
+      name,
+      help,
       registers: [this.registry],
       async collect() {
         this.set(await count());
