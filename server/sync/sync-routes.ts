@@ -179,11 +179,19 @@ export async function syncRoutes(
     },
     async (request, reply) => {
       const joined = await store.join(request.body.code, request.body.deviceName.trim() || 'Unnamed device');
-      if (!joined)
+      // Who joins a team, and who tries with a code no longer good, is the agency's to watch: in
+      // the log, with where from, never the code.
+      if (!joined) {
+        request.log.info({ ip: request.ip }, 'a join with a code that is not valid was refused');
         return reply.code(403).send({
           error: 'invalid_code',
           message: 'This join link is not valid any more. Ask your team lead for the current one.',
         });
+      }
+      request.log.info(
+        { deviceId: joined.device.id, teamId: joined.team.id, deviceName: joined.device.name, ip: request.ip },
+        'a device joined its team',
+      );
       return { token: joined.token, deviceId: joined.device.id, team: joined.team };
     },
   );
@@ -217,7 +225,12 @@ export async function syncRoutes(
       schema: { body: RENAME_DEVICE_SCHEMA, response: { 204: { type: 'null' }, ...errors } },
     },
     async (request, reply) => {
-      await store.renameDevice(request.device!.id, request.body.name.trim());
+      const device = request.device!;
+      await store.renameDevice(device.id, request.body.name.trim());
+      request.log.info(
+        { deviceId: device.id, teamId: device.teamId, deviceName: request.body.name.trim(), was: device.name },
+        'a device renamed itself',
+      );
       return reply.code(204).send();
     },
   );
@@ -228,7 +241,9 @@ export async function syncRoutes(
     '/api/me',
     { config: perDevice, onRequest: authenticate, schema: { response: { 204: { type: 'null' }, ...errors } } },
     async (request, reply) => {
-      await store.revokeDevice(request.device!.id);
+      const device = request.device!;
+      await store.revokeDevice(device.id);
+      request.log.info({ deviceId: device.id, teamId: device.teamId, ip: request.ip }, 'a device left its team');
       return reply.code(204).send();
     },
   );

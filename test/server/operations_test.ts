@@ -141,6 +141,55 @@ describe('operations', () => {
     await db.destroy();
   });
 
+  // An agency watches who joins its teams (and who tries with a code no longer good) as it would
+  // logins: one line each, with the device and where from, never the code or token.
+  it('logs each device joining, renaming itself and leaving its team, and a join refused, with where from', async () => {
+    const { lines, stream } = logLines();
+    const { app, db, team } = await syncApp({ logger: { level: 'info', stream } });
+    const joined = await app.inject({
+      method: 'POST',
+      url: '/api/join',
+      payload: { code: team.code, deviceName: 'Sam’s phone' },
+      remoteAddress: '10.1.2.3',
+    });
+    const { token, deviceId } = joined.json<{ token: string; deviceId: string }>();
+    const headers = { authorization: `Bearer ${token}` };
+    await app.inject({ method: 'PUT', url: '/api/me', headers, payload: { name: 'Sam’s tablet' } });
+    await app.inject({ method: 'DELETE', url: '/api/me', headers, remoteAddress: '10.1.2.4' });
+    const refused = await app.inject({
+      method: 'POST',
+      url: '/api/join',
+      payload: { code: 'a'.repeat(43), deviceName: 'Guess' },
+      remoteAddress: '10.9.9.9',
+    });
+    assert.equal(refused.statusCode, 403);
+    await app.close();
+    await db.destroy();
+    const said = lines
+      .map((l) => JSON.parse(l) as Record<string, unknown> & { msg: string })
+      .filter((l) => l['reqId'] !== undefined && !('req' in l) && !('res' in l));
+    const one = (msg: string): Record<string, unknown> => {
+      const found = said.filter((l) => l.msg === msg);
+      assert.equal(found.length, 1, msg);
+      return found[0]!;
+    };
+    const join = one('a device joined its team');
+    assert.deepEqual(
+      [join['deviceId'], join['teamId'], join['deviceName'], join['ip']],
+      [deviceId, team.id, 'Sam’s phone', '10.1.2.3'],
+    );
+    const rename = one('a device renamed itself');
+    assert.deepEqual(
+      [rename['deviceId'], rename['deviceName'], rename['was']],
+      [deviceId, 'Sam’s tablet', 'Sam’s phone'],
+    );
+    const leave = one('a device left its team');
+    assert.deepEqual([leave['deviceId'], leave['teamId'], leave['ip']], [deviceId, team.id, '10.1.2.4']);
+    assert.equal(one('a join with a code that is not valid was refused')['ip'], '10.9.9.9');
+    const log = lines.join('\n');
+    for (const secret of [token, team.code, 'a'.repeat(43)]) assert.ok(!log.includes(secret), 'never a token or code');
+  });
+
   it('serves Prometheus metrics: requests by route, mutations by result, database latency', async () => {
     const metrics = new ServerMetrics();
     const { db } = await openDatabase({
