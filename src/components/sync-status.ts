@@ -116,6 +116,10 @@ export class SyncStatusView extends LitElement {
     const before = old?.problem ?? null;
     const now = this.status?.problem ?? null;
     if (now !== before) this._announced = syncAnnouncement(now, before) ?? this._announced;
+    // Heard once as a sync finds it (or the kit opens knowing it), not at each sync after.
+    if (!old?.clockOffset && this.status?.joined && this.status.clockOffset)
+      this._announced =
+        'This device’s clock is wrong. The kit times your changes by the team’s server until it is set right.';
     // Heard as it happens (the drafts leave the screen with it), not each time the line is drawn.
     if (old && old.erasedAt === null && this.status?.erasedAt != null)
       this._announced = 'The team’s drafts were erased from this device: it was reported lost.';

@@ -133,6 +133,9 @@ describe('sync-status', () => {
     expect(clock.textContent).to.contain('set its date and time to update automatically');
     expect(clock.textContent).to.contain('times your changes by the server’s clock');
     await expect(el).to.be.accessible();
+    expect(el.shadowRoot!.querySelector('[role="status"]')!.textContent!.trim(), 'a screen reader hears it').to.equal(
+      'This device’s clock is wrong. The kit times your changes by the team’s server until it is set right.',
+    );
     el.settingsLink = true;
     await el.updateComplete;
     expect(el.shadowRoot!.querySelector('.clock')!.textContent, 'a line above other pages').to.equal(
