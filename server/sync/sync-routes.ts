@@ -212,7 +212,7 @@ export async function syncRoutes(
         // change not on the team yet is on a device silent since then. Revoked ones are not.
         devices: devices
           .filter((d) => d.revokedAt === null)
-          .map((d) => ({ id: d.id, name: d.name, lastSeenAt: d.lastSeenAt })),
+          .map((d) => ({ id: d.id, name: d.name, lastSeenAt: d.lastSeenAt, clockOffset: d.clockOffset })),
       };
     },
   );

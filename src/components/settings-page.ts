@@ -10,6 +10,7 @@ import type { StorageStatus } from '../data/storage-status.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 import { formatBytes } from '../text/format-bytes.js';
 import { formatCount } from '../text/format-count.js';
+import { formatSpan } from '../text/format-span.js';
 import { cleanName, QUIET_DEVICE_DAYS } from '../sync/protocol.js';
 import { DELETED_KEEP_DAYS } from '../data/draft.js';
 import { joinCodeOf } from '../sync/join-code.js';
@@ -42,7 +43,11 @@ export function lastContact(
       text: `silent since ${formatTime(at)}: if it is lost or no longer used, ask whoever runs the team’s server to revoke it`,
       quiet: true,
     };
-  return { text: `last reached the team’s server ${formatTime(at)}`, quiet: false };
+  // A teammate's answers that look out of order, or timed days off, are explained here; this
+  // device's own clock is told by its sync line.
+  const offset = device.you ? null : device.clockOffset;
+  const clock = offset ? `; its clock is ${formatSpan(offset)} ${offset > 0 ? 'behind' : 'ahead of'} the server’s` : '';
+  return { text: `last reached the team’s server ${formatTime(at)}${clock}`, quiet: false };
 }
 
 /** Settings and facts about this copy of the kit. */

@@ -216,6 +216,11 @@ export interface TeamDevice {
   readonly name: string;
   /** When it last reached the team's server (noted hourly at most); null if never noted. */
   readonly lastSeenAt: number | null;
+  /**
+   * The server's clock less the device's, as its last push showed them, while CLOCK_TOLERANCE_MS
+   * or more apart; null while they agree (absent from a server from before it noted clocks).
+   */
+  readonly clockOffset?: number | null;
 }
 
 /**
@@ -534,6 +539,7 @@ export const ME_RESPONSE_SCHEMA = {
           id: { type: 'string' },
           name: { type: 'string' },
           lastSeenAt: { type: ['integer', 'null'] },
+          clockOffset: { type: ['integer', 'null'] },
         },
       },
     },

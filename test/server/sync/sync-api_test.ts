@@ -1072,6 +1072,12 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       );
       for (const d of devices)
         assert.ok(d.lastSeenAt !== null && d.lastSeenAt >= before, `${d.name}: seen as it joined`);
+      // A teammate whose pushes showed its clock set days back: said beside it.
+      await server.store.noteClock(first.deviceId, Date.now() - 3 * 24 * 60 * 60 * 1000);
+      const again = (await server.app.inject({ url: '/api/me', headers: auth(second.token) })).json<MeResponse>()
+        .devices;
+      assert.ok(Math.abs(again[0]!.clockOffset! - 3 * 24 * 60 * 60 * 1000) < 60_000, 'its clock’s offset');
+      assert.equal(again[1]!.clockOffset, null, 'a clock that agrees');
     });
 
     // A phone set by hand to the wrong time: its user is told on the device, and the administrator

@@ -377,6 +377,20 @@ describe('settings-page team section', () => {
     expect(lastContact(device(now - QUIET_DEVICE_DAYS * day), now).quiet).to.equal(true);
   });
 
+  // The field lead asking why Sam's answers look out of order sees why beside Sam's phone.
+  it('says beside a teammate’s device that its clock is set apart from the server’s, and not beside this one', () => {
+    const now = Date.UTC(2026, 10, 28, 12);
+    const device = { id: 'd', name: 'Sam’s phone', lastSeenAt: now - 60_000, you: false, clockOffset: 3 * 86_400_000 };
+    expect(lastContact(device, now).text).to.match(
+      /^last reached the team’s server .+; its clock is 3 days behind the server’s$/,
+    );
+    expect(lastContact({ ...device, clockOffset: -2 * 3_600_000 }, now).text).to.match(
+      /; its clock is 2 hours ahead of the server’s$/,
+    );
+    expect(lastContact({ ...device, clockOffset: null }, now).text).not.to.contain('clock');
+    expect(lastContact({ ...device, you: true }, now).text, 'its own sync line says it').not.to.contain('clock');
+  });
+
   it('lists the changes the server refused, says what discarding does, and discards the one asked', async () => {
     const refused = {
       seq: 7,
