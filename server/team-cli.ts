@@ -10,7 +10,7 @@ import { cleanName, NOT_IN_NAMES, QUIET_DEVICE_DAYS } from '../src/sync/protocol
 import { joinLink } from './sync/sync-routes.js';
 import { isQuiet, SyncStore } from './sync/sync-store.js';
 import { AdminLog } from './admin-log.js';
-import { formatSpan } from '../src/text/format-span.js';
+import { clockApart } from '../src/text/clock-apart.js';
 import { ExportFolderError, ExportStoppedError, exportTeam, worksheetFromContent } from './team-export.js';
 
 const USAGE = `Usage: npm run team -- <command>
@@ -71,9 +71,9 @@ function lastContact(at: number | null, now: number): string {
  * A device's clock set apart from the server's, as `list` says it: its answers are timed by the
  * server's clock meanwhile, but its user should set it right.
  */
-function clockApart(offset: number | null): string {
+function clockLine(offset: number | null): string {
   if (offset === null) return '';
-  return `; its clock is ${formatSpan(offset)} ${offset > 0 ? 'behind' : 'ahead of'} this server's (set it to update automatically)`;
+  return `; its clock is ${clockApart(offset)} this server's (set it to update automatically)`;
 }
 
 /** A time as `list --json` gives it: ISO 8601 in UTC, or null. */
@@ -183,7 +183,7 @@ async function main(args: string[]): Promise<number> {
               continue;
             }
             if (isQuiet(d.lastSeenAt, now)) quiet += 1;
-            console.log(`  ${d.id}  ${shown(d.name)}  ${lastContact(d.lastSeenAt, now)}${clockApart(d.clockOffset)}`);
+            console.log(`  ${d.id}  ${shown(d.name)}  ${lastContact(d.lastSeenAt, now)}${clockLine(d.clockOffset)}`);
           }
         }
         if (quiet > 0)

@@ -10,7 +10,7 @@ import type { StorageStatus } from '../data/storage-status.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 import { formatBytes } from '../text/format-bytes.js';
 import { formatCount } from '../text/format-count.js';
-import { formatSpan } from '../text/format-span.js';
+import { clockApart } from '../text/clock-apart.js';
 import { cleanName, QUIET_DEVICE_DAYS } from '../sync/protocol.js';
 import { DELETED_KEEP_DAYS } from '../data/draft.js';
 import { joinCodeOf } from '../sync/join-code.js';
@@ -46,7 +46,7 @@ export function lastContact(
   // A teammate's answers that look out of order, or timed days off, are explained here; this
   // device's own clock is told by its sync line.
   const offset = device.you ? null : device.clockOffset;
-  const clock = offset ? `; its clock is ${formatSpan(offset)} ${offset > 0 ? 'behind' : 'ahead of'} the server’s` : '';
+  const clock = offset ? `; its clock is ${clockApart(offset)} the server’s` : '';
   return { text: `last reached the team’s server ${formatTime(at)}${clock}`, quiet: false };
 }
 

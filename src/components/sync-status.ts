@@ -4,7 +4,7 @@ import type { SyncStatus } from '../controllers/sync-controller.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 import { formatTime } from '../text/format-time.js';
 import { formatCount } from '../text/format-count.js';
-import { formatSpan } from '../text/format-span.js';
+import { clockApart } from '../text/clock-apart.js';
 
 /** What the kit says once it has erased the team's drafts from a device reported lost. */
 export function erasedSummary(at: number): string {
@@ -40,8 +40,7 @@ export function syncSummary(s: SyncStatus): string {
  */
 export function clockSummary(offset: number, full = true): string | null {
   if (offset === 0) return null;
-  const way = offset > 0 ? 'behind' : 'ahead of';
-  const told = `This device’s clock is ${formatSpan(offset)} ${way} the team’s server`;
+  const told = `This device’s clock is ${clockApart(offset)} the team’s server`;
   // Above every page's work, a line; in Settings, what the kit does about it meanwhile.
   if (!full) return `${told}: set its date and time to update automatically.`;
   return `${told}. In the device’s settings, set its date and time to update automatically (if they already do, the server’s clock may be wrong: tell whoever runs it). Meanwhile the kit times your changes by the server’s clock, so the team sees them in order.`;
