@@ -5,6 +5,7 @@ import { registerRoute } from 'workbox-routing';
 import { listenForBackgroundSync } from './background-sync.js';
 import { SW_MESSAGES } from './messages.js';
 import { appShellRoute } from './navigation-route.js';
+import { listenForPeriodicSync } from './periodic-sync.js';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -19,6 +20,7 @@ registerRoute(appShellRoute());
 clientsClaim();
 
 listenForBackgroundSync();
+listenForPeriodicSync();
 
 self.addEventListener('message', (event: ExtendableMessageEvent) => {
   const type = (event.data as { type?: unknown } | null)?.type;

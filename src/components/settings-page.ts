@@ -333,6 +333,14 @@ export class SettingsPage extends PageView {
     return html`
       <p>Team: <strong dir="auto">${s.team?.name ?? '…'}</strong></p>
       <sync-status .status=${s}></sync-status>
+      <p class="while-closed">
+        ${
+          s.whileClosed
+            ? 'While the kit is closed, this device also fetches the team’s changes now and then, as often as its browser allows (a few times a day at most).'
+            : 'The team’s changes reach this device while the kit is open with a signal.'
+        }
+        Before going out of signal, open the kit to carry the team’s latest.
+      </p>
       ${
         s.problem === 'rejoin'
           ? html`<p>

@@ -1,6 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { DraftStore } from '../data/draft-store.js';
 import { storageFailureOf } from '../data/storage-error.js';
+import { fetchTeamChangesWhileClosed } from '../net/periodic-sync.js';
 import { draftTitle, type OutboxEntry } from '../data/draft.js';
 import { eraseLostDevice, isEraseOrder } from '../sync/erase-lost-device.js';
 import { leaveTeamWith, revokeLeft } from '../sync/leave-team.js';
@@ -99,6 +100,11 @@ export interface SyncStatus {
   /** When the team's drafts were erased from this device, reported lost; null once it joins again. */
   readonly erasedAt: number | null;
   /**
+   * Whether the browser fetches the team's changes now and then while the kit is closed (Periodic
+   * Background Sync: Chromium, an installed kit); otherwise they arrive only while it is open.
+   */
+  readonly whileClosed: boolean;
+  /**
    * Why the last attempt failed, for the user: offline, removed from the team, a server fault, the
    * server out of disk space, or this device's own storage (full, or not answering) while readying
    * or recording a sync.
@@ -156,6 +162,7 @@ export class SyncController implements ReactiveController {
     restoreFound: null,
     clockOffset: 0,
     erasedAt: null,
+    whileClosed: false,
     problem: null,
     message: null,
     teamSwitch: null,
@@ -182,12 +189,14 @@ export class SyncController implements ReactiveController {
 
   hostConnected(): void {
     window.addEventListener('online', this._soon);
+    window.addEventListener('appinstalled', this._askWhileClosed);
     document.addEventListener('visibilitychange', this._onVisible);
     this._poll = setInterval(this._onPoll, this._pullEveryMs);
   }
 
   hostDisconnected(): void {
     window.removeEventListener('online', this._soon);
+    window.removeEventListener('appinstalled', this._askWhileClosed);
     document.removeEventListener('visibilitychange', this._onVisible);
     this._unsubscribe?.();
     clearTimeout(this._timer);
@@ -448,6 +457,7 @@ export class SyncController implements ReactiveController {
       restoreFound: restore ? Number(restore) : null,
       clockOffset,
       erasedAt: erased ? Number(erased) : null,
+      whileClosed: token ? this.status.whileClosed : false,
       // What a switch would lose shrinks as a sync sends the old team's changes, and the drafts
       // it would take off the device are those there now (one made or deleted since, in any tab).
       teamSwitch: this.status.teamSwitch && {
@@ -464,6 +474,7 @@ export class SyncController implements ReactiveController {
     const store = this._store;
     const token = await store?.meta(SYNC_META.token);
     if (!store || !token) return;
+    this._askWhileClosed();
     try {
       const me = await new FetchTransport(token, '', this.onNetwork).me();
       // Answered for the token asked with: a device that left or changed team meanwhile keeps its own.
@@ -591,6 +602,20 @@ export class SyncController implements ReactiveController {
     if (document.visibilityState !== 'visible' || !s.joined || s.problem !== null || this._running) return;
     if (Date.now() < this._quietUntil) return;
     this._start(true);
+  };
+
+  /**
+   * Asks again whenever the team is looked at (opened, joined, Settings) and once the kit is
+   * installed: the browser grants it with the install, and may take it back with disuse.
+   */
+  private readonly _askWhileClosed = (): void => {
+    void fetchTeamChangesWhileClosed().then((on) => {
+      // Asked for a device that has left its team since: the service worker stops it at its next waking.
+      const whileClosed = on && this.status.joined;
+      if (whileClosed === this.status.whileClosed) return;
+      this.status = { ...this.status, whileClosed };
+      this.host.requestUpdate();
+    });
   };
 
   private readonly _onVisible = (): void => {

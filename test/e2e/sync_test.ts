@@ -3,7 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import type { BrowserContext, Page } from 'playwright-core';
 import { TEXT_MAX } from '../../src/content/worksheet.js';
-import { SYNC_TAG } from '../../src/sync/run-sync.js';
+import { DB_NAME } from '../../src/data/db.js';
+import { SYNC_TAG, TEAM_CHANGES_TAG } from '../../src/sync/run-sync.js';
 import { joinLink } from '../../server/sync/sync-routes.js';
 import { startSyncServer } from '../support/app-server.js';
 import { runBuild } from '../support/build-app.js';
@@ -329,6 +330,44 @@ describe('sync between two devices', () => {
     await bystander.close();
   });
 
+  it('fetches a teammate’s change to a device whose kit is closed, when the browser wakes it, to carry out of signal', async () => {
+    // As Chromium grants it to an installed kit (a test profile is not one), for as long as the
+    // DevTools session that grants it stays open: a page of the origin that runs none of the kit.
+    const bystander = await b.context.newPage();
+    await bystander.goto(`${server.origin}/icons/favicon-48.png`);
+    const cdp = await b.context.newCDPSession(bystander);
+    await cdp.send('Browser.setPermission', {
+      permission: { name: 'periodic-background-sync' },
+      setting: 'granted',
+      origin: server.origin,
+    });
+    await b.page.goto(`${server.origin}/settings`);
+    await b.page.getByText(/While the kit is closed, this device also fetches the team’s changes/).waitFor();
+    assert.deepEqual(await periodicSyncTags(b), [TEAM_CHANGES_TAG], 'the kit asked to be woken');
+    for (const open of b.context.pages()) if (open !== bystander) await open.close();
+
+    const text = 'Fetched while B’s kit was closed';
+    await a.page.getByRole('textbox', { name: AUDIENCE, exact: true }).fill(text);
+    await syncUntil(a, async () => (await onServer())['audience'] === text, 'A’s change reaches the server');
+
+    // No page of the kit is open on B: the browser wakes its service worker, which fetches the change.
+    await firePeriodicSync(b);
+    const draftId = draftUrl.split('/').pop()!;
+    const deadline = Date.now() + 20_000;
+    while ((await storedAnswer(b, draftId, 'audience')) !== text) {
+      if (Date.now() > deadline) throw new Error('the service worker never fetched the change');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    // Out of signal, the kit opens with it.
+    await b.context.setOffline(true);
+    b.page = await b.context.newPage();
+    await b.page.goto(draftUrl);
+    assert.equal(await field(b, AUDIENCE), text);
+    await b.context.setOffline(false);
+    await cdp.detach();
+    await bystander.close();
+  });
+
   it('keeps on the device an answer past the server’s limit, and a discard by keyboard brings back the team’s', async () => {
     const teamAudience = (await onServer())['audience'];
     await a.page.goto(draftUrl);
@@ -457,6 +496,62 @@ describe('sync between two devices', () => {
       });
       await cdp.detach();
     });
+  }
+
+  /** Fires a device's Periodic Background Sync through DevTools, as the browser does now and then. */
+  function firePeriodicSync(d: Device): Promise<void> {
+    return onProbePage(d, async (probe) => {
+      const cdp = await d.context.newCDPSession(probe);
+      const registrationId = new Promise<string>((resolve) => {
+        cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+          const kit = registrations.find((r) => !r.isDeleted && r.scopeURL === `${server.origin}/`);
+          if (kit) resolve(kit.registrationId);
+        });
+      });
+      await cdp.send('ServiceWorker.enable');
+      await cdp.send('ServiceWorker.dispatchPeriodicSyncEvent', {
+        origin: server.origin,
+        registrationId: await registrationId,
+        tag: TEAM_CHANGES_TAG,
+      });
+      await cdp.detach();
+    });
+  }
+
+  /** The Periodic Background Sync tags registered on a device. */
+  function periodicSyncTags(d: Device): Promise<string[]> {
+    return onProbePage(d, (probe) =>
+      probe.evaluate(async () => {
+        const registration = (await navigator.serviceWorker.ready) as ServiceWorkerRegistration & {
+          periodicSync: { getTags(): Promise<string[]> };
+        };
+        return registration.periodicSync.getTags();
+      }),
+    );
+  }
+
+  /** A draft's answer as the device's IndexedDB holds it, read from a page that runs none of the kit's code. */
+  function storedAnswer(d: Device, draftId: string, field: string): Promise<unknown> {
+    return onProbePage(d, (probe) =>
+      probe.evaluate(
+        ([name, id, key]) =>
+          new Promise<unknown>((resolve, reject) => {
+            const open = indexedDB.open(name);
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+              const db = open.result;
+              const get = db.transaction('drafts').objectStore('drafts').get(id);
+              get.onerror = () => reject(get.error);
+              get.onsuccess = () => {
+                db.close();
+                const draft = get.result as { fields?: Record<string, { value?: unknown }> } | undefined;
+                resolve(draft?.fields?.[key]?.value);
+              };
+            };
+          }),
+        [DB_NAME, draftId, field] as const,
+      ),
+    );
   }
 
   /** The Background Sync tags waiting on a device. */

@@ -32,6 +32,7 @@ const JOINED: SyncStatus = {
   restoreFound: null,
   clockOffset: 0,
   erasedAt: null,
+  whileClosed: false,
   problem: null,
   message: null,
   teamSwitch: null,
@@ -650,6 +651,19 @@ describe('settings-page team section', () => {
     const text = el.shadowRoot!.textContent!.replace(/\s+/g, ' ');
     expect(text).to.contain(`On ${formatTime(found)} this device found the team’s server restored from a backup.`);
     expect(text).to.contain('queued for the server everything on this device that the backup did not have');
+    await expect(el).to.be.accessible();
+  });
+
+  it('says whether the team’s changes reach the device while the kit is closed, and to open it before going out of signal', async () => {
+    const el = await fixture<SettingsPage>(html`<settings-page .sync=${JOINED}></settings-page>`);
+    const said = () => el.shadowRoot!.querySelector('.while-closed')!.textContent!.replace(/\s+/g, ' ').trim();
+    expect(said()).to.equal(
+      'The team’s changes reach this device while the kit is open with a signal. Before going out of signal, open the kit to carry the team’s latest.',
+    );
+    el.sync = { ...JOINED, whileClosed: true };
+    await el.updateComplete;
+    expect(said()).to.match(/^While the kit is closed, this device also fetches the team’s changes now and then/);
+    expect(said()).to.contain('Before going out of signal, open the kit');
     await expect(el).to.be.accessible();
   });
 
