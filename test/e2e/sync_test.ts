@@ -331,16 +331,7 @@ describe('sync between two devices', () => {
   });
 
   it('fetches a teammate’s change to a device whose kit is closed, when the browser wakes it, to carry out of signal', async () => {
-    // As Chromium grants it to an installed kit (a test profile is not one), for as long as the
-    // DevTools session that grants it stays open: a page of the origin that runs none of the kit.
-    const bystander = await b.context.newPage();
-    await bystander.goto(`${server.origin}/icons/favicon-48.png`);
-    const cdp = await b.context.newCDPSession(bystander);
-    await cdp.send('Browser.setPermission', {
-      permission: { name: 'periodic-background-sync' },
-      setting: 'granted',
-      origin: server.origin,
-    });
+    const bystander = await grantPeriodicSync(b);
     await b.page.goto(`${server.origin}/settings`);
     await b.page.getByText(/While the kit is closed, this device also fetches the team’s changes/).waitFor();
     assert.deepEqual(await periodicSyncTags(b), [TEAM_CHANGES_TAG], 'the kit asked to be woken');
@@ -364,7 +355,6 @@ describe('sync between two devices', () => {
     await b.page.goto(draftUrl);
     assert.equal(await field(b, AUDIENCE), text);
     await b.context.setOffline(false);
-    await cdp.detach();
     await bystander.close();
   });
 
@@ -496,6 +486,23 @@ describe('sync between two devices', () => {
       });
       await cdp.detach();
     });
+  }
+
+  /**
+   * Grants a device Periodic Background Sync, as Chromium does an installed kit (a test profile is
+   * not one), for as long as the page returned is open: it holds the DevTools session that grants
+   * it, and runs none of the kit's code.
+   */
+  async function grantPeriodicSync(d: Device): Promise<Page> {
+    const bystander = await d.context.newPage();
+    await bystander.goto(`${server.origin}/icons/favicon-48.png`);
+    const cdp = await d.context.newCDPSession(bystander);
+    await cdp.send('Browser.setPermission', {
+      permission: { name: 'periodic-background-sync' },
+      setting: 'granted',
+      origin: server.origin,
+    });
+    return bystander;
   }
 
   /** Fires a device's Periodic Background Sync through DevTools, as the browser does now and then. */
@@ -661,8 +668,10 @@ describe('sync between two devices', () => {
     const riverside = (await server.store.firstTeam())!;
     await newDraftOnTeam(d, riverside.id, 'Left behind on the server');
     const before = await activeDevices(riverside.id);
+    const bystander = await grantPeriodicSync(d);
 
     await d.page.goto(`${server.origin}/settings`);
+    await d.page.getByText(/While the kit is closed, this device also fetches/).waitFor();
     await d.context.setOffline(true);
     await d.page.getByRole('button', { name: 'Leave Riverside team…' }).click();
     await d.page.getByRole('heading', { name: 'Leave Riverside team?' }).waitFor();
@@ -684,6 +693,14 @@ describe('sync between two devices', () => {
     await d.page.getByRole('heading', { name: 'Drafts', level: 1 }).waitFor();
     assert.equal(await d.page.getByRole('link', { name: 'Left behind on the server' }).count(), 0);
     assert.ok((await titlesOn(riverside.id)).includes('Left behind on the server'), 'the team keeps the draft');
+    // In no team, the device is not woken for the team's changes again.
+    assert.deepEqual(await periodicSyncTags(d), [TEAM_CHANGES_TAG]);
+    await firePeriodicSync(d);
+    for (let tries = 0; (await periodicSyncTags(d)).length > 0; tries += 1) {
+      assert.ok(tries < 50, 'the worker stopped its periodic sync');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await bystander.close();
   });
   it('lists a device once when it opens its team’s link again, and it goes on syncing', async () => {
     const e = await device();
