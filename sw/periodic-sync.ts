@@ -1,7 +1,6 @@
 /// <reference lib="webworker" />
 import { DraftStore } from '../src/data/draft-store.js';
-import { periodicSyncOf } from '../src/net/periodic-sync.js';
-import { TEAM_CHANGES_TAG, runSync } from '../src/sync/run-sync.js';
+import { PERIODIC_SYNC_TAG, runSync } from '../src/sync/run-sync.js';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -11,23 +10,23 @@ interface PeriodicSyncEvent extends ExtendableEvent {
 }
 
 /**
- * Woken now and then with the kit closed (Chromium, an installed kit): syncs, so the device
- * carries the team's latest drafts out of signal, and looks for a new version of the kit, which
- * then waits, downloaded, for the user's Reload as any update does.
+ * Woken now and then with the kit closed (Chromium, an installed kit): syncs, so a device in a
+ * team carries the team's latest drafts out of signal, and looks for a new version of the kit
+ * (new guidance, say), which then waits, downloaded, for the user's Reload as any update does.
  */
 export function listenForPeriodicSync(): void {
   self.addEventListener('periodicsync', (event) => {
     const periodic = event as PeriodicSyncEvent;
-    if (periodic.tag !== TEAM_CHANGES_TAG) return;
+    if (periodic.tag !== PERIODIC_SYNC_TAG) return;
     periodic.waitUntil(Promise.allSettled([syncTeam(), self.registration.update()]).then(() => undefined));
   });
 }
 
-/** A device that has left its team (or was erased) has nothing to fetch, and stops being woken. */
+/** A device in no team has nothing to sync: runSync says so and sends nothing. */
 async function syncTeam(): Promise<void> {
   const store = await DraftStore.open();
   try {
-    if ((await runSync(store)) === 'not-joined') await periodicSyncOf(self.registration)?.unregister(TEAM_CHANGES_TAG);
+    await runSync(store);
   } finally {
     store.close();
   }

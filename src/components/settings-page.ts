@@ -527,6 +527,14 @@ export class SettingsPage extends PageView {
         Version <span class="version">${this.version ?? 'not known (a build for development)'}</span>. Say it when you
         report a problem; your IT team can tell from it whether this device has the kit’s latest update.
       </p>
+      <p class="updates">
+        ${
+          this.sync?.whileClosed
+            ? 'The kit looks for its updates (new guidance among them) while it is open with a signal, and now and then while it is closed.'
+            : 'The kit looks for its updates (new guidance among them) while it is open with a signal.'
+        }
+        A new one waits, downloaded, until you press Reload on its notice.
+      </p>
       <h2>Install</h2>
       ${
         // Last: the browser offers installing after the page is shown, which changes this section's

@@ -1,7 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { DraftStore } from '../data/draft-store.js';
 import { storageFailureOf } from '../data/storage-error.js';
-import { fetchTeamChangesWhileClosed } from '../net/periodic-sync.js';
+import { wakeWhileClosed } from '../net/periodic-sync.js';
 import { draftTitle, type OutboxEntry } from '../data/draft.js';
 import { eraseLostDevice, isEraseOrder } from '../sync/erase-lost-device.js';
 import { leaveTeamWith, revokeLeft } from '../sync/leave-team.js';
@@ -100,8 +100,8 @@ export interface SyncStatus {
   /** When the team's drafts were erased from this device, reported lost; null once it joins again. */
   readonly erasedAt: number | null;
   /**
-   * Whether the browser fetches the team's changes now and then while the kit is closed (Periodic
-   * Background Sync: Chromium, an installed kit); otherwise they arrive only while it is open.
+   * Whether the browser wakes the kit now and then while it is closed, to fetch the team's changes
+   * (Periodic Background Sync: Chromium, an installed kit); otherwise they arrive only while it is open.
    */
   readonly whileClosed: boolean;
   /**
@@ -235,6 +235,7 @@ export class SyncController implements ReactiveController {
     await this.refresh();
     quietly(revokeLeft(store));
     this.syncNow();
+    this._askWhileClosed();
   }
 
   /**
@@ -457,7 +458,6 @@ export class SyncController implements ReactiveController {
       restoreFound: restore ? Number(restore) : null,
       clockOffset,
       erasedAt: erased ? Number(erased) : null,
-      whileClosed: token ? this.status.whileClosed : false,
       // What a switch would lose shrinks as a sync sends the old team's changes, and the drafts
       // it would take off the device are those there now (one made or deleted since, in any tab).
       teamSwitch: this.status.teamSwitch && {
@@ -474,7 +474,6 @@ export class SyncController implements ReactiveController {
     const store = this._store;
     const token = await store?.meta(SYNC_META.token);
     if (!store || !token) return;
-    this._askWhileClosed();
     try {
       const me = await new FetchTransport(token, '', this.onNetwork).me();
       // Answered for the token asked with: a device that left or changed team meanwhile keeps its own.
@@ -605,13 +604,11 @@ export class SyncController implements ReactiveController {
   };
 
   /**
-   * Asks again whenever the team is looked at (opened, joined, Settings) and once the kit is
+   * Asked as the kit opens, in a team or not (a new version is fetched too), and once it is
    * installed: the browser grants it with the install, and may take it back with disuse.
    */
   private readonly _askWhileClosed = (): void => {
-    void fetchTeamChangesWhileClosed().then((on) => {
-      // Asked for a device that has left its team since: the service worker stops it at its next waking.
-      const whileClosed = on && this.status.joined;
+    void wakeWhileClosed().then((whileClosed) => {
       if (whileClosed === this.status.whileClosed) return;
       this.status = { ...this.status, whileClosed };
       this.host.requestUpdate();

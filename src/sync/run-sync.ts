@@ -8,16 +8,16 @@ import { FetchTransport } from './sync-transport.js';
 export const SYNC_TAG = 'efk-sync';
 /**
  * The Periodic Background Sync tag: the browser wakes the service worker now and then, the kit
- * closed, to fetch the team's changes, so a device carries them out of signal without its kit
- * having been opened since.
+ * closed, to fetch the team's changes and the kit's latest version, so a device carries them out
+ * of signal without its kit having been opened since.
  */
-export const TEAM_CHANGES_TAG = 'efk-team-changes';
+export const PERIODIC_SYNC_TAG = 'efk-periodic';
 /**
- * How often the kit asks to be woken for them. The browser decides when, and never more often than
+ * How often the kit asks to be woken. The browser decides when, and never more often than
  * the kit's use on the device warrants (Chromium: about twice a day at best); asking more often
  * only lets it use what it grants.
  */
-export const TEAM_CHANGES_EVERY_MS = 60 * 60_000;
+export const PERIODIC_SYNC_EVERY_MS = 60 * 60_000;
 /** The Web Lock a sync run holds: one run at a time across the device's tabs and worker. */
 export const SYNC_LOCK = 'efk-sync';
 

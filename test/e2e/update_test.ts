@@ -7,6 +7,8 @@ import { startServer, type RunningServer } from '../support/app-server.js';
 import { ROOT, builtApp } from '../support/build-app.js';
 import { launchProfile } from '../support/browser.js';
 import { tempDirWith } from '../support/temp-dir.js';
+import { grantPeriodicSync, wakeServiceWorker } from '../support/wake-service-worker.js';
+import { PERIODIC_SYNC_TAG } from '../../src/sync/run-sync.js';
 
 const OLD_TEXT = 'How and when to use social media';
 const NEW_TEXT = 'How and when to use social media, revised';
@@ -84,6 +86,49 @@ describe('updating to a new version', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
     assert.equal(await shown(), await served(), 'the phone now runs what the server serves');
     assert.notEqual(await shown(), first, 'another build');
+  });
+
+  it('downloads a new version while the kit is closed, when the browser wakes it, and takes it offline at Reload', async () => {
+    let server: RunningServer = await startServer(v1);
+    const profile = await launchProfile();
+    cleanups.push(profile.close, () => server.close());
+    let page = profile.context.pages()[0] ?? (await profile.context.newPage());
+    await page.goto(`${server.origin}/guide/social-media`);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    // Installed, as Chromium grants it; the kit asks to be woken as it opens, in a team or not.
+    const bystander = await grantPeriodicSync(profile.context, server.origin);
+    await page.goto(`${server.origin}/settings`);
+    await page.getByText(/while it is open with a signal, and now and then while it is closed/).waitFor();
+    await page.close();
+    const port = server.port;
+    await server.close();
+    server = await startServer(v2, port);
+
+    // No page of the kit is open: the browser wakes its worker (this device is in no team, so
+    // there is nothing to sync), and the worker finds the new version and installs it.
+    await wakeServiceWorker(profile.context, server.origin, { periodic: true, tag: PERIODIC_SYNC_TAG });
+    const waiting = async (): Promise<boolean> => {
+      const probe = await profile.context.newPage();
+      try {
+        await probe.goto(`${server.origin}/icons/favicon-48.png`);
+        return await probe.evaluate(async () => Boolean((await navigator.serviceWorker.getRegistration())?.waiting));
+      } finally {
+        await probe.close();
+      }
+    };
+    for (let tries = 0; !(await waiting()); tries += 1) {
+      assert.ok(tries < 100, 'the new version was downloaded');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+
+    // Out of signal, the kit opens on the version it had, offers the new one, and takes it.
+    await profile.context.setOffline(true);
+    page = await profile.context.newPage();
+    await page.goto(`${server.origin}/guide/social-media`);
+    assert.equal(await strapline(page), OLD_TEXT, 'never swapped without consent');
+    await page.getByRole('button', { name: 'Reload' }).click();
+    await page.locator('guide-page .lead').filter({ hasText: NEW_TEXT }).waitFor({ timeout: 15_000 });
+    await bystander.close();
   });
 
   // A kit on a home screen is seldom loaded afresh: it is brought back from the background, or

@@ -667,6 +667,19 @@ describe('settings-page team section', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('says when the kit looks for its updates, in a team or not, and that a new one waits for Reload', async () => {
+    const el = await fixture<SettingsPage>(html`<settings-page></settings-page>`);
+    const updates = () => el.shadowRoot!.querySelector('.updates')!.textContent!.replace(/\s+/g, ' ').trim();
+    expect(updates()).to.equal(
+      'The kit looks for its updates (new guidance among them) while it is open with a signal. A new one waits, downloaded, until you press Reload on its notice.',
+    );
+    // Woken while closed (an installed kit in Chromium): a device in no team too.
+    el.sync = { ...JOINED, joined: false, team: null, whileClosed: true };
+    await el.updateComplete;
+    expect(updates()).to.contain('while it is open with a signal, and now and then while it is closed.');
+    await expect(el).to.be.accessible();
+  });
+
   it('says to copy the join link by hand where the browser will not let the kit copy it', async () => {
     const el = await fixture<SettingsPage>(html`<settings-page .sync=${JOINED}></settings-page>`);
     const root = el.shadowRoot!;
