@@ -53,6 +53,11 @@ export default [
           },
           { routes: ['settings', 'join'], modules: ['src/components/settings-page.ts', 'src/styles/form-styles.ts'] },
           { routes: ['home'], data: [GUIDE_INDEX_URL] },
+          {
+            routes: ['search'],
+            modules: ['src/components/search-page.ts', 'src/styles/form-styles.ts'],
+            everyGuide: true,
+          },
         ],
       }),
       publicPlugin({ dir: 'public' }),

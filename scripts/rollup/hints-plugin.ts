@@ -9,6 +9,8 @@ export interface RouteNeeds {
   readonly modules?: readonly string[];
   /** Data files the routes fetch, by URL. */
   readonly data?: readonly string[];
+  /** The routes fetch the guide index and then every guide's file (search). */
+  readonly everyGuide?: boolean;
 }
 
 /**
@@ -53,10 +55,13 @@ export function hintsPlugin({
       // The page's own HTML loads these already.
       const loaded = new Set([main.fileName, ...main.imports]);
       const routes: Record<string, string[]> = {};
-      const all: { routes: readonly string[]; modules?: readonly string[]; data?: readonly string[] }[] = [
-        ...(everyPage.length ? [{ routes: [EVERY_PAGE], modules: everyPage }] : []),
-        ...needs,
-      ];
+      const guides = guideUrls(bundle, guideIndex);
+      const all: {
+        routes: readonly string[];
+        modules?: readonly string[];
+        data?: readonly string[];
+        everyGuide?: boolean;
+      }[] = [...(everyPage.length ? [{ routes: [EVERY_PAGE], modules: everyPage }] : []), ...needs];
       for (const need of all) {
         const files = new Set<string>();
         for (const module of need.modules ?? []) {
@@ -65,11 +70,14 @@ export function hintsPlugin({
           for (const file of withImports(chunk, bundle)) if (!loaded.has(file)) files.add(file);
         }
         // Only files this build wrote: a build from other content may have no worksheet.
-        const data = (need.data ?? []).filter((url) => bundle[url.slice(1)] !== undefined);
+        const data = [
+          ...(need.data ?? []),
+          ...(need.everyGuide ? [guideIndex, ...guides.map((g) => g.url)] : []),
+        ].filter((url) => bundle[url.slice(1)] !== undefined);
         const links = [...[...files].map(modulePreload), ...data.map(dataPreload)];
         for (const route of need.routes) routes[route] = [...(routes[route] ?? []), ...links];
       }
-      for (const guide of guideUrls(bundle, guideIndex)) {
+      for (const guide of guides) {
         routes[`guide:${guide.slug}`] = [dataPreload(guideIndex), dataPreload(guide.url)];
       }
       const hints: PreloadHints = { routes };

@@ -365,6 +365,20 @@ export class AppShell extends LitElement {
     args: () => [this._router.route.name === 'new-draft' ? this._router.navigation : null] as const,
   });
 
+  /** What the search view needs: its module and every guide (precached, so offline too). */
+  private readonly _search = new Task(this, {
+    task: async ([needed]: readonly [boolean]) => {
+      if (!needed) return null;
+      const [guides] = await Promise.all([
+        this.store.index().then(({ guides }) => Promise.all(guides.map((g) => this.store.guide(g.slug)))),
+        import('./search-page.js'),
+        import('../styles/form-styles.js'),
+      ]);
+      return guides.filter((g): g is Guide => g !== null);
+    },
+    args: () => [this._router.route.name === 'search'] as const,
+  });
+
   /** What the settings view needs: its module and the storage figures (none, if the browser will not say). */
   private readonly _storage = new Task(this, {
     task: async ([needed]: readonly [boolean]) => {
@@ -424,6 +438,7 @@ export class AppShell extends LitElement {
       drafts: 'Drafts',
       settings: 'Settings',
       join: 'Settings',
+      search: 'Search the guidance',
       'not-found': 'Page not found',
     };
     const title = titles[route.name];
@@ -436,6 +451,17 @@ export class AppShell extends LitElement {
   }
 
   private readonly _onInstall = (): void => void this._install.install();
+
+  /**
+   * The words being searched for go into the address as they are typed, replacing it (Back leaves
+   * the search, not each letter), so a reload or a link shared keeps them.
+   */
+  private readonly _onSearchQuery = (event: CustomEvent<string>): void => {
+    const url = new URL(location.href);
+    if (event.detail) url.searchParams.set('q', event.detail);
+    else url.searchParams.delete('q');
+    history.replaceState(history.state, '', url);
+  };
 
   private _loading(): TemplateResult {
     return html`<p role="status">Loading the guidance…</p>`;
@@ -554,6 +580,18 @@ export class AppShell extends LitElement {
               @team-switch=${(e: CustomEvent<{ leave: boolean }>) => void this._answerTeamSwitch(e.detail.leave)}
               @team-leave=${() => void this._sync.askToLeave()}
             ></settings-page>`,
+        }) as TemplateResult;
+      case 'search':
+        return this._search.render({
+          pending: () => this._loading(),
+          error: (e) => this._failed(e, () => void this._search.run()),
+          complete: (guides) =>
+            html`<search-page
+              class="view"
+              .guides=${guides ?? []}
+              .query=${new URLSearchParams(location.search).get('q') ?? ''}
+              @search-query=${this._onSearchQuery}
+            ></search-page>`,
         }) as TemplateResult;
       case 'not-found':
         return html`<not-found-page class="view" .path=${route.path}></not-found-page>`;

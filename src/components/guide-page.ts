@@ -59,7 +59,8 @@ export class GuidePage extends PageView {
           margin-inline-start: 0;
           overflow-wrap: anywhere;
         }
-        :host([offline]) .needs-connection {
+        :host([offline]) .needs-connection,
+        .search {
           display: none;
         }
       }
@@ -102,6 +103,7 @@ export class GuidePage extends PageView {
                 </p>`
               : nothing
           }
+          <p class="meta search"><a href="/search">Search the guidance</a></p>
         </header>
         <guide-toc
           .slug=${guide.slug}

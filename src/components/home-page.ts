@@ -95,6 +95,7 @@ export class HomePage extends PageView {
             </li>`,
         )}
       </ul>
+      <p><a class="button secondary" href="/search">Search the guidance</a></p>
       <h2>Plan an engagement</h2>
       <p>Work through an engagement strategy with the people in the room, then keep it as a draft.</p>
       <p class="actions">

@@ -4,7 +4,7 @@ import type { RouteName } from '../routing/route.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 
 const LINKS: readonly { href: string; label: string; routes: readonly RouteName[] }[] = [
-  { href: '/', label: 'Guidance', routes: ['home', 'guide'] },
+  { href: '/', label: 'Guidance', routes: ['home', 'guide', 'search'] },
   { href: '/worksheet', label: 'Worksheet', routes: ['worksheet', 'new-draft', 'draft'] },
   { href: '/drafts', label: 'Drafts', routes: ['drafts'] },
   { href: '/settings', label: 'Settings', routes: ['settings'] },

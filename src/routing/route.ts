@@ -7,6 +7,7 @@ export type Route =
   | { readonly name: 'draft'; readonly id: string }
   | { readonly name: 'drafts' }
   | { readonly name: 'settings' }
+  | { readonly name: 'search' }
   | { readonly name: 'join' }
   | { readonly name: 'not-found'; readonly path: string };
 
@@ -21,6 +22,7 @@ const FIXED: Readonly<Record<string, Route>> = {
   '/worksheet': { name: 'worksheet' },
   '/drafts': { name: 'drafts' },
   '/settings': { name: 'settings' },
+  '/search': { name: 'search' },
   '/join': { name: 'join' },
 };
 

@@ -15,6 +15,7 @@ const PAGES = [
   ['/worksheet/new', 'Untitled draft'],
   ['/drafts', 'Drafts'],
   ['/settings', 'Settings'],
+  ['/search', 'Search the guidance'],
 ] as const;
 
 /** What a first visit fetched of the app's own code and content, and how its layout moved. */

@@ -29,7 +29,16 @@ describe('layout on small screens', () => {
     await page.waitForURL(/\/worksheet\/[0-9a-f-]{36}$/);
     const draft = new URL(page.url()).pathname;
     await page.getByRole('button', { name: 'Add a channel' }).click();
-    for (const path of ['/', '/guide/social-media', '/worksheet', draft, '/drafts', '/settings', '/nowhere']) {
+    for (const path of [
+      '/',
+      '/guide/social-media',
+      '/worksheet',
+      draft,
+      '/drafts',
+      '/settings',
+      '/search?q=feedback',
+      '/nowhere',
+    ]) {
       await page.goto(`${server.origin}${path}`);
       await page.getByRole('heading', { level: 1 }).first().waitFor();
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
@@ -45,7 +54,16 @@ describe('layout on small screens', () => {
     await page.goto(`${server.origin}/worksheet/new`);
     await page.waitForURL(/\/worksheet\/[0-9a-f-]{36}$/);
     const draft = new URL(page.url()).pathname;
-    for (const path of ['/', '/guide/social-media', '/worksheet', draft, '/drafts', '/settings', '/nowhere']) {
+    for (const path of [
+      '/',
+      '/guide/social-media',
+      '/worksheet',
+      draft,
+      '/drafts',
+      '/settings',
+      '/search?q=feedback',
+      '/nowhere',
+    ]) {
       await page.goto(`${server.origin}${path}`);
       await page.getByRole('heading', { level: 1 }).first().waitFor();
       const found = await page.evaluate(() => {
@@ -130,7 +148,16 @@ describe('layout on small screens', () => {
     ] as const) {
       await page.setViewportSize(viewport);
       await page.emulateMedia({ colorScheme });
-      for (const path of ['/', '/guide/social-media', '/worksheet', draft, '/drafts', '/settings', '/nowhere']) {
+      for (const path of [
+        '/',
+        '/guide/social-media',
+        '/worksheet',
+        draft,
+        '/drafts',
+        '/settings',
+        '/search?q=feedback',
+        '/nowhere',
+      ]) {
         await page.goto(`${server.origin}${path}`);
         await page.getByRole('heading', { level: 1 }).first().waitFor();
         if (path === '/') await page.getByText('Review overdue: due 1 January 2020').waitFor();

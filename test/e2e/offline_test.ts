@@ -18,6 +18,7 @@ const ROUTES = [
   ['/worksheet', 'Strategy worksheet'],
   ['/drafts', 'Drafts'],
   ['/settings', 'Settings'],
+  ['/search?q=feedback', 'Search the guidance'],
   ['/not/a/page', 'Page not found'],
 ] as const;
 
@@ -106,6 +107,19 @@ describe('offline and installable', () => {
     // Offline, external links say they need a connection.
     const note = page.locator('guide-page .needs-connection').first();
     assert.equal(await note.isVisible(), true);
+
+    // Search finds words in all the guidance offline, and a result leads, by keyboard, to its section.
+    await page.goto(`${server.origin}/search`);
+    await page.getByRole('searchbox', { name: 'Words to find' }).fill('in-depth feedback');
+    await page.getByRole('status').filter({ hasText: '1 section matches “in-depth feedback”.' }).waitFor();
+    assert.equal(new URL(page.url()).search, '?q=in-depth+feedback', 'the address keeps the words');
+    await page.getByRole('link', { name: 'Develop an engagement strategy' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => {
+      let active = document.activeElement;
+      while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+      return active?.id === 'develop' && location.pathname === '/guide/social-media';
+    });
   });
 
   it('shows the offline indicator only while offline', async () => {

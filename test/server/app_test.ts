@@ -40,6 +40,7 @@ describe('the server', () => {
       '/worksheet',
       '/drafts',
       '/settings',
+      '/search?q=feedback',
       '/no/such/page',
     ]) {
       const res = await app.inject({ url });

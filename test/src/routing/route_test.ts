@@ -10,6 +10,7 @@ describe('matchRoute', () => {
     expect(matchRoute('/worksheet')).to.deep.equal({ name: 'worksheet' });
     expect(matchRoute('/drafts/')).to.deep.equal({ name: 'drafts' });
     expect(matchRoute('/settings')).to.deep.equal({ name: 'settings' });
+    expect(matchRoute('/search')).to.deep.equal({ name: 'search' });
   });
 
   it('sends anything else to the not-found view', () => {
