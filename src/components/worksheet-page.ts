@@ -182,8 +182,10 @@ export class WorksheetPage extends PageView {
     this._autosave?.set(key, (event.target as HTMLInputElement).value);
   }
 
+  /** The user left a field: its edits are written now, and it shows the draft's value again. */
   private _flush(): void {
     this._autosave?.flush().catch(() => undefined); // a failure shows in the status and is retried
+    this._autosave?.endTyping();
   }
 
   /** The draft with any edit not yet written, for exports. */
@@ -223,7 +225,7 @@ export class WorksheetPage extends PageView {
   }
 
   private async _onConflictChoose(event: ConflictChooseEvent): Promise<void> {
-    this._autosave?.set(event.key, event.value);
+    this._autosave?.set(event.key, event.value, { typing: false });
     await this._autosave?.flush().catch(() => undefined); // a failure shows in the status and is retried
     await this.updateComplete;
     // Settled, the conflict's view leaves and takes the button pressed with it: focus goes to the

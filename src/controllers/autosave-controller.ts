@@ -32,6 +32,16 @@ export class AutosaveController implements ReactiveController {
   private _markLoaded: () => void = () => undefined;
 
   private readonly _pending = new Map<string, FieldValue>();
+  /** For each waiting edit typed in a field, its FieldEdit.basedOn. */
+  private readonly _pendingBase = new Map<string, number>();
+  /**
+   * The fields being typed in (from the first keystroke until the user leaves the field): the
+   * field's revision when the typing began, and what was last typed, which the field goes on
+   * showing. A teammate's version the team's server sends meanwhile does not replace the words
+   * under the typist's fingers (their next keystroke would have gone on from the teammate's text,
+   * settling the conflict and losing their own): it stays beside them as a conflict.
+   */
+  private readonly _typing = new Map<string, { readonly basedOn: number; readonly typed: FieldValue }>();
   /** The edits of the save under way, until it is stored or has failed. */
   private _inFlight: Readonly<Record<string, FieldValue>> = {};
   private _timer: ReturnType<typeof setTimeout> | undefined;
@@ -100,11 +110,25 @@ export class AutosaveController implements ReactiveController {
 
   /** The field's value as the user last left it, saved or not. */
   value(key: string): FieldValue | undefined {
-    return this._pending.has(key) ? this._pending.get(key) : this.draft?.fields[key]?.value;
+    if (this._pending.has(key)) return this._pending.get(key);
+    const typing = this._typing.get(key);
+    return typing ? typing.typed : this.draft?.fields[key]?.value;
   }
 
-  /** Records an edit: kept in memory now, written within `delayMs`. */
-  set(key: string, value: FieldValue): void {
+  /**
+   * Records an edit: kept in memory now, written within `delayMs`.
+   * @param options.typing false for an edit that is a choice made with both versions in view (a
+   *   conflict settled): it settles the field's conflict, whatever arrived since
+   */
+  set(key: string, value: FieldValue, { typing = true }: { typing?: boolean } = {}): void {
+    if (typing) {
+      const basedOn = this._typing.get(key)?.basedOn ?? this.draft?.fields[key]?.rev ?? 0;
+      this._typing.set(key, { basedOn, typed: value });
+      this._pendingBase.set(key, basedOn);
+    } else {
+      this._typing.delete(key);
+      this._pendingBase.delete(key);
+    }
     this._pending.set(key, value);
     if (this.state !== 'error') this.state = 'pending';
     // Wait for a pause in typing, but never longer than a few pauses' worth while typing goes on.
@@ -116,6 +140,13 @@ export class AutosaveController implements ReactiveController {
     const waited = Date.now() - this._pendingSince;
     clearTimeout(this._timer);
     this._timer = setTimeout(this._flushNow, Math.max(0, Math.min(delay, delay * 4 - waited)));
+    this.host.requestUpdate();
+  }
+
+  /** The user has left the field they were typing in: it shows the draft's value again. */
+  endTyping(): void {
+    if (this._typing.size === 0) return;
+    this._typing.clear();
     this.host.requestUpdate();
   }
 
@@ -147,13 +178,15 @@ export class AutosaveController implements ReactiveController {
   private async _write(): Promise<void> {
     if (this._pending.size === 0 || !this.draft) return;
     const changes = Object.fromEntries(this._pending);
+    const bases = Object.fromEntries(this._pendingBase);
     this._inFlight = changes;
     this._pending.clear();
+    this._pendingBase.clear();
     this._pendingSince = undefined;
     this.state = 'saving';
     this.host.requestUpdate();
     try {
-      const edits = await this.options.store.update(this.options.draftId, changes);
+      const edits = await this.options.store.update(this.options.draftId, changes, bases);
       // As stored: the draft's other fields stay as last read (another tab's edit is heard of).
       this.draft = this.draft && withEdits(this.draft, edits);
       this._failures = 0;
@@ -162,7 +195,11 @@ export class AutosaveController implements ReactiveController {
       this.state = this._pending.size ? 'pending' : 'saved';
     } catch (error) {
       // Put the edits back, unless the user has typed a newer value meanwhile.
-      for (const [key, value] of Object.entries(changes)) if (!this._pending.has(key)) this._pending.set(key, value);
+      for (const [key, value] of Object.entries(changes)) {
+        if (this._pending.has(key)) continue;
+        this._pending.set(key, value);
+        if (bases[key] !== undefined) this._pendingBase.set(key, bases[key]);
+      }
       this.error = toStorageWriteError(error);
       this.state = 'error';
       const delay = RETRY_MS[Math.min(this._failures, RETRY_MS.length - 1)]!;

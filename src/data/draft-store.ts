@@ -457,9 +457,17 @@ export class DraftStore {
    * Only the fields named here are replaced: a field another tab changed meanwhile is kept.
    * @returns the edits written, for the caller to apply to its copy of the draft (withEdits)
    */
-  async update(id: string, changes: Readonly<Record<string, FieldValue>>): Promise<FieldEdit[]> {
+  async update(
+    id: string,
+    changes: Readonly<Record<string, FieldValue>>,
+    /** For fields being typed, the revision each had when the typing began (see FieldEdit.basedOn). */
+    basedOn: Readonly<Record<string, number>> = {},
+  ): Promise<FieldEdit[]> {
     const at = this._now();
-    const edits = Object.entries(changes).map(([key, value]) => ({ draftId: id, key, value, at, by: this.deviceId }));
+    const edits = Object.entries(changes).map(([key, value]): FieldEdit => {
+      const edit = { draftId: id, key, value, at, by: this.deviceId };
+      return basedOn[key] === undefined ? edit : { ...edit, basedOn: basedOn[key] };
+    });
     if (edits.length === 0) return edits;
     try {
       const tx = (this._connection ?? (await this._database())).transaction('edits', 'readwrite');

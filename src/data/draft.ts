@@ -68,6 +68,11 @@ export interface FieldEdit {
   readonly at: number;
   /** This device's id. */
   readonly by: string;
+  /**
+   * The field's server revision when the user began typing the edit (see AutosaveController):
+   * a version the team's server sent since, which the typist never saw, is not replaced unseen.
+   */
+  readonly basedOn?: number;
 }
 
 /** When the draft's answers last changed (or it was made, if never). */
@@ -76,19 +81,40 @@ export function lastEdited(draft: Draft): number {
 }
 
 /**
- * The draft with blind edits applied, as a read-merge-write of each would have left it: the field
- * takes the value and keeps its server revision (what the edit is based on), and an edit settles
- * any conflict on it. The same object when there are none.
+ * The draft with blind edits applied, as a read-merge-write of each would have left it (see
+ * {@link editedField}). The same object when there are none.
  */
 export function withEdits(draft: Draft, edits: readonly FieldEdit[]): Draft {
   if (edits.length === 0) return draft;
   const fields = { ...draft.fields };
   let updatedAt = 0;
-  for (const { key, value, at, by } of edits) {
-    fields[key] = { value, changedAt: at, changedBy: by, rev: draft.fields[key]?.rev ?? 0, conflict: null };
-    updatedAt = Math.max(updatedAt, at);
+  for (const edit of edits) {
+    fields[edit.key] = editedField(draft.fields[edit.key], edit);
+    updatedAt = Math.max(updatedAt, edit.at);
   }
   return { ...draft, fields, updatedAt };
+}
+
+/**
+ * A field as an edit leaves it: the edit's value, keeping the field's server revision (what the
+ * edit is based on), and settling any conflict on it: the user has seen both versions. Not so
+ * for an edit typed since before the team's server sent the field a newer version (its
+ * `basedOn` older than the field's revision): that version appeared under the typist's fingers,
+ * unseen. A teammate's value the typing replaced is kept as the field's conflict, and the edit goes
+ * based on what the typist saw, which the server meets as a conflict too (the later change wins,
+ * the other stays); a conflict that came with the newer version stays, for the same reason.
+ */
+function editedField(field: DraftField | undefined, edit: FieldEdit): DraftField {
+  const edited = { value: edit.value, changedAt: edit.at, changedBy: edit.by };
+  const newerSince = edit.basedOn !== undefined && field?.rev !== undefined && field.rev > edit.basedOn;
+  if (!field || !newerSince) return { ...edited, rev: field?.rev ?? 0, conflict: null };
+  if (field.changedBy !== edit.by && JSON.stringify(field.value) !== JSON.stringify(edit.value)) {
+    const replaced = { value: field.value, changedAt: field.changedAt, changedBy: field.changedBy };
+    return { ...edited, rev: edit.basedOn, conflict: replaced };
+  }
+  return field.conflict
+    ? { ...edited, rev: edit.basedOn, conflict: field.conflict }
+    : { ...edited, rev: field.rev, conflict: null };
 }
 
 /** A recorded change, waiting in the outbox for the sync engine. */

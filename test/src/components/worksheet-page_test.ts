@@ -403,6 +403,58 @@ describe('worksheet-page', () => {
     );
   });
 
+  it('keeps the words being typed when a teammate’s answer arrives, and keeps the teammate’s beside them', async () => {
+    const { page, store, id } = await openDraft();
+    const field = textArea(page, 'achieve');
+    type(field, 'My words');
+    await page.flush();
+    await store.foldEdits();
+    // Synced: the server gave the answer a revision.
+    const entries = await store.outbox();
+    await store.acknowledge(
+      entries,
+      entries.map((e) => ({ seq: e.seq!, status: 'applied' as const, rev: 5 })),
+    );
+    const mine = (await store.get(id))!.fields['achieve']!;
+    // The typing goes on; a pull brings a teammate's later answer to the same question.
+    const teammateAt = mine.changedAt + 1_000;
+    await store.applyRemote([
+      {
+        id,
+        worksheetId: WORKSHEET.id,
+        worksheetVersion: WORKSHEET.version,
+        createdAt: 1,
+        rev: 6,
+        deletedAt: null,
+        note: null,
+        fields: {
+          achieve: {
+            value: 'Teammate words',
+            rev: 6,
+            changedAt: teammateAt,
+            changedBy: 'Sam’s phone',
+            conflict: { value: 'My words', changedAt: mine.changedAt, changedBy: 'This phone' },
+          },
+        },
+      },
+    ]);
+    await waitUntil(() => page.shadowRoot!.querySelector('field-conflict'), 'the conflict is shown');
+    expect(field.value, 'the words under the typist’s fingers stay').to.equal('My words');
+    type(field, 'My words, and more');
+    await page.flush();
+    await store.foldEdits();
+    const saved = (await store.get(id))!.fields['achieve']!;
+    expect(saved.value).to.equal('My words, and more');
+    expect(saved.conflict).to.deep.include({ value: 'Teammate words', changedBy: 'Sam’s phone' });
+    // Leaving the field, it shows the draft's value: the typist's, with the teammate's beside it.
+    field.dispatchEvent(new FocusEvent('focusout', { bubbles: true, composed: true }));
+    await page.updateComplete;
+    expect(field.value).to.equal('My words, and more');
+    const versions = [...page.shadowRoot!.querySelector('field-conflict')!.shadowRoot!.querySelectorAll('.value')];
+    expect(versions.map((v) => v.textContent!.trim())).to.deep.equal(['My words, and more', 'Teammate words']);
+    await expect(page).to.be.accessible();
+  });
+
   it('says whose answer each is when a teammate changed it, and no longer once this device has', async () => {
     const store = await openStore(freshDbName('worksheet'));
     stores.push(store);
