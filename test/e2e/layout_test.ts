@@ -9,6 +9,11 @@ import { e2eApp, type E2eApp } from '../support/e2e-app.js';
 /** axe-core's browser build, put into each page under test. */
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
+/** Every kind of view, `draft` (a draft's path) among them. */
+function everyView(draft: string): string[] {
+  return ['/', '/guide/social-media', '/worksheet', draft, '/drafts', '/settings', '/search?q=feedback', '/nowhere'];
+}
+
 describe('layout on small screens', () => {
   let server: RunningServer;
   let page: Page;
@@ -29,16 +34,7 @@ describe('layout on small screens', () => {
     await page.waitForURL(/\/worksheet\/[0-9a-f-]{36}$/);
     const draft = new URL(page.url()).pathname;
     await page.getByRole('button', { name: 'Add a channel' }).click();
-    for (const path of [
-      '/',
-      '/guide/social-media',
-      '/worksheet',
-      draft,
-      '/drafts',
-      '/settings',
-      '/search?q=feedback',
-      '/nowhere',
-    ]) {
+    for (const path of everyView(draft)) {
       await page.goto(`${server.origin}${path}`);
       await page.getByRole('heading', { level: 1 }).first().waitFor();
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
@@ -54,16 +50,7 @@ describe('layout on small screens', () => {
     await page.goto(`${server.origin}/worksheet/new`);
     await page.waitForURL(/\/worksheet\/[0-9a-f-]{36}$/);
     const draft = new URL(page.url()).pathname;
-    for (const path of [
-      '/',
-      '/guide/social-media',
-      '/worksheet',
-      draft,
-      '/drafts',
-      '/settings',
-      '/search?q=feedback',
-      '/nowhere',
-    ]) {
+    for (const path of everyView(draft)) {
       await page.goto(`${server.origin}${path}`);
       await page.getByRole('heading', { level: 1 }).first().waitFor();
       const found = await page.evaluate(() => {
@@ -148,16 +135,7 @@ describe('layout on small screens', () => {
     ] as const) {
       await page.setViewportSize(viewport);
       await page.emulateMedia({ colorScheme });
-      for (const path of [
-        '/',
-        '/guide/social-media',
-        '/worksheet',
-        draft,
-        '/drafts',
-        '/settings',
-        '/search?q=feedback',
-        '/nowhere',
-      ]) {
+      for (const path of everyView(draft)) {
         await page.goto(`${server.origin}${path}`);
         await page.getByRole('heading', { level: 1 }).first().waitFor();
         if (path === '/') await page.getByText('Review overdue: due 1 January 2020').waitFor();
