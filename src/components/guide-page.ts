@@ -36,6 +36,13 @@ export class GuidePage extends PageView {
         color: var(--color-warning);
         font-size: var(--text-small);
       }
+      /* An installed kit has no browser menu: no "Find in page", no Print. */
+      .tools {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: var(--space-2) var(--space-4);
+      }
       .not-in-kit-note {
         color: var(--color-text-secondary);
         font-size: var(--text-small);
@@ -60,7 +67,7 @@ export class GuidePage extends PageView {
           overflow-wrap: anywhere;
         }
         :host([offline]) .needs-connection,
-        .search {
+        .tools {
           display: none;
         }
       }
@@ -103,7 +110,10 @@ export class GuidePage extends PageView {
                 </p>`
               : nothing
           }
-          <p class="meta search"><a href="/search">Search the guidance</a></p>
+          <p class="tools">
+            <a href="/search">Search the guidance</a>
+            <button class="button secondary" @click=${() => window.print()}>Print or save as PDF</button>
+          </p>
         </header>
         <guide-toc
           .slug=${guide.slug}

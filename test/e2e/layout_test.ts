@@ -181,6 +181,10 @@ describe('layout on small screens', () => {
       await page.goto(`${server.origin}/guide/social-media`);
       await page.getByRole('heading', { level: 1 }).first().waitFor();
       assert.deepEqual(await shellOnPaper(), [], 'the app’s own parts on a printed guide');
+      const tools = await page.evaluate(() =>
+        document.querySelector('guide-page')!.shadowRoot!.querySelector('.tools')!.checkVisibility(),
+      );
+      assert.equal(tools, false, 'search and print are not printed');
       // On paper a link cannot be followed: its address is printed after it. The licence's among
       // them, which the guide's reuse terms ask for (the licence's text or its address).
       const links = await page.evaluate(() =>

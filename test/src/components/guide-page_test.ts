@@ -145,6 +145,26 @@ describe('guide-page', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('offers search and printing, which an installed kit’s missing browser menu would have, but not on paper', async () => {
+    const el = await showGuide();
+    const tools = el.shadowRoot!.querySelector('.tools')!;
+    expect(tools.querySelector('a')!.getAttribute('href')).to.equal('/search');
+    const print = tools.querySelector('button')!;
+    expect(print.textContent!.trim()).to.equal('Print or save as PDF');
+    // The browser's own print, as its menu would give it (stood in for: headless Chromium's print
+    // does nothing a test can see).
+    let printed = 0;
+    const real = window.print;
+    window.print = () => void (printed += 1);
+    try {
+      print.click();
+    } finally {
+      window.print = real;
+    }
+    expect(printed).to.equal(1);
+    await expect(el).to.be.accessible();
+  });
+
   it('is accessible', async () => {
     await expect(await showGuide()).to.be.accessible();
   });
