@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { FieldValue } from '../content/worksheet.js';
-import { withEdits, type Draft } from '../data/draft.js';
+import { withEdits, type Draft, type TypedFrom } from '../data/draft.js';
 import type { DraftStore } from '../data/draft-store.js';
 import { StorageWriteError, toStorageWriteError } from '../data/storage-error.js';
 
@@ -32,18 +32,18 @@ export class AutosaveController implements ReactiveController {
   private _markLoaded: () => void = () => undefined;
 
   private readonly _pending = new Map<string, FieldValue>();
-  /** For each waiting edit typed in a field, its FieldEdit.basedOn. */
-  private readonly _pendingBase = new Map<string, number>();
+  /** For each waiting edit typed in a field, where its typing began (FieldEdit.typed). */
+  private readonly _pendingBase = new Map<string, TypedFrom>();
   /**
-   * The fields being typed in (from the first keystroke until the user leaves the field): the
-   * field's revision when the typing began, and what was last typed, which the field goes on
-   * showing. A teammate's version the team's server sends meanwhile does not replace the words
+   * The fields being typed in (from the first keystroke until the user leaves the field): what the
+   * field showed when the typing began, and what was last typed, which the field goes on showing. A teammate's version the team's server sends meanwhile does not replace the words
    * under the typist's fingers (their next keystroke would have gone on from the teammate's text,
    * settling the conflict and losing their own): it stays beside them as a conflict.
    */
-  private readonly _typing = new Map<string, { readonly basedOn: number; readonly typed: FieldValue }>();
-  /** The edits of the save under way, until it is stored or has failed. */
+  private readonly _typing = new Map<string, { readonly from: TypedFrom; readonly typed: FieldValue }>();
+  /** The edits of the save under way, until it is stored or has failed, and their bases. */
   private _inFlight: Readonly<Record<string, FieldValue>> = {};
+  private _inFlightBase: Readonly<Record<string, TypedFrom>> = {};
   private _timer: ReturnType<typeof setTimeout> | undefined;
   private _retry: ReturnType<typeof setTimeout> | undefined;
   private _failures = 0;
@@ -86,7 +86,14 @@ export class AutosaveController implements ReactiveController {
    */
   private _keep(): void {
     const edits = { ...this._inFlight, ...Object.fromEntries(this._pending) };
-    if (Object.keys(edits).length) this.options.store.journal(this.options.draftId, edits);
+    // A waiting edit's base, else the one under way's (a waiting edit of a field not typed has none).
+    const bases = Object.fromEntries(
+      Object.keys(edits).flatMap((key) => {
+        const base = this._pending.has(key) ? this._pendingBase.get(key) : this._inFlightBase[key];
+        return base === undefined ? [] : [[key, base]];
+      }),
+    );
+    if (Object.keys(edits).length) this.options.store.journal(this.options.draftId, edits, bases);
   }
 
   /** Whether the draft has been deleted (here, in another tab, or by a teammate): it is kept, to restore. */
@@ -122,9 +129,10 @@ export class AutosaveController implements ReactiveController {
    */
   set(key: string, value: FieldValue, { typing = true }: { typing?: boolean } = {}): void {
     if (typing) {
-      const basedOn = this._typing.get(key)?.basedOn ?? this.draft?.fields[key]?.rev ?? 0;
-      this._typing.set(key, { basedOn, typed: value });
-      this._pendingBase.set(key, basedOn);
+      const field = this.draft?.fields[key];
+      const from = this._typing.get(key)?.from ?? { rev: field?.rev ?? 0, sawConflict: Boolean(field?.conflict) };
+      this._typing.set(key, { from, typed: value });
+      this._pendingBase.set(key, from);
     } else {
       this._typing.delete(key);
       this._pendingBase.delete(key);
@@ -180,6 +188,7 @@ export class AutosaveController implements ReactiveController {
     const changes = Object.fromEntries(this._pending);
     const bases = Object.fromEntries(this._pendingBase);
     this._inFlight = changes;
+    this._inFlightBase = bases;
     this._pending.clear();
     this._pendingBase.clear();
     this._pendingSince = undefined;
@@ -208,7 +217,10 @@ export class AutosaveController implements ReactiveController {
       this._retry = setTimeout(this._flushNow, delay);
       throw this.error;
     } finally {
-      if (this._inFlight === changes) this._inFlight = {};
+      if (this._inFlight === changes) {
+        this._inFlight = {};
+        this._inFlightBase = {};
+      }
       this.host.requestUpdate();
     }
   }

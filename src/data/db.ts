@@ -1,6 +1,6 @@
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { FieldValue } from '../content/worksheet.js';
-import type { Draft, FieldEdit, OutboxEntry } from './draft.js';
+import type { Draft, FieldEdit, OutboxEntry, TypedFrom } from './draft.js';
 
 export const DB_NAME = 'engagement-field-kit';
 export const DB_VERSION = 5;
@@ -51,6 +51,8 @@ export interface JournalEntry {
   readonly fields: Readonly<Record<string, FieldValue>>;
   /** When the edits were made: a later change to the same field in the draft wins over them. */
   readonly at: number;
+  /** For fields being typed, where the typing began (see FieldEdit.typed). */
+  readonly typed?: Readonly<Record<string, TypedFrom>>;
 }
 
 type UpgradeTx = IDBPTransaction<KitDB, StoreNames<KitDB>[], 'versionchange'>;

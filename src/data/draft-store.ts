@@ -11,6 +11,7 @@ import {
   type Draft,
   type DraftField,
   type FieldEdit,
+  type TypedFrom,
   type OutboxEntry,
   type RefusedAnswers,
 } from './draft.js';
@@ -460,13 +461,13 @@ export class DraftStore {
   async update(
     id: string,
     changes: Readonly<Record<string, FieldValue>>,
-    /** For fields being typed, the revision each had when the typing began (see FieldEdit.basedOn). */
-    basedOn: Readonly<Record<string, number>> = {},
+    /** For fields being typed, where the typing began (see FieldEdit.typed). */
+    typed: Readonly<Record<string, TypedFrom>> = {},
   ): Promise<FieldEdit[]> {
     const at = this._now();
     const edits = Object.entries(changes).map(([key, value]): FieldEdit => {
       const edit = { draftId: id, key, value, at, by: this.deviceId };
-      return basedOn[key] === undefined ? edit : { ...edit, basedOn: basedOn[key] };
+      return typed[key] === undefined ? edit : { ...edit, typed: typed[key] };
     });
     if (edits.length === 0) return edits;
     try {
@@ -684,7 +685,11 @@ export class DraftStore {
    * draft the next time the store opens. Returns false when the database is not open right now
    * (the normal save path then carries the edits).
    */
-  journal(draftId: string, fields: Readonly<Record<string, FieldValue>>): boolean {
+  journal(
+    draftId: string,
+    fields: Readonly<Record<string, FieldValue>>,
+    typed: Readonly<Record<string, TypedFrom>> = {},
+  ): boolean {
     if (Object.keys(fields).length === 0) return false;
     const at = this._now();
     const key = this._rescued?.keep(draftId, fields, at);
@@ -693,7 +698,7 @@ export class DraftStore {
     if (!db) return false;
     try {
       const tx = db.transaction('journal', 'readwrite');
-      void tx.store.add({ draftId, fields, at });
+      void tx.store.add({ draftId, fields, at, ...(Object.keys(typed).length ? { typed } : {}) });
       tx.commit();
       tx.done.catch(() => undefined);
       // Told at once, not a task later as an autosave is: the page may not live that long, and
@@ -732,13 +737,15 @@ export class DraftStore {
       const db = await this._database();
       const journalled = await db.getAll('journal');
       const rescued = (withRescued && this._rescued?.all()) || [];
-      type Latest = Map<string, { value: FieldValue; at: number }>;
+      type Latest = Map<string, { value: FieldValue; at: number; typed?: TypedFrom }>;
       const latest = new Map<string, Latest>();
       for (const entry of [...journalled, ...rescued]) {
         const fields: Latest = latest.get(entry.draftId) ?? new Map();
         latest.set(entry.draftId, fields);
+        const typing: Readonly<Record<string, TypedFrom>> = ('typed' in entry && entry.typed) || {};
         for (const [key, value] of Object.entries(entry.fields)) {
-          if ((fields.get(key)?.at ?? -Infinity) < entry.at) fields.set(key, { value, at: entry.at });
+          if ((fields.get(key)?.at ?? -Infinity) < entry.at)
+            fields.set(key, { value, at: entry.at, typed: typing[key] });
         }
       }
       const merged: DraftChange[] = [];
@@ -753,7 +760,11 @@ export class DraftStore {
             JSON.stringify(draft.fields[key]?.value) !== JSON.stringify(value),
         );
         if (newer.length === 0) continue;
-        await this.update(draftId, Object.fromEntries(newer.map(([key, { value }]) => [key, value])));
+        await this.update(
+          draftId,
+          Object.fromEntries(newer.map(([key, { value }]) => [key, value])),
+          Object.fromEntries(newer.flatMap(([key, { typed }]) => (typed === undefined ? [] : [[key, typed]]))),
+        );
         merged.push({ draftId, fields: newer.map(([key]) => key), kind: 'update' });
       }
       // Other tabs hear of a merge as of any edit; this page's views, which may show these drafts

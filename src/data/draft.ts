@@ -68,11 +68,19 @@ export interface FieldEdit {
   readonly at: number;
   /** This device's id. */
   readonly by: string;
-  /**
-   * The field's server revision when the user began typing the edit (see AutosaveController):
-   * a version the team's server sent since, which the typist never saw, is not replaced unseen.
-   */
-  readonly basedOn?: number;
+  /** Where the typing of the edit began, for an edit typed in a field (see AutosaveController). */
+  readonly typed?: TypedFrom;
+}
+
+/**
+ * What a field showed as the user began typing in it: a version the team's server sent since,
+ * which the typist never saw, is not replaced unseen, nor is a conflict that came with it settled.
+ */
+export interface TypedFrom {
+  /** The field's server revision then. */
+  readonly rev: number;
+  /** Whether it showed a conflict then: typing over one seen settles it, as choosing does. */
+  readonly sawConflict: boolean;
 }
 
 /** When the draft's answers last changed (or it was made, if never). */
@@ -97,24 +105,27 @@ export function withEdits(draft: Draft, edits: readonly FieldEdit[]): Draft {
 
 /**
  * A field as an edit leaves it: the edit's value, keeping the field's server revision (what the
- * edit is based on), and settling any conflict on it: the user has seen both versions. Not so
- * for an edit typed since before the team's server sent the field a newer version (its
- * `basedOn` older than the field's revision): that version appeared under the typist's fingers,
- * unseen. A teammate's value the typing replaced is kept as the field's conflict, and the edit goes
- * based on what the typist saw, which the server meets as a conflict too (the later change wins,
- * the other stays); a conflict that came with the newer version stays, for the same reason.
+ * edit is based on), and settling any conflict on it: the user has seen both versions. Not so for
+ * an edit typed since before the team's server sent the field a newer version (its `typed.rev`
+ * older than the field's): that version appeared under the typist's fingers, unseen. A teammate's
+ * value the typing replaced is kept as the field's conflict, and the edit goes based on what the
+ * typist saw, which the server meets as a conflict too (the later change wins, the other stays);
+ * a conflict that came with the newer version stays, and so does one that came during the typing
+ * (it was not there when the typing began), until someone chooses.
  */
 function editedField(field: DraftField | undefined, edit: FieldEdit): DraftField {
   const edited = { value: edit.value, changedAt: edit.at, changedBy: edit.by };
-  const newerSince = edit.basedOn !== undefined && field?.rev !== undefined && field.rev > edit.basedOn;
-  if (!field || !newerSince) return { ...edited, rev: field?.rev ?? 0, conflict: null };
-  if (field.changedBy !== edit.by && JSON.stringify(field.value) !== JSON.stringify(edit.value)) {
-    const replaced = { value: field.value, changedAt: field.changedAt, changedBy: field.changedBy };
-    return { ...edited, rev: edit.basedOn, conflict: replaced };
+  const typed = edit.typed;
+  if (!field || !typed) return { ...edited, rev: field?.rev ?? 0, conflict: null };
+  if (field.rev !== undefined && field.rev > typed.rev) {
+    if (field.changedBy !== edit.by && JSON.stringify(field.value) !== JSON.stringify(edit.value)) {
+      const replaced = { value: field.value, changedAt: field.changedAt, changedBy: field.changedBy };
+      return { ...edited, rev: typed.rev, conflict: replaced };
+    }
+    if (field.conflict) return { ...edited, rev: typed.rev, conflict: field.conflict };
   }
-  return field.conflict
-    ? { ...edited, rev: edit.basedOn, conflict: field.conflict }
-    : { ...edited, rev: field.rev, conflict: null };
+  const kept = typed.sawConflict ? null : (field.conflict ?? null);
+  return { ...edited, rev: field.rev ?? 0, conflict: kept };
 }
 
 /** A recorded change, waiting in the outbox for the sync engine. */

@@ -523,7 +523,7 @@ describe('sync engine, a long outbox', () => {
   it('keeps both answers when a teammate’s arrives while this device is still typing the same one', async () => {
     const { team, a, b, draft } = await sharedDraft('Typing through a pull team');
     // A types, saves and syncs; the typing goes on (the field still has focus).
-    await a.store.update(draft.id, { achieve: 'A’s words' }, { achieve: 0 });
+    await a.store.update(draft.id, { achieve: 'A’s words' }, { achieve: { rev: 0, sawConflict: false } });
     await a.engine.sync();
     const typedFrom = (await a.store.get(draft.id))!.fields['achieve']!.rev!;
     // Meanwhile B, later, writes its own answer, and A's poll brings it in under A's fingers.
@@ -533,7 +533,7 @@ describe('sync engine, a long outbox', () => {
     await a.engine.sync();
     assert.equal((await a.store.get(draft.id))!.fields['achieve']?.value, 'B’s words');
     // A's next keystroke goes on from what A saw: its own words, based on the revision it began from.
-    await a.store.update(draft.id, { achieve: 'A’s words, and more' }, { achieve: 0 });
+    await a.store.update(draft.id, { achieve: 'A’s words, and more' }, { achieve: { rev: 0, sawConflict: false } });
     const onA = (await a.store.get(draft.id))!.fields['achieve']!;
     assert.equal(onA.value, 'A’s words, and more');
     assert.equal(onA.conflict?.value, 'B’s words', 'B’s answer, never seen by A as it typed, beside it');
@@ -545,7 +545,11 @@ describe('sync engine, a long outbox', () => {
     assert.equal(onServer.fields['achieve']?.conflict?.value, 'B’s words', 'and the other beside it, for the team');
     assert.equal((await b.store.get(draft.id))!.fields['achieve']?.conflict?.value, 'B’s words');
     // A goes on typing after the pull that brought the conflict back: it stays until someone chooses.
-    await a.store.update(draft.id, { achieve: 'A’s words, and more still' }, { achieve: 0 });
+    await a.store.update(
+      draft.id,
+      { achieve: 'A’s words, and more still' },
+      { achieve: { rev: 0, sawConflict: false } },
+    );
     await a.engine.sync();
     const still = (await server.store.pull(team.id, 0, 10)).drafts.find((d) => d.id === draft.id)!;
     assert.equal(still.fields['achieve']?.value, 'A’s words, and more still');

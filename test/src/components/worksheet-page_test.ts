@@ -446,12 +446,17 @@ describe('worksheet-page', () => {
     const saved = (await store.get(id))!.fields['achieve']!;
     expect(saved.value).to.equal('My words, and more');
     expect(saved.conflict).to.deep.include({ value: 'Teammate words', changedBy: 'Sam’s phone' });
+    // Typing on does not settle it: it came during the typing, unseen.
+    type(field, 'My words, and more still');
+    await page.flush();
+    await store.foldEdits();
+    expect((await store.get(id))!.fields['achieve']!.conflict).to.deep.include({ value: 'Teammate words' });
     // Leaving the field, it shows the draft's value: the typist's, with the teammate's beside it.
     field.dispatchEvent(new FocusEvent('focusout', { bubbles: true, composed: true }));
     await page.updateComplete;
-    expect(field.value).to.equal('My words, and more');
+    expect(field.value).to.equal('My words, and more still');
     const versions = [...page.shadowRoot!.querySelector('field-conflict')!.shadowRoot!.querySelectorAll('.value')];
-    expect(versions.map((v) => v.textContent!.trim())).to.deep.equal(['My words, and more', 'Teammate words']);
+    expect(versions.map((v) => v.textContent!.trim())).to.deep.equal(['My words, and more still', 'Teammate words']);
     await expect(page).to.be.accessible();
   });
 

@@ -629,6 +629,46 @@ describe('DraftStore', () => {
     });
   });
 
+  it('keeps a teammate’s answer beside words typed over it unseen, through an edit and through a journal', async () => {
+    /** Typing begun on the device's answer at revision 1, with no conflict in view. */
+    const FROM_REV_1 = { rev: 1, sawConflict: false };
+    const name = freshDbName('typed-over');
+    const first = await store(name);
+    const d = await sharedDraft(first);
+    // The device's own answer, typed from revision 1 and synced; then a teammate's, pulled at 3.
+    await first.update(d.id, { achieve: 'Mine' }, { achieve: FROM_REV_1 });
+    const [mine] = await first.outbox();
+    await first.acknowledge([mine!], [{ seq: mine!.seq!, status: 'applied', rev: 2 }]);
+    await first.applyRemote([teamDraft(d.id, 3, 'The teammate’s')]);
+    // Typed on from what the typist saw (revision 1): the teammate's answer stays beside it.
+    await first.update(d.id, { achieve: 'Mine, and more' }, { achieve: FROM_REV_1 });
+    const typed = (await first.get(d.id))!.fields['achieve']!;
+    expect(typed).to.deep.include({ value: 'Mine, and more', rev: 1 });
+    expect(typed.conflict).to.deep.include({ value: 'The teammate’s', changedBy: 'B' });
+    // And at the keystroke after: the conflict came during the typing, so typing does not settle it.
+    await first.update(d.id, { achieve: 'Mine, and more still' }, { achieve: FROM_REV_1 });
+    expect((await first.get(d.id))!.fields['achieve']!.conflict).to.deep.include({ value: 'The teammate’s' });
+    // The same as a page closing writes it, merged when the kit next opens.
+    const queued = await first.outbox();
+    await first.acknowledge(
+      queued,
+      queued.map((e) => ({ seq: e.seq!, status: 'applied' as const, rev: 4 })),
+    );
+    await first.applyRemote([teamDraft(d.id, 5, 'The teammate’s again')]);
+    expect(first.journal(d.id, { achieve: 'Mine, as the page closed' }, { achieve: FROM_REV_1 })).to.equal(true);
+    first.close();
+    const reopened = await store(name);
+    await waitUntil(
+      async () => (await reopened.get(d.id))!.fields['achieve']!.value === 'Mine, as the page closed',
+      'the journal is merged',
+    );
+    expect((await reopened.get(d.id))!.fields['achieve']!.conflict).to.deep.include({ value: 'The teammate’s again' });
+    // Typing begun with the conflict in view settles it, as choosing does.
+    await reopened.foldEdits();
+    await reopened.update(d.id, { achieve: 'Both, combined' }, { achieve: { rev: 1, sawConflict: true } });
+    expect((await reopened.get(d.id))!.fields['achieve']!.conflict).to.equal(null);
+  });
+
   it('merges edits journalled as a page closed when it next opens, unless a later edit exists', async () => {
     const name = freshDbName('journal');
     const first = await store(name);
