@@ -13,6 +13,8 @@ interface PeriodicSyncEvent extends ExtendableEvent {
  * Woken now and then with the kit closed (Chromium, an installed kit): syncs, so a device in a
  * team carries the team's latest drafts out of signal, and looks for a new version of the kit
  * (new guidance, say), which then waits, downloaded, for the user's Reload as any update does.
+ * Chromium here looks for one itself as it wakes a worker; asking as well does not rest on that
+ * (the service worker specification lets a browser wait a day between such looks).
  */
 export function listenForPeriodicSync(): void {
   self.addEventListener('periodicsync', (event) => {

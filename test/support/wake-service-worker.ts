@@ -3,8 +3,9 @@ import type { BrowserContext, Page } from 'playwright-core';
 /**
  * Fires a Background Sync (`sync`) or Periodic Background Sync (`periodicsync`) event at the
  * kit's service worker through DevTools, as DevTools' own buttons do and as the browser would,
- * from a page of the kit's origin that runs none of the kit's code (an icon), so nothing of the
- * app is open meanwhile. Resolves once the event is dispatched, not when the worker is done.
+ * from a blank page: nothing of the kit is open meanwhile, and no page of its origin is loaded,
+ * which would have the browser look for a new version of the worker itself. Resolves once the
+ * event is dispatched, not when the worker is done.
  */
 export async function wakeServiceWorker(
   context: BrowserContext,
@@ -13,7 +14,6 @@ export async function wakeServiceWorker(
 ): Promise<void> {
   const probe = await context.newPage();
   try {
-    await probe.goto(`${origin}/icons/favicon-48.png`);
     const cdp = await context.newCDPSession(probe);
     const registrationId = new Promise<string>((resolve) => {
       cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
@@ -33,12 +33,11 @@ export async function wakeServiceWorker(
 
 /**
  * Grants the kit Periodic Background Sync, as Chromium does an installed kit (a test profile is
- * not one), for as long as the page returned is open: it holds the DevTools session that grants
- * it, and runs none of the kit's code.
+ * not one), for as long as the page returned is open: a blank page, which holds the DevTools
+ * session that grants it.
  */
 export async function grantPeriodicSync(context: BrowserContext, origin: string): Promise<Page> {
   const bystander = await context.newPage();
-  await bystander.goto(`${origin}/icons/favicon-48.png`);
   const cdp = await context.newCDPSession(bystander);
   await cdp.send('Browser.setPermission', {
     permission: { name: 'periodic-background-sync' },
