@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
+  CHANGES_QUERY_SCHEMA,
+  CHANGES_RESPONSE_SCHEMA,
+  CHANGES_WAIT_MS,
   changeCount,
   changesOf,
   DEVICE_ERASED,
@@ -20,6 +23,7 @@ import {
   NO_SUCH_DRAFT,
   RENAME_DEVICE_SCHEMA,
   SERVER_DRAFT_SCHEMA,
+  type ChangesResponse,
   type ErrorResponse,
   type JoinRequest,
   type JoinResponse,
@@ -31,6 +35,7 @@ import {
 } from '../../src/sync/protocol.js';
 import type { ServerMetrics } from '../metrics.js';
 import { DeviceRevokedError, HistoryChangedError, type Device, type SyncStore } from './sync-store.js';
+import { TeamChanges } from './team-changes.js';
 
 export interface SyncRoutesOptions {
   readonly store: SyncStore;
@@ -94,6 +99,10 @@ export async function syncRoutes(
       },
     },
   };
+
+  const changes = new TeamChanges();
+  // Requests waiting for a change answer at once as the server stops, rather than hold it up.
+  app.addHook('preClose', async () => changes.close());
 
   metrics?.countQuietDevices(() => store.quietDevices());
   metrics?.countClockApart(() => store.clockApartDevices());
@@ -288,6 +297,7 @@ export async function syncRoutes(
         throw error;
       }
       if (clock !== undefined) await noteClock(request, clock);
+      changes.changed(request.device!.teamId);
       for (const [i, r] of answer.results.entries()) {
         metrics?.mutations.inc({ result: r.status });
         metrics?.changes.inc({ result: r.status }, changesOf(mutations[i]!).length);
@@ -304,6 +314,31 @@ export async function syncRoutes(
       schema: { querystring: PULL_QUERY_SCHEMA, response: { 200: PULL_RESPONSE_SCHEMA, ...errors } },
     },
     async (request) => store.pull(request.device!.teamId, request.query.since, request.query.limit),
+  );
+
+  // Held until the team's revision is other than the device's `since` (a teammate's change), at
+  // most CHANGES_WAIT_MS: a device with the kit open pulls a teammate's change within a moment.
+  app.get<{ Querystring: { since: number }; Reply: ChangesResponse }>(
+    '/api/changes',
+    {
+      config: perDevice,
+      onRequest: authenticate,
+      schema: { querystring: CHANGES_QUERY_SCHEMA, response: { 200: CHANGES_RESPONSE_SCHEMA, ...errors } },
+    },
+    async (request, reply) => {
+      const teamId = request.device!.teamId;
+      const gone = new AbortController();
+      reply.raw.once('close', () => gone.abort());
+      // Waiting before the revision is read: a push committed in between still wakes it.
+      const next = changes.next(teamId, CHANGES_WAIT_MS, gone.signal);
+      const rev = await store.teamRev(teamId);
+      if (rev !== request.query.since) {
+        gone.abort();
+        return { rev };
+      }
+      await next;
+      return { rev: await store.teamRev(teamId) };
+    },
   );
 
   // One draft as the team holds it: a device that discards a change the server refused goes back

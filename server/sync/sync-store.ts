@@ -508,6 +508,12 @@ export class SyncStore {
     return rows.map((r) => ({ id: r.id, name: r.name, createdAt: Number(r.created_at), devices: Number(r.devices) }));
   }
 
+  /** The team's latest revision: what a device that has pulled up to it has seen of the team. */
+  async teamRev(teamId: string): Promise<number> {
+    const team = await this.db.selectFrom('teams').select(['rev']).where('id', '=', teamId).executeTakeFirst();
+    return Number(team?.rev ?? 0);
+  }
+
   async firstTeam(): Promise<Team | undefined> {
     return this.db.selectFrom('teams').select(['id', 'name']).orderBy('created_at').limit(1).executeTakeFirst();
   }

@@ -7,7 +7,7 @@ import { eraseLostDevice, isEraseOrder } from '../sync/erase-lost-device.js';
 import { leaveTeamWith, revokeLeft } from '../sync/leave-team.js';
 import { SYNC_TAG, runSync, withSyncHeld } from '../sync/run-sync.js';
 import { SYNC_META } from '../sync/sync-meta.js';
-import { STORAGE_FULL, type JoinResponse, type TeamDevice } from '../sync/protocol.js';
+import { CHANGES_WAIT_MS, STORAGE_FULL, type JoinResponse, type TeamDevice } from '../sync/protocol.js';
 import {
   FetchTransport,
   isRefusal,
@@ -175,6 +175,12 @@ export class SyncController implements ReactiveController {
   private _quietUntil = 0;
   private _running: Promise<void> | null = null;
   private _again = false;
+  /** A teammate's change was heard of during a run: a quiet run follows it (see {@link _watchTeam}). */
+  private _againQuietly = false;
+  /** Set while a request waits at the team's server for the team's next change. */
+  private _watching = false;
+  /** The team's server cannot wait for changes (it is older than this kit): the poll alone, then. */
+  private _noWatch = false;
   private _unsubscribe: (() => void) | undefined;
 
   constructor(
@@ -410,7 +416,11 @@ export class SyncController implements ReactiveController {
       this._running = null;
       if (this._again) {
         this._again = false;
+        this._againQuietly = false;
         this.syncNow();
+      } else if (this._againQuietly) {
+        this._againQuietly = false;
+        this._start(true);
       }
     });
   }
@@ -514,6 +524,7 @@ export class SyncController implements ReactiveController {
         this._quietUntil = 0;
         this.status = { ...this.status, problem: null, message: null };
       }
+      if (result !== 'busy' && result !== 'not-joined') void this._watchTeam();
     } catch (error) {
       const storage = storageFailureOf(error);
       if (isEraseOrder(error)) {
@@ -614,6 +625,40 @@ export class SyncController implements ReactiveController {
       this.host.requestUpdate();
     });
   };
+
+  /**
+   * While the kit is on screen, in a team and syncing well, a request waits at the team's server
+   * for the team's next change (`GET /api/changes`), and the device pulls the moment it comes: a
+   * teammate's edit shows within a moment, where the poll ({@link PULL_EVERY_MS}) took up to half
+   * a minute. It ends when the kit leaves the screen, the device its team, or a request fails (the
+   * poll and the retry timers carry on), and starts again with the next good sync.
+   */
+  private async _watchTeam(): Promise<void> {
+    const store = this._store;
+    if (!store || this._watching || this._noWatch) return;
+    this._watching = true;
+    try {
+      let since = Number((await store.meta(SYNC_META.cursor)) ?? 0);
+      for (;;) {
+        const s = this.status;
+        if (document.visibilityState !== 'visible' || !s.joined || s.problem !== null) return;
+        const token = await store.meta(SYNC_META.token);
+        if (!token) return;
+        const waited = new FetchTransport(token, '', this.onNetwork, CHANGES_WAIT_MS + 15_000);
+        const { rev } = await waited.changes(since);
+        // Another team's now (changed meanwhile): its own watch starts with its first sync.
+        if ((await store.meta(SYNC_META.token)) !== token) return;
+        if (rev === since) continue;
+        since = rev;
+        if (this._running) this._againQuietly = true;
+        else this._start(true);
+      }
+    } catch (error) {
+      if (error instanceof SyncHttpError && error.status === 404) this._noWatch = true;
+    } finally {
+      this._watching = false;
+    }
+  }
 
   private readonly _onVisible = (): void => {
     if (document.visibilityState === 'visible') this.syncNow();

@@ -396,6 +396,32 @@ export const PUSH_QUERY_SCHEMA = {
   },
 } as const;
 
+/**
+ * How long `GET /api/changes` holds a request for the team's next change before answering that
+ * there is none: under the server's 30 s request timeout and a device's, and under the minute in
+ * which proxies commonly drop a quiet connection.
+ */
+export const CHANGES_WAIT_MS = 25_000;
+
+/** `GET /api/changes?since=`: the team's revision, once it is not `since` (or the wait is over). */
+export interface ChangesResponse {
+  readonly rev: number;
+}
+
+export const CHANGES_QUERY_SCHEMA = {
+  type: 'object',
+  required: ['since'],
+  additionalProperties: false,
+  properties: { since: rev },
+} as const;
+
+export const CHANGES_RESPONSE_SCHEMA = {
+  type: 'object',
+  required: ['rev'],
+  additionalProperties: false,
+  properties: { rev },
+} as const;
+
 export const PULL_QUERY_SCHEMA = {
   type: 'object',
   additionalProperties: false,

@@ -1,5 +1,6 @@
 import {
   NO_SUCH_DRAFT,
+  type ChangesResponse,
   type JoinRequest,
   type JoinResponse,
   type MeResponse,
@@ -133,6 +134,15 @@ export class FetchTransport implements SyncTransport {
       if (error instanceof SyncHttpError && error.status === 404 && error.code === NO_SUCH_DRAFT) return null;
       throw error;
     }
+  }
+
+  /**
+   * Waits at the team's server, up to CHANGES_WAIT_MS, for the team's revision to be other than
+   * `since` (a teammate's change), and says what it is then. Give this transport a timeout longer
+   * than the wait.
+   */
+  changes(since: number): Promise<ChangesResponse> {
+    return this._call<ChangesResponse>('GET', `/api/changes?since=${since}`);
   }
 
   me(): Promise<MeResponse> {

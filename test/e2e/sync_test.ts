@@ -804,6 +804,20 @@ describe('sync between two devices', () => {
     );
   });
 
+  it('brings a teammate’s change to a device reading within a moment, the server telling it, not at its next look', async () => {
+    const waiting = b.page.waitForRequest((r) => r.url().includes('/api/changes?since='));
+    await b.page.goto(`${server.origin}/drafts`);
+    await b.page.getByRole('heading', { level: 1, name: 'Drafts' }).waitFor();
+    // Its own look every 30 s put off for ten minutes: only the server's word can bring it sooner.
+    await b.page.evaluate(() => {
+      (document.querySelector('app-shell') as unknown as { pullEveryMs: number }).pullEveryMs = 600_000;
+    });
+    await waiting;
+    const team = (await server.store.firstTeam())!;
+    await newDraftOnTeam(a, team.id, 'Told by the server');
+    await b.page.getByRole('link', { name: 'Told by the server' }).waitFor({ timeout: 10_000 });
+  });
+
   // Settings tells the person holding the device, and the people in the room who ask, that the kit
   // keeps no cookies: after joining, syncing, conflicts and rejoining, neither device holds one.
   it('gave neither device a cookie', async () => {

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import {
+  CHANGES_WAIT_MS,
   DEVICE_ERASED,
   HISTORY_CHANGED,
   NO_SUCH_DRAFT,
@@ -108,6 +109,55 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       assert.equal(stored.token_hash.length, 64);
     });
 
+    it('holds a device’s wait for the team’s next change until a teammate pushes one, and answers at once when it has one', async () => {
+      const team = await server.store.createTeam(`Waiting team ${engine}`);
+      const reader = await api.join(team.code, 'Reader');
+      const writer = await api.join(team.code, 'Writer');
+      const wait = async (token: string, since: number): Promise<number> => {
+        const res = await server.app.inject({ url: `/api/changes?since=${since}`, headers: auth(token) });
+        assert.equal(res.statusCode, 200, res.body);
+        return res.json<{ rev: number }>().rev;
+      };
+      const now = await server.store.teamRev(team.id);
+      // A revision other than the device's: answered at once, with the team's.
+      assert.equal(await wait(reader.token, now + 5), now);
+      // The device's own: held.
+      let answered: number | undefined;
+      const held = wait(reader.token, now).then((rev) => (answered = rev));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(answered, undefined, 'held while the team has no change');
+      const [result] = await push(writer.token, [
+        upsert(1, newDraftId(), { title: { value: 'Written meanwhile', baseRev: 0, changedAt: 1 } }),
+      ]);
+      assert.equal(await held, result!.rev, 'answered with the change’s revision once it was pushed');
+      // Bad input: no revision, or not one.
+      for (const url of ['/api/changes', '/api/changes?since=x', '/api/changes?since=-1']) {
+        const res = await server.app.inject({ url, headers: auth(reader.token) });
+        assert.equal(res.statusCode, 400, url);
+      }
+    });
+
+    it('answers a device waiting for a change at once when the server stops, rather than hold the stop up', async () => {
+      const stopping = await host.server('dist', { joinPerMinute: 1e6, apiPerMinute: 1e6 });
+      const team = await stopping.store.createTeam('Stopping team');
+      const device = await syncApiClient(() => stopping).join(team.code, 'Reader');
+      const rev = await stopping.store.teamRev(team.id);
+      const waiting = stopping.app.inject({ url: `/api/changes?since=${rev}`, headers: auth(device.token) });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const closed = stopping.app.close();
+      // Woken by the stop, not by the end of its wait (which would hold the stop that long).
+      const res = await Promise.race([
+        waiting,
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error('the wait ran on through the stop')), CHANGES_WAIT_MS / 2).unref(),
+        ),
+      ]);
+      assert.equal(res.statusCode, 200, res.body);
+      assert.equal(res.json<{ rev: number }>().rev, rev);
+      await closed;
+      await stopping.db.destroy();
+    });
+
     it('needs a valid device token for every route but joining', async () => {
       for (const [method, url] of [
         ['GET', '/api/me'],
@@ -115,6 +165,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
         ['GET', '/api/pull'],
         ['POST', '/api/push'],
         ['GET', `/api/drafts/${randomUUID()}`],
+        ['GET', '/api/changes?since=0'],
       ] as const) {
         for (const headers of [
           {},
@@ -1186,6 +1237,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       const doc = res.json<{ openapi: string; paths: Record<string, unknown> }>();
       assert.match(doc.openapi, /^3\./);
       assert.deepEqual(Object.keys(doc.paths).sort(), [
+        '/api/changes',
         '/api/drafts/{id}',
         '/api/join',
         '/api/me',
