@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
-import { DraftStore } from '../src/data/draft-store.js';
-import { SYNC_TAG, runSync } from '../src/sync/run-sync.js';
+import { SYNC_TAG } from '../src/sync/run-sync.js';
+import { syncInWorker } from './sync-in-worker.js';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -17,15 +17,6 @@ export function listenForBackgroundSync(): void {
   self.addEventListener('sync', (event) => {
     const sync = event as SyncEvent;
     if (sync.tag !== SYNC_TAG) return;
-    sync.waitUntil(
-      (async () => {
-        const store = await DraftStore.open();
-        try {
-          await runSync(store);
-        } finally {
-          store.close();
-        }
-      })(),
-    );
+    sync.waitUntil(syncInWorker());
   });
 }

@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
-import { DraftStore } from '../src/data/draft-store.js';
-import { PERIODIC_SYNC_TAG, runSync } from '../src/sync/run-sync.js';
+import { PERIODIC_SYNC_TAG } from '../src/sync/run-sync.js';
+import { syncInWorker } from './sync-in-worker.js';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -20,16 +20,6 @@ export function listenForPeriodicSync(): void {
   self.addEventListener('periodicsync', (event) => {
     const periodic = event as PeriodicSyncEvent;
     if (periodic.tag !== PERIODIC_SYNC_TAG) return;
-    periodic.waitUntil(Promise.allSettled([syncTeam(), self.registration.update()]).then(() => undefined));
+    periodic.waitUntil(Promise.allSettled([syncInWorker(), self.registration.update()]).then(() => undefined));
   });
-}
-
-/** A device in no team has nothing to sync: runSync says so and sends nothing. */
-async function syncTeam(): Promise<void> {
-  const store = await DraftStore.open();
-  try {
-    await runSync(store);
-  } finally {
-    store.close();
-  }
 }

@@ -645,10 +645,16 @@ export class SyncController implements ReactiveController {
         const token = await store.meta(SYNC_META.token);
         if (!token) return;
         const waited = new FetchTransport(token, '', this.onNetwork, CHANGES_WAIT_MS + 15_000);
+        const askedAt = performance.now();
         const { rev } = await waited.changes(since);
         // Another team's now (changed meanwhile): its own watch starts with its first sync.
         if ((await store.meta(SYNC_META.token)) !== token) return;
-        if (rev === since) continue;
+        if (rev === since) {
+          // Nothing, and at once (not at the wait's end): something on the way (a server stopping,
+          // a proxy) ends the waits early. Asking again at once would ask without end.
+          if (performance.now() - askedAt < CHANGES_WAIT_MS / 5) return;
+          continue;
+        }
         since = rev;
         if (this._running) this._againQuietly = true;
         else this._start(true);
