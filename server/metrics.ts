@@ -99,7 +99,16 @@ export class ServerMetrics {
     );
   }
 
-  /** A count of devices, read from the database at each scrape. */
+  /** Reports `count()` (read at each scrape) as the requests waiting for a team's next change. */
+  countWaitingForChanges(count: () => number): void {
+    this._deviceGauge(
+      'efk_changes_waiting',
+      "Devices waiting for their team's next change (GET /api/changes, up to 25 s each): one open connection each, about one for every kit open on a phone in a team",
+      async () => count(),
+    );
+  }
+
+  /** A count of devices, read at each scrape. */
   private _deviceGauge(name: string, help: string, count: () => Promise<number>): void {
     new Gauge({
       name,

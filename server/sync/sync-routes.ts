@@ -105,6 +105,7 @@ export async function syncRoutes(
   app.addHook('preClose', async () => changes.close());
 
   metrics?.countQuietDevices(() => store.quietDevices());
+  metrics?.countWaitingForChanges(() => changes.waiting);
   metrics?.countClockApart(() => store.clockApartDevices());
 
   /**

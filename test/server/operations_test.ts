@@ -251,6 +251,22 @@ describe('operations', () => {
       payload: { mutations: [{ ...mutation, seq: 5 }] },
     });
     assert.match((await app.inject({ url: '/metrics' })).body, /^efk_devices_clock_apart 1$/m);
+    // A device waiting for its team's next change holds a connection: counted while it waits.
+    assert.match(text, /^efk_changes_waiting 0$/m);
+    const rev = await store.teamRev(team.id);
+    const waiting = app.inject({ url: `/api/changes?since=${rev}`, headers: { authorization: `Bearer ${token}` } });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.match((await app.inject({ url: '/metrics' })).body, /^efk_changes_waiting 1$/m);
+    await app.inject({
+      method: 'POST',
+      url: '/api/push',
+      headers: { authorization: `Bearer ${token}` },
+      payload: {
+        mutations: [{ ...mutation, seq: 6, fields: { title: { value: 'Again', baseRev: 0, changedAt: 6 } } }],
+      },
+    });
+    assert.equal((await waiting).statusCode, 200);
+    assert.match((await app.inject({ url: '/metrics' })).body, /^efk_changes_waiting 0$/m);
     await app.close();
     await db.destroy();
   });
