@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   // The app's logger once it is built; a connection lost before then is told on stderr.
   let log: FastifyBaseLogger | undefined = undefined;
   let waits = 0;
-  const { db, engine } = await openDatabase({
+  const { db, engine, listen } = await openDatabase({
     databaseUrl: config.databaseUrl,
     sqliteFile: sqliteFileOf(config),
     onQuery: (ms, ok) => metrics.database.observe({ outcome: ok ? 'ok' : 'error' }, ms / 1000),
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   const app = await buildApp({
     distDir: outDir(),
     logger: { level: config.logLevel },
-    sync: { store, publicUrl: config.publicUrl },
+    sync: { store, publicUrl: config.publicUrl, listen },
     https: config.tls && { cert: await readFile(config.tls.certFile), key: await readFile(config.tls.keyFile) },
     trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimit,

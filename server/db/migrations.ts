@@ -1,5 +1,6 @@
-import { type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { historyNamedAt } from '../sync/team-history.js';
+import { TEAM_CHANGES_CHANNEL } from './schema.js';
 
 /**
  * Versioned migrations, the same for SQLite and PostgreSQL. Append new ones; never edit one that
@@ -135,6 +136,23 @@ const MIGRATIONS: Record<string, Migration> = {
     async up(db: Kysely<unknown>) {
       // A device whose clock is set wrong, as its pushes show (see Database.devices.clock_offset).
       await db.schema.alterTable('devices').addColumn('clock_offset', 'bigint').execute();
+    },
+  },
+  '0009-teams-notify': {
+    async up(db: Kysely<unknown>) {
+      // PostgreSQL only: a team's new revision is told on TEAM_CHANGES_CHANNEL as its transaction
+      // commits (never before, never for one rolled back), whoever wrote it, so every instance
+      // sharing the database wakes its devices waiting for the team's next change. SQLite is
+      // served by one process, which hears its own pushes.
+      if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
+      await sql`create function efk_team_changed() returns trigger language plpgsql as $$
+        begin
+          perform pg_notify(${sql.lit(TEAM_CHANGES_CHANNEL)}, new.id);
+          return null;
+        end
+        $$`.execute(db);
+      await sql`create trigger teams_rev_notify after update of rev on teams
+        for each row when (new.rev is distinct from old.rev) execute function efk_team_changed()`.execute(db);
     },
   },
 };

@@ -4,6 +4,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, type LogEvent } from 
 import pg from 'pg';
 import { databaseOpenError, errorMessage, isUnreachable, sqliteOpenError } from './database-open-error.js';
 import { migrationProvider } from './migrations.js';
+import { listen, type Listen } from './listen.js';
 import { ensurePrivateFile } from './private-file.js';
 import { withStatementCache } from './statement-cache.js';
 import type { Database } from './schema.js';
@@ -48,6 +49,11 @@ export const CONNECT_TIMEOUT_MS = 10_000;
 export interface OpenedDatabase {
   readonly db: Kysely<Database>;
   readonly engine: Engine;
+  /**
+   * PostgreSQL's LISTEN, on a connection of its own: how instances sharing the database hear
+   * each other's changes. SQLite has none (one process serves it).
+   */
+  readonly listen?: Listen;
 }
 
 /** Opens the server's database (PostgreSQL when a URL is given, else SQLite) and brings it up to date. */
@@ -56,15 +62,15 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenedDataba
   const onQuery = config.onQuery;
   const log = onQuery ? (event: LogEvent) => onQuery(event.queryDurationMillis, event.level === 'query') : undefined;
   if (config.databaseUrl) {
-    const pool = new pg.Pool({
+    const connection: pg.ClientConfig = {
       connectionString: config.databaseUrl,
-      max: 10,
       // A PostgreSQL that takes connections but never answers (a network partition, a host gone
       // without a reset) fails a request in this time rather than holding it until it times out,
       // and keepalives find an idle connection to such a host dead.
       connectionTimeoutMillis: config.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
       keepAlive: true,
-    });
+    };
+    const pool = new pg.Pool({ ...connection, max: 10 });
     const lost =
       config.onConnectionError ??
       ((error: Error) =>
@@ -79,6 +85,9 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenedDataba
     opened = {
       db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) }),
       engine: 'postgres',
+      // Named, so an administrator looking at pg_stat_activity knows the one connection that idles on purpose.
+      listen: (channel, handlers) =>
+        listen({ ...connection, application_name: 'efk: listening for changes' }, channel, handlers),
     };
   } else {
     const file = config.sqliteFile ?? path.resolve('data/efk.sqlite');

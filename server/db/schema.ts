@@ -1,5 +1,11 @@
 import type { Generated } from 'kysely';
 
+/**
+ * The PostgreSQL channel a team's new revision is told on (its id the payload), as the revision
+ * commits: how instances sharing one database hear each other's pushes.
+ */
+export const TEAM_CHANGES_CHANNEL = 'efk_team_changes';
+
 /** The server's tables, as Kysely sees them; the same on SQLite and PostgreSQL. */
 export interface Database {
   teams: {

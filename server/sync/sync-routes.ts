@@ -33,6 +33,8 @@ import {
   type PushResponse,
   type ServerDraft,
 } from '../../src/sync/protocol.js';
+import type { Listen } from '../db/listen.js';
+import { TEAM_CHANGES_CHANNEL } from '../db/schema.js';
 import type { ServerMetrics } from '../metrics.js';
 import { DeviceRevokedError, HistoryChangedError, type Device, type SyncStore } from './sync-store.js';
 import { TeamChanges } from './team-changes.js';
@@ -47,6 +49,11 @@ export interface SyncRoutesOptions {
   readonly metrics?: ServerMetrics | undefined;
   /** Requests a minute: join attempts per address, and API calls per device token. */
   readonly rateLimits?: { readonly joinPerMinute: number; readonly apiPerMinute: number } | undefined;
+  /**
+   * The database's LISTEN (PostgreSQL): devices waiting for their team's next change here are
+   * woken by a push to any instance sharing the database. Without it, by this instance's own pushes.
+   */
+  readonly listen?: Listen | undefined;
 }
 
 declare module 'fastify' {
@@ -76,7 +83,7 @@ export function joinLink(publicUrl: string, code: string): string {
 /** The sync API under /api: joining, the device's own details, push and pull. */
 export async function syncRoutes(
   app: FastifyInstance,
-  { store, publicUrl, metrics, rateLimits = { joinPerMinute: 30, apiPerMinute: 600 } }: SyncRoutesOptions,
+  { store, publicUrl, metrics, rateLimits = { joinPerMinute: 30, apiPerMinute: 600 }, listen }: SyncRoutesOptions,
 ): Promise<void> {
   app.addSchema(ERROR_SCHEMA);
   app.decorateRequest('device', null);
@@ -103,6 +110,16 @@ export async function syncRoutes(
   const changes = new TeamChanges();
   // Requests waiting for a change answer at once as the server stops, rather than hold it up.
   app.addHook('preClose', async () => changes.close());
+  const heard = listen?.(TEAM_CHANGES_CHANNEL, {
+    onMessage: (teamId) => changes.changed(teamId),
+    onListening: () => changes.missed(),
+    onLost: (error, retryMs) =>
+      app.log.warn(
+        { err: error, retryMs },
+        'stopped hearing other instances’ changes (the database connection listening for them was lost); devices waiting here see those at their wait’s end until it is open again',
+      ),
+  });
+  if (heard) app.addHook('onClose', async () => heard.close());
 
   metrics?.countQuietDevices(() => store.quietDevices());
   metrics?.countWaitingForChanges(() => changes.waiting);
@@ -298,7 +315,8 @@ export async function syncRoutes(
         throw error;
       }
       if (clock !== undefined) await noteClock(request, clock);
-      changes.changed(request.device!.teamId);
+      // Listening, this instance hears its own pushes as the others do, once they commit.
+      if (!heard?.listening) changes.changed(request.device!.teamId);
       for (const [i, r] of answer.results.entries()) {
         metrics?.mutations.inc({ result: r.status });
         metrics?.changes.inc({ result: r.status }, changesOf(mutations[i]!).length);
@@ -330,15 +348,19 @@ export async function syncRoutes(
       const teamId = request.device!.teamId;
       const gone = new AbortController();
       reply.raw.once('close', () => gone.abort());
-      // Waiting before the revision is read: a push committed in between still wakes it.
-      const next = changes.next(teamId, CHANGES_WAIT_MS, gone.signal);
-      const rev = await store.teamRev(teamId);
-      if (rev !== request.query.since) {
-        gone.abort();
-        return { rev };
+      const until = Date.now() + CHANGES_WAIT_MS;
+      for (;;) {
+        // Waiting before the revision is read: a push committed in between still wakes it.
+        const next = changes.next(teamId, until - Date.now(), gone.signal);
+        const rev = await store.teamRev(teamId);
+        if (rev !== request.query.since) {
+          gone.abort();
+          return { rev };
+        }
+        // Woken with nothing new for this device (a push of repeats, the channel heard again):
+        // it waits on, since a quick "nothing" tells the device to stop asking for a while.
+        if ((await next) === 'ended') return { rev: await store.teamRev(teamId) };
       }
-      await next;
-      return { rev: await store.teamRev(teamId) };
     },
   );
 

@@ -2,15 +2,35 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { buildApp } from '../../server/app.js';
 import { openDatabase } from '../../server/db/open-database.js';
 import type { Database } from '../../server/db/schema.js';
 import { randomSecret } from '../../server/secrets.js';
 import { SyncStore } from '../../server/sync/sync-store.js';
-import type { Mutation, MutationResult, PullResponse, ServerDraft } from '../../src/sync/protocol.js';
+import {
+  CHANGES_WAIT_MS,
+  type Mutation,
+  type MutationResult,
+  type PullResponse,
+  type ServerDraft,
+} from '../../src/sync/protocol.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
 import { tempDirWith } from '../support/temp-dir.js';
+
+/** A new draft with a title, as a device's push carries it. */
+function newDraft(id: string, title: string, seq = 1): Mutation {
+  return {
+    seq,
+    draftId: id,
+    kind: 'upsert',
+    worksheetId: 'engagement-strategy',
+    worksheetVersion: 1,
+    createdAt: 1,
+    baseRev: 0,
+    fields: { title: { value: title, baseRev: 0, changedAt: seq } },
+  };
+}
 
 interface Instance {
   readonly app: FastifyInstance;
@@ -30,9 +50,9 @@ describe('two server instances on one PostgreSQL database', () => {
     const url = await postgres.createDatabase();
     const secret = randomSecret(); // shared, as EFK_SECRET would be
     for (let i = 0; i < 2; i += 1) {
-      const { db } = await openDatabase({ databaseUrl: url });
+      const { db, listen } = await openDatabase({ databaseUrl: url });
       const store = new SyncStore(db, secret);
-      const app = await buildApp({ distDir: dist.dir, sync: { store } });
+      const app = await buildApp({ distDir: dist.dir, sync: { store, listen } });
       await app.listen({ host: '127.0.0.1', port: 0 });
       instances.push({ app, db, store, origin: `http://127.0.0.1:${(app.server.address() as { port: number }).port}` });
     }
@@ -133,5 +153,81 @@ describe('two server instances on one PostgreSQL database', () => {
     const rev = await one.db.selectFrom('teams').select('rev').where('id', '=', team.id).executeTakeFirstOrThrow();
     assert.equal(Number(applied.n), 80, 'every mutation recorded once');
     assert.equal(Number(rev.rev), 80, 'every mutation applied once: one revision each');
+  });
+
+  /** The instances' connections listening for each other's changes, as an administrator sees them in pg_stat_activity. */
+  const LISTENERS = sql<{ n: number | string }>`select count(*) as n from pg_stat_activity
+    where application_name = 'efk: listening for changes' and query like 'LISTEN%'`;
+
+  async function bothListening(db: Kysely<Database>): Promise<void> {
+    let n = 0;
+    for (let tries = 0; tries < 200; tries += 1) {
+      n = Number((await LISTENERS.execute(db)).rows[0]!.n);
+      if (n === instances.length) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.fail(`${n} of ${instances.length} instances listening for each other’s changes after 10 s`);
+  }
+
+  /** `wait`, or a failure saying `what` once half a wait has passed (the wait's end would answer it anyway). */
+  async function beforeItsEnd<T>(wait: Promise<T>, what: string): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      return await Promise.race([
+        wait,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(what)), CHANGES_WAIT_MS / 2);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  it('wakes a device waiting on instance 1 for its team’s next change when a teammate pushes it to instance 2', async () => {
+    const [one, two] = instances as [Instance, Instance];
+    const team = await one.store.createTeam('Listening team');
+    const reader = await call<{ token: string }>(one.origin, '/api/join', null, { code: team.code, deviceName: 'R' });
+    const writer = await call<{ token: string }>(two.origin, '/api/join', null, { code: team.code, deviceName: 'W' });
+    await bothListening(one.db);
+    const since = await one.store.teamRev(team.id);
+    const waiting = call<{ rev: number }>(one.origin, `/api/changes?since=${since}`, reader.token);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const pushed = await call<{ results: MutationResult[] }>(two.origin, '/api/push', writer.token, {
+      mutations: [newDraft(randomUUID(), 'Pushed to the other instance')],
+    });
+    const { rev } = await beforeItsEnd(waiting, 'instance 1 did not hear the push to instance 2');
+    assert.equal(rev, pushed.results[0]!.rev);
+  });
+
+  it('listens again after its connection is cut, and wakes a device whose team changed meanwhile', async () => {
+    const [one, two] = instances as [Instance, Instance];
+    const team = await one.store.createTeam('Cut team');
+    const reader = await call<{ token: string }>(one.origin, '/api/join', null, { code: team.code, deviceName: 'R' });
+    const writer = await call<{ token: string }>(two.origin, '/api/join', null, { code: team.code, deviceName: 'W' });
+    await bothListening(one.db);
+    const since = await one.store.teamRev(team.id);
+    const waiting = call<{ rev: number }>(one.origin, `/api/changes?since=${since}`, reader.token);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // As a PostgreSQL restart or a proxy would: the listening connections end, with the push told to no one.
+    const { rows } = await sql<{ pid: number }>`select pg_terminate_backend(pid) as pid from pg_stat_activity
+      where application_name = 'efk: listening for changes'`.execute(one.db);
+    assert.equal(rows.length, 2);
+    const pushed = await call<{ results: MutationResult[] }>(two.origin, '/api/push', writer.token, {
+      mutations: [newDraft(randomUUID(), 'Pushed while no one listened')],
+    });
+    const { rev } = await beforeItsEnd(waiting, 'instance 1 never looked again after listening anew');
+    assert.equal(rev, pushed.results[0]!.rev);
+    await bothListening(one.db);
+    // And it hears the next push as before.
+    const next = call<{ rev: number }>(one.origin, `/api/changes?since=${rev}`, reader.token);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const again = await call<{ results: MutationResult[] }>(two.origin, '/api/push', writer.token, {
+      mutations: [newDraft(randomUUID(), 'Pushed once listened again', 2)],
+    });
+    assert.equal(
+      (await beforeItsEnd(next, 'instance 1 did not hear the push once listening again')).rev,
+      again.results[0]!.rev,
+    );
   });
 });

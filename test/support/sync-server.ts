@@ -39,7 +39,10 @@ export class EngineHost {
       opened = await openDatabase({ sqliteFile: `${dir.dir}/efk.sqlite` });
     }
     const store = new SyncStore(opened.db, randomSecret(), storeOptions);
-    const app = await buildApp({ distDir, sync: { store, publicUrl: 'http://kit.test', rateLimits } });
+    const app = await buildApp({
+      distDir,
+      sync: { store, publicUrl: 'http://kit.test', rateLimits, listen: opened.listen },
+    });
     return {
       app,
       store,

@@ -171,4 +171,63 @@ describe('PostgreSQL connections lost (a restart, a failover, a proxy closing th
       await path.cut();
     }
   });
+
+  it('listens for changes again once PostgreSQL is back, pausing longer between tries while it is not', async () => {
+    const path = await relay(new URL(url));
+    await path.open();
+    const { db, listen } = await openDatabase({ databaseUrl: path.url, connectTimeoutMs: 500 });
+    const heard: string[] = [];
+    const lostFor: number[] = [];
+    let listened = 0;
+    let onListening: () => void = () => undefined;
+    const listening = (): Promise<void> => new Promise((resolve) => (onListening = resolve));
+    let first = listening();
+    const channel = listen!('efk_test_channel', {
+      onMessage: (payload) => heard.push(payload),
+      onListening: () => {
+        listened += 1;
+        onListening();
+      },
+      onLost: (_error, retryMs) => lostFor.push(retryMs),
+    });
+    /** Told on the channel, from a connection of the test's own (not through the relay). */
+    const notify = async (payload: string): Promise<void> => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      await client.query('select pg_notify($1, $2)', ['efk_test_channel', payload]);
+      await client.end();
+    };
+    const heardOf = async (payload: string): Promise<void> => {
+      for (let tries = 0; tries < 100 && !heard.includes(payload); tries += 1)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.ok(heard.includes(payload), `never heard "${payload}" (heard: ${heard.join(', ')})`);
+    };
+    try {
+      await first;
+      assert.equal(channel.listening, true);
+      await notify('before');
+      await heardOf('before');
+
+      // PostgreSQL gone a while (restarting, failing over): each try fails, and the pause doubles.
+      first = listening();
+      await path.cut();
+      while (lostFor.length < 2) await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(channel.listening, false);
+      assert.deepEqual(lostFor.slice(0, 2), [1_000, 2_000]);
+      await notify('while gone');
+
+      await path.open();
+      await first;
+      assert.equal(channel.listening, true);
+      assert.equal(listened, 2, 'told it listens again, so what waits on it looks for itself');
+      await notify('after');
+      await heardOf('after');
+      assert.ok(!heard.includes('while gone'), 'a notification sent while no one listened is not replayed');
+    } finally {
+      await channel.close();
+      await db.destroy();
+      await path.cut();
+    }
+    assert.equal(channel.listening, false);
+  });
 });

@@ -137,6 +137,32 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       }
     });
 
+    it('keeps a device waiting when a teammate’s push brings the team nothing new (a repeat), and answers with the next change', async () => {
+      const team = await server.store.createTeam(`Repeating team ${engine}`);
+      const reader = await api.join(team.code, 'Reader');
+      const writer = await api.join(team.code, 'Writer');
+      const written = upsert(1, newDraftId(), { title: { value: 'Sent twice', baseRev: 0, changedAt: 1 } });
+      const [first] = await push(writer.token, [written]);
+      const since = await server.store.teamRev(team.id);
+      const held = server.app.inject({ url: `/api/changes?since=${since}`, headers: auth(reader.token) });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Its answer lost, the writer sends it again: the stored result, the team unchanged.
+      const [again] = await push(writer.token, [written]);
+      assert.deepEqual(again, first);
+      assert.equal(await server.store.teamRev(team.id), since);
+      const [next] = await push(writer.token, [
+        upsert(2, newDraftId(), { title: { value: 'New', baseRev: 0, changedAt: 2 } }),
+      ]);
+      const res = await held;
+      assert.equal(res.statusCode, 200, res.body);
+      // A quick "nothing" would have the device stop asking until its next sync.
+      assert.equal(
+        res.json<{ rev: number }>().rev,
+        next!.rev,
+        'held through the repeat, answered with the next change',
+      );
+    });
+
     it('answers a device waiting for a change at once when the server stops, rather than hold the stop up', async () => {
       const stopping = await host.server('dist', { joinPerMinute: 1e6, apiPerMinute: 1e6 });
       const team = await stopping.store.createTeam('Stopping team');
