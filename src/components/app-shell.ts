@@ -210,7 +210,7 @@ export class AppShell extends LitElement {
 
   private async _joinWith(code: string): Promise<void> {
     this._joinCode = null;
-    window.removeEventListener('online', this._retryJoin);
+    this._connection.monitor.removeEventListener('change', this._retryJoin);
     this._joinMessage = 'Joining the team…';
     this.requestUpdate();
     try {
@@ -226,7 +226,11 @@ export class AppShell extends LitElement {
     } catch (error) {
       if (error instanceof SyncNetworkError) {
         this._joinCode = code;
-        window.addEventListener('online', this._retryJoin);
+        // Tried again once the server answers the monitor's looks (soon, then every 15 s), not
+        // only at an `online` event: on a dead or captive network, or with the server down, the
+        // browser says online all along and no such event comes.
+        this._connection.monitor.reportFailure();
+        this._connection.monitor.addEventListener('change', this._retryJoin);
         this._joinMessage =
           'This device has not joined the team yet: the team’s server cannot be reached from here. It will join when the device has a connection, with no need for the link again.';
       } else {
@@ -237,12 +241,12 @@ export class AppShell extends LitElement {
   }
 
   private readonly _retryJoin = (): void => {
-    if (this._joinCode) void this._tryJoin(this._joinCode);
+    if (this._joinCode && this._connection.monitor.online) void this._tryJoin(this._joinCode);
   };
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    window.removeEventListener('online', this._retryJoin);
+    this._connection.monitor.removeEventListener('change', this._retryJoin);
     clearTimeout(this._eraseTimer);
   }
 

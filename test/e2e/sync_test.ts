@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page, Route } from 'playwright-core';
 import { TEXT_MAX } from '../../src/content/worksheet.js';
 import { DB_NAME } from '../../src/data/db.js';
 import { SYNC_TAG, PERIODIC_SYNC_TAG } from '../../src/sync/run-sync.js';
@@ -670,6 +670,23 @@ describe('sync between two devices', () => {
     await page.getByText(/This device has joined Riverside team/).waitFor({ timeout: 15_000 });
     assert.equal((await server.store.devices((await server.store.firstTeam())!.id)).length, before + 1);
     assert.equal(await page.getByRole('button', { name: 'Try joining now' }).count(), 0);
+  });
+  it('joins through a link opened while its server did not answer, once it does, on a network that never went down', async () => {
+    const profile = await launchProfile();
+    cleanups.push(profile.close);
+    const page = profile.context.pages()[0] ?? (await profile.context.newPage());
+    await page.goto(`${server.origin}/`);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    const before = (await server.store.devices((await server.store.firstTeam())!.id)).length;
+    // A captive portal, a dead network or the server restarting: the browser says online all along.
+    const down = (route: Route): Promise<void> => route.abort('connectionrefused');
+    await profile.context.route(/\/(api\/|health)/, down);
+    await page.goto(server.joinLink);
+    await page.getByText(/^This device has not joined the team yet/).waitFor({ timeout: 15_000 });
+    assert.equal(await page.evaluate(() => navigator.onLine), true);
+    await profile.context.unroute(/\/(api\/|health)/, down);
+    await page.getByText(/This device has joined Riverside team/).waitFor({ timeout: 30_000 });
+    assert.equal((await server.store.devices((await server.store.firstTeam())!.id)).length, before + 1);
   });
   it('joins with the link pasted into Settings, where the kit cannot open links (on an iPhone’s home screen), once for two taps', async () => {
     const profile = await launchProfile();
