@@ -108,14 +108,35 @@ export class ServerMetrics {
     );
   }
 
-  /** A count of devices, read at each scrape. */
+  /**
+   * Reports `listening()` (read at each scrape) as whether this instance hears the other instances'
+   * changes (PostgreSQL's LISTEN; see server/db/listen.ts): 0 for long is a connection that cannot
+   * be opened again, and devices waiting here see others' changes only at their wait's end.
+   */
+  reportListening(listening: () => boolean): void {
+    new Gauge({
+      name: 'efk_changes_listening',
+      help: "1 while this instance hears other instances' changes on its database (PostgreSQL LISTEN); 0 while its connection for that is being opened again: alert when 0 for minutes",
+      registers: [this.registry],
+      collect() {
+        this.set(listening() ? 1 : 0);
+      },
+    });
+  }
+
+  /**
+   * A count of devices, read at each scrape. When the database cannot be read it keeps its last
+   * value: one failing count failed the whole scrape, so a database outage hid every metric (the
+   * connection errors, the failing requests, whether instances hear each other) just when they tell most.
+   */
   private _deviceGauge(name: string, help: string, count: () => Promise<number>): void {
     new Gauge({
       name,
       help,
       registers: [this.registry],
       async collect() {
-        this.set(await count());
+        const n = await count().catch(() => undefined);
+        if (n !== undefined) this.set(n);
       },
     });
   }

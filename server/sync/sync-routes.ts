@@ -119,7 +119,10 @@ export async function syncRoutes(
         'stopped hearing other instances’ changes (the database connection listening for them was lost); devices waiting here see those at their wait’s end until it is open again',
       ),
   });
-  if (heard) app.addHook('onClose', async () => heard.close());
+  if (heard) {
+    app.addHook('onClose', async () => heard.close());
+    metrics?.reportListening(() => heard.listening);
+  }
 
   metrics?.countQuietDevices(() => store.quietDevices());
   metrics?.countWaitingForChanges(() => changes.waiting);
