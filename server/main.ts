@@ -33,6 +33,7 @@ async function main(): Promise<void> {
   let waits = 0;
   const { db, engine, listen } = await openDatabase({
     databaseUrl: config.databaseUrl,
+    listenUrl: config.databaseListenUrl,
     sqliteFile: sqliteFileOf(config),
     onQuery: (ms, ok) => metrics.database.observe({ outcome: ok ? 'ok' : 'error' }, ms / 1000),
     onConnectionError: (error) => {

@@ -8,6 +8,11 @@ export interface ServerConfig {
   readonly logLevel: string;
   /** PostgreSQL URL; unset means the embedded SQLite database in `dataDir`. */
   readonly databaseUrl: string | undefined;
+  /**
+   * PostgreSQL URL for the one connection that listens for the other instances' changes, when
+   * DATABASE_URL goes through a pooler that does not carry LISTEN (PgBouncer in transaction mode).
+   */
+  readonly databaseListenUrl: string | undefined;
   readonly dataDir: string;
   /** The address in join links; defaults to http://HOST:PORT. */
   readonly publicUrl: string | undefined;
@@ -61,6 +66,15 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
   const databaseUrl = env['DATABASE_URL']?.trim() || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must be a PostgreSQL URL (postgres://user:password@host:5432/database)');
+  }
+  const databaseListenUrl = env['DATABASE_LISTEN_URL']?.trim() || undefined;
+  if (databaseListenUrl && !databaseUrl) {
+    throw new ConfigError('DATABASE_LISTEN_URL is for PostgreSQL: set DATABASE_URL too, or unset it');
+  }
+  if (databaseListenUrl && !/^postgres(ql)?:\/\//.test(databaseListenUrl)) {
+    throw new ConfigError(
+      'DATABASE_LISTEN_URL must be a PostgreSQL URL (postgres://user:password@host:5432/database), straight to PostgreSQL or through a pooler in session mode',
+    );
   }
   const publicUrl = env['PUBLIC_URL']?.trim() || undefined;
   if (publicUrl && !/^https?:\/\/[^/]+/.test(publicUrl)) {
@@ -125,6 +139,7 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     port,
     logLevel,
     databaseUrl,
+    databaseListenUrl,
     dataDir: path.resolve(env['DATA_DIR']?.trim() || 'data'),
     publicUrl,
     secret,

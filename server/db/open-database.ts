@@ -17,6 +17,11 @@ export type Engine = 'sqlite' | 'postgres';
 export interface DatabaseConfig {
   /** A PostgreSQL URL; without one, the embedded SQLite file is used. */
   readonly databaseUrl?: string | undefined;
+  /**
+   * Where the connection listening for changes goes, when not to `databaseUrl`: PgBouncer in
+   * transaction mode takes LISTEN and then never delivers the notifications.
+   */
+  readonly listenUrl?: string | undefined;
   /** The SQLite file (default `data/efk.sqlite`). */
   readonly sqliteFile?: string;
   /** Told the duration of every query, for metrics. */
@@ -87,7 +92,15 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenedDataba
       engine: 'postgres',
       // Named, so an administrator looking at pg_stat_activity knows the one connection that idles on purpose.
       listen: (channel, handlers) =>
-        listen({ ...connection, application_name: 'efk: listening for changes' }, channel, handlers),
+        listen(
+          {
+            ...connection,
+            connectionString: config.listenUrl ?? config.databaseUrl,
+            application_name: 'efk: listening for changes',
+          },
+          channel,
+          handlers,
+        ),
     };
   } else {
     const file = config.sqliteFile ?? path.resolve('data/efk.sqlite');

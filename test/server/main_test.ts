@@ -248,6 +248,7 @@ describe('server settings', () => {
     assert.equal(config.port, 8080);
     assert.equal(config.logLevel, 'info');
     assert.equal(config.databaseUrl, undefined, 'SQLite unless DATABASE_URL is set');
+    assert.equal(config.databaseListenUrl, undefined, 'listening through DATABASE_URL unless told otherwise');
     assert.match(config.dataDir, /\/data$/);
   });
 
@@ -259,6 +260,14 @@ describe('server settings', () => {
     assert.throws(() => readServerConfig({ PORT: '70000' }), /PORT/);
     assert.throws(() => readServerConfig({ LOG_LEVEL: 'loud' }), /LOG_LEVEL must be one of/);
     assert.throws(() => readServerConfig({ DATABASE_URL: 'mysql://x' }), /DATABASE_URL must be a PostgreSQL URL/);
+    assert.throws(
+      () => readServerConfig({ DATABASE_LISTEN_URL: 'postgres://db/efk' }),
+      /DATABASE_LISTEN_URL is for PostgreSQL: set DATABASE_URL too/,
+    );
+    assert.throws(
+      () => readServerConfig({ DATABASE_URL: 'postgres://pooler/efk', DATABASE_LISTEN_URL: 'db:5432' }),
+      /DATABASE_LISTEN_URL must be a PostgreSQL URL/,
+    );
     assert.throws(() => readServerConfig({ PUBLIC_URL: 'kit.example' }), /PUBLIC_URL must be an http/);
     assert.throws(
       () => readServerConfig({ PUBLIC_URL: 'https://agency.example.gov.au/field-kit' }),

@@ -5,6 +5,7 @@ import pg from 'pg';
 import { DatabaseOpenError } from '../../../server/db/database-open-error.js';
 import { openDatabase, type OpenedDatabase } from '../../../server/db/open-database.js';
 import { buildApp } from '../../../server/app.js';
+import { ServerMetrics } from '../../../server/metrics.js';
 import { SyncStore } from '../../../server/sync/sync-store.js';
 import { assertDatabaseUnavailable } from '../../support/assert-database-unavailable.js';
 import { freePort } from '../../support/free-port.js';
@@ -229,5 +230,65 @@ describe('PostgreSQL connections lost (a restart, a failover, a proxy closing th
       await path.cut();
     }
     assert.equal(channel.listening, false);
+  });
+
+  it('says in its metrics whether it hears the other instances’ changes, for an alert', async () => {
+    const path = await relay(new URL(url));
+    await path.open();
+    const { db, listen } = await openDatabase({ databaseUrl: path.url, connectTimeoutMs: 500 });
+    const app = await buildApp({
+      distDir: 'dist',
+      sync: { store: new SyncStore(db, 'secret'), listen },
+      metrics: new ServerMetrics(),
+    });
+    const listening = async (): Promise<string | undefined> => {
+      // Answered while the database cannot be reached, too: that is when the metrics tell most.
+      const res = await app.inject({ url: '/metrics' });
+      assert.equal(res.statusCode, 200, res.body);
+      return /^efk_changes_listening (\d)$/m.exec(res.body)?.[1];
+    };
+    const until = async (value: string): Promise<void> => {
+      for (let tries = 0; tries < 100 && (await listening()) !== value; tries += 1)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(await listening(), value);
+    };
+    try {
+      await until('1');
+      await path.cut();
+      await until('0');
+      await path.open();
+      await until('1');
+    } finally {
+      await app.close();
+      await db.destroy();
+      await path.cut();
+    }
+  });
+
+  it('listens on a connection of its own address when given one (a pooler in front that does not carry LISTEN)', async () => {
+    const pooler = await relay(new URL(url));
+    await pooler.open();
+    const { db, listen } = await openDatabase({ databaseUrl: pooler.url, listenUrl: url, connectTimeoutMs: 500 });
+    const heard: string[] = [];
+    let onListening: () => void = () => undefined;
+    const listened = new Promise<void>((resolve) => (onListening = resolve));
+    const channel = listen!('efk_test_channel', { onMessage: (payload) => heard.push(payload), onListening });
+    try {
+      await listened;
+      // The address the queries take goes down; the one listening does not.
+      await pooler.cut();
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      await client.query('select pg_notify($1, $2)', ['efk_test_channel', 'direct']);
+      await client.end();
+      for (let tries = 0; tries < 100 && heard.length === 0; tries += 1)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.deepEqual(heard, ['direct']);
+      assert.equal(channel.listening, true);
+    } finally {
+      await channel.close();
+      await db.destroy();
+      await pooler.cut();
+    }
   });
 });
