@@ -184,15 +184,27 @@ describe('two server instances on one PostgreSQL database', () => {
     }
   }
 
-  it('wakes a device waiting on instance 1 for its team’s next change when a teammate pushes it to instance 2', async () => {
+  /**
+   * A new team with a reader on instance 1 and a writer on instance 2, both instances listening,
+   * and the reader's request waiting on instance 1 for the team's next change.
+   */
+  async function waitingOnOne(
+    name: string,
+  ): Promise<{ reader: { token: string }; writer: { token: string }; waiting: Promise<{ rev: number }> }> {
     const [one, two] = instances as [Instance, Instance];
-    const team = await one.store.createTeam('Listening team');
+    const team = await one.store.createTeam(name);
     const reader = await call<{ token: string }>(one.origin, '/api/join', null, { code: team.code, deviceName: 'R' });
     const writer = await call<{ token: string }>(two.origin, '/api/join', null, { code: team.code, deviceName: 'W' });
     await bothListening(one.db);
     const since = await one.store.teamRev(team.id);
     const waiting = call<{ rev: number }>(one.origin, `/api/changes?since=${since}`, reader.token);
     await new Promise((resolve) => setTimeout(resolve, 200));
+    return { reader, writer, waiting };
+  }
+
+  it('wakes a device waiting on instance 1 for its team’s next change when a teammate pushes it to instance 2', async () => {
+    const two = instances[1]!;
+    const { writer, waiting } = await waitingOnOne('Listening team');
     const pushed = await call<{ results: MutationResult[] }>(two.origin, '/api/push', writer.token, {
       mutations: [newDraft(randomUUID(), 'Pushed to the other instance')],
     });
@@ -202,13 +214,7 @@ describe('two server instances on one PostgreSQL database', () => {
 
   it('listens again after its connection is cut, and wakes a device whose team changed meanwhile', async () => {
     const [one, two] = instances as [Instance, Instance];
-    const team = await one.store.createTeam('Cut team');
-    const reader = await call<{ token: string }>(one.origin, '/api/join', null, { code: team.code, deviceName: 'R' });
-    const writer = await call<{ token: string }>(two.origin, '/api/join', null, { code: team.code, deviceName: 'W' });
-    await bothListening(one.db);
-    const since = await one.store.teamRev(team.id);
-    const waiting = call<{ rev: number }>(one.origin, `/api/changes?since=${since}`, reader.token);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const { reader, writer, waiting } = await waitingOnOne('Cut team');
     // As a PostgreSQL restart or a proxy would: the listening connections end, with the push told to no one.
     const { rows } = await sql<{ pid: number }>`select pg_terminate_backend(pid) as pid from pg_stat_activity
       where application_name = 'efk: listening for changes'`.execute(one.db);
