@@ -6,7 +6,7 @@ import { SyncStore } from '../server/sync/sync-store.js';
 import { joinTeam } from '../src/sync/sync-transport.js';
 import { startPostgres } from '../test/support/postgres.js';
 import { tempDirWith } from '../test/support/temp-dir.js';
-import type { Figure } from './figure.js';
+import { median, type Figure } from './figure.js';
 import { newDraftMutation } from '../test/support/new-draft-mutation.js';
 
 const PER_CLIENT = 3_000;
@@ -57,6 +57,48 @@ async function client(origin: string, code: string): Promise<number> {
   return PER_CLIENT;
 }
 
+/** A device's authenticated GET or POST to `origin`, its answer as JSON. */
+async function call<T>(origin: string, token: string, route: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${origin}${route}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? null : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${route} ${res.status}`);
+  return (await res.json()) as T;
+}
+
+const WAKES = 30;
+
+/**
+ * How long a teammate's change takes to reach a device waiting on `waitOrigin` for it (`GET
+ * /api/changes`) when pushed to `pushOrigin`: from sending the push to the wait's answer, each
+ * sample; and the push's own round trip, the floor of that.
+ */
+async function wakeTimes(
+  waitOrigin: string,
+  pushOrigin: string,
+  code: string,
+): Promise<{ wake: number[]; push: number[] }> {
+  const reader = await joinTeam({ code, deviceName: 'Reader' }, waitOrigin);
+  const writer = await joinTeam({ code, deviceName: 'Writer' }, pushOrigin);
+  // Since 0 is answered at once with the team's revision (the team has pushed by now).
+  let { rev } = await call<{ rev: number }>(waitOrigin, reader.token, '/api/changes?since=0');
+  const wake: number[] = [];
+  const push: number[] = [];
+  for (let seq = 1; seq <= WAKES; seq += 1) {
+    const waiting = call<{ rev: number }>(waitOrigin, reader.token, `/api/changes?since=${rev}`);
+    // Registered at its server before the push is sent: what is timed is the wake, not the asking.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const sent = performance.now();
+    await call(pushOrigin, writer.token, '/api/push', { mutations: [newDraftMutation(seq, { title: `Wake ${seq}` })] });
+    push.push(performance.now() - sent);
+    rev = (await waiting).rev;
+    wake.push(performance.now() - sent);
+  }
+  return { wake, push };
+}
+
 /**
  * Capacity on PostgreSQL with one and with two server processes, two teams pushing at once (a
  * team's writes are serialised by design; an agency's load is many teams).
@@ -67,6 +109,7 @@ export async function scaleBench(distDir: string): Promise<Figure[]> {
   const data = await tempDirWith();
   const children: ChildProcess[] = [];
   try {
+    let wakes: Wakes = null;
     const run = async (instances: number): Promise<number> => {
       const url = await postgres.createDatabase();
       const secret = randomSecret();
@@ -83,6 +126,10 @@ export async function scaleBench(distDir: string): Promise<Figure[]> {
       const t = performance.now();
       const done = await Promise.all(teams.map((team, i) => client(servers[i % servers.length]!.origin, team.code)));
       const rate = done.reduce((a, b) => a + b, 0) / ((performance.now() - t) / 1000);
+      if (servers.length === 2) {
+        const [a, b] = [servers[0]!.origin, servers[1]!.origin];
+        wakes = { same: await wakeTimes(a, a, teams[0]!.code), other: await wakeTimes(a, b, teams[1]!.code) };
+      }
       for (const s of servers) s.child.kill('SIGTERM');
       return Math.round(rate);
     };
@@ -105,10 +152,43 @@ export async function scaleBench(distDir: string): Promise<Figure[]> {
         budget: Number.POSITIVE_INFINITY,
         kind: 'at-least',
       },
+      ...wakeFigures(wakes),
     ];
   } finally {
     for (const c of children) c.kill('SIGKILL');
     await postgres.stop();
     await data.cleanup();
   }
+}
+
+type Wakes = { same: { wake: number[]; push: number[] }; other: { wake: number[]; push: number[] } } | null;
+
+/** The wake times as figures: the other instance's beside the same instance's, each beside its push. */
+function wakeFigures(wakes: Wakes): Figure[] {
+  if (!wakes) return [];
+  const ms = (n: number): number => Math.round(n * 10) / 10;
+  const spread = (values: number[]): string =>
+    `${WAKES} pushes, ${ms(Math.min(...values))}–${ms(Math.max(...values))} ms`;
+  return [
+    {
+      name: 'A teammate’s change reaching a device waiting on the same instance, PostgreSQL, median (ms)',
+      ours: ms(median(wakes.same.wake)),
+      limit: ms(median(wakes.same.push)),
+      limitName: 'the push’s own round trip',
+      budget: Number.POSITIVE_INFINITY,
+      kind: 'at-most',
+      notes: [`from sending the push to the waiting request’s answer; ${spread(wakes.same.wake)}`],
+    },
+    {
+      name: 'A teammate’s change reaching a device waiting on the other instance (LISTEN/NOTIFY), median (ms)',
+      ours: ms(median(wakes.other.wake)),
+      limit: ms(median(wakes.same.wake)),
+      limitName: 'on the same instance',
+      budget: Number.POSITIVE_INFINITY,
+      kind: 'at-most',
+      notes: [
+        `${spread(wakes.other.wake)}; the push’s own round trip ${ms(median(wakes.other.push))} ms; without LISTEN it waited for the wait’s end, up to 25 s`,
+      ],
+    },
+  ];
 }
