@@ -54,7 +54,7 @@ export class OfflineReadinessView extends LitElement {
       case 'ready':
         return this.always || this.news ? 'The kit is saved on this device: it opens without a signal.' : null;
       case 'failed':
-        return 'The kit could not be saved on this device for use without a signal: the connection dropped, or the kit’s server did not answer. It tries again when the connection returns.';
+        return 'The kit could not be saved on this device for use without a signal: the connection dropped, or the kit’s server did not answer. It tries again by itself while this page is open, and when the connection returns.';
       case 'unsupported':
         return this.always
           ? 'This browser cannot keep the kit for use without a signal. Open the kit in an up-to-date Chrome, Edge, Firefox or Safari.'

@@ -8,10 +8,19 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 export type OfflineReadiness = 'preparing' | 'ready' | 'failed' | 'unsupported';
 
 /**
+ * After a failed install the kit tries again by itself, first this soon, then twice as long each
+ * time up to RETRY_MAX_MS: an `online` event does not come on a weak or dead network that the
+ * browser calls online, and a file missing for a while (a deploy under way) costs a download
+ * each try, so the tries thin out.
+ */
+export const RETRY_FIRST_MS = 10_000;
+export const RETRY_MAX_MS = 5 * 60_000;
+
+/**
  * Follows the service worker's first install, so a field worker knows before leaving signal
  * whether the kit will open without it: an active worker has every file it needs. A failed install
- * leaves no worker (the browser clears the registration), so the kit registers again, when the
- * connection returns or the user asks.
+ * leaves no worker (the browser clears the registration), so the kit registers again: when the
+ * connection returns, the user asks, or by itself a while later.
  */
 export class OfflineReadyController implements ReactiveController {
   readiness: OfflineReadiness;
@@ -19,6 +28,8 @@ export class OfflineReadyController implements ReactiveController {
   becameReady = false;
 
   private readonly _container: ServiceWorkerContainer | undefined;
+  private _retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private _retryMs = RETRY_FIRST_MS;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -51,6 +62,7 @@ export class OfflineReadyController implements ReactiveController {
 
   hostDisconnected(): void {
     window.removeEventListener('online', this._onOnline);
+    clearTimeout(this._retryTimer);
   }
 
   /** The page's own registration (made after its load), to follow its install. */
@@ -61,9 +73,10 @@ export class OfflineReadyController implements ReactiveController {
     );
   }
 
-  /** Registers again after a failed install: the user asked, or the connection came back. */
+  /** Registers again after a failed install: the user asked, the connection came back, or it is time. */
   retry(): void {
     if (!this._container || this.readiness !== 'failed') return;
+    clearTimeout(this._retryTimer);
     this._set('preparing', false);
     this.follow(this._container.register(this.scriptUrl));
   }
@@ -82,6 +95,11 @@ export class OfflineReadyController implements ReactiveController {
     if (this.readiness === readiness || this.readiness === 'ready') return;
     this.readiness = readiness;
     this.becameReady = news && readiness === 'ready';
+    if (readiness === 'failed') {
+      clearTimeout(this._retryTimer);
+      this._retryTimer = setTimeout(() => this.retry(), this._retryMs);
+      this._retryMs = Math.min(this._retryMs * 2, RETRY_MAX_MS);
+    }
     this.host.requestUpdate();
   }
 

@@ -192,6 +192,18 @@ describe('a first visit that cannot save the kit for offline use', () => {
     });
   });
 
+  it('saves it by itself a while later once the server has every file, on a network that never went down', async () => {
+    await failedFirstVisit(async (page, origin, restore, context) => {
+      // No `online` event comes (a weak network the browser calls online, a deploy under way): the kit tries again anyway.
+      await restore();
+      await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
+      assert.equal(await page.getByText('The kit could not be saved on this device').count(), 0, 'no longer said');
+      await context.setOffline(true);
+      await page.goto(`${origin}/settings`);
+      await page.getByText('The kit is saved on this device: it opens without a signal.').waitFor();
+    });
+  });
+
   it('saves it by itself when the connection comes back, unasked', async () => {
     await failedFirstVisit(async (page, origin, restore, context) => {
       await restore();

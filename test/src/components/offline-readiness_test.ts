@@ -31,7 +31,9 @@ describe('offline-readiness', () => {
 
   it('offers to try again when saving failed, from the keyboard, and is accessible', async () => {
     const el = await view('failed');
-    expect(said(el)).to.match(/^The kit could not be saved on this device.*tries again when the connection returns\.$/);
+    expect(said(el)).to.match(
+      /^The kit could not be saved on this device.*tries again by itself while this page is open, and when the connection returns\.$/,
+    );
     const button = el.shadowRoot!.querySelector('button')!;
     expect(button.textContent).to.equal('Try again');
     button.focus();
