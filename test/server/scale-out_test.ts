@@ -15,22 +15,9 @@ import {
   type PullResponse,
   type ServerDraft,
 } from '../../src/sync/protocol.js';
+import { newDraftMutation } from '../support/new-draft-mutation.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
 import { tempDirWith } from '../support/temp-dir.js';
-
-/** A new draft with a title, as a device's push carries it. */
-function newDraft(id: string, title: string, seq = 1): Mutation {
-  return {
-    seq,
-    draftId: id,
-    kind: 'upsert',
-    worksheetId: 'engagement-strategy',
-    worksheetVersion: 1,
-    createdAt: 1,
-    baseRev: 0,
-    fields: { title: { value: title, baseRev: 0, changedAt: seq } },
-  };
-}
 
 interface Instance {
   readonly app: FastifyInstance;
@@ -206,7 +193,7 @@ describe('two server instances on one PostgreSQL database', () => {
     const two = instances[1]!;
     const { writer, waiting } = await waitingOnOne('Listening team');
     const pushed = await call<{ results: MutationResult[] }>(two.origin, '/api/push', writer.token, {
-      mutations: [newDraft(randomUUID(), 'Pushed to the other instance')],
+      mutations: [newDraftMutation(1, { title: 'Pushed to the other instance' })],
     });
     const { rev } = await beforeItsEnd(waiting, 'instance 1 did not hear the push to instance 2');
     assert.equal(rev, pushed.results[0]!.rev);
@@ -220,7 +207,7 @@ describe('two server instances on one PostgreSQL database', () => {
       where application_name = 'efk: listening for changes'`.execute(one.db);
     assert.equal(rows.length, 2);
     const pushed = await call<{ results: MutationResult[] }>(two.origin, '/api/push', writer.token, {
-      mutations: [newDraft(randomUUID(), 'Pushed while no one listened')],
+      mutations: [newDraftMutation(1, { title: 'Pushed while no one listened' })],
     });
     const { rev } = await beforeItsEnd(waiting, 'instance 1 never looked again after listening anew');
     assert.equal(rev, pushed.results[0]!.rev);
@@ -229,7 +216,7 @@ describe('two server instances on one PostgreSQL database', () => {
     const next = call<{ rev: number }>(one.origin, `/api/changes?since=${rev}`, reader.token);
     await new Promise((resolve) => setTimeout(resolve, 200));
     const again = await call<{ results: MutationResult[] }>(two.origin, '/api/push', writer.token, {
-      mutations: [newDraft(randomUUID(), 'Pushed once listened again', 2)],
+      mutations: [newDraftMutation(2, { title: 'Pushed once listened again' })],
     });
     assert.equal(
       (await beforeItsEnd(next, 'instance 1 did not hear the push once listening again')).rev,
