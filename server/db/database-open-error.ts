@@ -48,24 +48,27 @@ export function shownUrl(url: string): string {
   }
 }
 
-/** Why opening the database at `url` failed with `error`, and what to do about it. */
-export function databaseOpenError(error: unknown, url: string): DatabaseOpenError {
+/**
+ * Why opening the database at `url` failed with `error`, and what to do about it; `setting` names
+ * where the URL came from (DATABASE_LISTEN_URL for the listening connection's own).
+ */
+export function databaseOpenError(error: unknown, url: string, setting = 'DATABASE_URL'): DatabaseOpenError {
   const at = shownUrl(url);
   const detail = errorMessage(error);
   const code = errorCode(error);
   if (isUnreachable(error))
     return new DatabaseOpenError(
-      `Could not reach the database at ${at} (${detail}). Is PostgreSQL running there, and is DATABASE_URL right?`,
+      `Could not reach the database at ${at} (${detail}). Is PostgreSQL running there, and is ${setting} right?`,
     );
   if (code === '28P01' || code === '28000')
     return new DatabaseOpenError(
-      `The database at ${at} refused the login (${detail}): check the user and password in DATABASE_URL.`,
+      `The database at ${at} refused the login (${detail}): check the user and password in ${setting}.`,
     );
   if (code === '3D000')
     return new DatabaseOpenError(
-      `The database named in DATABASE_URL does not exist (${detail}): create it (createdb), or correct ${at}.`,
+      `The database named in ${setting} does not exist (${detail}): create it (createdb), or correct ${at}.`,
     );
-  return new DatabaseOpenError(`Could not open the database at ${at}: ${detail}`);
+  return new DatabaseOpenError(`Could not open the database at ${at} (${setting}): ${detail}`);
 }
 
 /** Why opening the SQLite file `file` failed with `error`, and what to do about it. */

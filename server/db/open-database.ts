@@ -138,7 +138,10 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenedDataba
     } catch (error) {
       failed = error;
     }
-    if (failed === undefined) return opened;
+    if (failed === undefined) {
+      if (config.databaseUrl && config.listenUrl) await checkListenUrl(opened, config.listenUrl);
+      return opened;
+    }
     if (!config.databaseUrl) throw failed;
     if (isUnreachable(failed) && Date.now() - started < (config.waitMs ?? 0)) {
       config.onWait?.(errorMessage(failed));
@@ -147,5 +150,23 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenedDataba
     }
     await opened.db.destroy().catch(() => undefined);
     throw databaseOpenError(failed, config.databaseUrl);
+  }
+}
+
+/**
+ * A listening connection given its own address is opened once at start: a mistake in it (a wrong
+ * password, a host that is not there) stops the start, said plainly, where the server would
+ * otherwise run on, hearing no other instance and logging its tries.
+ */
+async function checkListenUrl(opened: OpenedDatabase, listenUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: listenUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (error) {
+    await opened.db.destroy().catch(() => undefined);
+    throw databaseOpenError(error, listenUrl, 'DATABASE_LISTEN_URL');
+  } finally {
+    await client.end().catch(() => undefined);
   }
 }

@@ -118,6 +118,18 @@ describe('PostgreSQL connections lost (a restart, a failover, a proxy closing th
     );
   });
 
+  it('will not start on a listening address that cannot be opened, and says it is DATABASE_LISTEN_URL', async () => {
+    const port = await freePort();
+    const nobody = `postgres://efk:s3cret-pass@127.0.0.1:${port}/efk`;
+    await assert.rejects(openDatabase({ databaseUrl: url, listenUrl: nobody }), (error: unknown) => {
+      assert.ok(error instanceof DatabaseOpenError);
+      assert.match(error.message, /^Could not reach the database at postgres:\/\/efk:\*\*\*@127\.0\.0\.1:\d+\/efk /);
+      assert.match(error.message, /is DATABASE_LISTEN_URL right\?$/);
+      assert.doesNotMatch(error.message, /s3cret/);
+      return true;
+    });
+  });
+
   it('waits at start for a PostgreSQL that comes up after the kit, rather than failing', async () => {
     // The database's address answers nothing for its first second and a half, then leads to it.
     const late = await relay(new URL(url));
