@@ -42,21 +42,6 @@ function startInstance(
   });
 }
 
-async function client(origin: string, code: string): Promise<number> {
-  const { token } = await joinTeam({ code, deviceName: 'Bench' }, origin);
-  let seq = 0;
-  for (let i = 0; i < PER_CLIENT; i += BATCH) {
-    const mutations = Array.from({ length: BATCH }, () => newDraftMutation(++seq, { title: `Draft ${seq}` }));
-    const res = await fetch(`${origin}/api/push`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ mutations }),
-    });
-    if (!res.ok) throw new Error(`push ${res.status}`);
-  }
-  return PER_CLIENT;
-}
-
 /** A device's authenticated GET or POST to `origin`, its answer as JSON. */
 async function call<T>(origin: string, token: string, route: string, body?: unknown): Promise<T> {
   const res = await fetch(`${origin}${route}`, {
@@ -68,6 +53,16 @@ async function call<T>(origin: string, token: string, route: string, body?: unkn
   return (await res.json()) as T;
 }
 
+async function client(origin: string, code: string): Promise<number> {
+  const { token } = await joinTeam({ code, deviceName: 'Bench' }, origin);
+  let seq = 0;
+  for (let i = 0; i < PER_CLIENT; i += BATCH) {
+    const mutations = Array.from({ length: BATCH }, () => newDraftMutation(++seq, { title: `Draft ${seq}` }));
+    await call(origin, token, '/api/push', { mutations });
+  }
+  return PER_CLIENT;
+}
+
 const WAKES = 30;
 
 /**
@@ -75,11 +70,7 @@ const WAKES = 30;
  * /api/changes`) when pushed to `pushOrigin`: from sending the push to the wait's answer, each
  * sample; and the push's own round trip, the floor of that.
  */
-async function wakeTimes(
-  waitOrigin: string,
-  pushOrigin: string,
-  code: string,
-): Promise<{ wake: number[]; push: number[] }> {
+async function wakeTimes(waitOrigin: string, pushOrigin: string, code: string): Promise<WakeTimes> {
   const reader = await joinTeam({ code, deviceName: 'Reader' }, waitOrigin);
   const writer = await joinTeam({ code, deviceName: 'Writer' }, pushOrigin);
   // Since 0 is answered at once with the team's revision (the team has pushed by now).
@@ -161,7 +152,13 @@ export async function scaleBench(distDir: string): Promise<Figure[]> {
   }
 }
 
-type Wakes = { same: { wake: number[]; push: number[] }; other: { wake: number[]; push: number[] } } | null;
+/** Each push's time to the waiting request's answer, and its own round trip, in ms. */
+interface WakeTimes {
+  readonly wake: number[];
+  readonly push: number[];
+}
+
+type Wakes = { same: WakeTimes; other: WakeTimes } | null;
 
 /** The wake times as figures: the other instance's beside the same instance's, each beside its push. */
 function wakeFigures(wakes: Wakes): Figure[] {

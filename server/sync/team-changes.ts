@@ -57,12 +57,16 @@ export class TeamChanges {
 
   /** Changes may have gone untold (the instances' channel was lost a while): every waiting request looks now. */
   missed(): void {
-    for (const set of [...this._waiting.values()]) for (const waiter of [...set]) waiter.wake('changed');
+    this._wakeAll('changed');
   }
 
   /** The server is stopping: every waiting request answers now, so none holds the stop up. */
   close(): void {
     this._closed = true;
-    for (const set of [...this._waiting.values()]) for (const waiter of [...set]) waiter.wake('ended');
+    this._wakeAll('ended');
+  }
+
+  private _wakeAll(why: WaitEnd): void {
+    for (const set of [...this._waiting.values()]) for (const waiter of [...set]) waiter.wake(why);
   }
 }

@@ -61,6 +61,20 @@ describe('PostgreSQL connections lost (a restart, a failover, a proxy closing th
     await postgres?.stop();
   });
 
+  /** Told on the test channel, from a connection of the test's own (not through any relay). */
+  async function notify(payload: string): Promise<void> {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query('select pg_notify($1, $2)', ['efk_test_channel', payload]);
+    await client.end();
+  }
+
+  /** Looks every 50 ms, for up to 5 s, until `done()` holds; the caller asserts what it then sees. */
+  async function eventually(done: () => boolean | Promise<boolean>): Promise<void> {
+    for (let tries = 0; tries < 100 && !(await done()); tries += 1)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+
   it('are told, and the server goes on with new ones, where it used to end', async () => {
     const store = new SyncStore(opened.db, 'secret');
     await store.createTeam('Field team');
@@ -203,16 +217,8 @@ describe('PostgreSQL connections lost (a restart, a failover, a proxy closing th
       },
       onLost: (_error, retryMs) => lostFor.push(retryMs),
     });
-    /** Told on the channel, from a connection of the test's own (not through the relay). */
-    const notify = async (payload: string): Promise<void> => {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      await client.query('select pg_notify($1, $2)', ['efk_test_channel', payload]);
-      await client.end();
-    };
     const heardOf = async (payload: string): Promise<void> => {
-      for (let tries = 0; tries < 100 && !heard.includes(payload); tries += 1)
-        await new Promise((resolve) => setTimeout(resolve, 50));
+      await eventually(() => heard.includes(payload));
       assert.ok(heard.includes(payload), `never heard "${payload}" (heard: ${heard.join(', ')})`);
     };
     try {
@@ -260,8 +266,7 @@ describe('PostgreSQL connections lost (a restart, a failover, a proxy closing th
       return /^efk_changes_listening (\d)$/m.exec(res.body)?.[1];
     };
     const until = async (value: string): Promise<void> => {
-      for (let tries = 0; tries < 100 && (await listening()) !== value; tries += 1)
-        await new Promise((resolve) => setTimeout(resolve, 50));
+      await eventually(async () => (await listening()) === value);
       assert.equal(await listening(), value);
     };
     try {
@@ -289,12 +294,8 @@ describe('PostgreSQL connections lost (a restart, a failover, a proxy closing th
       await listened;
       // The address the queries take goes down; the one listening does not.
       await pooler.cut();
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      await client.query('select pg_notify($1, $2)', ['efk_test_channel', 'direct']);
-      await client.end();
-      for (let tries = 0; tries < 100 && heard.length === 0; tries += 1)
-        await new Promise((resolve) => setTimeout(resolve, 50));
+      await notify('direct');
+      await eventually(() => heard.length > 0);
       assert.deepEqual(heard, ['direct']);
       assert.equal(channel.listening, true);
     } finally {
