@@ -7,9 +7,8 @@ import { DB_NAME } from '../../src/data/db.js';
 import { SYNC_TAG, PERIODIC_SYNC_TAG } from '../../src/sync/run-sync.js';
 import { joinLink } from '../../server/sync/sync-routes.js';
 import { startSyncServer } from '../support/app-server.js';
-import { runBuild } from '../support/build-app.js';
+import { builtApp } from '../support/build-app.js';
 import { launchProfile } from '../support/browser.js';
-import { tempDirWith } from '../support/temp-dir.js';
 import { grantPeriodicSync, wakeServiceWorker } from '../support/wake-service-worker.js';
 
 const ACHIEVE = 'What you’re trying to achieve and what success looks like';
@@ -106,10 +105,8 @@ describe('sync between two devices', () => {
   }
 
   before(async () => {
-    const out = await tempDirWith();
+    const out = await builtApp();
     cleanups.push(out.cleanup);
-    const built = await runBuild(out.dir);
-    assert.equal(built.code, 0, built.output);
     server = await startSyncServer(out.dir);
     cleanups.push(() => server.close());
     a = await device();

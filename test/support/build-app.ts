@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { cp } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempDirWith } from './temp-dir.js';
@@ -30,9 +31,18 @@ export function runBuild(outDir: string, contentDir?: string, env: Record<string
   });
 }
 
-/** A fresh production build in a folder of its own (the test fails if the build does); removed by `cleanup`. */
+/**
+ * A fresh production build in a folder of its own (the test fails if the build does); removed by
+ * `cleanup`. Of the usual content it is a copy of the build `npm run test:node` made for all its
+ * files (EFK_TEST_BUILD), when there is one: the same files, and a copy a test may change.
+ */
 export async function builtApp(contentDir?: string): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const out = await tempDirWith();
+  const shared = process.env['EFK_TEST_BUILD'];
+  if (shared && !contentDir) {
+    await cp(shared, out.dir, { recursive: true });
+    return out;
+  }
   const result = await runBuild(out.dir, contentDir);
   assert.equal(result.code, 0, result.output);
   return out;
