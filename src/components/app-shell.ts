@@ -108,9 +108,7 @@ export class AppShell extends LitElement {
 
   private _eraseTimer: ReturnType<typeof setTimeout> | undefined;
 
-  private readonly _sync = new SyncController(this, (reached) =>
-    reached ? this._connection.monitor.reportSuccess() : this._connection.monitor.reportFailure(),
-  );
+  private readonly _sync = new SyncController(this, this._connection.monitor);
 
   /** How often the kit on screen looks for teammates' changes (see PULL_EVERY_MS); tests shorten it. */
   set pullEveryMs(ms: number) {

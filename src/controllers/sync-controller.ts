@@ -1,6 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { DraftStore } from '../data/draft-store.js';
 import { storageFailureOf } from '../data/storage-error.js';
+import type { ConnectionMonitor } from '../net/connection-monitor.js';
 import { wakeWhileClosed } from '../net/periodic-sync.js';
 import { draftTitle, type OutboxEntry } from '../data/draft.js';
 import { eraseLostDevice, isEraseOrder } from '../sync/erase-lost-device.js';
@@ -141,11 +142,12 @@ export const PULL_EVERY_MS = 30_000;
 /**
  * Keeps drafts moving between this device and the team's server. Work is triggered when the
  * outbox grows (and handed to Background Sync, so it goes even if the app is closed), on start,
- * when the network returns, when the app comes back to the foreground, every {@link PULL_EVERY_MS}
- * while it is on screen (a teammate's changes arrive while this device only reads), and on a retry
- * timer with exponential backoff (1 s doubling to 60 s, with jitter) while anything is waiting. When
- * the server asks for time (Retry-After, as when its disk is full), the timers wait at least that
- * long; only the user's own "Sync now" and the network or the app coming back go sooner.
+ * when the network returns or the server answers again, when the app comes back to the
+ * foreground, every {@link PULL_EVERY_MS} while it is on screen (a teammate's changes arrive while
+ * this device only reads), and on a retry timer with exponential backoff (1 s doubling to 60 s,
+ * with jitter) while anything is waiting. When the server asks for time (Retry-After, as when its
+ * disk is full), the timers wait at least that long; only the user's own "Sync now" and the
+ * network or the app coming back go sooner.
  */
 export class SyncController implements ReactiveController {
   status: SyncStatus = {
@@ -183,10 +185,21 @@ export class SyncController implements ReactiveController {
   private _noWatch = false;
   private _unsubscribe: (() => void) | undefined;
 
+  /** Told what each request to the team's server saw: an answer, or no network. */
+  private readonly onNetwork: (reached: boolean) => void;
+
+  /**
+   * @param monitor the kit's view of whether its server answers: told what sync's requests see,
+   *   and followed, so that a sync held by a lost connection goes the moment the server answers
+   *   the monitor's looks again
+   */
   constructor(
     private readonly host: ReactiveControllerHost,
-    private readonly onNetwork: (reached: boolean) => void = () => undefined,
+    private readonly monitor?: ConnectionMonitor,
   ) {
+    this.onNetwork = monitor
+      ? (reached) => (reached ? monitor.reportSuccess() : monitor.reportFailure())
+      : () => undefined;
     host.addController(this);
   }
 
@@ -197,6 +210,7 @@ export class SyncController implements ReactiveController {
     window.addEventListener('online', this._soon);
     window.addEventListener('appinstalled', this._askWhileClosed);
     document.addEventListener('visibilitychange', this._onVisible);
+    this.monitor?.addEventListener('change', this._onReachable);
     this._poll = setInterval(this._onPoll, this._pullEveryMs);
   }
 
@@ -204,6 +218,7 @@ export class SyncController implements ReactiveController {
     window.removeEventListener('online', this._soon);
     window.removeEventListener('appinstalled', this._askWhileClosed);
     document.removeEventListener('visibilitychange', this._onVisible);
+    this.monitor?.removeEventListener('change', this._onReachable);
     this._unsubscribe?.();
     clearTimeout(this._timer);
     clearInterval(this._poll);
@@ -601,6 +616,16 @@ export class SyncController implements ReactiveController {
   private readonly _soon = (): void => {
     this.syncNow();
     if (this._store) quietly(revokeLeft(this._store));
+  };
+
+  /**
+   * The server answers again, found by the monitor's own look, after a sync failed for want of a
+   * network: on a dead or captive network, or with the server down, no `online` event comes to say
+   * so, and the retry timer may be a minute away by then. Not while a run is under way: its own
+   * requests tell the monitor too, and it follows anything new with a run of its own.
+   */
+  private readonly _onReachable = (): void => {
+    if (this.monitor?.online && this.status.problem === 'offline' && !this._running) this._soon();
   };
 
   /**

@@ -685,6 +685,48 @@ describe('sync between two devices', () => {
     await page.getByText(/This device has joined Riverside team/).waitFor({ timeout: 30_000 });
     assert.equal((await server.store.devices((await server.store.firstTeam())!.id)).length, before + 1);
   });
+  it('sends a change held by a dead network the moment the server answers the kit’s looks again, not at its retry a minute on', async () => {
+    // No service worker: the page's own sync is under test, and Background Sync would send the
+    // change on the browser's clock, which Playwright does not move.
+    const profile = await launchProfile({ serviceWorkers: 'block' });
+    cleanups.push(profile.close);
+    await profile.context.clock.install();
+    const page = profile.context.pages()[0] ?? (await profile.context.newPage());
+    await page.goto(server.joinLink);
+    await page.getByText(/This device has joined Riverside team/).waitFor({ timeout: 15_000 });
+    await page.goto(`${server.origin}/worksheet/new`);
+    await page.waitForURL(/\/worksheet\/[0-9a-f-]{36}$/);
+    const teamId = (await server.store.firstTeam())!.id;
+    // A captive portal, a dead network or the server down: the browser says online all along.
+    let tries = 0;
+    const down = (route: Route): Promise<void> => {
+      if (PUSH.test(route.request().url())) tries += 1;
+      return route.abort('connectionrefused');
+    };
+    await profile.context.route(/\/(api\/|health)/, down);
+    await page.getByRole('textbox', { name: 'Title' }).fill('Held by a dead network');
+    // Each failed try doubles the wait for the next: after the seventh it is a minute.
+    while (tries < 7) {
+      const before = tries;
+      await page.clock.fastForward(60_000);
+      for (let waited = 0; tries === before; waited += 1) {
+        assert.ok(waited < 100, `sync tried again (${tries} tries so far)`);
+        await page.waitForTimeout(100);
+      }
+    }
+    await page
+      .getByText(/waiting for a connection/)
+      .first()
+      .waitFor();
+    await profile.context.unroute(/\/(api\/|health)/, down);
+    // The kit's next look at the server is 15 s after the last failure; its next sync, 48 s or more.
+    await page.clock.fastForward(16_000);
+    for (let waited = 0; !(await titlesOn(teamId)).includes('Held by a dead network'); waited += 1) {
+      assert.ok(waited < 100, 'the change reached the team with no sync timer due');
+      await page.waitForTimeout(100);
+    }
+  });
+
   it('joins with the link pasted into Settings, where the kit cannot open links (on an iPhone’s home screen), once for two taps', async () => {
     const profile = await launchProfile();
     cleanups.push(profile.close);
