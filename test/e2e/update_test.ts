@@ -113,6 +113,12 @@ describe('updating to a new version', () => {
       for (const v of updated) versions.set(v.versionId, v.status);
     });
     await cdp.send('ServiceWorker.enable');
+    // The versions there already are told in events after enable's answer: the old one, active,
+    // must be among them before they are taken as the old ones (it was once taken for the new).
+    for (let tries = 0; ![...versions.values()].includes('activated'); tries += 1) {
+      assert.ok(tries < 100, 'DevTools told the version in use');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     const first = [...versions.keys()];
     await wakeServiceWorker(profile.context, server.origin, { periodic: true, tag: PERIODIC_SYNC_TAG });
     const installed = (): boolean =>
