@@ -692,7 +692,7 @@ export class DraftStore {
   ): boolean {
     if (Object.keys(fields).length === 0) return false;
     const at = this._now();
-    const key = this._rescued?.keep(draftId, fields, at);
+    const key = this._rescued?.keep(draftId, fields, at, typed);
     if (key) this._rescuedHere.set(key, { draftId, at, unsaved: new Set(Object.keys(fields)) });
     const db = this._connection;
     if (!db) return false;

@@ -1,5 +1,6 @@
 import type { FieldValue } from '../content/worksheet.js';
 import type { JournalEntry } from './db.js';
+import type { TypedFrom } from './draft.js';
 
 /** What of localStorage this uses; named here, since a service worker's types have no `Storage`. */
 interface PageStorage {
@@ -29,6 +30,21 @@ function isEntry(value: unknown): value is JournalEntry {
   );
 }
 
+function isTypedFrom(value: unknown): value is TypedFrom {
+  if (typeof value !== 'object' || value === null) return false;
+  const { rev, sawConflict } = value as Record<string, unknown>;
+  return typeof rev === 'number' && Number.isSafeInteger(rev) && typeof sawConflict === 'boolean';
+}
+
+/**
+ * Where the typing of each field began, as far as it can be read back: a field whose record is
+ * garbled keeps its words all the same, only without it.
+ */
+function typedOf(value: unknown): Record<string, TypedFrom> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+  return Object.fromEntries(Object.entries(value).filter(([, from]) => isTypedFrom(from)));
+}
+
 /**
  * Edits a closing page also writes to its localStorage, beside the journal in IndexedDB. On a full
  * disk the journal's write fails after the page is gone, with nobody left to tell; localStorage is
@@ -53,11 +69,23 @@ export class RescuedEdits {
     }
   }
 
-  /** Keeps `fields` of a draft as edited at `at`; its key, or null when even this store is full or blocked. */
-  keep(draftId: string, fields: Readonly<Record<string, FieldValue>>, at: number): string | null {
+  /**
+   * Keeps `fields` of a draft as edited at `at`, with where their typing began (`typed`: without
+   * it, a teammate's answer that reached the device meanwhile would be replaced unseen at the
+   * merge); its key, or null when even this store is full or blocked.
+   */
+  keep(
+    draftId: string,
+    fields: Readonly<Record<string, FieldValue>>,
+    at: number,
+    typed: Readonly<Record<string, TypedFrom>> = {},
+  ): string | null {
     const key = `${this.prefix}${crypto.randomUUID()}`;
     try {
-      this.storage.setItem(key, JSON.stringify({ draftId, fields, at }));
+      this.storage.setItem(
+        key,
+        JSON.stringify({ draftId, fields, at, ...(Object.keys(typed).length ? { typed } : {}) }),
+      );
       return key;
     } catch {
       return null;
@@ -74,8 +102,16 @@ export class RescuedEdits {
       } catch {
         value = undefined;
       }
-      if (isEntry(value)) entries.push({ key, draftId: value.draftId, fields: value.fields, at: value.at });
-      else this.storage.removeItem(key);
+      if (isEntry(value)) {
+        const typed = typedOf(value.typed);
+        entries.push({
+          key,
+          draftId: value.draftId,
+          fields: value.fields,
+          at: value.at,
+          ...(Object.keys(typed).length ? { typed } : {}),
+        });
+      } else this.storage.removeItem(key);
     }
     return entries;
   }

@@ -1013,6 +1013,28 @@ describe('DraftStore', () => {
       ).to.deep.equal([]);
     });
 
+    it('keeps a teammate’s answer beside words typed over it unseen, saved as a page closed on a full disk', async () => {
+      const name = freshDbName('rescue-typed');
+      const first = await store(name);
+      const d = await sharedDraft(first);
+      // A teammate's answer at revision 2 on screen as the typing began; another, at 3, pulled during it.
+      await first.applyRemote([teamDraft(d.id, 2, 'The teammate’s')]);
+      await first.applyRemote([teamDraft(d.id, 3, 'The teammate’s, changed')]);
+      freeDisk = fillDisk();
+      first.journal(d.id, { achieve: 'Mine, typed over it' }, { achieve: { rev: 2, sawConflict: false } });
+      first.close();
+      freeDisk();
+
+      const reopened = await store(name);
+      await waitUntil(
+        async () => (await reopened.get(d.id))!.fields['achieve']!.value === 'Mine, typed over it',
+        'the rescued edit is merged',
+      );
+      const field = (await reopened.get(d.id))!.fields['achieve']!;
+      expect(field.rev, 'it goes based on what the typist saw').to.equal(2);
+      expect(field.conflict).to.deep.include({ value: 'The teammate’s, changed', changedBy: 'B' });
+    });
+
     it('opens on a full disk with edits journalled as a page closed, and merges them at the first save with room', async () => {
       const name = freshDbName('journal-full');
       const first = await store(name);

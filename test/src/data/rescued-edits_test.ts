@@ -39,6 +39,26 @@ describe('RescuedEdits', () => {
     expect(Object.keys(localStorage).filter((key) => key.startsWith(name))).to.have.length(1);
   });
 
+  it('keeps where each answer’s typing began, and the words of one whose record of it is garbled', () => {
+    const { edits, name } = rescued();
+    edits.keep('draft-1', { achieve: 'typed over revision 4', audience: 'chosen' }, 10, {
+      achieve: { rev: 4, sawConflict: false },
+    });
+    localStorage.setItem(
+      `${name}:unsaved:garbled`,
+      JSON.stringify({
+        draftId: 'draft-2',
+        fields: { achieve: 'kept', audience: 'kept too' },
+        at: 11,
+        typed: { achieve: { rev: 'four' }, audience: { rev: 2, sawConflict: true } },
+      }),
+    );
+    const byDraft = new Map(edits.all().map((entry) => [entry.draftId, entry]));
+    expect(byDraft.get('draft-1')!.typed).to.deep.equal({ achieve: { rev: 4, sawConflict: false } });
+    expect(byDraft.get('draft-2')!.fields).to.deep.equal({ achieve: 'kept', audience: 'kept too' });
+    expect(byDraft.get('draft-2')!.typed).to.deep.equal({ audience: { rev: 2, sawConflict: true } });
+  });
+
   it('says so, and throws nothing, when localStorage is full as well', () => {
     const { edits } = rescued();
     const { setItem } = Storage.prototype;
