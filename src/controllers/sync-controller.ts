@@ -181,6 +181,8 @@ export class SyncController implements ReactiveController {
   private _againQuietly = false;
   /** Set while a request waits at the team's server for the team's next change. */
   private _watching = false;
+  /** Calls off the request waiting for the team's next change (see {@link _watchTeam}). */
+  private _stopWatching: AbortController | null = null;
   /** The team's server cannot wait for changes (it is older than this kit): the poll alone, then. */
   private _noWatch = false;
   private _unsubscribe: (() => void) | undefined;
@@ -219,6 +221,7 @@ export class SyncController implements ReactiveController {
     window.removeEventListener('appinstalled', this._askWhileClosed);
     document.removeEventListener('visibilitychange', this._onVisible);
     this.monitor?.removeEventListener('change', this._onReachable);
+    this._stopWatching?.abort();
     this._unsubscribe?.();
     clearTimeout(this._timer);
     clearInterval(this._poll);
@@ -655,13 +658,16 @@ export class SyncController implements ReactiveController {
    * While the kit is on screen, in a team and syncing well, a request waits at the team's server
    * for the team's next change (`GET /api/changes`), and the device pulls the moment it comes: a
    * teammate's edit shows within a moment, where the poll ({@link PULL_EVERY_MS}) took up to half
-   * a minute. It ends when the kit leaves the screen, the device its team, or a request fails (the
-   * poll and the retry timers carry on), and starts again with the next good sync.
+   * a minute. It ends when the kit leaves the screen (the request waiting is called off at once:
+   * a phone put away keeps no connection open, nor its server a wait), the device its team, or a
+   * request fails (the poll and the retry timers carry on), and starts again with the next good sync.
    */
   private async _watchTeam(): Promise<void> {
     const store = this._store;
     if (!store || this._watching || this._noWatch) return;
     this._watching = true;
+    const stop = new AbortController();
+    this._stopWatching = stop;
     try {
       let since = Number((await store.meta(SYNC_META.cursor)) ?? 0);
       for (;;) {
@@ -671,7 +677,7 @@ export class SyncController implements ReactiveController {
         if (!token) return;
         const waited = new FetchTransport(token, '', this.onNetwork, CHANGES_WAIT_MS + 15_000);
         const askedAt = performance.now();
-        const { rev } = await waited.changes(since);
+        const { rev } = await waited.changes(since, stop.signal);
         // Another team's now (changed meanwhile): its own watch starts with its first sync.
         if ((await store.meta(SYNC_META.token)) !== token) return;
         if (rev === since) {
@@ -688,10 +694,12 @@ export class SyncController implements ReactiveController {
       if (error instanceof SyncHttpError && error.status === 404) this._noWatch = true;
     } finally {
       this._watching = false;
+      if (this._stopWatching === stop) this._stopWatching = null;
     }
   }
 
   private readonly _onVisible = (): void => {
     if (document.visibilityState === 'visible') this.syncNow();
+    else this._stopWatching?.abort();
   };
 }

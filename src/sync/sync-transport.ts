@@ -16,6 +16,11 @@ export class SyncNetworkError extends Error {
   override name = 'SyncNetworkError';
 }
 
+/** The kit itself called the request off (a wait for the team's changes, as the kit leaves the screen). */
+export class SyncStoppedError extends Error {
+  override name = 'SyncStoppedError';
+}
+
 /** The server answered with an error status; 5xx and 429 are worth retrying, others are not. */
 export class SyncHttpError extends Error {
   override name = 'SyncHttpError';
@@ -141,8 +146,8 @@ export class FetchTransport implements SyncTransport {
    * `since` (a teammate's change), and says what it is then. Give this transport a timeout longer
    * than the wait.
    */
-  changes(since: number): Promise<ChangesResponse> {
-    return this._call<ChangesResponse>('GET', `/api/changes?since=${since}`);
+  changes(since: number, stop?: AbortSignal): Promise<ChangesResponse> {
+    return this._call<ChangesResponse>('GET', `/api/changes?since=${since}`, undefined, undefined, stop);
   }
 
   me(): Promise<MeResponse> {
@@ -158,7 +163,13 @@ export class FetchTransport implements SyncTransport {
     await this._call<unknown>('DELETE', '/api/me');
   }
 
-  private async _call<T>(method: string, path: string, body?: unknown, prepared?: Promise<Body>): Promise<T> {
+  private async _call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    prepared?: Promise<Body>,
+    stop?: AbortSignal,
+  ): Promise<T> {
     const send = async (encoded: Promise<Body> | undefined): Promise<T> =>
       request<T>(
         `${this.base}${path}`,
@@ -168,6 +179,7 @@ export class FetchTransport implements SyncTransport {
         this.onNetwork,
         this.timeoutMs,
         (serverTime) => (this._answered = { serverTime, at: performance.now() }),
+        stop,
       );
     const json = (): string => JSON.stringify(body);
     try {
@@ -212,6 +224,8 @@ async function request<T>(
   onNetwork: (reached: boolean) => void = () => undefined,
   timeoutMs = TIMEOUT_MS,
   onServerTime: (serverTime: number) => void = () => undefined,
+  /** Calls the request off: it then fails with SyncStoppedError, and tells `onNetwork` nothing. */
+  stop?: AbortSignal,
 ): Promise<T> {
   let response: Response;
   try {
@@ -223,9 +237,10 @@ async function request<T>(
         ...(body?.gzip ? { 'content-encoding': 'gzip' } : {}),
       },
       body: body?.data ?? null,
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: stop ? eitherSignal(AbortSignal.timeout(timeoutMs), stop) : AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
+    if (stop?.aborted) throw new SyncStoppedError('The request was called off.');
     onNetwork(false);
     throw new SyncNetworkError(`The team’s server could not be reached (${String(error)}).`);
   }
@@ -238,6 +253,7 @@ async function request<T>(
   try {
     data = await response.json();
   } catch (error) {
+    if (stop?.aborted) throw new SyncStoppedError('The request was called off.');
     // The answer was cut off (connection reset, timeout mid-body): as good as no answer.
     if (
       (error as Error).name === 'AbortError' ||
@@ -270,6 +286,17 @@ async function request<T>(
   if (data === null) throw new SyncHttpError(response.status, 'bad_response', 'The server’s answer could not be read.');
   noteServerTime(response, onServerTime);
   return data as T;
+}
+
+/** A signal that aborts when either does (AbortSignal.any, which Safari has only since 17.4). */
+function eitherSignal(a: AbortSignal, b: AbortSignal): AbortSignal {
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any([a, b]);
+  const both = new AbortController();
+  for (const signal of [a, b]) {
+    if (signal.aborted) both.abort(signal.reason);
+    else signal.addEventListener('abort', () => both.abort(signal.reason), { once: true });
+  }
+  return both.signal;
 }
 
 /**

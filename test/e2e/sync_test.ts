@@ -874,6 +874,33 @@ describe('sync between two devices', () => {
     await b.page.getByRole('link', { name: 'Told by the server' }).waitFor({ timeout: 10_000 });
   });
 
+  it('calls off its wait at the server as the kit leaves the screen, saying nothing of a lost connection, and waits again on its return', async () => {
+    const CHANGES = /\/api\/changes\?since=/;
+    const waiting = b.page.waitForRequest((r) => CHANGES.test(r.url()));
+    await b.page.goto(`${server.origin}/drafts`);
+    await waiting;
+    // Playwright cannot send a page to the background: the page is told it is hidden as a phone
+    // put away tells it.
+    const calledOff = b.page.waitForEvent('requestfailed', { predicate: (r) => CHANGES.test(r.url()), timeout: 5_000 });
+    await b.page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, value: 'hidden' });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    assert.match((await calledOff).failure()?.errorText ?? '', /ABORTED/);
+    await b.page.waitForTimeout(300);
+    assert.equal(
+      await b.page.getByText(/You are offline\.|The kit’s server cannot be reached\.|Sync cannot reach/).count(),
+      0,
+      'no lost connection said',
+    );
+    const again = b.page.waitForRequest((r) => CHANGES.test(r.url()));
+    await b.page.evaluate(() => {
+      delete (document as { visibilityState?: DocumentVisibilityState }).visibilityState;
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await again;
+  });
+
   // Settings tells the person holding the device, and the people in the room who ask, that the kit
   // keeps no cookies: after joining, syncing, conflicts and rejoining, neither device holds one.
   it('gave neither device a cookie', async () => {
