@@ -596,7 +596,18 @@ export class SyncController implements ReactiveController {
   private _onOutboxGrew(): void {
     void this.refresh();
     this._askBackgroundSync();
-    this._syncIn(1_000);
+    if (this._leaving()) this.syncNow();
+    else this._syncIn(1_000);
+  }
+
+  /**
+   * The kit is off screen (a phone locked, another app opened) and may be frozen or closed before
+   * a timer fires: what waits goes now, as the page saves its last edits. Where there is no
+   * Background Sync (Safari, Firefox) it would otherwise wait for the kit's next opening. The
+   * server's asked-for quiet is kept.
+   */
+  private _leaving(): boolean {
+    return document.visibilityState === 'hidden' && Date.now() >= this._quietUntil;
   }
 
   /** Syncs after `ms`, or once the server's asked-for quiet is over if that is later. */
@@ -699,7 +710,11 @@ export class SyncController implements ReactiveController {
   }
 
   private readonly _onVisible = (): void => {
-    if (document.visibilityState === 'visible') this.syncNow();
-    else this._stopWatching?.abort();
+    if (document.visibilityState === 'visible') {
+      this.syncNow();
+      return;
+    }
+    this._stopWatching?.abort();
+    if (this.status.waiting > 0 && this._leaving()) this.syncNow();
   };
 }

@@ -901,6 +901,30 @@ describe('sync between two devices', () => {
     await again;
   });
 
+  it('sends what was typed at once as the kit leaves the screen, without Background Sync, where a locked phone would run no timer', async () => {
+    // No service worker, so no Background Sync: as in Safari and Firefox.
+    const profile = await launchProfile({ serviceWorkers: 'block' });
+    cleanups.push(profile.close);
+    await profile.context.clock.install();
+    const page = profile.context.pages()[0] ?? (await profile.context.newPage());
+    await page.goto(server.joinLink);
+    await page.getByText(/This device has joined Riverside team/).waitFor({ timeout: 15_000 });
+    await page.goto(`${server.origin}/worksheet/new`);
+    await page.waitForURL(/\/worksheet\/[0-9a-f-]{36}$/);
+    // From here the page's timers stand still, as a phone's do once it is locked.
+    await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 1_000);
+    await page.getByRole('textbox', { name: 'Title' }).fill('Sent as the phone was locked');
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, value: 'hidden' });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    const teamId = (await server.store.firstTeam())!.id;
+    for (let waited = 0; !(await titlesOn(teamId)).includes('Sent as the phone was locked'); waited += 1) {
+      assert.ok(waited < 100, 'the title reached the team with no timer run');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  });
+
   // Settings tells the person holding the device, and the people in the room who ask, that the kit
   // keeps no cookies: after joining, syncing, conflicts and rejoining, neither device holds one.
   it('gave neither device a cookie', async () => {
