@@ -104,6 +104,34 @@ describe('sync between two devices', () => {
     }
   }
 
+  /**
+   * A new device of the team on a new draft, syncing from its page alone: no service worker, so
+   * no Background Sync (as in Safari and Firefox), which would run on the browser's clock; the
+   * page's clock is Playwright's, for the test to move or stop.
+   */
+  async function pageSyncingAlone(): Promise<Device> {
+    const profile = await launchProfile({ serviceWorkers: 'block' });
+    cleanups.push(profile.close);
+    await profile.context.clock.install();
+    const page = profile.context.pages()[0] ?? (await profile.context.newPage());
+    await page.goto(server.joinLink);
+    await page.getByText(/This device has joined Riverside team/).waitFor({ timeout: 15_000 });
+    await page.goto(`${server.origin}/worksheet/new`);
+    await page.waitForURL(/\/worksheet\/[0-9a-f-]{36}$/);
+    return { context: profile.context, page };
+  }
+
+  /**
+   * Tells the page it is hidden, as a phone locked or another app opened does (Playwright cannot
+   * send a page to the background).
+   */
+  function hide(page: Page): Promise<void> {
+    return page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, value: 'hidden' });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+  }
+
   before(async () => {
     const out = await builtApp();
     cleanups.push(out.cleanup);
@@ -686,16 +714,7 @@ describe('sync between two devices', () => {
     assert.equal((await server.store.devices((await server.store.firstTeam())!.id)).length, before + 1);
   });
   it('sends a change held by a dead network the moment the server answers the kit’s looks again, not at its retry a minute on', async () => {
-    // No service worker: the page's own sync is under test, and Background Sync would send the
-    // change on the browser's clock, which Playwright does not move.
-    const profile = await launchProfile({ serviceWorkers: 'block' });
-    cleanups.push(profile.close);
-    await profile.context.clock.install();
-    const page = profile.context.pages()[0] ?? (await profile.context.newPage());
-    await page.goto(server.joinLink);
-    await page.getByText(/This device has joined Riverside team/).waitFor({ timeout: 15_000 });
-    await page.goto(`${server.origin}/worksheet/new`);
-    await page.waitForURL(/\/worksheet\/[0-9a-f-]{36}$/);
+    const { page, context } = await pageSyncingAlone();
     const teamId = (await server.store.firstTeam())!.id;
     // A captive portal, a dead network or the server down: the browser says online all along.
     let tries = 0;
@@ -703,7 +722,7 @@ describe('sync between two devices', () => {
       if (PUSH.test(route.request().url())) tries += 1;
       return route.abort('connectionrefused');
     };
-    await profile.context.route(/\/(api\/|health)/, down);
+    await context.route(/\/(api\/|health)/, down);
     await page.getByRole('textbox', { name: 'Title' }).fill('Held by a dead network');
     // Each failed try doubles the wait for the next: after the seventh it is a minute.
     while (tries < 7) {
@@ -718,7 +737,7 @@ describe('sync between two devices', () => {
       .getByText(/waiting for a connection/)
       .first()
       .waitFor();
-    await profile.context.unroute(/\/(api\/|health)/, down);
+    await context.unroute(/\/(api\/|health)/, down);
     // The kit's next look at the server is 15 s after the last failure; its next sync, 48 s or more.
     await page.clock.fastForward(16_000);
     for (let waited = 0; !(await titlesOn(teamId)).includes('Held by a dead network'); waited += 1) {
@@ -879,13 +898,8 @@ describe('sync between two devices', () => {
     const waiting = b.page.waitForRequest((r) => CHANGES.test(r.url()));
     await b.page.goto(`${server.origin}/drafts`);
     await waiting;
-    // Playwright cannot send a page to the background: the page is told it is hidden as a phone
-    // put away tells it.
     const calledOff = b.page.waitForEvent('requestfailed', { predicate: (r) => CHANGES.test(r.url()), timeout: 5_000 });
-    await b.page.evaluate(() => {
-      Object.defineProperty(document, 'visibilityState', { configurable: true, value: 'hidden' });
-      document.dispatchEvent(new Event('visibilitychange'));
-    });
+    await hide(b.page);
     assert.match((await calledOff).failure()?.errorText ?? '', /ABORTED/);
     await b.page.waitForTimeout(300);
     assert.equal(
@@ -902,22 +916,11 @@ describe('sync between two devices', () => {
   });
 
   it('sends what was typed at once as the kit leaves the screen, without Background Sync, where a locked phone would run no timer', async () => {
-    // No service worker, so no Background Sync: as in Safari and Firefox.
-    const profile = await launchProfile({ serviceWorkers: 'block' });
-    cleanups.push(profile.close);
-    await profile.context.clock.install();
-    const page = profile.context.pages()[0] ?? (await profile.context.newPage());
-    await page.goto(server.joinLink);
-    await page.getByText(/This device has joined Riverside team/).waitFor({ timeout: 15_000 });
-    await page.goto(`${server.origin}/worksheet/new`);
-    await page.waitForURL(/\/worksheet\/[0-9a-f-]{36}$/);
+    const { page } = await pageSyncingAlone();
     // From here the page's timers stand still, as a phone's do once it is locked.
     await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 1_000);
     await page.getByRole('textbox', { name: 'Title' }).fill('Sent as the phone was locked');
-    await page.evaluate(() => {
-      Object.defineProperty(document, 'visibilityState', { configurable: true, value: 'hidden' });
-      document.dispatchEvent(new Event('visibilitychange'));
-    });
+    await hide(page);
     const teamId = (await server.store.firstTeam())!.id;
     for (let waited = 0; !(await titlesOn(teamId)).includes('Sent as the phone was locked'); waited += 1) {
       assert.ok(waited < 100, 'the title reached the team with no timer run');
