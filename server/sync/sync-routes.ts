@@ -5,6 +5,7 @@ import {
   CHANGES_QUERY_SCHEMA,
   CHANGES_RESPONSE_SCHEMA,
   CHANGES_WAIT_MS,
+  CHANGES_WAITS_PER_DEVICE,
   changeCount,
   changesOf,
   DEVICE_ERASED,
@@ -23,6 +24,7 @@ import {
   NO_SUCH_DRAFT,
   RENAME_DEVICE_SCHEMA,
   SERVER_DRAFT_SCHEMA,
+  TOO_MANY_WAITS,
   type ChangesResponse,
   type ErrorResponse,
   type JoinRequest,
@@ -108,6 +110,8 @@ export async function syncRoutes(
   };
 
   const changes = new TeamChanges();
+  /** How many requests each device has waiting for its team's changes (see CHANGES_WAITS_PER_DEVICE). */
+  const waitsOf = new Map<string, number>();
   // Requests waiting for a change answer at once as the server stops, rather than hold it up.
   app.addHook('preClose', async () => changes.close());
   const heard = listen?.(TEAM_CHANGES_CHANNEL, {
@@ -340,7 +344,7 @@ export async function syncRoutes(
 
   // Held until the team's revision is other than the device's `since` (a teammate's change), at
   // most CHANGES_WAIT_MS: a device with the kit open pulls a teammate's change within a moment.
-  app.get<{ Querystring: { since: number }; Reply: ChangesResponse }>(
+  app.get<{ Querystring: { since: number }; Reply: ChangesResponse | ErrorResponse }>(
     '/api/changes',
     {
       config: perDevice,
@@ -348,24 +352,43 @@ export async function syncRoutes(
       schema: { querystring: CHANGES_QUERY_SCHEMA, response: { 200: CHANGES_RESPONSE_SCHEMA, ...errors } },
     },
     async (request, reply) => {
-      const teamId = request.device!.teamId;
-      const gone = new AbortController();
-      reply.raw.once('close', () => gone.abort());
-      const until = Date.now() + CHANGES_WAIT_MS;
-      for (;;) {
-        // Waiting before the revision is read: a push committed in between still wakes it.
-        const next = changes.next(teamId, until - Date.now(), gone.signal);
-        const rev = await store.teamRev(teamId);
-        if (rev !== request.query.since) {
-          gone.abort();
-          return { rev };
-        }
-        // Woken with nothing new for this device (a push of repeats, the channel heard again):
-        // it waits on, since a quick "nothing" tells the device to stop asking for a while.
-        if ((await next) === 'ended') return { rev: await store.teamRev(teamId) };
+      const { id: deviceId, teamId } = request.device!;
+      const held = waitsOf.get(deviceId) ?? 0;
+      if (held >= CHANGES_WAITS_PER_DEVICE) {
+        return reply.code(429).send({
+          error: TOO_MANY_WAITS,
+          message: `This device already has ${held} requests waiting for its team’s changes, the most it may.`,
+        });
+      }
+      waitsOf.set(deviceId, held + 1);
+      try {
+        return await waitForChange(teamId, request.query.since, reply);
+      } finally {
+        const left = (waitsOf.get(deviceId) ?? 1) - 1;
+        if (left > 0) waitsOf.set(deviceId, left);
+        else waitsOf.delete(deviceId);
       }
     },
   );
+
+  /** The team's revision once it is not `since`, or at the wait's end (see the route above). */
+  async function waitForChange(teamId: string, since: number, reply: FastifyReply): Promise<ChangesResponse> {
+    const gone = new AbortController();
+    reply.raw.once('close', () => gone.abort());
+    const until = Date.now() + CHANGES_WAIT_MS;
+    for (;;) {
+      // Waiting before the revision is read: a push committed in between still wakes it.
+      const next = changes.next(teamId, until - Date.now(), gone.signal);
+      const rev = await store.teamRev(teamId);
+      if (rev !== since) {
+        gone.abort();
+        return { rev };
+      }
+      // Woken with nothing new for this device (a push of repeats, the channel heard again):
+      // it waits on, since a quick "nothing" tells the device to stop asking for a while.
+      if ((await next) === 'ended') return { rev: await store.teamRev(teamId) };
+    }
+  }
 
   // One draft as the team holds it: a device that discards a change the server refused goes back
   // to this, rather than keep on its own a value the team never took.

@@ -403,6 +403,16 @@ export const PUSH_QUERY_SCHEMA = {
  */
 export const CHANGES_WAIT_MS = 25_000;
 
+/**
+ * How many requests one device may have waiting for its team's changes at once: one a tab of the
+ * kit, a few tabs at most. Past that (a fault, or a stolen token holding the server's connections)
+ * a 429 with TOO_MANY_WAITS, and the kit's tab keeps to its 30 s look.
+ */
+export const CHANGES_WAITS_PER_DEVICE = 4;
+
+/** The error code of a 429 to a device with CHANGES_WAITS_PER_DEVICE requests waiting already. */
+export const TOO_MANY_WAITS = 'too_many_waits';
+
 /** `GET /api/changes?since=`: the team's revision, once it is not `since` (or the wait is over). */
 export interface ChangesResponse {
   readonly rev: number;

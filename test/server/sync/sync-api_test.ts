@@ -4,6 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import {
   CHANGES_WAIT_MS,
+  CHANGES_WAITS_PER_DEVICE,
+  TOO_MANY_WAITS,
   DEVICE_ERASED,
   HISTORY_CHANGED,
   NO_SUCH_DRAFT,
@@ -161,6 +163,29 @@ for (const engine of ['sqlite', 'postgres'] as const) {
         next!.rev,
         'held through the repeat, answered with the next change',
       );
+    });
+
+    it('holds at most a few waits of one device at once, refusing more with 429, and none of its teammates’', async () => {
+      const team = await server.store.createTeam(`Many tabs team ${engine}`);
+      const greedy = await api.join(team.code, 'Many tabs');
+      const teammate = await api.join(team.code, 'One tab');
+      const writer = await api.join(team.code, 'Writer');
+      const since = await server.store.teamRev(team.id);
+      const wait = (token: string) => server.app.inject({ url: `/api/changes?since=${since}`, headers: auth(token) });
+      const held = Array.from({ length: CHANGES_WAITS_PER_DEVICE }, () => wait(greedy.token));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const refused = await wait(greedy.token);
+      assert.equal(refused.statusCode, 429, refused.body);
+      assert.equal(refused.json<{ error: string }>().error, TOO_MANY_WAITS);
+      const others = wait(teammate.token);
+      await push(writer.token, [
+        upsert(1, newDraftId(), { title: { value: 'Wakes them all', baseRev: 0, changedAt: 1 } }),
+      ]);
+      for (const res of [...(await Promise.all(held)), await others]) assert.equal(res.statusCode, 200, res.body);
+      // Its waits answered, the device may wait again.
+      const rev = await server.store.teamRev(team.id);
+      const again = server.app.inject({ url: `/api/changes?since=${rev + 1}`, headers: auth(greedy.token) });
+      assert.equal((await again).statusCode, 200);
     });
 
     it('answers a device waiting for a change at once when the server stops, rather than hold the stop up', async () => {
