@@ -32,8 +32,9 @@ const USAGE = `Usage: npm run team -- <command>
                          and all of them in all-drafts.json and as a spreadsheet in all-drafts.csv
                          (default folder: DATA_DIR/exports/<team>-<time>)
   delete <team> --yes    Delete a team and all of its drafts and devices from this server
-  log [<count>]          What administrators did with these commands, newest first (default 50):
-                         when, by which account, to which team or device
+  log [<count>] [--json] What administrators did with these commands, newest first (default 50):
+                         when, by which account, to which team or device; --json for a log
+                         collector
   restored               After restoring the database by hand (pg_restore, a copied file): tell
                          every device, so each sends again what the backup did not hold
                          (npm run restore does this itself)
@@ -52,6 +53,16 @@ function shown(name: string): string {
     new RegExp(`[${NOT_IN_NAMES}]`, 'gu'),
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
+}
+
+/**
+ * Prints `value` as JSON for scripts. JSON escapes control characters in names itself; a
+ * reversing mark it leaves, and on a terminal that would turn what follows around, so it goes
+ * escaped too.
+ */
+function printJson(value: unknown): void {
+  const text = JSON.stringify(value, null, 2);
+  console.log(text.replace(/[\u202A-\u202E]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`));
 }
 
 /** A device in the administrators' record: its name and team when known, and its id. */
@@ -161,10 +172,7 @@ async function main(args: string[]): Promise<number> {
         const one = named ? await team(named) : undefined;
         const teams = (await store.teams()).filter((t) => !one || t.id === one.id);
         if (json) {
-          // JSON escapes control characters in names itself; a reversing mark it leaves, and on a
-          // terminal that would turn what follows around, so it goes escaped too.
-          const text = JSON.stringify(await teamsListed(store, teams, now), null, 2);
-          console.log(text.replace(/[\u202A-\u202E]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`));
+          printJson(await teamsListed(store, teams, now));
           return 0;
         }
         let quiet = 0;
@@ -314,10 +322,17 @@ async function main(args: string[]): Promise<number> {
         return 0;
       }
       case 'log': {
-        const count = rest[0] === undefined ? 50 : Number(rest[0]);
+        const json = rest.includes('--json');
+        const given = rest.filter((a) => a !== '--json')[0];
+        const count = given === undefined ? 50 : Number(given);
         if (!Number.isInteger(count) || count < 1)
-          throw new ConfigError(`Give how many to show as a whole number, such as 50; got "${rest[0] ?? ''}".`);
+          throw new ConfigError(`Give how many to show as a whole number, such as 50; got "${given ?? ''}".`);
         const actions = await log.latest(count);
+        if (json) {
+          // For an agency's log collector: the record, newest first, each time as ISO 8601.
+          printJson(actions.map((a) => ({ ...a, at: new Date(a.at).toISOString() })));
+          return 0;
+        }
         if (actions.length === 0) console.log('Nothing done with npm run team yet on this database.');
         for (const a of actions)
           console.log(

@@ -142,6 +142,16 @@ describe('npm run team', () => {
       'this account, without sudo',
     );
     assert.equal(team('log', '2').out.trim().split('\n').length, 2);
+    // The same record for a log collector, newest first, the count where it is given.
+    const asJson = JSON.parse(team('log', '--json').out) as Record<string, string>[];
+    assert.equal(asJson.length, 5);
+    assert.deepEqual(Object.keys(asJson[0]!).sort(), ['action', 'actor', 'at', 'detail', 'subject']);
+    assert.deepEqual(
+      asJson.map((a) => [a['actor'], a['action'], `${a['subject']}: ${a['detail']}`]),
+      parsed.map((p) => [...p]),
+    );
+    assert.ok(asJson.every((a) => new Date(a['at']!).toISOString() === a['at']));
+    assert.equal((JSON.parse(team('log', '2', '--json').out) as unknown[]).length, 2);
     const bad = team('log', 'all');
     assert.equal(bad.code, 1);
     assert.match(bad.out, /Give how many to show as a whole number/);
