@@ -52,6 +52,11 @@ export class ConfigError extends Error {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
+/** Whether `url` names a PostgreSQL database (postgres:// or postgresql://). */
+function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
+}
+
 export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const host = env['HOST']?.trim() || '127.0.0.1';
   const portText = env['PORT']?.trim() || '8080';
@@ -64,14 +69,14 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   }
   const databaseUrl = env['DATABASE_URL']?.trim() || undefined;
-  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+  if (databaseUrl && !isPostgresUrl(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must be a PostgreSQL URL (postgres://user:password@host:5432/database)');
   }
   const databaseListenUrl = env['DATABASE_LISTEN_URL']?.trim() || undefined;
   if (databaseListenUrl && !databaseUrl) {
     throw new ConfigError('DATABASE_LISTEN_URL is for PostgreSQL: set DATABASE_URL too, or unset it');
   }
-  if (databaseListenUrl && !/^postgres(ql)?:\/\//.test(databaseListenUrl)) {
+  if (databaseListenUrl && !isPostgresUrl(databaseListenUrl)) {
     throw new ConfigError(
       'DATABASE_LISTEN_URL must be a PostgreSQL URL (postgres://user:password@host:5432/database), straight to PostgreSQL or through a pooler in session mode',
     );

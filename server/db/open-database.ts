@@ -61,21 +61,26 @@ export interface OpenedDatabase {
   readonly listen?: Listen;
 }
 
+/** How the server connects to PostgreSQL at `url`: the pool, the listening connection and its check alike. */
+function pgConnection(url: string, config: DatabaseConfig): pg.ClientConfig {
+  return {
+    connectionString: url,
+    // A PostgreSQL that takes connections but never answers (a network partition, a host gone
+    // without a reset) fails a request in this time rather than holding it until it times out,
+    // and keepalives find an idle connection to such a host dead.
+    connectionTimeoutMillis: config.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
+    keepAlive: true,
+  };
+}
+
 /** Opens the server's database (PostgreSQL when a URL is given, else SQLite) and brings it up to date. */
 export async function openDatabase(config: DatabaseConfig): Promise<OpenedDatabase> {
   let opened: OpenedDatabase;
   const onQuery = config.onQuery;
   const log = onQuery ? (event: LogEvent) => onQuery(event.queryDurationMillis, event.level === 'query') : undefined;
   if (config.databaseUrl) {
-    const connection: pg.ClientConfig = {
-      connectionString: config.databaseUrl,
-      // A PostgreSQL that takes connections but never answers (a network partition, a host gone
-      // without a reset) fails a request in this time rather than holding it until it times out,
-      // and keepalives find an idle connection to such a host dead.
-      connectionTimeoutMillis: config.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
-      keepAlive: true,
-    };
-    const pool = new pg.Pool({ ...connection, max: 10 });
+    const pool = new pg.Pool({ ...pgConnection(config.databaseUrl, config), max: 10 });
+    const listenUrl = config.listenUrl ?? config.databaseUrl;
     const lost =
       config.onConnectionError ??
       ((error: Error) =>
@@ -94,8 +99,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenedDataba
       listen: (channel, handlers) =>
         listen(
           {
-            ...connection,
-            connectionString: config.listenUrl ?? config.databaseUrl,
+            ...pgConnection(listenUrl, config),
             application_name: 'efk: listening for changes',
           },
           channel,
@@ -139,7 +143,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenedDataba
       failed = error;
     }
     if (failed === undefined) {
-      if (config.databaseUrl && config.listenUrl) await checkListenUrl(opened, config.listenUrl);
+      if (config.databaseUrl && config.listenUrl) await checkListenUrl(opened, config.listenUrl, config);
       return opened;
     }
     if (!config.databaseUrl) throw failed;
@@ -158,8 +162,8 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenedDataba
  * password, a host that is not there) stops the start, said plainly, where the server would
  * otherwise run on, hearing no other instance and logging its tries.
  */
-async function checkListenUrl(opened: OpenedDatabase, listenUrl: string): Promise<void> {
-  const client = new pg.Client({ connectionString: listenUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+async function checkListenUrl(opened: OpenedDatabase, listenUrl: string, config: DatabaseConfig): Promise<void> {
+  const client = new pg.Client(pgConnection(listenUrl, config));
   client.on('error', () => undefined);
   try {
     await client.connect();

@@ -224,10 +224,9 @@ export class AppShell extends LitElement {
     } catch (error) {
       if (error instanceof SyncNetworkError) {
         this._joinCode = code;
-        // Tried again once the server answers the monitor's looks (soon, then every 15 s), not
-        // only at an `online` event: on a dead or captive network, or with the server down, the
-        // browser says online all along and no such event comes.
-        this._connection.monitor.reportFailure();
+        // Tried again once the server answers the monitor's looks (soon, then every 15 s; the
+        // failed join told the monitor), not only at an `online` event: on a dead or captive
+        // network, or with the server down, the browser says online all along and no such event comes.
         this._connection.monitor.addEventListener('change', this._retryJoin);
         this._joinMessage =
           'This device has not joined the team yet: the team’s server cannot be reached from here. It will join when the device has a connection, with no need for the link again.';

@@ -271,7 +271,7 @@ export class SyncController implements ReactiveController {
   async join(code: string, deviceName: string): Promise<'joined' | 'asked'> {
     const store = this._store;
     if (!store) throw new Error('Drafts are not open yet');
-    const joined = await joinTeam({ code, deviceName });
+    const joined = await joinTeam({ code, deviceName }, '', this.onNetwork);
     const current = await store.meta(SYNC_META.team);
     const from = current ? (JSON.parse(current) as TeamRef) : null;
     if (from && from.id !== joined.team.id) {

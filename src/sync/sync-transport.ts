@@ -193,9 +193,13 @@ export class FetchTransport implements SyncTransport {
   }
 }
 
-/** Joins this device to a team with the code from a join link. */
-export async function joinTeam(body: JoinRequest, base = ''): Promise<JoinResponse> {
-  return request<JoinResponse>(`${base}/api/join`, 'POST', await encode(JSON.stringify(body), false), {});
+/** Joins this device to a team with the code from a join link; `onNetwork` is told what the request saw. */
+export async function joinTeam(
+  body: JoinRequest,
+  base = '',
+  onNetwork?: (reached: boolean) => void,
+): Promise<JoinResponse> {
+  return request<JoinResponse>(`${base}/api/join`, 'POST', await encode(JSON.stringify(body), false), {}, onNetwork);
 }
 
 /** A request body as sent: JSON, gzip-compressed when that was asked for and worth it. */
