@@ -171,16 +171,13 @@ export class FetchTransport implements SyncTransport {
     stop?: AbortSignal,
   ): Promise<T> {
     const send = async (encoded: Promise<Body> | undefined): Promise<T> =>
-      request<T>(
-        `${this.base}${path}`,
-        method,
-        await encoded,
-        { authorization: `Bearer ${this.token}` },
-        this.onNetwork,
-        this.timeoutMs,
-        (serverTime) => (this._answered = { serverTime, at: performance.now() }),
+      request<T>(`${this.base}${path}`, method, await encoded, {
+        headers: { authorization: `Bearer ${this.token}` },
+        onNetwork: this.onNetwork,
+        timeoutMs: this.timeoutMs,
+        onServerTime: (serverTime) => (this._answered = { serverTime, at: performance.now() }),
         stop,
-      );
+      });
     const json = (): string => JSON.stringify(body);
     try {
       return await send(body === undefined ? undefined : (prepared ?? encode(json(), !this._plainBodies)));
@@ -199,7 +196,7 @@ export async function joinTeam(
   base = '',
   onNetwork?: (reached: boolean) => void,
 ): Promise<JoinResponse> {
-  return request<JoinResponse>(`${base}/api/join`, 'POST', await encode(JSON.stringify(body), false), {}, onNetwork);
+  return request<JoinResponse>(`${base}/api/join`, 'POST', await encode(JSON.stringify(body), false), { onNetwork });
 }
 
 /** A request body as sent: JSON, gzip-compressed when that was asked for and worth it. */
@@ -220,16 +217,30 @@ async function encode(json: string, compress: boolean): Promise<Body> {
   );
 }
 
+/** How a request is sent, and who hears what came of it. */
+interface RequestOptions {
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Told whether the team's server (not something between) answered. */
+  readonly onNetwork?: ((reached: boolean) => void) | undefined;
+  /** How long to wait for an answer before counting the request as lost. */
+  readonly timeoutMs?: number;
+  /** Told the server's time, by an answer from it. */
+  readonly onServerTime?: (serverTime: number) => void;
+  /** Calls the request off: it then fails with SyncStoppedError, and tells `onNetwork` nothing. */
+  readonly stop?: AbortSignal | undefined;
+}
+
 async function request<T>(
   url: string,
   method: string,
   body: Body | undefined,
-  headers: Record<string, string>,
-  onNetwork: (reached: boolean) => void = () => undefined,
-  timeoutMs = TIMEOUT_MS,
-  onServerTime: (serverTime: number) => void = () => undefined,
-  /** Calls the request off: it then fails with SyncStoppedError, and tells `onNetwork` nothing. */
-  stop?: AbortSignal,
+  {
+    headers = {},
+    onNetwork = () => undefined,
+    timeoutMs = TIMEOUT_MS,
+    onServerTime = () => undefined,
+    stop,
+  }: RequestOptions = {},
 ): Promise<T> {
   let response: Response;
   try {
