@@ -8,7 +8,7 @@ import { buildApp } from '../server/app.js';
 import { openDatabase } from '../server/db/open-database.js';
 import { readServerConfig, sqliteFileOf } from '../server/server-config.js';
 import { serverSecret } from '../server/server-secret.js';
-import { joinLink } from '../server/sync/sync-routes.js';
+import { joinLink } from '../server/sync/join-link.js';
 import { SyncStore } from '../server/sync/sync-store.js';
 import { build, outDir } from './build.js';
 

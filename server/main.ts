@@ -13,7 +13,7 @@ import { ConfigError, readServerConfig, sqliteFileOf } from './server-config.js'
 import { eraseDeleted } from './sync/erase-deleted.js';
 import { FORGET_EVERY_MS, forgetSettledEvery } from './sync/forget-settled.js';
 import { runEvery } from './sync/run-every.js';
-import { joinLink } from './sync/sync-routes.js';
+import { joinLink } from './sync/join-link.js';
 import { SyncStore } from './sync/sync-store.js';
 
 const HOUR_MS = 60 * 60 * 1000;

@@ -7,11 +7,11 @@ import { openDatabase } from './db/open-database.js';
 import { serverSecret } from './server-secret.js';
 import { ConfigError, readServerConfig, sqliteFileOf } from './server-config.js';
 import { cleanName, NOT_IN_NAMES, QUIET_DEVICE_DAYS } from '../src/sync/protocol.js';
-import { joinLink } from './sync/sync-routes.js';
+import { joinLink } from './sync/join-link.js';
 import { isQuiet, SyncStore } from './sync/sync-store.js';
 import { AdminLog } from './admin-log.js';
 import { clockApart } from '../src/text/clock-apart.js';
-import { ExportFolderError, ExportStoppedError, exportTeam, worksheetFromContent } from './team-export.js';
+import { ExportFolderError, ExportStoppedError } from './export-errors.js';
 
 const USAGE = `Usage: npm run team -- <command>
 
@@ -288,6 +288,9 @@ async function main(args: string[]): Promise<number> {
         const folder = path.resolve(
           to === -1 ? path.join(config.dataDir, 'exports', `${headingId(t.name) || 'team'}-${stamp}`) : rest[to + 1]!,
         );
+        // Loaded for this command alone: it brings the content pipeline (markdown-it, sanitize-html,
+        // YAML), which every other command would otherwise load, and wait for, on each run.
+        const { exportTeam, worksheetFromContent } = await import('./team-export.js');
         const worksheet = await worksheetFromContent(fileURLToPath(new URL('../content', import.meta.url)));
         const { drafts } = await exportTeam(store, t.id, folder, worksheet);
         await noted('export', teamSubject(t), `${drafts} draft${drafts === 1 ? '' : 's'} written to ${folder}`);

@@ -38,6 +38,7 @@ import {
 import type { Listen } from '../db/listen.js';
 import { TEAM_CHANGES_CHANNEL } from '../db/schema.js';
 import type { ServerMetrics } from '../metrics.js';
+import { joinLink } from './join-link.js';
 import { DeviceRevokedError, HistoryChangedError, type Device, type SyncStore } from './sync-store.js';
 import { TeamChanges } from './team-changes.js';
 
@@ -76,11 +77,6 @@ const ERASED: ErrorResponse = {
 };
 
 const errors = { 400: { $ref: 'Error#' }, 401: { $ref: 'Error#' }, 429: { $ref: 'Error#' } };
-
-/** Builds a join link: the code travels in the fragment, so it never reaches a server log. */
-export function joinLink(publicUrl: string, code: string): string {
-  return `${publicUrl.replace(/\/+$/, '')}/join#${code}`;
-}
 
 /** The sync API under /api: joining, the device's own details, push and pull. */
 export async function syncRoutes(

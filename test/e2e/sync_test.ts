@@ -5,7 +5,7 @@ import type { BrowserContext, Page, Route } from 'playwright-core';
 import { TEXT_MAX } from '../../src/content/worksheet.js';
 import { DB_NAME } from '../../src/data/db.js';
 import { SYNC_TAG, PERIODIC_SYNC_TAG } from '../../src/sync/run-sync.js';
-import { joinLink } from '../../server/sync/sync-routes.js';
+import { joinLink } from '../../server/sync/join-link.js';
 import { startSyncServer } from '../support/app-server.js';
 import { builtApp } from '../support/build-app.js';
 import { launchProfile } from '../support/browser.js';

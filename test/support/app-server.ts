@@ -5,7 +5,7 @@ import { buildApp } from '../../server/app.js';
 import { openDatabase } from '../../server/db/open-database.js';
 import type { Database } from '../../server/db/schema.js';
 import { randomSecret } from '../../server/secrets.js';
-import { joinLink } from '../../server/sync/sync-routes.js';
+import { joinLink } from '../../server/sync/join-link.js';
 import { SyncStore } from '../../server/sync/sync-store.js';
 import { tempDirWith } from './temp-dir.js';
 
