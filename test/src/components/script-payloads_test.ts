@@ -60,6 +60,8 @@ describe('script typed into the kit is shown as text everywhere', () => {
       const tags = deepElements(root.shadowRoot!).map((e) => e.localName);
       expect(tags).to.not.include('img', 'no element was made from the text');
       expect(tags).to.not.include('script');
+      // Markup-like names and answers leave each view as usable by a screen reader as any other text.
+      await expect(root).to.be.accessible();
     }
     expect((window as unknown as { __pwned?: boolean }).__pwned).to.equal(undefined);
 
