@@ -28,9 +28,26 @@ export function currentActor(env: NodeJS.ProcessEnv = process.env): string {
 
 /** The record of administrators' actions, kept in the server's database beside what they acted on. */
 export class AdminLog {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly actor: string;
+  private readonly warn: (text: string) => void;
 
-  async note(action: Omit<AdminAction, 'at' | 'actor'>, actor = currentActor(), at = Date.now()): Promise<void> {
+  constructor(
+    private readonly db: Kysely<Database>,
+    {
+      actor = currentActor(),
+      warn = (text) => console.error(text),
+    }: {
+      /** Who the actions noted are by (default: this process's account, as currentActor says). */
+      readonly actor?: string;
+      /** Where a note that could not be written is said (default: stderr). */
+      readonly warn?: (text: string) => void;
+    } = {},
+  ) {
+    this.actor = actor;
+    this.warn = warn;
+  }
+
+  async note(action: Omit<AdminAction, 'at' | 'actor'>, actor = this.actor, at = Date.now()): Promise<void> {
     await this.db
       .insertInto('admin_actions')
       .values({ id: randomUUID(), at, actor, ...action })
@@ -39,13 +56,13 @@ export class AdminLog {
 
   /**
    * Notes a change a command has made. Made is made: a note that cannot be written (a full disk)
-   * is said on stderr, and the command goes on to report what it did.
+   * is said (on stderr, by default), and the command goes on to report what it did.
    */
   async noteOrSay(action: Omit<AdminAction, 'at' | 'actor'>): Promise<void> {
     try {
       await this.note(action);
     } catch (error) {
-      console.error(
+      this.warn(
         `Not written to the administrators' record (npm run team -- log): ${error instanceof Error ? error.message : String(error)}`,
       );
     }

@@ -7,6 +7,7 @@ import { buildApp } from '../../server/app.js';
 import { openDatabase } from '../../server/db/open-database.js';
 import { randomSecret } from '../../server/secrets.js';
 import { SyncStore } from '../../server/sync/sync-store.js';
+import { teamCommand } from '../../server/team-command.js';
 import { worksheetFromContent } from '../../server/team-export.js';
 import { parseDraftExport, parseDraftsExport } from '../../src/export/draft-export.js';
 import { DEVICE_ERASED } from '../../src/sync/protocol.js';
@@ -15,30 +16,35 @@ import { newDraftMutation } from '../support/new-draft-mutation.js';
 import { tempDirWith } from '../support/temp-dir.js';
 import { parseCsv } from '../support/parse-csv.js';
 
+// A server's own clock runs on UTC more often than not: the export's times are read on one (set
+// before any date is formatted, which takes the time zone as it is then).
+process.env['TZ'] = 'UTC';
+
 describe('npm run team', () => {
   const dirs: (() => Promise<void>)[] = [];
   after(async () => {
     for (const cleanup of dirs) await cleanup();
   });
 
-  async function cli(): Promise<((...args: string[]) => { code: number; out: string }) & { dataDir: string }> {
+  /**
+   * The commands as `npm run team` runs them (server/team-cli.ts runs teamCommand alone), on a
+   * database of their own, in this process: a process each, 53 of them, took a minute of the file's
+   * run. The entry itself is run as a process below (the account behind sudo, a usage error).
+   */
+  async function cli(): Promise<((...args: string[]) => Promise<{ code: number; out: string }>) & { dataDir: string }> {
     const data = await tempDirWith();
     dirs.push(data.cleanup);
+    const env = { ...process.env, DATA_DIR: data.dir, PUBLIC_URL: 'https://kit.example.gov.au', DATABASE_URL: '' };
     return Object.assign(
-      (...args: string[]) => {
-        const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/team-cli.ts'), ...args], {
-          cwd: ROOT,
-          // A server's own clock runs on UTC more often than not.
-          env: {
-            ...process.env,
-            DATA_DIR: data.dir,
-            PUBLIC_URL: 'https://kit.example.gov.au',
-            DATABASE_URL: '',
-            TZ: 'UTC',
-          },
-          encoding: 'utf8',
+      async (...args: string[]) => {
+        const out: string[] = [];
+        const err: string[] = [];
+        const code = await teamCommand(args, {
+          env,
+          out: (text) => out.push(`${text}\n`),
+          err: (text) => err.push(`${text}\n`),
         });
-        return { code: r.status ?? 1, out: `${r.stdout}${r.stderr}` };
+        return { code, out: `${out.join('')}${err.join('')}` };
       },
       { dataDir: data.dir },
     );
@@ -74,32 +80,36 @@ describe('npm run team', () => {
 
   it('creates a team, prints and rotates its join link, lists and revokes devices', async () => {
     const team = await cli();
-    const created = team('create', 'Riverside', 'team');
+    const created = await team('create', 'Riverside', 'team');
     assert.equal(created.code, 0, created.out);
     const link = /Join link: (https:\/\/kit\.example\.gov\.au\/join#[A-Za-z0-9_-]{40,})/.exec(created.out)![1]!;
-    assert.equal(team('link', 'Riverside team').out.trim(), `Join link: ${link}`, 'the same link when printed again');
-    const rotated = team('rotate', 'Riverside team');
+    assert.equal(
+      (await team('link', 'Riverside team')).out.trim(),
+      `Join link: ${link}`,
+      'the same link when printed again',
+    );
+    const rotated = await team('rotate', 'Riverside team');
     assert.equal(rotated.code, 0);
     assert.doesNotMatch(rotated.out, new RegExp(link.split('#')[1]!), 'a new code');
-    const listed = team('list');
+    const listed = await team('list');
     assert.match(listed.out, /^Riverside team \([0-9a-f-]{36}\): 0 devices$/m);
-    const revoke = team('revoke', '00000000-0000-0000-0000-000000000000');
+    const revoke = await team('revoke', '00000000-0000-0000-0000-000000000000');
     assert.equal(revoke.code, 1);
     assert.match(revoke.out, /No active device/);
-    const unknown = team('link', 'Nobody');
+    const unknown = await team('link', 'Nobody');
     assert.equal(unknown.code, 1);
     assert.match(unknown.out, /No team "Nobody"/);
-    assert.equal(team().code, 2);
-    const odd = team('create', 'Odd\u001b[2Jteam');
+    assert.equal((await team()).code, 2);
+    const odd = await team('create', 'Odd\u001b[2Jteam');
     assert.equal(odd.code, 1, odd.out);
     assert.match(odd.out, /A team name cannot hold control characters/);
-    assert.doesNotMatch(team('list').out, /Odd/, 'no such team made');
+    assert.doesNotMatch((await team('list')).out, /Odd/, 'no such team made');
   });
 
   it('keeps a record of what was done, by which account, which `log` gives newest first', async () => {
     const team = await cli();
-    assert.equal(team('log').out.trim(), 'Nothing done with npm run team yet on this database.');
-    const created = team('create', 'Hall team');
+    assert.equal((await team('log')).out.trim(), 'Nothing done with npm run team yet on this database.');
+    const created = await team('create', 'Hall team');
     const teamId = /Created team Hall team \(([0-9a-f-]{36})\)/.exec(created.out)![1]!;
     const code = /join#([A-Za-z0-9_-]+)/.exec(created.out)![1]!;
     const phone = await joinOn(team.dataDir, code, 'Sam’s phone');
@@ -109,7 +119,7 @@ describe('npm run team', () => {
       ['delete', 'Hall team'], // asked, not done: not in the record
       ['delete', 'Hall team', '--yes'],
     ])
-      assert.ok([0, 2].includes(team(...args).code), args.join(' '));
+      assert.ok([0, 2].includes((await team(...args)).code), args.join(' '));
     const actor = 'sam (through sudo)';
     const sudoed = spawnSync(
       process.execPath,
@@ -121,8 +131,21 @@ describe('npm run team', () => {
       },
     );
     assert.equal(sudoed.status, 0, sudoed.stderr);
+    assert.match(sudoed.stdout, /^Created team Sudo team \([0-9a-f-]{36}\)\nJoin link: /, 'said on stdout');
+    // The entry gives a refusal's exit code, its words on stderr and nothing on stdout.
+    const refused = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'server/team-cli.ts'), 'link', 'Nobody'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, DATA_DIR: team.dataDir, DATABASE_URL: '' },
+        encoding: 'utf8',
+      },
+    );
+    assert.deepEqual([refused.status, refused.stdout], [1, '']);
+    assert.equal(refused.stderr.trim(), 'No team "Nobody". See: npm run team -- list');
 
-    const lines = team('log').out.trim().split('\n');
+    const lines = (await team('log')).out.trim().split('\n');
     const entry = /^(\d{4}-\d{2}-\d{2}T[\d:.]+Z) {2}(.+?) {2}(\w+) {2}(.+)$/;
     const parsed = lines.map((l) => entry.exec(l)?.slice(2) ?? l);
     assert.equal(parsed.length, 5, lines.join('\n'));
@@ -141,9 +164,9 @@ describe('npm run team', () => {
       parsed.slice(1).every((p) => p[0] !== actor && p[0]!.length > 0),
       'this account, without sudo',
     );
-    assert.equal(team('log', '2').out.trim().split('\n').length, 2);
+    assert.equal((await team('log', '2')).out.trim().split('\n').length, 2);
     // The same record for a log collector, newest first, the count where it is given.
-    const asJson = JSON.parse(team('log', '--json').out) as Record<string, string>[];
+    const asJson = JSON.parse((await team('log', '--json')).out) as Record<string, string>[];
     assert.equal(asJson.length, 5);
     assert.deepEqual(Object.keys(asJson[0]!).sort(), ['action', 'actor', 'at', 'detail', 'subject']);
     assert.deepEqual(
@@ -151,15 +174,15 @@ describe('npm run team', () => {
       parsed.map((p) => [...p]),
     );
     assert.ok(asJson.every((a) => new Date(a['at']!).toISOString() === a['at']));
-    assert.equal((JSON.parse(team('log', '2', '--json').out) as unknown[]).length, 2);
-    const bad = team('log', 'all');
+    assert.equal((JSON.parse((await team('log', '2', '--json')).out) as unknown[]).length, 2);
+    const bad = await team('log', 'all');
     assert.equal(bad.code, 1);
     assert.match(bad.out, /Give how many to show as a whole number/);
   });
 
   it('tells every team’s devices that the database was restored by hand, naming each team’s history anew', async () => {
     const team = await cli();
-    for (const name of ['Riverside team', 'Hillside team']) assert.equal(team('create', name).code, 0);
+    for (const name of ['Riverside team', 'Hillside team']) assert.equal((await team('create', name)).code, 0);
     const histories = async () => {
       const { db } = await openDatabase({ sqliteFile: path.join(team.dataDir, 'efk.sqlite') });
       try {
@@ -169,7 +192,7 @@ describe('npm run team', () => {
       }
     };
     const before = await histories();
-    const told = team('restored');
+    const told = await team('restored');
     assert.equal(told.code, 0, told.out);
     assert.match(told.out, /Told the devices of 2 teams that the database was restored/);
     const renamed = await histories();
@@ -179,7 +202,7 @@ describe('npm run team', () => {
 
   it('lists each device with when it last reached the server, and points out those quiet for 30 days or with a clock set wrong', async () => {
     const team = await cli();
-    const code = /join#([A-Za-z0-9_-]+)/.exec(team('create', 'Riverside team').out)![1]!;
+    const code = /join#([A-Za-z0-9_-]+)/.exec((await team('create', 'Riverside team')).out)![1]!;
     const { db } = await openDatabase({ sqliteFile: path.join(team.dataDir, 'efk.sqlite') });
     const store = new SyncStore(db, randomSecret());
     const phone = (await store.join(code, 'Riverside phone'))!.device;
@@ -197,7 +220,7 @@ describe('npm run team', () => {
     await store.noteClock(drawer.id, Date.now() - 3 * DAY);
     await db.destroy();
 
-    const listed = team('list');
+    const listed = await team('list');
     assert.equal(listed.code, 0, listed.out);
     const today = new Date().toISOString().slice(0, 10);
     assert.match(
@@ -226,8 +249,8 @@ describe('npm run team', () => {
   // An agency running hundreds of teams watches its devices with scripts, and looks at one team at a time.
   it('lists one team by its name or id, and every team as JSON for scripts, names escaped as the terminal needs', async () => {
     const team = await cli();
-    const code = /join#([A-Za-z0-9_-]+)/.exec(team('create', 'Riverside team').out)![1]!;
-    team('create', 'Hall team');
+    const code = /join#([A-Za-z0-9_-]+)/.exec((await team('create', 'Riverside team')).out)![1]!;
+    await team('create', 'Hall team');
     const { db } = await openDatabase({ sqliteFile: path.join(team.dataDir, 'efk.sqlite') });
     const store = new SyncStore(db, randomSecret());
     const phone = (await store.join(code, 'Riverside phone'))!.device;
@@ -237,15 +260,15 @@ describe('npm run team', () => {
     await store.revokeDevice(odd.id);
     await db.destroy();
 
-    const one = team('list', 'Riverside team');
+    const one = await team('list', 'Riverside team');
     assert.equal(one.code, 0, one.out);
     assert.match(one.out, /^Riverside team \([0-9a-f-]{36}\): 1 device$/m);
     assert.doesNotMatch(one.out, /Hall team/);
-    const none = team('list', 'No such team');
+    const none = await team('list', 'No such team');
     assert.equal(none.code, 1);
     assert.match(none.out, /No team "No such team"/);
 
-    const json = team('list', '--json');
+    const json = await team('list', '--json');
     assert.equal(json.code, 0, json.out);
     assert.ok(!json.out.includes('\u202e'), 'no reversing mark reaches the terminal');
     const listed = JSON.parse(json.out) as {
@@ -272,7 +295,7 @@ describe('npm run team', () => {
     const oddListed = riverside!.devices.find((d) => d.id === odd.id)!;
     assert.equal(oddListed.name, 'Odd\u202Ephone', 'the name as it is, once parsed');
     assert.notEqual(oddListed.revokedAt, null);
-    const hall = JSON.parse(team('list', 'Hall team', '--json').out) as { name: string }[];
+    const hall = JSON.parse((await team('list', 'Hall team', '--json')).out) as { name: string }[];
     assert.deepEqual(
       hall.map((t) => t.name),
       ['Hall team'],
@@ -281,52 +304,52 @@ describe('npm run team', () => {
 
   it('reports a device lost: it is removed from its team, told to erase at its next request, and the list says whether it has been', async () => {
     const team = await cli();
-    const code = /join#([A-Za-z0-9_-]+)/.exec(team('create', 'Riverside team').out)![1]!;
+    const code = /join#([A-Za-z0-9_-]+)/.exec((await team('create', 'Riverside team')).out)![1]!;
     const lost = await joinOn(team.dataDir, code, 'Lost phone');
     const row = (out: string): string => out.split('\n').find((line) => line.includes(lost.id)) ?? '';
 
     // Asked first, naming the device: a mistyped id would cost someone their unsent work.
-    const asked = team('erase', lost.id);
+    const asked = await team('erase', lost.id);
     assert.equal(asked.code, 2, asked.out);
     assert.match(
       asked.out,
       /This removes Lost phone \(.+\) from Riverside team, and when it next reaches this server it erases/,
     );
     assert.match(asked.out, new RegExp(`To go ahead: npm run team -- erase ${lost.id} --yes`));
-    assert.match(row(team('list').out), /last reached the server/, 'nothing done yet');
-    const erased = team('erase', lost.id, '--yes');
+    assert.match(row((await team('list')).out), /last reached the server/, 'nothing done yet');
+    const erased = await team('erase', lost.id, '--yes');
     assert.equal(erased.code, 0, erased.out);
     assert.match(erased.out, /When it next reaches this server it erases the team's drafts and its unsent changes/);
     assert.match(erased.out, /npm run team -- rotate/, 'a join link seen on the lost device still works');
-    const again = team('erase', lost.id, '--yes');
+    const again = await team('erase', lost.id, '--yes');
     assert.equal(again.code, 1);
     assert.match(again.out, /already reported lost/);
-    assert.equal(team('erase', '00000000-0000-0000-0000-000000000000').code, 1);
+    assert.equal((await team('erase', '00000000-0000-0000-0000-000000000000')).code, 1);
     assert.match(
-      row(team('list').out),
+      row((await team('list')).out),
       /Lost phone {2}\(reported lost \d{4}-.+; not erased yet: it has not reached this server since\)$/,
     );
 
     // The lost phone reaches the server.
     assert.equal(await pullRefusal(team.dataDir, lost.token), DEVICE_ERASED);
-    assert.match(row(team('list').out), /Lost phone {2}\(reported lost \d{4}-.+; erased: told at \d{4}-.+\)$/);
-    const late = team('found', lost.id);
+    assert.match(row((await team('list')).out), /Lost phone {2}\(reported lost \d{4}-.+; erased: told at \d{4}-.+\)$/);
+    const late = await team('found', lost.id);
     assert.equal(late.code, 1);
     assert.match(late.out, /Too late: device .+ was told to erase at \d{4}-/);
   });
 
   it('takes back an erase the device has not been told of yet: it stays out of the team, keeping what it holds', async () => {
     const team = await cli();
-    const code = /join#([A-Za-z0-9_-]+)/.exec(team('create', 'Riverside team').out)![1]!;
+    const code = /join#([A-Za-z0-9_-]+)/.exec((await team('create', 'Riverside team')).out)![1]!;
     const found = await joinOn(team.dataDir, code, 'Found phone');
-    assert.equal(team('erase', found.id, '--yes').code, 0);
-    const back = team('found', found.id);
+    assert.equal((await team('erase', found.id, '--yes')).code, 0);
+    const back = await team('found', found.id);
     assert.equal(back.code, 0, back.out);
     assert.match(back.out, /will not erase anything/);
-    assert.equal(team('found', found.id).code, 1, 'nothing left to take back');
+    assert.equal((await team('found', found.id)).code, 1, 'nothing left to take back');
     assert.deepEqual(
-      team('log', '2')
-        .out.trim()
+      (await team('log', '2')).out
+        .trim()
         .split('\n')
         .map((l) => l.split('  ').slice(2).join('  ')),
       [
@@ -334,9 +357,7 @@ describe('npm run team', () => {
         `erase  device Found phone (${found.id}) of Riverside team: reported lost: revoked, and to erase the team’s drafts at its next contact`,
       ],
     );
-    const row = team('list')
-      .out.split('\n')
-      .find((line) => line.includes(found.id))!;
+    const row = (await team('list')).out.split('\n').find((line) => line.includes(found.id))!;
     assert.match(row, /Found phone {2}\(revoked /);
 
     assert.equal(await pullRefusal(team.dataDir, found.token), 'revoked', 'asked to rejoin, not to erase');
@@ -345,8 +366,8 @@ describe('npm run team', () => {
   it('deletes a team with all of its drafts and devices, only when told --yes, and leaves other teams alone', async () => {
     const team = await cli();
     const codeOf = (out: string): string => /join#([A-Za-z0-9_-]+)/.exec(out)![1]!;
-    const riverside = codeOf(team('create', 'Riverside team').out);
-    const hillside = codeOf(team('create', 'Hillside team').out);
+    const riverside = codeOf((await team('create', 'Riverside team')).out);
+    const hillside = codeOf((await team('create', 'Hillside team')).out);
     const open = () => openDatabase({ sqliteFile: path.join(team.dataDir, 'efk.sqlite') });
     let { db } = await open();
     let store = new SyncStore(db, randomSecret());
@@ -356,14 +377,14 @@ describe('npm run team', () => {
     await store.push(stays.device, [newDraftMutation(1, { title: 'Hillside’s own' })]);
     await db.destroy();
 
-    const asked = team('delete', 'Riverside team');
+    const asked = await team('delete', 'Riverside team');
     assert.equal(asked.code, 2);
     assert.match(
       asked.out,
       /deletes Riverside team \([0-9a-f-]{36}\) from this server for good: all of its drafts, and its 1 device/,
     );
     assert.match(asked.out, /npm run team -- delete "Riverside team" --yes/);
-    const deleted = team('delete', 'Riverside team', '--yes');
+    const deleted = await team('delete', 'Riverside team', '--yes');
     assert.equal(deleted.code, 0, deleted.out);
     assert.match(deleted.out, /^Deleted Riverside team: 1 draft and 1 device\./);
 
@@ -388,12 +409,12 @@ describe('npm run team', () => {
     );
     assert.ok(await store.deviceByToken(stays.token));
     await db.destroy();
-    assert.equal(team('delete', 'Riverside team', '--yes').code, 1, 'a team deleted is not found again');
+    assert.equal((await team('delete', 'Riverside team', '--yes')).code, 1, 'a team deleted is not found again');
   });
 
   it('exports a team’s drafts as Markdown, as JSON the app imports and as a spreadsheet, never into a folder with files in it', async () => {
     const team = await cli();
-    const code = /join#([A-Za-z0-9_-]+)/.exec(team('create', 'Riverside team').out)![1]!;
+    const code = /join#([A-Za-z0-9_-]+)/.exec((await team('create', 'Riverside team')).out)![1]!;
     const { db } = await openDatabase({ sqliteFile: path.join(team.dataDir, 'efk.sqlite') });
     const store = new SyncStore(db, randomSecret());
     const phone = (await store.join(code, 'Riverside phone'))!;
@@ -408,11 +429,11 @@ describe('npm run team', () => {
     await db.destroy();
 
     const folder = path.join(team.dataDir, 'for-records');
-    const exported = team('export', 'Riverside team', '--to', folder);
+    const exported = await team('export', 'Riverside team', '--to', folder);
     assert.equal(exported.code, 0, exported.out);
     assert.match(exported.out, /^Exported 2 drafts of Riverside team to .*for-records/);
     assert.match(
-      team('log', '1').out,
+      (await team('log', '1')).out,
       new RegExp(`  export  team Riverside team \\(.+\\): 2 drafts written to ${folder}\n$`),
     );
     assert.match(exported.out, /all of them as a spreadsheet in all-drafts\.csv/);
@@ -470,12 +491,12 @@ describe('npm run team', () => {
       'whose each answer is, as the team’s server names the device, and when, saying in which time zone',
     );
 
-    const refused = team('export', 'Riverside team', '--to', folder);
+    const refused = await team('export', 'Riverside team', '--to', folder);
     assert.equal(refused.code, 1);
     assert.match(refused.out, /is not empty: name a new folder, so no file is overwritten/);
     assert.equal((await readdir(folder)).length, files.length, 'nothing written over');
 
-    const byDefault = team('export', 'Riverside team');
+    const byDefault = await team('export', 'Riverside team');
     assert.equal(byDefault.code, 0, byDefault.out);
     const [made2] = await readdir(path.join(team.dataDir, 'exports'));
     assert.match(made2!, /^riverside-team-\d{4}-/);
@@ -483,7 +504,7 @@ describe('npm run team', () => {
 
   it('says why an export stopped part way, and leaves none of it behind to be taken for a whole one', async () => {
     const team = await cli();
-    const code = /join#([A-Za-z0-9_-]+)/.exec(team('create', 'Riverside team').out)![1]!;
+    const code = /join#([A-Za-z0-9_-]+)/.exec((await team('create', 'Riverside team')).out)![1]!;
     const { db } = await openDatabase({ sqliteFile: path.join(team.dataDir, 'efk.sqlite') });
     const store = new SyncStore(db, randomSecret());
     const phone = (await store.join(code, 'Riverside phone'))!;
@@ -495,13 +516,13 @@ describe('npm run team', () => {
     // would, without filling one.
     let folder = team.dataDir;
     while (folder.length < 4_040) folder = path.join(folder, 'x'.repeat(Math.min(200, 4_040 - folder.length)));
-    const stopped = team('export', 'Riverside team', '--to', folder);
+    const stopped = await team('export', 'Riverside team', '--to', folder);
     assert.equal(stopped.code, 1, stopped.out);
     assert.match(stopped.out, /^The export stopped part way \(ENAMETOOLONG/m);
     assert.match(stopped.out, /Nothing of it is left in .*: .*export again\./);
     assert.doesNotMatch(stopped.out, /\n\s+at /, 'no stack trace');
     assert.deepEqual(await readdir(folder), [], 'the first draft’s files are taken out again');
-    const again = team('export', 'Riverside team', '--to', folder);
+    const again = await team('export', 'Riverside team', '--to', folder);
     assert.equal(again.code, 1, 'the folder is still empty, so the same export can be run again');
     assert.doesNotMatch(again.out, /is not empty/);
   });
