@@ -16,13 +16,10 @@ if (files.length === 0) {
 }
 
 // Two lanes at once, on the two cores CI has: the browser files, one at a time (each with its own
-// Chromium and server, mostly waiting on them), with the build's own and `npm start`'s, beside all
-// the others, one at a time (mostly waiting on their databases and processes); the lanes then take
-// about as long. The first lane prints as it goes; the other's report follows it, whole.
-const inFolder = (f: string, folder: string): boolean => f.startsWith(path.join('test', folder) + path.sep);
-const browser = files.filter(
-  (f) => inFolder(f, 'e2e') || inFolder(f, 'scripts') || f === path.join('test', 'server', 'main_test.ts'),
-);
+// Chromium and server, mostly waiting on them), beside all the others, one at a time (mostly
+// waiting on their databases and processes); the lanes then take about as long. The first lane
+// prints as it goes; the other's report follows it, whole.
+const browser = files.filter((f) => f.startsWith(path.join('test', 'e2e') + path.sep));
 const others = files.filter((f) => !browser.includes(f));
 
 // One production build for the files that test the app as built (see builtApp), made here rather
