@@ -16,10 +16,12 @@ if (files.length === 0) {
 }
 
 // Two lanes at once, on the two cores CI has: the browser files, one at a time (each with its own
-// Chromium and server, mostly waiting on them), beside all the others, one at a time (mostly
-// waiting on their databases and processes); the lanes then take about as long. The first lane
-// prints as it goes; the other's report follows it, whole.
-const browser = files.filter((f) => f.startsWith(path.join('test', 'e2e') + path.sep));
+// Chromium and server, mostly waiting on them), with `npm start`'s, beside all the others, one at a
+// time (mostly waiting on their databases and processes); the lanes then take about as long. The
+// first lane prints as it goes; the other's report follows it, whole.
+const browser = files.filter(
+  (f) => f.startsWith(path.join('test', 'e2e') + path.sep) || f === path.join('test', 'server', 'main_test.ts'),
+);
 const others = files.filter((f) => !browser.includes(f));
 
 // One production build for the files that test the app as built (see builtApp), made here rather
