@@ -3,6 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import sharp from 'sharp';
 import { buildApp } from '../../server/app.js';
 import { builtApp } from '../support/build-app.js';
 
@@ -121,6 +122,35 @@ describe('the server', () => {
       await writeFile(file, good);
     }
     assert.match(String((await app.inject({ url: '/drafts' })).headers['link']), /worksheet-views/);
+  });
+
+  // An install dialog shows the manifest's screenshots (Chromium's richer one needs a narrow one on
+  // a phone, a wide one on a computer) and its icons: each as the manifest says it is, and the
+  // screenshots left out of what the worker keeps offline, which has no use for them.
+  it('serves each image the manifest names, of the type and size it says, keeping screenshots out of the precache', async () => {
+    const manifest = (await app.inject({ url: '/manifest.webmanifest' })).json<{
+      icons: { src: string; sizes: string; type: string }[];
+      screenshots: { src: string; sizes: string; type: string; form_factor: string; label: string }[];
+    }>();
+    assert.deepEqual(manifest.screenshots.map((s) => s.form_factor).sort(), ['narrow', 'narrow', 'wide']);
+    const worker = await readFile(path.join(distDir, 'sw.js'), 'utf8');
+    for (const image of [...manifest.icons, ...manifest.screenshots]) {
+      const res = await app.inject({ url: image.src });
+      assert.equal(res.statusCode, 200, image.src);
+      assert.equal(res.headers['content-type'], image.type, image.src);
+      const { width, height, format } = await sharp(res.rawPayload).metadata();
+      assert.equal(`${width}x${height}`, image.sizes, image.src);
+      assert.equal(`image/${format}`, image.type, image.src);
+    }
+    for (const shot of manifest.screenshots) {
+      assert.ok(shot.label.length > 10, `${shot.src} is described for a screen reader`);
+      const [width, height] = shot.sizes.split('x').map(Number) as [number, number];
+      // Chromium's limits for a screenshot it shows: 320 to 3840 px a side, the long side at most 2.3 times the short.
+      assert.ok(Math.min(width, height) >= 320 && Math.max(width, height) <= 3840, shot.src);
+      assert.ok(Math.max(width, height) / Math.min(width, height) <= 2.3, shot.src);
+      assert.doesNotMatch(worker, new RegExp(`"url":"${shot.src.slice(1)}"`), `${shot.src} is not precached`);
+    }
+    assert.match(worker, /"url":"icons\/icon-192\.png"/, 'the icons are');
   });
 
   it('answers unknown /api paths with a JSON 404, whatever the method', async () => {
