@@ -8,7 +8,10 @@ import { buildApp } from '../server/app.js';
 import { CHROMIUM_ARGS, chromiumPath } from '../test/support/chromium.js';
 import { build, isBuildStale, outDir } from './build.js';
 
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 } as const;
+const README_PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 } as const;
+// The manifest's at one pixel a point: an install dialog shows them small, and Chromium may fetch
+// them when it checks the page is installable, on a first visit's signal.
+const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 } as const;
 const DESKTOP = { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 } as const;
 
 if (await isBuildStale()) await build();
@@ -35,7 +38,10 @@ async function worksheet(page: Page): Promise<void> {
 }
 
 /** `show` on a page of `size`, as PNG. */
-async function shot(size: typeof PHONE | typeof DESKTOP, show: (page: Page) => Promise<void>): Promise<Buffer> {
+async function shot(
+  size: typeof README_PHONE | typeof PHONE | typeof DESKTOP,
+  show: (page: Page) => Promise<void>,
+): Promise<Buffer> {
   const page = await browser.newPage({ ...size, colorScheme: 'light', locale: 'en-AU' });
   try {
     await show(page);
@@ -49,9 +55,9 @@ async function shot(size: typeof PHONE | typeof DESKTOP, show: (page: Page) => P
 
 try {
   const readme = path.resolve('docs/guide-phone.png');
-  await writeFile(readme, await shot(PHONE, guide));
+  await writeFile(readme, await shot(README_PHONE, guide));
   console.log(`Saved ${path.relative(process.cwd(), readme)}`);
-  // WebP: a third of the PNG's size, for a dialog that downloads them over whatever signal there is.
+  // WebP: a fraction of the PNG's size.
   const dir = path.resolve('public/screenshots');
   await mkdir(dir, { recursive: true });
   for (const [name, size, show] of [
