@@ -438,7 +438,9 @@ export class SyncController implements ReactiveController {
         this.syncNow();
       } else if (this._againQuietly) {
         this._againQuietly = false;
-        this._start(true);
+        // A push the server refused whole was followed by a pull in the same run (SyncEngine.sync):
+        // a look now would send the refused request again for nothing.
+        if (this.status.problem !== 'server-refused') this._start(true);
       }
     });
   }

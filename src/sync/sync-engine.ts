@@ -8,7 +8,7 @@ import {
 } from '../data/draft.js';
 import type { FieldEdit, Mutation, MutationResult, PushResponse } from './protocol.js';
 import { HISTORY_CHANGED, PULL_PAGE_MAX, PUSH_BATCH_MAX, untakeable } from './protocol.js';
-import { SyncHttpError, type SyncTransport } from './sync-transport.js';
+import { isRefusal, SyncHttpError, type SyncTransport } from './sync-transport.js';
 import { utf8Length } from '../text/utf8-length.js';
 import { SYNC_META } from './sync-meta.js';
 
@@ -59,6 +59,14 @@ export interface SyncOutcome {
 }
 
 /**
+ * The server refused a request for what it held (too large for it, or malformed), not for who
+ * sent it or when: the same device may still take in the team's changes.
+ */
+function refusedAsSent(error: unknown): boolean {
+  return isRefusal(error) && (error.status === 400 || error.status === 413);
+}
+
+/**
  * Sends the outbox to the team's server and takes in the team's changes. No DOM: the page and
  * the service worker both run it. An entry leaves the outbox only when the server's 2xx answer
  * acknowledges it; a network error, a timeout or a 5xx leaves it to be sent again, and the
@@ -80,6 +88,13 @@ export class SyncEngine {
         pushed = await this.push();
         break;
       } catch (error) {
+        if (refusedAsSent(error)) {
+          // What was sent stays queued, and the refusal is said; the team's changes still come in,
+          // or one request the server will not take (too large for it, a proxy's lower limit) would
+          // leave the device hearing nothing from its team until someone saw to it.
+          await this.pull();
+          throw error;
+        }
         // Told again while taking the team in (another device found the server behind it
         // meanwhile), it takes it in once more; a server that keeps saying so is a fault to show.
         if (!(error instanceof SyncHttpError && error.code === HISTORY_CHANGED) || tries === REBASES_MAX) throw error;

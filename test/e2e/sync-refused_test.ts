@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { startSyncServer } from '../support/app-server.js';
 import { builtApp } from '../support/build-app.js';
 import { launchProfile } from '../support/browser.js';
+import { newDraftMutation } from '../support/new-draft-mutation.js';
 
 const ACHIEVE = 'What you’re trying to achieve and what success looks like';
 
@@ -54,5 +55,54 @@ describe('a push the team’s server refuses whole', () => {
     assert.equal(pushes.length, sent, 'no push on its own within the retry timer’s first steps');
     const answers = await server.db.selectFrom('draft_fields').select('key').where('key', '=', 'achieve').execute();
     assert.deepEqual(answers, [], 'the answer was not taken');
+  });
+  it('sends a refused push no more when a teammate’s change comes in as it travels, and takes that change in', async () => {
+    // The page alone, without its service worker: every push is the page's own.
+    const profile = await launchProfile({ serviceWorkers: 'block' });
+    cleanups.push(profile.close);
+    const page = profile.context.pages()[0] ?? (await profile.context.newPage());
+    await page.goto(server.joinLink);
+    await page.getByText(/This device has joined Riverside team/).waitFor({ timeout: 15_000 });
+    const teammate = (await server.store.join(server.joinLink.split('#')[1]!, 'Teammate’s phone'))!;
+    await page.goto(`${server.origin}/worksheet/new`);
+    await page.waitForURL(/\/worksheet\/[0-9a-f-]{36}$/);
+    // Its sync of the new draft went well, so it waits at the server for the team's next change.
+    await page.waitForRequest(/\/api\/changes\?/);
+
+    // The push of the long answer is held on its way until a teammate's change has come in.
+    const pushes: number[] = [];
+    page.on('response', (r) => {
+      if (/\/api\/push(\?|$)/.test(r.url())) pushes.push(r.status());
+    });
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/\/api\/push(\?|$)/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    const travelling = page.waitForRequest(/\/api\/push(\?|$)/);
+    await page.getByRole('textbox', { name: ACHIEVE, exact: true }).fill('Hear from renters. '.repeat(40));
+    await travelling;
+    const told = page.waitForResponse(/\/api\/changes\?/);
+    const theirs = await fetch(`${server.origin}/api/push`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${teammate.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ mutations: [newDraftMutation(1, { title: 'The teammate’s plan' })] }),
+    });
+    assert.equal(theirs.status, 200);
+    await told;
+    release();
+
+    await page
+      .locator('sync-status')
+      .getByText(/waiting: the team’s server refused them\./)
+      .waitFor({ timeout: 15_000 });
+    assert.deepEqual(pushes, [413]);
+    // A look for the teammate's change, as the page makes one after its run, would send the refused push again.
+    await page.waitForTimeout(2_000);
+    assert.deepEqual(pushes, [413], 'the refused push was not sent again');
+    // The run took the team's changes in after its refusal.
+    await page.getByRole('link', { name: 'Drafts', exact: true }).click();
+    await page.getByRole('link', { name: 'The teammate’s plan' }).waitFor();
   });
 });

@@ -13,8 +13,9 @@ import {
 import type { Draft } from '../../src/data/draft.js';
 import { SyncEngine } from '../../src/sync/sync-engine.js';
 import { SYNC_META } from '../../src/sync/sync-meta.js';
-import { FetchTransport, type SyncTransport } from '../../src/sync/sync-transport.js';
+import { FetchTransport, SyncHttpError, type SyncTransport } from '../../src/sync/sync-transport.js';
 import { appliedOnServer } from '../support/applied-on-server.js';
+import { startSyncServer } from '../support/app-server.js';
 import { startFaultProxy, type Fault, type FaultProxy } from '../support/fault-proxy.js';
 import { simDevice, type SimDevice } from '../support/sim-device.js';
 import { EngineHost, type SyncServer } from '../support/sync-server.js';
@@ -868,5 +869,45 @@ describe('sync engine, a long outbox', () => {
     tab.store.close();
     behind.store.close();
     right.store.close();
+  });
+});
+
+describe('sync engine, a push the server refuses whole', () => {
+  it('still takes in the team’s changes, keeping what it could not send and saying why', async () => {
+    // A server taking smaller requests than this device sends (its own limit, or a proxy's, set
+    // lower than the kit's): each push of the long answer is refused whole, 413.
+    const server = await startSyncServer('dist', { bodyLimit: 4_000 });
+    try {
+      const code = server.joinLink.split('#')[1]!;
+      let clock = Date.now() - 60_000;
+      const tick = (): number => (clock += 1);
+      const a = await simDevice('Refused A', server.origin, server.origin, code, tick);
+      const b = await simDevice('Refused B', server.origin, server.origin, code, tick);
+      const theirs = await b.store.create(WS, { title: 'B’s plan' });
+      await b.engine.sync();
+
+      const mine = await a.store.create(WS, { title: 'A’s plan' });
+      // Counted as it arrives (decoded, were it compressed): words that compress well would still be refused.
+      await a.store.update(mine.id, { achieve: 'What the room said, at length. '.repeat(300) });
+      await assert.rejects(a.engine.sync(), (error) => error instanceof SyncHttpError && error.status === 413);
+      assert.equal((await a.store.get(theirs.id))?.fields['title']?.value, 'B’s plan', 'the team’s draft came in');
+      assert.ok((await a.store.outbox()).length > 0, 'what the server refused is kept to send');
+      const { drafts } = await server.store.pull((await server.store.teams())[0]!.id, 0, 10);
+      assert.deepEqual(
+        drafts.map((d) => d.id),
+        [theirs.id],
+        'none of it was taken',
+      );
+
+      // Still refused at the next sync, and still hearing from the team.
+      await b.store.update(theirs.id, { audience: 'B’s later answer' });
+      await b.engine.sync();
+      await assert.rejects(a.engine.sync(), SyncHttpError);
+      assert.equal((await a.store.get(theirs.id))?.fields['audience']?.value, 'B’s later answer');
+      a.store.close();
+      b.store.close();
+    } finally {
+      await server.close();
+    }
   });
 });
