@@ -575,6 +575,9 @@ export class SyncController implements ReactiveController {
           error instanceof Error ? error.message : String(error),
         );
         if (retried) this._retryLater();
+        // Nor by a sync asked for before the answer (an edit saved as the push travelled): it would
+        // send the refused request again, with that edit in it.
+        else clearTimeout(this._timer);
       }
     } finally {
       this.status = { ...this.status, syncing: false };

@@ -56,7 +56,7 @@ describe('a push the team’s server refuses whole', () => {
     const answers = await server.db.selectFrom('draft_fields').select('key').where('key', '=', 'achieve').execute();
     assert.deepEqual(answers, [], 'the answer was not taken');
   });
-  it('sends a refused push no more when a teammate’s change comes in as it travels, and takes that change in', async () => {
+  it('sends a refused push no more when a teammate’s change or another edit comes in as it travels, and takes that change in', async () => {
     // The page alone, without its service worker: every push is the page's own.
     const profile = await launchProfile({ serviceWorkers: 'block' });
     cleanups.push(profile.close);
@@ -91,6 +91,9 @@ describe('a push the team’s server refuses whole', () => {
     });
     assert.equal(theirs.status, 200);
     await told;
+    // And an edit saved meanwhile, which asks for a sync of its own a moment later.
+    await page.getByRole('textbox', { name: 'Title' }).fill('Renters’ forum');
+    await page.getByText('Saved on this device', { exact: true }).waitFor();
     release();
 
     await page
@@ -98,8 +101,9 @@ describe('a push the team’s server refuses whole', () => {
       .getByText(/waiting: the team’s server refused them\./)
       .waitFor({ timeout: 15_000 });
     assert.deepEqual(pushes, [413]);
-    // A look for the teammate's change, as the page makes one after its run, would send the refused push again.
-    await page.waitForTimeout(2_000);
+    // A look for the teammate's change after the run, or the edit's sync, would send the refused push
+    // again: each would come within about a second.
+    await page.waitForTimeout(2_500);
     assert.deepEqual(pushes, [413], 'the refused push was not sent again');
     // The run took the team's changes in after its refusal.
     await page.getByRole('link', { name: 'Drafts', exact: true }).click();
