@@ -64,10 +64,13 @@ describe('a push the team’s server refuses whole', () => {
     await page.goto(server.joinLink);
     await page.getByText(/This device has joined Riverside team/).waitFor({ timeout: 15_000 });
     const teammate = (await server.store.join(server.joinLink.split('#')[1]!, 'Teammate’s phone'))!;
+    // The new draft is sent (its push small enough), and the page waits at the server for the
+    // team's next change, as it does after any sync that went well.
+    const watching = page.waitForRequest(/\/api\/changes\?/);
     await page.goto(`${server.origin}/worksheet/new`);
     await page.waitForURL(/\/worksheet\/[0-9a-f-]{36}$/);
-    // Its sync of the new draft went well, so it waits at the server for the team's next change.
-    await page.waitForRequest(/\/api\/changes\?/);
+    await page.locator('sync-status').getByText('All changes synced.').waitFor({ timeout: 15_000 });
+    await watching;
 
     // The push of the long answer is held on its way until a teammate's change has come in.
     const pushes: number[] = [];
