@@ -179,9 +179,10 @@ export class SyncController implements ReactiveController {
   private _again = false;
   /** A teammate's change was heard of during a run: a quiet run follows it (see {@link _watchTeam}). */
   private _againQuietly = false;
-  /** Set while a request waits at the team's server for the team's next change. */
-  private _watching = false;
-  /** Calls off the request waiting for the team's next change (see {@link _watchTeam}). */
+  /**
+   * Set while a request waits at the team's server for the team's next change, and calls it off
+   * (see {@link _watchTeam}).
+   */
   private _stopWatching: AbortController | null = null;
   /** The team's server cannot wait for changes (it is older than this kit): the poll alone, then. */
   private _noWatch = false;
@@ -680,8 +681,7 @@ export class SyncController implements ReactiveController {
    */
   private async _watchTeam(): Promise<void> {
     const store = this._store;
-    if (!store || this._watching || this._noWatch) return;
-    this._watching = true;
+    if (!store || this._stopWatching || this._noWatch) return;
     const stop = new AbortController();
     this._stopWatching = stop;
     try {
@@ -709,8 +709,7 @@ export class SyncController implements ReactiveController {
     } catch (error) {
       if (error instanceof SyncHttpError && error.status === 404) this._noWatch = true;
     } finally {
-      this._watching = false;
-      if (this._stopWatching === stop) this._stopWatching = null;
+      this._stopWatching = null;
     }
   }
 

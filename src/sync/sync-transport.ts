@@ -123,7 +123,7 @@ export class FetchTransport implements SyncTransport {
     if (history !== undefined) query.set('history', history);
     if (clock !== undefined) query.set('clock', String(clock));
     const path = query.toString() ? `/api/push?${query}` : '/api/push';
-    return this._call<PushResponse>('POST', path, { mutations }, prepared);
+    return this._call<PushResponse>('POST', path, { body: { mutations }, prepared });
   }
 
   pull(since: number, limit: number): Promise<PullResponse> {
@@ -147,7 +147,7 @@ export class FetchTransport implements SyncTransport {
    * than the wait.
    */
   changes(since: number, stop?: AbortSignal): Promise<ChangesResponse> {
-    return this._call<ChangesResponse>('GET', `/api/changes?since=${since}`, undefined, undefined, stop);
+    return this._call<ChangesResponse>('GET', `/api/changes?since=${since}`, { stop });
   }
 
   me(): Promise<MeResponse> {
@@ -155,7 +155,7 @@ export class FetchTransport implements SyncTransport {
   }
 
   async renameDevice(name: string): Promise<void> {
-    await this._call<unknown>('PUT', '/api/me', { name });
+    await this._call<unknown>('PUT', '/api/me', { body: { name } });
   }
 
   /** Takes this device out of its team: the token stops working. */
@@ -166,9 +166,17 @@ export class FetchTransport implements SyncTransport {
   private async _call<T>(
     method: string,
     path: string,
-    body?: unknown,
-    prepared?: Promise<Body>,
-    stop?: AbortSignal,
+    {
+      body,
+      prepared,
+      stop,
+    }: {
+      readonly body?: unknown;
+      /** The body encoded ahead (see prepare). */
+      readonly prepared?: Promise<Body> | undefined;
+      /** Calls the request off (see RequestOptions). */
+      readonly stop?: AbortSignal | undefined;
+    } = {},
   ): Promise<T> {
     const send = async (encoded: Promise<Body> | undefined): Promise<T> =>
       request<T>(`${this.base}${path}`, method, await encoded, {
