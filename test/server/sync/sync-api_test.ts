@@ -173,8 +173,15 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       const since = await server.store.teamRev(team.id);
       const wait = (token: string) => server.app.inject({ url: `/api/changes?since=${since}`, headers: auth(token) });
       const held = Array.from({ length: CHANGES_WAITS_PER_DEVICE }, () => wait(greedy.token));
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      const refused = await wait(greedy.token);
+      // Asked again until the server holds them all (each is authenticated first, a database read
+      // a loaded machine can stretch past any fixed pause), by a wait the team's revision answers
+      // at once unless it is refused: it holds nothing itself.
+      const probe = () => server.app.inject({ url: `/api/changes?since=${since + 1}`, headers: auth(greedy.token) });
+      let refused = await probe();
+      for (const until = Date.now() + 20_000; refused.statusCode === 200 && Date.now() < until;) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        refused = await probe();
+      }
       assert.equal(refused.statusCode, 429, refused.body);
       assert.equal(refused.json<{ error: string }>().error, TOO_MANY_WAITS);
       const others = wait(teammate.token);
