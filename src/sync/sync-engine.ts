@@ -44,12 +44,17 @@ interface Built {
   readonly carried: Map<number, number[]>;
   readonly refused: RefusedAnswers;
   readonly drafts: Map<string, Draft>;
+  /** Its mutations' size in UTF-8 bytes, as the batch's limit counts them. */
+  readonly bytes: number;
 }
 
 /** How many times one sync takes its team in again before it gives up (see SyncEngine.rebase). */
 const REBASES_MAX = 3;
 
-/** A push body stays well under the server's 1 MiB limit. */
+/**
+ * A push body stays well under the server's 1 MiB limit. Something between with a lower one (an
+ * agency's proxy or web application firewall: some take 128 KB) is learnt from its 413 (see push).
+ */
 const BATCH_BYTES = 512 * 1024;
 
 export interface SyncOutcome {
@@ -80,6 +85,8 @@ export class SyncEngine {
 
   /** How many times this engine has taken its team in again (see {@link rebase}). */
   private _rebases = 0;
+  /** The most a push's mutations may hold, in UTF-8 bytes (see BATCH_BYTES). */
+  private _batchBytes = BATCH_BYTES;
 
   async sync(): Promise<SyncOutcome> {
     let pushed: Awaited<ReturnType<SyncEngine['push']>>;
@@ -194,8 +201,24 @@ export class SyncEngine {
     let rejected = 0;
     let current = false;
     // Only this engine moves the cursor while it holds the sync lock, so it is read once.
-    let since = Number((await this.store.meta(SYNC_META.cursor)) ?? 0);
-    let history = await this.store.meta(SYNC_META.history);
+    const [cursor, storedHistory, learnt] = await Promise.all([
+      this.store.meta(SYNC_META.cursor),
+      this.store.meta(SYNC_META.history),
+      this.store.meta(SYNC_META.pushBytes),
+    ]);
+    let since = Number(cursor ?? 0);
+    let history = storedHistory;
+    this._batchBytes = Math.min(BATCH_BYTES, Number(learnt) || BATCH_BYTES);
+    /** Set once a batch was refused as too large: the size that then goes is kept for later pushes. */
+    let shrunk = false;
+    /** Where the batch being sent was read from: a batch refused as too large is read again from there. */
+    let readFrom: number | undefined;
+    /**
+     * Drafts whose change was too large to send even alone, and the refusal: their changes stay
+     * queued, the rest go, and the refusal is told once they have.
+     */
+    const held = new Set<string>();
+    let tooLarge: SyncHttpError | undefined;
     let next = this._read(undefined);
     /** The last batch's answers, being written while the next batch travels. */
     let writing: Promise<void> = Promise.resolve();
@@ -209,11 +232,15 @@ export class SyncEngine {
       for (;;) {
         const read = await next;
         const { entries, view } = read;
-        if (entries.length === 0) return { pushed, rejected, current };
-        const waiting = entries.filter((e) => !e.rejected);
+        if (entries.length === 0) {
+          if (tooLarge) throw tooLarge;
+          return { pushed, rejected, current };
+        }
+        const waiting = this._waiting(entries, held);
         if (waiting.length === 0) {
-          // Refused entries stay in the outbox until discarded; the read moves past them.
-          next = this._read(entries.at(-1)!.seq);
+          // Refused entries stay in the outbox until discarded, held ones until the next push; the read moves past them.
+          readFrom = entries.at(-1)!.seq;
+          next = this._read(readFrom);
           ahead = Promise.resolve(undefined);
           continue;
         }
@@ -221,19 +248,46 @@ export class SyncEngine {
         let built = await ahead;
         if (!built || built.batch.some((e) => given.has(e.draftId))) built = this._build(read, waiting, given);
         const { batch, mutations, orphans, carried, refused, drafts } = built;
+        const batchFrom = readFrom;
         // A batch cut short by its size goes on from its last entry; otherwise from the last read.
-        next = this._read(batch.length < waiting.length ? batch.at(-1)!.seq : entries.at(-1)!.seq);
-        ahead = this._ahead(next);
-        // `settled` lets the server forget its record of the changes this device will not send again.
-        const answer: PushResponse = mutations.length
-          ? await this.transport.push({
-              mutations,
-              since,
-              settled: view.settled,
-              history,
-              clock: this.store.deviceClock(),
-            })
-          : { results: [] };
+        readFrom = batch.length < waiting.length ? batch.at(-1)!.seq : entries.at(-1)!.seq;
+        next = this._read(readFrom);
+        ahead = this._ahead(next, held);
+        let answer: PushResponse;
+        try {
+          // `settled` lets the server forget its record of the changes this device will not send again.
+          answer = mutations.length
+            ? await this.transport.push({
+                mutations,
+                since,
+                settled: view.settled,
+                history,
+                clock: this.store.deviceClock(),
+              })
+            : { results: [] };
+        } catch (error) {
+          // Too large for the server or for something between (a proxy's or firewall's limit,
+          // lower than the server's): the batch is sent again in halves, down to one draft's
+          // change. That one is held back, its draft's later changes with it (the server sees
+          // them in order), and the rest go: one long answer does not keep the others from the team.
+          if (!(error instanceof SyncHttpError && error.status === 413)) throw error;
+          if (mutations.length > 1) {
+            this._batchBytes = Math.floor(built.bytes / 2);
+            shrunk = true;
+          } else {
+            held.add(mutations[0]!.draftId);
+            tooLarge = error;
+          }
+          readFrom = batchFrom;
+          next = this._read(readFrom);
+          ahead = Promise.resolve(undefined);
+          continue;
+        }
+        if (shrunk) {
+          // Learnt for this device's later pushes, rather than a refused request each time.
+          shrunk = false;
+          await this.store.setMeta(SYNC_META.pushBytes, String(this._batchBytes));
+        }
         // Heard for the first time (a device that synced before servers named it): checked from now on.
         if (history === undefined && answer.history) {
           history = answer.history;
@@ -285,7 +339,7 @@ export class SyncEngine {
   }
 
   /**
-   * The next batch from `waiting`: at most PUSH_BATCH_MAX entries and BATCH_BYTES of mutations.
+   * The next batch from `waiting`: at most PUSH_BATCH_MAX entries and `_batchBytes` of mutations.
    * An entry whose draft is gone is answered here, refused, rather than sent.
    *
    * A draft's edits in one batch go as one mutation (a run): each mutation is built from the draft
@@ -333,7 +387,7 @@ export class SyncEngine {
         ? (added.length ? utf8Length(JSON.stringify(Object.fromEntries(added))) : 0) +
           String(mutation.seq).length * (Object.keys(mutation.fields).length + 1)
         : utf8Length(JSON.stringify(mutation));
-      if (runs.length > 0 && bytes + size > BATCH_BYTES) break;
+      if (runs.length > 0 && bytes + size > this._batchBytes) break;
       bytes += size;
       batch.push(entry);
       if (run) {
@@ -362,6 +416,7 @@ export class SyncEngine {
       orphans,
       carried: new Map(runs.map(({ seqs }) => [seqs.at(-1)!, seqs.slice(0, -1)])),
       refused,
+      bytes,
     };
   }
 
@@ -385,9 +440,9 @@ export class SyncEngine {
    * travels: the page is idle then, and the server busy. Built before the answer it waits for, it
    * is built again if that answer touches its drafts.
    */
-  private _ahead(next: Promise<BatchSource>): Promise<Built | undefined> {
+  private _ahead(next: Promise<BatchSource>, held: ReadonlySet<string>): Promise<Built | undefined> {
     const built = next.then((read) => {
-      const waiting = read.entries.filter((e) => !e.rejected);
+      const waiting = this._waiting(read.entries, held);
       if (waiting.length === 0) return undefined;
       // With no answers to apply, building leaves the read's drafts as they are: a rebuild starts from them.
       const batch = this._build(read, waiting, new Map());
@@ -396,6 +451,11 @@ export class SyncEngine {
     });
     built.catch(() => undefined); // a failed read is told by `next`
     return built;
+  }
+
+  /** What of `entries` goes: not those refused (kept until discarded), nor those of drafts `held`. */
+  private _waiting(entries: readonly OutboxEntry[], held: ReadonlySet<string>): OutboxEntry[] {
+    return entries.filter((e) => !e.rejected && !held.has(e.draftId));
   }
 
   /** The outbox entries after `after`, with their drafts; a failure waits for whoever awaits it. */

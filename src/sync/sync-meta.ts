@@ -16,4 +16,9 @@ export const SYNC_META = {
   erased: 'sync-erased',
   /** The team's devices as the server last listed them, and when (see TeamDevicesSeen); for Settings offline. */
   devices: 'sync-devices',
+  /**
+   * The most a push's changes may hold, in bytes, learnt from a request refused as too large by
+   * something between the device and its team's server (see SyncEngine.push); unset, the kit's own.
+   */
+  pushBytes: 'sync-push-bytes',
 } as const;

@@ -11,6 +11,9 @@ import {
 } from './protocol.js';
 import { utf8Length } from '../text/utf8-length.js';
 
+/** The code of a request refused as too large by something between the device and the team's server. */
+export const TOO_LARGE = 'too_large';
+
 /** The server could not be reached (or did not answer in time): try again later. */
 export class SyncNetworkError extends Error {
   override name = 'SyncNetworkError';
@@ -286,6 +289,16 @@ async function request<T>(
       throw new SyncNetworkError(`The answer from the team’s server was cut off (${String(error)}).`);
     }
     data = null;
+  }
+  // Too large, whoever says it (a proxy or firewall in front of the server, with a lower limit than
+  // the server's, answers in a page of its own): sent again unchanged it would be refused again,
+  // where taken as no connection it was, every minute, and the device said it was offline.
+  if (response.status === 413 && !isErrorBody(data)) {
+    throw new SyncHttpError(
+      413,
+      TOO_LARGE,
+      'Something between this device and the team’s server refused a request as too large (HTTP 413).',
+    );
   }
   // The team's server says what went wrong in JSON. A 4xx page without it is something between
   // the two answering instead (an agency's filtering proxy, a portal): as good as no connection,

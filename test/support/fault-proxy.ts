@@ -16,7 +16,8 @@ export type Fault =
   | '409' // an error answer without reaching the server
   | 'timeout' // never answered; the client gives up
   | 'reset-after-apply' // the server applies it, then the connection is cut before the answer
-  | 'duplicate'; // delivered to the server twice; the client gets the second answer
+  | 'duplicate' // delivered to the server twice; the client gets the second answer
+  | 'too-large'; // a body over the proxy's own limit (see FaultProxy.bodyLimit), answered 413 as nginx does
 
 export const FAULTS: readonly Fault[] = [
   'drop',
@@ -33,6 +34,12 @@ export interface FaultProxy {
   readonly origin: string;
   /** Chooses the fault for each request (default: pass everything). */
   choose: (path: string) => Fault;
+  /**
+   * The largest request body the proxy passes on, in bytes as sent (compressed, if it was), as an
+   * agency's proxy or firewall in front of the server may have a lower one than the server's:
+   * anything larger is answered 413 in a page of the proxy's own (default: no limit).
+   */
+  bodyLimit: number;
   /** How many requests suffered each fault. */
   readonly counts: Map<Fault, number>;
   close(): Promise<void>;
@@ -80,6 +87,7 @@ export async function startFaultProxy(target: string, random: () => number = Mat
   const proxy: FaultProxy = {
     origin: '',
     choose: () => 'pass',
+    bodyLimit: Infinity,
     counts,
     close: async () => {
       for (const res of held) res.destroy();
@@ -91,7 +99,7 @@ export async function startFaultProxy(target: string, random: () => number = Mat
   const server: Server = createServer((req, res) => {
     void (async () => {
       const body = await readBody(req);
-      const fault = proxy.choose(req.url ?? '/');
+      const fault = body.length > proxy.bodyLimit ? 'too-large' : proxy.choose(req.url ?? '/');
       counts.set(fault, (counts.get(fault) ?? 0) + 1);
       const reply = (r: { status: number; headers: Record<string, string>; body: Buffer }): void => {
         res.writeHead(r.status, r.headers);
@@ -106,6 +114,10 @@ export async function startFaultProxy(target: string, random: () => number = Mat
         case '409':
           res.writeHead(Number(fault), { 'content-type': 'application/json' });
           res.end(JSON.stringify({ error: 'injected', message: `Injected ${fault}` }));
+          return;
+        case 'too-large':
+          res.writeHead(413, { 'content-type': 'text/html' });
+          res.end('<html><head><title>413 Request Entity Too Large</title></head><body><h1>413</h1></body></html>');
           return;
         case 'timeout':
           held.add(res);

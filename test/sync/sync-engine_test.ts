@@ -13,7 +13,7 @@ import {
 import type { Draft } from '../../src/data/draft.js';
 import { SyncEngine } from '../../src/sync/sync-engine.js';
 import { SYNC_META } from '../../src/sync/sync-meta.js';
-import { FetchTransport, SyncHttpError, type SyncTransport } from '../../src/sync/sync-transport.js';
+import { FetchTransport, SyncHttpError, TOO_LARGE, type SyncTransport } from '../../src/sync/sync-transport.js';
 import { appliedOnServer } from '../support/applied-on-server.js';
 import { startSyncServer } from '../support/app-server.js';
 import { startFaultProxy, type Fault, type FaultProxy } from '../support/fault-proxy.js';
@@ -907,6 +907,100 @@ describe('sync engine, a push the server refuses whole', () => {
       a.store.close();
       b.store.close();
     } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('sync engine, a proxy in front of the server with a lower body limit', () => {
+  /** Words that do not compress away: the proxy counts a body as it is sent, compressed. */
+  const noise = (words: number): string =>
+    Array.from({ length: words }, () => Math.random().toString(36).slice(2, 8)).join(' ');
+
+  it('sends what one push would hold in smaller ones, and keeps to the size it learnt', async () => {
+    const server = await startSyncServer('dist');
+    // As an agency's proxy or firewall may be set (some take 128 KB), here smaller to the same end.
+    const proxy = await startFaultProxy(server.origin);
+    proxy.bodyLimit = 16 * 1024;
+    try {
+      const teamId = (await server.store.teams())[0]!.id;
+      let clock = Date.now() - 60_000;
+      const tick = (): number => (clock += 1);
+      const a = await simDevice('Proxied', server.origin, proxy.origin, server.joinLink.split('#')[1]!, tick, 10_000);
+      const draftsOf = async (n: number): Promise<string[]> => {
+        const ids: string[] = [];
+        for (let i = 0; i < n; i += 1) {
+          const draft = await a.store.create(WS, { title: `Plan ${i}` });
+          await autosaved(a, draft.id, { achieve: noise(400) });
+          ids.push(draft.id);
+        }
+        return ids;
+      };
+      const onServer = async (): Promise<Map<string, unknown>> => {
+        const { drafts } = await server.store.pull(teamId, 0, 1000);
+        return new Map(drafts.map((d) => [d.id, d.fields['achieve']?.value]));
+      };
+
+      const first = await draftsOf(30);
+      const outcome = await a.engine.sync();
+      const refusals = proxy.counts.get('too-large') ?? 0;
+      assert.ok(refusals > 0, 'the first push was too large for the proxy');
+      assert.equal(outcome.pushed, 60, 'every change went (each draft made, then answered)');
+      assert.equal((await a.store.outbox()).length, 0);
+      const held = await onServer();
+      for (const id of first)
+        assert.equal(held.get(id), (await a.store.get(id))?.fields['achieve']?.value, 'the answer reached the team');
+      const learnt = Number(await a.store.meta(SYNC_META.pushBytes));
+      assert.ok(learnt > 0 && learnt < 512 * 1024, `a smaller push size was kept: ${learnt}`);
+
+      // A later sync (a new engine, as each run of the kit's makes one) keeps to it from the start.
+      const later = await draftsOf(30);
+      const token = (await a.store.meta(SYNC_META.token))!;
+      const engine = new SyncEngine(a.store, new FetchTransport(token, proxy.origin, () => undefined, 10_000));
+      assert.equal((await engine.sync()).pushed, 60);
+      assert.equal(proxy.counts.get('too-large'), refusals, 'no request was refused as too large');
+      const all = await onServer();
+      assert.ok(
+        later.every((id) => all.has(id)),
+        'the later drafts reached the team',
+      );
+
+      // One draft's change too large for the proxy even alone is held back, with that draft's
+      // later changes; the changes queued after it still go, and the refusal is told after them.
+      const huge = await a.store.create(WS, { title: 'Long plan' });
+      await autosaved(a, huge.id, { achieve: noise(4_000) });
+      const after = await draftsOf(3);
+      await autosaved(a, huge.id, { audience: 'Told later' });
+      await assert.rejects(
+        engine.sync(),
+        (error) => error instanceof SyncHttpError && error.status === 413 && error.code === TOO_LARGE,
+      );
+      const now = await onServer();
+      assert.ok(
+        after.every((id) => now.has(id)),
+        'the drafts queued after it reached the team',
+      );
+      assert.ok(!now.has(huge.id), 'nothing of the held draft was sent out of order');
+      const kept = await a.store.outbox();
+      assert.deepEqual(
+        [...new Set(kept.map((e) => e.draftId))],
+        [huge.id],
+        'its changes are kept to send, and only they',
+      );
+      assert.ok(
+        kept.every((e) => !e.rejected),
+        'kept as waiting, not refused: sent again at the next sync',
+      );
+      assert.equal(Number(await a.store.meta(SYNC_META.pushBytes)), learnt, 'the size learnt stays');
+
+      // Once the proxy takes it (its limit raised), it goes as it is.
+      proxy.bodyLimit = Infinity;
+      await engine.sync();
+      assert.equal((await onServer()).get(huge.id), (await a.store.get(huge.id))?.fields['achieve']?.value);
+      assert.equal((await a.store.outbox()).length, 0);
+      a.store.close();
+    } finally {
+      await proxy.close();
       await server.close();
     }
   });

@@ -8,6 +8,7 @@ import {
   SyncHttpError,
   SyncNetworkError,
   SyncUnauthorizedError,
+  TOO_LARGE,
 } from '../../src/sync/sync-transport.js';
 
 describe('retryAfterMs', () => {
@@ -69,6 +70,17 @@ describe('FetchTransport, answered by something other than the team’s server',
       assert.match((error as Error).message, new RegExp(`answered instead of it \\(HTTP ${status}\\)`));
       assert.deepEqual(reached, [false], 'the connection monitor hears the server was not reached');
     }
+  });
+
+  it('takes a 413 page as a request too large, whoever sent it: not as no connection', async () => {
+    // A proxy or firewall with a lower body limit than the server's: sent again as it is, the
+    // request would be refused again, and the device is not offline.
+    const { error, reached } = await pulled('/413');
+    assert.ok(error instanceof SyncHttpError && !(error instanceof SyncNetworkError), String(error));
+    assert.equal(error.status, 413);
+    assert.equal(error.code, TOO_LARGE);
+    assert.match(error.message, /too large/);
+    assert.deepEqual(reached, [], 'the connection monitor hears nothing of the server either way');
   });
 
   it('still takes the server’s own refusals as its, and its 401 as a device to rejoin', async () => {
