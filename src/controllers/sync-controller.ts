@@ -136,6 +136,14 @@ function quietly(revocation: Promise<void>): void {
   revocation.catch(() => undefined);
 }
 
+/**
+ * Whether the kit on screen looks for its team's changes with sync in this state: in good health,
+ * or with the server refusing what this device sends (it still answers, and takes nothing of it).
+ */
+function watched(problem: SyncStatus['problem']): boolean {
+  return problem === null || problem === 'server-refused';
+}
+
 /** While the kit is on screen, how often it looks for teammates' changes when nothing else has. */
 export const PULL_EVERY_MS = 30_000;
 
@@ -429,9 +437,10 @@ export class SyncController implements ReactiveController {
   /**
    * @param quiet a look for teammates' changes the user did not ask for: the sync line does not
    *   say "Syncing…" for it, which a screen reader would hear twice a minute
+   * @param pullOnly takes the team's changes in and sends nothing
    */
-  private _start(quiet: boolean): void {
-    this._running = this._run(quiet).finally(() => {
+  private _start(quiet: boolean, pullOnly = false): void {
+    this._running = this._run(quiet, pullOnly).finally(() => {
       this._running = null;
       if (this._again) {
         this._again = false;
@@ -439,11 +448,19 @@ export class SyncController implements ReactiveController {
         this.syncNow();
       } else if (this._againQuietly) {
         this._againQuietly = false;
-        // A push the server refused whole was followed by a pull in the same run (SyncEngine.sync):
-        // a look now would send the refused request again for nothing.
-        if (this.status.problem !== 'server-refused') this._start(true);
+        this._look();
       }
     });
+  }
+
+  /**
+   * A look for teammates' changes (the poll's, or the watch's once one came). While the server
+   * refuses what this device sends, it only pulls: a full sync would send the refused request
+   * again, every time, and the device would otherwise hear nothing from its team until the user
+   * next edited, came back or tapped Sync now.
+   */
+  private _look(): void {
+    this._start(true, this.status.problem === 'server-refused');
   }
 
   /** Re-reads what is waiting, for the status line. */
@@ -531,7 +548,7 @@ export class SyncController implements ReactiveController {
     }
   }
 
-  private async _run(quiet = false): Promise<void> {
+  private async _run(quiet = false, pullOnly = false): Promise<void> {
     const store = this._store;
     if (!store) return;
     if (!quiet) {
@@ -539,8 +556,9 @@ export class SyncController implements ReactiveController {
       this.host.requestUpdate();
     }
     try {
-      const result = await runSync(store, { onNetwork: this.onNetwork });
-      if (result !== 'busy') {
+      const result = await runSync(store, { onNetwork: this.onNetwork, pullOnly });
+      // A pull alone says nothing of what the server refused: that stays said until a sync sends it.
+      if (result !== 'busy' && !pullOnly) {
         this._failures = 0;
         this._quietUntil = 0;
         this.status = { ...this.status, problem: null, message: null };
@@ -576,9 +594,13 @@ export class SyncController implements ReactiveController {
           error instanceof Error ? error.message : String(error),
         );
         if (retried) this._retryLater();
-        // Nor by a sync asked for before the answer (an edit saved as the push travelled): it would
-        // send the refused request again, with that edit in it.
-        else clearTimeout(this._timer);
+        else {
+          // Nor by a sync asked for before the answer (an edit saved as the push travelled): it
+          // would send the refused request again, with that edit in it. The team is still watched,
+          // its changes pulled (see _look).
+          clearTimeout(this._timer);
+          void this._watchTeam();
+        }
       }
     } finally {
       this.status = { ...this.status, syncing: false };
@@ -649,14 +671,15 @@ export class SyncController implements ReactiveController {
   };
 
   /**
-   * Only on screen, in a team, with sync in good health and nothing under way: a device with a
-   * problem has its own retry timer, and the server's asked-for quiet is kept.
+   * Only on screen, in a team, with sync in good health (or the server refusing only what this
+   * device sends) and nothing under way: a device with another problem has its own retry timer,
+   * and the server's asked-for quiet is kept.
    */
   private readonly _onPoll = (): void => {
     const s = this.status;
-    if (document.visibilityState !== 'visible' || !s.joined || s.problem !== null || this._running) return;
+    if (document.visibilityState !== 'visible' || !s.joined || !watched(s.problem) || this._running) return;
     if (Date.now() < this._quietUntil) return;
-    this._start(true);
+    this._look();
   };
 
   /**
@@ -672,12 +695,14 @@ export class SyncController implements ReactiveController {
   };
 
   /**
-   * While the kit is on screen, in a team and syncing well, a request waits at the team's server
+   * While the kit is on screen, in a team and syncing well (or refused only what it sends: see
+   * {@link _look}), a request waits at the team's server
    * for the team's next change (`GET /api/changes`), and the device pulls the moment it comes: a
    * teammate's edit shows within a moment, where the poll ({@link PULL_EVERY_MS}) took up to half
    * a minute. It ends when the kit leaves the screen (the request waiting is called off at once:
    * a phone put away keeps no connection open, nor its server a wait), the device its team, or a
-   * request fails (the poll and the retry timers carry on), and starts again with the next good sync.
+   * request fails (the poll and the retry timers carry on), and starts again with the next good
+   * sync, or one the server refused.
    */
   private async _watchTeam(): Promise<void> {
     const store = this._store;
@@ -688,7 +713,7 @@ export class SyncController implements ReactiveController {
       let since = Number((await store.meta(SYNC_META.cursor)) ?? 0);
       for (;;) {
         const s = this.status;
-        if (document.visibilityState !== 'visible' || !s.joined || s.problem !== null) return;
+        if (document.visibilityState !== 'visible' || !s.joined || !watched(s.problem)) return;
         const token = await store.meta(SYNC_META.token);
         if (!token) return;
         const waited = new FetchTransport(token, '', this.onNetwork, CHANGES_WAIT_MS + 15_000);
@@ -704,7 +729,7 @@ export class SyncController implements ReactiveController {
         }
         since = rev;
         if (this._running) this._againQuietly = true;
-        else this._start(true);
+        else this._look();
       }
     } catch (error) {
       if (error instanceof SyncHttpError && error.status === 404) this._noWatch = true;

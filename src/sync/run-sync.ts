@@ -27,7 +27,12 @@ export const SYNC_LOCK = 'efk-sync';
  */
 export async function runSync(
   store: DraftStore,
-  options: { base?: string; onNetwork?: (reached: boolean) => void } = {},
+  options: {
+    base?: string;
+    onNetwork?: (reached: boolean) => void;
+    /** Only the team's changes taken in, nothing sent: while the server refuses what this device sends. */
+    pullOnly?: boolean;
+  } = {},
 ): Promise<SyncOutcome | 'not-joined' | 'busy'> {
   // The token is read under the lock: a change of team (which holds it) may come between.
   const run = async (): Promise<SyncOutcome | 'not-joined'> => {
@@ -36,7 +41,8 @@ export async function runSync(
     try {
       // The engine loads with the first sync, not with the page: a device in no team never needs it.
       const { SyncEngine } = await import('./sync-engine.js');
-      return await new SyncEngine(store, new FetchTransport(token, options.base, options.onNetwork)).sync();
+      const engine = new SyncEngine(store, new FetchTransport(token, options.base, options.onNetwork));
+      return options.pullOnly ? { pushed: 0, rejected: 0, pulled: await engine.pull() } : await engine.sync();
     } catch (error) {
       // Reported lost: carried out here, under the lock, by whichever of the device's pages or its
       // service worker hears it first.

@@ -56,7 +56,7 @@ describe('a push the team’s server refuses whole', () => {
     const answers = await server.db.selectFrom('draft_fields').select('key').where('key', '=', 'achieve').execute();
     assert.deepEqual(answers, [], 'the answer was not taken');
   });
-  it('sends a refused push no more when a teammate’s change or another edit comes in as it travels, and takes that change in', async () => {
+  it('sends a refused push no more when a teammate’s change or another edit comes in as it travels, and takes that change in, and later ones', async () => {
     // The page alone, without its service worker: every push is the page's own.
     const profile = await launchProfile({ serviceWorkers: 'block' });
     cleanups.push(profile.close);
@@ -108,8 +108,27 @@ describe('a push the team’s server refuses whole', () => {
     // again: each would come within about a second.
     await page.waitForTimeout(2_500);
     assert.deepEqual(pushes, [413], 'the refused push was not sent again');
-    // The run took the team's changes in after its refusal.
+
+    // The team is still watched: a teammate's later change comes in with no edit or tap from this
+    // device, by a pull alone.
+    const pulled = page.waitForResponse(/\/api\/pull\?/, { timeout: 15_000 });
+    const later = await fetch(`${server.origin}/api/push`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${teammate.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ mutations: [newDraftMutation(2, { title: 'The teammate’s later plan' })] }),
+    });
+    assert.equal(later.status, 200);
+    assert.equal((await pulled).status(), 200);
+    assert.deepEqual(pushes, [413], 'nothing was sent for it');
+    await page
+      .locator('sync-status')
+      .getByText(/waiting: the team’s server refused them\./)
+      .waitFor();
+
+    // The run took the team's changes in after its refusal, and the look after it the later one.
     await page.getByRole('link', { name: 'Drafts', exact: true }).click();
     await page.getByRole('link', { name: 'The teammate’s plan' }).waitFor();
+    await page.getByRole('link', { name: 'The teammate’s later plan' }).waitFor();
+    assert.deepEqual(pushes, [413]);
   });
 });
