@@ -255,8 +255,15 @@ describe('operations', () => {
     assert.match(text, /^efk_changes_waiting 0$/m);
     const rev = await store.teamRev(team.id);
     const waiting = app.inject({ url: `/api/changes?since=${rev}`, headers: { authorization: `Bearer ${token}` } });
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    assert.match((await app.inject({ url: '/metrics' })).body, /^efk_changes_waiting 1$/m);
+    // Counted once the server holds it, after its token is read: a loaded machine can stretch that
+    // past any fixed pause.
+    const counted = async (): Promise<string> => (await app.inject({ url: '/metrics' })).body;
+    let scraped = await counted();
+    for (const until = Date.now() + 20_000; !/^efk_changes_waiting 1$/m.test(scraped) && Date.now() < until;) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      scraped = await counted();
+    }
+    assert.match(scraped, /^efk_changes_waiting 1$/m);
     await app.inject({
       method: 'POST',
       url: '/api/push',

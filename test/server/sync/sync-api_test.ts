@@ -25,6 +25,26 @@ import { newDraftMutation } from '../../support/new-draft-mutation.js';
 import { syncApiClient } from '../../support/sync-api-client.js';
 import { EngineHost, type SyncServer } from '../../support/sync-server.js';
 
+/**
+ * Once the device `headers` authenticate has every wait for its team's changes it may hold at
+ * `server` held (their authentication, a database read, can take a loaded machine past any fixed
+ * pause): asked by a wait the team's revision (`since`) answers at once unless it is refused, so
+ * that it holds nothing itself. Answers the refusal, or after 20 s the last answer.
+ */
+async function untilWaitsHeld(
+  server: Pick<SyncServer, 'app'>,
+  headers: Record<string, string>,
+  since: number,
+): Promise<{ statusCode: number; body: string }> {
+  const probe = () => server.app.inject({ url: `/api/changes?since=${since + 1}`, headers });
+  let answer = await probe();
+  for (const until = Date.now() + 20_000; answer.statusCode === 200 && Date.now() < until;) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    answer = await probe();
+  }
+  return answer;
+}
+
 const WS = { worksheetId: 'engagement-strategy', worksheetVersion: 1 } as const;
 
 /** The contract of the sync API, run against each storage engine in turn. */
@@ -173,17 +193,9 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       const since = await server.store.teamRev(team.id);
       const wait = (token: string) => server.app.inject({ url: `/api/changes?since=${since}`, headers: auth(token) });
       const held = Array.from({ length: CHANGES_WAITS_PER_DEVICE }, () => wait(greedy.token));
-      // Asked again until the server holds them all (each is authenticated first, a database read
-      // a loaded machine can stretch past any fixed pause), by a wait the team's revision answers
-      // at once unless it is refused: it holds nothing itself.
-      const probe = () => server.app.inject({ url: `/api/changes?since=${since + 1}`, headers: auth(greedy.token) });
-      let refused = await probe();
-      for (const until = Date.now() + 20_000; refused.statusCode === 200 && Date.now() < until;) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        refused = await probe();
-      }
+      const refused = await untilWaitsHeld(server, auth(greedy.token), since);
       assert.equal(refused.statusCode, 429, refused.body);
-      assert.equal(refused.json<{ error: string }>().error, TOO_MANY_WAITS);
+      assert.equal((JSON.parse(refused.body) as { error: string }).error, TOO_MANY_WAITS);
       const others = wait(teammate.token);
       await push(writer.token, [
         upsert(1, newDraftId(), { title: { value: 'Wakes them all', baseRev: 0, changedAt: 1 } }),
@@ -200,18 +212,23 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       const team = await stopping.store.createTeam('Stopping team');
       const device = await syncApiClient(() => stopping).join(team.code, 'Reader');
       const rev = await stopping.store.teamRev(team.id);
-      const waiting = stopping.app.inject({ url: `/api/changes?since=${rev}`, headers: auth(device.token) });
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // As many as the device may hold, so that a wait refused says they are all held.
+      const waits = Array.from({ length: CHANGES_WAITS_PER_DEVICE }, () =>
+        stopping.app.inject({ url: `/api/changes?since=${rev}`, headers: auth(device.token) }),
+      );
+      assert.equal((await untilWaitsHeld(stopping, auth(device.token), rev)).statusCode, 429);
       const closed = stopping.app.close();
       // Woken by the stop, not by the end of its wait (which would hold the stop that long).
-      const res = await Promise.race([
-        waiting,
+      const answers = await Promise.race([
+        Promise.all(waits),
         new Promise<never>((_, reject) =>
           setTimeout(() => reject(new Error('the wait ran on through the stop')), CHANGES_WAIT_MS / 2).unref(),
         ),
       ]);
-      assert.equal(res.statusCode, 200, res.body);
-      assert.equal(res.json<{ rev: number }>().rev, rev);
+      for (const res of answers) {
+        assert.equal(res.statusCode, 200, res.body);
+        assert.equal(res.json<{ rev: number }>().rev, rev);
+      }
       await closed;
       await stopping.db.destroy();
     });
