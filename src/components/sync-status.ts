@@ -27,6 +27,8 @@ export function syncSummary(s: SyncStatus): string {
     return `${waiting} waiting: the team’s server has run out of space. They are kept on this device and go when the server has room; if this lasts, tell whoever runs it.`;
   if (s.waiting > 0 && s.problem === 'server')
     return `${waiting} waiting: the team’s server had a problem. The kit will try again.`;
+  if (s.waiting > 0 && s.problem === 'server-too-large')
+    return `${waiting} waiting: too large for the team’s server, or a proxy in front of it, to take. They are kept on this device while your other changes go; tell whoever runs the server to allow larger requests.`;
   if (s.waiting > 0 && s.problem === 'server-refused')
     return `${waiting} waiting: the team’s server refused them. They are kept on this device, and go again when you next edit, come back to the kit or tap Sync now; if this goes on, tell whoever runs the server.`;
   if (s.waiting > 0) return `${waiting} waiting to sync.`;
@@ -66,6 +68,8 @@ export function syncAnnouncement(problem: SyncStatus['problem'], before: SyncSta
       return 'Sync met a problem on the team’s server.';
     case 'server-refused':
       return 'The team’s server refused this device’s changes. They are kept on this device.';
+    case 'server-too-large':
+      return 'Some of this device’s changes are too large for the team’s server to take. They are kept on this device.';
     case null:
       return before === null ? null : 'Sync is working again.';
   }

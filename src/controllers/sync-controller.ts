@@ -107,10 +107,12 @@ export interface SyncStatus {
   readonly whileClosed: boolean;
   /**
    * Why the last attempt failed, for the user: offline, removed from the team, a server fault, the
+   * server refusing what was sent (too large for it or a proxy in front of it, or otherwise), the
    * server out of disk space, or this device's own storage (full, or not answering) while readying
    * or recording a sync.
    */
-  readonly problem: 'offline' | 'rejoin' | 'server' | 'server-refused' | 'server-full' | 'storage' | null;
+  readonly problem:
+    'offline' | 'rejoin' | 'server' | 'server-refused' | 'server-too-large' | 'server-full' | 'storage' | null;
   readonly message: string | null;
   /** Leaving the team, put to the user and waiting on their word (see {@link SyncController.switchTeam}). */
   readonly teamSwitch: TeamSwitch | null;
@@ -136,12 +138,17 @@ function quietly(revocation: Promise<void>): void {
   revocation.catch(() => undefined);
 }
 
+/** The server answers, and refuses what this device sends: sent again as it is, it would be refused again. */
+function refusesWhatIsSent(problem: SyncStatus['problem']): boolean {
+  return problem === 'server-refused' || problem === 'server-too-large';
+}
+
 /**
  * Whether the kit on screen looks for its team's changes with sync in this state: in good health,
  * or with the server refusing what this device sends (it still answers, and takes nothing of it).
  */
 function watched(problem: SyncStatus['problem']): boolean {
-  return problem === null || problem === 'server-refused';
+  return problem === null || refusesWhatIsSent(problem);
 }
 
 /** While the kit is on screen, how often it looks for teammates' changes when nothing else has. */
@@ -460,7 +467,7 @@ export class SyncController implements ReactiveController {
    * next edited, came back or tapped Sync now.
    */
   private _look(): void {
-    this._start(true, this.status.problem === 'server-refused');
+    this._start(true, refusesWhatIsSent(this.status.problem));
   }
 
   /** Re-reads what is waiting, for the status line. */
@@ -590,7 +597,9 @@ export class SyncController implements ReactiveController {
               ? 'server-full'
               : retried
                 ? 'server'
-                : 'server-refused',
+                : error instanceof SyncHttpError && error.status === 413
+                  ? 'server-too-large'
+                  : 'server-refused',
           error instanceof Error ? error.message : String(error),
         );
         if (retried) this._retryLater();

@@ -23,7 +23,7 @@ describe('a push the team’s server refuses whole', () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   });
 
-  it('says the server refused the changes and that they are kept, not that it had a problem and will try again', async () => {
+  it('says the changes are too large for the server, that they are kept and what to ask, not that it had a problem and will try again', async () => {
     const profile = await launchProfile();
     cleanups.push(profile.close);
     const page = profile.context.pages()[0] ?? (await profile.context.newPage());
@@ -36,16 +36,18 @@ describe('a push the team’s server refuses whole', () => {
     await page.goto(`${server.origin}/worksheet/new`);
     await page.waitForURL(/\/worksheet\/[0-9a-f-]{36}$/);
     await page.getByRole('textbox', { name: ACHIEVE, exact: true }).fill('Hear from renters. '.repeat(40));
-    // The line, and what a screen reader was told as the problem began.
-    const line = page.locator('sync-status').getByText(/waiting: the team’s server refused them\./);
+    // The line, and what a screen reader was told as the problem began: too large, and what to ask.
+    const line = page.locator('sync-status').getByText(/waiting: too large for the team’s server/);
     await line.waitFor({ timeout: 15_000 });
     assert.match(
       (await line.textContent())!.replace(/\s+/g, ' ').trim(),
-      /^\d+ changes? waiting: the team’s server refused them\. They are kept on this device, and go again when you next edit, come back to the kit or tap Sync now; if this goes on, tell whoever runs the server\.$/,
+      /^\d+ changes? waiting: too large for the team’s server, or a proxy in front of it, to take\. They are kept on this device while your other changes go; tell whoever runs the server to allow larger requests\.$/,
     );
     await page
       .locator('sync-status')
-      .getByText('The team’s server refused this device’s changes. They are kept on this device.')
+      .getByText(
+        'Some of this device’s changes are too large for the team’s server to take. They are kept on this device.',
+      )
       .waitFor({ state: 'attached' });
     // The new draft's first push was small enough; the answer's was not.
     assert.equal(pushes.at(-1), 413, `pushes answered ${pushes.join(', ')}`);
@@ -101,7 +103,7 @@ describe('a push the team’s server refuses whole', () => {
 
     await page
       .locator('sync-status')
-      .getByText(/waiting: the team’s server refused them\./)
+      .getByText(/waiting: too large for the team’s server/)
       .waitFor({ timeout: 15_000 });
     assert.deepEqual(pushes, [413]);
     // A look for the teammate's change after the run, or the edit's sync, would send the refused push
@@ -122,7 +124,7 @@ describe('a push the team’s server refuses whole', () => {
     assert.deepEqual(pushes, [413], 'nothing was sent for it');
     await page
       .locator('sync-status')
-      .getByText(/waiting: the team’s server refused them\./)
+      .getByText(/waiting: too large for the team’s server/)
       .waitFor();
 
     // The run took the team's changes in after its refusal, and the look after it the later one.

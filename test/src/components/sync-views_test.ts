@@ -65,6 +65,16 @@ describe('sync-status', () => {
     expect(syncAnnouncement('server-refused', null)).to.equal(
       'The team’s server refused this device’s changes. They are kept on this device.',
     );
+    // Too large (413, the server's or a proxy's): what to ask of whoever runs it.
+    const tooLarge = syncSummary({ ...JOINED, waiting: 1, problem: 'server-too-large' });
+    expect(tooLarge).to.match(
+      /^1 change waiting: too large for the team’s server, or a proxy in front of it, to take\. They are kept on this device while your other changes go/,
+    );
+    expect(tooLarge).to.contain('tell whoever runs the server to allow larger requests');
+    expect(tooLarge).not.to.contain('will try again');
+    expect(syncAnnouncement('server-too-large', null)).to.equal(
+      'Some of this device’s changes are too large for the team’s server to take. They are kept on this device.',
+    );
   });
 
   it('offers Sync now, and is accessible', async () => {
