@@ -48,6 +48,9 @@ interface Built {
   readonly bytes: number;
 }
 
+/** How many drafts one push holds back as too large alone before it stops (see SyncEngine.push). */
+const HELD_MAX = 5;
+
 /** How many times one sync takes its team in again before it gives up (see SyncEngine.rebase). */
 const REBASES_MAX = 3;
 
@@ -271,6 +274,9 @@ export class SyncEngine {
           // change. That one is held back, its draft's later changes with it (the server sees
           // them in order), and the rest go: one long answer does not keep the others from the team.
           if (!(error instanceof SyncHttpError && error.status === 413)) throw error;
+          // Past a few, the limit is not about size (a proxy refusing every push): a request a draft
+          // would tell the same, so the sync stops here, and what is left waits with the rest.
+          if (mutations.length === 1 && held.size >= HELD_MAX) throw error;
           if (mutations.length > 1) {
             this._batchBytes = Math.floor(built.bytes / 2);
             shrunk = true;

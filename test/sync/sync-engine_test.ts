@@ -1004,4 +1004,30 @@ describe('sync engine, a proxy in front of the server with a lower body limit', 
       await server.close();
     }
   });
+
+  it('stops after a few drafts refused alone when the proxy refuses every push, size or not', async () => {
+    const server = await startSyncServer('dist');
+    const proxy = await startFaultProxy(server.origin);
+    try {
+      let clock = Date.now() - 60_000;
+      const tick = (): number => (clock += 1);
+      const a = await simDevice('Blocked', server.origin, proxy.origin, server.joinLink.split('#')[1]!, tick, 10_000);
+      for (let i = 0; i < 20; i += 1) await a.store.create(WS, { title: `Plan ${i}` });
+      proxy.bodyLimit = 0;
+      await assert.rejects(a.engine.sync(), (error) => error instanceof SyncHttpError && error.status === 413);
+      const sent = proxy.counts.get('too-large') ?? 0;
+      // Halving the first push to one draft (five requests), then a few drafts alone: not one a draft.
+      assert.ok(sent < 20, `${sent} requests refused, for 20 drafts`);
+      const kept = await a.store.outbox();
+      assert.equal(kept.length, 20, 'every change is kept');
+      assert.ok(
+        kept.every((e) => !e.rejected),
+        'and goes at the next sync',
+      );
+      a.store.close();
+    } finally {
+      await proxy.close();
+      await server.close();
+    }
+  });
 });
