@@ -241,7 +241,8 @@ export class SyncEngine {
         }
         const waiting = this._waiting(entries, held);
         if (waiting.length === 0) {
-          // Refused entries stay in the outbox until discarded, held ones until the next push; the read moves past them.
+          // Refused entries stay in the outbox until discarded, held ones until the next push; the
+          // read moves past them.
           readFrom = entries.at(-1)!.seq;
           next = this._read(readFrom);
           ahead = Promise.resolve(undefined);
