@@ -39,10 +39,32 @@ export class EngineHost {
       opened = await openDatabase({ sqliteFile: `${dir.dir}/efk.sqlite` });
     }
     const store = new SyncStore(opened.db, randomSecret(), storeOptions);
+    // Handed over once it hears other instances' changes (PostgreSQL): its first LISTEN has every
+    // wait held before then look again at once, and a test's waits would be answered early.
+    let listening: Promise<void> | undefined;
+    const { listen } = opened;
     const app = await buildApp({
       distDir,
-      sync: { store, publicUrl: 'http://kit.test', rateLimits, listen: opened.listen },
+      sync: {
+        store,
+        publicUrl: 'http://kit.test',
+        rateLimits,
+        listen:
+          listen &&
+          ((channel, handlers) => {
+            let heard = (): void => undefined;
+            listening = new Promise((resolve) => (heard = resolve));
+            return listen(channel, {
+              ...handlers,
+              onListening: () => {
+                handlers.onListening?.();
+                heard();
+              },
+            });
+          }),
+      },
     });
+    await listening;
     return {
       app,
       store,
