@@ -34,6 +34,11 @@ export class ServerMetrics {
     labelNames: ['route', 'kind'] as const,
     registers: [this.registry],
   });
+  readonly refusedOnTheWay = new Counter({
+    name: 'efk_sync_refused_on_the_way_total',
+    help: "Pushes a device found refused as too large (413) before they reached this server, told by its next push: a proxy's or firewall's body limit in front is lower than the server's; raise it to at least 1 MiB",
+    registers: [this.registry],
+  });
   readonly forgotten = new Counter({
     name: 'efk_sync_records_forgotten_total',
     help: 'Records of applied changes removed once their device settled them (kept until then, so a repeat is harmless)',

@@ -280,7 +280,7 @@ export async function syncRoutes(
 
   app.post<{
     Body: PushRequest;
-    Querystring: { since?: number; settled?: number; history?: string; clock?: number };
+    Querystring: { since?: number; settled?: number; history?: string; clock?: number; refusedBytes?: number };
     Reply: PushResponse | ErrorResponse;
   }>(
     '/api/push',
@@ -318,6 +318,15 @@ export async function syncRoutes(
         throw error;
       }
       if (clock !== undefined) await noteClock(request, clock);
+      const { refusedBytes } = request.query;
+      if (refusedBytes !== undefined) {
+        // Only the device saw it: a proxy or firewall in front answered for this server.
+        metrics?.refusedOnTheWay.inc();
+        request.log.warn(
+          { deviceId: request.device!.id, refusedBytes },
+          'a device’s push was refused as too large before it reached this server: a proxy or firewall in front has a lower body limit than the server’s; raise it to at least 1 MiB (the device sends smaller pushes meanwhile, and holds back a draft too large alone)',
+        );
+      }
       // Listening, this instance hears its own pushes as the others do, once they commit.
       if (!heard?.listening) changes.changed(request.device!.teamId);
       for (const [i, r] of answer.results.entries()) {

@@ -121,6 +121,13 @@ export interface PushRequest {
    * address too, like `since`.
    */
   readonly clock?: number;
+  /**
+   * The size in bytes, as sent, of a push of this device's that something between it and the
+   * server refused as too large (a 413 of a proxy or firewall with a lower body limit than the
+   * server's) since its last push went through: the server logs it, for whoever runs it to raise
+   * that limit, which the device itself cannot see. Sent in the address only.
+   */
+  readonly refusedBytes?: number;
 }
 
 /**
@@ -393,6 +400,7 @@ export const PUSH_QUERY_SCHEMA = {
     settled: seq,
     history,
     clock: time,
+    refusedBytes: { type: 'integer', minimum: 1, maximum: 1_000_000_000 },
   },
 } as const;
 

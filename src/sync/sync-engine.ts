@@ -8,7 +8,7 @@ import {
 } from '../data/draft.js';
 import type { FieldEdit, Mutation, MutationResult, PushResponse } from './protocol.js';
 import { HISTORY_CHANGED, PULL_PAGE_MAX, PUSH_BATCH_MAX, untakeable } from './protocol.js';
-import { isRefusal, SyncHttpError, type SyncTransport } from './sync-transport.js';
+import { isRefusal, SyncHttpError, SyncRefusedOnTheWayError, type SyncTransport } from './sync-transport.js';
 import { utf8Length } from '../text/utf8-length.js';
 import { SYNC_META } from './sync-meta.js';
 
@@ -222,6 +222,8 @@ export class SyncEngine {
      */
     const held = new Set<string>();
     let tooLarge: SyncHttpError | undefined;
+    /** The smallest push refused as too large on its way to the server, told it by the next push that gets there. */
+    let refusedBytes: number | undefined;
     let next = this._read(undefined);
     /** The last batch's answers, being written while the next batch travels. */
     let writing: Promise<void> = Promise.resolve();
@@ -267,6 +269,7 @@ export class SyncEngine {
                 settled: view.settled,
                 history,
                 clock: this.store.deviceClock(),
+                refusedBytes,
               })
             : { results: [] };
         } catch (error) {
@@ -275,6 +278,8 @@ export class SyncEngine {
           // change. That one is held back, its draft's later changes with it (the server sees
           // them in order), and the rest go: one long answer does not keep the others from the team.
           if (!(error instanceof SyncHttpError && error.status === 413)) throw error;
+          if (error instanceof SyncRefusedOnTheWayError)
+            refusedBytes = Math.min(refusedBytes ?? Infinity, error.sentBytes);
           // Past a few, the limit is not about size (a proxy refusing every push): a request a draft
           // would tell the same, so the sync stops here, and what is left waits with the rest.
           if (mutations.length === 1 && held.size >= HELD_MAX) throw error;
@@ -290,6 +295,7 @@ export class SyncEngine {
           ahead = Promise.resolve(undefined);
           continue;
         }
+        if (mutations.length) refusedBytes = undefined;
         if (shrunk) {
           // Learnt for this device's later pushes, rather than a refused request each time.
           shrunk = false;

@@ -59,6 +59,21 @@ export function isRefusal(error: unknown): error is SyncHttpError {
   return error instanceof SyncHttpError && error.status >= 400 && error.status < 500 && error.status !== 429;
 }
 
+/**
+ * A request refused as too large (413) by something between the device and the team's server, with
+ * its body's size as sent: the server never saw it.
+ */
+export class SyncRefusedOnTheWayError extends SyncHttpError {
+  override name = 'SyncRefusedOnTheWayError';
+  constructor(readonly sentBytes: number) {
+    super(
+      413,
+      TOO_LARGE,
+      'Something between this device and the team’s server refused a request as too large (HTTP 413).',
+    );
+  }
+}
+
 /** This device's token is unknown or revoked: it must join again; nothing unsent is lost. */
 export class SyncUnauthorizedError extends SyncHttpError {
   override name = 'SyncUnauthorizedError';
@@ -117,7 +132,7 @@ export class FetchTransport implements SyncTransport {
    * The cursor (and the settled mark, history and clock) go in the address, not the body, so that a batch's body can
    * be encoded while the batch before it travels, before the cursor its answer moves is known.
    */
-  push({ mutations, since, settled, history, clock }: PushRequest): Promise<PushResponse> {
+  push({ mutations, since, settled, history, clock, refusedBytes }: PushRequest): Promise<PushResponse> {
     const prepared = this._prepared.get(mutations);
     this._prepared.delete(mutations);
     const query = new URLSearchParams();
@@ -125,6 +140,7 @@ export class FetchTransport implements SyncTransport {
     if (settled !== undefined) query.set('settled', String(settled));
     if (history !== undefined) query.set('history', history);
     if (clock !== undefined) query.set('clock', String(clock));
+    if (refusedBytes !== undefined) query.set('refusedBytes', String(refusedBytes));
     const path = query.toString() ? `/api/push?${query}` : '/api/push';
     return this._call<PushResponse>('POST', path, { body: { mutations }, prepared });
   }
@@ -294,11 +310,8 @@ async function request<T>(
   // the server's, answers in a page of its own): sent again unchanged it would be refused again,
   // where taken as no connection it was, every minute, and the device said it was offline.
   if (response.status === 413 && !isErrorBody(data)) {
-    throw new SyncHttpError(
-      413,
-      TOO_LARGE,
-      'Something between this device and the team’s server refused a request as too large (HTTP 413).',
-    );
+    const sent = body?.data ?? '';
+    throw new SyncRefusedOnTheWayError(typeof sent === 'string' ? utf8Length(sent) : sent.byteLength);
   }
   // The team's server says what went wrong in JSON. A 4xx page without it is something between
   // the two answering instead (an agency's filtering proxy, a portal): as good as no connection,

@@ -141,6 +141,37 @@ describe('operations', () => {
     await db.destroy();
   });
 
+  // A proxy's 413 never reaches the server: the device tells it with its next push that does.
+  it('logs and counts a push a proxy in front refused as too large, as the device tells it', async () => {
+    const { lines, stream } = logLines();
+    const metrics = new ServerMetrics();
+    const { app, db, team } = await syncApp({ logger: { level: 'info', stream }, metrics });
+    const { token, deviceId } = (
+      await app.inject({ method: 'POST', url: '/api/join', payload: { code: team.code, deviceName: 'Behind a proxy' } })
+    ).json<{ token: string; deviceId: string }>();
+    const push = (query: string, seq: number) =>
+      app.inject({
+        method: 'POST',
+        url: `/api/push${query}`,
+        headers: { authorization: `Bearer ${token}` },
+        payload: { mutations: [newDraftMutation(seq, { title: `Plan ${seq}` })] },
+      });
+    assert.equal((await push('', 1)).statusCode, 200);
+    assert.equal((await push('?refusedBytes=180000', 2)).statusCode, 200, 'the push itself is taken');
+    assert.equal((await push('?refusedBytes=0', 3)).statusCode, 400, 'a size is a positive whole number');
+    const told = lines
+      .map((line) => JSON.parse(line) as { msg: string; deviceId?: string; refusedBytes?: number; level: number })
+      .filter((entry) =>
+        entry.msg.startsWith('a device’s push was refused as too large before it reached this server'),
+      );
+    assert.equal(told.length, 1);
+    assert.deepEqual([told[0]!.deviceId, told[0]!.refusedBytes, told[0]!.level], [deviceId, 180000, 40]);
+    assert.match(told[0]!.msg, /raise it to at least 1 MiB/);
+    assert.match(await metrics.registry.metrics(), /^efk_sync_refused_on_the_way_total 1$/m);
+    await app.close();
+    await db.destroy();
+  });
+
   // An agency watches who joins its teams (and who tries with a code no longer good) as it would
   // logins: one line each, with the device and where from, never the code or token.
   it('logs each device joining, renaming itself and leaving its team, and a join refused, with where from', async () => {

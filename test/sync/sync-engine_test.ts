@@ -942,9 +942,21 @@ describe('sync engine, a proxy in front of the server with a lower body limit', 
       };
 
       const first = await draftsOf(30);
+      const passed: string[] = [];
+      proxy.choose = (path) => {
+        if (path.startsWith('/api/push')) passed.push(path);
+        return 'pass';
+      };
       const outcome = await a.engine.sync();
       const refusals = proxy.counts.get('too-large') ?? 0;
       assert.ok(refusals > 0, 'the first push was too large for the proxy');
+      // The server is told by the first push that reaches it, for whoever runs it (it logs it).
+      const told = passed.map((path) => new URL(path, server.origin).searchParams.get('refusedBytes'));
+      assert.ok(Number(told[0]) > proxy.bodyLimit, `told the size refused, as sent: ${told[0]}`);
+      assert.ok(
+        told.slice(1).every((size) => size === null),
+        'once',
+      );
       assert.equal(outcome.pushed, 60, 'every change went (each draft made, then answered)');
       assert.equal((await a.store.outbox()).length, 0);
       const held = await onServer();
