@@ -532,7 +532,12 @@ export class AppShell extends LitElement {
             if (route.name === 'worksheet')
               return html`<worksheet-start-page class="view" .worksheet=${data.worksheet}></worksheet-start-page>`;
             if (route.name === 'drafts')
-              return html`<drafts-page class="view" .store=${data.store} .worksheet=${data.worksheet}></drafts-page>`;
+              return html`<drafts-page
+                class="view"
+                .store=${data.store}
+                .worksheet=${data.worksheet}
+                .heldBack=${this._sync.status.heldBack}
+              ></drafts-page>`;
             const id = route.name === 'draft' ? route.id : '';
             // A new element per draft, so no state of one draft's editor carries over to another.
             return keyed(

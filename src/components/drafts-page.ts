@@ -11,8 +11,15 @@ import { formatTime } from '../text/format-time.js';
 import { matchKey } from '../text/match-key.js';
 import { PageView } from './page-view.js';
 
+/** Said of a draft whose changes sync held back, each too large to send even alone. */
+const HELD_BACK = 'Too large to send';
+
 /** The states a user should act on: shown in words, and in bold in the warning colour. */
-const ATTENTION: ReadonlySet<DraftSyncState> = new Set<DraftSyncState>(['Conflict', 'Needs attention']);
+const ATTENTION: ReadonlySet<string> = new Set<DraftSyncState | typeof HELD_BACK>([
+  'Conflict',
+  'Needs attention',
+  HELD_BACK,
+]);
 
 /**
  * The drafts on this device, newest edit first, with a title filter, each draft's completeness,
@@ -100,6 +107,9 @@ export class DraftsPage extends PageView {
 
   @property({ attribute: false }) worksheet: Worksheet | undefined;
 
+  /** Drafts whose changes the last sync held back as too large (see SyncStatus.heldBack). */
+  @property({ attribute: false }) heldBack: readonly string[] = [];
+
   @state() private _filter = '';
 
   private _drafts: DraftsController | undefined;
@@ -137,9 +147,11 @@ export class DraftsPage extends PageView {
    */
   private _item(d: DraftSummary) {
     const answered = `${d.answered} of ${d.total} questions answered`;
-    const sync = ATTENTION.has(d.sync) ? 'sync attention' : 'sync';
+    // Known to the sync, not to the drafts: still waiting, and what to do is in the sync line.
+    const standing = d.sync === 'Waiting to sync' && this.heldBack.includes(d.id) ? HELD_BACK : d.sync;
+    const sync = ATTENTION.has(standing) ? 'sync attention' : 'sync';
     // prettier-ignore
-    return html`<li><h2 dir="auto"><a href=${`/worksheet/${d.id}`}>${d.title}</a></h2><p class="place" dir="auto">${d.place}</p>${d.due ? html`<p class=${d.due.reached ? 'due attention' : 'due'}>${d.due.text}</p>` : nothing}<p>${answered}</p><progress max=${d.total} .value=${d.answered} aria-label=${`${d.title}: ${answered}`}></progress><p class="meta">Last edited <time datetime=${new Date(d.updatedAt).toISOString()}>${formatTime(d.updatedAt)}</time>${d.by ? html` by <bdi>${d.by}</bdi>` : nothing}. <span class=${sync}>${d.sync}</span></p><div class="actions"><button class="button secondary" data-action="duplicate" data-id=${d.id} aria-label=${`Duplicate “${d.title}”`}>Duplicate</button> <button class="button secondary" data-action="delete" data-id=${d.id} aria-label=${`Delete “${d.title}”`}>Delete</button></div></li>`;
+    return html`<li><h2 dir="auto"><a href=${`/worksheet/${d.id}`}>${d.title}</a></h2><p class="place" dir="auto">${d.place}</p>${d.due ? html`<p class=${d.due.reached ? 'due attention' : 'due'}>${d.due.text}</p>` : nothing}<p>${answered}</p><progress max=${d.total} .value=${d.answered} aria-label=${`${d.title}: ${answered}`}></progress><p class="meta">Last edited <time datetime=${new Date(d.updatedAt).toISOString()}>${formatTime(d.updatedAt)}</time>${d.by ? html` by <bdi>${d.by}</bdi>` : nothing}. <span class=${sync}>${standing}</span></p><div class="actions"><button class="button secondary" data-action="duplicate" data-id=${d.id} aria-label=${`Duplicate “${d.title}”`}>Duplicate</button> <button class="button secondary" data-action="delete" data-id=${d.id} aria-label=${`Delete “${d.title}”`}>Delete</button></div></li>`;
   }
 
   /**

@@ -12,6 +12,7 @@ import { CHANGES_WAIT_MS, STORAGE_FULL, type JoinResponse, type TeamDevice } fro
 import {
   FetchTransport,
   isRefusal,
+  SyncHeldBackError,
   SyncHttpError,
   SyncNetworkError,
   SyncUnauthorizedError,
@@ -89,6 +90,11 @@ export interface SyncStatus {
   readonly waiting: number;
   /** Changes the server refused, with why. */
   readonly rejected: readonly RefusedChange[];
+  /**
+   * Drafts whose changes the last sync held back, each too large to send even alone (see
+   * 'server-too-large'); until a sync sends everything.
+   */
+  readonly heldBack: readonly string[];
   readonly syncing: boolean;
   readonly lastSynced: number | null;
   /** When this device found the team's server restored from a backup, and took the team in again. */
@@ -174,6 +180,7 @@ export class SyncController implements ReactiveController {
     devicesAt: null,
     waiting: 0,
     rejected: [],
+    heldBack: [],
     syncing: false,
     lastSynced: null,
     restoreFound: null,
@@ -503,7 +510,7 @@ export class SyncController implements ReactiveController {
         : {};
     this.status = {
       ...this.status,
-      ...(switched ? { joinLink: null, deviceName: null, problem: null, message: null } : {}),
+      ...(switched ? { joinLink: null, deviceName: null, problem: null, message: null, heldBack: [] } : {}),
       ...kept,
       joined: Boolean(token),
       team: now,
@@ -568,7 +575,7 @@ export class SyncController implements ReactiveController {
       if (result !== 'busy' && !pullOnly) {
         this._failures = 0;
         this._quietUntil = 0;
-        this.status = { ...this.status, problem: null, message: null };
+        this.status = { ...this.status, problem: null, message: null, heldBack: [] };
       }
       if (result !== 'busy' && result !== 'not-joined') void this._watchTeam();
     } catch (error) {
@@ -587,6 +594,7 @@ export class SyncController implements ReactiveController {
       } else {
         if (error instanceof SyncHttpError && error.retryAfterMs !== null)
           this._quietUntil = Date.now() + Math.min(error.retryAfterMs, RETRY_AFTER_MAX_MS);
+        if (error instanceof SyncHeldBackError) this.status = { ...this.status, heldBack: error.drafts };
         // The server's own refusal of the whole request (a 4xx it means) is not retried on a timer:
         // sent again unchanged, it would be refused again. The user's next edit, return or Sync now tries.
         const retried = !isRefusal(error);

@@ -8,7 +8,13 @@ import {
 } from '../data/draft.js';
 import type { FieldEdit, Mutation, MutationResult, PushResponse } from './protocol.js';
 import { HISTORY_CHANGED, PULL_PAGE_MAX, PUSH_BATCH_MAX, untakeable } from './protocol.js';
-import { isRefusal, SyncHttpError, SyncRefusedOnTheWayError, type SyncTransport } from './sync-transport.js';
+import {
+  isRefusal,
+  SyncHeldBackError,
+  SyncHttpError,
+  SyncRefusedOnTheWayError,
+  type SyncTransport,
+} from './sync-transport.js';
 import { utf8Length } from '../text/utf8-length.js';
 import { SYNC_META } from './sync-meta.js';
 
@@ -238,7 +244,7 @@ export class SyncEngine {
         const read = await next;
         const { entries, view } = read;
         if (entries.length === 0) {
-          if (tooLarge) throw tooLarge;
+          if (tooLarge) throw new SyncHeldBackError([...held], tooLarge);
           return { pushed, rejected, current };
         }
         const waiting = this._waiting(entries, held);
@@ -282,7 +288,8 @@ export class SyncEngine {
             refusedBytes = Math.min(refusedBytes ?? Infinity, error.sentBytes);
           // Past a few, the limit is not about size (a proxy refusing every push): a request a draft
           // would tell the same, so the sync stops here, and what is left waits with the rest.
-          if (mutations.length === 1 && held.size >= HELD_MAX) throw error;
+          if (mutations.length === 1 && held.size >= HELD_MAX)
+            throw new SyncHeldBackError([...held, mutations[0]!.draftId], error);
           if (mutations.length > 1) {
             this._batchBytes = Math.floor(built.bytes / 2);
             shrunk = true;

@@ -74,6 +74,21 @@ export class SyncRefusedOnTheWayError extends SyncHttpError {
   }
 }
 
+/**
+ * A change of each of these drafts was too large to send even alone (413, the server's or a proxy's
+ * in front of it): held back on the device, with the draft's later changes, while the rest went
+ * (see SyncEngine.push).
+ */
+export class SyncHeldBackError extends SyncHttpError {
+  override name = 'SyncHeldBackError';
+  constructor(
+    readonly drafts: readonly string[],
+    refusal: SyncHttpError,
+  ) {
+    super(refusal.status, refusal.code, refusal.message, refusal.retryAfterMs);
+  }
+}
+
 /** This device's token is unknown or revoked: it must join again; nothing unsent is lost. */
 export class SyncUnauthorizedError extends SyncHttpError {
   override name = 'SyncUnauthorizedError';

@@ -57,6 +57,11 @@ describe('a push the team’s server refuses whole', () => {
     assert.equal(pushes.length, sent, 'no push on its own within the retry timer’s first steps');
     const answers = await server.db.selectFrom('draft_fields').select('key').where('key', '=', 'achieve').execute();
     assert.deepEqual(answers, [], 'the answer was not taken');
+    // The drafts list says which draft it is.
+    await page.getByRole('link', { name: 'Drafts', exact: true }).click();
+    const held = page.locator('drafts-page .drafts li .sync.attention');
+    await held.first().waitFor();
+    assert.deepEqual(await held.allTextContents(), ['Too large to send']);
   });
   it('sends a refused push no more when a teammate’s change or another edit comes in as it travels, and takes that change in, and later ones', async () => {
     // The page alone, without its service worker: every push is the page's own.

@@ -13,7 +13,13 @@ import {
 import type { Draft } from '../../src/data/draft.js';
 import { SyncEngine } from '../../src/sync/sync-engine.js';
 import { SYNC_META } from '../../src/sync/sync-meta.js';
-import { FetchTransport, SyncHttpError, TOO_LARGE, type SyncTransport } from '../../src/sync/sync-transport.js';
+import {
+  FetchTransport,
+  SyncHeldBackError,
+  SyncHttpError,
+  TOO_LARGE,
+  type SyncTransport,
+} from '../../src/sync/sync-transport.js';
 import { appliedOnServer } from '../support/applied-on-server.js';
 import { startSyncServer } from '../support/app-server.js';
 import { startFaultProxy, type Fault, type FaultProxy } from '../support/fault-proxy.js';
@@ -983,10 +989,11 @@ describe('sync engine, a proxy in front of the server with a lower body limit', 
       await autosaved(a, huge.id, { achieve: noise(4_000) });
       const after = await draftsOf(3);
       await autosaved(a, huge.id, { audience: 'Told later' });
-      await assert.rejects(
-        engine.sync(),
-        (error) => error instanceof SyncHttpError && error.status === 413 && error.code === TOO_LARGE,
-      );
+      await assert.rejects(engine.sync(), (error) => {
+        assert.ok(error instanceof SyncHeldBackError && error.status === 413 && error.code === TOO_LARGE);
+        assert.deepEqual(error.drafts, [huge.id], 'it names the draft held back');
+        return true;
+      });
       const now = await onServer();
       assert.ok(
         after.every((id) => now.has(id)),
@@ -1026,7 +1033,11 @@ describe('sync engine, a proxy in front of the server with a lower body limit', 
       const a = await simDevice('Blocked', server.origin, proxy.origin, server.joinLink.split('#')[1]!, tick, 10_000);
       for (let i = 0; i < 20; i += 1) await a.store.create(WS, { title: `Plan ${i}` });
       proxy.bodyLimit = 0;
-      await assert.rejects(a.engine.sync(), (error) => error instanceof SyncHttpError && error.status === 413);
+      await assert.rejects(a.engine.sync(), (error) => {
+        assert.ok(error instanceof SyncHeldBackError && error.status === 413);
+        assert.equal(error.drafts.length, 6, 'the five held back, and the one it stopped at');
+        return true;
+      });
       const sent = proxy.counts.get('too-large') ?? 0;
       // Halving the first push to one draft (five requests), then a few drafts alone: not one a draft.
       assert.ok(sent < 20, `${sent} requests refused, for 20 drafts`);

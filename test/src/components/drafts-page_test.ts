@@ -471,6 +471,29 @@ describe('drafts-page', () => {
     });
   });
 
+  it('says which drafts sync held back as too large to send, and marks them', async () => {
+    await store.setMeta(SYNC_META.token, 'a-device-token-of-twenty-chars');
+    const long = await store.create(WORKSHEET, { title: 'Long plan' });
+    await store.create(WORKSHEET, { title: 'Short plan' });
+    await store.applyRemote([fromTeam('Synced', false)]);
+    const el = await page();
+    await waitUntil(() => el.shadowRoot!.querySelectorAll('.drafts li').length === 3, 'every draft is listed');
+    el.heldBack = [long.id];
+    await el.updateComplete;
+    expect(standings(el)).to.deep.equal({
+      'Long plan': 'Too large to send',
+      'Short plan': 'Waiting to sync',
+      Synced: 'Synced',
+    });
+    const marked = [...el.shadowRoot!.querySelectorAll('.sync.attention')].map((s) => s.textContent!.trim());
+    expect(marked).to.deep.equal(['Too large to send']);
+    await expect(el).to.be.accessible();
+    // Sent at a later sync, it is no longer held back.
+    el.heldBack = [];
+    await el.updateComplete;
+    expect(standings(el)['Long plan']).to.equal('Waiting to sync');
+  });
+
   it('says when each draft’s review is due, and marks one due today or overdue', async () => {
     const today = localIsoDate();
     for (const [title, review] of [

@@ -27,6 +27,7 @@ const JOINED: SyncStatus = {
   devicesAt: null,
   waiting: 0,
   rejected: [],
+  heldBack: [],
   syncing: false,
   lastSynced: Date.UTC(2026, 10, 26, 4, 0),
   restoreFound: null,
