@@ -12,7 +12,6 @@ import { CHANGES_WAIT_MS, STORAGE_FULL, type JoinResponse, type TeamDevice } fro
 import {
   FetchTransport,
   isRefusal,
-  SyncHeldBackError,
   SyncHttpError,
   SyncNetworkError,
   SyncUnauthorizedError,
@@ -91,8 +90,8 @@ export interface SyncStatus {
   /** Changes the server refused, with why. */
   readonly rejected: readonly RefusedChange[];
   /**
-   * Drafts whose changes the last sync held back, each too large to send even alone (see
-   * 'server-too-large'); until a sync sends everything.
+   * Drafts whose changes the last push held back, each too large to send even alone (see
+   * 'server-too-large'), as the device keeps them (SYNC_META.heldBack).
    */
   readonly heldBack: readonly string[];
   readonly syncing: boolean;
@@ -481,13 +480,14 @@ export class SyncController implements ReactiveController {
   async refresh(): Promise<void> {
     const store = this._store;
     if (!store) return;
-    const [outbox, token, team, last, restore, erased, clockOffset, draftCount] = await Promise.all([
+    const [outbox, token, team, last, restore, erased, held, clockOffset, draftCount] = await Promise.all([
       store.outboxStatus(),
       store.meta(SYNC_META.token),
       store.meta(SYNC_META.team),
       store.meta(SYNC_META.lastSynced),
       store.meta(SYNC_META.restoreFound),
       store.meta(SYNC_META.erased),
+      store.meta(SYNC_META.heldBack),
       store.clockOffset(),
       // Only while the user is asked whether to leave: the question says how many drafts would go.
       this.status.teamSwitch ? store.list().then((list) => list.length) : undefined,
@@ -510,7 +510,7 @@ export class SyncController implements ReactiveController {
         : {};
     this.status = {
       ...this.status,
-      ...(switched ? { joinLink: null, deviceName: null, problem: null, message: null, heldBack: [] } : {}),
+      ...(switched ? { joinLink: null, deviceName: null, problem: null, message: null } : {}),
       ...kept,
       joined: Boolean(token),
       team: now,
@@ -520,6 +520,7 @@ export class SyncController implements ReactiveController {
       restoreFound: restore ? Number(restore) : null,
       clockOffset,
       erasedAt: erased ? Number(erased) : null,
+      heldBack: held ? (JSON.parse(held) as string[]) : [],
       // What a switch would lose shrinks as a sync sends the old team's changes, and the drafts
       // it would take off the device are those there now (one made or deleted since, in any tab).
       teamSwitch: this.status.teamSwitch && {
@@ -575,7 +576,7 @@ export class SyncController implements ReactiveController {
       if (result !== 'busy' && !pullOnly) {
         this._failures = 0;
         this._quietUntil = 0;
-        this.status = { ...this.status, problem: null, message: null, heldBack: [] };
+        this.status = { ...this.status, problem: null, message: null };
       }
       if (result !== 'busy' && result !== 'not-joined') void this._watchTeam();
     } catch (error) {
@@ -594,7 +595,6 @@ export class SyncController implements ReactiveController {
       } else {
         if (error instanceof SyncHttpError && error.retryAfterMs !== null)
           this._quietUntil = Date.now() + Math.min(error.retryAfterMs, RETRY_AFTER_MAX_MS);
-        if (error instanceof SyncHeldBackError) this.status = { ...this.status, heldBack: error.drafts };
         // The server's own refusal of the whole request (a 4xx it means) is not retried on a timer:
         // sent again unchanged, it would be refused again. The user's next edit, return or Sync now tries.
         const retried = !isRefusal(error);

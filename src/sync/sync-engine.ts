@@ -210,10 +210,11 @@ export class SyncEngine {
     let rejected = 0;
     let current = false;
     // Only this engine moves the cursor while it holds the sync lock, so it is read once.
-    const [cursor, storedHistory, learnt] = await Promise.all([
+    const [cursor, storedHistory, learnt, heldBefore] = await Promise.all([
       this.store.meta(SYNC_META.cursor),
       this.store.meta(SYNC_META.history),
       this.store.meta(SYNC_META.pushBytes),
+      this.store.meta(SYNC_META.heldBack),
     ]);
     let since = Number(cursor ?? 0);
     let history = storedHistory;
@@ -244,6 +245,9 @@ export class SyncEngine {
         const read = await next;
         const { entries, view } = read;
         if (entries.length === 0) {
+          // Kept for the drafts list, and whichever page or worker runs the next sync.
+          if (held.size > 0 || heldBefore !== undefined)
+            await this.store.setMeta(SYNC_META.heldBack, held.size > 0 ? JSON.stringify([...held]) : null);
           if (tooLarge) throw new SyncHeldBackError([...held], tooLarge);
           return { pushed, rejected, current };
         }
@@ -288,8 +292,11 @@ export class SyncEngine {
             refusedBytes = Math.min(refusedBytes ?? Infinity, error.sentBytes);
           // Past a few, the limit is not about size (a proxy refusing every push): a request a draft
           // would tell the same, so the sync stops here, and what is left waits with the rest.
-          if (mutations.length === 1 && held.size >= HELD_MAX)
-            throw new SyncHeldBackError([...held, mutations[0]!.draftId], error);
+          if (mutations.length === 1 && held.size >= HELD_MAX) {
+            const drafts = [...held, mutations[0]!.draftId];
+            await this.store.setMeta(SYNC_META.heldBack, JSON.stringify(drafts));
+            throw new SyncHeldBackError(drafts, error);
+          }
           if (mutations.length > 1) {
             this._batchBytes = Math.floor(built.bytes / 2);
             shrunk = true;

@@ -21,4 +21,6 @@ export const SYNC_META = {
    * something between the device and its team's server (see SyncEngine.push); unset, the kit's own.
    */
   pushBytes: 'sync-push-bytes',
+  /** The drafts the last push held back, each too large to send even alone (JSON, their ids; see SyncEngine.push). */
+  heldBack: 'sync-held-back',
 } as const;

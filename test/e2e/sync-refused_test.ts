@@ -62,6 +62,12 @@ describe('a push the team’s server refuses whole', () => {
     const held = page.locator('drafts-page .drafts li .sync.attention');
     await held.first().waitFor();
     assert.deepEqual(await held.allTextContents(), ['Too large to send']);
+    // Kept on the device: opened again with no signal, where no sync can hold it back anew.
+    await profile.context.setOffline(true);
+    await page.reload();
+    await held.first().waitFor();
+    assert.deepEqual(await held.allTextContents(), ['Too large to send']);
+    await profile.context.setOffline(false);
   });
   it('sends a refused push no more when a teammate’s change or another edit comes in as it travels, and takes that change in, and later ones', async () => {
     // The page alone, without its service worker: every push is the page's own.

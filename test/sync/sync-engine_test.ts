@@ -1011,12 +1011,18 @@ describe('sync engine, a proxy in front of the server with a lower body limit', 
         'kept as waiting, not refused: sent again at the next sync',
       );
       assert.equal(Number(await a.store.meta(SYNC_META.pushBytes)), learnt, 'the size learnt stays');
+      assert.equal(
+        await a.store.meta(SYNC_META.heldBack),
+        JSON.stringify([huge.id]),
+        'kept on the device, for the drafts list',
+      );
 
       // Once the proxy takes it (its limit raised), it goes as it is.
       proxy.bodyLimit = Infinity;
       await engine.sync();
       assert.equal((await onServer()).get(huge.id), (await a.store.get(huge.id))?.fields['achieve']?.value);
       assert.equal((await a.store.outbox()).length, 0);
+      assert.equal(await a.store.meta(SYNC_META.heldBack), undefined, 'held back no more');
       a.store.close();
     } finally {
       await proxy.close();
