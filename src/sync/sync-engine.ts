@@ -66,6 +66,20 @@ const REBASES_MAX = 3;
  */
 const BATCH_BYTES = 512 * 1024;
 
+/**
+ * How long a push size learnt from a 413 is kept to: once whoever runs the server has raised the
+ * limit, devices go back to full pushes within a week; a limit still there costs a few refused
+ * requests a week.
+ */
+const PUSH_BYTES_KEEP_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** A push size learnt from a 413, as kept (see SYNC_META.pushBytes), if it is still to be kept to. */
+function learntBytes(kept: string | undefined, now: number): number | undefined {
+  if (!kept) return undefined;
+  const { bytes, at } = JSON.parse(kept) as { bytes: number; at: number };
+  return now - at < PUSH_BYTES_KEEP_MS ? bytes : undefined;
+}
+
 export interface SyncOutcome {
   readonly pushed: number;
   readonly rejected: number;
@@ -218,7 +232,7 @@ export class SyncEngine {
     ]);
     let since = Number(cursor ?? 0);
     let history = storedHistory;
-    this._batchBytes = Math.min(BATCH_BYTES, Number(learnt) || BATCH_BYTES);
+    this._batchBytes = Math.min(BATCH_BYTES, learntBytes(learnt, this.store.now()) ?? BATCH_BYTES);
     /** Set once a batch was refused as too large: the size that then goes is kept for later pushes. */
     let shrunk = false;
     /** Where the batch being sent was read from: a batch refused as too large is read again from there. */
@@ -313,7 +327,8 @@ export class SyncEngine {
         if (shrunk) {
           // Learnt for this device's later pushes, rather than a refused request each time.
           shrunk = false;
-          await this.store.setMeta(SYNC_META.pushBytes, String(this._batchBytes));
+          const kept = { bytes: this._batchBytes, at: this.store.now() };
+          await this.store.setMeta(SYNC_META.pushBytes, JSON.stringify(kept));
         }
         // Heard for the first time (a device that synced before servers named it): checked from now on.
         if (history === undefined && answer.history) {

@@ -18,7 +18,8 @@ export const SYNC_META = {
   devices: 'sync-devices',
   /**
    * The most a push's changes may hold, in bytes, learnt from a request refused as too large by
-   * something between the device and its team's server (see SyncEngine.push); unset, the kit's own.
+   * something between the device and its team's server, and when (JSON `{ bytes, at }`; see
+   * SyncEngine.push); unset, or a week old, the kit's own.
    */
   pushBytes: 'sync-push-bytes',
   /** The drafts the last push held back, each too large to send even alone (JSON, their ids; see SyncEngine.push). */

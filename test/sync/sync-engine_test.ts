@@ -919,6 +919,9 @@ describe('sync engine, a push the server refuses whole', () => {
 });
 
 describe('sync engine, a proxy in front of the server with a lower body limit', () => {
+  /** The push size a device learnt, as it keeps it (see SYNC_META.pushBytes). */
+  const learntSize = (kept: string | undefined): number => (JSON.parse(kept ?? 'null') as { bytes: number }).bytes;
+
   /** Words that do not compress away: the proxy counts a body as it is sent, compressed. */
   const noise = (words: number): string =>
     Array.from({ length: words }, () => Math.random().toString(36).slice(2, 8)).join(' ');
@@ -968,7 +971,7 @@ describe('sync engine, a proxy in front of the server with a lower body limit', 
       const held = await onServer();
       for (const id of first)
         assert.equal(held.get(id), (await a.store.get(id))?.fields['achieve']?.value, 'the answer reached the team');
-      const learnt = Number(await a.store.meta(SYNC_META.pushBytes));
+      const learnt = learntSize(await a.store.meta(SYNC_META.pushBytes));
       assert.ok(learnt > 0 && learnt < 512 * 1024, `a smaller push size was kept: ${learnt}`);
 
       // A later sync (a new engine, as each run of the kit's makes one) keeps to it from the start.
@@ -1010,12 +1013,22 @@ describe('sync engine, a proxy in front of the server with a lower body limit', 
         kept.every((e) => !e.rejected),
         'kept as waiting, not refused: sent again at the next sync',
       );
-      assert.equal(Number(await a.store.meta(SYNC_META.pushBytes)), learnt, 'the size learnt stays');
+      assert.equal(learntSize(await a.store.meta(SYNC_META.pushBytes)), learnt, 'the size learnt stays');
       assert.equal(
         await a.store.meta(SYNC_META.heldBack),
         JSON.stringify([huge.id]),
         'kept on the device, for the drafts list',
       );
+
+      // A week on, a full push is tried again: the limit may have been raised meanwhile.
+      const weekOld = JSON.stringify({ bytes: learnt, at: clock - 8 * 24 * 60 * 60 * 1000 });
+      await a.store.setMeta(SYNC_META.pushBytes, weekOld);
+      const refusedBefore = proxy.counts.get('too-large')!;
+      await draftsOf(30);
+      await assert.rejects(engine.sync(), SyncHeldBackError);
+      assert.ok(proxy.counts.get('too-large')! > refusedBefore + 1, 'a full push, refused, then halved');
+      assert.notEqual(await a.store.meta(SYNC_META.pushBytes), weekOld, 'learnt again, and when');
+      assert.equal((await a.store.outbox()).filter((e) => e.draftId !== huge.id).length, 0, 'the rest went');
 
       // Once the proxy takes it (its limit raised), it goes as it is.
       proxy.bodyLimit = Infinity;
