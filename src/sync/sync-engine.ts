@@ -259,10 +259,8 @@ export class SyncEngine {
         const read = await next;
         const { entries, view } = read;
         if (entries.length === 0) {
-          // Kept for the drafts list, and whichever page or worker runs the next sync.
-          if (held.size > 0 || heldBefore !== undefined)
-            await this.store.setMeta(SYNC_META.heldBack, held.size > 0 ? JSON.stringify([...held]) : null);
-          if (tooLarge) throw new SyncHeldBackError([...held], tooLarge);
+          if (tooLarge) throw await this._heldBack([...held], tooLarge);
+          if (heldBefore !== undefined) await this.store.setMeta(SYNC_META.heldBack, null);
           return { pushed, rejected, current };
         }
         const waiting = this._waiting(entries, held);
@@ -306,11 +304,8 @@ export class SyncEngine {
             refusedBytes = Math.min(refusedBytes ?? Infinity, error.sentBytes);
           // Past a few, the limit is not about size (a proxy refusing every push): a request a draft
           // would tell the same, so the sync stops here, and what is left waits with the rest.
-          if (mutations.length === 1 && held.size >= HELD_MAX) {
-            const drafts = [...held, mutations[0]!.draftId];
-            await this.store.setMeta(SYNC_META.heldBack, JSON.stringify(drafts));
-            throw new SyncHeldBackError(drafts, error);
-          }
+          if (mutations.length === 1 && held.size >= HELD_MAX)
+            throw await this._heldBack([...held, mutations[0]!.draftId], error);
           if (mutations.length > 1) {
             this._batchBytes = Math.floor(built.bytes / 2);
             shrunk = true;
@@ -493,6 +488,15 @@ export class SyncEngine {
     });
     built.catch(() => undefined); // a failed read is told by `next`
     return built;
+  }
+
+  /**
+   * The refusal of a push that held back `drafts`, each too large to send even alone, once they
+   * are kept on the device: for the drafts list, and whichever page or worker syncs next.
+   */
+  private async _heldBack(drafts: string[], refusal: SyncHttpError): Promise<SyncHeldBackError> {
+    await this.store.setMeta(SYNC_META.heldBack, JSON.stringify(drafts));
+    return new SyncHeldBackError(drafts, refusal);
   }
 
   /** What of `entries` goes: not those refused (kept until discarded), nor those of drafts `held`. */
