@@ -14,9 +14,27 @@ import { utf8Length } from '../text/utf8-length.js';
 /** The code of a request refused as too large by something between the device and the team's server. */
 export const TOO_LARGE = 'too_large';
 
+/**
+ * The code of a push refused on its way to the team's server for what it carried: something in
+ * front of the server answered it with a page of its own, while the server itself answers.
+ */
+export const BLOCKED = 'blocked_on_the_way';
+
 /** The server could not be reached (or did not answer in time): try again later. */
 export class SyncNetworkError extends Error {
   override name = 'SyncNetworkError';
+}
+
+/**
+ * Something between this device and the team's server answered instead of it, a 4xx page with no
+ * error of the server's (an agency's filtering proxy, a portal, a firewall): as good as no
+ * connection, unless the server is found to answer past it (see FetchTransport.push).
+ */
+export class SyncAnsweredInsteadError extends SyncNetworkError {
+  override name = 'SyncAnsweredInsteadError';
+  constructor(readonly status: number) {
+    super(`Something between this device and the team’s server answered instead of it (HTTP ${status}).`);
+  }
 }
 
 /** The kit itself called the request off (a wait for the team's changes, as the kit leaves the screen). */
@@ -75,9 +93,25 @@ export class SyncRefusedOnTheWayError extends SyncHttpError {
 }
 
 /**
- * A change of each of these drafts was too large to send even alone (413, the server's or a proxy's
- * in front of it): held back on the device, with the draft's later changes, while the rest went
- * (see SyncEngine.push).
+ * A push refused on its way to the team's server for what it carried (a web application firewall's
+ * rule, say, matching some of its words), with the page's status: the server answers other requests
+ * from this device meanwhile. Sent again as it is, it would be refused again.
+ */
+export class SyncBlockedOnTheWayError extends SyncHttpError {
+  override name = 'SyncBlockedOnTheWayError';
+  constructor(status: number) {
+    super(
+      status,
+      BLOCKED,
+      `Something between this device and the team’s server refused a push for what it carried (HTTP ${status}), while the server answers.`,
+    );
+  }
+}
+
+/**
+ * A change of each of these drafts could not be sent even alone (too large, 413, for the server or
+ * a proxy in front of it; or refused on the way for what it carried): held back on the device, with
+ * the draft's later changes, while the rest went (see SyncEngine.push).
  */
 export class SyncHeldBackError extends SyncHttpError {
   override name = 'SyncHeldBackError';
@@ -157,7 +191,10 @@ export class FetchTransport implements SyncTransport {
     if (clock !== undefined) query.set('clock', String(clock));
     if (refusedBytes !== undefined) query.set('refusedBytes', String(refusedBytes));
     const path = query.toString() ? `/api/push?${query}` : '/api/push';
-    return this._call<PushResponse>('POST', path, { body: { mutations }, prepared });
+    // A page instead of the answer may be a firewall refusing what the push carries, or no way
+    // through at all (a portal): a look at the team past it tells which.
+    const probe = (): Promise<unknown> => this.pull(since ?? 0, 1);
+    return this._call<PushResponse>('POST', path, { body: { mutations }, prepared, probe });
   }
 
   pull(since: number, limit: number): Promise<PullResponse> {
@@ -204,30 +241,65 @@ export class FetchTransport implements SyncTransport {
       body,
       prepared,
       stop,
+      probe,
     }: {
       readonly body?: unknown;
       /** The body encoded ahead (see prepare). */
       readonly prepared?: Promise<Body> | undefined;
       /** Calls the request off (see RequestOptions). */
       readonly stop?: AbortSignal | undefined;
+      /**
+       * A request the server answers whatever this one carried: made when a page answers this one,
+       * it tells a refusal of what was sent (the server answers it) from no way through.
+       */
+      readonly probe?: () => Promise<unknown>;
     } = {},
   ): Promise<T> {
-    const send = async (encoded: Promise<Body> | undefined): Promise<T> =>
-      request<T>(`${this.base}${path}`, method, await encoded, {
+    const send = (encoded: Body | undefined): Promise<T> =>
+      request<T>(`${this.base}${path}`, method, encoded, {
         headers: { authorization: `Bearer ${this.token}` },
-        onNetwork: this.onNetwork,
         timeoutMs: this.timeoutMs,
+        onNetwork: this.onNetwork,
         onServerTime: (serverTime) => (this._answered = { serverTime, at: performance.now() }),
         stop,
       });
     const json = (): string => JSON.stringify(body);
+    // A body encoded ahead, before this server was found to take only plain ones, goes plain too.
+    const first =
+      body === undefined
+        ? undefined
+        : await (prepared && !this._plainBodies ? prepared : encode(json(), !this._plainBodies));
     try {
-      return await send(body === undefined ? undefined : (prepared ?? encode(json(), !this._plainBodies)));
+      try {
+        return await send(first);
+      } catch (error) {
+        // A server or proxy that does not take compressed bodies says so (415, RFC 7694); a
+        // firewall that cannot read them answers with a page of its own (ModSecurity, its JSON
+        // body processor failing on gzip, answers 400). Sent plain, and plain from then on.
+        const answeredInstead = error instanceof SyncAnsweredInsteadError;
+        if (!first?.gzip || !(answeredInstead || (error instanceof SyncHttpError && error.status === 415))) throw error;
+        const answer = await send(await encode(json(), false));
+        this._plainBodies = true;
+        return answer;
+      }
     } catch (error) {
-      // A server or proxy that does not take compressed bodies says so (RFC 7694): send it plain.
-      if (!(error instanceof SyncHttpError && error.status === 415) || this._plainBodies) throw error;
-      this._plainBodies = true;
-      return send(encode(json(), false));
+      if (!(error instanceof SyncAnsweredInsteadError)) throw error;
+      if (probe) {
+        // A probe the server answers (told to onNetwork) leaves what this one carried as the cause.
+        // One it does not answer tells no way through itself; one it refuses (a device revoked,
+        // its server busy) is the answer to give.
+        const reached = await probe().then(
+          () => true,
+          (probeError: unknown) => {
+            if (probeError instanceof SyncNetworkError) return false;
+            throw probeError;
+          },
+        );
+        if (reached) throw new SyncBlockedOnTheWayError(error.status);
+        throw error;
+      }
+      this.onNetwork(false);
+      throw error;
     }
   }
 }
@@ -236,9 +308,16 @@ export class FetchTransport implements SyncTransport {
 export async function joinTeam(
   body: JoinRequest,
   base = '',
-  onNetwork?: (reached: boolean) => void,
+  onNetwork: (reached: boolean) => void = () => undefined,
 ): Promise<JoinResponse> {
-  return request<JoinResponse>(`${base}/api/join`, 'POST', await encode(JSON.stringify(body), false), { onNetwork });
+  try {
+    return await request<JoinResponse>(`${base}/api/join`, 'POST', await encode(JSON.stringify(body), false), {
+      onNetwork,
+    });
+  } catch (error) {
+    if (error instanceof SyncAnsweredInsteadError) onNetwork(false);
+    throw error;
+  }
 }
 
 /** A request body as sent: JSON, gzip-compressed when that was asked for and worth it. */
@@ -262,7 +341,10 @@ async function encode(json: string, compress: boolean): Promise<Body> {
 /** How a request is sent, and who hears what came of it. */
 interface RequestOptions {
   readonly headers?: Readonly<Record<string, string>>;
-  /** Told whether the team's server (not something between) answered. */
+  /**
+   * Told whether the team's server (not something between) answered; a page answering instead
+   * (SyncAnsweredInsteadError) is left to the caller to tell.
+   */
   readonly onNetwork?: ((reached: boolean) => void) | undefined;
   /** How long to wait for an answer before counting the request as lost. */
   readonly timeoutMs?: number;
@@ -332,12 +414,8 @@ async function request<T>(
   // the two answering instead (an agency's filtering proxy, a portal): as good as no connection,
   // and said and retried as one, where it was taken as the server refusing, and a proxy's 401
   // sent the device to rejoin its team. (A 5xx or 429 is retried anyway, with its Retry-After.)
-  if (!response.ok && response.status < 500 && response.status !== 429 && !isErrorBody(data)) {
-    onNetwork(false);
-    throw new SyncNetworkError(
-      `Something between this device and the team’s server answered instead of it (HTTP ${response.status}).`,
-    );
-  }
+  if (!response.ok && response.status < 500 && response.status !== 429 && !isErrorBody(data))
+    throw new SyncAnsweredInsteadError(response.status);
   onNetwork(true);
   if (!response.ok) {
     const { error = 'http_error', message = `The server answered ${response.status}.` } = (data ?? {}) as {

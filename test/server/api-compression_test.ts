@@ -208,4 +208,21 @@ describe('a server that does not take compressed bodies', () => {
     assert.deepEqual(JSON.parse(bodies[0]!), body);
     assert.deepEqual(addresses, [`/api/push?since=${since}`, `/api/push?since=${since}`], 'the cursor in the address');
   });
+
+  it('sends plain a push encoded ahead while the one before found out (a long outbox’s next batch)', async () => {
+    // The sync engine encodes the next batch while one travels (see SyncTransport.prepare): the
+    // first sync of a day offline prepared its second batch compressed before the first's 415.
+    const origin = `http://127.0.0.1:${(plainServer.server.address() as { port: number }).port}`;
+    const transport = new FetchTransport('token', origin);
+    const first = JSON.parse(pushBody(10, 500)) as Parameters<FetchTransport['push']>[0];
+    const second = JSON.parse(pushBody(10, 600)) as Parameters<FetchTransport['push']>[0];
+    const refusedBefore = refused;
+    transport.prepare(second.mutations);
+    const answers = [await transport.push(first), await transport.push(second)];
+    assert.deepEqual(
+      answers.map((a) => a.results.length),
+      [10, 10],
+    );
+    assert.equal(refused - refusedBefore, 1, 'only the first push was tried compressed');
+  });
 });

@@ -3,8 +3,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import {
+  BLOCKED,
   FetchTransport,
   retryAfterMs,
+  SyncBlockedOnTheWayError,
   SyncHttpError,
   SyncNetworkError,
   SyncUnauthorizedError,
@@ -91,5 +93,117 @@ describe('FetchTransport, answered by something other than the team’s server',
     assert.ok((await pulled('/401-json')).error instanceof SyncUnauthorizedError);
     const busy = await pulled('/503');
     assert.ok(busy.error instanceof SyncHttpError, 'a 5xx is retried anyway, whoever sent it');
+  });
+});
+
+// A web application firewall in front of the team's server, as ModSecurity with its recommended
+// rules: it reads a JSON body to match its rules against, answers a compressed one it cannot parse
+// with a 400 page, and one its rules match with a 403 page. The server behind answers the rest.
+describe('FetchTransport, a firewall in front of the team’s server', () => {
+  let origin = '';
+  /** `portal` answers everything with a page; `removed`, the server answers its 401 past the firewall. */
+  let mode: 'firewall' | 'portal' | 'removed' = 'firewall';
+  const seen: { path: string; gzip: boolean }[] = [];
+  const page = (res: import('node:http').ServerResponse, status: number): void => {
+    res.writeHead(status, { 'content-type': 'text/html' });
+    res.end(`<html><body><h1>${status}</h1>Request rejected. Your support ID is 1234.</body></html>`);
+  };
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const gzip = req.headers['content-encoding'] === 'gzip';
+      seen.push({ path: req.url ?? '', gzip });
+      if (mode === 'portal') return page(res, 403);
+      if (mode === 'removed' && req.method === 'GET') {
+        res.writeHead(401, { 'content-type': 'application/json' });
+        return res.end(JSON.stringify({ error: 'unauthorized', message: 'This device was removed from its team.' }));
+      }
+      if (gzip) return page(res, 400);
+      const body = Buffer.concat(chunks).toString();
+      if (/<script/i.test(body)) return page(res, 403);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      if (req.method === 'GET') return res.end(JSON.stringify({ drafts: [], cursor: 0, more: false }));
+      const { mutations } = JSON.parse(body) as { mutations: { seq: number }[] };
+      res.end(JSON.stringify({ results: mutations.map((m) => ({ seq: m.seq, status: 'applied', rev: m.seq })) }));
+    });
+  });
+  before(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  /** A push of one draft whose answer is `words`, repeated to well over a kilobyte (so sent compressed). */
+  const push = (seq: number, words: string): Parameters<FetchTransport['push']>[0] => ({
+    since: 0,
+    mutations: [
+      {
+        seq,
+        draftId: `d${seq}`,
+        kind: 'upsert',
+        worksheetId: 'engagement-strategy',
+        worksheetVersion: 1,
+        createdAt: 1,
+        baseRev: 0,
+        fields: { achieve: { value: `${words} `.repeat(80), baseRev: 0, changedAt: 1 } },
+      },
+    ],
+  });
+
+  it('sends plain a push it refused compressed with a page, and later ones plain from the start', async () => {
+    mode = 'firewall';
+    seen.length = 0;
+    const reached: boolean[] = [];
+    const transport = new FetchTransport('a token', origin, (r) => reached.push(r));
+    transport.prepare(push(2, 'Residents near the hall').mutations);
+    assert.equal((await transport.push(push(1, 'Meet at the library'))).results.length, 1);
+    assert.equal((await transport.push(push(2, 'Residents near the hall'))).results.length, 1);
+    assert.deepEqual(
+      seen.map((s) => s.gzip),
+      [true, false, false],
+      'the first compressed, refused; then plain, the one encoded ahead too',
+    );
+    assert.ok(!reached.includes(false), 'never taken as no connection');
+  });
+
+  it('takes a page answering what a push carried, while the server answers, as refused on the way: not as no connection', async () => {
+    mode = 'firewall';
+    seen.length = 0;
+    const reached: boolean[] = [];
+    const transport = new FetchTransport('a token', origin, (r) => reached.push(r));
+    const error = await transport.push(push(3, 'Embed the feed with <script src="widget.js">')).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof SyncBlockedOnTheWayError, String(error));
+    assert.equal(error.status, 403);
+    assert.equal(error.code, BLOCKED);
+    assert.ok(!(error instanceof SyncNetworkError));
+    assert.deepEqual(
+      seen.map((s) => s.path.split('?')[0]),
+      ['/api/push', '/api/push', '/api/pull'],
+      'compressed, plain, then a look at the server past it',
+    );
+    assert.deepEqual(reached, [true], 'the server was reached');
+  });
+
+  it('takes pages answering the push and the look past it as no connection (a portal)', async () => {
+    mode = 'portal';
+    const reached: boolean[] = [];
+    const transport = new FetchTransport('a token', origin, (r) => reached.push(r));
+    const error = await transport.push(push(4, 'Meet at the library')).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof SyncNetworkError && !(error instanceof SyncBlockedOnTheWayError), String(error));
+    assert.match((error as Error).message, /answered instead of it \(HTTP 403\)/);
+    assert.ok(reached.length > 0 && reached.every((r) => !r), `told no connection: ${JSON.stringify(reached)}`);
+  });
+
+  it('gives the server’s own refusal of the look past the page, as a device removed from its team', async () => {
+    mode = 'removed';
+    const transport = new FetchTransport('a token', origin);
+    await assert.rejects(transport.push(push(5, '<script>')), SyncUnauthorizedError);
   });
 });
