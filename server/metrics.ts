@@ -39,6 +39,12 @@ export class ServerMetrics {
     help: "Pushes a device found refused as too large (413) before they reached this server, told by its next push: a proxy's or firewall's body limit in front is lower than the server's; raise it to at least 1 MiB",
     registers: [this.registry],
   });
+  readonly blockedOnTheWay = new Counter({
+    name: 'efk_sync_blocked_on_the_way_total',
+    help: "Syncs in which a device found a push refused for what it carried (a 4xx page not this server's, while this server answered it) before it reached this server, told by its next push: a web application firewall's rule in front matching words of a draft; see to that rule for /api/push",
+    labelNames: ['status'] as const,
+    registers: [this.registry],
+  });
   readonly forgotten = new Counter({
     name: 'efk_sync_records_forgotten_total',
     help: 'Records of applied changes removed once their device settled them (kept until then, so a repeat is harmless)',

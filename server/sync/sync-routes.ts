@@ -280,7 +280,14 @@ export async function syncRoutes(
 
   app.post<{
     Body: PushRequest;
-    Querystring: { since?: number; settled?: number; history?: string; clock?: number; refusedBytes?: number };
+    Querystring: {
+      since?: number;
+      settled?: number;
+      history?: string;
+      clock?: number;
+      refusedBytes?: number;
+      blocked?: number;
+    };
     Reply: PushResponse | ErrorResponse;
   }>(
     '/api/push',
@@ -325,6 +332,14 @@ export async function syncRoutes(
         request.log.warn(
           { deviceId: request.device!.id, refusedBytes },
           'a device’s push was refused as too large before it reached this server: a proxy or firewall in front has a lower body limit than the server’s; raise it to at least 1 MiB (the device sends smaller pushes meanwhile, and holds back a draft too large alone)',
+        );
+      }
+      const { blocked } = request.query;
+      if (blocked !== undefined) {
+        metrics?.blockedOnTheWay.inc({ status: String(blocked) });
+        request.log.warn(
+          { deviceId: request.device!.id, blocked },
+          'a device’s push was refused for what it carried before it reached this server, answered with a page not this server’s while this server answered the device: a web application firewall’s rule in front matching words of a draft (a script tag or SQL in an answer, say); let /api/push’s JSON bodies past that rule (the device holds back the draft meanwhile, and sends the rest)',
         );
       }
       // Listening, this instance hears its own pushes as the others do, once they commit.

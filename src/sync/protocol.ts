@@ -128,6 +128,13 @@ export interface PushRequest {
    * that limit, which the device itself cannot see. Sent in the address only.
    */
   readonly refusedBytes?: number;
+  /**
+   * The status of a page that something between this device and the server (a web application
+   * firewall, say) answered a push of this device's with, refusing what it carried, while the
+   * server answered the device, since its last push went through: the server logs it, for whoever
+   * runs it to see to that rule. Sent in the address only.
+   */
+  readonly blocked?: number;
 }
 
 /**
@@ -401,6 +408,7 @@ export const PUSH_QUERY_SCHEMA = {
     history,
     clock: time,
     refusedBytes: { type: 'integer', minimum: 1, maximum: 1_000_000_000 },
+    blocked: { type: 'integer', minimum: 400, maximum: 499 },
   },
 } as const;
 

@@ -9,7 +9,9 @@ import {
 import type { FieldEdit, Mutation, MutationResult, PushResponse } from './protocol.js';
 import { HISTORY_CHANGED, PULL_PAGE_MAX, PUSH_BATCH_MAX, untakeable } from './protocol.js';
 import {
+  BLOCKED,
   isRefusal,
+  SyncBlockedOnTheWayError,
   SyncHeldBackError,
   SyncHttpError,
   SyncRefusedOnTheWayError,
@@ -17,6 +19,7 @@ import {
 } from './sync-transport.js';
 import { utf8Length } from '../text/utf8-length.js';
 import { SYNC_META } from './sync-meta.js';
+import type { HeldBackDraft, HeldBackWhy } from './held-back.js';
 
 /** A field as the server takes it: its value, the server revision it was based on, when it changed. */
 function fieldEdit(field: DraftField): FieldEdit {
@@ -54,7 +57,7 @@ interface Built {
   readonly bytes: number;
 }
 
-/** How many drafts one push holds back as too large alone before it stops (see SyncEngine.push). */
+/** How many drafts one push holds back (too large alone, or refused on the way) before it stops (see SyncEngine.push). */
 const HELD_MAX = 5;
 
 /** How many times one sync takes its team in again before it gives up (see SyncEngine.rebase). */
@@ -91,7 +94,17 @@ export interface SyncOutcome {
  * sent it or when: the same device may still take in the team's changes.
  */
 function refusedAsSent(error: unknown): boolean {
-  return isRefusal(error) && (error.status === 400 || error.status === 413);
+  return isRefusal(error) && (error.status === 400 || error.status === 413 || error.code === BLOCKED);
+}
+
+/**
+ * Why a push was refused, when smaller pushes may go where it did not: too large (413, the server's
+ * or a proxy's in front of it), or refused on the way for what it carried (a firewall's rule
+ * matching the words of a draft, which one push alone would show).
+ */
+function heldWhy(error: SyncHttpError): HeldBackWhy | undefined {
+  if (error instanceof SyncBlockedOnTheWayError) return 'blocked';
+  return error.status === 413 ? 'too-large' : undefined;
 }
 
 /**
@@ -233,18 +246,26 @@ export class SyncEngine {
     let since = Number(cursor ?? 0);
     let history = storedHistory;
     this._batchBytes = Math.min(BATCH_BYTES, learntBytes(learnt, this.store.now()) ?? BATCH_BYTES);
+    /** The push size to go back to once a draft refused on the way is found: what the limit allows. */
+    let allowedBytes = this._batchBytes;
     /** Set once a batch was refused as too large: the size that then goes is kept for later pushes. */
     let shrunk = false;
     /** Where the batch being sent was read from: a batch refused as too large is read again from there. */
     let readFrom: number | undefined;
     /**
-     * Drafts whose change was too large to send even alone, and the refusal: their changes stay
+     * Drafts whose change could not be sent even alone, and the first refusal: their changes stay
      * queued, the rest go, and the refusal is told once they have.
      */
-    const held = new Set<string>();
-    let tooLarge: SyncHttpError | undefined;
+    const held = new Map<string, HeldBackWhy>();
+    let refusal: SyncHttpError | undefined;
     /** The smallest push refused as too large on its way to the server, told it by the next push that gets there. */
     let refusedBytes: number | undefined;
+    /**
+     * The status of a page refusing what a push carried on its way to the server, told it likewise,
+     * once a push: halving to the draft refused meets the page a few times.
+     */
+    let blocked: number | undefined;
+    let blockedTold = false;
     let next = this._read(undefined);
     /** The last batch's answers, being written while the next batch travels. */
     let writing: Promise<void> = Promise.resolve();
@@ -259,7 +280,7 @@ export class SyncEngine {
         const read = await next;
         const { entries, view } = read;
         if (entries.length === 0) {
-          if (tooLarge) throw await this._heldBack([...held], tooLarge);
+          if (refusal) throw await this._heldBack(held, refusal);
           if (heldBefore !== undefined) await this.store.setMeta(SYNC_META.heldBack, null);
           return { pushed, rejected, current };
         }
@@ -292,33 +313,44 @@ export class SyncEngine {
                 history,
                 clock: this.store.deviceClock(),
                 refusedBytes,
+                blocked,
               })
             : { results: [] };
         } catch (error) {
           // Too large for the server or for something between (a proxy's or firewall's limit,
-          // lower than the server's): the batch is sent again in halves, down to one draft's
-          // change. That one is held back, its draft's later changes with it (the server sees
-          // them in order), and the rest go: one long answer does not keep the others from the team.
-          if (!(error instanceof SyncHttpError && error.status === 413)) throw error;
+          // lower than the server's), or refused on the way for what it carried (a firewall's
+          // rule): the batch is sent again in halves, down to one draft's change. That one is held
+          // back, its draft's later changes with it (the server sees them in order), and the rest
+          // go: one long answer, or a few words a rule mistakes for an attack, does not keep the
+          // others from the team.
+          const why = error instanceof SyncHttpError ? heldWhy(error) : undefined;
+          if (!why || !(error instanceof SyncHttpError)) throw error;
           if (error instanceof SyncRefusedOnTheWayError)
             refusedBytes = Math.min(refusedBytes ?? Infinity, error.sentBytes);
-          // Past a few, the limit is not about size (a proxy refusing every push): a request a draft
-          // would tell the same, so the sync stops here, and what is left waits with the rest.
+          if (error instanceof SyncBlockedOnTheWayError && !blockedTold) blocked = error.status;
+          // Past a few, the refusal is not about one draft (a proxy refusing every push): a request
+          // a draft would tell the same, so the sync stops here, and what is left waits with the rest.
           if (mutations.length === 1 && held.size >= HELD_MAX)
-            throw await this._heldBack([...held, mutations[0]!.draftId], error);
+            throw await this._heldBack(new Map([...held, [mutations[0]!.draftId, why]]), error);
           if (mutations.length > 1) {
             this._batchBytes = Math.floor(built.bytes / 2);
-            shrunk = true;
+            // A size refused is learnt; words refused say nothing of the size that goes.
+            if (why === 'too-large') [shrunk, allowedBytes] = [true, this._batchBytes];
           } else {
-            held.add(mutations[0]!.draftId);
-            tooLarge = error;
+            held.set(mutations[0]!.draftId, why);
+            refusal ??= error;
+            // Found: the rest go in pushes as large as the limit allows, not one draft at a time.
+            this._batchBytes = allowedBytes;
           }
           readFrom = batchFrom;
           next = this._read(readFrom);
           ahead = Promise.resolve(undefined);
           continue;
         }
-        if (mutations.length) refusedBytes = undefined;
+        if (mutations.length) {
+          blockedTold ||= blocked !== undefined;
+          [refusedBytes, blocked] = [undefined, undefined];
+        }
         if (shrunk) {
           // Learnt for this device's later pushes, rather than a refused request each time.
           shrunk = false;
@@ -477,7 +509,7 @@ export class SyncEngine {
    * travels: the page is idle then, and the server busy. Built before the answer it waits for, it
    * is built again if that answer touches its drafts.
    */
-  private _ahead(next: Promise<BatchSource>, held: ReadonlySet<string>): Promise<Built | undefined> {
+  private _ahead(next: Promise<BatchSource>, held: ReadonlyMap<string, HeldBackWhy>): Promise<Built | undefined> {
     const built = next.then((read) => {
       const waiting = this._waiting(read.entries, held);
       if (waiting.length === 0) return undefined;
@@ -491,16 +523,17 @@ export class SyncEngine {
   }
 
   /**
-   * The refusal of a push that held back `drafts`, each too large to send even alone, once they
-   * are kept on the device: for the drafts list, and whichever page or worker syncs next.
+   * The refusal of a push that held back `held`'s drafts, each not sent even alone, once they are
+   * kept on the device, with why: for the drafts list, and whichever page or worker syncs next.
    */
-  private async _heldBack(drafts: string[], refusal: SyncHttpError): Promise<SyncHeldBackError> {
-    await this.store.setMeta(SYNC_META.heldBack, JSON.stringify(drafts));
-    return new SyncHeldBackError(drafts, refusal);
+  private async _heldBack(held: ReadonlyMap<string, HeldBackWhy>, refusal: SyncHttpError): Promise<SyncHeldBackError> {
+    const kept: HeldBackDraft[] = [...held].map(([id, why]) => ({ id, why }));
+    await this.store.setMeta(SYNC_META.heldBack, JSON.stringify(kept));
+    return new SyncHeldBackError([...held.keys()], refusal);
   }
 
   /** What of `entries` goes: not those refused (kept until discarded), nor those of drafts `held`. */
-  private _waiting(entries: readonly OutboxEntry[], held: ReadonlySet<string>): OutboxEntry[] {
+  private _waiting(entries: readonly OutboxEntry[], held: ReadonlyMap<string, HeldBackWhy>): OutboxEntry[] {
     return entries.filter((e) => !e.rejected && !held.has(e.draftId));
   }
 

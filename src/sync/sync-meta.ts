@@ -22,6 +22,9 @@ export const SYNC_META = {
    * SyncEngine.push); unset, or a week old, the kit's own.
    */
   pushBytes: 'sync-push-bytes',
-  /** The drafts the last push held back, each too large to send even alone (JSON, their ids; see SyncEngine.push). */
+  /**
+   * The drafts the last push held back, each too large to send even alone or refused on the way
+   * (JSON, HeldBackDraft[]; see SyncEngine.push and heldBackOf).
+   */
   heldBack: 'sync-held-back',
 } as const;

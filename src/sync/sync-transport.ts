@@ -181,7 +181,7 @@ export class FetchTransport implements SyncTransport {
    * The cursor (and the settled mark, history and clock) go in the address, not the body, so that a batch's body can
    * be encoded while the batch before it travels, before the cursor its answer moves is known.
    */
-  push({ mutations, since, settled, history, clock, refusedBytes }: PushRequest): Promise<PushResponse> {
+  push({ mutations, since, settled, history, clock, refusedBytes, blocked }: PushRequest): Promise<PushResponse> {
     const prepared = this._prepared.get(mutations);
     this._prepared.delete(mutations);
     const query = new URLSearchParams();
@@ -190,6 +190,7 @@ export class FetchTransport implements SyncTransport {
     if (history !== undefined) query.set('history', history);
     if (clock !== undefined) query.set('clock', String(clock));
     if (refusedBytes !== undefined) query.set('refusedBytes', String(refusedBytes));
+    if (blocked !== undefined) query.set('blocked', String(blocked));
     const path = query.toString() ? `/api/push?${query}` : '/api/push';
     // A page instead of the answer may be a firewall refusing what the push carries, or no way
     // through at all (a portal): a look at the team past it tells which.

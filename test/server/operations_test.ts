@@ -172,6 +172,34 @@ describe('operations', () => {
     await db.destroy();
   });
 
+  // A firewall's page refusing what a push carried never reaches the server either.
+  it('logs and counts a push a firewall in front refused for what it carried, as the device tells it', async () => {
+    const { lines, stream } = logLines();
+    const metrics = new ServerMetrics();
+    const { app, db, team } = await syncApp({ logger: { level: 'info', stream }, metrics });
+    const { token, deviceId } = (
+      await app.inject({ method: 'POST', url: '/api/join', payload: { code: team.code, deviceName: 'Walled' } })
+    ).json<{ token: string; deviceId: string }>();
+    const push = (query: string, seq: number) =>
+      app.inject({
+        method: 'POST',
+        url: `/api/push${query}`,
+        headers: { authorization: `Bearer ${token}` },
+        payload: { mutations: [newDraftMutation(seq, { title: `Plan ${seq}` })] },
+      });
+    assert.equal((await push('?blocked=403', 1)).statusCode, 200, 'the push itself is taken');
+    assert.equal((await push('?blocked=200', 2)).statusCode, 400, 'a refusal’s status is a 4xx');
+    const told = lines
+      .map((line) => JSON.parse(line) as { msg: string; deviceId?: string; blocked?: number; level: number })
+      .filter((entry) => entry.msg.startsWith('a device’s push was refused for what it carried'));
+    assert.equal(told.length, 1);
+    assert.deepEqual([told[0]!.deviceId, told[0]!.blocked, told[0]!.level], [deviceId, 403, 40]);
+    assert.match(told[0]!.msg, /web application firewall/);
+    assert.match(await metrics.registry.metrics(), /^efk_sync_blocked_on_the_way_total\{status="403"\} 1$/m);
+    await app.close();
+    await db.destroy();
+  });
+
   // An agency watches who joins its teams (and who tries with a code no longer good) as it would
   // logins: one line each, with the device and where from, never the code or token.
   it('logs each device joining, renaming itself and leaving its team, and a join refused, with where from', async () => {

@@ -17,7 +17,9 @@ export type Fault =
   | 'timeout' // never answered; the client gives up
   | 'reset-after-apply' // the server applies it, then the connection is cut before the answer
   | 'duplicate' // delivered to the server twice; the client gets the second answer
-  | 'too-large'; // a body over the proxy's own limit (see FaultProxy.bodyLimit), answered 413 as nginx does
+  | 'too-large' // a body over the proxy's own limit (see FaultProxy.bodyLimit), answered 413 as nginx does
+  | 'unreadable' // a compressed body the proxy's firewall cannot read (see FaultProxy.firewall), answered 400
+  | 'blocked'; // a body the proxy's firewall rule matches (see FaultProxy.firewall), answered 403
 
 export const FAULTS: readonly Fault[] = [
   'drop',
@@ -40,6 +42,12 @@ export interface FaultProxy {
    * anything larger is answered 413 in a page of the proxy's own (default: no limit).
    */
   bodyLimit: number;
+  /**
+   * A web application firewall's rule, as an agency may put in front of the server (ModSecurity
+   * with its recommended rules, say): a request body it matches is answered 403 in a page of the
+   * proxy's own, and a compressed body, which the firewall cannot read, 400 (default: none).
+   */
+  firewall: RegExp | null;
   /** How many requests suffered each fault. */
   readonly counts: Map<Fault, number>;
   close(): Promise<void>;
@@ -88,6 +96,7 @@ export async function startFaultProxy(target: string, random: () => number = Mat
     origin: '',
     choose: () => 'pass',
     bodyLimit: Infinity,
+    firewall: null,
     counts,
     close: async () => {
       for (const res of held) res.destroy();
@@ -99,7 +108,14 @@ export async function startFaultProxy(target: string, random: () => number = Mat
   const server: Server = createServer((req, res) => {
     void (async () => {
       const body = await readBody(req);
-      const fault = body.length > proxy.bodyLimit ? 'too-large' : proxy.choose(req.url ?? '/');
+      const fault =
+        body.length > proxy.bodyLimit
+          ? 'too-large'
+          : proxy.firewall && body.length > 0 && req.headers['content-encoding']
+            ? 'unreadable'
+            : proxy.firewall?.test(body.toString())
+              ? 'blocked'
+              : proxy.choose(req.url ?? '/');
       counts.set(fault, (counts.get(fault) ?? 0) + 1);
       const reply = (r: { status: number; headers: Record<string, string>; body: Buffer }): void => {
         res.writeHead(r.status, r.headers);
@@ -118,6 +134,13 @@ export async function startFaultProxy(target: string, random: () => number = Mat
         case 'too-large':
           res.writeHead(413, { 'content-type': 'text/html' });
           res.end('<html><head><title>413 Request Entity Too Large</title></head><body><h1>413</h1></body></html>');
+          return;
+        case 'unreadable':
+        case 'blocked':
+          res.writeHead(fault === 'blocked' ? 403 : 400, { 'content-type': 'text/html' });
+          res.end(
+            '<html><head><title>Request Rejected</title></head><body>The requested URL was rejected.</body></html>',
+          );
           return;
         case 'timeout':
           held.add(res);

@@ -14,6 +14,7 @@ import type { Draft } from '../../src/data/draft.js';
 import { SyncEngine } from '../../src/sync/sync-engine.js';
 import { SYNC_META } from '../../src/sync/sync-meta.js';
 import {
+  BLOCKED,
   FetchTransport,
   SyncHeldBackError,
   SyncHttpError,
@@ -1016,8 +1017,8 @@ describe('sync engine, a proxy in front of the server with a lower body limit', 
       assert.equal(learntSize(await a.store.meta(SYNC_META.pushBytes)), learnt, 'the size learnt stays');
       assert.equal(
         await a.store.meta(SYNC_META.heldBack),
-        JSON.stringify([huge.id]),
-        'kept on the device, for the drafts list',
+        JSON.stringify([{ id: huge.id, why: 'too-large' }]),
+        'kept on the device, with why, for the drafts list',
       );
 
       // A week on, a full push is tried again: the limit may have been raised meanwhile.
@@ -1066,6 +1067,95 @@ describe('sync engine, a proxy in front of the server with a lower body limit', 
         kept.every((e) => !e.rejected),
         'and goes at the next sync',
       );
+      a.store.close();
+    } finally {
+      await proxy.close();
+      await server.close();
+    }
+  });
+});
+
+describe('sync engine, a web application firewall in front of the server', () => {
+  it('sends plain what the firewall cannot read, holds back a draft whose words it refuses while the rest go, and sends it once they change', async () => {
+    const server = await startSyncServer('dist');
+    const proxy = await startFaultProxy(server.origin);
+    // As the OWASP core rule set's cross-site scripting rules match a script tag: the guide is
+    // about social media, and an answer may hold the embed code a platform gives for a feed.
+    proxy.firewall = /<script/i;
+    try {
+      const teamId = (await server.store.teams())[0]!.id;
+      let clock = Date.now() - 60_000;
+      const tick = (): number => (clock += 1);
+      const a = await simDevice('Walled', server.origin, proxy.origin, server.joinLink.split('#')[1]!, tick, 10_000);
+      const draftsOf = async (n: number): Promise<string[]> => {
+        const ids: string[] = [];
+        for (let i = 0; i < n; i += 1) {
+          const draft = await a.store.create(WS, { title: `Plan ${ids.length}` });
+          // Over a kilobyte: sent compressed, which this firewall cannot read.
+          await autosaved(a, draft.id, { achieve: `Hear from residents near hall ${i}. `.repeat(40) });
+          ids.push(draft.id);
+        }
+        return ids;
+      };
+      const onServer = async (): Promise<Map<string, unknown>> => {
+        const { drafts } = await server.store.pull(teamId, 0, 1000);
+        return new Map(drafts.map((d) => [d.id, d.fields['achieve']?.value]));
+      };
+      const passed: string[] = [];
+      proxy.choose = (path) => {
+        if (path.startsWith('/api/push')) passed.push(path);
+        return 'pass';
+      };
+
+      const before = await draftsOf(10);
+      const embed = await a.store.create(WS, { title: 'Council website' });
+      const code = 'Show the feed on the council page: <script src="https://platform.example/widget.js"></script>';
+      await autosaved(a, embed.id, { achieve: code });
+      const after = await draftsOf(20);
+      await autosaved(a, embed.id, { audience: 'Residents who read the council page' });
+
+      await assert.rejects(a.engine.sync(), (error) => {
+        assert.ok(error instanceof SyncHeldBackError, String(error));
+        assert.equal(error.status, 403);
+        assert.equal(error.code, BLOCKED);
+        assert.deepEqual(error.drafts, [embed.id], 'it names the draft held back');
+        return true;
+      });
+      assert.ok((proxy.counts.get('unreadable') ?? 0) > 0, 'a compressed push was refused, unread');
+      const blockedRequests = proxy.counts.get('blocked') ?? 0;
+      // Halving 31 drafts to the one: a few requests, not one a draft.
+      assert.ok(blockedRequests > 0 && blockedRequests <= 8, `${blockedRequests} requests refused for their words`);
+      const now = await onServer();
+      for (const id of [...before, ...after])
+        assert.equal(now.get(id), (await a.store.get(id))?.fields['achieve']?.value, 'the others reached the team');
+      assert.ok(!now.has(embed.id), 'nothing of the held draft was sent out of order');
+      const kept = await a.store.outbox();
+      assert.deepEqual([...new Set(kept.map((e) => e.draftId))], [embed.id], 'its changes are kept, and only they');
+      assert.ok(
+        kept.every((e) => !e.rejected),
+        'kept as waiting, not refused: sent as it is at the next sync',
+      );
+      assert.equal(
+        await a.store.meta(SYNC_META.heldBack),
+        JSON.stringify([{ id: embed.id, why: 'blocked' }]),
+        'kept on the device, with why, for the drafts list',
+      );
+      assert.equal(await a.store.meta(SYNC_META.pushBytes), undefined, 'no push size learnt from words refused');
+      // The server is told by the first push that reaches it after, for whoever runs it (it logs it).
+      const told = passed.map((path) => new URL(path, server.origin).searchParams.get('blocked'));
+      assert.equal(told.filter((status) => status !== null).length, 1, `told once: ${JSON.stringify(told)}`);
+      assert.equal(
+        told.find((status) => status !== null),
+        '403',
+      );
+
+      // The user takes the code out (a link instead): the draft goes at the next sync.
+      await autosaved(a, embed.id, { achieve: 'Link to the feed from the council page.' });
+      await a.engine.sync();
+      const later = await onServer();
+      assert.equal(later.get(embed.id), 'Link to the feed from the council page.');
+      assert.equal((await a.store.outbox()).length, 0);
+      assert.equal(await a.store.meta(SYNC_META.heldBack), undefined, 'held back no more');
       a.store.close();
     } finally {
       await proxy.close();
