@@ -4,6 +4,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { Worksheet } from '../content/worksheet.js';
 import { DraftsController, type DraftSummary, type DraftSyncState } from '../controllers/drafts-controller.js';
 import type { DraftStore } from '../data/draft-store.js';
+import type { HeldBackDraft, HeldBackWhy } from '../sync/held-back.js';
 import { formStyles } from '../styles/form-styles.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 import { formatCount } from '../text/format-count.js';
@@ -11,14 +12,14 @@ import { formatTime } from '../text/format-time.js';
 import { matchKey } from '../text/match-key.js';
 import { PageView } from './page-view.js';
 
-/** Said of a draft whose changes sync held back, each too large to send even alone. */
-const HELD_BACK = 'Too large to send';
+/** Said of a draft whose changes sync held back, by why (see HeldBackWhy). */
+const HELD_BACK = { 'too-large': 'Too large to send', blocked: 'Refused on the way' } as const;
 
 /** The states a user should act on: shown in words, and in bold in the warning colour. */
-const ATTENTION: ReadonlySet<string> = new Set<DraftSyncState | typeof HELD_BACK>([
+const ATTENTION: ReadonlySet<string> = new Set<DraftSyncState | (typeof HELD_BACK)[HeldBackWhy]>([
   'Conflict',
   'Needs attention',
-  HELD_BACK,
+  ...Object.values(HELD_BACK),
 ]);
 
 /**
@@ -107,8 +108,8 @@ export class DraftsPage extends PageView {
 
   @property({ attribute: false }) worksheet: Worksheet | undefined;
 
-  /** Drafts whose changes the last sync held back as too large (see SyncStatus.heldBack). */
-  @property({ attribute: false }) heldBack: readonly string[] = [];
+  /** Drafts whose changes the last sync held back, and why (see SyncStatus.heldBack). */
+  @property({ attribute: false }) heldBack: readonly HeldBackDraft[] = [];
 
   @state() private _filter = '';
 
@@ -148,7 +149,8 @@ export class DraftsPage extends PageView {
   private _item(d: DraftSummary) {
     const answered = `${d.answered} of ${d.total} questions answered`;
     // Known to the sync, not to the drafts: still waiting, and what to do is in the sync line.
-    const standing = d.sync === 'Waiting to sync' && this.heldBack.includes(d.id) ? HELD_BACK : d.sync;
+    const held = d.sync === 'Waiting to sync' ? this.heldBack.find((h) => h.id === d.id) : undefined;
+    const standing = held ? HELD_BACK[held.why] : d.sync;
     const sync = ATTENTION.has(standing) ? 'sync attention' : 'sync';
     // prettier-ignore
     return html`<li><h2 dir="auto"><a href=${`/worksheet/${d.id}`}>${d.title}</a></h2><p class="place" dir="auto">${d.place}</p>${d.due ? html`<p class=${d.due.reached ? 'due attention' : 'due'}>${d.due.text}</p>` : nothing}<p>${answered}</p><progress max=${d.total} .value=${d.answered} aria-label=${`${d.title}: ${answered}`}></progress><p class="meta">Last edited <time datetime=${new Date(d.updatedAt).toISOString()}>${formatTime(d.updatedAt)}</time>${d.by ? html` by <bdi>${d.by}</bdi>` : nothing}. <span class=${sync}>${standing}</span></p><div class="actions"><button class="button secondary" data-action="duplicate" data-id=${d.id} aria-label=${`Duplicate “${d.title}”`}>Duplicate</button> <button class="button secondary" data-action="delete" data-id=${d.id} aria-label=${`Delete “${d.title}”`}>Delete</button></div></li>`;

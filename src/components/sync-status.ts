@@ -29,6 +29,8 @@ export function syncSummary(s: SyncStatus): string {
     return `${waiting} waiting: the team’s server had a problem. The kit will try again.`;
   if (s.waiting > 0 && s.problem === 'server-too-large')
     return `${waiting} waiting: too large for the team’s server, or a proxy in front of it, to take. They are kept on this device while your other changes go; tell whoever runs the server to allow larger requests.`;
+  if (s.waiting > 0 && s.problem === 'server-blocked')
+    return `${waiting} waiting: refused on the way to the team’s server by a firewall in front of it, for some of their words (code pasted into an answer, such as a web page’s, can look like an attack to one). They are kept on this device while your other changes go; take such words out of the drafts marked “Refused on the way”, or tell whoever runs the server.`;
   if (s.waiting > 0 && s.problem === 'server-refused')
     return `${waiting} waiting: the team’s server refused them. They are kept on this device, and go again when you next edit, come back to the kit or tap Sync now; if this goes on, tell whoever runs the server.`;
   if (s.waiting > 0) return `${waiting} waiting to sync.`;
@@ -70,6 +72,8 @@ export function syncAnnouncement(problem: SyncStatus['problem'], before: SyncSta
       return 'The team’s server refused this device’s changes. They are kept on this device.';
     case 'server-too-large':
       return 'Some of this device’s changes are too large for the team’s server to take. They are kept on this device.';
+    case 'server-blocked':
+      return 'A firewall refused some of this device’s changes on the way to the team’s server. They are kept on this device.';
     case null:
       return before === null ? null : 'Sync is working again.';
   }

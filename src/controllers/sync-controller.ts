@@ -8,8 +8,10 @@ import { eraseLostDevice, isEraseOrder } from '../sync/erase-lost-device.js';
 import { leaveTeamWith, revokeLeft } from '../sync/leave-team.js';
 import { SYNC_TAG, runSync, withSyncHeld } from '../sync/run-sync.js';
 import { SYNC_META } from '../sync/sync-meta.js';
+import { heldBackOf, type HeldBackDraft } from '../sync/held-back.js';
 import { CHANGES_WAIT_MS, STORAGE_FULL, type JoinResponse, type TeamDevice } from '../sync/protocol.js';
 import {
+  BLOCKED,
   FetchTransport,
   isRefusal,
   SyncHttpError,
@@ -91,9 +93,10 @@ export interface SyncStatus {
   readonly rejected: readonly RefusedChange[];
   /**
    * Drafts whose changes the last push held back, each too large to send even alone (see
-   * 'server-too-large'), as the device keeps them (SYNC_META.heldBack).
+   * 'server-too-large') or refused on the way (see 'server-blocked'), as the device keeps them
+   * (SYNC_META.heldBack).
    */
-  readonly heldBack: readonly string[];
+  readonly heldBack: readonly HeldBackDraft[];
   readonly syncing: boolean;
   readonly lastSynced: number | null;
   /** When this device found the team's server restored from a backup, and took the team in again. */
@@ -112,12 +115,20 @@ export interface SyncStatus {
   readonly whileClosed: boolean;
   /**
    * Why the last attempt failed, for the user: offline, removed from the team, a server fault, the
-   * server refusing what was sent (too large for it or a proxy in front of it, or otherwise), the
-   * server out of disk space, or this device's own storage (full, or not answering) while readying
-   * or recording a sync.
+   * server refusing what was sent (too large for it or a proxy in front of it, or otherwise), a
+   * firewall in front of it refusing what was sent for its words, the server out of disk space, or
+   * this device's own storage (full, or not answering) while readying or recording a sync.
    */
   readonly problem:
-    'offline' | 'rejoin' | 'server' | 'server-refused' | 'server-too-large' | 'server-full' | 'storage' | null;
+    | 'offline'
+    | 'rejoin'
+    | 'server'
+    | 'server-refused'
+    | 'server-too-large'
+    | 'server-blocked'
+    | 'server-full'
+    | 'storage'
+    | null;
   readonly message: string | null;
   /** Leaving the team, put to the user and waiting on their word (see {@link SyncController.switchTeam}). */
   readonly teamSwitch: TeamSwitch | null;
@@ -145,7 +156,7 @@ function quietly(revocation: Promise<void>): void {
 
 /** The server answers, and refuses what this device sends: sent again as it is, it would be refused again. */
 function refusesWhatIsSent(problem: SyncStatus['problem']): boolean {
-  return problem === 'server-refused' || problem === 'server-too-large';
+  return problem === 'server-refused' || problem === 'server-too-large' || problem === 'server-blocked';
 }
 
 /**
@@ -520,7 +531,7 @@ export class SyncController implements ReactiveController {
       restoreFound: restore ? Number(restore) : null,
       clockOffset,
       erasedAt: erased ? Number(erased) : null,
-      heldBack: held ? (JSON.parse(held) as string[]) : [],
+      heldBack: heldBackOf(held),
       // What a switch would lose shrinks as a sync sends the old team's changes, and the drafts
       // it would take off the device are those there now (one made or deleted since, in any tab).
       teamSwitch: this.status.teamSwitch && {
@@ -605,9 +616,11 @@ export class SyncController implements ReactiveController {
               ? 'server-full'
               : retried
                 ? 'server'
-                : error instanceof SyncHttpError && error.status === 413
-                  ? 'server-too-large'
-                  : 'server-refused',
+                : error instanceof SyncHttpError && error.code === BLOCKED
+                  ? 'server-blocked'
+                  : error instanceof SyncHttpError && error.status === 413
+                    ? 'server-too-large'
+                    : 'server-refused',
           error instanceof Error ? error.message : String(error),
         );
         if (retried) this._retryLater();

@@ -4,6 +4,7 @@ import { startSyncServer } from '../support/app-server.js';
 import { builtApp } from '../support/build-app.js';
 import { launchProfile } from '../support/browser.js';
 import { newDraftMutation } from '../support/new-draft-mutation.js';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 
 const ACHIEVE = 'What you’re trying to achieve and what success looks like';
 
@@ -143,5 +144,84 @@ describe('a push the team’s server refuses whole', () => {
     await page.getByRole('link', { name: 'The teammate’s plan' }).waitFor();
     await page.getByRole('link', { name: 'The teammate’s later plan' }).waitFor();
     assert.deepEqual(pushes, [413]);
+  });
+});
+
+describe('a web application firewall in front of the team’s server', () => {
+  let server: Awaited<ReturnType<typeof startSyncServer>>;
+  let proxy: FaultProxy;
+  const cleanups: (() => Promise<void>)[] = [];
+
+  before(async () => {
+    const out = await builtApp();
+    cleanups.push(out.cleanup);
+    server = await startSyncServer(out.dir);
+    cleanups.push(() => server.close());
+    // The kit and its API both reached through it, as an agency puts one in front of a server: it
+    // refuses a body its rule matches (a script tag, as the OWASP core rule set's do), and a
+    // compressed body, which it cannot read, with pages of its own.
+    proxy = await startFaultProxy(server.origin);
+    proxy.firewall = /<script/i;
+    cleanups.push(() => proxy.close());
+  });
+  after(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  });
+
+  it('holds back the draft whose words it refuses, says so and what to do, sends the rest, and sends it once the words are out', async () => {
+    const profile = await launchProfile();
+    cleanups.push(profile.close);
+    const page = profile.context.pages()[0] ?? (await profile.context.newPage());
+    await page.goto(`${proxy.origin}/join#${server.joinLink.split('#')[1]!}`);
+    await page.getByText(/This device has joined Riverside team/).waitFor({ timeout: 15_000 });
+
+    await page.goto(`${proxy.origin}/worksheet/new`);
+    await page.waitForURL(/\/worksheet\/[0-9a-f-]{36}$/);
+    const embedUrl = page.url();
+    await page.getByRole('textbox', { name: 'Title' }).fill('Council website');
+    const code = 'Show the feed on the council page: <script src="https://platform.example/widget.js"></script>';
+    await page.getByRole('textbox', { name: ACHIEVE, exact: true }).fill(code);
+    const line = page.locator('sync-status').getByText(/waiting: refused on the way to the team’s server/);
+    await line.waitFor({ timeout: 15_000 });
+    assert.match(
+      (await line.textContent())!.replace(/\s+/g, ' ').trim(),
+      /^\d+ changes? waiting: refused on the way to the team’s server by a firewall in front of it, for some of their words .* take such words out of the drafts marked “Refused on the way”, or tell whoever runs the server\.$/,
+    );
+    await page
+      .locator('sync-status')
+      .getByText(
+        'A firewall refused some of this device’s changes on the way to the team’s server. They are kept on this device.',
+      )
+      .waitFor({ state: 'attached' });
+    assert.ok((proxy.counts.get('blocked') ?? 0) > 0, 'the firewall refused a push');
+
+    // Another draft, typed after, goes to the team past the held one.
+    await page.goto(`${proxy.origin}/worksheet/new`);
+    await page.waitForURL(/\/worksheet\/[0-9a-f-]{36}$/);
+    await page.getByRole('textbox', { name: 'Title' }).fill('Renters’ forum');
+    await page.getByRole('textbox', { name: ACHIEVE, exact: true }).fill('Hear from renters. '.repeat(20));
+    /** The team's answers to the question, as its server holds them. */
+    const answers = async (): Promise<string[]> =>
+      (await server.db.selectFrom('draft_fields').select('value').where('key', '=', 'achieve').execute())
+        .map((a) => JSON.parse(a.value) as string)
+        .sort();
+    for (let i = 0; i < 150 && (await answers()).length === 0; i += 1) await page.waitForTimeout(100);
+    assert.deepEqual(
+      await answers(),
+      ['Hear from renters. '.repeat(20)],
+      'the other draft’s answer reached the team; the held one’s did not',
+    );
+
+    // The drafts list says which draft it is.
+    await page.getByRole('link', { name: 'Drafts', exact: true }).click();
+    const held = page.locator('drafts-page .drafts li .sync.attention');
+    await held.first().waitFor();
+    assert.deepEqual(await held.allTextContents(), ['Refused on the way']);
+
+    // The code taken out (a link instead): the draft goes, and all is synced.
+    await page.goto(embedUrl);
+    await page.getByRole('textbox', { name: ACHIEVE, exact: true }).fill('Link to the feed from the council page.');
+    await page.locator('sync-status').getByText('All changes synced.').waitFor({ timeout: 15_000 });
+    assert.deepEqual(await answers(), ['Hear from renters. '.repeat(20), 'Link to the feed from the council page.']);
   });
 });

@@ -471,22 +471,27 @@ describe('drafts-page', () => {
     });
   });
 
-  it('says which drafts sync held back as too large to send, and marks them', async () => {
+  it('says which drafts sync held back, as too large to send or refused on the way, and marks them', async () => {
     await store.setMeta(SYNC_META.token, 'a-device-token-of-twenty-chars');
     const long = await store.create(WORKSHEET, { title: 'Long plan' });
+    const embed = await store.create(WORKSHEET, { title: 'Website plan' });
     await store.create(WORKSHEET, { title: 'Short plan' });
     await store.applyRemote([fromTeam('Synced', false)]);
     const el = await page();
-    await waitUntil(() => el.shadowRoot!.querySelectorAll('.drafts li').length === 3, 'every draft is listed');
-    el.heldBack = [long.id];
+    await waitUntil(() => el.shadowRoot!.querySelectorAll('.drafts li').length === 4, 'every draft is listed');
+    el.heldBack = [
+      { id: long.id, why: 'too-large' },
+      { id: embed.id, why: 'blocked' },
+    ];
     await el.updateComplete;
     expect(standings(el)).to.deep.equal({
       'Long plan': 'Too large to send',
+      'Website plan': 'Refused on the way',
       'Short plan': 'Waiting to sync',
       Synced: 'Synced',
     });
     const marked = [...el.shadowRoot!.querySelectorAll('.sync.attention')].map((s) => s.textContent!.trim());
-    expect(marked).to.deep.equal(['Too large to send']);
+    expect(marked.sort()).to.deep.equal(['Refused on the way', 'Too large to send']);
     await expect(el).to.be.accessible();
     // Sent at a later sync, it is no longer held back.
     el.heldBack = [];

@@ -76,6 +76,16 @@ describe('sync-status', () => {
     expect(syncAnnouncement('server-too-large', null)).to.equal(
       'Some of this device’s changes are too large for the team’s server to take. They are kept on this device.',
     );
+    // Refused on the way for their words (a firewall's rule): what the user can do about it.
+    const blocked = syncSummary({ ...JOINED, waiting: 3, problem: 'server-blocked' });
+    expect(blocked).to.match(
+      /^3 changes waiting: refused on the way to the team’s server by a firewall in front of it, for some of their words/,
+    );
+    expect(blocked).to.contain('take such words out of the drafts marked “Refused on the way”');
+    expect(blocked).not.to.contain('will try again');
+    expect(syncAnnouncement('server-blocked', null)).to.equal(
+      'A firewall refused some of this device’s changes on the way to the team’s server. They are kept on this device.',
+    );
   });
 
   it('offers Sync now, and is accessible', async () => {
