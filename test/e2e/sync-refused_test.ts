@@ -217,6 +217,12 @@ describe('a web application firewall in front of the team’s server', () => {
     const held = page.locator('drafts-page .drafts li .sync.attention');
     await held.first().waitFor();
     assert.deepEqual(await held.allTextContents(), ['Refused on the way']);
+    // And so does the start page, where the kit opens.
+    await page.goto(`${proxy.origin}/`);
+    await page
+      .locator('home-page')
+      .getByText(/^Refused on the way to the team’s server for some of its words: take out any code/)
+      .waitFor();
 
     // The code taken out (a link instead): the draft goes, and all is synced.
     await page.goto(embedUrl);

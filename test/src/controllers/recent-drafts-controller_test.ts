@@ -96,6 +96,40 @@ describe('recentDrafts', () => {
     expect(recent.notices[0]!.reasons.map((r) => r.urgent)).to.deep.equal([true, false]);
   });
 
+  it('names with them the drafts whose changes the sync held back, and why', () => {
+    const drafts = [
+      draft('Disputed', { twoVersions: 1 }),
+      draft('Council website'),
+      draft('Long plan', { review: '2026-11-28' }),
+      draft('Refused once'),
+    ];
+    const recent = recentDrafts(
+      drafts,
+      worksheet,
+      '2026-11-28',
+      new Map([[drafts[3]!.id, 1]]),
+      new Map([
+        [drafts[1]!.id, 'blocked'],
+        [drafts[2]!.id, 'too-large'],
+      ]),
+    );
+    expect(
+      recent.notices.map((n) => [n.title, ...n.reasons.map((r) => `${r.text}${r.urgent ? ' (urgent)' : ''}`)]),
+    ).to.deep.equal([
+      [
+        'Council website',
+        'Refused on the way to the team’s server for some of its words: take out any code pasted into an answer, or tell whoever runs the server (urgent)',
+      ],
+      [
+        'Long plan',
+        'Too large to send to the team’s server: shorten its longest answer, or ask whoever runs the server to allow larger requests (urgent)',
+        'Review due today (urgent)',
+      ],
+      ['Refused once', 'The team’s server refused a change: open it to see why (urgent)'],
+      ['Disputed', 'An answer has two versions: choose which to keep (urgent)'],
+    ]);
+  });
+
   it('counts the week in calendar days across a month’s and a year’s end', () => {
     const recent = recentDrafts(
       [draft('In', { review: '2027-01-07' }), draft('Out', { review: '2027-01-08' })],
