@@ -129,8 +129,9 @@ export interface PushRequest {
    */
   readonly refusedBytes?: number;
   /**
-   * The status of a page that something between this device and the server (a web application
-   * firewall, say) answered a push of this device's with, refusing what it carried, while the
+   * The status of a page (a 4xx, or a 200 as F5's firewall answers) that something between this
+   * device and the server (a web application firewall, say) answered a push of this device's with,
+   * refusing what it carried, while the
    * server answered the device, since its last push went through: the server logs it, for whoever
    * runs it to see to that rule. Sent in the address only.
    */
@@ -408,7 +409,7 @@ export const PUSH_QUERY_SCHEMA = {
     history,
     clock: time,
     refusedBytes: { type: 'integer', minimum: 1, maximum: 1_000_000_000 },
-    blocked: { type: 'integer', minimum: 400, maximum: 499 },
+    blocked: { type: 'integer', minimum: 200, maximum: 499 },
   },
 } as const;
 

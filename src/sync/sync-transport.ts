@@ -26,9 +26,10 @@ export class SyncNetworkError extends Error {
 }
 
 /**
- * Something between this device and the team's server answered instead of it, a 4xx page with no
- * error of the server's (an agency's filtering proxy, a portal, a firewall): as good as no
- * connection, unless the server is found to answer past it (see FetchTransport.push).
+ * Something between this device and the team's server answered instead of it, in a page of its own
+ * (a 4xx with no error of the server's, or a success not in JSON) (an agency's filtering proxy, a
+ * portal, a firewall): as good as no connection, unless the server is found to answer past it
+ * (see FetchTransport.push).
  */
 export class SyncAnsweredInsteadError extends SyncNetworkError {
   override name = 'SyncAnsweredInsteadError';
@@ -415,8 +416,19 @@ async function request<T>(
   // the two answering instead (an agency's filtering proxy, a portal): as good as no connection,
   // and said and retried as one, where it was taken as the server refusing, and a proxy's 401
   // sent the device to rejoin its team. (A 5xx or 429 is retried anyway, with its Retry-After.)
-  if (!response.ok && response.status < 500 && response.status !== 429 && !isErrorBody(data))
+  if (!response.ok && response.status < 500 && response.status !== 429 && !isErrorBody(data)) {
+    // Too slow on its way in (a proxy's 408, or Node's own, with no body): a weak signal, worth
+    // sending again, and no refusal of what it carried.
+    if (response.status === 408) {
+      onNetwork(false);
+      throw new SyncNetworkError('The request took too long to reach the team’s server (HTTP 408).');
+    }
     throw new SyncAnsweredInsteadError(response.status);
+  }
+  // The team's server answers every request in JSON: a success in a page is something between
+  // answering instead (F5's firewall answers a request it refuses 200, with its "Request
+  // Rejected" page), where it was taken as the server failing, and retried without end.
+  if (response.ok && data === null) throw new SyncAnsweredInsteadError(response.status);
   onNetwork(true);
   if (!response.ok) {
     const { error = 'http_error', message = `The server answered ${response.status}.` } = (data ?? {}) as {
@@ -426,7 +438,6 @@ async function request<T>(
     const Err = response.status === 401 ? SyncUnauthorizedError : SyncHttpError;
     throw new Err(response.status, error, message, retryAfterMs(response.headers.get('retry-after')));
   }
-  if (data === null) throw new SyncHttpError(response.status, 'bad_response', 'The server’s answer could not be read.');
   noteServerTime(response, onServerTime);
   return data as T;
 }

@@ -188,7 +188,7 @@ describe('operations', () => {
         payload: { mutations: [newDraftMutation(seq, { title: `Plan ${seq}` })] },
       });
     assert.equal((await push('?blocked=403', 1)).statusCode, 200, 'the push itself is taken');
-    assert.equal((await push('?blocked=200', 2)).statusCode, 400, 'a refusal’s status is a 4xx');
+    assert.equal((await push('?blocked=502', 2)).statusCode, 400, 'a refusal’s status is a page’s, not a failure’s');
     const told = lines
       .map((line) => JSON.parse(line) as { msg: string; deviceId?: string; blocked?: number; level: number })
       .filter((entry) => entry.msg.startsWith('a device’s push was refused for what it carried'));

@@ -65,8 +65,8 @@ describe('FetchTransport, answered by something other than the team’s server',
     return { error, reached };
   }
 
-  it('takes a page that is not the server’s as no connection to it, a 401 too', async () => {
-    for (const status of ['403', '401', '404']) {
+  it('takes a page that is not the server’s as no connection to it, a 401 too, and a success in a page', async () => {
+    for (const status of ['403', '401', '404', '200']) {
       const { error, reached } = await pulled(`/${status}`);
       assert.ok(error instanceof SyncNetworkError, `${status}: ${String(error)}`);
       assert.match((error as Error).message, new RegExp(`answered instead of it \\(HTTP ${status}\\)`));
@@ -101,8 +101,12 @@ describe('FetchTransport, answered by something other than the team’s server',
 // with a 400 page, and one its rules match with a 403 page. The server behind answers the rest.
 describe('FetchTransport, a firewall in front of the team’s server', () => {
   let origin = '';
-  /** `portal` answers everything with a page; `removed`, the server answers its 401 past the firewall. */
-  let mode: 'firewall' | 'portal' | 'removed' = 'firewall';
+  /**
+   * `portal` answers everything with a page; `removed`, the server answers its 401 past the
+   * firewall; `f5` refuses with a page answered 200, as F5's firewall does by default; `slow`
+   * answers every push 408 with no body, as Node does to a request slower than its timeout.
+   */
+  let mode: 'firewall' | 'portal' | 'removed' | 'f5' | 'slow' = 'firewall';
   const seen: { path: string; gzip: boolean }[] = [];
   const page = (res: import('node:http').ServerResponse, status: number): void => {
     res.writeHead(status, { 'content-type': 'text/html' });
@@ -115,13 +119,17 @@ describe('FetchTransport, a firewall in front of the team’s server', () => {
       const gzip = req.headers['content-encoding'] === 'gzip';
       seen.push({ path: req.url ?? '', gzip });
       if (mode === 'portal') return page(res, 403);
+      if (mode === 'slow' && req.method === 'POST') {
+        res.writeHead(408, { connection: 'close' });
+        return res.end();
+      }
       if (mode === 'removed' && req.method === 'GET') {
         res.writeHead(401, { 'content-type': 'application/json' });
         return res.end(JSON.stringify({ error: 'unauthorized', message: 'This device was removed from its team.' }));
       }
       if (gzip) return page(res, 400);
       const body = Buffer.concat(chunks).toString();
-      if (/<script/i.test(body)) return page(res, 403);
+      if (/<script/i.test(body)) return page(res, mode === 'f5' ? 200 : 403);
       res.writeHead(200, { 'content-type': 'application/json' });
       if (req.method === 'GET') return res.end(JSON.stringify({ drafts: [], cursor: 0, more: false }));
       const { mutations } = JSON.parse(body) as { mutations: { seq: number }[] };
@@ -199,6 +207,33 @@ describe('FetchTransport, a firewall in front of the team’s server', () => {
     assert.ok(error instanceof SyncNetworkError && !(error instanceof SyncBlockedOnTheWayError), String(error));
     assert.match((error as Error).message, /answered instead of it \(HTTP 403\)/);
     assert.ok(reached.length > 0 && reached.every((r) => !r), `told no connection: ${JSON.stringify(reached)}`);
+  });
+
+  it('takes a success in a page, not JSON, answering a push while the server answers, as refused on the way (F5)', async () => {
+    mode = 'f5';
+    const reached: boolean[] = [];
+    const transport = new FetchTransport('a token', origin, (r) => reached.push(r));
+    const error = await transport.push(push(6, '<script src="widget.js">')).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof SyncBlockedOnTheWayError, String(error));
+    assert.equal(error.status, 200);
+  });
+
+  it('takes a push too slow on its way in (408) as a weak signal, sent again later: no look past it, no refusal', async () => {
+    mode = 'slow';
+    seen.length = 0;
+    const reached: boolean[] = [];
+    const transport = new FetchTransport('a token', origin, (r) => reached.push(r));
+    const error = await transport.push(push(7, 'Meet at the library')).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof SyncNetworkError && !(error instanceof SyncBlockedOnTheWayError), String(error));
+    assert.match((error as Error).message, /HTTP 408/);
+    assert.ok(!seen.some((s) => s.path.startsWith('/api/pull')), 'no look past it');
+    assert.deepEqual(reached, [false]);
   });
 
   it('gives the server’s own refusal of the look past the page, as a device removed from its team', async () => {
