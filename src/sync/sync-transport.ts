@@ -71,11 +71,15 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
 }
 
 /**
- * The server's own refusal of the request (a 4xx it means, not 429's "later"): sent again
- * unchanged, it would be refused again.
+ * The server's own refusal of the request (a 4xx it means, not 429's "later"), or a firewall's in
+ * front of it of what a push carried (whatever the status of its page): sent again unchanged, it
+ * would be refused again.
  */
 export function isRefusal(error: unknown): error is SyncHttpError {
-  return error instanceof SyncHttpError && error.status >= 400 && error.status < 500 && error.status !== 429;
+  return (
+    error instanceof SyncHttpError &&
+    (error.code === BLOCKED || (error.status >= 400 && error.status < 500 && error.status !== 429))
+  );
 }
 
 /**

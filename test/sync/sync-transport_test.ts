@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   BLOCKED,
   FetchTransport,
+  isRefusal,
   retryAfterMs,
   SyncBlockedOnTheWayError,
   SyncHttpError,
@@ -219,6 +220,7 @@ describe('FetchTransport, a firewall in front of the team’s server', () => {
     );
     assert.ok(error instanceof SyncBlockedOnTheWayError, String(error));
     assert.equal(error.status, 200);
+    assert.ok(isRefusal(error), 'a refusal, not sent again on a timer, though its page said 200');
   });
 
   it('takes a push too slow on its way in (408) as a weak signal, sent again later: no look past it, no refusal', async () => {
