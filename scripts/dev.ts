@@ -38,10 +38,13 @@ const app = await buildApp({
   distDir: outDir(),
   logger: { level: config.logLevel },
   sync: { store, publicUrl: config.publicUrl },
+  basePath: config.basePath,
 });
 await app.listen({ host: config.host, port: config.port });
 const { port } = app.server.address() as { port: number };
-console.log(`Engagement Field Kit (watching for changes) is running at http://${config.host}:${port}/`);
+console.log(
+  `Engagement Field Kit (watching for changes) is running at http://${config.host}:${port}${config.basePath}/`,
+);
 console.log(
   `Join link: ${joinLink(config.publicUrl ?? `http://${config.host}:${port}`, (await store.joinCodeOf(team.id))!)}`,
 );

@@ -21,6 +21,7 @@ import { hashSecret } from './secrets.js';
 import { securityHeaders } from './security-headers.js';
 import { staticCacheControl } from './static-cache-control.js';
 import { syncRoutes, type SyncRoutesOptions } from './sync/sync-routes.js';
+import { UnderBase, withoutBase } from './under-base.js';
 
 export interface AppOptions {
   /** The built app to serve. */
@@ -39,6 +40,12 @@ export interface AppOptions {
   readonly metricsToken?: string;
   /** Whether the database answers, for /ready. */
   readonly ready?: () => Promise<boolean>;
+  /**
+   * The path the kit is served under (`/field-kit`, from PUBLIC_URL; empty at the root of its
+   * host): its pages, files and API answer there, and at the root too, for a proxy that takes the
+   * path off before passing a request on.
+   */
+  readonly basePath?: string;
 }
 
 /**
@@ -78,6 +85,7 @@ export async function buildApp({
   metrics,
   metricsToken,
   ready,
+  basePath = '',
 }: AppOptions): Promise<FastifyInstance> {
   const security = securityHeaders({
     contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
@@ -101,6 +109,8 @@ export async function buildApp({
     // Request ids let a log line be followed across one request; a proxy's id is kept.
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
+    // Under the kit's path, a request is routed as the same one at the root.
+    ...(basePath ? { rewriteUrl: (raw: { url?: string }) => withoutBase(raw.url ?? '/', basePath) } : {}),
     // A URL the router cannot read (broken percent-encoding) is answered before any hook runs.
     frameworkErrors: (error: Error, _request: FastifyRequest, reply: FastifyReply) =>
       void reply.headers(security).code(400).send({ statusCode: 400, error: 'Bad Request', message: error.message }),
@@ -213,12 +223,27 @@ export async function buildApp({
   // Client-side routes (/, /guide/social-media, /settings, …) load the shell, which routes itself.
   // The page's hints go with it, so a first visit fetches what the page loads next at once.
   const hints = new PreloadHintsFile(path.resolve(distDir));
+  const underBase = basePath ? new UnderBase(path.resolve(distDir), basePath) : undefined;
   const sendShell = async (urlPath: string, reply: FastifyReply): Promise<FastifyReply> => {
     const link = await hints.linkFor(urlPath);
-    if (link) reply.header('link', link);
-    return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    if (link) reply.header('link', underBase ? underBase.links(link) : link);
+    reply.header('cache-control', 'no-cache');
+    return underBase
+      ? reply.type('text/html; charset=utf-8').send(await underBase.shell())
+      : reply.sendFile('index.html');
   };
   app.get('/', { schema: { hide: true } }, (_request, reply) => sendShell('/', reply));
+  if (underBase) {
+    // The shell and manifest as the service worker precaches them, and the browser reads the
+    // manifest: their addresses under the kit's path.
+    app.get('/index.html', { schema: { hide: true } }, (_request, reply) => sendShell('/', reply));
+    app.get('/manifest.webmanifest', { schema: { hide: true } }, async (_request, reply) =>
+      reply
+        .type('application/manifest+json')
+        .header('cache-control', staticCacheControl('/manifest.webmanifest'))
+        .send(await underBase.manifest()),
+    );
+  }
   app.setNotFoundHandler(async (request, reply) => {
     const urlPath = request.url.split('?')[0] ?? '/';
     if (urlPath === '/api' || urlPath.startsWith('/api/')) {

@@ -76,6 +76,7 @@ async function main(): Promise<void> {
     metrics,
     metricsToken: config.metricsToken,
     ready: () => store.ping(),
+    basePath: config.basePath,
   });
   log = app.log;
   await app.listen({ host: config.host, port: config.port });
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
   // The version too, as /health gives it: what a deploy is checked by, beside a phone's Settings.
   const version = await new BuildVersion(outDir()).version();
   console.log(
-    `Engagement Field Kit is running at ${scheme}://${shownHost}:${port}/ (${engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'}${version ? `, version ${version}` : ''})`,
+    `Engagement Field Kit is running at ${scheme}://${shownHost}:${port}${config.basePath}/ (${engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'}${version ? `, version ${version}` : ''})`,
   );
   console.log(`Join link: ${joinLink(publicUrl, (await store.joinCodeOf(team.id))!)}`);
   // Where the teams' drafts are kept safe, said where an administrator looks first.

@@ -16,6 +16,8 @@ export interface ServerConfig {
   readonly dataDir: string;
   /** The address in join links; defaults to http://HOST:PORT. */
   readonly publicUrl: string | undefined;
+  /** The path of PUBLIC_URL, the kit served under it (`/field-kit`); empty at the root of its host. */
+  readonly basePath: string;
   /** Derives join codes; instances sharing one database must share it. Default: a file in `dataDir`. */
   readonly secret: string | undefined;
   /** Certificate and key files for serving HTTPS directly. */
@@ -85,13 +87,14 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
   if (publicUrl && !/^https?:\/\/[^/]+/.test(publicUrl)) {
     throw new ConfigError(`PUBLIC_URL must be an http:// or https:// address, got "${publicUrl}"`);
   }
-  // The app's pages, service worker (scope /) and API are at the root of their host: a join link
-  // under a path would lead to pages whose every link and request goes to the host's root.
-  if (publicUrl && !/^https?:\/\/[^/?#]+\/?$/.test(publicUrl)) {
+  // A path (the kit behind an agency's proxy at https://apps.agency.gov.au/field-kit) is the one
+  // the kit is served under; plain segments only, as it goes into the kit's pages and addresses.
+  if (publicUrl && !/^https?:\/\/[^/?#]+(\/[A-Za-z0-9._~-]+)*\/?$/.test(publicUrl)) {
     throw new ConfigError(
-      `PUBLIC_URL must be the address of a host of the kit's own, with no path (the kit is served at the root of its host, such as https://fieldkit.agency.gov.au), got "${publicUrl}"`,
+      `PUBLIC_URL must be an address with at most a plain path (letters, digits, . _ ~ -), such as https://fieldkit.agency.gov.au or https://apps.agency.gov.au/field-kit, got "${publicUrl}"`,
     );
   }
+  const basePath = publicUrl ? new URL(publicUrl).pathname.replace(/\/+$/, '') : '';
   const secret = env['EFK_SECRET']?.trim() || undefined;
   if (secret && secret.length < 32) throw new ConfigError('EFK_SECRET must be at least 32 characters of random text');
   const certFile = env['TLS_CERT_FILE']?.trim() || undefined;
@@ -147,6 +150,7 @@ export function readServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     databaseListenUrl,
     dataDir: path.resolve(env['DATA_DIR']?.trim() || 'data'),
     publicUrl,
+    basePath,
     secret,
     tls: certFile && keyFile ? { certFile, keyFile } : undefined,
     trustProxy,

@@ -1,6 +1,7 @@
 import './components/load-worksheet-views.js';
 import './components/app-shell.js';
 import { SW_URL } from '../sw/messages.js';
+import { appPath } from './routing/app-base.js';
 import { ensureControlled } from './net/ensure-controlled.js';
 import { globalStyles } from './styles/global-styles.js';
 import { sharedStyles } from './styles/shared-styles.js';
@@ -15,7 +16,7 @@ document.adoptedStyleSheets = [globalStyles, sharedStyles, shellStyles].map((s) 
 if ('serviceWorker' in navigator) {
   const shell = document.querySelector('app-shell');
   const registering = import('workbox-window').then(({ Workbox }) => {
-    const workbox = new Workbox(SW_URL);
+    const workbox = new Workbox(appPath(SW_URL));
     if (shell) shell.workbox = workbox;
     return workbox.register();
   });

@@ -1,4 +1,7 @@
-/** Where the page finds the service worker (registered at the site's root, so it serves every path). */
+/**
+ * Where the page finds the service worker, relative to the kit's path (see appPath): registered
+ * there, its scope is the whole kit, at the root of its host or under its path.
+ */
 export const SW_URL = '/sw.js';
 
 /** Messages the page sends the service worker. */

@@ -33,6 +33,7 @@ import './site-nav.js';
 import './sync-status.js';
 import './update-banner.js';
 import { loadWorksheetViews } from './load-worksheet-views.js';
+import { appPath } from '../routing/app-base.js';
 
 const APP_NAME = 'Engagement Field Kit';
 
@@ -71,7 +72,7 @@ export class AppShell extends LitElement {
   private readonly _connection = new ConnectionController(this, new ConnectionMonitor());
 
   /** Where guidance comes from; tests hand in a store reading their own build. */
-  @property({ attribute: false }) store = new ContentStore('', () => this._connection.monitor.reportFailure());
+  @property({ attribute: false }) store = new ContentStore(undefined, () => this._connection.monitor.reportFailure());
 
   private readonly _install = new InstallController(this, () => void requestPersistentStorage());
 
@@ -88,7 +89,7 @@ export class AppShell extends LitElement {
     );
   }
 
-  private readonly _offline = new OfflineReadyController(this, SW_URL);
+  private readonly _offline = new OfflineReadyController(this, appPath(SW_URL));
 
   /** The service worker's registration as main.ts makes it, once the page has loaded. */
   set registering(registering: Promise<ServiceWorkerRegistration | undefined>) {
@@ -178,7 +179,7 @@ export class AppShell extends LitElement {
 
   /** Opens a join link: the code leaves the address bar and history at once, then the device joins. */
   private async _join(code: string): Promise<void> {
-    this._router.navigate('/settings', { replace: true });
+    this._router.navigate(appPath('/settings'), { replace: true });
     if (!code) {
       this._joinMessage = 'This join link has no code in it. Ask your team lead for the whole link.';
       return;
@@ -361,7 +362,7 @@ export class AppShell extends LitElement {
       const draft = await store.create(worksheet, { date: localIsoDate(new Date(store.now())) });
       // The first draft is when keeping the device's data starts to matter.
       if (first) void requestPersistentStorage();
-      this._router.navigate(`/worksheet/${draft.id}`, { replace: true });
+      this._router.navigate(appPath(`/worksheet/${draft.id}`), { replace: true });
     },
     args: () => [this._router.route.name === 'new-draft' ? this._router.navigation : null] as const,
   });
@@ -609,7 +610,7 @@ export class AppShell extends LitElement {
       <a class="skip-link" href="#main" @click=${this._onSkip}>Skip to main content</a>
       <header class="banner">
         <div class="inner">
-          <a class="brand" href="/">${APP_NAME}</a>
+          <a class="brand" href=${appPath('/')}>${APP_NAME}</a>
           <site-nav .current=${this._router.route.name}></site-nav>
         </div>
       </header>

@@ -11,6 +11,7 @@ import { formatCount } from '../text/format-count.js';
 import { formatTime } from '../text/format-time.js';
 import { matchKey } from '../text/match-key.js';
 import { PageView } from './page-view.js';
+import { appPath } from '../routing/app-base.js';
 
 /** Said of a draft whose changes sync held back, by why (see HeldBackWhy). */
 const HELD_BACK = { 'too-large': 'Too large to send', blocked: 'Refused on the way' } as const;
@@ -153,7 +154,7 @@ export class DraftsPage extends PageView {
     const standing = held ? HELD_BACK[held.why] : d.sync;
     const sync = ATTENTION.has(standing) ? 'sync attention' : 'sync';
     // prettier-ignore
-    return html`<li><h2 dir="auto"><a href=${`/worksheet/${d.id}`}>${d.title}</a></h2><p class="place" dir="auto">${d.place}</p>${d.due ? html`<p class=${d.due.reached ? 'due attention' : 'due'}>${d.due.text}</p>` : nothing}<p>${answered}</p><progress max=${d.total} .value=${d.answered} aria-label=${`${d.title}: ${answered}`}></progress><p class="meta">Last edited <time datetime=${new Date(d.updatedAt).toISOString()}>${formatTime(d.updatedAt)}</time>${d.by ? html` by <bdi>${d.by}</bdi>` : nothing}. <span class=${sync}>${standing}</span></p><div class="actions"><button class="button secondary" data-action="duplicate" data-id=${d.id} aria-label=${`Duplicate “${d.title}”`}>Duplicate</button> <button class="button secondary" data-action="delete" data-id=${d.id} aria-label=${`Delete “${d.title}”`}>Delete</button></div></li>`;
+    return html`<li><h2 dir="auto"><a href=${appPath(`/worksheet/${d.id}`)}>${d.title}</a></h2><p class="place" dir="auto">${d.place}</p>${d.due ? html`<p class=${d.due.reached ? 'due attention' : 'due'}>${d.due.text}</p>` : nothing}<p>${answered}</p><progress max=${d.total} .value=${d.answered} aria-label=${`${d.title}: ${answered}`}></progress><p class="meta">Last edited <time datetime=${new Date(d.updatedAt).toISOString()}>${formatTime(d.updatedAt)}</time>${d.by ? html` by <bdi>${d.by}</bdi>` : nothing}. <span class=${sync}>${standing}</span></p><div class="actions"><button class="button secondary" data-action="duplicate" data-id=${d.id} aria-label=${`Duplicate “${d.title}”`}>Duplicate</button> <button class="button secondary" data-action="delete" data-id=${d.id} aria-label=${`Delete “${d.title}”`}>Delete</button></div></li>`;
   }
 
   /**
@@ -227,7 +228,7 @@ export class DraftsPage extends PageView {
     return html`
       <h1 tabindex="-1">Drafts</h1>
       <p>Strategy drafts kept on this device, the most recently edited first.</p>
-      <p><a class="button" href="/worksheet/new">Start a new strategy draft</a></p>
+      <p><a class="button" href=${appPath('/worksheet/new')}>Start a new strategy draft</a></p>
       <div role="status">
         ${
           c.deleted

@@ -6,6 +6,7 @@ import { sharedStyles } from '../styles/shared-styles.js';
 import { formatDate } from '../text/format-date.js';
 import './guide-toc.js';
 import { PageView } from './page-view.js';
+import { appPath, inAppBase } from '../routing/app-base.js';
 
 /**
  * Shows one guide: title, contents, every section and whose work it is.
@@ -111,7 +112,7 @@ export class GuidePage extends PageView {
               : nothing
           }
           <p class="tools">
-            <a href="/search">Search the guidance</a>
+            <a href=${appPath('/search')}>Search the guidance</a>
             <button class="button secondary" @click=${() => window.print()}>Print or save as PDF</button>
           </p>
         </header>
@@ -121,12 +122,12 @@ export class GuidePage extends PageView {
           .guideLang=${guide.lang}
           .guideDir=${guide.dir}
         ></guide-toc>
-        <div class="prose" lang=${lang} dir=${dir}>${unsafeHTML(guide.introHtml)}</div>
+        <div class="prose" lang=${lang} dir=${dir}>${unsafeHTML(inAppBase(guide.introHtml))}</div>
         ${guide.sections.map(
           (s) =>
             html`<section lang=${lang} dir=${dir}>
               ${this._heading(s)}
-              <div class="prose">${unsafeHTML(s.html)}</div>
+              <div class="prose">${unsafeHTML(inAppBase(s.html))}</div>
             </section>`,
         )}
         <footer>

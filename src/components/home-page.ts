@@ -10,6 +10,7 @@ import type { OfflineReadiness } from '../controllers/offline-ready-controller.j
 import './install-button.js';
 import './offline-readiness.js';
 import { PageView } from './page-view.js';
+import { appPath } from '../routing/app-base.js';
 
 /** Past these, the start page sends the user to the drafts list: it is a start, not a second list. */
 const NOTICES_SHOWN = 5;
@@ -95,12 +96,12 @@ export class HomePage extends PageView {
             </li>`,
         )}
       </ul>
-      <p><a class="button secondary" href="/search">Search the guidance</a></p>
+      <p><a class="button secondary" href=${appPath('/search')}>Search the guidance</a></p>
       <h2>Plan an engagement</h2>
       <p>Work through an engagement strategy with the people in the room, then keep it as a draft.</p>
       <p class="actions">
-        <a class="button" href="/worksheet">Start a strategy worksheet</a>
-        <a class="button secondary" href="/drafts">Your drafts</a>
+        <a class="button" href=${appPath('/worksheet')}>Start a strategy worksheet</a>
+        <a class="button secondary" href=${appPath('/drafts')}>Your drafts</a>
       </p>
       ${this._renderRecent()}
       <offline-readiness .readiness=${this.offline} .news=${this.offlineNews}></offline-readiness>
@@ -123,7 +124,7 @@ export class HomePage extends PageView {
     return html`${
       latest
         ? html`<p>
-            Carry on with <a href=${`/worksheet/${latest.id}`}><bdi>${latest.title}</bdi></a
+            Carry on with <a href=${appPath(`/worksheet/${latest.id}`)}><bdi>${latest.title}</bdi></a
             >, last changed
             <time datetime=${new Date(latest.updatedAt).toISOString()}>${formatTime(latest.updatedAt)}</time>.
           </p>`
@@ -136,7 +137,7 @@ export class HomePage extends PageView {
               ${shown.map(
                 (n) =>
                   html`<li>
-                    <a href=${`/worksheet/${n.id}`}><bdi>${n.title}</bdi></a
+                    <a href=${appPath(`/worksheet/${n.id}`)}><bdi>${n.title}</bdi></a
                     >:
                     ${n.reasons.map(
                       (r, i) =>
@@ -145,7 +146,7 @@ export class HomePage extends PageView {
                   </li>`,
               )}
             </ul>
-            ${more > 0 ? html`<p><a href="/drafts">${more} more in your drafts</a></p>` : nothing}`
+            ${more > 0 ? html`<p><a href=${appPath('/drafts')}>${more} more in your drafts</a></p>` : nothing}`
         : nothing
     }`;
   }

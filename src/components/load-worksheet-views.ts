@@ -1,4 +1,4 @@
-import { matchRoute, WORKSHEET_ROUTES } from '../routing/route.js';
+import { routeAt, WORKSHEET_ROUTES } from '../routing/route.js';
 
 /**
  * The worksheet, drafts and their parts load when first needed (and are precached for offline),
@@ -12,4 +12,4 @@ export function loadWorksheetViews(): Promise<unknown> {
 // main.ts imports this module first, so on a worksheet or drafts address the views start loading
 // before the rest of the app is evaluated rather than after the shell's first render. The shell
 // asks again when it needs them (the same modules) and reports a failure there.
-if (WORKSHEET_ROUTES.includes(matchRoute(location.pathname).name)) void loadWorksheetViews().catch(() => undefined);
+if (WORKSHEET_ROUTES.includes(routeAt(location.pathname).name)) void loadWorksheetViews().catch(() => undefined);

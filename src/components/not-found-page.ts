@@ -2,6 +2,7 @@ import { html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 import { PageView } from './page-view.js';
+import { appPath } from '../routing/app-base.js';
 
 /** Shown for an address the kit has no page for. */
 @customElement('not-found-page')
@@ -18,7 +19,7 @@ export class NotFoundPage extends PageView {
         There is no page at <code>${this.path}</code> in the kit. If you typed the address, check it; if you followed a
         link, the page may have moved.
       </p>
-      <p><a href="/">Go to the start page</a></p>
+      <p><a href=${appPath('/')}>Go to the start page</a></p>
     `;
   }
 }

@@ -19,6 +19,7 @@ import './offline-readiness.js';
 import './qr-code.js';
 import { erasedSummary } from './sync-status.js';
 import { PageView } from './page-view.js';
+import { appPath } from '../routing/app-base.js';
 
 /** What came of renaming the device, in words (a name the user gave set apart in `<bdi>`). */
 export interface RenameResult {
@@ -374,7 +375,7 @@ export class SettingsPage extends PageView {
                   keyed(
                     e.seq,
                     html`<li>
-                      <a href=${`/worksheet/${e.draftId}`} dir="auto">${e.draftTitle}</a>, ${formatTime(e.at)}:
+                      <a href=${appPath(`/worksheet/${e.draftId}`)} dir="auto">${e.draftTitle}</a>, ${formatTime(e.at)}:
                       ${e.rejected}
                       <button
                         class="button secondary"

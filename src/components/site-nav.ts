@@ -2,6 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { RouteName } from '../routing/route.js';
 import { sharedStyles } from '../styles/shared-styles.js';
+import { appPath } from '../routing/app-base.js';
 
 const LINKS: readonly { href: string; label: string; routes: readonly RouteName[] }[] = [
   { href: '/', label: 'Guidance', routes: ['home', 'guide', 'search'] },
@@ -61,7 +62,9 @@ export class SiteNav extends LitElement {
         ${LINKS.map(
           (l) =>
             html`<li>
-              <a href=${l.href} aria-current=${l.routes.includes(this.current) ? 'page' : 'false'}>${l.label}</a>
+              <a href=${appPath(l.href)} aria-current=${l.routes.includes(this.current) ? 'page' : 'false'}
+                >${l.label}</a
+              >
             </li>`,
         )}
       </ul>

@@ -5,6 +5,7 @@ import { sharedStyles } from '../styles/shared-styles.js';
 import { formatTime } from '../text/format-time.js';
 import { formatCount } from '../text/format-count.js';
 import { clockApart } from '../text/clock-apart.js';
+import { appPath } from '../routing/app-base.js';
 
 /** What the kit says once it has erased the team's drafts from a device reported lost. */
 export function erasedSummary(at: number): string {
@@ -150,7 +151,7 @@ export class SyncStatusView extends LitElement {
               : nothing
           }
         </p>
-        ${s.joined && s.problem === 'rejoin' && this.settingsLink ? html`<a href="/settings#team">Rejoin in Settings</a>` : nothing}
+        ${s.joined && s.problem === 'rejoin' && this.settingsLink ? html`<a href=${appPath('/settings#team')}>Rejoin in Settings</a>` : nothing}
         ${
           s.joined && s.problem !== 'rejoin'
             ? html`<button

@@ -32,6 +32,7 @@ import './question-channels.js';
 import './question-choice.js';
 import './question-date.js';
 import './question-text.js';
+import { appPath } from '../routing/app-base.js';
 
 const STATUS: Record<AutosaveController['state'], string> = {
   loading: 'Opening the draft…',
@@ -339,7 +340,7 @@ export class WorksheetPage extends PageView {
     if (autosave.state === 'missing') {
       return html`<h1 tabindex="-1">Draft not found</h1>
         <p>This draft is not on this device. It may have been deleted.</p>
-        <p><a href="/drafts">Go to your drafts</a></p>`;
+        <p><a href=${appPath('/drafts')}>Go to your drafts</a></p>`;
     }
     const title = autosave.value('title');
     const heading = typeof title === 'string' && title.trim() ? title.trim() : 'Untitled draft';
@@ -358,7 +359,7 @@ export class WorksheetPage extends PageView {
           <button class="button secondary" id="keep-copy" @click=${this._keepCopy}>
             Keep the answers as a new draft
           </button>
-          <a href="/drafts">Go to your drafts</a>
+          <a href=${appPath('/drafts')}>Go to your drafts</a>
         </p>
         ${this._refusedNotice(false)} ${this._copyNotice()}
         <section>${this._answers(worksheet)}</section>
@@ -473,7 +474,7 @@ export class WorksheetPage extends PageView {
       ${reasons.map((r) => html`<p>${r}</p>`)}
       <p>
         The answers are still on this device. To keep them whatever happens to the change, keep them as a new draft; to
-        give the change up, discard it in <a href="/settings#refused">Settings</a>.
+        give the change up, discard it in <a href=${appPath('/settings#refused')}>Settings</a>.
       </p>
       ${
         keep
@@ -497,7 +498,7 @@ export class WorksheetPage extends PageView {
       this._copy
         ? html`<p class="screen-only" role="status">
             Kept as a new draft:
-            <a id="open-copy" href=${`/worksheet/${this._copy.id}`} dir="auto">${this._copy.title}</a>
+            <a id="open-copy" href=${appPath(`/worksheet/${this._copy.id}`)} dir="auto">${this._copy.title}</a>
           </p>`
         : nothing
     }

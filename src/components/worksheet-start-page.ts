@@ -3,6 +3,7 @@ import { customElement, property } from 'lit/decorators.js';
 import type { Worksheet } from '../content/worksheet.js';
 import { sharedStyles } from '../styles/shared-styles.js';
 import { PageView } from './page-view.js';
+import { appPath } from '../routing/app-base.js';
 
 /** The way into the worksheet: what it is, and where to start or continue a draft. */
 @customElement('worksheet-start-page')
@@ -20,8 +21,8 @@ export class WorksheetStartPage extends PageView {
         with the people in the room.
       </p>
       <p>${w?.intro ?? ''}</p>
-      <p><a class="button" href="/worksheet/new">Start a new strategy draft</a></p>
-      <p><a href="/drafts">Continue one of your drafts</a></p>
+      <p><a class="button" href=${appPath('/worksheet/new')}>Start a new strategy draft</a></p>
+      <p><a href=${appPath('/drafts')}>Continue one of your drafts</a></p>
     `;
   }
 }

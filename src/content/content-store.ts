@@ -1,5 +1,6 @@
 import { GUIDE_INDEX_URL, type Guide, type GuideIndex, type GuideSummary } from './guide.js';
 import { WORKSHEET_URL, type Worksheet } from './worksheet.js';
+import { appBase } from '../routing/app-base.js';
 
 /** Guidance or the worksheet could not be fetched, or was not what the build writes. */
 export class ContentLoadError extends Error {
@@ -31,11 +32,12 @@ export class ContentStore {
   private _worksheet: Promise<Worksheet> | undefined;
 
   /**
-   * @param base prefix for the build's absolute URLs, for tests that serve `dist/` below the root
+   * @param base prefix for the build's absolute URLs: the kit's path (see appBase), or, for tests
+   *   that serve `dist/` below the root, theirs
    * @param onNetworkError told when a fetch fails for want of a network
    */
   constructor(
-    private readonly base = '',
+    private readonly base = appBase().slice(0, -1),
     private readonly onNetworkError: () => void = () => undefined,
   ) {}
 

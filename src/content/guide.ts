@@ -1,3 +1,5 @@
+import { appPath } from '../routing/app-base.js';
+
 /**
  * The shape of built guidance, shared by the build (which writes it) and the app (which renders
  * it). The build is the only producer, so the app trusts these types after one shape check.
@@ -69,7 +71,10 @@ export interface GuideIndex {
 /** URL of the guide index the build writes; not hashed, so it is always revalidated. */
 export const GUIDE_INDEX_URL = '/content/guides.json';
 
-/** In-app path of a guide, and of one of its sections. */
+/**
+ * In-app path of a guide, and of one of its sections, under the kit's path (the build, at the
+ * root: see inAppBase).
+ */
 export function guidePath(slug: string, sectionId?: string): string {
-  return `/guide/${slug}${sectionId ? `#${sectionId}` : ''}`;
+  return appPath(`/guide/${slug}${sectionId ? `#${sectionId}` : ''}`);
 }

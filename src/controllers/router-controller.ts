@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { isAppPath, matchRoute, type Route } from '../routing/route.js';
+import { appRouteOf } from '../routing/app-base.js';
+import { isAppPath, routeAt, type Route } from '../routing/route.js';
 
 /** Why the location changed, so the host can decide where focus and scroll go. */
 export type NavigationKind = 'load' | 'push' | 'pop' | 'hash';
@@ -24,7 +25,7 @@ export class RouterController implements ReactiveController {
 
   constructor(private readonly host: ReactiveControllerHost) {
     host.addController(this);
-    this.route = matchRoute(location.pathname);
+    this.route = routeAt(location.pathname);
     this.fragment = decodeFragment(location.hash);
   }
 
@@ -40,7 +41,7 @@ export class RouterController implements ReactiveController {
     window.removeEventListener('click', this._onClick);
   }
 
-  /** Shows the view for `href` (same origin) and records it in history. */
+  /** Shows the view for `href` (same origin, under the kit's path: see appPath) and records it in history. */
   navigate(href: string, { replace = false } = {}): void {
     const url = new URL(href, location.href);
     const samePage = url.pathname === location.pathname;
@@ -60,7 +61,7 @@ export class RouterController implements ReactiveController {
   }
 
   private _update(kind: NavigationKind): void {
-    this.route = matchRoute(location.pathname);
+    this.route = routeAt(location.pathname);
     this.fragment = decodeFragment(location.hash);
     this.kind = kind;
     this.navigation += 1;
@@ -89,7 +90,9 @@ export class RouterController implements ReactiveController {
     if (!anchor || !anchor.href || anchor.hasAttribute('download') || (anchor.target && anchor.target !== '_self'))
       return;
     const url = new URL(anchor.href);
-    if (url.origin !== location.origin || !isAppPath(url.pathname)) return;
+    // Outside the kit's path (another app on its host), the browser goes there itself.
+    const path = url.origin === location.origin ? appRouteOf(url.pathname) : null;
+    if (path === null || !isAppPath(path)) return;
     event.preventDefault();
     this.navigate(url.href);
   };

@@ -304,7 +304,7 @@ export class SyncController implements ReactiveController {
   async join(code: string, deviceName: string): Promise<'joined' | 'asked'> {
     const store = this._store;
     if (!store) throw new Error('Drafts are not open yet');
-    const joined = await joinTeam({ code, deviceName }, '', this.onNetwork);
+    const joined = await joinTeam({ code, deviceName }, undefined, this.onNetwork);
     const current = await store.meta(SYNC_META.team);
     const from = current ? (JSON.parse(current) as TeamRef) : null;
     if (from && from.id !== joined.team.id) {
@@ -549,7 +549,7 @@ export class SyncController implements ReactiveController {
     const token = await store?.meta(SYNC_META.token);
     if (!store || !token) return;
     try {
-      const me = await new FetchTransport(token, '', this.onNetwork).me();
+      const me = await new FetchTransport(token, undefined, this.onNetwork).me();
       // Answered for the token asked with: a device that left or changed team meanwhile keeps its own.
       if ((await store.meta(SYNC_META.token)) !== token) return;
       const seen: TeamDevicesSeen = { at: store.now(), devices: me.devices };
@@ -746,7 +746,7 @@ export class SyncController implements ReactiveController {
         if (document.visibilityState !== 'visible' || !s.joined || !watched(s.problem)) return;
         const token = await store.meta(SYNC_META.token);
         if (!token) return;
-        const waited = new FetchTransport(token, '', this.onNetwork, CHANGES_WAIT_MS + 15_000);
+        const waited = new FetchTransport(token, undefined, this.onNetwork, CHANGES_WAIT_MS + 15_000);
         const askedAt = performance.now();
         const { rev } = await waited.changes(since, stop.signal);
         // Another team's now (changed meanwhile): its own watch starts with its first sync.

@@ -1,3 +1,4 @@
+import { appPath } from '../routing/app-base.js';
 /** How long a probe may take before the server counts as unreachable. */
 const PROBE_TIMEOUT_MS = 8_000;
 /**
@@ -25,7 +26,7 @@ export class ConnectionMonitor extends EventTarget {
   private _failedChecks = 0;
 
   constructor(
-    private readonly probeUrl = '/health',
+    private readonly probeUrl = appPath('/health'),
     private readonly target: Window = window,
   ) {
     super();

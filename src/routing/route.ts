@@ -1,3 +1,5 @@
+import { appRouteOf } from './app-base.js';
+
 /** Every view the app can show, and what it needs from the URL. */
 export type Route =
   | { readonly name: 'home' }
@@ -29,6 +31,15 @@ const FIXED: Readonly<Record<string, Route>> = {
 /** Paths the app never handles: they belong to the server or are files. */
 export function isAppPath(pathname: string): boolean {
   return !/^\/(api|content|assets|icons)(\/|$)/.test(pathname) && !/\.[a-z0-9]+$/i.test(pathname);
+}
+
+/**
+ * The view for an address's path as the browser has it, under the kit's path (see appRouteOf);
+ * outside it, not found.
+ */
+export function routeAt(pathname: string): Route {
+  const path = appRouteOf(pathname);
+  return path === null ? { name: 'not-found', path: pathname } : matchRoute(path);
 }
 
 /** Finds the view for a path. Trailing slashes are forgiven; letter case is not (URLs are shared). */

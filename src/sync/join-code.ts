@@ -1,4 +1,5 @@
 import { JOIN_CODE_PATTERN } from './protocol.js';
+import { appBase, appPath } from '../routing/app-base.js';
 
 /** A join code found in what the user pasted or typed, or why there is none, in words. */
 export type JoinCodeReading = { readonly code: string } | { readonly problem: string };
@@ -6,19 +7,20 @@ export type JoinCodeReading = { readonly code: string } | { readonly problem: st
 const CODE = new RegExp(JOIN_CODE_PATTERN);
 
 /**
- * The join code in a join link pasted or typed into the kit at `origin`, or the code alone. A
+ * The join code in a join link pasted or typed into the kit at `origin` (under `base`, its path:
+ * see appBase), or the code alone. A
  * device whose kit cannot open links (an iPhone opens them in Safari, not in the kit on its home
  * screen) joins this way. White space is dropped: a link in an email or a PDF can break across
  * lines, and a code holds none.
  */
-export function joinCodeOf(typed: string, origin: string): JoinCodeReading {
+export function joinCodeOf(typed: string, origin: string, base = appBase()): JoinCodeReading {
   const text = typed.replace(/\s+/g, '');
   if (!text) return { problem: 'Paste the team’s join link first.' };
   if (CODE.test(text)) return { code: text };
   const here = new URL(origin);
   const url = linkOf(text);
-  const example = `${here.host}/join#…`;
-  if (!url || url.pathname.replace(/\/+$/, '') !== '/join')
+  const example = `${here.host}${appPath('/join', base)}#…`;
+  if (!url || url.pathname.replace(/\/+$/, '') !== appPath('/join', base))
     return {
       problem: `That is not a join link. A join link reads ${example} and a long code; ask your team lead for the whole link.`,
     };

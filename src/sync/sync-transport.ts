@@ -10,6 +10,7 @@ import {
   type ServerDraft,
 } from './protocol.js';
 import { utf8Length } from '../text/utf8-length.js';
+import { appBase } from '../routing/app-base.js';
 
 /** The code of a request refused as too large by something between the device and the team's server. */
 export const TOO_LARGE = 'too_large';
@@ -159,7 +160,8 @@ const COMPRESS_FROM_BYTES = 1024;
 export class FetchTransport implements SyncTransport {
   constructor(
     private readonly token: string,
-    private readonly base = '',
+    /** The team's server: its origin (tests, Node), or by default the kit's own path on this one. */
+    private readonly base = appBase().slice(0, -1),
     private readonly onNetwork: (reached: boolean) => void = () => undefined,
     /** How long to wait for an answer before counting the request as lost. */
     private readonly timeoutMs = TIMEOUT_MS,
@@ -313,7 +315,7 @@ export class FetchTransport implements SyncTransport {
 /** Joins this device to a team with the code from a join link; `onNetwork` is told what the request saw. */
 export async function joinTeam(
   body: JoinRequest,
-  base = '',
+  base = appBase().slice(0, -1),
   onNetwork: (reached: boolean) => void = () => undefined,
 ): Promise<JoinResponse> {
   try {

@@ -202,3 +202,67 @@ describe('the server', () => {
     assert.deepEqual(res.json(), { status: 'ok', version: built });
   });
 });
+
+// Behind an agency's proxy at a path of a host it shares (PUBLIC_URL=https://apps.agency.gov.au/field-kit).
+describe('the server, the kit under a path', () => {
+  let app: FastifyInstance;
+  let cleanup: () => Promise<void>;
+  let distDir: string;
+
+  before(async () => {
+    const out = await builtApp();
+    cleanup = out.cleanup;
+    distDir = out.dir;
+    app = await buildApp({ distDir, basePath: '/field-kit' });
+  });
+  after(async () => {
+    await app?.close();
+    await cleanup?.();
+  });
+
+  it('serves the shell under the path, naming it, with its files’ addresses and hints under it', async () => {
+    for (const url of ['/field-kit', '/field-kit/', '/field-kit/guide/social-media?x=1', '/field-kit/index.html']) {
+      const res = await app.inject({ url });
+      assert.equal(res.statusCode, 200, url);
+      assert.match(res.headers['content-type'] as string, /^text\/html/, url);
+      assert.equal(res.headers['cache-control'], 'no-cache', url);
+      assert.match(res.body, /<meta name="efk-base" content="\/field-kit\/">/, url);
+      const addresses = [...res.body.matchAll(/\s(?:href|src)="([^"]+)"/g)].map((m) => m[1]!);
+      assert.ok(addresses.length > 3 && addresses.every((a) => a.startsWith('/field-kit/')), addresses.join(' '));
+    }
+    const hinted = String((await app.inject({ url: '/field-kit/drafts' })).headers['link'])
+      .split(', ')
+      .map((l) => /^<([^>]+)>/.exec(l)![1]!);
+    assert.ok(hinted.length > 0 && hinted.every((h) => h.startsWith('/field-kit/')), hinted.join(' '));
+    for (const file of hinted) assert.equal((await app.inject({ url: file })).statusCode, 200, file);
+  });
+
+  it('serves its files, manifest and API under the path, and as a proxy that takes the path off passes them on', async () => {
+    const built = await readFile(path.join(distDir, 'index.html'), 'utf8');
+    const entry = /src="(\/assets\/main-[^"]+\.js)"/.exec(built)![1]!;
+    for (const url of [`/field-kit${entry}`, entry, '/field-kit/content/guides.json', '/field-kit/sw.js'])
+      assert.equal((await app.inject({ url })).statusCode, 200, url);
+    const manifest = await app.inject({ url: '/field-kit/manifest.webmanifest' });
+    assert.equal(manifest.statusCode, 200);
+    assert.match(manifest.headers['content-type'] as string, /^application\/manifest\+json/);
+    const read = manifest.json<{
+      id: string;
+      start_url: string;
+      scope: string;
+      icons: { src: string }[];
+      shortcuts: { url: string; icons: { src: string }[] }[];
+    }>();
+    assert.deepEqual([read.id, read.start_url, read.scope], ['/field-kit/', '/field-kit/', '/field-kit/']);
+    assert.ok(read.icons.every((i) => i.src.startsWith('/field-kit/icons/')));
+    assert.deepEqual(
+      read.shortcuts.map((s) => s.url),
+      ['/field-kit/guide/social-media', '/field-kit/worksheet'],
+    );
+    assert.equal((await app.inject({ url: '/field-kit/health' })).json<{ status: string }>().status, 'ok');
+    const api = await app.inject({ url: '/field-kit/api/no-such-route' });
+    assert.equal(api.statusCode, 404);
+    assert.equal(api.json<{ error: string }>().error, 'not_found');
+    // A path that only begins the same is not the kit's.
+    assert.notEqual((await app.inject({ url: '/field-kit-other/api/x' })).headers['content-type'], 'application/json');
+  });
+});

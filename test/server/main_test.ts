@@ -269,13 +269,20 @@ describe('server settings', () => {
       /DATABASE_LISTEN_URL must be a PostgreSQL URL/,
     );
     assert.throws(() => readServerConfig({ PUBLIC_URL: 'kit.example' }), /PUBLIC_URL must be an http/);
-    assert.throws(
-      () => readServerConfig({ PUBLIC_URL: 'https://agency.example.gov.au/field-kit' }),
-      /PUBLIC_URL must be the address of a host of the kit's own, with no path/,
-    );
+    for (const url of ['https://agency.example.gov.au/field kit', 'https://agency.example.gov.au/kit?x=1'])
+      assert.throws(
+        () => readServerConfig({ PUBLIC_URL: url }),
+        /PUBLIC_URL must be an address with at most a plain path/,
+      );
     assert.equal(
       readServerConfig({ PUBLIC_URL: 'https://fieldkit.example.gov.au/' }).publicUrl,
       'https://fieldkit.example.gov.au/',
+    );
+    assert.equal(readServerConfig({ PUBLIC_URL: 'https://fieldkit.example.gov.au/' }).basePath, '');
+    // Behind an agency's proxy, under a path of a host it shares: the kit is served under it.
+    assert.equal(
+      readServerConfig({ PUBLIC_URL: 'https://apps.example.gov.au/engage/field-kit/' }).basePath,
+      '/engage/field-kit',
     );
   });
 });

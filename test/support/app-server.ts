@@ -7,6 +7,7 @@ import type { Database } from '../../server/db/schema.js';
 import { randomSecret } from '../../server/secrets.js';
 import { joinLink } from '../../server/sync/join-link.js';
 import { SyncStore } from '../../server/sync/sync-store.js';
+import { freePort } from './free-port.js';
 import { tempDirWith } from './temp-dir.js';
 
 export interface RunningServer {
@@ -27,24 +28,35 @@ export async function startServer(distDir: string, port = 0): Promise<RunningSer
 /** Serves a built app with the sync API on a fresh SQLite database, and one team to join. */
 export async function startSyncServer(
   distDir: string,
-  /** Largest request body the server takes (default: the server's own). */
-  { bodyLimit }: { readonly bodyLimit?: number } = {},
-): Promise<RunningServer & { joinLink: string; store: SyncStore; db: Kysely<Database> }> {
+  {
+    bodyLimit,
+    basePath = '',
+  }: {
+    /** Largest request body the server takes (default: the server's own). */
+    readonly bodyLimit?: number;
+    /** The path the kit is served under, as PUBLIC_URL's (default: the root). */
+    readonly basePath?: string;
+  } = {},
+): Promise<RunningServer & { joinLink: string; store: SyncStore; db: Kysely<Database>; kit: string }> {
   const data = await tempDirWith();
   const { db } = await openDatabase({ sqliteFile: path.join(data.dir, 'efk.sqlite') });
   const store = new SyncStore(db, randomSecret());
   const team = await store.createTeam('Riverside team');
-  const app = await buildApp({ distDir, sync: { store }, ...(bodyLimit ? { bodyLimit } : {}) });
-  await app.listen({ host: '127.0.0.1', port: 0 });
+  // Under a path, its PUBLIC_URL names the port, chosen first.
+  const chosen = basePath ? await freePort() : 0;
+  const publicUrl = basePath ? `http://127.0.0.1:${chosen}${basePath}` : undefined;
+  const app = await buildApp({ distDir, sync: { store, publicUrl }, basePath, ...(bodyLimit ? { bodyLimit } : {}) });
+  await app.listen({ host: '127.0.0.1', port: chosen });
   const port = (app.server.address() as { port: number }).port;
   const origin = `http://127.0.0.1:${port}`;
   return {
     app,
     port,
     origin,
+    kit: `${origin}${basePath}`,
     store,
     db,
-    joinLink: joinLink(origin, team.code),
+    joinLink: joinLink(`${origin}${basePath}`, team.code),
     close: async () => {
       await app.close();
       await db.destroy();

@@ -21,6 +21,15 @@ describe('joinCodeOf', () => {
     expect(joinCodeOf(`127.0.0.1:8080/join#${CODE}`, 'http://127.0.0.1:8080')).to.deep.equal({ code: CODE });
   });
 
+  it('reads a join link of a kit served under a path, and says a link without the path is not one', () => {
+    const base = '/field-kit/';
+    expect(joinCodeOf(`${ORIGIN}/field-kit/join#${CODE}`, ORIGIN, base)).to.deep.equal({ code: CODE });
+    expect(joinCodeOf(`${ORIGIN}/join#${CODE}`, ORIGIN, base)).to.deep.equal({
+      problem:
+        'That is not a join link. A join link reads kit.example.gov.au/field-kit/join#… and a long code; ask your team lead for the whole link.',
+    });
+  });
+
   it('says why there is no code: nothing pasted, not a join link, another server’s, or cut short', () => {
     expect(joinCodeOf('  ', ORIGIN)).to.deep.equal({ problem: 'Paste the team’s join link first.' });
     const notALink = joinCodeOf('Riverside team', ORIGIN);
