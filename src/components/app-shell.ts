@@ -18,7 +18,7 @@ import { storageFailureOf, toStorageWriteError } from '../data/storage-error.js'
 import { ConnectionMonitor } from '../net/connection-monitor.js';
 import { SYNC_META } from '../sync/sync-meta.js';
 import { SW_URL } from '../../sw/messages.js';
-import { SyncNetworkError } from '../sync/sync-transport.js';
+import { SyncNetworkError } from '../sync/sync-errors.js';
 import { WORKSHEET_ROUTES, type Route } from '../routing/route.js';
 import { localIsoDate } from '../text/local-iso-date.js';
 import { VERSION_META } from '../content/app-version.js';

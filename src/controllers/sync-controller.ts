@@ -10,15 +10,8 @@ import { SYNC_TAG, runSync, withSyncHeld } from '../sync/run-sync.js';
 import { SYNC_META } from '../sync/sync-meta.js';
 import { heldBackOf, type HeldBackDraft } from '../sync/held-back.js';
 import { CHANGES_WAIT_MS, STORAGE_FULL, type JoinResponse, type TeamDevice } from '../sync/protocol.js';
-import {
-  BLOCKED,
-  FetchTransport,
-  isRefusal,
-  SyncHttpError,
-  SyncNetworkError,
-  SyncUnauthorizedError,
-  joinTeam,
-} from '../sync/sync-transport.js';
+import { BLOCKED, isRefusal, SyncHttpError, SyncNetworkError, SyncUnauthorizedError } from '../sync/sync-errors.js';
+import { joinTeam, transport } from '../sync/load-transport.js';
 
 /** A refused change, with the title of its draft, so the user knows which draft to fix. */
 export interface RefusedChange extends OutboxEntry {
@@ -435,7 +428,7 @@ export class SyncController implements ReactiveController {
     const token = await this._store?.meta(SYNC_META.token);
     // Said, not skipped: Settings tells the user whether the name was saved.
     if (!token) throw new Error('this device is not in a team.');
-    await new FetchTransport(token).renameDevice(name);
+    await (await transport(token)).renameDevice(name);
     const devices = this.status.devices?.map((d) => (d.you ? { ...d, name } : d)) ?? null;
     this.status = { ...this.status, deviceName: name, devices };
     this.host.requestUpdate();
@@ -549,7 +542,7 @@ export class SyncController implements ReactiveController {
     const token = await store?.meta(SYNC_META.token);
     if (!store || !token) return;
     try {
-      const me = await new FetchTransport(token, undefined, this.onNetwork).me();
+      const me = await (await transport(token, undefined, this.onNetwork)).me();
       // Answered for the token asked with: a device that left or changed team meanwhile keeps its own.
       if ((await store.meta(SYNC_META.token)) !== token) return;
       const seen: TeamDevicesSeen = { at: store.now(), devices: me.devices };
@@ -746,7 +739,7 @@ export class SyncController implements ReactiveController {
         if (document.visibilityState !== 'visible' || !s.joined || !watched(s.problem)) return;
         const token = await store.meta(SYNC_META.token);
         if (!token) return;
-        const waited = new FetchTransport(token, undefined, this.onNetwork, CHANGES_WAIT_MS + 15_000);
+        const waited = await transport(token, undefined, this.onNetwork, CHANGES_WAIT_MS + 15_000);
         const askedAt = performance.now();
         const { rev } = await waited.changes(since, stop.signal);
         // Another team's now (changed meanwhile): its own watch starts with its first sync.

@@ -1,7 +1,7 @@
 import type { DraftStore } from '../data/draft-store.js';
 import { DEVICE_ERASED } from './protocol.js';
 import { SYNC_META } from './sync-meta.js';
-import { SyncUnauthorizedError } from './sync-transport.js';
+import { SyncUnauthorizedError } from './sync-errors.js';
 
 /** Whether the team's server answered that this device was reported lost (see DEVICE_ERASED). */
 export function isEraseOrder(error: unknown): boolean {

@@ -1,5 +1,6 @@
 import type { DraftStore } from '../data/draft-store.js';
-import { FetchTransport, isRefusal } from './sync-transport.js';
+import { isRefusal } from './sync-errors.js';
+import { transport } from './load-transport.js';
 
 /**
  * Tokens of teams this device left whose revocation has not reached the server yet (a JSON list).
@@ -32,7 +33,7 @@ export async function revokeLeft(store: DraftStore): Promise<void> {
 /** Whether the server has taken the device out (now, or before: it no longer knows the token). */
 async function revoked(token: string): Promise<boolean> {
   try {
-    await new FetchTransport(token).leave();
+    await (await transport(token)).leave();
     return true;
   } catch (error) {
     return isRefusal(error);

@@ -2,7 +2,7 @@ import type { DraftStore } from '../data/draft-store.js';
 import type { SyncOutcome } from './sync-engine.js';
 import { SYNC_META } from './sync-meta.js';
 import { eraseLostDevice, isEraseOrder } from './erase-lost-device.js';
-import { FetchTransport } from './sync-transport.js';
+import { transport } from './load-transport.js';
 
 /** The Background Sync tag the page registers and the service worker answers. */
 export const SYNC_TAG = 'efk-sync';
@@ -40,8 +40,11 @@ export async function runSync(
     if (!token) return 'not-joined';
     try {
       // The engine loads with the first sync, not with the page: a device in no team never needs it.
-      const { SyncEngine } = await import('./sync-engine.js');
-      const engine = new SyncEngine(store, new FetchTransport(token, options.base, options.onNetwork));
+      const [{ SyncEngine }, fetched] = await Promise.all([
+        import('./sync-engine.js'),
+        transport(token, options.base, options.onNetwork),
+      ]);
+      const engine = new SyncEngine(store, fetched);
       return options.pullOnly ? { pushed: 0, rejected: 0, pulled: await engine.pull() } : await engine.sync();
     } catch (error) {
       // Reported lost: carried out here, under the lock, by whichever of the device's pages or its

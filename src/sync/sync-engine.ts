@@ -15,8 +15,8 @@ import {
   SyncHeldBackError,
   SyncHttpError,
   SyncRefusedOnTheWayError,
-  type SyncTransport,
-} from './sync-transport.js';
+} from './sync-errors.js';
+import type { SyncTransport } from './sync-transport.js';
 import { utf8Length } from '../text/utf8-length.js';
 import { SYNC_META } from './sync-meta.js';
 import type { HeldBackDraft, HeldBackWhy } from './held-back.js';

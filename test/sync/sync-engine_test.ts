@@ -13,14 +13,8 @@ import {
 import type { Draft } from '../../src/data/draft.js';
 import { SyncEngine } from '../../src/sync/sync-engine.js';
 import { SYNC_META } from '../../src/sync/sync-meta.js';
-import {
-  BLOCKED,
-  FetchTransport,
-  SyncHeldBackError,
-  SyncHttpError,
-  TOO_LARGE,
-  type SyncTransport,
-} from '../../src/sync/sync-transport.js';
+import { BLOCKED, SyncHeldBackError, SyncHttpError, TOO_LARGE } from '../../src/sync/sync-errors.js';
+import { FetchTransport, type SyncTransport } from '../../src/sync/sync-transport.js';
 import { appliedOnServer } from '../support/applied-on-server.js';
 import { startSyncServer } from '../support/app-server.js';
 import { startFaultProxy, type Fault, type FaultProxy } from '../support/fault-proxy.js';

@@ -4,35 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import {
   BLOCKED,
-  FetchTransport,
   isRefusal,
-  retryAfterMs,
   SyncBlockedOnTheWayError,
   SyncHttpError,
   SyncNetworkError,
   SyncUnauthorizedError,
   TOO_LARGE,
-} from '../../src/sync/sync-transport.js';
-
-describe('retryAfterMs', () => {
-  const now = Date.parse('2026-11-27T03:00:00Z');
-
-  it('reads delay-seconds', () => {
-    assert.equal(retryAfterMs('60', now), 60_000);
-    assert.equal(retryAfterMs(' 0 ', now), 0);
-  });
-
-  it('reads an HTTP date as the time left until it, and a date gone by as no wait', () => {
-    assert.equal(retryAfterMs('Fri, 27 Nov 2026 03:02:00 GMT', now), 120_000);
-    assert.equal(retryAfterMs('Fri, 27 Nov 2026 02:00:00 GMT', now), 0);
-  });
-
-  it('takes no header, or one it cannot read, as no request to wait', () => {
-    assert.equal(retryAfterMs(null, now), null);
-    assert.equal(retryAfterMs('soon', now), null);
-    assert.equal(retryAfterMs('-5', now), null);
-  });
-});
+} from '../../src/sync/sync-errors.js';
+import { FetchTransport } from '../../src/sync/sync-transport.js';
 
 // An agency's filtering proxy, or a portal, answers for the server with a page of its own. Taken
 // as the server refusing, such an answer was not retried on a timer, and a proxy's 401 sent the
