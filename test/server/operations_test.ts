@@ -141,13 +141,13 @@ describe('operations', () => {
     await db.destroy();
   });
 
-  // A proxy's 413 never reaches the server: the device tells it with its next push that does.
-  it('logs and counts a push a proxy in front refused as too large, as the device tells it', async () => {
+  /** A server logging at `info` and counting, a device joined to it, and a push of one draft with `query`. */
+  async function deviceTelling(deviceName: string) {
     const { lines, stream } = logLines();
     const metrics = new ServerMetrics();
     const { app, db, team } = await syncApp({ logger: { level: 'info', stream }, metrics });
     const { token, deviceId } = (
-      await app.inject({ method: 'POST', url: '/api/join', payload: { code: team.code, deviceName: 'Behind a proxy' } })
+      await app.inject({ method: 'POST', url: '/api/join', payload: { code: team.code, deviceName } })
     ).json<{ token: string; deviceId: string }>();
     const push = (query: string, seq: number) =>
       app.inject({
@@ -156,6 +156,12 @@ describe('operations', () => {
         headers: { authorization: `Bearer ${token}` },
         payload: { mutations: [newDraftMutation(seq, { title: `Plan ${seq}` })] },
       });
+    return { lines, metrics, app, db, deviceId, push };
+  }
+
+  // A proxy's 413 never reaches the server: the device tells it with its next push that does.
+  it('logs and counts a push a proxy in front refused as too large, as the device tells it', async () => {
+    const { lines, metrics, app, db, deviceId, push } = await deviceTelling('Behind a proxy');
     assert.equal((await push('', 1)).statusCode, 200);
     assert.equal((await push('?refusedBytes=180000', 2)).statusCode, 200, 'the push itself is taken');
     assert.equal((await push('?refusedBytes=0', 3)).statusCode, 400, 'a size is a positive whole number');
@@ -174,19 +180,7 @@ describe('operations', () => {
 
   // A firewall's page refusing what a push carried never reaches the server either.
   it('logs and counts a push a firewall in front refused for what it carried, as the device tells it', async () => {
-    const { lines, stream } = logLines();
-    const metrics = new ServerMetrics();
-    const { app, db, team } = await syncApp({ logger: { level: 'info', stream }, metrics });
-    const { token, deviceId } = (
-      await app.inject({ method: 'POST', url: '/api/join', payload: { code: team.code, deviceName: 'Walled' } })
-    ).json<{ token: string; deviceId: string }>();
-    const push = (query: string, seq: number) =>
-      app.inject({
-        method: 'POST',
-        url: `/api/push${query}`,
-        headers: { authorization: `Bearer ${token}` },
-        payload: { mutations: [newDraftMutation(seq, { title: `Plan ${seq}` })] },
-      });
+    const { lines, metrics, app, db, deviceId, push } = await deviceTelling('Walled');
     assert.equal((await push('?blocked=403', 1)).statusCode, 200, 'the push itself is taken');
     assert.equal((await push('?blocked=502', 2)).statusCode, 400, 'a refusal’s status is a page’s, not a failure’s');
     const told = lines
