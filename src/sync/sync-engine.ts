@@ -323,8 +323,9 @@ export class SyncEngine {
           // back, its draft's later changes with it (the server sees them in order), and the rest
           // go: one long answer, or a few words a rule mistakes for an attack, does not keep the
           // others from the team.
-          const why = error instanceof SyncHttpError ? heldWhy(error) : undefined;
-          if (!why || !(error instanceof SyncHttpError)) throw error;
+          if (!(error instanceof SyncHttpError)) throw error;
+          const why = heldWhy(error);
+          if (!why) throw error;
           if (error instanceof SyncRefusedOnTheWayError)
             refusedBytes = Math.min(refusedBytes ?? Infinity, error.sentBytes);
           if (error instanceof SyncBlockedOnTheWayError && !blockedTold) blocked = error.status;
