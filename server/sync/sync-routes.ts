@@ -364,7 +364,7 @@ export async function syncRoutes(
 
   // Held until the team's revision is other than the device's `since` (a teammate's change), at
   // most CHANGES_WAIT_MS: a device with the kit open pulls a teammate's change within a moment.
-  app.get<{ Querystring: { since: number }; Reply: ChangesResponse | ErrorResponse }>(
+  app.get<{ Querystring: { since: number; wait?: number }; Reply: ChangesResponse | ErrorResponse }>(
     '/api/changes',
     {
       config: perDevice,
@@ -382,7 +382,8 @@ export async function syncRoutes(
       }
       waitsOf.set(deviceId, held + 1);
       try {
-        return await waitForChange(teamId, request.query.since, reply);
+        const { since, wait } = request.query;
+        return await waitForChange(teamId, since, wait === undefined ? CHANGES_WAIT_MS : wait * 1000, reply);
       } finally {
         const left = (waitsOf.get(deviceId) ?? 1) - 1;
         if (left > 0) waitsOf.set(deviceId, left);
@@ -391,11 +392,16 @@ export async function syncRoutes(
     },
   );
 
-  /** The team's revision once it is not `since`, or at the wait's end (see the route above). */
-  async function waitForChange(teamId: string, since: number, reply: FastifyReply): Promise<ChangesResponse> {
+  /** The team's revision once it is not `since`, or at the wait's end, `waitMs` on (see the route above). */
+  async function waitForChange(
+    teamId: string,
+    since: number,
+    waitMs: number,
+    reply: FastifyReply,
+  ): Promise<ChangesResponse> {
     const gone = new AbortController();
     reply.raw.once('close', () => gone.abort());
-    const until = Date.now() + CHANGES_WAIT_MS;
+    const until = Date.now() + waitMs;
     for (;;) {
       // Waiting before the revision is read: a push committed in between still wakes it.
       const next = changes.next(teamId, until - Date.now(), gone.signal);

@@ -9,8 +9,21 @@ import { leaveTeamWith, revokeLeft } from '../sync/leave-team.js';
 import { SYNC_TAG, runSync, withSyncHeld } from '../sync/run-sync.js';
 import { SYNC_META } from '../sync/sync-meta.js';
 import { heldBackOf, type HeldBackDraft } from '../sync/held-back.js';
-import { CHANGES_WAIT_MS, STORAGE_FULL, type JoinResponse, type TeamDevice } from '../sync/protocol.js';
-import { BLOCKED, isRefusal, SyncHttpError, SyncNetworkError, SyncUnauthorizedError } from '../sync/sync-errors.js';
+import {
+  CHANGES_WAIT_MIN_MS,
+  CHANGES_WAIT_MS,
+  STORAGE_FULL,
+  type JoinResponse,
+  type TeamDevice,
+} from '../sync/protocol.js';
+import {
+  BLOCKED,
+  isRefusal,
+  SyncAnsweredInsteadError,
+  SyncHttpError,
+  SyncNetworkError,
+  SyncUnauthorizedError,
+} from '../sync/sync-errors.js';
 import { joinTeam, transport } from '../sync/load-transport.js';
 
 /** A refused change, with the title of its draft, so the user knows which draft to fix. */
@@ -160,6 +173,15 @@ function watched(problem: SyncStatus['problem']): boolean {
   return problem === null || refusesWhatIsSent(problem);
 }
 
+/**
+ * A wait for the team's changes ended by something on the way rather than answered: a gateway's
+ * 502 or 504, or the connection closed (see SyncController._watchTeam).
+ */
+function cutOff(error: unknown): boolean {
+  if (error instanceof SyncNetworkError) return !(error instanceof SyncAnsweredInsteadError);
+  return error instanceof SyncHttpError && (error.status === 502 || error.status === 504);
+}
+
 /** While the kit is on screen, how often it looks for teammates' changes when nothing else has. */
 export const PULL_EVERY_MS = 30_000;
 
@@ -198,6 +220,11 @@ export class SyncController implements ReactiveController {
   private _store: DraftStore | null = null;
   private _timer: ReturnType<typeof setTimeout> | undefined;
   private _failures = 0;
+  /**
+   * How long a wait for the team's changes asks the server to hold it: shortened, while the kit is
+   * open, below what cuts waits off on the way (see _watchTeam).
+   */
+  private _waitMs = CHANGES_WAIT_MS;
   /** Until when the server asked not to be sent to (epoch ms), as automatic syncs go. */
   private _quietUntil = 0;
   private _running: Promise<void> | null = null;
@@ -741,13 +768,27 @@ export class SyncController implements ReactiveController {
         if (!token) return;
         const waited = await transport(token, undefined, this.onNetwork, CHANGES_WAIT_MS + 15_000);
         const askedAt = performance.now();
-        const { rev } = await waited.changes(since, stop.signal);
+        let rev: number;
+        try {
+          ({ rev } = await waited.changes(since, stop.signal, this._waitMs));
+        } catch (error) {
+          const lasted = performance.now() - askedAt;
+          // Cut off on its way while it waited (a gateway's or proxy's timeout shorter than the
+          // wait: its 502 or 504, or the connection closed): later waits end before the cut, and
+          // the watch goes on, where it ended at each cut and the team's changes came by the poll.
+          if (stop.signal.aborted || !cutOff(error) || lasted < CHANGES_WAIT_MIN_MS || lasted >= this._waitMs)
+            throw error;
+          const shorter = Math.floor((lasted * 0.8) / 1000) * 1000;
+          if (shorter < CHANGES_WAIT_MIN_MS) throw error;
+          this._waitMs = shorter;
+          continue;
+        }
         // Another team's now (changed meanwhile): its own watch starts with its first sync.
         if ((await store.meta(SYNC_META.token)) !== token) return;
         if (rev === since) {
           // Nothing, and at once (not at the wait's end): something on the way (a server stopping,
           // a proxy) ends the waits early. Asking again at once would ask without end.
-          if (performance.now() - askedAt < CHANGES_WAIT_MS / 5) return;
+          if (performance.now() - askedAt < this._waitMs / 5) return;
           continue;
         }
         since = rev;

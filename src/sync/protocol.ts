@@ -421,6 +421,13 @@ export const PUSH_QUERY_SCHEMA = {
 export const CHANGES_WAIT_MS = 25_000;
 
 /**
+ * The shortest wait a device asks for (`wait`, in seconds), behind something that cuts its waits
+ * off sooner than CHANGES_WAIT_MS (a gateway's request timeout: Azure Application Gateway's is
+ * 20 s by default): shorter, and it would be polling.
+ */
+export const CHANGES_WAIT_MIN_MS = 2_000;
+
+/**
  * How many requests one device may have waiting for its team's changes at once: one a tab of the
  * kit, a few tabs at most. Past that (a fault, or a stolen token holding the server's connections)
  * a 429 with TOO_MANY_WAITS, and the kit's tab keeps to its 30 s look.
@@ -430,7 +437,10 @@ export const CHANGES_WAITS_PER_DEVICE = 4;
 /** The error code of a 429 to a device with CHANGES_WAITS_PER_DEVICE requests waiting already. */
 export const TOO_MANY_WAITS = 'too_many_waits';
 
-/** `GET /api/changes?since=`: the team's revision, once it is not `since` (or the wait is over). */
+/**
+ * `GET /api/changes?since=[&wait=]`: the team's revision, once it is not `since` (or the wait is
+ * over: `wait` seconds, at most CHANGES_WAIT_MS, which is also the default).
+ */
 export interface ChangesResponse {
   readonly rev: number;
 }
@@ -439,7 +449,10 @@ export const CHANGES_QUERY_SCHEMA = {
   type: 'object',
   required: ['since'],
   additionalProperties: false,
-  properties: { since: rev },
+  properties: {
+    since: rev,
+    wait: { type: 'integer', minimum: CHANGES_WAIT_MIN_MS / 1000, maximum: CHANGES_WAIT_MS / 1000 },
+  },
 } as const;
 
 export const CHANGES_RESPONSE_SCHEMA = {

@@ -1,4 +1,5 @@
 import {
+  CHANGES_WAIT_MS,
   NO_SUCH_DRAFT,
   type ChangesResponse,
   type JoinRequest,
@@ -109,12 +110,13 @@ export class FetchTransport implements SyncTransport {
   }
 
   /**
-   * Waits at the team's server, up to CHANGES_WAIT_MS, for the team's revision to be other than
-   * `since` (a teammate's change), and says what it is then. Give this transport a timeout longer
-   * than the wait.
+   * Waits at the team's server, up to `waitMs` (CHANGES_WAIT_MS by default), for the team's
+   * revision to be other than `since` (a teammate's change), and says what it is then. Give this
+   * transport a timeout longer than the wait.
    */
-  changes(since: number, stop?: AbortSignal): Promise<ChangesResponse> {
-    return this._call<ChangesResponse>('GET', `/api/changes?since=${since}`, { stop });
+  changes(since: number, stop?: AbortSignal, waitMs = CHANGES_WAIT_MS): Promise<ChangesResponse> {
+    const wait = waitMs < CHANGES_WAIT_MS ? `&wait=${Math.round(waitMs / 1000)}` : '';
+    return this._call<ChangesResponse>('GET', `/api/changes?since=${since}${wait}`, { stop });
   }
 
   me(): Promise<MeResponse> {

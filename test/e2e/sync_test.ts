@@ -10,6 +10,8 @@ import { startSyncServer } from '../support/app-server.js';
 import { builtApp } from '../support/build-app.js';
 import { launchProfile } from '../support/browser.js';
 import { grantPeriodicSync, wakeServiceWorker } from '../support/wake-service-worker.js';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
+import { newDraftMutation } from '../support/new-draft-mutation.js';
 
 const ACHIEVE = 'What you’re trying to achieve and what success looks like';
 const AUDIENCE = 'Who your audience is, where they are, how to reach them, and what they can (broadly) contribute';
@@ -933,5 +935,68 @@ describe('sync between two devices', () => {
   it('gave neither device a cookie', async () => {
     assert.deepEqual(await a.context.cookies(), []);
     assert.deepEqual(await b.context.cookies(), []);
+  });
+});
+
+// A gateway in front of the server whose request timeout is shorter than the kit's wait for its
+// team's changes (Azure Application Gateway's is 20 s by default, the wait 25 s): here 4 s.
+describe('a gateway that cuts off a wait for the team’s changes', () => {
+  let server: Awaited<ReturnType<typeof startSyncServer>>;
+  let proxy: FaultProxy;
+  const cleanups: (() => Promise<void>)[] = [];
+
+  before(async () => {
+    const out = await builtApp();
+    cleanups.push(out.cleanup);
+    server = await startSyncServer(out.dir);
+    cleanups.push(() => server.close());
+    proxy = await startFaultProxy(server.origin);
+    cleanups.push(() => proxy.close());
+  });
+  after(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  });
+
+  it('asks for shorter waits once one is cut off, and still has a teammate’s change within a moment', async () => {
+    const profile = await launchProfile({ serviceWorkers: 'block' });
+    cleanups.push(profile.close);
+    const page = profile.context.pages()[0] ?? (await profile.context.newPage());
+    const waits: { wait: string | null; status: number }[] = [];
+    page.on('response', (r) => {
+      const url = new URL(r.url());
+      if (url.pathname === '/api/changes') waits.push({ wait: url.searchParams.get('wait'), status: r.status() });
+    });
+    proxy.answerWithin = 4_000;
+    await page.goto(`${proxy.origin}/join#${server.joinLink.split('#')[1]!}`);
+    await page.getByText(/This device has joined Riverside team/).waitFor({ timeout: 15_000 });
+    // A wait asked for the whole 25 s is cut off at 4 s.
+    for (let i = 0; i < 100 && !waits.some((w) => w.status === 504); i += 1) await page.waitForTimeout(100);
+    assert.deepEqual(
+      waits.map((w) => [w.wait, w.status]),
+      [[null, 504]],
+      'the first wait, cut off',
+    );
+    // The next asks for less than the cut, and is answered by the server, not the gateway.
+    for (let i = 0; i < 100 && waits.length < 2; i += 1) await page.waitForTimeout(100);
+    const asked = Number(waits[1]?.wait);
+    assert.ok(asked >= 2 && asked < 4, `a wait under the cut: ${waits[1]?.wait}`);
+    assert.equal(waits[1]!.status, 200);
+    const cut = proxy.counts.get('gateway-timeout');
+
+    // A teammate's change comes in by the wait within a moment, not by the 30 s look.
+    const teammate = (await server.store.join(server.joinLink.split('#')[1]!, 'Teammate’s phone'))!;
+    const pulled = page.waitForResponse(/\/api\/pull\?/, { timeout: 10_000 });
+    const pushedAt = Date.now();
+    const theirs = await fetch(`${server.origin}/api/push`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${teammate.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ mutations: [newDraftMutation(1, { title: 'Heard through the gateway' })] }),
+    });
+    assert.equal(theirs.status, 200);
+    await pulled;
+    assert.ok(Date.now() - pushedAt < 8_000, `pulled ${Date.now() - pushedAt} ms after the push`);
+    await page.getByRole('link', { name: 'Drafts', exact: true }).click();
+    await page.getByRole('link', { name: 'Heard through the gateway' }).waitFor();
+    assert.equal(proxy.counts.get('gateway-timeout'), cut, 'no wait cut off since');
   });
 });

@@ -19,7 +19,8 @@ export type Fault =
   | 'duplicate' // delivered to the server twice; the client gets the second answer
   | 'too-large' // a body over the proxy's own limit (see FaultProxy.bodyLimit), answered 413 as nginx does
   | 'unreadable' // a compressed body the proxy's firewall cannot read (see FaultProxy.firewall), answered 400
-  | 'blocked'; // a body the proxy's firewall rule matches (see FaultProxy.firewall), answered 403
+  | 'blocked' // a body the proxy's firewall rule matches (see FaultProxy.firewall), answered 403
+  | 'gateway-timeout'; // no answer from the server within FaultProxy.answerWithin, answered 504
 
 export const FAULTS: readonly Fault[] = [
   'drop',
@@ -48,6 +49,12 @@ export interface FaultProxy {
    * proxy's own, and a compressed body, which the firewall cannot read, 400 (default: none).
    */
   firewall: RegExp | null;
+  /**
+   * How long the proxy waits for the server's answer before it answers 504 in a page of its own,
+   * as a gateway's request timeout does (Azure Application Gateway's is 20 s by default; default:
+   * no limit). Counted as 'gateway-timeout'.
+   */
+  answerWithin: number;
   /** How many requests suffered each fault. */
   readonly counts: Map<Fault, number>;
   close(): Promise<void>;
@@ -97,6 +104,7 @@ export async function startFaultProxy(target: string, random: () => number = Mat
     choose: () => 'pass',
     bodyLimit: Infinity,
     firewall: null,
+    answerWithin: Infinity,
     counts,
     close: async () => {
       for (const res of held) res.destroy();
@@ -159,8 +167,19 @@ export async function startFaultProxy(target: string, random: () => number = Mat
           reply(second);
           return;
         }
-        case 'pass':
-          reply(await forward(targetUrl, req, body));
+        case 'pass': {
+          const limit = proxy.answerWithin;
+          if (limit === Infinity) return reply(await forward(targetUrl, req, body));
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          const timedOut = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), limit)));
+          const answer = await Promise.race([forward(targetUrl, req, body), timedOut]);
+          clearTimeout(timer);
+          if (answer) return reply(answer);
+          counts.set('gateway-timeout', (counts.get('gateway-timeout') ?? 0) + 1);
+          res.writeHead(504, { 'content-type': 'text/html' });
+          res.end('<html><head><title>504 Gateway Time-out</title></head><body><h1>504</h1></body></html>');
+          return;
+        }
       }
     })().catch(() => res.destroy());
   });

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import {
+  CHANGES_WAIT_MIN_MS,
   CHANGES_WAIT_MS,
   CHANGES_WAITS_PER_DEVICE,
   TOO_MANY_WAITS,
@@ -152,11 +153,28 @@ for (const engine of ['sqlite', 'postgres'] as const) {
         upsert(1, newDraftId(), { title: { value: 'Written meanwhile', baseRev: 0, changedAt: 1 } }),
       ]);
       assert.equal(await held, result!.rev, 'answered with the change’s revision once it was pushed');
-      // Bad input: no revision, or not one.
-      for (const url of ['/api/changes', '/api/changes?since=x', '/api/changes?since=-1']) {
+      // Bad input: no revision, or not one; a wait shorter than the kit asks for, or longer than it holds.
+      for (const url of [
+        '/api/changes',
+        '/api/changes?since=x',
+        '/api/changes?since=-1',
+        `/api/changes?since=0&wait=${CHANGES_WAIT_MIN_MS / 1000 - 1}`,
+        `/api/changes?since=0&wait=${CHANGES_WAIT_MS / 1000 + 1}`,
+      ]) {
         const res = await server.app.inject({ url, headers: auth(reader.token) });
         assert.equal(res.statusCode, 400, url);
       }
+    });
+
+    it('ends a wait when the device asked, sooner than its own, as one behind a gateway with a shorter timeout does', async () => {
+      const team = await server.store.createTeam(`Gateway team ${engine}`);
+      const reader = await api.join(team.code, 'Reader');
+      const now = await server.store.teamRev(team.id);
+      const asked = Date.now();
+      const res = await server.app.inject({ url: `/api/changes?since=${now}&wait=2`, headers: auth(reader.token) });
+      assert.equal(res.statusCode, 200, res.body);
+      assert.equal(res.json<{ rev: number }>().rev, now, 'nothing new: the team’s revision as it was');
+      assert.ok(Date.now() - asked < CHANGES_WAIT_MS, 'answered at the wait asked for, not the server’s own');
     });
 
     it('keeps a device waiting when a teammate’s push brings the team nothing new (a repeat), and answers with the next change', async () => {
