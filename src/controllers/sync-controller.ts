@@ -182,6 +182,22 @@ function cutOff(error: unknown): boolean {
   return error instanceof SyncHttpError && (error.status === 502 || error.status === 504);
 }
 
+/**
+ * How long a wait length learnt from a cut is kept to on the device: a gateway given a longer
+ * timeout meanwhile is found within a week, at the cost of one cut wait.
+ */
+const WAIT_KEEP_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** A wait length learnt from a cut, as kept (SYNC_META.changesWait), if it is still to be kept to. */
+function keptWait(kept: string | undefined, now: number): number | undefined {
+  try {
+    const { ms, at } = JSON.parse(kept ?? 'null') as { ms: number; at: number };
+    return now - at < WAIT_KEEP_MS && ms >= CHANGES_WAIT_MIN_MS ? ms : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** While the kit is on screen, how often it looks for teammates' changes when nothing else has. */
 export const PULL_EVERY_MS = 30_000;
 
@@ -760,7 +776,10 @@ export class SyncController implements ReactiveController {
     const stop = new AbortController();
     this._stopWatching = stop;
     try {
-      let since = Number((await store.meta(SYNC_META.cursor)) ?? 0);
+      const [cursor, learnt] = await Promise.all([store.meta(SYNC_META.cursor), store.meta(SYNC_META.changesWait)]);
+      let since = Number(cursor ?? 0);
+      // Learnt at an earlier opening of the kit: no wait cut off again to learn it anew.
+      this._waitMs = Math.min(this._waitMs, keptWait(learnt, store.now()) ?? CHANGES_WAIT_MS);
       for (;;) {
         const s = this.status;
         if (document.visibilityState !== 'visible' || !s.joined || !watched(s.problem)) return;
@@ -781,6 +800,10 @@ export class SyncController implements ReactiveController {
           const shorter = Math.floor((lasted * 0.8) / 1000) * 1000;
           if (shorter < CHANGES_WAIT_MIN_MS) throw error;
           this._waitMs = shorter;
+          // Kept for the kit's later openings; a device too full to keep it learns it again.
+          await store
+            .setMeta(SYNC_META.changesWait, JSON.stringify({ ms: shorter, at: store.now() }))
+            .catch(() => undefined);
           continue;
         }
         // Another team's now (changed meanwhile): its own watch starts with its first sync.

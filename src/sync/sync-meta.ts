@@ -23,6 +23,12 @@ export const SYNC_META = {
    */
   pushBytes: 'sync-push-bytes',
   /**
+   * How long a wait for the team's changes may be, learnt from one cut off on the way (a gateway's
+   * request timeout), and when (JSON `{ ms, at }`; see SyncController._watchTeam); unset, or a week
+   * old, the server's whole wait.
+   */
+  changesWait: 'sync-changes-wait',
+  /**
    * The drafts the last push held back, each too large to send even alone or refused on the way
    * (JSON, HeldBackDraft[]; see SyncEngine.push and heldBackOf).
    */

@@ -998,5 +998,12 @@ describe('a gateway that cuts off a wait for the team’s changes', () => {
     await page.getByRole('link', { name: 'Drafts', exact: true }).click();
     await page.getByRole('link', { name: 'Heard through the gateway' }).waitFor();
     assert.equal(proxy.counts.get('gateway-timeout'), cut, 'no wait cut off since');
+
+    // Opened again, the kit keeps to what it learnt: no wait is cut off to learn it anew.
+    const before = waits.length;
+    await page.reload();
+    for (let i = 0; i < 100 && waits.length === before; i += 1) await page.waitForTimeout(100);
+    assert.deepEqual(waits.slice(before, before + 1), [{ wait: String(asked), status: 200 }]);
+    assert.equal(proxy.counts.get('gateway-timeout'), cut, 'no wait cut off since');
   });
 });
