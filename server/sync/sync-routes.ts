@@ -373,16 +373,21 @@ export async function syncRoutes(
     },
     async (request, reply) => {
       const { id: deviceId, teamId } = request.device!;
-      const held = waitsOf.get(deviceId) ?? 0;
-      if (held >= CHANGES_WAITS_PER_DEVICE) {
-        return reply.code(429).send({
+      const { since, wait } = request.query;
+      const tooMany = (): boolean => (waitsOf.get(deviceId) ?? 0) >= CHANGES_WAITS_PER_DEVICE;
+      const refuse = () =>
+        reply.code(429).send({
           error: TOO_MANY_WAITS,
-          message: `This device already has ${held} requests waiting for its team’s changes, the most it may.`,
+          message: `This device already has ${waitsOf.get(deviceId) ?? 0} requests waiting for its team’s changes, the most it may.`,
         });
-      }
-      waitsOf.set(deviceId, held + 1);
+      if (tooMany()) return refuse();
+      // A device behind its team is answered at once, holding nothing: not counted among its waits,
+      // where, counted a moment, it could have a wait arriving beside it refused.
+      const now = await store.teamRev(teamId);
+      if (now !== since) return { rev: now };
+      if (tooMany()) return refuse();
+      waitsOf.set(deviceId, (waitsOf.get(deviceId) ?? 0) + 1);
       try {
-        const { since, wait } = request.query;
         return await waitForChange(teamId, since, wait === undefined ? CHANGES_WAIT_MS : wait * 1000, reply);
       } finally {
         const left = (waitsOf.get(deviceId) ?? 1) - 1;
